@@ -1,0 +1,40 @@
+// Rules across fields of the authorize request. They run on the raw body, beside the schema, so that a request
+// breaking both a field bound and a cross-field rule hears about both (zod skips refinements of invalid objects).
+
+import type { ValidationError } from './klarna-error.js';
+
+export type RuleIssue = ValidationError;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Klarna: "Configuration determines available outcomes" (S16); one of the two requests must be present. */
+export function missingRequestIssue(body: unknown): RuleIssue | undefined {
+  if (!isObject(body)) return undefined;
+  if (body.request_payment_transaction === undefined && body.request_customer_token === undefined) {
+    return {
+      parameter: 'request_payment_transaction',
+      reason: 'request_payment_transaction or request_customer_token is required',
+    };
+  }
+  return undefined;
+}
+
+/** "The total sum of the line items must match the payment amount" (Web SDK LineItem, reference §2.5). */
+export function lineItemSumIssue(body: unknown): RuleIssue | undefined {
+  if (!isObject(body)) return undefined;
+  const transaction = body.request_payment_transaction;
+  const purchase = body.supplementary_purchase_data;
+  if (!isObject(transaction) || !isObject(purchase) || !Array.isArray(purchase.line_items)) return undefined;
+  const amount = transaction.amount;
+  if (!Number.isSafeInteger(amount)) return undefined;
+  let sum = 0;
+  for (const item of purchase.line_items) {
+    if (!isObject(item) || !Number.isSafeInteger(item.total_amount)) return undefined;
+    sum += item.total_amount as number;
+  }
+  if (purchase.line_items.length === 0 || sum === amount) return undefined;
+  return {
+    parameter: 'supplementary_purchase_data.line_items',
+    reason: `the sum of line_items[].total_amount (${sum}) must equal request_payment_transaction.amount (${amount})`,
+  };
+}

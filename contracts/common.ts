@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Klarna resource names are opaque `krn:` strings; only the prefix is relied on (reference §8). */
+export const Krn = z.string().startsWith('krn:');
+
+/** ISO 4217 code; the supported list is a simulator setting, not part of the contract. */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of 3 upper-case letters');
+
+/** Minor units, 1 … 2147483647 (PaymentAmount in Klarna's sibling APIs; simulator-decisions §1). */
+export const Amount = z.int().min(1).max(2147483647);
+
+/** A signed amount in minor units: line items may be negative (discounts). */
+export const SignedAmount = z.int().min(-2147483647).max(2147483647);
+
+/** Partner references: `[1 .. 255]` characters like their documented siblings. */
+export const Reference = z.string().min(1).max(255);
+
+export const IsoDateTime = z.iso.datetime({ offset: true });
+
+export const TransactionResult = z.enum(['APPROVED', 'DECLINED', 'STEP_UP_REQUIRED']);
+export type TransactionResult = z.infer<typeof TransactionResult>;
+
+export const CustomerTokenScope = z.enum(['payment:customer_present', 'payment:customer_not_present']);
+
+export const Interval = z.enum(['DAY', 'WEEK', 'MONTH', 'YEAR']);

@@ -1,0 +1,6 @@
+export * from './authorize-request.js';
+export * from './authorize-response.js';
+export * from './authorize-rules.js';
+export * from './common.js';
+export * from './klarna-error.js';
+export * from './supplementary-purchase-data.js';

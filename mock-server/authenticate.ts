@@ -1,0 +1,42 @@
+import type { MockConfig } from './config.js';
+import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
+
+/**
+ * Checks `Authorization` and the partner account (simulator-decisions §1). Klarna's samples send the API key
+ * right after `Basic`; `Basic base64(user:key)` is accepted too. Order: 401, then unknown account 404, then 403.
+ */
+export function authenticate(
+  authorization: string | undefined,
+  account: string,
+  config: Pick<MockConfig, 'apiKeys' | 'accounts'>,
+): KlarnaHttpError | undefined {
+  const credential = basicCredential(authorization);
+  if (credential === undefined) return catalogue.unauthorized();
+  const match = config.apiKeys === undefined ? { accounts: undefined } : findKey(config.apiKeys, credential);
+  if (match === undefined) return catalogue.unauthorized();
+  if (config.accounts !== undefined && !config.accounts.includes(account)) return catalogue.accountNotFound(account);
+  if (match.accounts !== undefined && !match.accounts.includes(account)) return catalogue.forbidden(account);
+  return undefined;
+}
+
+function basicCredential(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^Basic\s+(\S.*)$/i.exec(authorization.trim());
+  return match?.[1]?.trim() || undefined;
+}
+
+function findKey(keys: NonNullable<MockConfig['apiKeys']>, credential: string) {
+  const decoded = decodeBase64(credential);
+  const candidates = [credential];
+  if (decoded !== undefined) {
+    candidates.push(decoded);
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) candidates.push(decoded.slice(colon + 1));
+  }
+  return keys.find((k) => candidates.includes(k.key));
+}
+
+function decodeBase64(value: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  return Buffer.from(value, 'base64').toString('utf8');
+}

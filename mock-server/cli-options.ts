@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { MockConfig, type MockConfigInput } from './config.js';
+
+export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authorize API
+
+Usage: npm start -- [options]      (or: npx tsx mock-server/main.ts [options])
+
+Options:
+  --port <n>         port to listen on (default 4747; env PORT; 0 picks a free port)
+  --host <addr>      address to bind (default 127.0.0.1; env HOST)
+  --config <file>    JSON file with simulator settings (accounts, apiKeys, currencies, ...; see README)
+  --log-level <lvl>  fatal, error, warn, info, debug, trace or silent (default info; env LOG_LEVEL)
+  --log-format <f>   pretty or json (default: pretty in a terminal, json otherwise)
+  -h, --help         show this help
+
+Once ready it prints one line with its URL. Try:
+  curl http://127.0.0.1:4747/__mock/health
+  open http://127.0.0.1:4747/docs
+`;
+
+const CliOptions = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  logFormat: z.enum(['pretty', 'json']),
+  config: z.custom<MockConfigInput>(),
+});
+export type CliOptions = z.infer<typeof CliOptions>;
+
+/** Reads argv and the environment; a bad value throws with the option's name and the reason. */
+export function readCliOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  isTty: boolean,
+): { help: true } | { help: false; options: CliOptions } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return { help: true };
+  const parsed = CliOptions.safeParse({
+    port: values.port ?? env.PORT ?? 4747,
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    logFormat: values['log-format'] ?? (isTty ? 'pretty' : 'json'),
+    config: values.config === undefined ? {} : readConfigFile(values.config),
+  });
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+  }
+  return { help: false, options: parsed.data };
+}
+
+function readConfigFile(file: string): MockConfigInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  const parsed = MockConfig.safeParse(json);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`${file}: ${reasons}`);
+  }
+  return json as MockConfigInput;
+}

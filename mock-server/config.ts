@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Currencies of Klarna's Payment Request API (reference §2.1); the list for authorize is a simulator choice. */
+export const DEFAULT_CURRENCIES = [
+  'AUD',
+  'CAD',
+  'CHF',
+  'CZK',
+  'DKK',
+  'EUR',
+  'GBP',
+  'HUF',
+  'MXN',
+  'NOK',
+  'NZD',
+  'PLN',
+  'RON',
+  'SEK',
+  'USD',
+] as const;
+
+export const ApiKeyConfig = z.strictObject({
+  key: z.string().min(1),
+  /** Partner accounts this key may act on; absent means every account. */
+  accounts: z.array(z.string().min(1)).optional(),
+});
+
+/**
+ * Everything a user can set, parsed at start-up so that a bad value stops the start with its path and reason.
+ * Defaults follow ../shared/reference/simulator-decisions.md; the README lists them under "Where the simulator chooses".
+ */
+export const MockConfig = z.strictObject({
+  /** Known partner accounts; absent means any non-empty id is accepted. */
+  accounts: z.array(z.string().min(1)).optional(),
+  /** Accepted API keys; absent means any non-empty key is accepted. */
+  apiKeys: z.array(ApiKeyConfig).optional(),
+  currencies: z
+    .array(z.string().regex(/^[A-Z]{3}$/))
+    .min(1)
+    .default([...DEFAULT_CURRENCIES]),
+  /** Reject a request whose line items do not add up to the amount. */
+  lineItemSumCheck: z.boolean().default(true),
+  /** Reject session tokens the simulator never issued (reason `unknown`). */
+  strictSessionTokens: z.boolean().default(false),
+  region: z
+    .string()
+    .regex(/^[a-z0-9]+$/)
+    .default('eu1'),
+  idempotencyWindowMs: z.int().positive().default(DAY),
+  transactionTtlMs: z
+    .int()
+    .positive()
+    .default(28 * DAY),
+  paymentRequestTtlMs: z
+    .int()
+    .positive()
+    .default(3 * HOUR),
+  sessionTokenTtlMs: z
+    .int()
+    .positive()
+    .default(60 * MINUTE),
+  /** Idempotency records kept at most, across accounts (each ~1 KB). */
+  maxStoredResponses: z.int().positive().default(50_000),
+  bodyLimitBytes: z
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Base of payment_request_url; absent means the origin the request was sent to. */
+  publicUrl: z.url().optional(),
+});
+export type MockConfigInput = z.input<typeof MockConfig>;
+export type MockConfig = z.output<typeof MockConfig>;

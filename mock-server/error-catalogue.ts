@@ -1,0 +1,68 @@
+import type { ErrorType, ValidationError } from '../contracts/index.js';
+
+// The one list of errors the simulator answers with; error-handler.ts is the one place that renders them.
+// Codes and messages: https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/error-handling/
+// (reference §4.2).
+
+export class KlarnaHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly errorType: ErrorType,
+    readonly errorCode: string,
+    message: string,
+    readonly validationErrors?: ValidationError[],
+  ) {
+    super(message);
+    this.name = 'KlarnaHttpError';
+  }
+}
+
+export const catalogue = {
+  validation: (validationErrors: ValidationError[]) =>
+    new KlarnaHttpError(
+      400,
+      'INPUT_ERROR',
+      'VALIDATION_ERROR',
+      'One or more input parameters failed validation',
+      validationErrors,
+    ),
+  invalidJson: () =>
+    new KlarnaHttpError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', 'The received input is not valid JSON'),
+  unauthorized: () =>
+    new KlarnaHttpError(401, 'ACCESS_ERROR', 'UNAUTHORIZED', 'The presented credentials failed authentication'),
+  forbidden: (account: string) =>
+    new KlarnaHttpError(
+      403,
+      'RESOURCE_ERROR',
+      'OPERATION_FORBIDDEN',
+      `Insufficient privileges to authorize payments on resource ${account}`,
+    ),
+  accountNotFound: (account: string) =>
+    new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${account} does not exist`),
+  routeNotFound: () =>
+    new KlarnaHttpError(404, 'RESOURCE_ERROR', 'NOT_FOUND', 'The requested API route does not exist'),
+  idempotencyConflict: (key: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `Idempotent operation on ${key} failed: the request differs from the first one sent with this key`,
+    ),
+  sessionTokenConflict: () =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      'Idempotent operation on Klarna-Network-Session-Token failed: the token was already used with another amount or currency',
+    ),
+  badRequest: () => new KlarnaHttpError(400, 'INPUT_ERROR', 'BAD_REQUEST', 'The request could not be read'),
+  payloadTooLarge: (limit: number) =>
+    new KlarnaHttpError(413, 'INPUT_ERROR', 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`),
+  internal: (detail?: string) =>
+    new KlarnaHttpError(
+      500,
+      'TECHNICAL_ERROR',
+      'INTERNAL_ERROR',
+      `Something went wrong at Klarna, if the error persists please reach out to your support contact${detail ? ` (${detail})` : ''}`,
+    ),
+} as const;

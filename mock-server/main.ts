@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { performance } from 'node:perf_hooks';
+import { buildApp } from './build-app.js';
+import { HELP, readCliOptions } from './cli-options.js';
+
+// The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
+
+async function main() {
+  let read: ReturnType<typeof readCliOptions>;
+  try {
+    read = readCliOptions(process.argv.slice(2), process.env, process.stdout.isTTY === true);
+  } catch (error) {
+    process.stderr.write(`klarna-mock: ${(error as Error).message}\nRun with --help for the options.\n`);
+    process.exit(2);
+  }
+  if (read.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { options } = read;
+  const app = await buildApp({
+    config: options.config,
+    logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
+  });
+  // Fastify logs its own "Server listening" line; the line below is the one the README promises, so mute that one.
+  const info = app.log.info;
+  app.log.info = () => {};
+  const url = await app.listen({ port: options.port, host: options.host });
+  app.log.info = info;
+  process.stdout.write(`klarna-mock listening on ${url} (ready in ${Math.round(performance.now())} ms)\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal} received, closing`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`klarna-mock: could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

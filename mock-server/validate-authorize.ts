@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import {
+  AuthorizeHeaders,
+  AuthorizeRequest,
+  HeaderNames,
+  lineItemSumIssue,
+  missingRequestIssue,
+  type ValidationError,
+} from '../contracts/index.js';
+import type { MockConfig } from './config.js';
+import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
+import { parameterPath } from './parameter-path.js';
+import { unknownFields } from './unknown-fields.js';
+
+export type ValidatedAuthorize =
+  | { ok: true; headers: AuthorizeHeaders; body: AuthorizeRequest; warnings: string[] }
+  | { ok: false; error: KlarnaHttpError };
+
+type Settings = Pick<MockConfig, 'currencies' | 'lineItemSumCheck'>;
+
+/**
+ * Validates headers and body in one pass and lists every violation (simulator-decisions §1 "validation errors"),
+ * so a client fixes all of them after one round trip.
+ */
+export function validateAuthorize(rawHeaders: unknown, rawBody: unknown, settings: Settings): ValidatedAuthorize {
+  const violations: ValidationError[] = [];
+  const headers = AuthorizeHeaders.safeParse(rawHeaders);
+  if (!headers.success) violations.push(...headerViolations(headers.error));
+  const body = AuthorizeRequest.safeParse(rawBody);
+  if (!body.success) violations.push(...bodyViolations(body.error));
+
+  const missing = missingRequestIssue(rawBody);
+  if (missing) violations.push(missing);
+  if (settings.lineItemSumCheck) {
+    const sum = lineItemSumIssue(rawBody);
+    if (sum) violations.push(sum);
+  }
+  if (body.success && !settings.currencies.includes(body.data.currency)) {
+    violations.push({
+      parameter: 'currency',
+      reason: `unsupported currency ${body.data.currency}; supported: ${settings.currencies.join(', ')}`,
+    });
+  }
+
+  if (!headers.success || !body.success || violations.length > 0) {
+    return { ok: false, error: catalogue.validation(violations) };
+  }
+  return { ok: true, headers: headers.data, body: body.data, warnings: unknownFields(AuthorizeRequest, rawBody) };
+}
+
+function bodyViolations(error: z.ZodError): ValidationError[] {
+  return error.issues.map((issue) => ({ parameter: parameterPath(issue.path), reason: issue.message }));
+}
+
+function headerViolations(error: z.ZodError): ValidationError[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '');
+    return { parameter: HeaderNames[name as keyof typeof HeaderNames] ?? name, reason: issue.message };
+  });
+}
