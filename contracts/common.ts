@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Klarna resource names are opaque `krn:` strings; only the prefix is relied on (reference §8). */
-export const Krn = z.string().startsWith('krn:');
+export const Krn = z.string().regex(/^krn:/, 'must be a krn: identifier');
 
 /** ISO 4217 code; the supported list is a simulator setting, not part of the contract. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of 3 upper-case letters');

@@ -3,4 +3,5 @@ export * from './authorize-response.js';
 export * from './authorize-rules.js';
 export * from './common.js';
 export * from './klarna-error.js';
+export * from './sample-request.js';
 export * from './supplementary-purchase-data.js';

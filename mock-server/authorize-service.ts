@@ -43,7 +43,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const authError = authenticate(input.headers.authorization as string | undefined, input.account, config);
   if (authError) throw authError;
 
-  const valid = validateAuthorize(input.headers, input.body, config);
+  const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, input.body, config);
   if (!valid.ok) throw valid.error;
   const { headers, body, warnings } = valid;
   const key = headers['klarna-idempotency-key'];

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { AuthorizeOutcome } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
 import { catalogue } from './error-catalogue.js';
-import { errorHandler, sendKlarnaError } from './error-handler.js';
+import { errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
 import { authorizeRoute } from './routes/authorize-route.js';
@@ -12,7 +12,6 @@ import { Store } from './store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    correlationId: string;
     authorizeOutcome: AuthorizeOutcome | undefined;
   }
 }
@@ -43,16 +42,22 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
 
   const fastifyOptions: FastifyServerOptions = {
     bodyLimit: config.bodyLimitBytes,
+    // The request id is Klarna-Correlation-Id (and error_id): made for every request, even one Fastify rejects early.
+    genReqId: () => uuid(),
     // logging.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Account ids are checked by the route (≤ 255 characters); Fastify's default cap of 100 would answer first.
+    maxParamLength: 1024,
+    // Errors Fastify meets before routing (a malformed URL) get the Klarna body too.
+    frameworkErrors: (error, request, reply) =>
+      sendKlarnaError(toKlarnaError(error, config.bodyLimitBytes), request.id, reply),
     forceCloseConnections: true,
     ...(options.logger ? { logger: loggerOptions(options.logger) } : { logger: false }),
   };
   const app = Fastify(fastifyOptions) as unknown as MockApp;
   app.decorate('store', store);
   app.decorate('mockConfig', config);
-  app.decorateRequest('correlationId', '');
   app.decorateRequest('authorizeOutcome', undefined);
 
   // Each route checks its own input in one pass (every violation listed, auth first) and serializes its own
@@ -62,15 +67,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', async (request, reply) => {
-    request.correlationId = uuid();
-    reply.header('Klarna-Correlation-Id', request.correlationId);
+    reply.header('Klarna-Correlation-Id', request.id);
     const partnerId = request.headers['partner-correlation-id'];
     if (typeof partnerId === 'string' && partnerId.length <= 255) reply.header('Partner-Correlation-Id', partnerId);
   });
   if (options.logger) app.addHook('onResponse', async (request, reply) => logLine(request, reply));
 
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
-  app.setNotFoundHandler((request, reply) => sendKlarnaError(catalogue.routeNotFound(), request.correlationId, reply));
+  app.setNotFoundHandler((request, reply) => sendKlarnaError(catalogue.routeNotFound(), request.id, reply));
 
   await registerOpenApi(app);
   healthRoute(app);

@@ -33,6 +33,7 @@ export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, r
     error_message: error.message,
     ...(error.validationErrors !== undefined && { validation_errors: error.validationErrors }),
   };
+  reply.header('Klarna-Correlation-Id', correlationId);
   return sendJson(reply, error.statusCode, serializeChecked(KlarnaError, body));
 }
 
@@ -40,6 +41,6 @@ export function errorHandler(bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const klarnaError = toKlarnaError(error, bodyLimit);
     if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    return sendKlarnaError(klarnaError, request.correlationId, reply);
+    return sendKlarnaError(klarnaError, request.id, reply);
   };
 }

@@ -32,7 +32,6 @@ export function logLine(request: FastifyRequest, reply: FastifyReply) {
       request: { method: request.method, url: request.url, headers: request.headers },
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
-      correlationId: request.correlationId,
       ...(outcome?.decision && { rule: outcome.decision.rule }),
       ...(outcome?.replayed && { replayed: true }),
       ...(outcome && outcome.warnings.length > 0 && { unknownFields: outcome.warnings }),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   AuthorizeHeaders,
+  AuthorizeParams,
   AuthorizeRequest,
   HeaderNames,
   lineItemSumIssue,
@@ -22,8 +23,15 @@ type Settings = Pick<MockConfig, 'currencies' | 'lineItemSumCheck'>;
  * Validates headers and body in one pass and lists every violation (simulator-decisions §1 "validation errors"),
  * so a client fixes all of them after one round trip.
  */
-export function validateAuthorize(rawHeaders: unknown, rawBody: unknown, settings: Settings): ValidatedAuthorize {
+export function validateAuthorize(
+  rawParams: unknown,
+  rawHeaders: unknown,
+  rawBody: unknown,
+  settings: Settings,
+): ValidatedAuthorize {
   const violations: ValidationError[] = [];
+  const params = AuthorizeParams.safeParse(rawParams);
+  if (!params.success) violations.push(...bodyViolations(params.error));
   const headers = AuthorizeHeaders.safeParse(rawHeaders);
   if (!headers.success) violations.push(...headerViolations(headers.error));
   const body = AuthorizeRequest.safeParse(rawBody);
@@ -42,7 +50,7 @@ export function validateAuthorize(rawHeaders: unknown, rawBody: unknown, setting
     });
   }
 
-  if (!headers.success || !body.success || violations.length > 0) {
+  if (!params.success || !headers.success || !body.success || violations.length > 0) {
     return { ok: false, error: catalogue.validation(violations) };
   }
   return { ok: true, headers: headers.data, body: body.data, warnings: unknownFields(AuthorizeRequest, rawBody) };

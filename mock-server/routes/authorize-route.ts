@@ -40,7 +40,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeDeps) {
     },
     async (request, reply) => {
       // An absent body (no content type, nothing sent) is not JSON either.
-      if (request.body === undefined) throw catalogue.invalidJson();
+      if (request.body === undefined || request.body === null) throw catalogue.invalidJson();
       const outcome = authorize(
         {
           account: request.params.partner_account_id,

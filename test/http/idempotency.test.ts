@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/build-app.js';
+import { pactum } from '../support/pactum-contract.js';
+import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+const OTHER_ACCOUNT = 'krn:partner:global:account:test:OTHER123';
+const BODY = {
+  currency: 'USD',
+  request_payment_transaction: { amount: 11800, payment_transaction_reference: 'ref-1' },
+};
+const HOUR = 3_600_000;
+
+let app: MockApp;
+let clock: { now: () => number; advance: (ms: number) => void };
+let base: string;
+
+beforeEach(async () => {
+  ({ app, clock } = await testApp());
+  base = await listening(app);
+});
+afterEach(() => app.close());
+
+interface Sent {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+async function send(headers: Record<string, string>, body: unknown = BODY, account = ACCOUNT): Promise<Sent> {
+  const response = await fetch(`${base}${AUTHORIZE_URL(account)}`, {
+    method: 'POST',
+    headers: { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
+const transactionId = (sent: Sent) =>
+  AuthorizeResponse.parse(JSON.parse(sent.text)).payment_transaction_response?.payment_transaction
+    ?.payment_transaction_id;
+
+describe('Klarna-Idempotency-Key', () => {
+  const key = { 'klarna-idempotency-key': '6f1c1a3e-9f5e-4c7a-8e2b-0d2f1c3b4a5d' };
+
+  it('replays the first answer byte for byte, marked Idempotent-Replayed', async () => {
+    const first = await send(key);
+    const again = await send(key);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('klarna-correlation-id')).not.toBe(first.headers.get('klarna-correlation-id'));
+  });
+
+  it('replays a request whose keys come in another order', async () => {
+    const first = await send(key, BODY);
+    const reordered = {
+      request_payment_transaction: { payment_transaction_reference: 'ref-1', amount: 11800 },
+      currency: 'USD',
+    };
+    expect((await send(key, reordered)).text).toBe(first.text);
+  });
+
+  it('replays DECLINED and STEP_UP_REQUIRED answers too', async () => {
+    const declined = { ...BODY, supplementary_purchase_data: { customer: { email: 'a+denied@example.com' } } };
+    const first = await send(key, declined);
+    expect(JSON.parse(first.text).payment_transaction_response.result).toBe('DECLINED');
+    expect((await send(key, declined)).text).toBe(first.text);
+    const stepUp = { ...BODY, step_up_config: { customer_interaction_config: { method: 'HANDOVER' } } };
+    const other = { 'klarna-idempotency-key': 'step-up-key' };
+    const firstStepUp = await send(other, stepUp);
+    expect((await send(other, stepUp)).text).toBe(firstStepUp.text);
+  });
+
+  it('answers the same key with another request with 409 RESOURCE_CONFLICT', async () => {
+    await send(key);
+    const res = await pactum
+      .spec()
+      .post(`${base}${AUTHORIZE_URL()}`)
+      .withHeaders({ authorization: 'Basic k', ...key })
+      .withJson({ ...BODY, currency: 'EUR' })
+      .expectStatus(409)
+      .expect('contract', KlarnaError)
+      .returns('res.body');
+    expect(res).toMatchInlineSnapshot(
+      { error_id: expect.any(String) },
+      `
+      {
+        "error_code": "RESOURCE_CONFLICT",
+        "error_id": Any<String>,
+        "error_message": "Idempotent operation on 6f1c1a3e-9f5e-4c7a-8e2b-0d2f1c3b4a5d failed: the request differs from the first one sent with this key",
+        "error_type": "RESOURCE_ERROR",
+      }
+    `,
+    );
+  });
+
+  it('never stores an error: a corrected retry under the same key is processed', async () => {
+    const bad = await send(key, { currency: 'USD', request_payment_transaction: { amount: 1.5 } });
+    expect(bad.status).toBe(400);
+    const again = await send(key, { currency: 'USD', request_payment_transaction: { amount: 1.5 } });
+    expect(again.status).toBe(400);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    const good = await send(key);
+    expect(good.status).toBe(200);
+    expect(good.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('honours a key for 24 hours on the injected clock, then processes it afresh', async () => {
+    const first = await send(key);
+    clock.advance(24 * HOUR - 1);
+    expect((await send(key)).text).toBe(first.text);
+    expect((await send(key, { ...BODY, currency: 'EUR' })).status).toBe(409);
+    clock.advance(1);
+    const later = await send(key, { ...BODY, currency: 'EUR' });
+    expect(later.status).toBe(200);
+    expect(transactionId(later)).not.toBe(transactionId(first));
+  });
+
+  it('scopes keys by partner account', async () => {
+    const first = await send(key);
+    const other = await send(key, { ...BODY, currency: 'EUR' }, OTHER_ACCOUNT);
+    expect(other.status).toBe(200);
+    expect(transactionId(other)).not.toBe(transactionId(first));
+    expect((await send(key)).text).toBe(first.text);
+  });
+
+  it('gives distinct transactions to requests without a key', async () => {
+    expect(transactionId(await send({}))).not.toBe(transactionId(await send({})));
+  });
+
+  it('executes 50 concurrent identical requests once: one transaction, identical bodies', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => send({ 'klarna-idempotency-key': 'burst' })));
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200]));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+    expect(app.store.size.keys).toBe(1);
+  });
+});
+
+describe('Klarna-Network-Session-Token', () => {
+  const token = { 'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:abc' };
+
+  it('yields one transaction however many keys a client uses', async () => {
+    const answers = [await send(token), await send({ ...token, 'klarna-idempotency-key': 'a' })];
+    answers.push(await send({ ...token, 'klarna-idempotency-key': 'b' }));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(answers.slice(1).every((a) => a.headers.get('idempotent-replayed') === 'true')).toBe(true);
+  });
+
+  it('replays the stored result when the reference differs but amount and currency match', async () => {
+    const first = await send(token);
+    const changed = { ...BODY, request_payment_transaction: { amount: 11800, payment_transaction_reference: 'ref-2' } };
+    expect((await send(token, changed)).text).toBe(first.text);
+  });
+
+  it.each([
+    ['amount', { ...BODY, request_payment_transaction: { amount: 11801 } }],
+    ['currency', { ...BODY, currency: 'EUR' }],
+  ])('answers the same token with another %s with 409 RESOURCE_CONFLICT', async (_what, body) => {
+    await send(token);
+    const conflict = await send(token, body);
+    expect(conflict.status).toBe(409);
+    expect(KlarnaError.parse(JSON.parse(conflict.text)).error_code).toBe('RESOURCE_CONFLICT');
+  });
+
+  it('keeps answering a key that replayed a token with the request sent under that key', async () => {
+    const first = await send(token);
+    const changed = { ...BODY, request_payment_transaction: { amount: 11800, payment_transaction_reference: 'ref-2' } };
+    const withKey = { ...token, 'klarna-idempotency-key': 'later-key' };
+    expect((await send(withKey, changed)).text).toBe(first.text);
+    expect((await send(withKey, changed)).status).toBe(200);
+    expect((await send(withKey, BODY)).status).toBe(409);
+  });
+
+  it('scopes tokens by partner account', async () => {
+    const first = await send(token);
+    const other = await send(token, BODY, OTHER_ACCOUNT);
+    expect(transactionId(other)).not.toBe(transactionId(first));
+  });
+
+  it('executes 50 concurrent final authorizations with one token once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => send({ ...token, 'klarna-idempotency-key': `k${i}` })),
+    );
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(transactionId(answers[0] as Sent)).toMatch(/^krn:payment:eu1:transaction:/);
+    expect(app.store.size.tokens).toBe(1);
+  });
+
+  it('does not store a failed final authorization against the token', async () => {
+    expect((await send(token, { currency: 'USD', request_payment_transaction: { amount: 0 } })).status).toBe(400);
+    const good = await send(token, { ...BODY, request_payment_transaction: { amount: 500 } });
+    expect(good.status).toBe(200);
+    expect(app.store.size.tokens).toBe(1);
+  });
+});

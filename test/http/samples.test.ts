@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/build-app.js';
+import { pactum } from '../support/pactum-contract.js';
+import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+const samples = loadSamples();
+let app: MockApp;
+let base: string;
+
+beforeAll(async () => {
+  ({ app } = await testApp());
+  base = await listening(app);
+});
+afterAll(() => app.close());
+
+const send = (name: string) => {
+  const sample = samples[name];
+  if (!sample) throw new Error(`no sample ${name}`);
+  return pactum
+    .spec()
+    .post(`${base}${AUTHORIZE_URL()}`)
+    .withHeaders({ ...(sample.headers as Record<string, string>), 'content-type': 'application/json' })
+    .withJson(sample.body);
+};
+
+describe("Klarna's documented requests over HTTP", () => {
+  it.each(Object.entries(samples))('%s gives the outcome of the default decision', async (name, sample) => {
+    const body = await send(name).expectStatus(200).expect('contract', AuthorizeResponse).returns('res.body');
+    const response = AuthorizeResponse.parse(body);
+    const result = response.payment_transaction_response?.result ?? response.customer_token_response?.result;
+    expect(result).toBe(sample.expected_result);
+  });
+
+  it('final authorization returns a payment_transaction with a krn transaction id and the request echoed', async () => {
+    const body = AuthorizeResponse.parse(await send('final-authorization').expectStatus(200).returns('res.body'));
+    const transaction = body.payment_transaction_response?.payment_transaction;
+    expect(transaction?.payment_transaction_id).toMatch(/^krn:payment:eu1:transaction:[0-9a-f-]{36}$/);
+    expect(transaction).toMatchObject({
+      payment_transaction_reference: 'acquiring-partner-transaction-reference-1234',
+      amount: 11800,
+      currency: 'USD',
+      payment_funding: { type: 'GUARANTEED', state: 'PENDING' },
+      expires_at: '2026-12-24T12:00:00.000Z',
+    });
+    expect(transaction?.payment_captures).toBeUndefined();
+  });
+
+  it('initial authorization with step_up_config returns a top-level SUBMITTED payment_request', async () => {
+    const body = AuthorizeResponse.parse(
+      await send('initial-authorization-step-up').expectStatus(200).returns('res.body'),
+    );
+    expect(body.payment_transaction_response).toEqual({ result: 'STEP_UP_REQUIRED' });
+    const request = body.payment_request;
+    expect(request).toMatchObject({
+      payment_request_reference: 'acquiring-partner-request-reference-1234',
+      state: 'SUBMITTED',
+      amount: 11800,
+      currency: 'USD',
+      created_at: '2026-11-26T12:00:00.000Z',
+      updated_at: '2026-11-26T12:00:00.000Z',
+      expires_at: '2026-11-26T15:00:00.000Z',
+    });
+    expect(request?.payment_request_id).toMatch(/^krn:payment:eu1:request:/);
+    const interaction = request?.state_context?.customer_interaction;
+    expect(interaction?.method).toBe('HANDOVER');
+    expect(interaction?.payment_request_id).toBe(request?.payment_request_id);
+    expect(interaction?.payment_request_url).toMatch(new RegExp(`^${base}/pay/requests/[0-9a-f-]{36}/start$`));
+  });
+
+  it('tokenization steps up with a customer_token_response and no payment_transaction_response', async () => {
+    const body = AuthorizeResponse.parse(await send('tokenization').expectStatus(200).returns('res.body'));
+    expect(body.customer_token_response).toEqual({ result: 'STEP_UP_REQUIRED' });
+    expect(body.payment_transaction_response).toBeUndefined();
+    expect(body.payment_request?.state).toBe('SUBMITTED');
+    expect(body.payment_request?.amount).toBeUndefined();
+  });
+
+  it('a final authorization that requested a customer token returns it with the scopes and reference', async () => {
+    const tokenization = samples.tokenization;
+    const body = AuthorizeResponse.parse(
+      await pactum
+        .spec()
+        .post(`${base}${AUTHORIZE_URL()}`)
+        .withHeaders({
+          authorization: 'Basic k',
+          'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:t1',
+        })
+        .withJson({ currency: 'EUR', request_customer_token: tokenization?.body.request_customer_token })
+        .expectStatus(200)
+        .expect('contract', AuthorizeResponse)
+        .returns('res.body'),
+    );
+    expect(body.customer_token_response).toMatchObject({
+      result: 'APPROVED',
+      customer_token: { customer_token_reference: 'subscription-user-12345', scopes: ['payment:customer_not_present'] },
+    });
+    expect(body.customer_token_response?.customer_token?.customer_token).toMatch(/^krn:customer-token:eu1:/);
+  });
+
+  it('capture NOW returns the transaction with one capture of the whole amount', async () => {
+    const body = AuthorizeResponse.parse(
+      await pactum
+        .spec()
+        .post(`${base}${AUTHORIZE_URL()}`)
+        .withHeaders({ authorization: 'Basic k' })
+        .withJson({ currency: 'SEK', request_payment_transaction: { amount: 5000, capture: 'NOW' } })
+        .expectStatus(200)
+        .returns('res.body'),
+    );
+    const transaction = body.payment_transaction_response?.payment_transaction;
+    expect(transaction?.payment_captures).toEqual([
+      {
+        payment_capture_id: `${transaction?.payment_transaction_id}:capture:1`,
+        amount: 5000,
+        captured_at: '2026-11-26T12:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('the playground pattern +denied declines with no transaction', async () => {
+    const body = await pactum
+      .spec()
+      .post(`${base}${AUTHORIZE_URL()}`)
+      .withHeaders({ authorization: 'Basic k' })
+      .withJson({
+        currency: 'USD',
+        request_payment_transaction: { amount: 100 },
+        supplementary_purchase_data: { customer: { email: 'customer+denied@email.us' } },
+      })
+      .expectStatus(200)
+      .expect('contract', AuthorizeResponse)
+      .returns('res.body');
+    expect(body).toEqual({ payment_transaction_response: { result: 'DECLINED' } });
+  });
+
+  it('an error over HTTP is a Klarna error body with Klarna-Correlation-Id', async () => {
+    const res = await pactum
+      .spec()
+      .post(`${base}${AUTHORIZE_URL()}`)
+      .withJson({ currency: 'USD', request_payment_transaction: { amount: 1 } })
+      .expectStatus(401)
+      .expect('contract', KlarnaError)
+      .toss();
+    expect(res.headers['klarna-correlation-id']).toBe(res.body.error_id);
+  });
+});

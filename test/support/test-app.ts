@@ -1,0 +1,17 @@
+import type { AddressInfo } from 'node:net';
+import { type BuildAppOptions, buildApp, type MockApp } from '../../mock-server/build-app.js';
+import { fakeClock, sequentialUuids } from './fake-clock.js';
+
+/** An app with a fake clock and predictable ids; the clock is returned so a test can move it. */
+export async function testApp(options: BuildAppOptions = {}) {
+  const clock = fakeClock();
+  const app = await buildApp({ now: clock.now, uuid: sequentialUuids(), ...options });
+  return { app, clock };
+}
+
+/** Listens on port 0 over real HTTP and returns the base URL. */
+export async function listening(app: MockApp): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../mock-server/canonical-json.js';
+import {
+  type CanonicalRequest,
+  fingerprint,
+  type ReplayInput,
+  replayDecision,
+  type StoredResponse,
+  sessionTokenIssue,
+} from '../../mock-server/idempotency.js';
+
+const HOUR = 3_600_000;
+const stored = (over: Partial<StoredResponse> = {}): StoredResponse => ({
+  status: 200,
+  body: '{"payment_transaction_response":{"result":"APPROVED"}}',
+  fingerprint: 'fp-1',
+  createdAt: 0,
+  amount: 11800,
+  currency: 'USD',
+  ...over,
+});
+const input = (over: Partial<ReplayInput> = {}): ReplayInput => ({
+  key: 'key-1',
+  keyRecord: undefined,
+  tokenRecord: undefined,
+  fingerprint: 'fp-1',
+  amount: 11800,
+  currency: 'USD',
+  now: HOUR,
+  windowMs: 24 * HOUR,
+  ...over,
+});
+
+describe('replay or conflict', () => {
+  it('processes a request nobody has seen', () => {
+    expect(replayDecision(input())).toEqual({ kind: 'process' });
+  });
+
+  it('replays the same request under the same key', () => {
+    const record = stored();
+    expect(replayDecision(input({ keyRecord: record }))).toEqual({ kind: 'replay', stored: record });
+  });
+
+  it('rejects another request under the same key with 409 RESOURCE_CONFLICT', () => {
+    const decision = replayDecision(input({ keyRecord: stored(), fingerprint: 'fp-2' }));
+    expect(decision.kind).toBe('reject');
+    if (decision.kind === 'reject') {
+      expect(decision.error.statusCode).toBe(409);
+      expect(decision.error.errorCode).toBe('RESOURCE_CONFLICT');
+    }
+  });
+
+  it.each([
+    [24 * HOUR - 1, 'replay'],
+    [24 * HOUR, 'process'],
+    [25 * HOUR, 'process'],
+  ])('honours a key %i ms after its first answer: %s', (age, kind) => {
+    expect(replayDecision(input({ keyRecord: stored({ createdAt: 0 }), now: age })).kind).toBe(kind);
+  });
+
+  it('forgets an expired key so another request under it is processed afresh', () => {
+    expect(replayDecision(input({ keyRecord: stored(), fingerprint: 'fp-2', now: 30 * HOUR })).kind).toBe('process');
+  });
+
+  it('replays a session token used again with the same amount and currency, whatever the key', () => {
+    const record = stored();
+    expect(replayDecision(input({ key: 'other', tokenRecord: record, fingerprint: 'fp-9' }))).toEqual({
+      kind: 'replay',
+      stored: record,
+    });
+  });
+
+  it.each([
+    ['amount', { amount: 11801 }],
+    ['currency', { currency: 'EUR' }],
+  ])('rejects a session token used again with another %s', (_field, over) => {
+    const decision = replayDecision(input({ key: undefined, tokenRecord: stored(), ...over }));
+    expect(decision.kind).toBe('reject');
+    if (decision.kind === 'reject') expect(decision.error.statusCode).toBe(409);
+  });
+
+  it('lets the key decide before the token', () => {
+    const decision = replayDecision(input({ keyRecord: stored(), tokenRecord: stored(), fingerprint: 'fp-2' }));
+    expect(decision.kind).toBe('reject');
+    if (decision.kind === 'reject') expect(decision.error.message).toContain('key-1');
+  });
+});
+
+describe('session token first use', () => {
+  const options = { now: 10 * HOUR, ttlMs: HOUR, strict: false };
+  it.each([
+    ['an issued token inside its hour passes', { completedAt: 10 * HOUR - HOUR + 1 }, false, undefined],
+    ['an issued token after its hour is expired', { completedAt: 9 * HOUR }, false, 'expired'],
+    ['a token never issued passes by default', undefined, false, undefined],
+    ['a token never issued is unknown in strict mode', undefined, true, 'unknown'],
+    ['strict mode still checks expiry', { completedAt: 0 }, true, 'expired'],
+  ])('%s', (_name, issued, strict, issue) => {
+    expect(sessionTokenIssue(issued, { ...options, strict })).toBe(issue);
+  });
+});
+
+describe('the request fingerprint', () => {
+  const request = (over: Partial<CanonicalRequest> = {}): CanonicalRequest => ({
+    method: 'POST',
+    account: 'A',
+    body: { currency: 'USD', request_payment_transaction: { amount: 1, capture: 'NOW' } },
+    sessionToken: undefined,
+    customerToken: undefined,
+    ...over,
+  });
+
+  it('ignores the order of keys', () => {
+    const reordered = request({
+      body: { request_payment_transaction: { capture: 'NOW', amount: 1 }, currency: 'USD' },
+    });
+    expect(fingerprint(reordered)).toBe(fingerprint(request()));
+  });
+
+  it.each<[string, Partial<CanonicalRequest>]>([
+    ['the body', { body: { currency: 'USD', request_payment_transaction: { amount: 2 } } }],
+    ['the account', { account: 'B' }],
+    ['the session token', { sessionToken: 't' }],
+    ['the customer token', { customerToken: 'c' }],
+  ])('changes with %s', (_what, over) => {
+    expect(fingerprint(request(over))).not.toBe(fingerprint(request()));
+  });
+
+  it('serializes nested values with sorted keys', () => {
+    expect(canonicalJson({ b: [{ d: 1, c: 'x' }], a: null })).toBe('{"a":null,"b":[{"c":"x","d":1}]}');
+  });
+});
