@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { AuthorizeOutcome } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
 import { catalogue } from './error-catalogue.js';
-import { errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
+import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
 import { authorizeRoute } from './routes/authorize-route.js';
@@ -48,7 +48,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Account ids are checked by the route (≤ 255 characters); Fastify's default cap of 100 would answer first.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
+    clientErrorHandler: clientErrorHandler(uuid),
     // Errors Fastify meets before routing (a malformed URL) get the Klarna body too.
     frameworkErrors: (error, request, reply) =>
       sendKlarnaError(toKlarnaError(error, config.bodyLimitBytes), request.id, reply),

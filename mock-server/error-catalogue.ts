@@ -56,6 +56,8 @@ export const catalogue = {
       'Idempotent operation on Klarna-Network-Session-Token failed: the token was already used with another amount or currency',
     ),
   badRequest: () => new KlarnaHttpError(400, 'INPUT_ERROR', 'BAD_REQUEST', 'The request could not be read'),
+  headersTooLarge: () =>
+    new KlarnaHttpError(431, 'INPUT_ERROR', 'HEADERS_TOO_LARGE', 'The request headers are too large (16 KB at most)'),
   payloadTooLarge: (limit: number) =>
     new KlarnaHttpError(413, 'INPUT_ERROR', 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`),
   internal: (detail?: string) =>

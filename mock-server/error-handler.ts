@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { KlarnaError } from '../contracts/index.js';
 import { serializeChecked } from './check-response.js';
@@ -25,7 +26,7 @@ export function toKlarnaError(error: unknown, bodyLimit: number): KlarnaHttpErro
 }
 
 /** The one place that turns an error into Klarna's body; `error_id` equals the response's Klarna-Correlation-Id. */
-export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, reply: FastifyReply): FastifyReply {
+export function klarnaErrorBody(error: KlarnaHttpError, correlationId: string): string {
   const body = {
     error_id: correlationId,
     error_type: error.errorType,
@@ -33,8 +34,33 @@ export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, r
     error_message: error.message,
     ...(error.validationErrors !== undefined && { validation_errors: error.validationErrors }),
   };
+  return serializeChecked(KlarnaError, body);
+}
+
+export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, reply: FastifyReply): FastifyReply {
   reply.header('Klarna-Correlation-Id', correlationId);
-  return sendJson(reply, error.statusCode, serializeChecked(KlarnaError, body));
+  return sendJson(reply, error.statusCode, klarnaErrorBody(error, correlationId));
+}
+
+/**
+ * Requests Node cannot parse (oversized or broken headers) never reach Fastify; answer them on the socket,
+ * still in Klarna's shape, and close it.
+ */
+export function clientErrorHandler(uuid: () => string) {
+  return (error: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const klarnaError = error.code === 'HPE_HEADER_OVERFLOW' ? catalogue.headersTooLarge() : catalogue.badRequest();
+    const id = uuid();
+    const body = klarnaErrorBody(klarnaError, id);
+    const reason = klarnaError.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    socket.end(
+      `HTTP/1.1 ${klarnaError.statusCode} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nKlarna-Correlation-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
 }
 
 export function errorHandler(bodyLimit: number) {

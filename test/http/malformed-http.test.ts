@@ -1,0 +1,53 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KlarnaError } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/build-app.js';
+import { AUTHORIZE_URL } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+let app: MockApp;
+let base: string;
+beforeAll(async () => {
+  ({ app } = await testApp());
+  base = await listening(app);
+});
+afterAll(() => app.close());
+
+/** Writes raw bytes and collects everything the server sends until it closes the socket. */
+function raw(bytes: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString('utf8');
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+const bodyOf = (response: string) => KlarnaError.parse(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)));
+
+describe('requests Node itself cannot parse', () => {
+  it('answers headers over 16 KB with 431 in Klarna shape', async () => {
+    const response = await raw(
+      `POST ${AUTHORIZE_URL()} HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`,
+    );
+    expect(response.startsWith('HTTP/1.1 431')).toBe(true);
+    const body = bodyOf(response);
+    expect(body.error_code).toBe('HEADERS_TOO_LARGE');
+    expect(response).toContain(`Klarna-Correlation-Id: ${body.error_id}`);
+  });
+
+  it('answers a garbled request line with 400 in Klarna shape', async () => {
+    const response = await raw('HELLO THERE\r\n\r\n');
+    expect(response.startsWith('HTTP/1.1 400')).toBe(true);
+    expect(bodyOf(response).error_code).toBe('BAD_REQUEST');
+  });
+
+  it('keeps serving after them', async () => {
+    const response = await fetch(`${base}/__mock/health`);
+    expect(response.status).toBe(200);
+  });
+});
