@@ -1,17 +1,21 @@
-import { AuthorizeResponse } from '../contracts/index.js';
+import { AuthorizeResponse, type ScenarioFault } from '../contracts/index.js';
 import { authenticate } from './authenticate.js';
 import { serializeChecked } from './check-response.js';
 import type { MockConfig } from './config.js';
 import { type Decision, decide } from './decide.js';
-import { catalogue } from './error-catalogue.js';
+import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { fingerprint, replayDecision, sessionTokenIssue } from './idempotency.js';
 import { renderAuthorize } from './render-authorize.js';
+import { requestFacts } from './scenarios/match.js';
+import type { ScenarioEngine, SelectedScenario } from './scenarios/scenario-engine.js';
+import { scenarioError } from './scenarios/scenario-error.js';
 import type { Store } from './store.js';
 import { validateAuthorize } from './validate-authorize.js';
 
 export interface AuthorizeDeps {
   config: MockConfig;
   store: Store;
+  scenarios: ScenarioEngine;
   now: () => number;
   uuid: () => string;
 }
@@ -24,21 +28,29 @@ export interface AuthorizeInput {
   origin: string;
 }
 
-export interface AuthorizeOutcome {
-  status: number;
-  body: string;
-  replayed: boolean;
+export type AuthorizeAction =
+  | { kind: 'respond'; status: number; body: string; replayed: boolean }
+  | { kind: 'error'; error: KlarnaHttpError }
+  /** `response_lost` has been processed and recorded already; the others were not processed. */
+  | { kind: 'fault'; fault: ScenarioFault };
+
+/** What the HTTP layer carries out: wait `delayMs`, then act. */
+export interface AuthorizePlan {
+  action: AuthorizeAction;
+  delayMs: number;
   decision: Decision | undefined;
+  scenario: SelectedScenario | undefined;
   warnings: string[];
 }
 
 /**
- * The authorize operation without HTTP: request → checks → replay-or-process → decision → record → body.
- * Everything from the store lookup to the record runs in one synchronous stretch, so concurrent identical
- * requests cannot interleave: the first one records, the others replay it (simulator-decisions §3).
- * Failures are thrown as catalogue errors.
+ * The authorize operation without HTTP: checks → replay-or-process → scenario → decision → record → body.
+ * From the store lookup to the record it runs in one synchronous stretch, so concurrent identical requests
+ * cannot interleave: the first one records, the others replay it (simulator-decisions §3). A replay wins over any
+ * scenario, which is what lets a retry after `response_lost` collect the stored answer.
+ * Checks that fail are thrown as catalogue errors.
  */
-export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizeOutcome {
+export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan {
   const { config, store } = deps;
   const authError = authenticate(input.headers.authorization as string | undefined, input.account, config);
   if (authError) throw authError;
@@ -49,12 +61,14 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const key = headers['klarna-idempotency-key'];
   const token = headers['klarna-network-session-token'];
   const now = deps.now();
-  const print = fingerprint({
-    method: 'POST',
-    account: input.account,
-    body: input.body,
-    sessionToken: token,
-    customerToken: headers['klarna-customer-token'],
+  const print = fingerprint({ method: 'POST', account: input.account, body: input.body });
+  const plan = (action: AuthorizeAction, extra: Partial<AuthorizePlan> = {}): AuthorizePlan => ({
+    action,
+    delayMs: 0,
+    decision: undefined,
+    scenario: undefined,
+    warnings,
+    ...extra,
   });
 
   const keyRecord = store.keyRecord(input.account, key);
@@ -74,7 +88,25 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     if (key !== undefined && replay.stored !== keyRecord) {
       store.record(input.account, { key }, { ...replay.stored, fingerprint: print, createdAt: now });
     }
-    return { status: replay.stored.status, body: replay.stored.body, replayed: true, decision: undefined, warnings };
+    return plan({ kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true });
+  }
+
+  const selected = deps.scenarios.select(
+    requestFacts(input.account, headers, body),
+    typeof input.headers['mock-scenario'] === 'string' ? input.headers['mock-scenario'] : undefined,
+  );
+  const scenario = selected?.scenario;
+  const withScenario = { scenario: selected, delayMs: selected?.delayMs ?? 0 };
+  if (scenario?.error !== undefined) {
+    const error = scenarioError(scenario.error, {
+      account: input.account,
+      scenario: scenario.name,
+      retryAfterSeconds: scenario.retry_after_seconds,
+    });
+    return plan({ kind: 'error', error }, withScenario);
+  }
+  if (scenario?.fault !== undefined && scenario.fault !== 'response_lost') {
+    return plan({ kind: 'fault', fault: scenario.fault }, withScenario);
   }
 
   if (token !== undefined) {
@@ -86,7 +118,14 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     if (issue) throw catalogue.validation([{ parameter: 'Klarna-Network-Session-Token', reason: issue }]);
   }
 
-  const decision = decide(headers, body);
+  const decision: Decision =
+    scenario?.result !== undefined
+      ? {
+          result: scenario.result,
+          rule: `scenario ${scenario.name} (${selected?.source})`,
+          ...(scenario.result_reason !== undefined && { resultReason: scenario.result_reason }),
+        }
+      : decide(headers, body);
   const rendered = renderAuthorize(decision, body, {
     now,
     uuid: deps.uuid,
@@ -108,5 +147,9 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       currency: body.currency,
     },
   );
-  return { status: 200, body: serialized, replayed: false, decision, warnings };
+  const action: AuthorizeAction =
+    scenario?.fault === 'response_lost'
+      ? { kind: 'fault', fault: 'response_lost' }
+      : { kind: 'respond', status: 200, body: serialized, replayed: false };
+  return plan(action, { ...withScenario, decision });
 }

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import type { AuthorizeOutcome } from './authorize-service.js';
+import type { AuthorizePlan } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
 import { catalogue } from './error-catalogue.js';
 import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
+import { adminRoutes } from './routes/admin-routes.js';
 import { authorizeRoute } from './routes/authorize-route.js';
 import { healthRoute } from './routes/health-route.js';
+import { loadScenarioDir, type ReloadResult, watchScenarioDir } from './scenarios/fixture-loader.js';
+import { ScenarioEngine } from './scenarios/scenario-engine.js';
+import { realSleep, type Sleep } from './sleep.js';
 import { Store } from './store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    authorizeOutcome: AuthorizeOutcome | undefined;
+    authorizePlan: AuthorizePlan | undefined;
   }
 }
 
@@ -22,13 +27,18 @@ export interface BuildAppOptions {
   now?: () => number;
   /** Source of UUIDs for identifiers and correlation ids. */
   uuid?: () => string;
+  /** Waits for scenario delays and hangs. Tests pass one that records the wait instead of sleeping. */
+  sleep?: Sleep;
   store?: Store;
   logger?: LogOptions | false;
 }
 
 export interface MockApp extends FastifyInstance {
   store: Store;
+  scenarios: ScenarioEngine;
   mockConfig: MockConfig;
+  /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
+  fixtureEvents: EventEmitter<{ reload: [ReloadResult] }>;
 }
 
 /** Builds the simulator; it never listens (only main.ts does). */
@@ -39,6 +49,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   const now = options.now ?? Date.now;
   const uuid = options.uuid ?? randomUUID;
   const store = options.store ?? new Store(config.maxStoredResponses);
+  const scenarios = new ScenarioEngine(config.seed, uuid);
+  // A bad scenario file stops the start here, with its name, the path inside it and the reason.
+  if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
+  const closing = new AbortController();
 
   const fastifyOptions: FastifyServerOptions = {
     bodyLimit: config.bodyLimitBytes,
@@ -46,20 +60,24 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     genReqId: () => uuid(),
     // logging.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // While closing, requests still arriving on open connections get Klarna's 503 from the onRequest hook.
+    return503OnClosing: false,
     // Account ids are checked by the route (≤ 255 characters); Fastify's default cap of 100 would answer first.
     routerOptions: { maxParamLength: 1024 },
     clientErrorHandler: clientErrorHandler(uuid),
     // Errors Fastify meets before routing (a malformed URL) get the Klarna body too.
     frameworkErrors: (error, request, reply) =>
       sendKlarnaError(toKlarnaError(error, config.bodyLimitBytes), request.id, reply),
-    forceCloseConnections: true,
+    // Close idle keep-alive connections at once; requests in flight finish (delays and hangs are cut short).
+    forceCloseConnections: 'idle',
     ...(options.logger ? { logger: loggerOptions(options.logger) } : { logger: false }),
   };
   const app = Fastify(fastifyOptions) as unknown as MockApp;
   app.decorate('store', store);
+  app.decorate('scenarios', scenarios);
   app.decorate('mockConfig', config);
-  app.decorateRequest('authorizeOutcome', undefined);
+  app.decorate('fixtureEvents', new EventEmitter<{ reload: [ReloadResult] }>());
+  app.decorateRequest('authorizePlan', undefined);
 
   // Each route checks its own input in one pass (every violation listed, auth first) and serializes its own
   // checked output, so Fastify's per-part validation and serialization stay out of the way.
@@ -71,15 +89,38 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     reply.header('Klarna-Correlation-Id', request.id);
     const partnerId = request.headers['partner-correlation-id'];
     if (typeof partnerId === 'string' && partnerId.length <= 255) reply.header('Partner-Correlation-Id', partnerId);
+    if (closing.signal.aborted) throw catalogue.unavailable();
   });
-  if (options.logger) app.addHook('onResponse', async (request, reply) => logLine(request, reply));
+  if (options.logger) app.addHook('onResponse', async (request, reply) => logLine(request, reply.statusCode, reply));
+  app.addHook('preClose', async () => closing.abort());
+  if (config.fixturesDir !== undefined && config.watchFixtures) {
+    const stop = watchScenarioDir(config.fixturesDir, (result) => {
+      if (result.ok) {
+        scenarios.setFixtures(result.scenarios);
+        app.log.info(`scenario files reloaded: ${result.scenarios.length} scenarios`);
+      } else {
+        app.log.error(`scenario files not reloaded, keeping the last good set: ${result.error}`);
+      }
+      app.fixtureEvents.emit('reload', result);
+    });
+    app.addHook('onClose', async () => stop());
+  }
 
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler((request, reply) => sendKlarnaError(catalogue.routeNotFound(), request.id, reply));
 
   await registerOpenApi(app);
   healthRoute(app);
-  authorizeRoute(app, { config, store, now, uuid });
+  adminRoutes(app, { scenarios, store });
+  authorizeRoute(app, {
+    config,
+    store,
+    scenarios,
+    now,
+    uuid,
+    sleep: options.sleep ?? realSleep,
+    closing: closing.signal,
+  });
   await app.ready();
   return app;
 }

@@ -69,6 +69,14 @@ export const MockConfig = z.strictObject({
     .int()
     .positive()
     .default(1024 * 1024),
+  /** Directory of scenario files (*.json); absent means none. main.ts passes fixtures/scenarios when it exists. */
+  fixturesDir: z.string().min(1).optional(),
+  /** Reload scenario files when they change. */
+  watchFixtures: z.boolean().default(true),
+  /** Seed of the generator behind `probability` and ranged delays: the same seed replays the same run. */
+  seed: z.string().default('klarna-mock'),
+  /** Longest a `hang` holds a request before the connection is closed. */
+  hangMaxMs: z.int().positive().default(30_000),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z.url().optional(),
 });

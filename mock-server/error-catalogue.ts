@@ -11,6 +11,8 @@ export class KlarnaHttpError extends Error {
     readonly errorCode: string,
     message: string,
     readonly validationErrors?: ValidationError[],
+    /** Extra response headers, such as Retry-After on 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'KlarnaHttpError';
@@ -39,6 +41,8 @@ export const catalogue = {
     ),
   accountNotFound: (account: string) =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${account} does not exist`),
+  resourceNotFound: (resource: string) =>
+    new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${resource} does not exist`),
   routeNotFound: () =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'NOT_FOUND', 'The requested API route does not exist'),
   idempotencyConflict: (key: string) =>
@@ -60,6 +64,16 @@ export const catalogue = {
     new KlarnaHttpError(431, 'INPUT_ERROR', 'HEADERS_TOO_LARGE', 'The request headers are too large (16 KB at most)'),
   payloadTooLarge: (limit: number) =>
     new KlarnaHttpError(413, 'INPUT_ERROR', 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`),
+  rateLimited: (retryAfterSeconds: number) =>
+    new KlarnaHttpError(429, 'ACCESS_ERROR', 'RATE_LIMITED', 'Too many requests - please try again later', undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    }),
+  // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/request-timeout
+  timeout: () => new KlarnaHttpError(500, 'TECHNICAL_ERROR', 'TIMEOUT', 'Request processing timeout.'),
+  unavailable: () =>
+    new KlarnaHttpError(503, 'TECHNICAL_ERROR', 'TEMPORARY_UNAVAILABLE', 'Service Temporarily Unavailable'),
+  armedLimit: (max: number) =>
+    new KlarnaHttpError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', `At most ${max} scenarios can be armed at once`),
   internal: (detail?: string) =>
     new KlarnaHttpError(
       500,

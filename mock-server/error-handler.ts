@@ -39,6 +39,7 @@ export function klarnaErrorBody(error: KlarnaHttpError, correlationId: string): 
 
 export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, reply: FastifyReply): FastifyReply {
   reply.header('Klarna-Correlation-Id', correlationId);
+  if (error.headers) reply.headers(error.headers);
   return sendJson(reply, error.statusCode, klarnaErrorBody(error, correlationId));
 }
 

@@ -18,22 +18,12 @@ export interface CanonicalRequest {
   method: string;
   account: string;
   body: unknown;
-  sessionToken: string | undefined;
-  customerToken: string | undefined;
 }
 
-/** Hash of the request as sent: method, path, tokens and body with keys sorted. */
+/** Hash of the canonical request (simulator-decisions §3): method, path and body with keys sorted. */
 export function fingerprint(request: CanonicalRequest): string {
   return createHash('sha256')
-    .update(
-      canonicalJson([
-        request.method,
-        `/v2/accounts/${request.account}/payment/authorize`,
-        request.sessionToken ?? null,
-        request.customerToken ?? null,
-        request.body,
-      ]),
-    )
+    .update(canonicalJson([request.method, `/v2/accounts/${request.account}/payment/authorize`, request.body]))
     .digest('base64url');
 }
 

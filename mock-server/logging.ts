@@ -23,19 +23,25 @@ export function loggerOptions(options: LogOptions): LoggerOptions & { stream?: W
   };
 }
 
-/** One line per request: what was asked, what was answered, and which rule decided. */
-export function logLine(request: FastifyRequest, reply: FastifyReply) {
-  const outcome = request.authorizeOutcome;
-  request.log.info(
-    {
-      // Not `req`/`res`: Fastify's serializers for those keys would drop the headers.
-      request: { method: request.method, url: request.url, headers: request.headers },
-      statusCode: reply.statusCode,
-      responseTime: Math.round(reply.elapsedTime * 100) / 100,
-      ...(outcome?.decision && { rule: outcome.decision.rule }),
-      ...(outcome?.replayed && { replayed: true }),
-      ...(outcome && outcome.warnings.length > 0 && { unknownFields: outcome.warnings }),
-    },
-    `${request.method} ${request.url} ${reply.statusCode}`,
-  );
+/**
+ * One line per request: what was asked, what was answered (a status, or the fault that replaced it), which rule
+ * or scenario decided, and unknown fields (simulator-decisions §5), which raise the line to a warning.
+ */
+export function logLine(request: FastifyRequest, answer: number | string, reply?: FastifyReply) {
+  const plan = request.authorizePlan;
+  const action = plan?.action;
+  const unknownFields = plan && plan.warnings.length > 0 ? plan.warnings : undefined;
+  const line = {
+    // Not `req`/`res`: Fastify's serializers for those keys would drop the headers.
+    request: { method: request.method, url: request.url, headers: request.headers },
+    ...(typeof answer === 'number' ? { statusCode: answer } : { fault: answer }),
+    ...(reply && { responseTime: Math.round(reply.elapsedTime * 100) / 100 }),
+    ...(plan?.decision && { rule: plan.decision.rule }),
+    ...(plan?.scenario && { scenario: plan.scenario.scenario.name, scenarioSource: plan.scenario.source }),
+    ...(action?.kind === 'respond' && action.replayed && { replayed: true }),
+    ...(unknownFields && { unknownFields }),
+  };
+  const message = `${request.method} ${request.url} ${answer}`;
+  if (unknownFields) request.log.warn(line, `${message} (unknown fields: ${unknownFields.join(', ')})`);
+  else request.log.info(line, message);
 }

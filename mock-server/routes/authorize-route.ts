@@ -9,12 +9,21 @@ import {
 } from '../../contracts/index.js';
 import { type AuthorizeDeps, authorize } from '../authorize-service.js';
 import { catalogue } from '../error-catalogue.js';
+import { logLine } from '../logging.js';
+import type { Sleep } from '../sleep.js';
+import { carryOutFault } from './carry-out-fault.js';
 import { sendJson } from './send-json.js';
 
 export const AUTHORIZE_PATH = '/v2/accounts/:partner_account_id/payment/authorize';
 
+export interface AuthorizeRouteDeps extends AuthorizeDeps {
+  sleep: Sleep;
+  /** Fires when the app closes, so that hangs let go. */
+  closing: AbortSignal;
+}
+
 /** https://docs.klarna.com/api/kn/klarna-product-api-payment/klarna-product-api-payment-v2-r6 (authorizePayment) */
-export function authorizeRoute(app: FastifyInstance, deps: AuthorizeDeps) {
+export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
   app.withTypeProvider<ZodTypeProvider>().post(
     AUTHORIZE_PATH,
     {
@@ -22,6 +31,8 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeDeps) {
         operationId: 'authorizePayment',
         tags: ['Payment Authorize API'],
         summary: 'Authorize a payment transaction, request a customer token, or both',
+        description:
+          'Simulator extra: a `Mock-Scenario: <name>` header picks a built-in or fixture scenario (see the README).',
         security: [{ klarna_api_key: [] }],
         params: AuthorizeParams,
         headers: AuthorizeHeaders,
@@ -34,14 +45,16 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeDeps) {
           404: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_NOT_FOUND'),
           409: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_CONFLICT (idempotency)'),
           413: KlarnaError.describe('INPUT_ERROR: PAYLOAD_TOO_LARGE'),
-          500: KlarnaError.describe('TECHNICAL_ERROR: INTERNAL_ERROR'),
+          429: KlarnaError.describe('ACCESS_ERROR: RATE_LIMITED (scenarios only)'),
+          500: KlarnaError.describe('TECHNICAL_ERROR: INTERNAL_ERROR or TIMEOUT'),
+          503: KlarnaError.describe('TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (scenarios only)'),
         },
       },
     },
     async (request, reply) => {
       // An absent body (no content type, nothing sent) is not JSON either.
       if (request.body === undefined || request.body === null) throw catalogue.invalidJson();
-      const outcome = authorize(
+      const plan = authorize(
         {
           account: request.params.partner_account_id,
           headers: request.headers,
@@ -50,11 +63,44 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeDeps) {
         },
         deps,
       );
-      request.authorizeOutcome = outcome;
-      if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
-      return sendJson(reply, outcome.status, outcome.body);
+      request.authorizePlan = plan;
+      const { action } = plan;
+      const waits = plan.delayMs > 0 || (action.kind === 'fault' && action.fault === 'hang');
+      const leaving = waits ? clientOrAppLeaving(request, deps.closing) : undefined;
+      try {
+        if (plan.delayMs > 0) await deps.sleep(plan.delayMs, leaving?.signal);
+        if (action.kind === 'error') throw action.error;
+        if (action.kind === 'fault') {
+          logLine(request, `fault ${action.fault}`);
+          return await carryOutFault(action.fault, request, reply, {
+            sleep: deps.sleep,
+            hangMaxMs: deps.config.hangMaxMs,
+            signal: leaving?.signal ?? deps.closing,
+          });
+        }
+      } finally {
+        leaving?.done();
+      }
+      if (action.replayed) reply.header('Idempotent-Replayed', 'true');
+      return sendJson(reply, action.status, action.body);
     },
   );
+}
+
+/** Aborts when the client's socket closes or the app closes; `done` unhooks it from the (keep-alive) socket. */
+function clientOrAppLeaving(request: FastifyRequest, closing: AbortSignal) {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const socket = request.raw.socket;
+  socket.once('close', abort);
+  closing.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      socket.off('close', abort);
+      closing.removeEventListener('abort', abort);
+    },
+  };
 }
 
 function origin(request: FastifyRequest): string {

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ArmedScenario, ArmScenarioRequest, KlarnaError, ScenarioList } from '../../contracts/index.js';
+import { serializeChecked } from '../check-response.js';
+import { catalogue } from '../error-catalogue.js';
+import { parameterPath } from '../parameter-path.js';
+import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
+import type { Store } from '../store.js';
+import { sendJson } from './send-json.js';
+
+const TAG = 'Simulator admin';
+const AccountQuery = z.object({ account: z.string().min(1).optional() });
+const IdParams = z.object({ id: z.string().min(1) });
+const AccountParams = z.object({ account: z.string().min(1) });
+const ResetResult = z.object({ account: z.string(), disarmed: z.int() });
+
+/** Parses admin input with its schema; a violation is the same Klarna VALIDATION_ERROR the API answers. */
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw catalogue.validation(
+    result.error.issues.map((issue) => ({ parameter: parameterPath(issue.path), reason: issue.message })),
+  );
+}
+
+/** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
+export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEngine; store: Store }) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post(
+    '/__mock/scenarios',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'Arm a scenario for the next matching requests of one account (or of all accounts)',
+        body: ArmScenarioRequest,
+        response: { 201: ArmedScenario, 400: KlarnaError },
+      },
+    },
+    async (request, reply) => {
+      const armed = deps.scenarios.arm(parse(ArmScenarioRequest, request.body ?? {}));
+      return sendJson(reply, 201, serializeChecked(ArmedScenario, armed));
+    },
+  );
+
+  routes.get(
+    '/__mock/scenarios',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
+        querystring: AccountQuery,
+        response: { 200: ScenarioList },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parse(AccountQuery, request.query);
+      const list = { armed: deps.scenarios.list(account), available: deps.scenarios.available() };
+      return sendJson(reply, 200, serializeChecked(ScenarioList, list));
+    },
+  );
+
+  routes.delete(
+    '/__mock/scenarios/:id',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'Disarm one armed scenario',
+        params: IdParams,
+        response: { 204: z.null().describe('Disarmed'), 404: KlarnaError },
+      },
+    },
+    async (request, reply) => {
+      const { id } = parse(IdParams, request.params);
+      if (!deps.scenarios.disarm(id)) throw catalogue.resourceNotFound(`scenario ${id}`);
+      return reply.code(204).send(null);
+    },
+  );
+
+  routes.post(
+    '/__mock/accounts/:account/reset',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Forget one account's idempotency records, issued tokens, counters and armed scenarios",
+        params: AccountParams,
+        response: { 200: ResetResult },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parse(AccountParams, request.params);
+      deps.store.resetAccount(account);
+      const disarmed = deps.scenarios.resetAccount(account);
+      return sendJson(reply, 200, serializeChecked(ResetResult, { account, disarmed }));
+    },
+  );
+}

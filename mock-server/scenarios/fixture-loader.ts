@@ -1,0 +1,66 @@
+import { type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { type Scenario, ScenarioFile } from '../../contracts/index.js';
+import { BUILT_IN_SCENARIOS } from './built-in.js';
+
+/**
+ * Reads every *.json scenario file of a directory, in name order. A bad file throws with its name, the path
+ * inside it and the reason, so a start stops with something to fix.
+ */
+export function loadScenarioDir(dir: string): Scenario[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const scenarios: Scenario[] = [];
+  const seen = new Map<string, string>(BUILT_IN_SCENARIOS.map((s) => [s.name, 'the built-in scenarios']));
+  for (const file of files) {
+    const where = join(dir, file);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(where, 'utf8'));
+    } catch (error) {
+      throw new Error(`${where}: not valid JSON: ${(error as Error).message}`);
+    }
+    const parsed = ScenarioFile.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') ?? '';
+      throw new Error(`${where}: ${path.replace(/^\./, '') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    }
+    parsed.data.scenarios.forEach((scenario, i) => {
+      const other = seen.get(scenario.name);
+      if (other !== undefined) {
+        throw new Error(`${where}: scenarios[${i}].name: "${scenario.name}" is already defined in ${other}`);
+      }
+      seen.set(scenario.name, where);
+      scenarios.push(scenario);
+    });
+  }
+  return scenarios;
+}
+
+export type ReloadResult = { ok: true; scenarios: Scenario[] } | { ok: false; error: string };
+
+/**
+ * Reloads the directory when a file in it changes. A bad edit reports the error and the caller keeps the last
+ * good set. Events arriving together are coalesced into one reload.
+ */
+export function watchScenarioDir(dir: string, onReload: (result: ReloadResult) => void): () => void {
+  let pending: NodeJS.Timeout | undefined;
+  const reload = () => {
+    pending = undefined;
+    try {
+      onReload({ ok: true, scenarios: loadScenarioDir(dir) });
+    } catch (error) {
+      onReload({ ok: false, error: (error as Error).message });
+    }
+  };
+  const watcher: FSWatcher = watch(dir, () => {
+    if (pending === undefined) pending = setTimeout(reload, 50);
+  });
+  watcher.on('error', () => watcher.close());
+  return () => {
+    if (pending !== undefined) clearTimeout(pending);
+    watcher.close();
+  };
+}

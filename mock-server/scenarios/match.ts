@@ -1,0 +1,46 @@
+import type { AuthorizeHeaders, AuthorizeRequest, ScenarioMatch } from '../../contracts/index.js';
+
+/** What a scenario can match on, taken once from a validated request. */
+export interface RequestFacts {
+  account: string;
+  amount: number | undefined;
+  currency: string;
+  email: string | undefined;
+  reference: string | undefined;
+  sessionToken: boolean;
+  customerToken: boolean;
+}
+
+export function requestFacts(account: string, headers: AuthorizeHeaders, body: AuthorizeRequest): RequestFacts {
+  return {
+    account,
+    amount: body.request_payment_transaction?.amount,
+    currency: body.currency,
+    email: body.supplementary_purchase_data?.customer?.email,
+    reference: body.request_payment_transaction?.payment_transaction_reference,
+    sessionToken: headers['klarna-network-session-token'] !== undefined,
+    customerToken: headers['klarna-customer-token'] !== undefined,
+  };
+}
+
+/** Every condition given must hold; `nth` is counted by the caller, which keeps the counters. */
+export function matchesConditions(match: ScenarioMatch | undefined, facts: RequestFacts): boolean {
+  if (match === undefined) return true;
+  if (match.account !== undefined && match.account !== facts.account) return false;
+  if (match.amount !== undefined) {
+    if (facts.amount === undefined) return false;
+    if (
+      typeof match.amount === 'number'
+        ? facts.amount !== match.amount
+        : facts.amount < match.amount.min || facts.amount > match.amount.max
+    ) {
+      return false;
+    }
+  }
+  if (match.currency !== undefined && match.currency !== facts.currency) return false;
+  if (match.email_contains !== undefined && !(facts.email ?? '').includes(match.email_contains)) return false;
+  if (match.reference_prefix !== undefined && !(facts.reference ?? '').startsWith(match.reference_prefix)) return false;
+  if (match.session_token !== undefined && match.session_token !== facts.sessionToken) return false;
+  if (match.customer_token !== undefined && match.customer_token !== facts.customerToken) return false;
+  return true;
+}

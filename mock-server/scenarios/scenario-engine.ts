@@ -1,0 +1,180 @@
+import { LRUCache } from 'lru-cache';
+import type { ArmedScenario, ArmScenarioRequest, Scenario } from '../../contracts/index.js';
+import { catalogue } from '../error-catalogue.js';
+import { BUILT_IN_SCENARIOS } from './built-in.js';
+import { matchesConditions, type RequestFacts } from './match.js';
+import { seededRandom } from './seeded-random.js';
+
+export type ScenarioSource = 'armed' | 'header' | 'fixture' | 'magic';
+
+export interface SelectedScenario {
+  scenario: Scenario;
+  source: ScenarioSource;
+  delayMs: number;
+}
+
+interface ArmedEntry {
+  id: string;
+  account: string | null;
+  scenario: Scenario;
+  remaining: number;
+}
+
+const MAX_ARMED = 10_000;
+
+/**
+ * Chooses the scenario for a request, highest precedence first: armed through the admin API (this account's, then
+ * those armed for all), the Mock-Scenario header, fixture rules, magic amounts. Everything it counts or draws is
+ * kept per partner account, so parallel CI jobs on distinct accounts never see each other.
+ */
+export class ScenarioEngine {
+  private armed: ArmedEntry[] = [];
+  private readonly counters = new LRUCache<string, number>({ max: 100_000 });
+  private readonly randoms = new LRUCache<string, () => number>({ max: 10_000 });
+  private readonly generations = new LRUCache<string, number>({ max: 100_000 });
+  private fixtures: Scenario[] = [];
+
+  constructor(
+    private readonly seed: string,
+    private readonly uuid: () => string,
+  ) {}
+
+  setFixtures(scenarios: Scenario[]): void {
+    this.fixtures = scenarios;
+  }
+
+  /** Built-in and fixture scenarios by name, for the header and for arming by name. */
+  available() {
+    return [
+      ...BUILT_IN_SCENARIOS.map((s) => ({ name: s.name, source: 'built-in' as const, description: s.description })),
+      ...this.fixtures.map((s) => ({ name: s.name, source: 'fixture' as const, description: s.description ?? '' })),
+    ];
+  }
+
+  byName(name: string): Scenario | undefined {
+    return this.fixtures.find((s) => s.name === name) ?? BUILT_IN_SCENARIOS.find((s) => s.name === name);
+  }
+
+  arm(request: ArmScenarioRequest): ArmedScenario {
+    const scenario = request.scenario ?? (request.name !== undefined ? this.byName(request.name) : undefined);
+    if (scenario === undefined) throw this.unknownName('name', request.name ?? '');
+    if (this.armed.length >= MAX_ARMED) throw catalogue.armedLimit(MAX_ARMED);
+    const entry: ArmedEntry = {
+      id: this.uuid(),
+      account: request.account ?? null,
+      scenario,
+      remaining: request.times ?? scenario.times ?? 1,
+    };
+    this.armed.push(entry);
+    return view(entry);
+  }
+
+  list(account?: string): ArmedScenario[] {
+    return this.armed.filter((e) => account === undefined || e.account === account).map(view);
+  }
+
+  disarm(id: string): boolean {
+    const before = this.armed.length;
+    this.armed = this.armed.filter((e) => e.id !== id);
+    return this.armed.length < before;
+  }
+
+  /** Forgets what one account armed, counted and drew; other accounts and scenarios armed for all stay. */
+  resetAccount(account: string): number {
+    const before = this.armed.length;
+    this.armed = this.armed.filter((e) => e.account !== account);
+    this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
+    return before - this.armed.length;
+  }
+
+  select(facts: RequestFacts, headerName: string | undefined): SelectedScenario | undefined {
+    const armed = this.selectArmed(facts);
+    if (armed) return armed;
+    if (headerName !== undefined) {
+      const scenario = this.byName(headerName);
+      if (scenario === undefined) throw this.unknownName('Mock-Scenario', headerName);
+      if (this.draws(scenario, facts.account)) return this.selected(scenario, 'header', facts.account);
+    }
+    for (const rule of this.fixtures) {
+      if (rule.match === undefined) continue;
+      if (this.ruleApplies(`rule:${rule.name}`, rule, facts, rule.times)) {
+        return this.selected(rule, 'fixture', facts.account);
+      }
+    }
+    const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount !== undefined && s.magicAmount === facts.amount);
+    return magic ? this.selected(magic, 'magic', facts.account) : undefined;
+  }
+
+  private selectArmed(facts: RequestFacts): SelectedScenario | undefined {
+    const candidates = [
+      ...this.armed.filter((e) => e.account === facts.account),
+      ...this.armed.filter((e) => e.account === null),
+    ];
+    for (const entry of candidates) {
+      if (!this.ruleApplies(`armed:${entry.id}`, entry.scenario, facts, undefined)) continue;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) this.armed = this.armed.filter((e) => e !== entry);
+      return this.selected(entry.scenario, 'armed', facts.account);
+    }
+    return undefined;
+  }
+
+  /** Conditions, then the nth count, then `times` (fixture rules, per account), then the probability draw. */
+  private ruleApplies(key: string, scenario: Scenario, facts: RequestFacts, times: number | undefined): boolean {
+    if (!matchesConditions(scenario.match, facts)) return false;
+    const seen = this.bump(`${key}:seen`, facts.account);
+    const nth = scenario.match?.nth;
+    if (nth !== undefined && seen !== nth) return false;
+    if (times !== undefined && this.count(`${key}:fired`, facts.account) >= times) return false;
+    if (!this.draws(scenario, facts.account)) return false;
+    if (times !== undefined) this.bump(`${key}:fired`, facts.account);
+    return true;
+  }
+
+  private draws(scenario: Scenario, account: string): boolean {
+    return scenario.probability === undefined || this.random(account)() < scenario.probability;
+  }
+
+  private selected(scenario: Scenario, source: ScenarioSource, account: string): SelectedScenario {
+    const delay = scenario.delay_ms;
+    let delayMs = 0;
+    if (typeof delay === 'number') delayMs = delay;
+    else if (delay !== undefined)
+      delayMs = delay.min + Math.floor(this.random(account)() * (delay.max - delay.min + 1));
+    return { scenario, source, delayMs };
+  }
+
+  private scoped(key: string, account: string) {
+    return JSON.stringify([key, account, this.generations.get(account) ?? 0]);
+  }
+
+  private count(key: string, account: string): number {
+    return this.counters.get(this.scoped(key, account)) ?? 0;
+  }
+
+  private bump(key: string, account: string): number {
+    const next = this.count(key, account) + 1;
+    this.counters.set(this.scoped(key, account), next);
+    return next;
+  }
+
+  /** One generator per account (and reset), seeded from the configured seed: a run replays exactly. */
+  private random(account: string): () => number {
+    const key = this.scoped('random', account);
+    let random = this.randoms.get(key);
+    if (random === undefined) {
+      random = seededRandom(`${this.seed}:${key}`);
+      this.randoms.set(key, random);
+    }
+    return random;
+  }
+
+  private unknownName(parameter: string, name: string) {
+    const names = this.available().map((s) => s.name);
+    return catalogue.validation([{ parameter, reason: `unknown scenario "${name}"; valid: ${names.join(', ')}` }]);
+  }
+}
+
+function view(entry: ArmedEntry): ArmedScenario {
+  return { id: entry.id, account: entry.account, remaining: entry.remaining, scenario: entry.scenario };
+}
