@@ -7,7 +7,6 @@ import { recordingSleep } from '../support/recording-sleep.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
-const ACCOUNT_B = 'krn:partner:global:account:test:BBBBBBBB';
 const AUTH = { authorization: 'Basic klarna_test_api_k' };
 const body = (amount = 11800, extra: Record<string, unknown> = {}) => ({
   currency: 'USD',
