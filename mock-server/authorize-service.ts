@@ -34,13 +34,19 @@ export type AuthorizeAction =
   /** `response_lost` has been processed and recorded already; the others were not processed. */
   | { kind: 'fault'; fault: ScenarioFault };
 
-/** What the HTTP layer carries out: wait `delayMs`, then act. */
+/** What the HTTP layer carries out: wait `delayMs`, then act. The rest feeds the log and the journal. */
 export interface AuthorizePlan {
   action: AuthorizeAction;
   delayMs: number;
   decision: Decision | undefined;
   scenario: SelectedScenario | undefined;
+  /** The result in the body sent (fresh or replayed). */
+  result: string | undefined;
   warnings: string[];
+  fingerprint: string;
+  idempotencyKey: string | undefined;
+  /** Amount of the payment request a final authorization refers to (body payment_request_id). */
+  stepUpAmount: number | undefined;
 }
 
 /**
@@ -62,12 +68,18 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const token = headers['klarna-network-session-token'];
   const now = deps.now();
   const print = fingerprint({ method: 'POST', account: input.account, body: input.body });
+  const stepUpAmount =
+    token === undefined ? undefined : store.paymentRequest(input.account, body.payment_request_id)?.amount;
   const plan = (action: AuthorizeAction, extra: Partial<AuthorizePlan> = {}): AuthorizePlan => ({
     action,
     delayMs: 0,
     decision: undefined,
     scenario: undefined,
+    result: undefined,
     warnings,
+    fingerprint: print,
+    idempotencyKey: key,
+    stepUpAmount,
     ...extra,
   });
 
@@ -88,7 +100,10 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     if (key !== undefined && replay.stored !== keyRecord) {
       store.record(input.account, { key }, { ...replay.stored, fingerprint: print, createdAt: now });
     }
-    return plan({ kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true });
+    return plan(
+      { kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true },
+      { result: replay.stored.result },
+    );
   }
 
   const selected = deps.scenarios.select(
@@ -135,12 +150,21 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     publicUrl: config.publicUrl ?? input.origin,
   });
   const serialized = serializeChecked(AuthorizeResponse, rendered);
+  if (rendered.payment_request !== undefined) {
+    store.recordPaymentRequest(input.account, {
+      paymentRequestId: rendered.payment_request.payment_request_id,
+      amount: rendered.payment_request.amount,
+      currency: body.currency,
+      createdAt: now,
+    });
+  }
   store.record(
     input.account,
     { key, token },
     {
       status: 200,
       body: serialized,
+      result: decision.result,
       fingerprint: print,
       createdAt: now,
       amount: body.request_payment_transaction?.amount,
@@ -151,5 +175,5 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     scenario?.fault === 'response_lost'
       ? { kind: 'fault', fault: 'response_lost' }
       : { kind: 'respond', status: 200, body: serialized, replayed: false };
-  return plan(action, { ...withScenario, decision });
+  return plan(action, { ...withScenario, decision, result: decision.result });
 }

@@ -3,8 +3,9 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { AuthorizePlan } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
-import { catalogue } from './error-catalogue.js';
+import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
+import { Journal } from './journal/journal.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -18,6 +19,8 @@ import { Store } from './store.js';
 declare module 'fastify' {
   interface FastifyRequest {
     authorizePlan: AuthorizePlan | undefined;
+    /** The catalogue error this request was answered with, for the journal. */
+    klarnaError: KlarnaHttpError | undefined;
   }
 }
 
@@ -35,6 +38,7 @@ export interface BuildAppOptions {
 
 export interface MockApp extends FastifyInstance {
   store: Store;
+  journal: Journal;
   scenarios: ScenarioEngine;
   mockConfig: MockConfig;
   /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
@@ -53,6 +57,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
+  const journal = new Journal(config.journalSize, config.journalAccounts);
 
   const fastifyOptions: FastifyServerOptions = {
     bodyLimit: config.bodyLimitBytes,
@@ -78,6 +83,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorate('mockConfig', config);
   app.decorate('fixtureEvents', new EventEmitter<{ reload: [ReloadResult] }>());
   app.decorateRequest('authorizePlan', undefined);
+  app.decorateRequest('klarnaError', undefined);
+  app.decorate('journal', journal);
 
   // Each route checks its own input in one pass (every violation listed, auth first) and serializes its own
   // checked output, so Fastify's per-part validation and serialization stay out of the way.
@@ -111,13 +118,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
 
   await registerOpenApi(app);
   healthRoute(app);
-  adminRoutes(app, { scenarios, store });
+  adminRoutes(app, { scenarios, store, journal });
   authorizeRoute(app, {
     config,
     store,
     scenarios,
     now,
     uuid,
+    journal,
     sleep: options.sleep ?? realSleep,
     closing: closing.signal,
   });

@@ -65,6 +65,9 @@ export const MockConfig = z.strictObject({
     .default(60 * MINUTE),
   /** Idempotency records kept at most, across accounts (each ~1 KB). */
   maxStoredResponses: z.int().positive().default(50_000),
+  /** Authorize requests kept in the journal per account (a ring buffer), and accounts kept at most. */
+  journalSize: z.int().positive().default(1000),
+  journalAccounts: z.int().positive().default(1000),
   bodyLimitBytes: z
     .int()
     .positive()

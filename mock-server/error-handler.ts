@@ -67,6 +67,7 @@ export function clientErrorHandler(uuid: () => string) {
 export function errorHandler(bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const klarnaError = toKlarnaError(error, bodyLimit);
+    request.klarnaError = klarnaError;
     if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return sendKlarnaError(klarnaError, request.id, reply);
   };

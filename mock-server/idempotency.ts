@@ -8,6 +8,8 @@ import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 export interface StoredResponse {
   status: number;
   body: string;
+  /** The result inside the body, for the journal. */
+  result: string;
   fingerprint: string;
   createdAt: number;
   amount: number | undefined;

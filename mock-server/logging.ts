@@ -15,7 +15,8 @@ export interface LogOptions {
 export const REDACTED_HEADERS = ['authorization', 'klarna-network-session-token', 'klarna-customer-token'];
 
 export function loggerOptions(options: LogOptions): LoggerOptions & { stream?: Writable } {
-  const stream = options.stream ?? (options.pretty ? pinoPretty({ sync: true, colorize: true }) : undefined);
+  // pino-pretty colours only a colour terminal (and honours NO_COLOR), so `--log-format pretty > file` stays plain.
+  const stream = options.stream ?? (options.pretty ? pinoPretty({ sync: true }) : undefined);
   return {
     level: options.level ?? 'info',
     redact: { paths: REDACTED_HEADERS.map((h) => `request.headers["${h}"]`), censor: '[redacted]' },

@@ -22,12 +22,12 @@ async function main() {
     config: options.config,
     logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
   });
-  // Fastify logs its own "Server listening" line; the line below is the one the README promises, so mute that one.
+  // Fastify logs its own "Server listening" line; the ready line written last is the one the README promises, so
+  // mute Fastify's.
   const info = app.log.info;
   app.log.info = () => {};
   const url = await app.listen({ port: options.port, host: options.host });
   app.log.info = info;
-  process.stdout.write(`klarna-mock listening on ${url} (ready in ${Math.round(performance.now())} ms)\n`);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -39,8 +39,11 @@ async function main() {
       () => process.exit(1),
     );
   };
+  // Before the ready line: until a handler exists, a signal takes the default action and kills the process at once,
+  // so a supervisor that stops us right after reading the line would otherwise see a signal death, not exit code 0.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.stdout.write(`klarna-mock listening on ${url} (ready in ${Math.round(performance.now())} ms)\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
 
+/** A payment request created by a STEP_UP_REQUIRED answer. */
+export interface StoredPaymentRequest {
+  paymentRequestId: string;
+  amount: number | undefined;
+  currency: string;
+  createdAt: number;
+}
+
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
  * Expiry is judged against the injected clock by the callers, not by timers.
@@ -9,6 +17,7 @@ export class Store {
   private readonly byKey: LRUCache<string, StoredResponse>;
   private readonly byToken: LRUCache<string, StoredResponse>;
   private readonly issued: LRUCache<string, IssuedToken>;
+  private readonly paymentRequests: LRUCache<string, StoredPaymentRequest>;
   /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
   private readonly generations: LRUCache<string, number>;
 
@@ -16,6 +25,7 @@ export class Store {
     this.byKey = new LRUCache({ max: maxEntries });
     this.byToken = new LRUCache({ max: maxEntries });
     this.issued = new LRUCache({ max: maxEntries });
+    this.paymentRequests = new LRUCache({ max: maxEntries });
     this.generations = new LRUCache({ max: maxEntries });
   }
 
@@ -51,6 +61,14 @@ export class Store {
 
   issuedToken(account: string, token: string): IssuedToken | undefined {
     return this.issued.get(this.scoped(account, token));
+  }
+
+  recordPaymentRequest(account: string, request: StoredPaymentRequest): void {
+    this.paymentRequests.set(this.scoped(account, request.paymentRequestId), request);
+  }
+
+  paymentRequest(account: string, id: string | undefined): StoredPaymentRequest | undefined {
+    return id === undefined ? undefined : this.paymentRequests.get(this.scoped(account, id));
   }
 
   get size() {

@@ -1,9 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ArmedScenario, ArmScenarioRequest, KlarnaError, ScenarioList } from '../../contracts/index.js';
+import {
+  ArmedScenario,
+  ArmScenarioRequest,
+  ClientReport,
+  KlarnaError,
+  RequestList,
+  ScenarioList,
+} from '../../contracts/index.js';
 import { serializeChecked } from '../check-response.js';
 import { catalogue } from '../error-catalogue.js';
+import type { Journal } from '../journal/journal.js';
 import { parameterPath } from '../parameter-path.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
 import type { Store } from '../store.js';
@@ -11,6 +19,9 @@ import { sendJson } from './send-json.js';
 
 const TAG = 'Simulator admin';
 const AccountQuery = z.object({ account: z.string().min(1).optional() });
+const RequestsQuery = AccountQuery.extend({
+  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('The newest n requests'),
+});
 const IdParams = z.object({ id: z.string().min(1) });
 const AccountParams = z.object({ account: z.string().min(1) });
 const ResetResult = z.object({ account: z.string(), disarmed: z.int() });
@@ -25,7 +36,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 }
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
-export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEngine; store: Store }) {
+export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEngine; store: Store; journal: Journal }) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post(
@@ -83,7 +94,7 @@ export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEng
     {
       schema: {
         tags: [TAG],
-        summary: "Forget one account's idempotency records, issued tokens, counters and armed scenarios",
+        summary: "Forget one account's idempotency records, issued tokens, journal, counters and armed scenarios",
         params: AccountParams,
         response: { 200: ResetResult },
       },
@@ -91,8 +102,43 @@ export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEng
     async (request, reply) => {
       const { account } = parse(AccountParams, request.params);
       deps.store.resetAccount(account);
+      deps.journal.reset(account);
       const disarmed = deps.scenarios.resetAccount(account);
       return sendJson(reply, 200, serializeChecked(ResetResult, { account, disarmed }));
+    },
+  );
+
+  routes.get(
+    '/__mock/requests',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
+        querystring: RequestsQuery,
+        response: { 200: RequestList },
+      },
+    },
+    async (request, reply) => {
+      const { account, limit } = parse(RequestsQuery, request.query);
+      const entries = deps.journal.entries(account);
+      const requests = limit === undefined ? entries : entries.slice(-limit);
+      return sendJson(reply, 200, serializeChecked(RequestList, { requests }));
+    },
+  );
+
+  routes.get(
+    '/__mock/report',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
+        querystring: AccountQuery,
+        response: { 200: ClientReport },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parse(AccountQuery, request.query);
+      return sendJson(reply, 200, serializeChecked(ClientReport, deps.journal.report(account)));
     },
   );
 }

@@ -9,6 +9,8 @@ import {
 } from '../../contracts/index.js';
 import { type AuthorizeDeps, authorize } from '../authorize-service.js';
 import { catalogue } from '../error-catalogue.js';
+import type { Journal } from '../journal/journal.js';
+import { recordOf } from '../journal/record-request.js';
 import { logLine } from '../logging.js';
 import type { Sleep } from '../sleep.js';
 import { carryOutFault } from './carry-out-fault.js';
@@ -17,6 +19,7 @@ import { sendJson } from './send-json.js';
 export const AUTHORIZE_PATH = '/v2/accounts/:partner_account_id/payment/authorize';
 
 export interface AuthorizeRouteDeps extends AuthorizeDeps {
+  journal: Journal;
   sleep: Sleep;
   /** Fires when the app closes, so that hangs let go. */
   closing: AbortSignal;
@@ -27,6 +30,11 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
   app.withTypeProvider<ZodTypeProvider>().post(
     AUTHORIZE_PATH,
     {
+      // Faults are journaled where they happen; everything answered is journaled here.
+      onResponse: async (request, reply) => {
+        if (request.authorizePlan?.action.kind === 'fault') return;
+        deps.journal.record(recordOf(request, { status: reply.statusCode }, deps.now()));
+      },
       schema: {
         operationId: 'authorizePayment',
         tags: ['Payment Authorize API'],
@@ -72,6 +80,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
         if (action.kind === 'error') throw action.error;
         if (action.kind === 'fault') {
           logLine(request, `fault ${action.fault}`);
+          deps.journal.record(recordOf(request, { fault: action.fault }, deps.now()));
           return await carryOutFault(action.fault, request, reply, {
             sleep: deps.sleep,
             hangMaxMs: deps.config.hangMaxMs,

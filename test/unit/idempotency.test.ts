@@ -13,6 +13,7 @@ const HOUR = 3_600_000;
 const stored = (over: Partial<StoredResponse> = {}): StoredResponse => ({
   status: 200,
   body: '{"payment_transaction_response":{"result":"APPROVED"}}',
+  result: 'APPROVED',
   fingerprint: 'fp-1',
   createdAt: 0,
   amount: 11800,

@@ -1,0 +1,42 @@
+import type { ValidationError } from '../../contracts/index.js';
+
+/** What the journal keeps of one authorize request; findings are derived from these when read. */
+export interface JournalRecord {
+  id: string;
+  time: number;
+  account: string;
+  method: string;
+  path: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+  status: number | undefined;
+  fault: string | undefined;
+  result: string | undefined;
+  scenario: string | undefined;
+  replayed: boolean;
+  /** A refusal the client caused (not one a scenario staged). */
+  clientError: { code: string; message: string; validationErrors: ValidationError[] | undefined } | undefined;
+  unknownFields: string[];
+  fingerprint: string | undefined;
+  idempotencyKey: string | undefined;
+  /** The request passed validation, so its recommended-data checks mean something. */
+  valid: boolean;
+  /** Amount of the payment request a final authorization refers to, when the simulator knows it. */
+  stepUpAmount: number | undefined;
+}
+
+const REDACTED = new Set(['authorization', 'klarna-network-session-token', 'klarna-customer-token']);
+const MAX_BODY_BYTES = 16 * 1024;
+
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = REDACTED.has(name) ? '[redacted]' : value;
+  return out;
+}
+
+/** Bodies are kept whole up to 16 KB, so a journal of large requests stays small. */
+export function keptBody(body: unknown): unknown {
+  if (body === undefined || body === null) return body;
+  const size = Buffer.byteLength(JSON.stringify(body) ?? '');
+  return size <= MAX_BODY_BYTES ? body : { truncated: true, bytes: size };
+}

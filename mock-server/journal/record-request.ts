@@ -1,0 +1,38 @@
+import type { FastifyRequest } from 'fastify';
+import type { KlarnaHttpError } from '../error-catalogue.js';
+import { type JournalRecord, keptBody, redactHeaders } from './journal-record.js';
+
+/** The journal's record of an authorize request, from what the route and the error handler left on it. */
+export function recordOf(
+  request: FastifyRequest,
+  answer: { status: number } | { fault: string },
+  now: number,
+): JournalRecord {
+  const plan = request.authorizePlan;
+  const thrown: KlarnaHttpError | undefined = request.klarnaError;
+  const staged = plan?.action.kind === 'error';
+  const params = request.params as { partner_account_id?: string };
+  return {
+    id: request.id,
+    time: now,
+    account: params.partner_account_id ?? '',
+    method: request.method,
+    path: request.url,
+    headers: redactHeaders(request.headers),
+    body: keptBody(request.body),
+    status: 'status' in answer ? answer.status : undefined,
+    fault: 'fault' in answer ? answer.fault : undefined,
+    result: plan?.result,
+    scenario: plan?.scenario?.scenario.name,
+    replayed: plan?.action.kind === 'respond' && plan.action.replayed,
+    clientError:
+      thrown && !staged && thrown.statusCode < 500
+        ? { code: thrown.errorCode, message: thrown.message, validationErrors: thrown.validationErrors }
+        : undefined,
+    unknownFields: plan?.warnings ?? [],
+    fingerprint: plan?.fingerprint,
+    idempotencyKey: plan?.idempotencyKey,
+    valid: plan !== undefined,
+    stepUpAmount: plan?.stepUpAmount,
+  };
+}
