@@ -41,6 +41,8 @@ export interface MockApp extends FastifyInstance {
   journal: Journal;
   scenarios: ScenarioEngine;
   mockConfig: MockConfig;
+  /** Forgets one account's idempotency records, issued tokens, journal, counters and armed scenarios. */
+  resetAccount(account: string): { disarmed: number };
   /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
   fixtureEvents: EventEmitter<{ reload: [ReloadResult] }>;
 }
@@ -85,6 +87,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorateRequest('authorizePlan', undefined);
   app.decorateRequest('klarnaError', undefined);
   app.decorate('journal', journal);
+  app.decorate('resetAccount', (account: string) => {
+    store.resetAccount(account);
+    journal.reset(account);
+    return { disarmed: scenarios.resetAccount(account) };
+  });
 
   // Each route checks its own input in one pass (every violation listed, auth first) and serializes its own
   // checked output, so Fastify's per-part validation and serialization stay out of the way.
@@ -118,7 +125,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
 
   await registerOpenApi(app);
   healthRoute(app);
-  adminRoutes(app, { scenarios, store, journal });
+  adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
   authorizeRoute(app, {
     config,
     store,

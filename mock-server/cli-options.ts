@@ -21,13 +21,27 @@ Once ready it prints one line with its URL. Try:
 `;
 
 const CliOptions = z.strictObject({
-  port: z.coerce.number().int().min(0).max(65535),
+  // Digits only: a plain coercion would read '' (an empty PORT) as 0, a random port, and accept 1e3 or 0x10.
+  port: z
+    .string()
+    .regex(/^\d{1,5}$/, 'expected a whole number from 0 to 65535')
+    .transform(Number)
+    .pipe(z.int().max(65535)),
   host: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   logFormat: z.enum(['pretty', 'json']),
   config: z.custom<MockConfigInput>(),
 });
 export type CliOptions = z.infer<typeof CliOptions>;
+
+/** Where each option comes from, so that an error names what the user actually typed. */
+const SOURCES = {
+  port: { flag: 'port', envName: 'PORT' },
+  host: { flag: 'host', envName: 'HOST' },
+  logLevel: { flag: 'log-level', envName: 'LOG_LEVEL' },
+  logFormat: { flag: 'log-format', envName: undefined },
+  config: { flag: 'config', envName: undefined },
+} as const;
 
 /** Reads argv and the environment; a bad value throws with the option's name and the reason. */
 export function readCliOptions(
@@ -49,14 +63,18 @@ export function readCliOptions(
   });
   if (values.help) return { help: true };
   const parsed = CliOptions.safeParse({
-    port: values.port ?? env.PORT ?? 4747,
+    port: values.port ?? env.PORT ?? '4747',
     host: values.host ?? env.HOST ?? '127.0.0.1',
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     logFormat: values['log-format'] ?? (isTty ? 'pretty' : 'json'),
     config: values.config === undefined ? {} : readConfigFile(values.config),
   });
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+    const source = (key: PropertyKey) => {
+      const { flag, envName } = SOURCES[key as keyof typeof SOURCES];
+      return values[flag] === undefined && envName !== undefined && env[envName] !== undefined ? envName : `--${flag}`;
+    };
+    throw new Error(parsed.error.issues.map((i) => `${source(i.path[0] ?? '')}: ${i.message}`).join('; '));
   }
   return { help: false, options: parsed.data };
 }

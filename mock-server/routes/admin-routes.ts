@@ -14,7 +14,6 @@ import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import { parameterPath } from '../parameter-path.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
-import type { Store } from '../store.js';
 import { sendJson } from './send-json.js';
 
 const TAG = 'Simulator admin';
@@ -36,7 +35,10 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 }
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
-export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEngine; store: Store; journal: Journal }) {
+export function adminRoutes(
+  app: FastifyInstance,
+  deps: { scenarios: ScenarioEngine; journal: Journal; resetAccount: (account: string) => { disarmed: number } },
+) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post(
@@ -101,9 +103,7 @@ export function adminRoutes(app: FastifyInstance, deps: { scenarios: ScenarioEng
     },
     async (request, reply) => {
       const { account } = parse(AccountParams, request.params);
-      deps.store.resetAccount(account);
-      deps.journal.reset(account);
-      const disarmed = deps.scenarios.resetAccount(account);
+      const { disarmed } = deps.resetAccount(account);
       return sendJson(reply, 200, serializeChecked(ResetResult, { account, disarmed }));
     },
   );

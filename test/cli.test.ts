@@ -1,0 +1,228 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AUTHORIZE_URL, loadSamples } from './support/samples.js';
+
+// The real entry point in a child process: what a user gets from `npm start`. Nothing sleeps; every wait is on
+// an event (a stdout chunk, the process closing) with a timeout that only matters when something is broken.
+
+const ROOT = join(import.meta.dirname, '..');
+const WAIT_MS = 10_000;
+const READY_LINE = /^klarna-mock listening on (http:\/\/\S+) \(ready in \d+ ms\)$/m;
+
+interface Cli {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first match of `pattern` in stdout, as soon as it has arrived. */
+  waitForStdout: (pattern: RegExp) => Promise<RegExpMatchArray>;
+  /** Resolves once the process has exited and its output is complete. */
+  closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+// The tests run concurrently (each waits mostly on a child starting up), so children are filed under their test.
+const running = new Map<string, Set<ChildProcess>>();
+
+afterEach(({ task }) => {
+  for (const child of running.get(task.id) ?? []) child.kill('SIGKILL');
+  running.delete(task.id);
+});
+
+function startCli(test: { id: string }, args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: undefined, HOST: undefined, LOG_LEVEL: undefined, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const children = running.get(test.id) ?? new Set();
+  running.set(test.id, children.add(child));
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const closed = once(child, 'close').then(([code, signal]) => {
+    children.delete(child);
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+  });
+
+  const waitForStdout = (pattern: RegExp) =>
+    withTimeout(
+      new Promise<RegExpMatchArray>((resolve, reject) => {
+        const check = () => {
+          const match = stdout.match(pattern);
+          if (!match) return;
+          child.stdout?.off('data', check);
+          resolve(match);
+        };
+        child.stdout?.on('data', check);
+        closed.then(() =>
+          reject(new Error(`exited before printing ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`)),
+        );
+        check();
+      }),
+      `${pattern} on stdout`,
+    );
+
+  return { child, stdout: () => stdout, stderr: () => stderr, waitForStdout, closed };
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`)), WAIT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function exitOf(cli: Cli) {
+  return withTimeout(cli.closed, 'the process to exit');
+}
+
+async function baseUrlOf(cli: Cli): Promise<string> {
+  const [, url] = await cli.waitForStdout(READY_LINE);
+  return url as string;
+}
+
+/** A port that was free a moment ago: the OS picks it, then it is released for the child to take. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const sample = loadSamples()['final-authorization'];
+if (sample === undefined) throw new Error('fixtures/samples/final-authorization.json is missing');
+
+describe.concurrent('the klarna-mock command', () => {
+  it('prints its URL once, answers over HTTP, logs one redacted JSON line per request and stops on SIGTERM', async ({
+    task,
+  }) => {
+    const cli = startCli(task, ['--port', '0', '--log-format', 'json']);
+    const base = await baseUrlOf(cli);
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const health = await fetch(`${base}/__mock/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const path = AUTHORIZE_URL();
+    const authorize = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { ...(sample.headers as Record<string, string>), 'content-type': 'application/json' },
+      body: JSON.stringify(sample.body),
+    });
+    expect(authorize.status).toBe(200);
+    expect(await authorize.json()).toMatchObject({ payment_transaction_response: { result: 'APPROVED' } });
+    await cli.waitForStdout(/"msg":"POST [^"]*"/);
+
+    cli.child.kill('SIGTERM');
+    expect(await exitOf(cli)).toEqual({ code: 0, signal: null });
+
+    const output = cli.stdout() + cli.stderr();
+    const lines = cli.stdout().trimEnd().split('\n');
+    expect(lines.filter((line) => line.includes(base))).toEqual([expect.stringMatching(READY_LINE)]);
+    // With --log-format json, the ready line is the only one that is not a JSON log line.
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([expect.stringMatching(READY_LINE)]);
+    const logs = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    expect(logs.filter((log) => log.request?.url === path)).toEqual([
+      expect.objectContaining({
+        statusCode: 200,
+        request: expect.objectContaining({
+          method: 'POST',
+          headers: expect.objectContaining({
+            authorization: '[redacted]',
+            'klarna-network-session-token': '[redacted]',
+          }),
+        }),
+      }),
+    ]);
+    for (const secret of Object.values(sample.headers)) {
+      expect(output).not.toContain(secret);
+    }
+  });
+
+  it('stops with exit code 0 on SIGINT (Ctrl-C)', async ({ task }) => {
+    const cli = startCli(task, ['--port', '0', '--log-format', 'json']);
+    await baseUrlOf(cli);
+    cli.child.kill('SIGINT');
+    expect(await exitOf(cli)).toEqual({ code: 0, signal: null });
+  });
+
+  it('listens on the port given in PORT', async ({ task }) => {
+    const port = await freePort();
+    const cli = startCli(task, ['--log-format', 'json'], { PORT: String(port) });
+    expect(await baseUrlOf(cli)).toBe(`http://127.0.0.1:${port}`);
+    expect((await fetch(`http://127.0.0.1:${port}/__mock/health`)).status).toBe(200);
+  });
+
+  // The whole of 127.0.0.0/8 is loopback on Linux; elsewhere only 127.0.0.1 is configured by default.
+  it.runIf(process.platform === 'linux')('binds the address given in HOST', async ({ task }) => {
+    const cli = startCli(task, ['--port', '0', '--log-format', 'json'], { HOST: '127.0.0.2' });
+    const base = await baseUrlOf(cli);
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+    expect((await fetch(`${base}/__mock/health`)).status).toBe(200);
+  });
+
+  it('prints every option with --help and exits 0', async ({ task }) => {
+    const cli = startCli(task, ['--help']);
+    expect(await exitOf(cli)).toEqual({ code: 0, signal: null });
+    for (const option of ['--port', '--host', '--config', '--log-level', '--log-format']) {
+      expect(cli.stdout()).toContain(option);
+    }
+  });
+
+  // A plain number coercion reads '' as 0: an empty value used to start the simulator on a random port.
+  it.for([
+    ['--port', 'nope'],
+    ['--port', ''],
+    ['--log-level', 'loud'],
+  ] as const)('refuses %s %j with exit code 2 and a message naming the option', async ([flag, value], { task }) => {
+    const cli = startCli(task, [flag, value]);
+    expect(await exitOf(cli)).toEqual({ code: 2, signal: null });
+    expect(cli.stderr()).toMatch(new RegExp(`^klarna-mock: ${flag}: `));
+    expect(cli.stdout()).not.toContain('listening');
+  });
+
+  it('names PORT, not --port, when the bad port comes from the environment', async ({ task }) => {
+    const cli = startCli(task, [], { PORT: 'nope' });
+    expect(await exitOf(cli)).toEqual({ code: 2, signal: null });
+    expect(cli.stderr()).toMatch(/^klarna-mock: PORT: /);
+  });
+
+  describe('with --config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klarna-mock-cli-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses a config file that breaks the schema, naming the file and the bad setting', async ({ task }) => {
+      const file = join(dir, 'bad-currencies.json');
+      writeFileSync(file, JSON.stringify({ currencies: 'USD' }));
+      const cli = startCli(task, ['--port', '0', '--config', file]);
+      const { code } = await exitOf(cli);
+      expect(code).not.toBe(0);
+      expect(cli.stderr()).toContain(`${file}: currencies: `);
+      expect(cli.stdout()).not.toContain('listening');
+    });
+
+    it('refuses a config file that is not JSON, naming the file', async ({ task }) => {
+      const file = join(dir, 'not-json.json');
+      writeFileSync(file, '{ currencies: ');
+      const cli = startCli(task, ['--port', '0', '--config', file]);
+      const { code } = await exitOf(cli);
+      expect(code).not.toBe(0);
+      expect(cli.stderr()).toContain(file);
+    });
+  });
+});

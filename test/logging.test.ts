@@ -1,0 +1,113 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MockApp } from '../mock-server/build-app.js';
+import { REDACTED_HEADERS } from '../mock-server/logging.js';
+import { AUTHORIZE_URL, loadSamples } from './support/samples.js';
+import { testApp } from './support/test-app.js';
+
+interface LogLine extends Record<string, unknown> {
+  request: { method: string; url: string; headers: Record<string, unknown> };
+}
+
+/** A log destination that keeps every line and lets a test wait for the n-th one instead of sleeping. */
+function logCollector() {
+  const lines: string[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      for (const waiter of waiters.filter((w) => lines.length >= w.count)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      callback();
+    },
+  });
+  const linesSoFar = async (count: number) => {
+    if (lines.length < count) await new Promise<void>((resolve) => waiters.push({ count, resolve }));
+    return lines.map((line) => JSON.parse(line) as LogLine);
+  };
+  return { stream, linesSoFar };
+}
+
+const samples = loadSamples();
+const sampleNamed = (name: string) => {
+  const sample = samples[name];
+  if (sample === undefined) throw new Error(`no fixtures/samples/${name}.json`);
+  return sample;
+};
+let app: MockApp | undefined;
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('the request log', () => {
+  it.each(Object.entries(samples))(
+    'writes one line for the %s sample, with the deciding rule and credentials redacted',
+    async (_name, sample) => {
+      const log = logCollector();
+      ({ app } = await testApp({ logger: { stream: log.stream } }));
+
+      const response = await app.inject({
+        method: 'POST',
+        url: AUTHORIZE_URL(),
+        headers: sample.headers as Record<string, string>,
+        payload: sample.body,
+      });
+      expect(response.statusCode).toBe(200);
+      // A second request whose line comes after: had the first request logged twice, both lines would be in by now.
+      await app.inject({ method: 'GET', url: '/__mock/health' });
+      const lines = await log.linesSoFar(2);
+
+      expect(lines).toHaveLength(2);
+      const [line, next] = lines as [LogLine, LogLine];
+      expect(next).toMatchObject({ request: { method: 'GET', url: '/__mock/health' }, statusCode: 200 });
+      expect(line).toMatchObject({
+        level: 30,
+        request: { method: 'POST', url: AUTHORIZE_URL() },
+        statusCode: 200,
+        rule: expect.any(String),
+        msg: `POST ${AUTHORIZE_URL()} 200`,
+      });
+      const { headers } = line.request;
+      expect(headers['content-type']).toBe('application/json');
+      const raw = JSON.stringify(line);
+      for (const [name, value] of Object.entries(sample.headers)) {
+        if (!REDACTED_HEADERS.includes(name) || value === undefined) continue;
+        expect(headers[name]).toBe('[redacted]');
+        expect(raw).not.toContain(value);
+      }
+    },
+  );
+
+  it('names the rule that decided: a session token makes a final authorization', async () => {
+    const log = logCollector();
+    ({ app } = await testApp({ logger: { stream: log.stream } }));
+    const sample = sampleNamed('final-authorization');
+    await app.inject({
+      method: 'POST',
+      url: AUTHORIZE_URL(),
+      headers: sample.headers as Record<string, string>,
+      payload: sample.body,
+    });
+
+    const [line] = await log.linesSoFar(1);
+    expect(line?.rule).toBe('session token: final authorization');
+  });
+
+  it('logs a request refused before any decision, with its status and no rule', async () => {
+    const log = logCollector();
+    ({ app } = await testApp({ logger: { stream: log.stream } }));
+    const sample = sampleNamed('final-authorization');
+    const headers = { ...(sample.headers as Record<string, string>), authorization: 'Bearer not-a-klarna-key' };
+    const response = await app.inject({ method: 'POST', url: AUTHORIZE_URL(), headers, payload: sample.body });
+    expect(response.statusCode).toBe(401);
+
+    const [line] = await log.linesSoFar(1);
+    expect(line).toMatchObject({ statusCode: 401, request: { headers: { authorization: '[redacted]' } } });
+    expect(line).not.toHaveProperty('rule');
+    expect(JSON.stringify(line)).not.toContain('not-a-klarna-key');
+  });
+});

@@ -1,0 +1,128 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPI } from 'openapi-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { MockApp } from '../mock-server/build-app.js';
+import { testApp } from './support/test-app.js';
+
+const AUTHORIZE_PATH = '/v2/accounts/{partner_account_id}/payment/authorize';
+const KLARNA_TAG = 'Payment Authorize API';
+const ADMIN_TAG = 'Simulator admin';
+
+// Only what these tests read; the parser has already checked the rest against the OpenAPI 3.1 schema.
+const JsonContent = z.object({
+  content: z.object({
+    'application/json': z.object({ schema: z.object({ properties: z.record(z.string(), z.unknown()) }) }),
+  }),
+});
+const Operation = z.object({
+  operationId: z.string().optional(),
+  tags: z.array(z.string()),
+  parameters: z.array(z.object({ in: z.string(), name: z.string(), required: z.boolean().optional() })).default([]),
+  requestBody: z.unknown().optional(),
+  responses: z.record(z.string(), z.unknown()),
+});
+const Document = z.object({
+  openapi: z.string(),
+  tags: z.array(z.object({ name: z.string() })),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+/** The top-level properties of a request body's or response's JSON schema. */
+const propertiesOf = (bodyOrResponse: unknown) =>
+  Object.keys(JsonContent.parse(bodyOrResponse).content['application/json'].schema.properties);
+
+let app: MockApp;
+let document: z.infer<typeof Document>;
+
+beforeAll(async () => {
+  ({ app } = await testApp());
+  const response = await app.inject({ method: 'GET', url: '/openapi.json' });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  // The parser resolves $refs in place, so it gets a copy; what it returns is the dereferenced document.
+  document = Document.parse(await SwaggerParser.validate(structuredClone(response.json()) as OpenAPI.Document));
+});
+
+afterAll(() => app.close());
+
+function operation(path: string, method: string) {
+  return Operation.parse(document.paths[path]?.[method]);
+}
+
+describe('the OpenAPI document at /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', () => {
+    expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('lists the Klarna operation under the Klarna tag, with its operationId', () => {
+    const authorize = operation(AUTHORIZE_PATH, 'post');
+    expect(authorize.operationId).toBe('authorizePayment');
+    expect(authorize.tags).toEqual([KLARNA_TAG]);
+  });
+
+  it('describes the authorize request body', () => {
+    const body = operation(AUTHORIZE_PATH, 'post').requestBody;
+    expect(propertiesOf(body)).toEqual(expect.arrayContaining(['currency', 'request_payment_transaction']));
+  });
+
+  it('describes the 200 answer with its three parts', () => {
+    const ok = operation(AUTHORIZE_PATH, 'post').responses['200'];
+    expect(propertiesOf(ok)).toEqual(
+      expect.arrayContaining(['payment_transaction_response', 'payment_request', 'customer_token_response']),
+    );
+  });
+
+  it.each(['400', '401', '403', '404', '409', '413', '500'])(
+    'describes the %s answer as a Klarna error body',
+    (status) => {
+      const error = operation(AUTHORIZE_PATH, 'post').responses[status];
+      expect(propertiesOf(error)).toEqual(expect.arrayContaining(['error_id', 'error_type', 'error_code']));
+    },
+  );
+
+  it('describes every documented answer other than 200 as a Klarna error body', () => {
+    const { responses } = operation(AUTHORIZE_PATH, 'post');
+    const errors = Object.entries(responses).filter(([status]) => status !== '200');
+    expect(errors.filter(([, response]) => !propertiesOf(response).includes('error_code'))).toEqual([]);
+  });
+
+  it('declares the partner account path parameter and the Klarna headers', () => {
+    const { parameters } = operation(AUTHORIZE_PATH, 'post');
+    expect(parameters).toContainEqual({ in: 'path', name: 'partner_account_id', required: true });
+    for (const header of ['authorization', 'klarna-network-session-token', 'klarna-idempotency-key']) {
+      expect(parameters).toContainEqual(expect.objectContaining({ in: 'header', name: header }));
+    }
+  });
+
+  it('tags the health check as a simulator admin route, apart from the Klarna API', () => {
+    expect(document.tags.map((tag) => tag.name)).toEqual(expect.arrayContaining([KLARNA_TAG, ADMIN_TAG]));
+    expect(operation('/__mock/health', 'get').tags).toEqual([ADMIN_TAG]);
+  });
+
+  it('keeps the two tags apart: every /__mock route is admin only, every other route is Klarna only', () => {
+    const tagsByRoute = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => [`${method.toUpperCase()} ${path}`, operation(path, method).tags] as const),
+    );
+    for (const [route, tags] of tagsByRoute) {
+      expect({ route, tags }).toEqual({ route, tags: [route.includes(' /__mock/') ? ADMIN_TAG : KLARNA_TAG] });
+    }
+  });
+
+  it('leaves its own routes out: neither /openapi.json nor the /docs pages are documented', () => {
+    expect(Object.keys(document.paths).filter((path) => /^\/(openapi|docs)/.test(path))).toEqual([]);
+  });
+});
+
+describe('the documentation page at /docs', () => {
+  it('answers with an HTML page', async () => {
+    let response = await app.inject({ method: 'GET', url: '/docs' });
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      const location = new URL(String(response.headers.location), 'http://localhost/docs');
+      response = await app.inject({ method: 'GET', url: location.pathname });
+    }
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.body).toMatch(/<html/i);
+  });
+});
