@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { MockConfig, type MockConfigInput } from './config.js';
@@ -11,6 +11,8 @@ Options:
   --port <n>         port to listen on (default 4747; env PORT; 0 picks a free port)
   --host <addr>      address to bind (default 127.0.0.1; env HOST)
   --config <file>    JSON file with simulator settings (accounts, apiKeys, currencies, ...; see README)
+  --fixtures <dir>   directory of scenario files (default fixtures/scenarios when it exists); reloaded on change
+  --seed <text>      seed for probability scenarios and ranged delays (default klarna-mock)
   --log-level <lvl>  fatal, error, warn, info, debug, trace or silent (default info; env LOG_LEVEL)
   --log-format <f>   pretty or json (default: pretty in a terminal, json otherwise)
   -h, --help         show this help
@@ -55,6 +57,8 @@ export function readCliOptions(
       port: { type: 'string' },
       host: { type: 'string' },
       config: { type: 'string' },
+      fixtures: { type: 'string' },
+      seed: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -67,7 +71,7 @@ export function readCliOptions(
     host: values.host ?? env.HOST ?? '127.0.0.1',
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     logFormat: values['log-format'] ?? (isTty ? 'pretty' : 'json'),
-    config: values.config === undefined ? {} : readConfigFile(values.config),
+    config: withFlags(values.config === undefined ? {} : readConfigFile(values.config), values),
   });
   if (!parsed.success) {
     const source = (key: PropertyKey) => {
@@ -77,6 +81,25 @@ export function readCliOptions(
     throw new Error(parsed.error.issues.map((i) => `${source(i.path[0] ?? '')}: ${i.message}`).join('; '));
   }
   return { help: false, options: parsed.data };
+}
+
+const DEFAULT_FIXTURES = 'fixtures/scenarios';
+
+/**
+ * Flags win over the settings file. Scenario files: --fixtures, else the file's fixturesDir, else
+ * fixtures/scenarios of the working directory when there is one.
+ */
+function withFlags(config: MockConfigInput, flags: { fixtures?: string; seed?: string }): MockConfigInput {
+  if (flags.fixtures !== undefined && !existsSync(flags.fixtures)) {
+    throw new Error(`--fixtures: ${flags.fixtures} does not exist`);
+  }
+  const fixturesDir =
+    flags.fixtures ?? config.fixturesDir ?? (existsSync(DEFAULT_FIXTURES) ? DEFAULT_FIXTURES : undefined);
+  return {
+    ...config,
+    ...(fixturesDir !== undefined && { fixturesDir }),
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+  };
 }
 
 function readConfigFile(file: string): MockConfigInput {

@@ -179,7 +179,7 @@ describe.concurrent('the klarna-mock command', () => {
   it('prints every option with --help and exits 0', async ({ task }) => {
     const cli = startCli(task, ['--help']);
     expect(await exitOf(cli)).toEqual({ code: 0, signal: null });
-    for (const option of ['--port', '--host', '--config', '--log-level', '--log-format']) {
+    for (const option of ['--port', '--host', '--config', '--fixtures', '--seed', '--log-level', '--log-format']) {
       expect(cli.stdout()).toContain(option);
     }
   });
@@ -223,6 +223,27 @@ describe.concurrent('the klarna-mock command', () => {
       const { code } = await exitOf(cli);
       expect(code).not.toBe(0);
       expect(cli.stderr()).toContain(file);
+    });
+  });
+
+  describe('with --fixtures', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klarna-mock-fixtures-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses to start on a bad scenario file, naming the file, the path inside it and the reason', async ({
+      task,
+    }) => {
+      const bad = mkdtempSync(join(dir, 'bad-'));
+      writeFileSync(join(bad, 'rules.json'), JSON.stringify({ scenarios: [{ name: 'x', error: 'TEAPOT' }] }));
+      const cli = startCli(task, ['--port', '0', '--fixtures', bad]);
+      expect((await exitOf(cli)).code).toBe(1);
+      expect(cli.stderr()).toContain(`${join(bad, 'rules.json')}: scenarios[0].error: Invalid option`);
+    });
+
+    it('refuses a directory that does not exist with exit code 2', async ({ task }) => {
+      const cli = startCli(task, ['--port', '0', '--fixtures', join(dir, 'missing')]);
+      expect((await exitOf(cli)).code).toBe(2);
+      expect(cli.stderr()).toContain('--fixtures:');
     });
   });
 });
