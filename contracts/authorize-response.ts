@@ -45,12 +45,21 @@ export const PaymentRequest = z.looseObject({
   payment_request_id: Krn,
   payment_request_reference: z.string().optional(),
   state: PaymentRequestState,
+  previous_state: PaymentRequestState.optional(),
   amount: Amount.optional(),
   currency: Currency.optional(),
   expires_at: IsoDateTime.optional(),
   created_at: IsoDateTime.optional(),
   updated_at: IsoDateTime.optional(),
-  state_context: z.looseObject({ customer_interaction: CustomerInteraction.optional() }).optional(),
+  canceled_at: IsoDateTime.optional(),
+  state_context: z
+    .looseObject({
+      customer_interaction: CustomerInteraction.optional(),
+      // After COMPLETED. Klarna's key names here are UNSURE (reference §3.3); README "Where the simulator chooses".
+      klarna_network_session_token: z.string().optional(),
+      customer_token: z.lazy(() => CustomerToken).optional(),
+    })
+    .optional(),
 });
 export type PaymentRequest = z.infer<typeof PaymentRequest>;
 
@@ -59,6 +68,8 @@ export const CustomerToken = z.looseObject({
   customer_token_reference: z.string().optional(),
   scopes: z.array(CustomerTokenScope),
 });
+
+export type CustomerToken = z.infer<typeof CustomerToken>;
 
 export const CustomerTokenResponse = z.looseObject({
   result: TransactionResult,

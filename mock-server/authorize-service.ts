@@ -1,10 +1,12 @@
 import { AuthorizeResponse, type ScenarioFault } from '../contracts/index.js';
+import type { AccountClock } from './account-clock.js';
 import { authenticate } from './authenticate.js';
 import { serializeChecked } from './check-response.js';
 import type { MockConfig } from './config.js';
 import { type Decision, decide } from './decide.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { fingerprint, replayDecision, sessionTokenIssue } from './idempotency.js';
+import type { PaymentRequests } from './payment-requests/payment-requests.js';
 import { renderAuthorize } from './render-authorize.js';
 import { requestFacts } from './scenarios/match.js';
 import type { ScenarioEngine, SelectedScenario } from './scenarios/scenario-engine.js';
@@ -16,7 +18,8 @@ export interface AuthorizeDeps {
   config: MockConfig;
   store: Store;
   scenarios: ScenarioEngine;
-  now: () => number;
+  paymentRequests: PaymentRequests;
+  clock: AccountClock;
   uuid: () => string;
 }
 
@@ -66,10 +69,13 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const { headers, body, warnings } = valid;
   const key = headers['klarna-idempotency-key'];
   const token = headers['klarna-network-session-token'];
-  const now = deps.now();
+  const now = deps.clock.now(input.account);
   const print = fingerprint({ method: 'POST', account: input.account, body: input.body });
+  const issued = token === undefined ? undefined : store.issuedToken(input.account, token);
   const stepUpAmount =
-    token === undefined ? undefined : store.paymentRequest(input.account, body.payment_request_id)?.amount;
+    token === undefined
+      ? undefined
+      : (issued?.amount ?? deps.paymentRequests.get(input.account, body.payment_request_id)?.amount);
   const plan = (action: AuthorizeAction, extra: Partial<AuthorizePlan> = {}): AuthorizePlan => ({
     action,
     delayMs: 0,
@@ -125,12 +131,19 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   }
 
   if (token !== undefined) {
-    const issue = sessionTokenIssue(store.issuedToken(input.account, token), {
+    const issue = sessionTokenIssue(issued, {
       now,
       ttlMs: config.sessionTokenTtlMs,
       strict: config.strictSessionTokens,
     });
     if (issue) throw catalogue.validation([{ parameter: 'Klarna-Network-Session-Token', reason: issue }]);
+    // The customer approved an amount and a currency; the final authorization must ask for the same.
+    if (
+      issued?.currency !== undefined &&
+      (issued.amount !== body.request_payment_transaction?.amount || issued.currency !== body.currency)
+    ) {
+      throw catalogue.sessionTokenMismatch(issued.amount, issued.currency);
+    }
   }
 
   const decision: Decision =
@@ -141,23 +154,19 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
           ...(scenario.result_reason !== undefined && { resultReason: scenario.result_reason }),
         }
       : decide(headers, body);
+  const paymentRequest =
+    decision.result === 'STEP_UP_REQUIRED'
+      ? deps.paymentRequests.create(input.account, body, config.publicUrl ?? input.origin)
+      : undefined;
   const rendered = renderAuthorize(decision, body, {
     now,
     uuid: deps.uuid,
     region: config.region,
     transactionTtlMs: config.transactionTtlMs,
-    paymentRequestTtlMs: config.paymentRequestTtlMs,
-    publicUrl: config.publicUrl ?? input.origin,
+    paymentRequest,
+    issuedCustomerToken: issued?.customerToken,
   });
   const serialized = serializeChecked(AuthorizeResponse, rendered);
-  if (rendered.payment_request !== undefined) {
-    store.recordPaymentRequest(input.account, {
-      paymentRequestId: rendered.payment_request.payment_request_id,
-      amount: rendered.payment_request.amount,
-      currency: body.currency,
-      createdAt: now,
-    });
-  }
   store.record(
     input.account,
     { key, token },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { AccountClock } from './account-clock.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
@@ -8,6 +9,7 @@ import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from
 import { Journal } from './journal/journal.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
+import { PaymentRequests } from './payment-requests/payment-requests.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authorizeRoute } from './routes/authorize-route.js';
 import { healthRoute } from './routes/health-route.js';
@@ -60,6 +62,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
   const journal = new Journal(config.journalSize, config.journalAccounts);
+  const clock = new AccountClock(now);
+  const paymentRequests = new PaymentRequests({
+    store,
+    clock,
+    uuid,
+    region: config.region,
+    ttlMs: config.paymentRequestTtlMs,
+    emit: () => {},
+  });
 
   const fastifyOptions: FastifyServerOptions = {
     bodyLimit: config.bodyLimitBytes,
@@ -130,7 +141,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     config,
     store,
     scenarios,
-    now,
+    paymentRequests,
+    clock,
     uuid,
     journal,
     sleep: options.sleep ?? realSleep,

@@ -19,6 +19,15 @@ export class KlarnaHttpError extends Error {
   }
 }
 
+const ACTION_WORDS: Record<string, string> = {
+  open: 'opened',
+  approve: 'approved',
+  decline: 'declined',
+  abort: 'aborted',
+  cancel: 'canceled',
+  expire: 'expired',
+};
+
 export const catalogue = {
   validation: (validationErrors: ValidationError[]) =>
     new KlarnaHttpError(
@@ -62,6 +71,20 @@ export const catalogue = {
   badRequest: () => new KlarnaHttpError(400, 'INPUT_ERROR', 'BAD_REQUEST', 'The request could not be read'),
   headersTooLarge: () =>
     new KlarnaHttpError(431, 'INPUT_ERROR', 'HEADERS_TOO_LARGE', 'The request headers are too large (16 KB at most)'),
+  paymentRequestState: (id: string, state: string, action: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `Payment request ${id} is ${state}; it cannot be ${ACTION_WORDS[action] ?? action} any more`,
+    ),
+  sessionTokenMismatch: (amount: number | undefined, currency: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `Idempotent operation on Klarna-Network-Session-Token failed: the customer approved ${amount ?? 'no amount'} ${currency}`,
+    ),
   payloadTooLarge: (limit: number) =>
     new KlarnaHttpError(413, 'INPUT_ERROR', 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`),
   rateLimited: (retryAfterSeconds: number) =>

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CustomerToken } from '../contracts/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 
@@ -68,6 +69,11 @@ export function replayDecision(input: ReplayInput): ReplayDecision {
 export interface IssuedToken {
   /** When the payment request behind the token completed: the 60-minute finalization window starts here. */
   completedAt: number;
+  /** The completed payment request: a final authorization must match its amount and currency. */
+  paymentRequestId?: string;
+  amount?: number | undefined;
+  currency?: string;
+  customerToken?: CustomerToken | undefined;
 }
 
 /**

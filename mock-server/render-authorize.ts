@@ -1,14 +1,17 @@
-import type { AuthorizeRequest, AuthorizeResponse, PaymentRequest, PaymentTransaction } from '../contracts/index.js';
+import type { AuthorizeRequest, AuthorizeResponse, CustomerToken, PaymentTransaction } from '../contracts/index.js';
 import type { Decision } from './decide.js';
+import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
+import { renderPaymentRequest } from './payment-requests/render-payment-request.js';
 
 export interface RenderContext {
   now: number;
   uuid: () => string;
   region: string;
   transactionTtlMs: number;
-  paymentRequestTtlMs: number;
-  /** Origin that payment_request_url points at. */
-  publicUrl: string;
+  /** The payment request a STEP_UP_REQUIRED answer carries. */
+  paymentRequest: PaymentRequestRecord | undefined;
+  /** The customer token issued when the customer approved the step-up, if one was requested. */
+  issuedCustomerToken: CustomerToken | undefined;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,23 +34,24 @@ export function renderAuthorize(decision: Decision, body: AuthorizeRequest, ctx:
             ...(decision.resultReason !== undefined && { result_reason: decision.resultReason }),
           };
   }
-  if (decision.result === 'STEP_UP_REQUIRED') response.payment_request = paymentRequest(body, ctx);
-  if (rct !== undefined) {
+  if (decision.result === 'STEP_UP_REQUIRED' && ctx.paymentRequest !== undefined) {
+    response.payment_request = renderPaymentRequest(ctx.paymentRequest);
+  }
+  if (rct !== undefined || (decision.result === 'APPROVED' && ctx.issuedCustomerToken !== undefined)) {
     response.customer_token_response =
       decision.result === 'APPROVED'
-        ? {
-            result: 'APPROVED',
-            customer_token: {
-              customer_token: `krn:customer-token:${ctx.region}:${ctx.uuid()}`,
-              ...(rct.customer_token_reference !== undefined && {
-                customer_token_reference: rct.customer_token_reference,
-              }),
-              scopes: rct.scopes,
-            },
-          }
+        ? { result: 'APPROVED', customer_token: ctx.issuedCustomerToken ?? newCustomerToken(rct, ctx) }
         : { result: decision.result };
   }
   return response;
+}
+
+function newCustomerToken(rct: AuthorizeRequest['request_customer_token'], ctx: RenderContext): CustomerToken {
+  return {
+    customer_token: `krn:customer-token:${ctx.region}:${ctx.uuid()}`,
+    ...(rct?.customer_token_reference !== undefined && { customer_token_reference: rct.customer_token_reference }),
+    scopes: rct?.scopes ?? [],
+  };
 }
 
 function paymentTransaction(body: AuthorizeRequest, ctx: RenderContext): PaymentTransaction {
@@ -66,29 +70,5 @@ function paymentTransaction(body: AuthorizeRequest, ctx: RenderContext): Payment
     ...(rpt.capture === 'NOW' && {
       payment_captures: [{ payment_capture_id: `${id}:capture:1`, amount: rpt.amount, captured_at: iso(ctx.now) }],
     }),
-  };
-}
-
-function paymentRequest(body: AuthorizeRequest, ctx: RenderContext): PaymentRequest {
-  const uuid = ctx.uuid();
-  const id = `krn:payment:${ctx.region}:request:${uuid}`;
-  const reference = body.step_up_config?.payment_request_reference;
-  const amount = body.request_payment_transaction?.amount;
-  return {
-    payment_request_id: id,
-    ...(reference !== undefined && { payment_request_reference: reference }),
-    state: 'SUBMITTED',
-    ...(amount !== undefined && { amount }),
-    currency: body.currency,
-    expires_at: iso(ctx.now + ctx.paymentRequestTtlMs),
-    created_at: iso(ctx.now),
-    updated_at: iso(ctx.now),
-    state_context: {
-      customer_interaction: {
-        method: body.step_up_config?.customer_interaction_config.method ?? 'HANDOVER',
-        payment_request_id: id,
-        payment_request_url: `${ctx.publicUrl}/pay/requests/${uuid}/start`,
-      },
-    },
   };
 }

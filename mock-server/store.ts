@@ -1,13 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
-
-/** A payment request created by a STEP_UP_REQUIRED answer. */
-export interface StoredPaymentRequest {
-  paymentRequestId: string;
-  amount: number | undefined;
-  currency: string;
-  createdAt: number;
-}
+import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
 
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
@@ -17,7 +10,9 @@ export class Store {
   private readonly byKey: LRUCache<string, StoredResponse>;
   private readonly byToken: LRUCache<string, StoredResponse>;
   private readonly issued: LRUCache<string, IssuedToken>;
-  private readonly paymentRequests: LRUCache<string, StoredPaymentRequest>;
+  private readonly paymentRequests: LRUCache<string, PaymentRequestRecord>;
+  /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
+  private readonly paymentRequestAccounts: LRUCache<string, string>;
   /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
   private readonly generations: LRUCache<string, number>;
 
@@ -26,6 +21,7 @@ export class Store {
     this.byToken = new LRUCache({ max: maxEntries });
     this.issued = new LRUCache({ max: maxEntries });
     this.paymentRequests = new LRUCache({ max: maxEntries });
+    this.paymentRequestAccounts = new LRUCache({ max: maxEntries });
     this.generations = new LRUCache({ max: maxEntries });
   }
 
@@ -63,12 +59,22 @@ export class Store {
     return this.issued.get(this.scoped(account, token));
   }
 
-  recordPaymentRequest(account: string, request: StoredPaymentRequest): void {
-    this.paymentRequests.set(this.scoped(account, request.paymentRequestId), request);
+  savePaymentRequest(record: PaymentRequestRecord): void {
+    this.paymentRequests.set(this.scoped(record.account, record.uuid), record);
+    this.paymentRequestAccounts.set(record.uuid, record.account);
   }
 
-  paymentRequest(account: string, id: string | undefined): StoredPaymentRequest | undefined {
-    return id === undefined ? undefined : this.paymentRequests.get(this.scoped(account, id));
+  /** By uuid, or by the `krn:payment:…:request:<uuid>` id (its last segment). */
+  paymentRequest(account: string, idOrUuid: string | undefined): PaymentRequestRecord | undefined {
+    if (idOrUuid === undefined) return undefined;
+    return this.paymentRequests.get(this.scoped(account, idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1)));
+  }
+
+  /** A payment request whatever its account, for the hosted page and the customer actions of the admin API. */
+  anyPaymentRequest(idOrUuid: string): PaymentRequestRecord | undefined {
+    const uuid = idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1);
+    const account = this.paymentRequestAccounts.get(uuid);
+    return account === undefined ? undefined : this.paymentRequest(account, uuid);
   }
 
   get size() {

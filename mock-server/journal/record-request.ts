@@ -6,16 +6,16 @@ import { type JournalRecord, keptBody, redactHeaders } from './journal-record.js
 export function recordOf(
   request: FastifyRequest,
   answer: { status: number } | { fault: string },
-  now: number,
+  now: (account: string) => number,
 ): JournalRecord {
   const plan = request.authorizePlan;
   const thrown: KlarnaHttpError | undefined = request.klarnaError;
   const staged = plan?.action.kind === 'error';
-  const params = request.params as { partner_account_id?: string };
+  const account = (request.params as { partner_account_id?: string }).partner_account_id ?? '';
   return {
     id: request.id,
-    time: now,
-    account: params.partner_account_id ?? '',
+    time: now(account),
+    account,
     method: request.method,
     path: request.url,
     headers: redactHeaders(request.headers),

@@ -33,7 +33,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
       // Faults are journaled where they happen; everything answered is journaled here.
       onResponse: async (request, reply) => {
         if (request.authorizePlan?.action.kind === 'fault') return;
-        deps.journal.record(recordOf(request, { status: reply.statusCode }, deps.now()));
+        deps.journal.record(recordOf(request, { status: reply.statusCode }, (account) => deps.clock.now(account)));
       },
       schema: {
         operationId: 'authorizePayment',
@@ -80,7 +80,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
         if (action.kind === 'error') throw action.error;
         if (action.kind === 'fault') {
           logLine(request, `fault ${action.fault}`);
-          deps.journal.record(recordOf(request, { fault: action.fault }, deps.now()));
+          deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
           return await carryOutFault(action.fault, request, reply, {
             sleep: deps.sleep,
             hangMaxMs: deps.config.hangMaxMs,

@@ -1,0 +1,128 @@
+import type { AuthorizeRequest } from '../../contracts/index.js';
+import type { AccountClock } from '../account-clock.js';
+import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
+import type { Store } from '../store.js';
+import { newPaymentRequest, type PaymentRequestRecord } from './payment-request-record.js';
+import { renderPaymentRequest } from './render-payment-request.js';
+import { hasExpired, type PaymentRequestAction, transition } from './transition.js';
+
+export type EmitWebhook = (account: string, eventType: string, payload: object) => void;
+
+interface Options {
+  store: Store;
+  clock: AccountClock;
+  uuid: () => string;
+  region: string;
+  ttlMs: number;
+  emit: EmitWebhook;
+}
+
+/**
+ * Payment requests: created by STEP_UP_REQUIRED, moved by the customer (hosted page or admin API), canceled by the
+ * partner, expired by the account's clock. Each state change is stored and announced as
+ * `payment.request.state-change.<state>` (https://docs.klarna.com/klarna-network-distribution/payments/one-time-payments/server-side-only-integration/monitor-the-payment-request-state).
+ * Approval issues the session token (and the customer token when one was requested).
+ */
+export class PaymentRequests {
+  /** Per account, requests that may still expire, so a clock move can announce expiries. */
+  private readonly open = new Map<string, Set<string>>();
+
+  constructor(private readonly options: Options) {}
+
+  create(account: string, body: AuthorizeRequest, publicUrl: string): PaymentRequestRecord {
+    const { clock, uuid, region, ttlMs } = this.options;
+    const record = newPaymentRequest(account, body, {
+      now: clock.now(account),
+      uuid: uuid(),
+      region,
+      ttlMs,
+      publicUrl,
+    });
+    this.save(record);
+    this.announce(record);
+    return record;
+  }
+
+  /** The current record (expired first if its time has come), or undefined. */
+  get(account: string, idOrUuid: string | undefined): PaymentRequestRecord | undefined {
+    const record = this.options.store.paymentRequest(account, idOrUuid);
+    return record && this.expireIfDue(record);
+  }
+
+  find(idOrUuid: string): PaymentRequestRecord | undefined {
+    const record = this.options.store.anyPaymentRequest(idOrUuid);
+    return record && this.expireIfDue(record);
+  }
+
+  /** Applies an action; a request in a state that refuses it answers 409 RESOURCE_CONFLICT. */
+  act(record: PaymentRequestRecord, action: PaymentRequestAction): PaymentRequestRecord | KlarnaHttpError {
+    const now = this.options.clock.now(record.account);
+    const result = transition(record, action, now);
+    if (!result.ok) return catalogue.paymentRequestState(record.paymentRequestId, result.state, action);
+    if (!result.changed) return result.record;
+    const next = result.record.state === 'COMPLETED' ? this.issueTokens(result.record, now) : result.record;
+    this.save(next);
+    this.announce(next);
+    return next;
+  }
+
+  /** Expires every open request of the account (or of all) whose lifetime has run out, announcing each. */
+  sweep(account?: string): void {
+    const accounts = account === undefined ? [...this.open.keys()] : [account];
+    for (const name of accounts) {
+      for (const uuid of [...(this.open.get(name) ?? [])]) {
+        const record = this.options.store.paymentRequest(name, uuid);
+        if (record === undefined) this.open.get(name)?.delete(uuid);
+        else this.expireIfDue(record);
+      }
+    }
+  }
+
+  reset(account: string): void {
+    this.open.delete(account);
+  }
+
+  private expireIfDue(record: PaymentRequestRecord): PaymentRequestRecord {
+    if (!hasExpired(record, this.options.clock.now(record.account))) return record;
+    const expired = this.act(record, 'expire');
+    return 'paymentRequestId' in expired ? expired : record;
+  }
+
+  private issueTokens(record: PaymentRequestRecord, now: number): PaymentRequestRecord {
+    const { uuid, region, store } = this.options;
+    const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
+    const rct = record.requestCustomerToken;
+    const customerToken = rct && {
+      customer_token: `krn:customer-token:${region}:${uuid()}`,
+      ...(rct.customer_token_reference !== undefined && { customer_token_reference: rct.customer_token_reference }),
+      scopes: rct.scopes,
+    };
+    store.issueSessionToken(record.account, sessionToken, {
+      completedAt: now,
+      paymentRequestId: record.paymentRequestId,
+      amount: record.amount,
+      currency: record.currency,
+      customerToken,
+    });
+    return { ...record, sessionToken, customerToken };
+  }
+
+  private save(record: PaymentRequestRecord): void {
+    this.options.store.savePaymentRequest(record);
+    let open = this.open.get(record.account);
+    if (open === undefined) {
+      open = new Set();
+      this.open.set(record.account, open);
+    }
+    if (record.state === 'SUBMITTED' || record.state === 'IN_PROGRESS') open.add(record.uuid);
+    else open.delete(record.uuid);
+  }
+
+  private announce(record: PaymentRequestRecord): void {
+    this.options.emit(
+      record.account,
+      `payment.request.state-change.${record.state.toLowerCase().replace('_', '-')}`,
+      renderPaymentRequest(record),
+    );
+  }
+}
