@@ -83,3 +83,10 @@ export const AuthorizeResponse = z.looseObject({
   customer_token_response: CustomerTokenResponse.optional(),
 });
 export type AuthorizeResponse = z.infer<typeof AuthorizeResponse>;
+
+/** POST /__mock/payment-requests/{id}/{action}: what the state-change webhook carries, and the redirect. */
+export const CustomerActionResult = z.object({
+  event_type: z.string(),
+  payload: PaymentRequest,
+  redirect_url: z.string().optional(),
+});

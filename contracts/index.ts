@@ -7,3 +7,4 @@ export * from './klarna-error.js';
 export * from './sample-request.js';
 export * from './scenario.js';
 export * from './supplementary-purchase-data.js';
+export * from './webhook.js';

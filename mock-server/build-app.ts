@@ -12,7 +12,11 @@ import { registerOpenApi } from './openapi.js';
 import { PaymentRequests } from './payment-requests/payment-requests.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authorizeRoute } from './routes/authorize-route.js';
+import { clockRoutes } from './routes/clock-routes.js';
+import { customerActionRoutes } from './routes/customer-action-routes.js';
 import { healthRoute } from './routes/health-route.js';
+import { hostedPageRoutes } from './routes/hosted-page-routes.js';
+import { paymentRequestRoutes } from './routes/payment-request-routes.js';
 import { loadScenarioDir, type ReloadResult, watchScenarioDir } from './scenarios/fixture-loader.js';
 import { ScenarioEngine } from './scenarios/scenario-engine.js';
 import { realSleep, type Sleep } from './sleep.js';
@@ -40,10 +44,12 @@ export interface BuildAppOptions {
 
 export interface MockApp extends FastifyInstance {
   store: Store;
+  clock: AccountClock;
+  paymentRequests: PaymentRequests;
   journal: Journal;
   scenarios: ScenarioEngine;
   mockConfig: MockConfig;
-  /** Forgets one account's idempotency records, issued tokens, journal, counters and armed scenarios. */
+  /** Forgets one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios. */
   resetAccount(account: string): { disarmed: number };
   /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
   fixtureEvents: EventEmitter<{ reload: [ReloadResult] }>;
@@ -98,9 +104,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorateRequest('authorizePlan', undefined);
   app.decorateRequest('klarnaError', undefined);
   app.decorate('journal', journal);
+  app.decorate('clock', clock);
+  app.decorate('paymentRequests', paymentRequests);
   app.decorate('resetAccount', (account: string) => {
     store.resetAccount(account);
     journal.reset(account);
+    clock.reset(account);
+    paymentRequests.reset(account);
     return { disarmed: scenarios.resetAccount(account) };
   });
 
@@ -137,6 +147,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   await registerOpenApi(app);
   healthRoute(app);
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
+  paymentRequestRoutes(app, { config, paymentRequests });
+  customerActionRoutes(app, { paymentRequests });
+  hostedPageRoutes(app, { paymentRequests });
+  clockRoutes(app, { clock, moved: (account) => paymentRequests.sweep(account) });
   authorizeRoute(app, {
     config,
     store,

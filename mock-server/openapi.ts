@@ -17,6 +17,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       },
       tags: [
         { name: 'Payment Authorize API', description: 'The Klarna operation, as Klarna documents it' },
+        { name: 'Payment Request API', description: 'Read and cancel the payment request a step-up created' },
         { name: 'Simulator admin', description: 'klarna-mock only; not part of the Klarna API' },
       ],
       components: {

@@ -100,12 +100,17 @@ describe('the OpenAPI document at /openapi.json', () => {
     expect(operation('/__mock/health', 'get').tags).toEqual([ADMIN_TAG]);
   });
 
-  it('keeps the two tags apart: every /__mock route is admin only, every other route is Klarna only', () => {
+  it('keeps simulator and Klarna tags apart: every /__mock route is admin only, every other route a Klarna API', () => {
     const tagsByRoute = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => [`${method.toUpperCase()} ${path}`, operation(path, method).tags] as const),
     );
     for (const [route, tags] of tagsByRoute) {
-      expect({ route, tags }).toEqual({ route, tags: [route.includes(' /__mock/') ? ADMIN_TAG : KLARNA_TAG] });
+      const expected = route.includes(' /__mock/')
+        ? ADMIN_TAG
+        : route.includes('/payment/requests/')
+          ? 'Payment Request API'
+          : KLARNA_TAG;
+      expect({ route, tags }).toEqual({ route, tags: [expected] });
     }
   });
 

@@ -3,7 +3,7 @@ import type { AccountClock } from '../account-clock.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
 import type { Store } from '../store.js';
 import { newPaymentRequest, type PaymentRequestRecord } from './payment-request-record.js';
-import { renderPaymentRequest } from './render-payment-request.js';
+import { renderPaymentRequest, stateChangeEvent } from './render-payment-request.js';
 import { hasExpired, type PaymentRequestAction, transition } from './transition.js';
 
 export type EmitWebhook = (account: string, eventType: string, payload: object) => void;
@@ -119,10 +119,6 @@ export class PaymentRequests {
   }
 
   private announce(record: PaymentRequestRecord): void {
-    this.options.emit(
-      record.account,
-      `payment.request.state-change.${record.state.toLowerCase().replace('_', '-')}`,
-      renderPaymentRequest(record),
-    );
+    this.options.emit(record.account, stateChangeEvent(record), renderPaymentRequest(record));
   }
 }

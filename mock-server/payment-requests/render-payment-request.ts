@@ -3,6 +3,10 @@ import type { PaymentRequestRecord } from './payment-request-record.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** `payment.request.state-change.<state>`, e.g. in-progress for IN_PROGRESS (reference §7.1). */
+export const stateChangeEvent = (record: PaymentRequestRecord) =>
+  `payment.request.state-change.${record.state.toLowerCase().replace('_', '-')}`;
+
 /** Where the hosted purchase page of a payment request lives. */
 export const paymentRequestUrl = (record: PaymentRequestRecord) =>
   `${record.publicUrl}/pay/requests/${record.uuid}/start`;

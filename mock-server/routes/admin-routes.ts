@@ -12,8 +12,8 @@ import {
 import { serializeChecked } from '../check-response.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
-import { parameterPath } from '../parameter-path.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
+import { parseInput } from './parse-input.js';
 import { sendJson } from './send-json.js';
 
 const TAG = 'Simulator admin';
@@ -24,15 +24,6 @@ const RequestsQuery = AccountQuery.extend({
 const IdParams = z.object({ id: z.string().min(1) });
 const AccountParams = z.object({ account: z.string().min(1) });
 const ResetResult = z.object({ account: z.string(), disarmed: z.int() });
-
-/** Parses admin input with its schema; a violation is the same Klarna VALIDATION_ERROR the API answers. */
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw catalogue.validation(
-    result.error.issues.map((issue) => ({ parameter: parameterPath(issue.path), reason: issue.message })),
-  );
-}
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
 export function adminRoutes(
@@ -52,7 +43,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const armed = deps.scenarios.arm(parse(ArmScenarioRequest, request.body ?? {}));
+      const armed = deps.scenarios.arm(parseInput(ArmScenarioRequest, request.body ?? {}));
       return sendJson(reply, 201, serializeChecked(ArmedScenario, armed));
     },
   );
@@ -68,7 +59,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { account } = parse(AccountQuery, request.query);
+      const { account } = parseInput(AccountQuery, request.query);
       const list = { armed: deps.scenarios.list(account), available: deps.scenarios.available() };
       return sendJson(reply, 200, serializeChecked(ScenarioList, list));
     },
@@ -85,7 +76,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { id } = parse(IdParams, request.params);
+      const { id } = parseInput(IdParams, request.params);
       if (!deps.scenarios.disarm(id)) throw catalogue.resourceNotFound(`scenario ${id}`);
       return reply.code(204).send(null);
     },
@@ -96,13 +87,14 @@ export function adminRoutes(
     {
       schema: {
         tags: [TAG],
-        summary: "Forget one account's idempotency records, issued tokens, journal, counters and armed scenarios",
+        summary:
+          "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,
         response: { 200: ResetResult },
       },
     },
     async (request, reply) => {
-      const { account } = parse(AccountParams, request.params);
+      const { account } = parseInput(AccountParams, request.params);
       const { disarmed } = deps.resetAccount(account);
       return sendJson(reply, 200, serializeChecked(ResetResult, { account, disarmed }));
     },
@@ -119,7 +111,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { account, limit } = parse(RequestsQuery, request.query);
+      const { account, limit } = parseInput(RequestsQuery, request.query);
       const entries = deps.journal.entries(account);
       const requests = limit === undefined ? entries : entries.slice(-limit);
       return sendJson(reply, 200, serializeChecked(RequestList, { requests }));
@@ -137,7 +129,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { account } = parse(AccountQuery, request.query);
+      const { account } = parseInput(AccountQuery, request.query);
       return sendJson(reply, 200, serializeChecked(ClientReport, deps.journal.report(account)));
     },
   );

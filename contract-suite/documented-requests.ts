@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SampleRequest } from '../contracts/index.js';
+import type { SuiteContext } from './interaction.js';
+import type { ProviderRequest } from './provider-client.js';
+
+export const SAMPLES_DIR = join(import.meta.dirname, '../fixtures/samples');
+
+/** Klarna's documented requests in fixtures/samples/, each parsed by SampleRequest; a broken file names itself. */
+export function loadSamples(dir = SAMPLES_DIR): Record<string, SampleRequest> {
+  const samples: Record<string, SampleRequest> = {};
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    } catch (error) {
+      throw new Error(`${join(dir, file)}: ${(error as Error).message}`);
+    }
+    const parsed = SampleRequest.safeParse(json);
+    if (!parsed.success) throw new Error(`${join(dir, file)}: ${parsed.error.message}`);
+    samples[file.replace(/\.json$/, '')] = parsed.data;
+  }
+  return samples;
+}
+
+export function sampleNamed(ctx: SuiteContext, name: string): SampleRequest {
+  const sample = ctx.samples[name];
+  if (sample === undefined) throw new Error(`fixtures/samples/${name}.json is missing`);
+  return sample;
+}
+
+/** Klarna writes the account id with raw colons (krn:partner:global:account:test:M48JWZF8); keep them readable. */
+export function authorizeUrl(ctx: Pick<SuiteContext, 'baseUrl' | 'account'>): string {
+  const account = encodeURIComponent(ctx.account).replace(/%3A/gi, ':');
+  return `${ctx.baseUrl}/v2/accounts/${account}/payment/authorize`;
+}
+
+/**
+ * The sample's request as this run sends it: the caller's API key instead of the sample's made-up one, a fresh
+ * Klarna-Idempotency-Key, and a fresh session token, so that reruns against a long-running simulator never meet
+ * the records of an earlier run.
+ */
+export function documentedRequest(
+  ctx: SuiteContext,
+  sample: SampleRequest,
+  changes: { headers?: Record<string, string>; omitAuthorization?: boolean; body?: unknown } = {},
+): ProviderRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(sample.headers)) if (typeof value === 'string') headers[name] = value;
+  headers.authorization = `Basic ${ctx.apiKey}`;
+  if (changes.omitAuthorization) delete headers.authorization;
+  headers['klarna-idempotency-key'] = randomUUID();
+  const token = headers['klarna-network-session-token'];
+  if (token !== undefined) headers['klarna-network-session-token'] = `${token}-${randomUUID()}`;
+  return {
+    method: 'POST',
+    url: authorizeUrl(ctx),
+    headers: { ...headers, ...changes.headers },
+    body: changes.body ?? sample.body,
+  };
+}

@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { DEFAULT_ACCOUNT, HELP, readContractOptions, UsageError } from './cli-options.js';
+import { junitXml } from './junit-report.js';
+import { CouldNotRunError, runContractSuite } from './run-contract-suite.js';
+import { exitCodeOf, textReport } from './text-report.js';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/**
+ * The whole command without process.exit, so tests run it in-process. Resolves with the exit code:
+ * 0 passed, 1 violations, 2 could not run (bad arguments, no answer, report not written).
+ */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
+  let read: ReturnType<typeof readContractOptions>;
+  try {
+    read = readContractOptions(argv, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`contract: ${error.message}\nRun with --help for the options.\n`);
+    return 2;
+  }
+  if (read.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const { options } = read;
+  const defaulted = [
+    ...(options.defaulted.account ? [`account ${DEFAULT_ACCOUNT}`] : []),
+    ...(options.defaulted.apiKey ? ['API key'] : []),
+  ];
+  if (defaulted.length > 0) {
+    io.out(
+      `Note: using the simulator's default ${defaulted.join(' and ')}; Klarna's test environment needs your own ` +
+        '--account and --api-key (or KLARNA_ACCOUNT_ID / KLARNA_API_KEY).\n',
+    );
+  }
+  let result: Awaited<ReturnType<typeof runContractSuite>>;
+  try {
+    result = await runContractSuite(options);
+  } catch (error) {
+    if (!(error instanceof CouldNotRunError)) throw error;
+    io.err(`contract: ${error.message}\nNothing was checked. Is the provider running at that address?\n`);
+    return 2;
+  }
+  io.out(textReport(result));
+  if (options.output !== undefined) {
+    try {
+      writeFileSync(options.output, junitXml(result));
+    } catch (error) {
+      io.err(`contract: could not write the JUnit report: ${(error as Error).message}\n`);
+      return 2;
+    }
+    io.out(`JUnit report written to ${options.output}\n`);
+  }
+  return exitCodeOf(result);
+}

@@ -1,0 +1,87 @@
+import { detectSimulator, type ProviderKind } from './detect-simulator.js';
+import { loadSamples, SAMPLES_DIR } from './documented-requests.js';
+import type { Interaction, InteractionResult, SuiteContext } from './interaction.js';
+import { portableInteractions } from './portable-interactions.js';
+import { NoAnswerError, send } from './provider-client.js';
+import { simulatorInteractions } from './simulator-interactions.js';
+
+export interface SuiteOptions {
+  /** The provider's origin (and path prefix, if any), without a trailing slash. */
+  baseUrl: string;
+  account: string;
+  apiKey: string;
+  /** `detect` asks GET /__mock/health; `force` runs the simulator-only part whatever it answers. */
+  simulator?: 'detect' | 'force';
+  timeoutMs?: number;
+  samplesDir?: string;
+}
+
+export interface SuiteResult {
+  baseUrl: string;
+  account: string;
+  provider: ProviderKind;
+  /** Whether the simulator-only part ran (detected or forced). */
+  simulatorPart: boolean;
+  interactions: InteractionResult[];
+}
+
+/** The suite could not run at all: nothing answered, or the samples could not be read. Exit code 2. */
+export class CouldNotRunError extends Error {}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Runs every interaction in order, one request at a time, and collects the violations of each. */
+export async function runContractSuite(options: SuiteOptions): Promise<SuiteResult> {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let samples: SuiteContext['samples'];
+  try {
+    samples = loadSamples(options.samplesDir ?? SAMPLES_DIR);
+  } catch (error) {
+    throw new CouldNotRunError(`could not read the documented requests: ${(error as Error).message}`);
+  }
+  let provider: ProviderKind;
+  try {
+    provider = await detectSimulator(baseUrl, timeoutMs);
+  } catch (error) {
+    if (!(error instanceof NoAnswerError)) throw error;
+    throw new CouldNotRunError(`could not reach ${baseUrl}: ${error.message}`);
+  }
+  const simulatorPart = options.simulator === 'force' || provider.simulator;
+  const ctx: SuiteContext = {
+    baseUrl,
+    account: options.account,
+    apiKey: options.apiKey,
+    samples,
+    send: (request) => send(request, timeoutMs),
+  };
+
+  const interactions: InteractionResult[] = [];
+  for (const interaction of portableInteractions(samples)) interactions.push(await runOne(interaction, ctx));
+  for (const interaction of simulatorInteractions(samples)) {
+    interactions.push(simulatorPart ? await runOne(interaction, ctx) : skipped(interaction));
+  }
+  return { baseUrl, account: options.account, provider, simulatorPart, interactions };
+}
+
+async function runOne(interaction: Interaction, ctx: SuiteContext): Promise<InteractionResult> {
+  const started = performance.now();
+  let violations: InteractionResult['violations'];
+  try {
+    violations = await interaction.run(ctx);
+  } catch (error) {
+    if (!(error instanceof NoAnswerError)) throw error;
+    violations = [{ path: '(response)', expected: 'an HTTP answer', received: error.message }];
+  }
+  return {
+    name: interaction.name,
+    part: interaction.part,
+    outcome: violations.length === 0 ? 'passed' : 'failed',
+    violations,
+    durationMs: performance.now() - started,
+  };
+}
+
+function skipped(interaction: Interaction): InteractionResult {
+  return { name: interaction.name, part: interaction.part, outcome: 'skipped', violations: [], durationMs: 0 };
+}

@@ -1,0 +1,47 @@
+/** One way a provider's answer broke the contract: where, what the contract wants, what came back. */
+export interface Violation {
+  /** JSON path in the body (`payment_transaction_response.payment_transaction.amount`), or `status`, `headers.X`. */
+  path: string;
+  expected: string;
+  /** The value that came back, JSON-encoded and truncated; `(missing)` when there was none. */
+  received: string;
+}
+
+const RECEIVED_MAX = 80;
+const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
+/** `['validation_errors', 0, 'parameter']` → `validation_errors[0].parameter`; the empty path is `(root)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
+    else text += `[${JSON.stringify(String(key))}]`;
+  }
+  return text === '' ? '(root)' : text;
+}
+
+/** A received value as the report shows it: JSON, cut to a readable length. */
+export function encodeReceived(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const json = JSON.stringify(value) ?? String(value);
+  return truncate(json, RECEIVED_MAX);
+}
+
+export function truncate(text: string, max = RECEIVED_MAX): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The value at `path` inside a parsed JSON body, or undefined when the path leads nowhere. */
+export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+export function violation(path: string, expected: string, received: unknown): Violation {
+  return { path, expected, received: encodeReceived(received) };
+}

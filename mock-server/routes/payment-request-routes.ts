@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AuthorizeParams, KlarnaError, PaymentRequest } from '../../contracts/index.js';
+import { authenticate } from '../authenticate.js';
+import { serializeChecked } from '../check-response.js';
+import type { MockConfig } from '../config.js';
+import { catalogue, KlarnaHttpError } from '../error-catalogue.js';
+import type { PaymentRequests } from '../payment-requests/payment-requests.js';
+import { renderPaymentRequest } from '../payment-requests/render-payment-request.js';
+import { sendJson } from './send-json.js';
+
+const Params = AuthorizeParams.extend({ payment_request_id: z.string().min(1).max(255) });
+const PATH = '/v2/accounts/:partner_account_id/payment/requests/:payment_request_id';
+
+/**
+ * Read and cancel a payment request (https://docs.klarna.com/klarna-network-distribution/payment-authorization/cancel-payment-request/).
+ * Same credentials and account rules as authorize.
+ */
+export function paymentRequestRoutes(
+  app: FastifyInstance,
+  deps: { config: MockConfig; paymentRequests: PaymentRequests },
+) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const schema = (summary: string, operationId: string) => ({
+    operationId,
+    summary,
+    tags: ['Payment Request API'],
+    security: [{ klarna_api_key: [] }],
+    params: Params,
+    response: { 200: PaymentRequest, 401: KlarnaError, 403: KlarnaError, 404: KlarnaError, 409: KlarnaError },
+  });
+  const find = (account: string, id: string, authorization: string | undefined) => {
+    const denied = authenticate(authorization, account, deps.config);
+    if (denied) throw denied;
+    const record = deps.paymentRequests.get(account, id);
+    if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
+    return record;
+  };
+
+  routes.get(PATH, { schema: schema('Read a payment request', 'readPaymentRequest') }, async (request, reply) => {
+    const { partner_account_id: account, payment_request_id: id } = request.params;
+    const record = find(account, id, request.headers.authorization);
+    return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(record)));
+  });
+
+  routes.delete(
+    PATH,
+    { schema: schema('Cancel a payment request', 'cancelPaymentRequest') },
+    async (request, reply) => {
+      const { partner_account_id: account, payment_request_id: id } = request.params;
+      const canceled = deps.paymentRequests.act(find(account, id, request.headers.authorization), 'cancel');
+      if (canceled instanceof KlarnaHttpError) throw canceled;
+      return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(canceled)));
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import type { WebhookDelivery, WebhookDeliveryState, WebhookFault } from '../../contracts/index.js';
+
+/** One delivery of one event to one URL: the queue entry and its line in the delivery log. Times in ms. */
+export interface DeliveryRecord {
+  /** Position in the account's queue: enqueue order, unless an out_of_order fault moved it. */
+  order: number;
+  eventId: string;
+  eventType: string;
+  url: string;
+  /** The exact bytes that were signed; let go once the delivery is final, so the log stays small. */
+  body: string | undefined;
+  signature: string;
+  signingKeyId: string;
+  fault: WebhookFault | undefined;
+  state: WebhookDeliveryState;
+  /** out_of_order: waits for the account's next event before it is due. */
+  held: boolean;
+  inFlight: boolean;
+  attempts: number;
+  lastStatus?: number | undefined;
+  lastError?: string | undefined;
+  firstAttemptAt?: number | undefined;
+  lastAttemptAt?: number | undefined;
+  nextAttemptAt?: number | undefined;
+}
+
+export function isDue(record: DeliveryRecord, now: number): boolean {
+  return (
+    record.state === 'pending' &&
+    !record.held &&
+    !record.inFlight &&
+    record.nextAttemptAt !== undefined &&
+    record.nextAttemptAt <= now
+  );
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function deliveryView(record: DeliveryRecord): WebhookDelivery {
+  const first = iso(record.firstAttemptAt);
+  const last = iso(record.lastAttemptAt);
+  const next = record.state === 'pending' ? iso(record.nextAttemptAt) : undefined;
+  return {
+    event_id: record.eventId,
+    event_type: record.eventType,
+    url: record.url,
+    attempts: record.attempts,
+    state: record.state,
+    ...(record.fault !== undefined && { fault: record.fault }),
+    ...(record.lastStatus !== undefined && { last_status: record.lastStatus }),
+    ...(record.lastError !== undefined && { last_error: record.lastError }),
+    ...(first !== undefined && { first_attempt_at: first }),
+    ...(last !== undefined && { last_attempt_at: last }),
+    ...(next !== undefined && { next_attempt_at: next }),
+  };
+}

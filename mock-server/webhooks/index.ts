@@ -1,0 +1,6 @@
+export type { AttemptOutcome } from './attempt-outcome.js';
+export { attemptOutcome, DELIVERED_STATUSES } from './attempt-outcome.js';
+export { accountUuid, buildEnvelope, type EnvelopeInput } from './envelope.js';
+export { DEFAULT_RETRY_HORIZON_MS, nextAttemptAt, RETRY_DELAYS_MS } from './retry-schedule.js';
+export { signBody, verifyKlarnaSignature } from './sign.js';
+export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.js';

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import {
+  type WebhookDelivery,
+  WebhookEnvelope,
+  WebhookFaultRequest,
+  type WebhookFaultRequestInput,
+  type WebhookPayload,
+  type WebhookSubscription,
+  WebhookSubscriptionRequest,
+} from '../../contracts/index.js';
+import { AccountWebhooks } from './account-webhooks.js';
+import { attemptOutcome } from './attempt-outcome.js';
+import { type DeliveryRecord, isDue } from './delivery-record.js';
+import { buildEnvelope } from './envelope.js';
+import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
+import { signBody } from './sign.js';
+
+// Webhooks (reference §7.1): https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
+
+export interface WebhookDispatcherOptions {
+  /** The account's simulator clock, ms: schedules and retries follow it. */
+  now: (account: string) => number;
+  uuid: () => string;
+  /** Sends one attempt; resolves to the HTTP status, rejects on a network error. It should time out on its own. */
+  post: (url: string, body: string, headers: Record<string, string>) => Promise<number>;
+  /** How long after the first attempt retries go on; 12 hours like Klarna. */
+  horizonMs?: number;
+  /** Cap of each account's delivery log and queue. */
+  maxDeliveriesPerAccount?: number;
+  /** Cap of accounts with webhook state; the least recently used is forgotten, with an onError. */
+  maxAccounts?: number;
+  /** Told about events that could not be queued, deliveries that failed for good and forgotten accounts. */
+  onError?: (message: string) => void;
+}
+
+/**
+ * Signs and delivers webhooks per account, retrying on the account's clock. It owns no timer: the app calls
+ * `pump()` when a clock moves and from a periodic tick. Each account's deliveries go out one at a time, in order.
+ */
+export class WebhookDispatcher {
+  private readonly accounts: LRUCache<string, AccountWebhooks>;
+  private readonly runs = new Set<Promise<void>>();
+  private readonly horizonMs: number;
+  private readonly maxDeliveries: number;
+  private readonly onError: (message: string) => void;
+  private closed = false;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    this.horizonMs = options.horizonMs ?? DEFAULT_RETRY_HORIZON_MS;
+    this.maxDeliveries = options.maxDeliveriesPerAccount ?? 1000;
+    this.onError = options.onError ?? ((message) => process.emitWarning(message, 'KlarnaMockWebhook'));
+    this.accounts = new LRUCache({
+      max: options.maxAccounts ?? 1000,
+      dispose: (state, account, reason) => {
+        if (reason !== 'evict' || (state.subscription === undefined && state.pending() === 0)) return;
+        this.onError(`webhooks of ${account} forgotten (more than ${this.accounts.max} accounts): reset unused ones`);
+      },
+    });
+  }
+
+  /** Replaces the account's subscription; deliveries already queued keep the URL and key they were signed for. */
+  subscribe(input: WebhookSubscriptionRequest): WebhookSubscription {
+    const request = WebhookSubscriptionRequest.parse(input);
+    const subscription: WebhookSubscription = {
+      account: request.account,
+      url: request.url,
+      webhook_id: `krn:partner:global:notification:webhook:${this.options.uuid()}`,
+      signing_key_id: `krn:partner:global:notification:signing-key:${this.options.uuid()}`,
+      signing_key: request.signing_key ?? randomBytes(32).toString('base64url'),
+    };
+    this.state(request.account).subscription = subscription;
+    return { ...subscription };
+  }
+
+  subscription(account: string): WebhookSubscription | undefined {
+    const subscription = this.accounts.peek(account)?.subscription;
+    return subscription === undefined ? undefined : { ...subscription };
+  }
+
+  /** Stops new events; queued deliveries still go out. True when there was a subscription. */
+  unsubscribe(account: string): boolean {
+    const state = this.accounts.peek(account);
+    if (state?.subscription === undefined) return false;
+    state.subscription = undefined;
+    return true;
+  }
+
+  /** Arms a delivery fault for the account's next `times` events, replacing any fault armed before. */
+  setFault(input: WebhookFaultRequestInput): void {
+    const request = WebhookFaultRequest.parse(input);
+    this.state(request.account).armed = {
+      fault: request.fault,
+      delayMs: request.delay_ms ?? 0,
+      remaining: request.times,
+    };
+  }
+
+  /** Signs and queues one event for the account's subscriber, then starts a pump; without a subscription, nothing. */
+  emit(account: string, eventType: string, payload: WebhookPayload): void {
+    const state = this.accounts.get(account);
+    const subscription = state?.subscription;
+    if (state === undefined || subscription === undefined) return;
+    const now = this.options.now(account);
+    const eventId = this.options.uuid();
+    const envelope = WebhookEnvelope.parse(
+      buildEnvelope({ eventId, eventType, occurredAt: now, account, webhookId: subscription.webhook_id, payload }),
+    );
+    // Serialized once: the signature covers exactly the bytes sent, on every attempt and every duplicate.
+    const body = JSON.stringify(envelope);
+    const event = {
+      eventId,
+      eventType,
+      url: subscription.url,
+      body,
+      signature: signBody(body, subscription.signing_key),
+      signingKeyId: subscription.signing_key_id,
+    };
+    if (!state.enqueue(event, state.takeFault(), now)) {
+      this.onError(
+        `webhook ${eventType} ${eventId} for ${account} not queued: ${this.maxDeliveries} deliveries pending`,
+      );
+      return;
+    }
+    void this.pump(account);
+  }
+
+  /**
+   * Attempts every due delivery, one account's in queue order and one at a time. A pump for an account that is
+   * already pumping joins the running one, which looks again for due deliveries before it stops.
+   */
+  pump(account?: string): Promise<void> {
+    if (account === undefined) {
+      return Promise.all([...this.accounts.keys()].map((name) => this.pump(name))).then(() => undefined);
+    }
+    const state = this.accounts.peek(account);
+    if (this.closed || state === undefined) return Promise.resolve();
+    if (state.running !== undefined) return state.running;
+    const run = this.drain(account, state).catch((error: unknown) => {
+      this.onError(`webhook pump for ${account} stopped: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    state.running = run;
+    this.runs.add(run);
+    void run.finally(() => this.runs.delete(run));
+    return run;
+  }
+
+  /** The delivery log of the account, oldest first. */
+  deliveries(account: string): WebhookDelivery[] {
+    return this.accounts.peek(account)?.view() ?? [];
+  }
+
+  /** Forgets the account's subscription, queue, faults and log; an attempt in flight finishes unrecorded. */
+  reset(account: string): void {
+    this.accounts.delete(account);
+  }
+
+  /** Resolves when no pump is running. */
+  async idle(): Promise<void> {
+    while (this.runs.size > 0) await Promise.all([...this.runs]);
+  }
+
+  /** Stops pumping once the attempts in flight are done; pending deliveries stay pending. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.idle();
+  }
+
+  private state(account: string): AccountWebhooks {
+    let state = this.accounts.get(account);
+    if (state === undefined) {
+      state = new AccountWebhooks(this.maxDeliveries);
+      this.accounts.set(account, state);
+    }
+    return state;
+  }
+
+  private async drain(account: string, state: AccountWebhooks): Promise<void> {
+    // Yield first so pump() has recorded this run; the last look for due work and the clearing below then happen
+    // in one tick, and a pump() in between cannot join a run that is about to end.
+    await Promise.resolve();
+    try {
+      for (let due = this.due(account, state); due.length > 0; due = this.due(account, state)) {
+        for (const record of due) {
+          if (!this.live(account, state)) return;
+          if (!isDue(record, this.options.now(account))) continue;
+          await this.attempt(account, record);
+        }
+      }
+    } finally {
+      state.running = undefined;
+    }
+  }
+
+  /** False once closed, or once the account was reset or forgotten: a stale drain must stop sending. */
+  private live(account: string, state: AccountWebhooks): boolean {
+    return !this.closed && this.accounts.peek(account) === state;
+  }
+
+  private due(account: string, state: AccountWebhooks): DeliveryRecord[] {
+    return this.live(account, state) ? state.due(this.options.now(account)) : [];
+  }
+
+  private async attempt(account: string, record: DeliveryRecord): Promise<void> {
+    const at = this.options.now(account);
+    record.inFlight = true;
+    record.attempts += 1;
+    record.firstAttemptAt ??= at;
+    record.lastAttemptAt = at;
+    record.nextAttemptAt = undefined;
+    let status: number | undefined;
+    try {
+      status = await this.options.post(record.url, record.body ?? '', {
+        'Content-Type': 'application/json',
+        'Klarna-Signature': record.signature,
+        'Klarna-Signing-Key-Id': record.signingKeyId,
+      });
+      record.lastStatus = status;
+      record.lastError = undefined;
+    } catch (error) {
+      record.lastStatus = undefined;
+      record.lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      record.inFlight = false;
+    }
+    const outcome = attemptOutcome({
+      status,
+      firstAttemptAt: record.firstAttemptAt,
+      attempts: record.attempts,
+      horizonMs: this.horizonMs,
+    });
+    record.state = outcome.state;
+    if (outcome.state === 'pending') {
+      record.nextAttemptAt = outcome.nextAttemptAt;
+      return;
+    }
+    record.body = undefined;
+    if (outcome.state === 'failed') {
+      this.onError(
+        `webhook ${record.eventType} ${record.eventId} to ${record.url} failed after ${record.attempts} attempts`,
+      );
+    }
+  }
+}
