@@ -1,0 +1,254 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuthorizeResponse, CustomerActionResult, KlarnaError, PaymentRequest } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/build-app.js';
+import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+const samples = loadSamples();
+const STEP_UP = samples['initial-authorization-step-up']?.body;
+const TOKENIZATION = samples.tokenization?.body;
+const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
+const MINUTE = 60_000;
+
+let app: MockApp;
+let base: string;
+beforeEach(async () => {
+  ({ app } = await testApp());
+  base = await listening(app);
+});
+afterEach(() => app.close());
+
+async function authorize(body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
+    method: 'POST',
+    headers: { ...AUTH, ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as unknown };
+}
+async function stepUp(body: unknown = STEP_UP) {
+  const answer = await authorize(body);
+  const request = AuthorizeResponse.parse(answer.json).payment_request;
+  if (!request) throw new Error('no payment_request');
+  return request;
+}
+async function act(id: string, action: string) {
+  const response = await fetch(`${base}/__mock/payment-requests/${encodeURIComponent(id)}/${action}`, {
+    method: 'POST',
+  });
+  return { status: response.status, json: (await response.json()) as unknown };
+}
+async function approve(id: string) {
+  return CustomerActionResult.parse((await act(id, 'approve')).json);
+}
+const paymentRequestUrl = (id: string) =>
+  `${base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/${encodeURIComponent(id)}`;
+async function read(id: string) {
+  const response = await fetch(paymentRequestUrl(id), { headers: AUTH });
+  return { status: response.status, json: (await response.json()) as unknown };
+}
+const moveClock = (advance_ms: number) =>
+  fetch(`${base}/__mock/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account: ACCOUNT, advance_ms }),
+  });
+const finalBody = {
+  currency: 'USD',
+  request_payment_transaction: { amount: 11800, payment_transaction_reference: 'final-1' },
+};
+
+describe('the step-up journey through the admin API', () => {
+  it('steps up, completes on approval with a session token, and finalizes to APPROVED', async () => {
+    const request = await stepUp();
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('SUBMITTED');
+
+    const approved = await approve(request.payment_request_id);
+    expect(approved.event_type).toBe('payment.request.state-change.completed');
+    expect(approved.payload).toMatchObject({ state: 'COMPLETED', previous_state: 'SUBMITTED' });
+    const token = approved.payload.state_context?.klarna_network_session_token;
+    expect(token).toMatch(/^krn:payment:eu1:klarna-network-session-token:/);
+    expect(
+      PaymentRequest.parse((await read(request.payment_request_id)).json).state_context?.klarna_network_session_token,
+    ).toBe(token);
+
+    const final = await authorize(finalBody, { 'klarna-network-session-token': String(token) });
+    expect(final.status).toBe(200);
+    expect(AuthorizeResponse.parse(final.json).payment_transaction_response?.result).toBe('APPROVED');
+  });
+
+  it('answers a final authorization for another amount or currency with 409 RESOURCE_CONFLICT', async () => {
+    const request = await stepUp();
+    const token = String(
+      (await approve(request.payment_request_id)).payload.state_context?.klarna_network_session_token,
+    );
+    for (const body of [
+      { ...finalBody, request_payment_transaction: { amount: 11801 } },
+      { ...finalBody, currency: 'EUR' },
+    ]) {
+      const answer = await authorize(body, { 'klarna-network-session-token': token });
+      expect(answer.status).toBe(409);
+      expect(KlarnaError.parse(answer.json).error_code).toBe('RESOURCE_CONFLICT');
+    }
+  });
+
+  it('lets the session token expire 60 minutes after completion, on the account clock', async () => {
+    const request = await stepUp();
+    const token = String(
+      (await approve(request.payment_request_id)).payload.state_context?.klarna_network_session_token,
+    );
+    await moveClock(60 * MINUTE);
+    const answer = await authorize(finalBody, { 'klarna-network-session-token': token });
+    expect(answer.status).toBe(400);
+    expect(KlarnaError.parse(answer.json).validation_errors).toEqual([
+      { parameter: 'Klarna-Network-Session-Token', reason: 'expired' },
+    ]);
+  });
+
+  it('declines, aborts back to SUBMITTED, and refuses actions on a final state with 409', async () => {
+    const first = await stepUp();
+    expect(CustomerActionResult.parse((await act(first.payment_request_id, 'abort')).json).payload.state).toBe(
+      'SUBMITTED',
+    );
+    expect(CustomerActionResult.parse((await act(first.payment_request_id, 'decline')).json).payload.state).toBe(
+      'DECLINED',
+    );
+    const again = await act(first.payment_request_id, 'approve');
+    expect(again.status).toBe(409);
+    expect(KlarnaError.parse(again.json).error_message).toContain('is DECLINED');
+  });
+
+  it('cancels with DELETE, then refuses approval', async () => {
+    const request = await stepUp();
+    const response = await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH });
+    expect(response.status).toBe(200);
+    const canceled = PaymentRequest.parse(await response.json());
+    expect(canceled).toMatchObject({
+      state: 'CANCELED',
+      previous_state: 'SUBMITTED',
+      canceled_at: '2026-11-26T12:00:00.000Z',
+    });
+    expect((await act(request.payment_request_id, 'approve')).status).toBe(409);
+    expect(
+      (await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH })).status,
+    ).toBe(409);
+  });
+
+  it('expires the payment request after 3 hours on the account clock', async () => {
+    const request = await stepUp();
+    await moveClock(3 * 60 * MINUTE - 1);
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('SUBMITTED');
+    await moveClock(1);
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('EXPIRED');
+    expect((await act(request.payment_request_id, 'approve')).status).toBe(409);
+  });
+
+  it('returns the customer token on approval of a tokenization, and again on the final authorization', async () => {
+    const request = await stepUp(TOKENIZATION);
+    const approved = await approve(request.payment_request_id);
+    const customerToken = approved.payload.state_context?.customer_token;
+    expect(customerToken).toMatchObject({
+      customer_token_reference: 'subscription-user-12345',
+      scopes: ['payment:customer_not_present'],
+    });
+    const token = String(approved.payload.state_context?.klarna_network_session_token);
+    const final = await authorize(
+      { currency: 'EUR', request_customer_token: TOKENIZATION?.request_customer_token },
+      {
+        'klarna-network-session-token': token,
+      },
+    );
+    expect(AuthorizeResponse.parse(final.json).customer_token_response).toEqual({
+      result: 'APPROVED',
+      customer_token: customerToken,
+    });
+  });
+
+  it('fills the return_url placeholders', async () => {
+    const withPlaceholders = {
+      ...STEP_UP,
+      step_up_config: {
+        payment_request_reference: 'ref 1',
+        customer_interaction_config: {
+          method: 'HANDOVER',
+          return_url:
+            'https://shop.example/return?id={klarna.payment_request.id}&state={klarna.payment_request.state}&token={klarna.payment_request.klarna_network_session_token}&ref={klarna.payment_request.payment_request_reference}',
+        },
+      },
+    };
+    const request = await stepUp(withPlaceholders);
+    const approved = await approve(request.payment_request_id);
+    const url = new URL(String(approved.redirect_url));
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      id: request.payment_request_id,
+      state: 'COMPLETED',
+      token: approved.payload.state_context?.klarna_network_session_token,
+      ref: 'ref 1',
+    });
+  });
+
+  it('needs the same credentials as authorize to read a payment request, and 404s an unknown one', async () => {
+    const request = await stepUp();
+    expect((await fetch(paymentRequestUrl(request.payment_request_id))).status).toBe(401);
+    expect((await read('krn:payment:eu1:request:00000000-0000-4000-8000-0000000000ff')).status).toBe(404);
+    const other = `${base}/v2/accounts/OTHER/payment/requests/${encodeURIComponent(request.payment_request_id)}`;
+    expect((await fetch(other, { headers: AUTH })).status).toBe(404);
+  });
+});
+
+describe('the hosted purchase page', () => {
+  it('shows the purchase and moves the request to IN_PROGRESS', async () => {
+    const request = await stepUp();
+    const url = String(request.state_context?.customer_interaction?.payment_request_url);
+    expect(url.startsWith(base)).toBe(true);
+    const page = await fetch(url);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('acquiring-partner-request-reference-1234');
+    expect(html).toContain('$118.00');
+    expect(html).toContain('Running shoes');
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('IN_PROGRESS');
+  });
+
+  it('approves from the form and sends the browser to return_url', async () => {
+    const request = await stepUp();
+    const uuid = request.payment_request_id.split(':').pop();
+    const response = await fetch(`${base}/pay/requests/${uuid}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('https://example.com/klarna/return');
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('COMPLETED');
+  });
+
+  it('asks for consent before approving a tokenization', async () => {
+    const request = await stepUp(TOKENIZATION);
+    const uuid = request.payment_request_id.split(':').pop();
+    const post = (body: string) =>
+      fetch(`${base}/pay/requests/${uuid}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        redirect: 'manual',
+      });
+    const refused = await post('');
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('consent');
+    expect((await post('consent=yes')).status).toBe(303);
+  });
+
+  it('answers an unknown page with a 404 page, and escapes what it shows', async () => {
+    expect((await fetch(`${base}/pay/requests/nope/start`)).status).toBe(404);
+    const sneaky = {
+      ...STEP_UP,
+      step_up_config: { payment_request_reference: '<script>alert(1)</script>', customer_interaction_config: {} },
+    };
+    const request = await stepUp(sneaky);
+    const html = await (await fetch(String(request.state_context?.customer_interaction?.payment_request_url))).text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+});
