@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ClientReport } from '../contracts/index.js';
+
+export const CLIENT_HELP = `klarna-mock client check: what the simulator noticed about your client's requests
+
+Usage: npm run contract:client -- --base-url <simulator url> [--account <id>] [--strict] [--json]
+
+Run your client's tests against the simulator first, then this. It reads GET <url>/__mock/report.
+
+Options:
+  --base-url <url>   the running simulator, e.g. http://127.0.0.1:4747
+  --account <id>     only this partner account's requests (env KLARNA_ACCOUNT_ID; default: every account)
+  --strict           fail on warnings too (unknown fields, missing idempotency keys, ...)
+  --json             print the report as JSON instead of text
+  -h, --help         show this help
+
+Exit codes: 0 no errors (and no warnings with --strict), 1 findings, 2 could not run.
+`;
+
+const Options = z.strictObject({
+  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  account: z.string().min(1).optional(),
+  strict: z.boolean(),
+  json: z.boolean(),
+});
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** The whole command without process.exit; resolves with the exit code. */
+export async function runClientCheck(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        'base-url': { type: 'string' },
+        account: { type: 'string' },
+        strict: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    io.err(`contract:client: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(CLIENT_HELP);
+    return 0;
+  }
+  const parsed = Options.safeParse({
+    baseUrl: values['base-url'],
+    account: values.account ?? env.KLARNA_ACCOUNT_ID,
+    strict: values.strict === true,
+    json: values.json === true,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    io.err(
+      `contract:client: --${String(issue?.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue?.message}\n`,
+    );
+    return 2;
+  }
+  const { baseUrl, account, strict, json } = parsed.data;
+  const url = `${baseUrl.replace(/\/$/, '')}/__mock/report${account ? `?account=${encodeURIComponent(account)}` : ''}`;
+  let report: ClientReport;
+  try {
+    const response = await fetch(url);
+    const body = ClientReport.safeParse(await response.json());
+    if (!response.ok || !body.success)
+      throw new Error(`${url} did not answer a client report (status ${response.status}); is it klarna-mock?`);
+    report = body.data;
+  } catch (error) {
+    io.err(`contract:client: ${(error as Error).message}\n`);
+    return 2;
+  }
+  io.out(json ? `${JSON.stringify(report, null, 2)}\n` : textOf(report));
+  return report.errors > 0 || (strict && report.warnings > 0) ? 1 : 0;
+}
+
+function textOf(report: ClientReport): string {
+  const lines = [`Client report for ${report.account ?? 'every account'}: ${report.requests} requests`];
+  for (const finding of report.findings) {
+    lines.push(`${finding.severity === 'error' ? '✗ error  ' : '! warning'} ${finding.code} (${finding.count}×)`);
+    for (const example of finding.examples) {
+      lines.push(
+        `    ${example.parameter ? `${example.parameter}: ` : ''}${example.message}  [request ${example.request_id}]`,
+      );
+    }
+  }
+  lines.push(`${report.errors} errors, ${report.warnings} warnings`);
+  return `${lines.join('\n')}\n`;
+}
