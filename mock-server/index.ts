@@ -3,3 +3,4 @@ export { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
 export { MockConfig, type MockConfigInput } from './config.js';
 export { BUILT_IN_SCENARIOS } from './scenarios/built-in.js';
 export { type RunningMock, type StartMockOptions, startMock } from './start-mock.js';
+export { signBody, verifyKlarnaSignature } from './webhooks/sign.js';
