@@ -13,7 +13,10 @@ export const SigningKeyId = z.string().regex(new RegExp(`^krn:partner:global:not
 /** `payment.request.state-change.completed` and friends: dot-separated, lower-case, dashes allowed. */
 export const WebhookEventType = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'a dot-separated event name such as payment.request.state-change.completed');
+  .regex(
+    /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/,
+    'a dot-separated event name such as payment.request.state-change.completed',
+  );
 
 export const WebhookMetadata = z.looseObject({
   event_id: Guid,
@@ -86,7 +89,12 @@ export const WebhookFaultRequest = z
   .strictObject({
     account: z.string().min(1).max(255),
     fault: WebhookFault,
-    delay_ms: z.int().min(0).max(86_400_000).optional().describe('With delay: first attempt this late, simulator clock'),
+    delay_ms: z
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .optional()
+      .describe('With delay: first attempt this late, simulator clock'),
     times: z.int().min(1).max(1000).default(1).describe('How many of the next events of the account it applies to'),
   })
   .superRefine((f, ctx) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
@@ -17,10 +18,14 @@ import { customerActionRoutes } from './routes/customer-action-routes.js';
 import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { loadScenarioDir, type ReloadResult, watchScenarioDir } from './scenarios/fixture-loader.js';
 import { ScenarioEngine } from './scenarios/scenario-engine.js';
 import { realSleep, type Sleep } from './sleep.js';
 import { Store } from './store.js';
+import type { Post } from './webhooks/attempt-delivery.js';
+import { httpPost } from './webhooks/http-post.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,6 +41,8 @@ export interface BuildAppOptions {
   now?: () => number;
   /** Source of UUIDs for identifiers and correlation ids. */
   uuid?: () => string;
+  /** Sends one webhook attempt; tests may pass their own. Default: HTTP POST with a timeout. */
+  webhookPost?: Post;
   /** Waits for scenario delays and hangs. Tests pass one that records the wait instead of sleeping. */
   sleep?: Sleep;
   store?: Store;
@@ -69,13 +76,21 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   const closing = new AbortController();
   const journal = new Journal(config.journalSize, config.journalAccounts);
   const clock = new AccountClock(now);
+  const webhooks = new WebhookDispatcher({
+    now: (account) => clock.now(account),
+    uuid,
+    post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
+    horizonMs: config.webhookRetryHorizonMs,
+    onError: (message) => app.log.warn(`webhooks: ${message}`),
+  });
+  for (const subscription of config.webhooks ?? []) webhooks.subscribe(subscription);
   const paymentRequests = new PaymentRequests({
     store,
     clock,
     uuid,
     region: config.region,
     ttlMs: config.paymentRequestTtlMs,
-    emit: () => {},
+    emit: (account, eventType, payload) => webhooks.emit(account, eventType, payload as WebhookPayload),
   });
 
   const fastifyOptions: FastifyServerOptions = {
@@ -106,11 +121,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorate('journal', journal);
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);
+  app.decorate('webhooks', webhooks);
   app.decorate('resetAccount', (account: string) => {
     store.resetAccount(account);
     journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);
+    webhooks.reset(account);
     return { disarmed: scenarios.resetAccount(account) };
   });
 
@@ -156,7 +173,24 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   paymentRequestRoutes(app, { config, paymentRequests });
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
-  clockRoutes(app, { clock, moved: (account) => paymentRequests.sweep(account) });
+  webhookRoutes(app, { webhooks });
+  clockRoutes(app, {
+    clock,
+    moved: (account) => {
+      paymentRequests.sweep(account);
+      void webhooks.pump(account);
+    },
+  });
+  // Real time moves every account's clock too: expire payment requests and retry webhooks as it passes.
+  const tick = setInterval(() => {
+    paymentRequests.sweep();
+    void webhooks.pump();
+  }, 1000);
+  tick.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(tick);
+    await webhooks.close();
+  });
   authorizeRoute(app, {
     config,
     store,

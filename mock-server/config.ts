@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebhookSubscriptionRequest } from '../contracts/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -80,6 +81,15 @@ export const MockConfig = z.strictObject({
   seed: z.string().default('klarna-mock'),
   /** Longest a `hang` holds a request before the connection is closed. */
   hangMaxMs: z.int().positive().default(30_000),
+  /** Webhook receivers per account, subscribed at start (the admin API can add more). */
+  webhooks: z.array(WebhookSubscriptionRequest).optional(),
+  /** How long one webhook attempt may take before it counts as failed. */
+  webhookTimeoutMs: z.int().positive().default(10_000),
+  /** Failed webhooks are retried for this long (on the account clock), like Klarna's 12 hours. */
+  webhookRetryHorizonMs: z
+    .int()
+    .positive()
+    .default(12 * HOUR),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z.url().optional(),
 });

@@ -14,7 +14,7 @@ import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
 import { parseInput } from './parse-input.js';
-import { sendJson } from './send-json.js';
+import { sendJson, sendNoContent } from './send-json.js';
 
 const TAG = 'Simulator admin';
 const AccountQuery = z.object({ account: z.string().min(1).optional() });
@@ -78,7 +78,7 @@ export function adminRoutes(
     async (request, reply) => {
       const { id } = parseInput(IdParams, request.params);
       if (!deps.scenarios.disarm(id)) throw catalogue.resourceNotFound(`scenario ${id}`);
-      return reply.code(204).send(null);
+      return sendNoContent(reply);
     },
   );
 

@@ -7,3 +7,8 @@ import type { FastifyReply } from 'fastify';
 export function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {
   return (reply as FastifyReply).code(status).type('application/json; charset=utf-8').send(body);
 }
+
+/** 204 with no body (disarm, unsubscribe, arm a fault). */
+export function sendNoContent(reply: FastifyReply): FastifyReply {
+  return (reply as FastifyReply).code(204).send();
+}

@@ -1,5 +1,5 @@
-export type { AttemptOutcome } from './attempt-outcome.js';
-export { attemptOutcome, DELIVERED_STATUSES } from './attempt-outcome.js';
+export { attemptDelivery, type Post } from './attempt-delivery.js';
+export { type AttemptOutcome, attemptOutcome, DELIVERED_STATUSES } from './attempt-outcome.js';
 export { accountUuid, buildEnvelope, type EnvelopeInput } from './envelope.js';
 export { DEFAULT_RETRY_HORIZON_MS, nextAttemptAt, RETRY_DELAYS_MS } from './retry-schedule.js';
 export { signBody, verifyKlarnaSignature } from './sign.js';

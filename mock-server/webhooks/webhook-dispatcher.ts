@@ -10,7 +10,7 @@ import {
   WebhookSubscriptionRequest,
 } from '../../contracts/index.js';
 import { AccountWebhooks } from './account-webhooks.js';
-import { attemptOutcome } from './attempt-outcome.js';
+import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { type DeliveryRecord, isDue } from './delivery-record.js';
 import { buildEnvelope } from './envelope.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
@@ -23,7 +23,7 @@ export interface WebhookDispatcherOptions {
   now: (account: string) => number;
   uuid: () => string;
   /** Sends one attempt; resolves to the HTTP status, rejects on a network error. It should time out on its own. */
-  post: (url: string, body: string, headers: Record<string, string>) => Promise<number>;
+  post: Post;
   /** How long after the first attempt retries go on; 12 hours like Klarna. */
   horizonMs?: number;
   /** Cap of each account's delivery log and queue. */
@@ -184,7 +184,12 @@ export class WebhookDispatcher {
         for (const record of due) {
           if (!this.live(account, state)) return;
           if (!isDue(record, this.options.now(account))) continue;
-          await this.attempt(account, record);
+          const outcome = await attemptDelivery(record, this.options.post, this.options.now(account), this.horizonMs);
+          if (outcome.state === 'failed') {
+            this.onError(
+              `webhook ${record.eventType} ${record.eventId} to ${record.url} failed after ${record.attempts} attempts`,
+            );
+          }
         }
       }
     } finally {
@@ -199,46 +204,5 @@ export class WebhookDispatcher {
 
   private due(account: string, state: AccountWebhooks): DeliveryRecord[] {
     return this.live(account, state) ? state.due(this.options.now(account)) : [];
-  }
-
-  private async attempt(account: string, record: DeliveryRecord): Promise<void> {
-    const at = this.options.now(account);
-    record.inFlight = true;
-    record.attempts += 1;
-    record.firstAttemptAt ??= at;
-    record.lastAttemptAt = at;
-    record.nextAttemptAt = undefined;
-    let status: number | undefined;
-    try {
-      status = await this.options.post(record.url, record.body ?? '', {
-        'Content-Type': 'application/json',
-        'Klarna-Signature': record.signature,
-        'Klarna-Signing-Key-Id': record.signingKeyId,
-      });
-      record.lastStatus = status;
-      record.lastError = undefined;
-    } catch (error) {
-      record.lastStatus = undefined;
-      record.lastError = error instanceof Error ? error.message : String(error);
-    } finally {
-      record.inFlight = false;
-    }
-    const outcome = attemptOutcome({
-      status,
-      firstAttemptAt: record.firstAttemptAt,
-      attempts: record.attempts,
-      horizonMs: this.horizonMs,
-    });
-    record.state = outcome.state;
-    if (outcome.state === 'pending') {
-      record.nextAttemptAt = outcome.nextAttemptAt;
-      return;
-    }
-    record.body = undefined;
-    if (outcome.state === 'failed') {
-      this.onError(
-        `webhook ${record.eventType} ${record.eventId} to ${record.url} failed after ${record.attempts} attempts`,
-      );
-    }
   }
 }

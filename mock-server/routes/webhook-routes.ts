@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  KlarnaError,
+  WebhookDeliveryList,
+  WebhookFaultRequest,
+  WebhookSubscription,
+  WebhookSubscriptionRequest,
+} from '../../contracts/index.js';
+import { serializeChecked } from '../check-response.js';
+import { catalogue } from '../error-catalogue.js';
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { parseInput } from './parse-input.js';
+import { sendJson, sendNoContent } from './send-json.js';
+
+const TAG = 'Simulator admin';
+const AccountQuery = z.object({ account: z.string().min(1) });
+const WebhookState = z.object({
+  subscription: WebhookSubscription.nullable(),
+  deliveries: WebhookDeliveryList.shape.deliveries,
+});
+
+/** Per account: where webhooks go and with which key, what was delivered, and delivery faults on demand. */
+export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDispatcher }) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post(
+    '/__mock/webhooks',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Set an account's webhook URL and signing key (generated when absent); answers the key once",
+        body: WebhookSubscriptionRequest,
+        response: { 201: WebhookSubscription, 400: KlarnaError },
+      },
+    },
+    async (request, reply) => {
+      const subscription = deps.webhooks.subscribe(parseInput(WebhookSubscriptionRequest, request.body ?? {}));
+      return sendJson(reply, 201, serializeChecked(WebhookSubscription, subscription));
+    },
+  );
+
+  routes.get(
+    '/__mock/webhooks',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "An account's webhook subscription and delivery log (oldest first)",
+        querystring: AccountQuery,
+        response: { 200: WebhookState },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parseInput(AccountQuery, request.query);
+      const state = {
+        subscription: deps.webhooks.subscription(account) ?? null,
+        deliveries: deps.webhooks.deliveries(account),
+      };
+      return sendJson(reply, 200, serializeChecked(WebhookState, state));
+    },
+  );
+
+  routes.delete(
+    '/__mock/webhooks',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'Stop sending webhooks for an account',
+        querystring: AccountQuery,
+        response: { 204: z.null().describe('Unsubscribed'), 404: KlarnaError },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parseInput(AccountQuery, request.query);
+      if (!deps.webhooks.unsubscribe(account)) throw catalogue.resourceNotFound(`webhook of ${account}`);
+      return sendNoContent(reply);
+    },
+  );
+
+  routes.post(
+    '/__mock/webhooks/faults',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Delay, duplicate, drop or reorder an account's next webhook deliveries",
+        body: WebhookFaultRequest,
+        response: { 204: z.null().describe('Armed'), 400: KlarnaError },
+      },
+    },
+    async (request, reply) => {
+      deps.webhooks.setFault(parseInput(WebhookFaultRequest, request.body ?? {}));
+      return sendNoContent(reply);
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import { type AttemptOutcome, attemptOutcome } from './attempt-outcome.js';
+import type { DeliveryRecord } from './delivery-record.js';
+
+export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<number>;
+
+/**
+ * Makes one attempt of a delivery at `at` (the account clock) and records it on the record: the status or the
+ * network error, then delivered, failed, or the time of the next try. The record is marked in flight meanwhile.
+ */
+export async function attemptDelivery(
+  record: DeliveryRecord,
+  post: Post,
+  at: number,
+  horizonMs: number,
+): Promise<AttemptOutcome> {
+  record.inFlight = true;
+  record.attempts += 1;
+  record.firstAttemptAt ??= at;
+  record.lastAttemptAt = at;
+  record.nextAttemptAt = undefined;
+  let status: number | undefined;
+  try {
+    // Headers named as in Klarna's signature steps (reference §7.1).
+    status = await post(record.url, record.body ?? '', {
+      'Content-Type': 'application/json',
+      'Klarna-Signature': record.signature,
+      'Klarna-Signing-Key-Id': record.signingKeyId,
+    });
+    record.lastStatus = status;
+    record.lastError = undefined;
+  } catch (error) {
+    record.lastStatus = undefined;
+    record.lastError = error instanceof Error ? error.message : String(error);
+  } finally {
+    record.inFlight = false;
+  }
+  const outcome = attemptOutcome({
+    status,
+    firstAttemptAt: record.firstAttemptAt,
+    attempts: record.attempts,
+    horizonMs,
+  });
+  record.state = outcome.state;
+  if (outcome.state === 'pending') record.nextAttemptAt = outcome.nextAttemptAt;
+  else record.body = undefined;
+  return outcome;
+}

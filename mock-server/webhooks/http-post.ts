@@ -1,0 +1,16 @@
+import type { Post } from './attempt-delivery.js';
+
+/** One delivery attempt over HTTP: no redirects followed, and a timeout so a silent receiver cannot stall a queue. */
+export function httpPost(timeoutMs: number): Post {
+  return async (url, body, headers) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.status;
+  };
+}

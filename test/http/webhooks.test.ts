@@ -1,0 +1,177 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuthorizeResponse, WebhookDelivery, WebhookEnvelope, WebhookSubscription } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/build-app.js';
+import { verifyKlarnaSignature } from '../../mock-server/webhooks/sign.js';
+import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+const STEP_UP = loadSamples()['initial-authorization-step-up']?.body;
+const AUTH = { authorization: 'Basic k', 'content-type': 'application/json' };
+
+interface Received {
+  raw: string;
+  signature: string | undefined;
+  keyId: string | undefined;
+}
+
+/** A partner's webhook endpoint: records what arrives and answers the scripted statuses, then 200. */
+async function receiver(statuses: number[] = []) {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk) => {
+      raw += chunk;
+    });
+    request.on('end', () => {
+      received.push({
+        raw,
+        signature: request.headers['klarna-signature'] as string | undefined,
+        keyId: request.headers['klarna-signing-key-id'] as string | undefined,
+      });
+      response.statusCode = statuses.shift() ?? 200;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/klarna/webhooks`, received, close: () => server.close() };
+}
+
+let app: MockApp;
+let base: string;
+let hook: Awaited<ReturnType<typeof receiver>>;
+beforeEach(async () => {
+  ({ app } = await testApp());
+  base = await listening(app);
+});
+afterEach(async () => {
+  await app.close();
+  hook?.close();
+});
+
+const admin = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+};
+async function subscribe(url: string) {
+  const answer = await admin('POST', '/__mock/webhooks', { account: ACCOUNT, url });
+  expect(answer.status).toBe(201);
+  return WebhookSubscription.parse(answer.json);
+}
+async function stepUp() {
+  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
+    method: 'POST',
+    headers: AUTH,
+    body: JSON.stringify(STEP_UP),
+  });
+  return AuthorizeResponse.parse(await response.json()).payment_request?.payment_request_id ?? '';
+}
+const events = (received: Received[]) =>
+  received.map((r) => WebhookEnvelope.parse(JSON.parse(r.raw)).metadata.event_type);
+const deliveries = async () =>
+  WebhookDelivery.array().parse(
+    (await admin('GET', `/__mock/webhooks?account=${encodeURIComponent(ACCOUNT)}`)).json.deliveries,
+  );
+
+describe('webhooks', () => {
+  it('delivers each state change, signed, and the completed one carries the session token', async () => {
+    hook = await receiver();
+    const subscription = await subscribe(hook.url);
+    const id = await stepUp();
+    await admin('POST', `/__mock/payment-requests/${encodeURIComponent(id)}/approve`);
+    await app.webhooks.idle();
+
+    expect(events(hook.received)).toEqual([
+      'payment.request.state-change.submitted',
+      'payment.request.state-change.completed',
+    ]);
+    for (const delivery of hook.received) {
+      expect(delivery.keyId).toBe(subscription.signing_key_id);
+      expect(verifyKlarnaSignature(delivery.raw, delivery.signature, subscription.signing_key)).toBe(true);
+    }
+    const completed = WebhookEnvelope.parse(JSON.parse(hook.received[1]?.raw ?? ''));
+    expect(completed.metadata).toMatchObject({
+      event_version: 'v2',
+      recipient_account_id: ACCOUNT,
+      webhook_id: subscription.webhook_id,
+    });
+    const token = (completed.payload.state_context as { klarna_network_session_token?: string })
+      .klarna_network_session_token;
+    const final = await fetch(`${base}${AUTHORIZE_URL()}`, {
+      method: 'POST',
+      headers: { ...AUTH, 'klarna-network-session-token': String(token) },
+      body: JSON.stringify({ currency: 'USD', request_payment_transaction: { amount: 11800 } }),
+    });
+    expect(AuthorizeResponse.parse(await final.json()).payment_transaction_response?.result).toBe('APPROVED');
+  });
+
+  it('retries a failing receiver with growing delays on the account clock until it succeeds', async () => {
+    hook = await receiver([500, 503]);
+    await subscribe(hook.url);
+    await stepUp();
+    await app.webhooks.idle();
+    expect(hook.received).toHaveLength(1);
+    expect((await deliveries())[0]).toMatchObject({ state: 'pending', attempts: 1, last_status: 500 });
+
+    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 29_000 });
+    await app.webhooks.idle();
+    expect(hook.received).toHaveLength(1);
+    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 1_000 });
+    await app.webhooks.idle();
+    expect(hook.received).toHaveLength(2);
+    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 60_000 });
+    await app.webhooks.idle();
+    expect(hook.received).toHaveLength(3);
+    expect((await deliveries())[0]).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(new Set(hook.received.map((r) => r.raw)).size).toBe(1);
+  });
+
+  it('announces expiry when the clock passes the payment request lifetime', async () => {
+    hook = await receiver();
+    await subscribe(hook.url);
+    await stepUp();
+    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 3 * 3_600_000 });
+    await app.webhooks.idle();
+    expect(events(hook.received)).toEqual([
+      'payment.request.state-change.submitted',
+      'payment.request.state-change.expired',
+    ]);
+  });
+
+  it('duplicates a delivery on demand, same event id and bytes', async () => {
+    hook = await receiver();
+    await subscribe(hook.url);
+    expect((await admin('POST', '/__mock/webhooks/faults', { account: ACCOUNT, fault: 'duplicate' })).status).toBe(204);
+    await stepUp();
+    await app.webhooks.idle();
+    expect(hook.received).toHaveLength(2);
+    expect(hook.received[0]?.raw).toBe(hook.received[1]?.raw);
+  });
+
+  it('rejects a bad subscription with every path named', async () => {
+    const answer = await admin('POST', '/__mock/webhooks', { account: '', url: 'ftp://x' });
+    expect(answer.status).toBe(400);
+    expect(answer.json.validation_errors.map((v: { parameter: string }) => v.parameter).sort()).toEqual([
+      'account',
+      'url',
+    ]);
+  });
+
+  it('subscribes receivers from the settings file', async () => {
+    hook = await receiver();
+    await app.close();
+    ({ app } = await testApp({
+      config: { webhooks: [{ account: ACCOUNT, url: hook.url, signing_key: 'k'.repeat(32) }] },
+    }));
+    base = await listening(app);
+    await stepUp();
+    await app.webhooks.idle();
+    expect(verifyKlarnaSignature(hook.received[0]?.raw ?? '', hook.received[0]?.signature, 'k'.repeat(32))).toBe(true);
+  });
+});
