@@ -53,6 +53,7 @@ export interface MockApp extends FastifyInstance {
   store: Store;
   clock: AccountClock;
   paymentRequests: PaymentRequests;
+  webhooks: WebhookDispatcher;
   journal: Journal;
   scenarios: ScenarioEngine;
   mockConfig: MockConfig;
