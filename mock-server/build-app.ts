@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify';
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { MockConfig, type MockConfigInput } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
+import { oversizedHeader } from './header-limits.js';
 import { Journal } from './journal/journal.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
 import { PaymentRequests } from './payment-requests/payment-requests.js';
@@ -94,7 +97,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     emit: (account, eventType, payload) => webhooks.emit(account, eventType, payload as WebhookPayload),
   });
 
-  const fastifyOptions: FastifyServerOptions = {
+  const fastifyOptions: FastifyHttpOptions<Server> = {
     bodyLimit: config.bodyLimitBytes,
     // The request id is Klarna-Correlation-Id (and error_id): made for every request, even one Fastify rejects early.
     genReqId: () => uuid(),
@@ -102,6 +105,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     logController: new LogController({ disableRequestLogging: true }),
     // While closing, requests still arriving on open connections get Klarna's 503 from the onRequest hook.
     return503OnClosing: false,
+    // Slow clients (slow-loris) cannot hold a connection: headers within headersTimeoutMs, the whole request
+    // within requestTimeoutMs. Node's header cap sits above Klarna's 20 KB so the Klarna-shaped 431 answers first.
+    http: {
+      maxHeaderSize: 32 * 1024,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    requestTimeout: config.requestTimeoutMs,
     // Account ids are checked by the route (≤ 255 characters); Fastify's default cap of 100 would answer first.
     routerOptions: { maxParamLength: 1024 },
     clientErrorHandler: clientErrorHandler(uuid),
@@ -140,15 +151,21 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   // An empty JSON body is no body: DELETE clients often send the header anyway. Routes that need a body say so.
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : json(request, body as string, done),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      return done(catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]));
+    }
+    return json(request, body as string, done);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Klarna-Correlation-Id', request.id);
     const partnerId = request.headers['partner-correlation-id'];
     if (typeof partnerId === 'string' && partnerId.length <= 255) reply.header('Partner-Correlation-Id', partnerId);
     if (closing.signal.aborted) throw catalogue.unavailable();
+    const oversized = oversizedHeader(request.headers);
+    if (oversized !== undefined) throw catalogue.headersTooLarge(oversized);
   });
   if (options.logger) app.addHook('onResponse', async (request, reply) => logLine(request, reply.statusCode, reply));
   app.addHook('preClose', async () => closing.abort());

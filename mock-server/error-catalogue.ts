@@ -69,8 +69,13 @@ export const catalogue = {
       'Idempotent operation on Klarna-Network-Session-Token failed: the token was already used with another amount or currency',
     ),
   badRequest: () => new KlarnaHttpError(400, 'INPUT_ERROR', 'BAD_REQUEST', 'The request could not be read'),
-  headersTooLarge: () =>
-    new KlarnaHttpError(431, 'INPUT_ERROR', 'HEADERS_TOO_LARGE', 'The request headers are too large (16 KB at most)'),
+  headersTooLarge: (which = 'the request headers') =>
+    new KlarnaHttpError(
+      431,
+      'INPUT_ERROR',
+      'HEADERS_TOO_LARGE',
+      `${which} too large: one header may take 6 KB, all together 20 KB`,
+    ),
   paymentRequestState: (id: string, state: string, action: string) =>
     new KlarnaHttpError(
       409,
@@ -84,6 +89,13 @@ export const catalogue = {
       'RESOURCE_ERROR',
       'RESOURCE_CONFLICT',
       `Idempotent operation on Klarna-Network-Session-Token failed: the customer approved ${amount ?? 'no amount'} ${currency}`,
+    ),
+  requestTimeout: () =>
+    new KlarnaHttpError(
+      408,
+      'INPUT_ERROR',
+      'REQUEST_TIMEOUT',
+      'The request did not arrive in time; the connection is closed',
     ),
   payloadTooLarge: (limit: number) =>
     new KlarnaHttpError(413, 'INPUT_ERROR', 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`),

@@ -43,8 +43,10 @@ export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, r
   return sendJson(reply, error.statusCode, klarnaErrorBody(error, correlationId));
 }
 
+const REASONS: Record<number, string> = { 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
 /**
- * Requests Node cannot parse (oversized or broken headers) never reach Fastify; answer them on the socket,
+ * Requests Node cannot parse (or that arrive too slowly) (oversized or broken headers) never reach Fastify; answer them on the socket,
  * still in Klarna's shape, and close it.
  */
 export function clientErrorHandler(uuid: () => string) {
@@ -53,10 +55,15 @@ export function clientErrorHandler(uuid: () => string) {
       socket.destroy();
       return;
     }
-    const klarnaError = error.code === 'HPE_HEADER_OVERFLOW' ? catalogue.headersTooLarge() : catalogue.badRequest();
+    const klarnaError =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? catalogue.headersTooLarge()
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? catalogue.requestTimeout()
+          : catalogue.badRequest();
     const id = uuid();
     const body = klarnaErrorBody(klarnaError, id);
-    const reason = klarnaError.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    const reason = REASONS[klarnaError.statusCode] ?? 'Bad Request';
     socket.end(
       `HTTP/1.1 ${klarnaError.statusCode} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nKlarna-Correlation-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,

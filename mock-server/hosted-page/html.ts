@@ -25,6 +25,10 @@ export function page(title: string, body: string): string {
 <style>
   body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #17120f; }
   header p { color: #555; margin-top: 0; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
+  dt { font-weight: 600; }
+  dd { margin: 0; overflow-wrap: anywhere; }
+  caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
   table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
   th, td { text-align: left; padding: .4rem; border-bottom: 1px solid #ddd; }
   td.num, th.num { text-align: right; }

@@ -14,7 +14,7 @@ export function purchasePage(record: PaymentRequestRecord, error?: string): stri
     .join('\n');
   const token = record.requestCustomerToken;
   const consent = token
-    ? `<p><input type="checkbox" id="consent" name="consent" value="yes" required>
+    ? `<p><input type="checkbox" id="consent" name="consent" value="yes" required${error ? ' aria-invalid="true" aria-describedby="error"' : ''}>
 <label for="consent">I agree that the merchant may charge me later with Klarna (${escapeHtml(token.scopes.join(', '))})</label></p>`
     : '';
   const action = (name: string) => `/pay/requests/${escapeHtml(record.uuid)}/${name}`;
@@ -33,7 +33,7 @@ ${rows}
 </tbody></table>`
     : ''
 }
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+${error ? `<p class="error" id="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${action('approve')}">
 ${consent}
 <div class="actions">

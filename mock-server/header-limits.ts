@@ -1,0 +1,20 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+// https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/request-limits
+// "Any single header (key + value) ≤ 6 KB; all headers together ≤ 20 KB."
+export const MAX_HEADER_BYTES = 6 * 1024;
+export const MAX_HEADERS_BYTES = 20 * 1024;
+
+/**
+ * The header that breaks Klarna's limits, if any. Klarna-Network-Session-Token is left to validation, which
+ * allows it 8192 characters (simulator-decisions §1, after the interoperability token's documented bound).
+ */
+export function oversizedHeader(headers: IncomingHttpHeaders): string | undefined {
+  let total = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    const size = name.length + (Array.isArray(value) ? value.join(', ').length : (value?.length ?? 0));
+    total += size;
+    if (size > MAX_HEADER_BYTES && name !== 'klarna-network-session-token') return name;
+  }
+  return total > MAX_HEADERS_BYTES ? 'all headers together' : undefined;
+}

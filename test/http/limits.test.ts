@@ -1,0 +1,83 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KlarnaError } from '../../contracts/index.js';
+import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import { AUTHORIZE_URL } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+const BODY = { currency: 'USD', request_payment_transaction: { amount: 100 } };
+let app: MockApp;
+let base: string;
+const start = async (options: BuildAppOptions = {}) => {
+  ({ app } = await testApp(options));
+  base = await listening(app);
+};
+afterEach(() => app.close());
+
+async function post(headers: Record<string, string>, body: string = JSON.stringify(BODY)) {
+  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
+    method: 'POST',
+    headers: { authorization: 'Basic k', 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+describe("Klarna's request limits", () => {
+  it('answers one header over 6 KB with 431 HEADERS_TOO_LARGE naming it', async () => {
+    await start();
+    const answer = await post({ 'x-trace': 'a'.repeat(6 * 1024) });
+    expect(answer.status).toBe(431);
+    expect(KlarnaError.parse(answer.json).error_message).toMatch(/^x-trace too large/);
+  });
+
+  it('answers headers over 20 KB together with 431', async () => {
+    await start();
+    const four = Object.fromEntries([1, 2, 3, 4].map((i) => [`x-part-${i}`, 'a'.repeat(5 * 1024 + 100)]));
+    const answer = await post(four);
+    expect(answer.status).toBe(431);
+    expect(KlarnaError.parse(answer.json).error_message).toMatch(/^all headers together too large/);
+  });
+
+  it('leaves a long session token (up to 8192 characters) to validation', async () => {
+    await start();
+    expect((await post({ 'klarna-network-session-token': 't'.repeat(8000) })).status).toBe(200);
+  });
+
+  it('rejects a body nested deeper than 64 levels with VALIDATION_ERROR, however deep', async () => {
+    await start();
+    for (const depth of [65, 10_000, 200_000]) {
+      const deep = `{"currency":"USD","request_payment_transaction":{"amount":1},"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const answer = await post({}, deep);
+      expect(answer.status).toBe(400);
+      expect(KlarnaError.parse(answer.json).validation_errors).toEqual([
+        { parameter: 'body', reason: 'nested deeper than 64 levels' },
+      ]);
+    }
+  });
+
+  it('accepts brackets inside strings and reasonable nesting', async () => {
+    await start();
+    const nested = `{"currency":"USD","request_payment_transaction":{"amount":1},"x":${'['.repeat(60)}"[[[[{{{{"${']'.repeat(60)}}`;
+    expect((await post({}, nested)).status).toBe(200);
+  });
+
+  it('closes a connection whose headers never finish (slow-loris), and keeps serving', async () => {
+    await start({ config: { headersTimeoutMs: 300 } });
+    const { port } = new URL(base);
+    const closed = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST / HTTP/1.1\r\nHost: x\r\nX-Slow: '));
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+    expect(closed.startsWith('HTTP/1.1 408')).toBe(true);
+    expect(KlarnaError.parse(JSON.parse(closed.slice(closed.indexOf('\r\n\r\n') + 4))).error_code).toBe(
+      'REQUEST_TIMEOUT',
+    );
+    expect((await post({})).status).toBe(200);
+  });
+});
