@@ -78,6 +78,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
+  const graceOver = new AbortController();
   const journal = new Journal(config.journalSize, config.journalAccounts);
   const clock = new AccountClock(now);
   const webhooks = new WebhookDispatcher({
@@ -168,7 +169,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     if (oversized !== undefined) throw catalogue.headersTooLarge(oversized);
   });
   if (options.logger) app.addHook('onResponse', async (request, reply) => logLine(request, reply.statusCode, reply));
-  app.addHook('preClose', async () => closing.abort());
+  // Answers finished while closing end their connection, so that close() need not wait for keep-alive timeouts.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing.signal.aborted) reply.header('Connection', 'close');
+  });
+  // Shutdown: refuse new requests (503), let hangs go, give delayed answers shutdownGraceMs to finish.
+  app.addHook('preClose', async () => {
+    closing.abort();
+    setTimeout(() => graceOver.abort(), config.shutdownGraceMs).unref();
+  });
   if (config.fixturesDir !== undefined && config.watchFixtures) {
     const stop = watchScenarioDir(config.fixturesDir, (result) => {
       if (result.ok) {
@@ -219,6 +228,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     journal,
     sleep: options.sleep ?? realSleep,
     closing: closing.signal,
+    graceOver: graceOver.signal,
   });
   await app.ready();
   return app;

@@ -93,6 +93,8 @@ export const MockConfig = z.strictObject({
     .int()
     .positive()
     .default(12 * HOUR),
+  /** On shutdown, requests in a scenario delay get this long to finish before the delay is cut short. */
+  shutdownGraceMs: z.int().min(0).default(5_000),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z.url().optional(),
 });

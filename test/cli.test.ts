@@ -154,6 +154,29 @@ describe.concurrent('the klarna-mock command', () => {
     }
   });
 
+  it('on SIGTERM finishes a request sitting in a scenario delay, resets nothing, then exits 0', async ({ task }) => {
+    const cli = startCli(task, ['--port', '0', '--log-format', 'json', '--log-level', 'debug']);
+    const base = await baseUrlOf(cli);
+    const account = 'krn:partner:global:account:test:SHUTDOWN';
+    const armed = await fetch(`${base}/__mock/scenarios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account, scenario: { name: 'slow', delay_ms: 1500 } }),
+    });
+    expect(armed.status).toBe(201);
+    const inFlight = fetch(`${base}${AUTHORIZE_URL(account)}`, {
+      method: 'POST',
+      headers: { authorization: 'Basic k', 'content-type': 'application/json' },
+      body: JSON.stringify({ currency: 'USD', request_payment_transaction: { amount: 100 } }),
+    });
+    await cli.waitForStdout(/delaying the answer 1500 ms/);
+    cli.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ payment_transaction_response: { result: 'APPROVED' } });
+    expect(await exitOf(cli)).toEqual({ code: 0, signal: null });
+  });
+
   it('stops with exit code 0 on SIGINT (Ctrl-C)', async ({ task }) => {
     const cli = startCli(task, ['--port', '0', '--log-format', 'json']);
     await baseUrlOf(cli);

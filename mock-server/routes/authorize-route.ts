@@ -21,8 +21,10 @@ export const AUTHORIZE_PATH = '/v2/accounts/:partner_account_id/payment/authoriz
 export interface AuthorizeRouteDeps extends AuthorizeDeps {
   journal: Journal;
   sleep: Sleep;
-  /** Fires when the app closes, so that hangs let go. */
+  /** Fires when the app starts closing: hangs let go. */
   closing: AbortSignal;
+  /** Fires when the shutdown grace period is over: delays are cut short. */
+  graceOver: AbortSignal;
 }
 
 /** https://docs.klarna.com/api/kn/klarna-product-api-payment/klarna-product-api-payment-v2-r6 (authorizePayment) */
@@ -73,22 +75,16 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
       );
       request.authorizePlan = plan;
       const { action } = plan;
-      const waits = plan.delayMs > 0 || (action.kind === 'fault' && action.fault === 'hang');
-      const leaving = waits ? clientOrAppLeaving(request, deps.closing) : undefined;
-      try {
-        if (plan.delayMs > 0) await deps.sleep(plan.delayMs, leaving?.signal);
-        if (action.kind === 'error') throw action.error;
-        if (action.kind === 'fault') {
-          logLine(request, `fault ${action.fault}`);
-          deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
-          return await carryOutFault(action.fault, request, reply, {
-            sleep: deps.sleep,
-            hangMaxMs: deps.config.hangMaxMs,
-            signal: leaving?.signal ?? deps.closing,
-          });
-        }
-      } finally {
-        leaving?.done();
+      // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
+      if (plan.delayMs > 0)
+        request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
+      if (plan.delayMs > 0) await sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver);
+      if (action.kind === 'error') throw action.error;
+      if (action.kind === 'fault') {
+        logLine(request, `fault ${action.fault}`);
+        deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
+        const hang = () => sleepUnlessLeaving(deps.sleep, deps.config.hangMaxMs, request, deps.closing);
+        return carryOutFault(action.fault, request, reply, hang);
       }
       if (action.replayed) reply.header('Idempotent-Replayed', 'true');
       return sendJson(reply, action.status, action.body);
@@ -96,20 +92,19 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
   );
 }
 
-/** Aborts when the client's socket closes or the app closes; `done` unhooks it from the (keep-alive) socket. */
-function clientOrAppLeaving(request: FastifyRequest, closing: AbortSignal) {
+/** Sleeps, cut short when the client's socket closes or `app` fires; unhooks from the (keep-alive) socket after. */
+async function sleepUnlessLeaving(sleep: Sleep, ms: number, request: FastifyRequest, app: AbortSignal) {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const socket = request.raw.socket;
   socket.once('close', abort);
-  closing.addEventListener('abort', abort, { once: true });
-  return {
-    signal: controller.signal,
-    done: () => {
-      socket.off('close', abort);
-      closing.removeEventListener('abort', abort);
-    },
-  };
+  app.addEventListener('abort', abort, { once: true });
+  try {
+    await sleep(ms, controller.signal);
+  } finally {
+    socket.off('close', abort);
+    app.removeEventListener('abort', abort);
+  }
 }
 
 function origin(request: FastifyRequest): string {

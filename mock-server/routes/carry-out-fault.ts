@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScenarioFault } from '../../contracts/index.js';
-import type { Sleep } from '../sleep.js';
 
 /**
  * Network faults happen on the socket, past Fastify: the reply is hijacked and the connection dropped the way
@@ -11,7 +10,8 @@ export async function carryOutFault(
   fault: ScenarioFault,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { sleep: Sleep; hangMaxMs: number; signal: AbortSignal },
+  /** Holds a hanging request: resolves at the hang bound, or earlier when the client or the app leaves. */
+  hang: () => Promise<void>,
 ): Promise<void> {
   reply.hijack();
   const socket = request.raw.socket;
@@ -19,6 +19,6 @@ export async function carryOutFault(
     socket.resetAndDestroy();
     return;
   }
-  if (fault === 'hang') await options.sleep(options.hangMaxMs, options.signal);
+  if (fault === 'hang') await hang();
   socket.destroy();
 }

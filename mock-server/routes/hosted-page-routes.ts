@@ -40,6 +40,7 @@ export function hostedPageRoutes(app: FastifyInstance, deps: { paymentRequests: 
         if (record === undefined || !['approve', 'decline', 'abort'].includes(action)) {
           return html(reply, 404, notFoundPage());
         }
+        if (isFinal(record.state)) return html(reply, 409, statePage(record));
         if (action === 'approve' && record.requestCustomerToken && request.body?.consent !== 'yes') {
           return html(reply, 400, purchasePage(record, 'Please give your consent to approve.'));
         }

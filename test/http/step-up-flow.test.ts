@@ -240,6 +240,19 @@ describe('the hosted purchase page', () => {
     expect((await post('consent=yes')).status).toBe(303);
   });
 
+  it('shows the state, not the consent form, for a request that can no longer be approved', async () => {
+    const request = await stepUp(TOKENIZATION);
+    await act(request.payment_request_id, 'decline');
+    const uuid = request.payment_request_id.split(':').pop();
+    const response = await fetch(`${base}/pay/requests/${uuid}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain('DECLINED');
+  });
+
   it('answers an unknown page with a 404 page, and escapes what it shows', async () => {
     expect((await fetch(`${base}/pay/requests/nope/start`)).status).toBe(404);
     const sneaky = {
