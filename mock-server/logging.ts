@@ -29,6 +29,9 @@ export function loggerOptions(options: LogOptions): LoggerOptions & { stream?: W
  * or scenario decided, and unknown fields (simulator-decisions §5), which raise the line to a warning.
  */
 export function logLine(request: FastifyRequest, answer: number | string, reply?: FastifyReply) {
+  // Nothing to build when nothing would be written (logger off, or level above warn).
+  const log = request.log as { isLevelEnabled?: (level: string) => boolean };
+  if (log.isLevelEnabled?.('warn') !== true) return;
   const plan = request.authorizePlan;
   const action = plan?.action;
   const unknownFields = plan && plan.warnings.length > 0 ? plan.warnings : undefined;

@@ -1,37 +1,54 @@
 import { z } from 'zod';
 import { parameterPath } from './parameter-path.js';
 
+/** The known keys of a schema at every depth: `{}` marks a leaf, `items` the elements of an array. */
+interface KeyTree {
+  keys?: Map<string, KeyTree>;
+  items?: KeyTree;
+}
+
+const trees = new WeakMap<z.ZodType, KeyTree>();
+
 /**
  * Paths of fields the schema does not know (simulator-decisions §5): accepted, but reported so that a typo like
- * `paymnet_transaction_reference` is caught. Walks the value beside the schema; it never throws.
+ * `paymnet_transaction_reference` is caught. Walks the value beside the schema's key tree (built once per
+ * schema); it never throws.
  */
-export function unknownFields(
-  schema: z.ZodType,
-  value: unknown,
-  path: PropertyKey[] = [],
-  out: string[] = [],
-): string[] {
-  const inner = unwrap(schema);
-  if (inner instanceof z.ZodObject) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
-    const shape = inner.shape as Record<string, z.ZodType>;
-    for (const key of Object.keys(value)) {
-      const child = Object.hasOwn(shape, key) ? shape[key] : undefined;
-      if (child === undefined) out.push(parameterPath([...path, key]));
-      else unknownFields(child, (value as Record<string, unknown>)[key], [...path, key], out);
-    }
-  } else if (inner instanceof z.ZodArray && Array.isArray(value)) {
-    value.forEach((item, i) => {
-      unknownFields(inner.element as z.ZodType, item, [...path, i], out);
-    });
+export function unknownFields(schema: z.ZodType, value: unknown): string[] {
+  let tree = trees.get(schema);
+  if (tree === undefined) {
+    tree = keyTree(schema);
+    trees.set(schema, tree);
   }
+  const out: string[] = [];
+  walk(tree, value, [], out);
   return out;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
-    current = current.unwrap() as z.ZodType;
+function walk(tree: KeyTree, value: unknown, path: PropertyKey[], out: string[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    if (tree.items === undefined) return;
+    for (let i = 0; i < value.length; i++) walk(tree.items, value[i], [...path, i], out);
+    return;
   }
-  return current;
+  if (tree.keys === undefined) return;
+  for (const key of Object.keys(value)) {
+    const child = tree.keys.get(key);
+    if (child === undefined) out.push(parameterPath([...path, key]));
+    else walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
+  }
+}
+
+function keyTree(schema: z.ZodType): KeyTree {
+  let inner = schema;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable || inner instanceof z.ZodDefault) {
+    inner = inner.unwrap() as z.ZodType;
+  }
+  if (inner instanceof z.ZodObject) {
+    const shape = inner.shape as Record<string, z.ZodType>;
+    return { keys: new Map(Object.entries(shape).map(([key, child]) => [key, keyTree(child)])) };
+  }
+  if (inner instanceof z.ZodArray) return { items: keyTree(inner.element as z.ZodType) };
+  return {};
 }

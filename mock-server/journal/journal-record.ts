@@ -34,9 +34,9 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   return out;
 }
 
-/** Bodies are kept whole up to 16 KB, so a journal of large requests stays small. */
-export function keptBody(body: unknown): unknown {
+/** Bodies are kept whole up to 16 KB (as sent: Content-Length), so a journal of large requests stays small. */
+export function keptBody(body: unknown, contentLength: string | undefined): unknown {
   if (body === undefined || body === null) return body;
-  const size = Buffer.byteLength(JSON.stringify(body) ?? '');
+  const size = Number(contentLength ?? 0);
   return size <= MAX_BODY_BYTES ? body : { truncated: true, bytes: size };
 }
