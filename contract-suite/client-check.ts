@@ -79,6 +79,12 @@ export async function runClientCheck(argv: string[], env: NodeJS.ProcessEnv, io:
     return 2;
   }
   io.out(json ? `${JSON.stringify(report, null, 2)}\n` : textOf(report));
+  if (report.requests === 0) {
+    io.err(
+      `contract:client: no requests recorded${account ? ` for ${account}` : ''}: did your tests use this simulator and account?\n`,
+    );
+    return 1;
+  }
   return report.errors > 0 || (strict && report.warnings > 0) ? 1 : 0;
 }
 

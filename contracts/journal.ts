@@ -11,6 +11,9 @@ export const FindingCode = z.enum([
   'RESOURCE_NOT_FOUND',
   'RESOURCE_CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  'RATE_LIMITED',
   'NOT_FOUND',
   'BAD_REQUEST',
   // warnings: accepted, but likely a bug or a missed recommendation

@@ -45,7 +45,7 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
     ...(action?.kind === 'respond' && action.replayed && { replayed: true }),
     ...(unknownFields && { unknownFields }),
   };
-  const message = `${request.method} ${request.url} ${answer}`;
+  const message = `${request.method} ${request.url} ${typeof answer === 'number' ? answer : `fault ${answer}`}`;
   if (unknownFields) request.log.warn(line, `${message} (unknown fields: ${unknownFields.join(', ')})`);
   else request.log.info(line, message);
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { ArmedScenario, ArmScenarioRequest, ClientReport, JournalEntry } from '../contracts/index.js';
+import { type ArmedScenario, ArmScenarioRequest, type ClientReport, type JournalEntry } from '../contracts/index.js';
 import { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
 
 export interface StartMockOptions extends BuildAppOptions {
@@ -38,7 +38,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     app,
     requests: (account) => app.journal.entries(account),
     report: (account) => app.journal.report(account),
-    arm: (request) => app.scenarios.arm(request),
+    arm: (request) => app.scenarios.arm(ArmScenarioRequest.parse(request)),
     disarm: (id) => app.scenarios.disarm(id),
     reset: (account) => {
       app.resetAccount(account);

@@ -81,7 +81,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
       if (plan.delayMs > 0) await sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver);
       if (action.kind === 'error') throw action.error;
       if (action.kind === 'fault') {
-        logLine(request, `fault ${action.fault}`);
+        logLine(request, action.fault);
         deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
         const hang = () => sleepUnlessLeaving(deps.sleep, deps.config.hangMaxMs, request, deps.closing);
         return carryOutFault(action.fault, request, reply, hang);

@@ -30,7 +30,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
     {
       schema: {
         tags: [TAG],
-        summary: "Set an account's webhook URL and signing key (generated when absent); answers the key once",
+        summary: "Set an account's webhook URL and signing key (generated when absent)",
         body: WebhookSubscriptionRequest,
         response: { 201: WebhookSubscription, 400: KlarnaError },
       },

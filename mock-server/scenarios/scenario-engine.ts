@@ -52,7 +52,13 @@ export class ScenarioEngine {
   }
 
   byName(name: string): Scenario | undefined {
-    return this.fixtures.find((s) => s.name === name) ?? BUILT_IN_SCENARIOS.find((s) => s.name === name);
+    const fixture = this.fixtures.find((s) => s.name === name);
+    if (fixture) return fixture;
+    const builtIn = BUILT_IN_SCENARIOS.find((s) => s.name === name);
+    if (builtIn === undefined) return undefined;
+    // The magic amount is how a built-in is reached, not part of the scenario a client arms or lists.
+    const { magicAmount: _amount, ...scenario } = builtIn;
+    return scenario;
   }
 
   arm(request: ArmScenarioRequest): ArmedScenario {

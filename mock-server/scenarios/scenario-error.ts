@@ -18,7 +18,7 @@ export function scenarioError(
     case 'RESOURCE_NOT_FOUND':
       return catalogue.accountNotFound(context.account);
     case 'RESOURCE_CONFLICT':
-      return catalogue.idempotencyConflict(context.account);
+      return catalogue.idempotencyConflict('Klarna-Idempotency-Key');
     case 'RATE_LIMITED':
       return catalogue.rateLimited(context.retryAfterSeconds ?? 1);
     case 'INTERNAL_ERROR':

@@ -30,3 +30,16 @@ describe('responses are checked against their contract before they leave', () =>
     expect(error.message).toContain('payment_transaction_response.payment_transaction.amount');
   });
 });
+
+describe('the error catalogue', () => {
+  it('lists every client error code among the journal finding codes, so a report can always be built', async () => {
+    const { catalogue } = await import('../../mock-server/error-catalogue.js');
+    const { FindingCode } = await import('../../contracts/index.js');
+    const samples = Object.values(catalogue).map((make) =>
+      (make as (...args: unknown[]) => KlarnaHttpError)('x', 'y', 'z'),
+    );
+    for (const error of samples.filter((e) => e.statusCode < 500)) {
+      expect(FindingCode.options, error.errorCode).toContain(error.errorCode);
+    }
+  });
+});
