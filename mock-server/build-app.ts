@@ -110,6 +110,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     // within requestTimeoutMs. Node's header cap sits above Klarna's 20 KB so the Klarna-shaped 431 answers first.
     http: {
       maxHeaderSize: 32 * 1024,
+      // Without Host, Node would answer 400 itself, in no Klarna shape; the simulator needs no Host.
+      requireHostHeader: false,
       headersTimeout: config.headersTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
     },

@@ -40,7 +40,15 @@ export function klarnaErrorBody(error: KlarnaHttpError, correlationId: string): 
 export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, reply: FastifyReply): FastifyReply {
   reply.header('Klarna-Correlation-Id', correlationId);
   if (error.headers) reply.headers(error.headers);
-  return sendJson(reply, error.statusCode, klarnaErrorBody(error, correlationId));
+  let body: string;
+  try {
+    body = klarnaErrorBody(error, correlationId);
+  } catch (broken) {
+    // An error body that breaks its own contract is a simulator bug: still answer in Klarna's shape, as a 500.
+    reply.log.error({ err: broken }, 'error body broke the KlarnaError contract');
+    return sendJson(reply, 500, klarnaErrorBody(catalogue.internal('error body broke its contract'), correlationId));
+  }
+  return sendJson(reply, error.statusCode, body);
 }
 
 const REASONS: Record<number, string> = { 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
