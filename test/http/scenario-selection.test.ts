@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AuthorizeResponse, KlarnaError, ScenarioList } from '../../contracts/index.js';
 import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
 import type { ReloadResult } from '../../mock-server/scenarios/fixture-loader.js';
@@ -45,8 +45,13 @@ async function admin(method: string, path: string, payload?: unknown) {
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 function fixtureDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'klarna-mock-fixtures-'));
+  made.push(dir);
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   }
