@@ -1,4 +1,4 @@
-import { AuthorizeResponse, type ScenarioFault } from '../contracts/index.js';
+import { AuthorizeHeaders, AuthorizeResponse, type ScenarioFault } from '../contracts/index.js';
 import type { AccountClock } from './account-clock.js';
 import { authenticate } from './authenticate.js';
 import { serializeChecked } from './check-response.js';
@@ -29,6 +29,8 @@ export interface AuthorizeInput {
   body: unknown;
   /** Origin the request was addressed to, for payment_request_url when no publicUrl is configured. */
   origin: string;
+  /** Hash of the body exactly as sent: a retry with the same bytes and key replays without re-validation. */
+  rawBodyHash?: string | undefined;
 }
 
 export type AuthorizeAction =
@@ -59,10 +61,37 @@ export interface AuthorizePlan {
  * scenario, which is what lets a retry after `response_lost` collect the stored answer.
  * Checks that fail are thrown as catalogue errors.
  */
+/**
+ * The replay fast path: the same key with the same bytes as a stored answer inside the window replays at once.
+ * Those bytes passed validation when first sent and the settings have not changed, so only the headers are checked.
+ */
+function fastReplay(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan | undefined {
+  const key = input.headers['klarna-idempotency-key'];
+  if (typeof key !== 'string' || input.rawBodyHash === undefined) return undefined;
+  const stored = deps.store.keyRecord(input.account, key);
+  const now = deps.clock.now(input.account);
+  if (stored?.rawHash !== input.rawBodyHash || now - stored.createdAt >= deps.config.idempotencyWindowMs)
+    return undefined;
+  if (!AuthorizeHeaders.safeParse(input.headers).success) return undefined;
+  return {
+    action: { kind: 'respond', status: stored.status, body: stored.body, replayed: true },
+    delayMs: 0,
+    decision: undefined,
+    scenario: undefined,
+    result: stored.result,
+    warnings: [],
+    fingerprint: stored.fingerprint,
+    idempotencyKey: key,
+    stepUpAmount: undefined,
+  };
+}
+
 export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan {
   const { config, store } = deps;
   const authError = authenticate(input.headers.authorization as string | undefined, input.account, config);
   if (authError) throw authError;
+  const fast = fastReplay(input, deps);
+  if (fast) return fast;
 
   const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, input.body, config);
   if (!valid.ok) throw valid.error;
@@ -104,7 +133,11 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   if (replay.kind === 'replay') {
     // A token replay under a new key: that key now answers with the same body, for this request.
     if (key !== undefined && replay.stored !== keyRecord) {
-      store.record(input.account, { key }, { ...replay.stored, fingerprint: print, createdAt: now });
+      store.record(
+        input.account,
+        { key },
+        { ...replay.stored, fingerprint: print, rawHash: input.rawBodyHash, createdAt: now },
+      );
     }
     return plan(
       { kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true },
@@ -175,6 +208,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       body: serialized,
       result: decision.result,
       fingerprint: print,
+      rawHash: input.rawBodyHash,
       createdAt: now,
       amount: body.request_payment_transaction?.amount,
       currency: body.currency,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify';
@@ -35,6 +35,8 @@ declare module 'fastify' {
     authorizePlan: AuthorizePlan | undefined;
     /** The catalogue error this request was answered with, for the journal. */
     klarnaError: KlarnaHttpError | undefined;
+    /** Hash of the JSON body exactly as received. */
+    rawBodyHash: string | undefined;
   }
 }
 
@@ -133,6 +135,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorate('fixtureEvents', new EventEmitter<{ reload: [ReloadResult] }>());
   app.decorateRequest('authorizePlan', undefined);
   app.decorateRequest('klarnaError', undefined);
+  app.decorateRequest('rawBodyHash', undefined);
   app.decorate('journal', journal);
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);
@@ -159,21 +162,29 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       return done(catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]));
     }
+    request.rawBodyHash = hash('sha1', body as string, 'base64url');
     return json(request, body as string, done);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on the hot path take callbacks, not async functions: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('Klarna-Correlation-Id', request.id);
     const partnerId = request.headers['partner-correlation-id'];
     if (typeof partnerId === 'string' && partnerId.length <= 255) reply.header('Partner-Correlation-Id', partnerId);
-    if (closing.signal.aborted) throw catalogue.unavailable();
+    if (closing.signal.aborted) return done(catalogue.unavailable());
     const oversized = oversizedHeader(request.headers);
-    if (oversized !== undefined) throw catalogue.headersTooLarge(oversized);
+    done(oversized === undefined ? undefined : catalogue.headersTooLarge(oversized));
   });
-  if (options.logger) app.addHook('onResponse', async (request, reply) => logLine(request, reply.statusCode, reply));
+  if (options.logger) {
+    app.addHook('onResponse', (request, reply, done) => {
+      logLine(request, reply.statusCode, reply);
+      done();
+    });
+  }
   // Answers finished while closing end their connection, so that close() need not wait for keep-alive timeouts.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing.signal.aborted) reply.header('Connection', 'close');
+    done(null, payload);
   });
   // Shutdown: refuse new requests (503), let hangs go, give delayed answers shutdownGraceMs to finish.
   app.addHook('preClose', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CustomerToken } from '../contracts/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
@@ -12,6 +12,8 @@ export interface StoredResponse {
   /** The result inside the body, for the journal. */
   result: string;
   fingerprint: string;
+  /** Hash of the body bytes as first sent, for the replay fast path. */
+  rawHash?: string | undefined;
   createdAt: number;
   amount: number | undefined;
   currency: string;
@@ -25,9 +27,11 @@ export interface CanonicalRequest {
 
 /** Hash of the canonical request (simulator-decisions §3): method, path and body with keys sorted. */
 export function fingerprint(request: CanonicalRequest): string {
-  return createHash('sha256')
-    .update(canonicalJson([request.method, `/v2/accounts/${request.account}/payment/authorize`, request.body]))
-    .digest('base64url');
+  return hash(
+    'sha256',
+    canonicalJson([request.method, `/v2/accounts/${request.account}/payment/authorize`, request.body]),
+    'base64url',
+  );
 }
 
 export type ReplayDecision =

@@ -7,6 +7,7 @@ export interface JournalRecord {
   account: string;
   method: string;
   path: string;
+  /** As received (Node never changes them after); credentials are redacted when the journal is read. */
   headers: Record<string, unknown>;
   body: unknown;
   status: number | undefined;

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ClientReport, Finding, JournalEntry } from '../../contracts/index.js';
 import { clientFindings } from './client-findings.js';
-import type { JournalRecord } from './journal-record.js';
+import { type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /**
@@ -87,7 +87,7 @@ function view(record: JournalRecord, findings: Finding[]): JournalEntry {
     account: record.account,
     method: record.method,
     path: record.path,
-    headers: record.headers,
+    headers: redactHeaders(record.headers),
     body: record.body,
     ...(record.status !== undefined && { status: record.status }),
     ...(record.fault !== undefined && { fault: record.fault }),

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { KlarnaHttpError } from '../error-catalogue.js';
-import { type JournalRecord, keptBody, redactHeaders } from './journal-record.js';
+import { type JournalRecord, keptBody } from './journal-record.js';
 
 /** The journal's record of an authorize request, from what the route and the error handler left on it. */
 export function recordOf(
@@ -18,7 +18,7 @@ export function recordOf(
     account,
     method: request.method,
     path: request.url,
-    headers: redactHeaders(request.headers),
+    headers: request.headers,
     body: keptBody(request.body, request.headers['content-length']),
     status: 'status' in answer ? answer.status : undefined,
     fault: 'fault' in answer ? answer.fault : undefined,

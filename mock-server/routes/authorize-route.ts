@@ -33,9 +33,11 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
     AUTHORIZE_PATH,
     {
       // Faults are journaled where they happen; everything answered is journaled here.
-      onResponse: async (request, reply) => {
-        if (request.authorizePlan?.action.kind === 'fault') return;
-        deps.journal.record(recordOf(request, { status: reply.statusCode }, (account) => deps.clock.now(account)));
+      onResponse: (request, reply, done) => {
+        if (request.authorizePlan?.action.kind !== 'fault') {
+          deps.journal.record(recordOf(request, { status: reply.statusCode }, (account) => deps.clock.now(account)));
+        }
+        done();
       },
       schema: {
         operationId: 'authorizePayment',
@@ -70,6 +72,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
           headers: request.headers,
           body: request.body,
           origin: origin(request),
+          rawBodyHash: request.rawBodyHash,
         },
         deps,
       );
