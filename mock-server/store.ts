@@ -6,27 +6,36 @@ import type { PaymentRequestRecord } from './payment-requests/payment-request-re
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
  * Expiry is judged against the injected clock by the callers, not by timers.
  */
+/** An LRU made on first use: most simulators never issue a token, and a 50k cache takes milliseconds to set up. */
+function lazyCache<V extends {}>(max: number): () => LRUCache<string, V> {
+  let cache: LRUCache<string, V> | undefined;
+  return () => {
+    cache ??= new LRUCache<string, V>({ max });
+    return cache;
+  };
+}
+
 export class Store {
-  private readonly byKey: LRUCache<string, StoredResponse>;
-  private readonly byToken: LRUCache<string, StoredResponse>;
-  private readonly issued: LRUCache<string, IssuedToken>;
-  private readonly paymentRequests: LRUCache<string, PaymentRequestRecord>;
+  private readonly byKey: () => LRUCache<string, StoredResponse>;
+  private readonly byToken: () => LRUCache<string, StoredResponse>;
+  private readonly issued: () => LRUCache<string, IssuedToken>;
+  private readonly paymentRequests: () => LRUCache<string, PaymentRequestRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
-  private readonly paymentRequestAccounts: LRUCache<string, string>;
+  private readonly paymentRequestAccounts: () => LRUCache<string, string>;
   /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
-  private readonly generations: LRUCache<string, number>;
+  private readonly generations = new Map<string, number>();
 
   constructor(maxEntries: number) {
-    this.byKey = new LRUCache({ max: maxEntries });
-    this.byToken = new LRUCache({ max: maxEntries });
-    this.issued = new LRUCache({ max: maxEntries });
-    this.paymentRequests = new LRUCache({ max: maxEntries });
-    this.paymentRequestAccounts = new LRUCache({ max: maxEntries });
-    this.generations = new LRUCache({ max: maxEntries });
+    this.byKey = lazyCache(maxEntries);
+    this.byToken = lazyCache(maxEntries);
+    this.issued = lazyCache(maxEntries);
+    this.paymentRequests = lazyCache(maxEntries);
+    this.paymentRequestAccounts = lazyCache(maxEntries);
   }
 
   /** Forgets one account's idempotency records and issued tokens; other accounts keep theirs. */
   resetAccount(account: string): void {
+    // One small entry per account ever reset: grows with resets, not with traffic.
     this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
   }
 
@@ -36,48 +45,48 @@ export class Store {
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {
-    return key === undefined ? undefined : this.byKey.get(this.scoped(account, key));
+    return key === undefined ? undefined : this.byKey().get(this.scoped(account, key));
   }
 
   tokenRecord(account: string, token: string | undefined): StoredResponse | undefined {
-    return token === undefined ? undefined : this.byToken.get(this.scoped(account, token));
+    return token === undefined ? undefined : this.byToken().get(this.scoped(account, token));
   }
 
   record(account: string, ids: { key?: string | undefined; token?: string | undefined }, stored: StoredResponse): void {
-    if (ids.key !== undefined) this.byKey.set(this.scoped(account, ids.key), stored);
-    if (ids.token !== undefined && !this.byToken.has(this.scoped(account, ids.token))) {
-      this.byToken.set(this.scoped(account, ids.token), stored);
+    if (ids.key !== undefined) this.byKey().set(this.scoped(account, ids.key), stored);
+    if (ids.token !== undefined && !this.byToken().has(this.scoped(account, ids.token))) {
+      this.byToken().set(this.scoped(account, ids.token), stored);
     }
   }
 
   /** Registers a session token the simulator handed out (the step-up journey does this on completion). */
   issueSessionToken(account: string, token: string, issued: IssuedToken): void {
-    this.issued.set(this.scoped(account, token), issued);
+    this.issued().set(this.scoped(account, token), issued);
   }
 
   issuedToken(account: string, token: string): IssuedToken | undefined {
-    return this.issued.get(this.scoped(account, token));
+    return this.issued().get(this.scoped(account, token));
   }
 
   savePaymentRequest(record: PaymentRequestRecord): void {
-    this.paymentRequests.set(this.scoped(record.account, record.uuid), record);
-    this.paymentRequestAccounts.set(record.uuid, record.account);
+    this.paymentRequests().set(this.scoped(record.account, record.uuid), record);
+    this.paymentRequestAccounts().set(record.uuid, record.account);
   }
 
   /** By uuid, or by the `krn:payment:…:request:<uuid>` id (its last segment). */
   paymentRequest(account: string, idOrUuid: string | undefined): PaymentRequestRecord | undefined {
     if (idOrUuid === undefined) return undefined;
-    return this.paymentRequests.get(this.scoped(account, idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1)));
+    return this.paymentRequests().get(this.scoped(account, idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1)));
   }
 
   /** A payment request whatever its account, for the hosted page and the customer actions of the admin API. */
   anyPaymentRequest(idOrUuid: string): PaymentRequestRecord | undefined {
     const uuid = idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1);
-    const account = this.paymentRequestAccounts.get(uuid);
+    const account = this.paymentRequestAccounts().get(uuid);
     return account === undefined ? undefined : this.paymentRequest(account, uuid);
   }
 
   get size() {
-    return { keys: this.byKey.size, tokens: this.byToken.size, issuedTokens: this.issued.size };
+    return { keys: this.byKey().size, tokens: this.byToken().size, issuedTokens: this.issued().size };
   }
 }
