@@ -5,7 +5,7 @@ import { MockConfig, type MockConfigInput } from './config.js';
 
 export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authorize API
 
-Usage: npm start -- [options]      (or: npx tsx mock-server/main.ts [options])
+Usage: npm start -- [options]      (compiled; npm run dev -- [options] runs the TypeScript sources)
 
 Options:
   --port <n>         port to listen on (default 4747; env PORT; 0 picks a free port)
