@@ -28,7 +28,7 @@ export interface AuthorizeInput {
   headers: Record<string, unknown>;
   body: unknown;
   /** Origin the request was addressed to, for payment_request_url when no publicUrl is configured. */
-  origin: string;
+  origin: () => string;
   /** Hash of the body exactly as sent: a retry with the same bytes and key replays without re-validation. */
   rawBodyHash?: string | undefined;
 }
@@ -48,26 +48,23 @@ export interface AuthorizePlan {
   /** The result in the body sent (fresh or replayed). */
   result: string | undefined;
   warnings: string[];
-  fingerprint: string;
+  /** Of the canonical request; computed only when a key or token could replay it. */
+  fingerprint: string | undefined;
   idempotencyKey: string | undefined;
   /** Amount of the payment request a final authorization refers to (body payment_request_id). */
   stepUpAmount: number | undefined;
 }
 
 /**
- * The authorize operation without HTTP: checks → replay-or-process → scenario → decision → record → body.
- * From the store lookup to the record it runs in one synchronous stretch, so concurrent identical requests
- * cannot interleave: the first one records, the others replay it (simulator-decisions §3). A replay wins over any
- * scenario, which is what lets a retry after `response_lost` collect the stored answer.
- * Checks that fail are thrown as catalogue errors.
- */
-/**
  * The replay fast path: the same key with the same bytes as a stored answer inside the window replays at once.
  * Those bytes passed validation when first sent and the settings have not changed, so only the headers are checked.
  */
 function fastReplay(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan | undefined {
   const key = input.headers['klarna-idempotency-key'];
-  if (typeof key !== 'string' || input.rawBodyHash === undefined) return undefined;
+  // A final authorization goes the long way: its token must be bound to the answer too.
+  if (typeof key !== 'string' || input.rawBodyHash === undefined || input.headers['klarna-network-session-token']) {
+    return undefined;
+  }
   const stored = deps.store.keyRecord(input.account, key);
   const now = deps.clock.now(input.account);
   if (stored?.rawHash !== input.rawBodyHash || now - stored.createdAt >= deps.config.idempotencyWindowMs)
@@ -86,6 +83,13 @@ function fastReplay(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan |
   };
 }
 
+/**
+ * The authorize operation without HTTP: checks → replay-or-process → scenario → decision → record → body.
+ * From the store lookup to the record it runs in one synchronous stretch, so concurrent identical requests
+ * cannot interleave: the first one records, the others replay it (simulator-decisions §3). A replay wins over any
+ * scenario, which is what lets a retry after `response_lost` collect the stored answer.
+ * Checks that fail are thrown as catalogue errors.
+ */
 export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan {
   const { config, store } = deps;
   const authError = authenticate(input.headers.authorization as string | undefined, input.account, config);
@@ -99,7 +103,11 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const key = headers['klarna-idempotency-key'];
   const token = headers['klarna-network-session-token'];
   const now = deps.clock.now(input.account);
-  const print = fingerprint({ method: 'POST', account: input.account, body: input.body });
+  // Only a key or a token can replay; without them the journal works the fingerprint out when it is read.
+  const print =
+    key === undefined && token === undefined
+      ? undefined
+      : fingerprint({ method: 'POST', account: input.account, body: input.body });
   const issued = token === undefined ? undefined : store.issuedToken(input.account, token);
   const stepUpAmount =
     token === undefined
@@ -123,7 +131,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     key,
     keyRecord,
     tokenRecord: store.tokenRecord(input.account, token),
-    fingerprint: print,
+    fingerprint: print ?? '',
     amount: body.request_payment_transaction?.amount,
     currency: body.currency,
     now,
@@ -136,13 +144,31 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       store.record(
         input.account,
         { key },
-        { ...replay.stored, fingerprint: print, rawHash: input.rawBodyHash, createdAt: now },
+        { ...replay.stored, fingerprint: print ?? '', rawHash: input.rawBodyHash, createdAt: now },
       );
     }
+    // A key replay carrying a token not yet used: the token is bound to this answer, so it can never get another.
+    if (token !== undefined) store.record(input.account, { token }, replay.stored);
     return plan(
       { kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true },
       { result: replay.stored.result },
     );
+  }
+
+  if (token !== undefined) {
+    const issue = sessionTokenIssue(issued, {
+      now,
+      ttlMs: config.sessionTokenTtlMs,
+      strict: config.strictSessionTokens,
+    });
+    if (issue) throw catalogue.validation([{ parameter: 'Klarna-Network-Session-Token', reason: issue }]);
+    // The customer approved an amount and a currency; the final authorization must ask for the same.
+    if (
+      issued?.currency !== undefined &&
+      (issued.amount !== body.request_payment_transaction?.amount || issued.currency !== body.currency)
+    ) {
+      throw catalogue.sessionTokenMismatch(issued.amount, issued.currency);
+    }
   }
 
   const selected = deps.scenarios.select(
@@ -163,22 +189,6 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     return plan({ kind: 'fault', fault: scenario.fault }, withScenario);
   }
 
-  if (token !== undefined) {
-    const issue = sessionTokenIssue(issued, {
-      now,
-      ttlMs: config.sessionTokenTtlMs,
-      strict: config.strictSessionTokens,
-    });
-    if (issue) throw catalogue.validation([{ parameter: 'Klarna-Network-Session-Token', reason: issue }]);
-    // The customer approved an amount and a currency; the final authorization must ask for the same.
-    if (
-      issued?.currency !== undefined &&
-      (issued.amount !== body.request_payment_transaction?.amount || issued.currency !== body.currency)
-    ) {
-      throw catalogue.sessionTokenMismatch(issued.amount, issued.currency);
-    }
-  }
-
   const decision: Decision =
     scenario?.result !== undefined
       ? {
@@ -189,7 +199,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       : decide(headers, body);
   const paymentRequest =
     decision.result === 'STEP_UP_REQUIRED'
-      ? deps.paymentRequests.create(input.account, body, config.publicUrl ?? input.origin)
+      ? deps.paymentRequests.create(input.account, body, config.publicUrl ?? input.origin())
       : undefined;
   const rendered = renderAuthorize(decision, body, {
     now,
@@ -207,7 +217,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       status: 200,
       body: serialized,
       result: decision.result,
-      fingerprint: print,
+      fingerprint: print ?? '',
       rawHash: input.rawBodyHash,
       createdAt: now,
       amount: body.request_payment_transaction?.amount,

@@ -4,14 +4,15 @@ import type { JournalRecord } from './journal-record.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** A failure the client should retry under the same key: Klarna says a retry after TIMEOUT is safe. */
-const failed = (r: JournalRecord) =>
+export const failed = (r: JournalRecord) =>
   r.fault !== undefined || (r.status !== undefined && (r.status >= 500 || r.status === 429));
 
 /**
  * What the contract says about one request of a client (simulator-decisions §5): errors where Klarna would
- * refuse it, warnings where it is accepted but probably wrong. `earlier` is the same account's journal before it.
+ * refuse it, warnings where it is accepted but probably wrong. `failedBefore` are the same account's earlier
+ * requests that failed with the same fingerprint.
  */
-export function clientFindings(record: JournalRecord, earlier: readonly JournalRecord[]): Finding[] {
+export function clientFindings(record: JournalRecord, failedBefore: readonly JournalRecord[]): Finding[] {
   const findings: Finding[] = [];
   const error = record.clientError;
   if (error) {
@@ -66,7 +67,7 @@ export function clientFindings(record: JournalRecord, earlier: readonly JournalR
       message: `"${key.slice(0, 60)}" is not a UUID; Klarna asks for one`,
     });
   }
-  const retried = earlier.find((r) => r.fingerprint === record.fingerprint && failed(r) && r.idempotencyKey !== key);
+  const retried = failedBefore.find((r) => r.idempotencyKey !== key);
   if (retried) {
     findings.push({
       severity: 'warning',

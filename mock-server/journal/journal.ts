@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ClientReport, Finding, JournalEntry } from '../../contracts/index.js';
-import { clientFindings } from './client-findings.js';
+import { fingerprint } from '../idempotency.js';
+import { clientFindings, failed } from './client-findings.js';
 import { type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -37,9 +38,15 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (const name of accounts) {
       const records = this.byAccount.peek(name)?.toArray() ?? [];
-      records.forEach((record, i) => {
-        out.push(view(record, clientFindings(record, records.slice(0, i))));
-      });
+      // One pass: earlier failures by fingerprint, so a retry under a new key is found without rescanning.
+      const failures = new Map<string, JournalRecord[]>();
+      for (const record of records) {
+        const print = record.valid
+          ? (record.fingerprint ?? fingerprint({ method: record.method, account: name, body: record.body }))
+          : undefined;
+        out.push(view(record, clientFindings(record, print === undefined ? [] : (failures.get(print) ?? []))));
+        if (print !== undefined && failed(record)) failures.set(print, [...(failures.get(print) ?? []), record]);
+      }
     }
     return out.sort((a, b) => a.time.localeCompare(b.time));
   }

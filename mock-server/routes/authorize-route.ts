@@ -71,7 +71,7 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
           account: request.params.partner_account_id,
           headers: request.headers,
           body: request.body,
-          origin: origin(request),
+          origin: () => origin(request),
           rawBodyHash: request.rawBodyHash,
         },
         deps,

@@ -176,6 +176,13 @@ describe('Klarna-Network-Session-Token', () => {
     expect((await send(withKey, BODY)).status).toBe(409);
   });
 
+  it('binds a token that first arrives on a key replay, so that token never gets another transaction', async () => {
+    const first = await send({ ...token, 'klarna-idempotency-key': 'k1' });
+    const other = { 'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:other' };
+    expect((await send({ ...other, 'klarna-idempotency-key': 'k1' })).text).toBe(first.text);
+    expect((await send({ ...other, 'klarna-idempotency-key': 'k2' })).text).toBe(first.text);
+  });
+
   it('scopes tokens by partner account', async () => {
     const first = await send(token);
     const other = await send(token, BODY, OTHER_ACCOUNT);

@@ -104,6 +104,14 @@ describe('the admin API', () => {
     expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toEqual([]);
   });
 
+  it('keeps an armed scenario for the next request when a session-token check refuses this one', async () => {
+    await app.close();
+    await start({ config: { strictSessionTokens: true } });
+    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined' });
+    expect(await outcome({ 'klarna-network-session-token': 'never-issued' })).toBe('VALIDATION_ERROR');
+    expect(await outcome()).toBe('DECLINED');
+  });
+
   it('disarms by id', async () => {
     await start();
     const armed = await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined' });
