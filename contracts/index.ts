@@ -1,3 +1,4 @@
+export * from './admin.js';
 export * from './authorize-request.js';
 export * from './authorize-response.js';
 export * from './authorize-rules.js';

@@ -14,7 +14,7 @@ export function authenticate(
   if (credential === undefined) return catalogue.unauthorized();
   const match = config.apiKeys === undefined ? { accounts: undefined } : findKey(config.apiKeys, credential);
   if (match === undefined) return catalogue.unauthorized();
-  if (config.accounts !== undefined && !config.accounts.includes(account)) return catalogue.accountNotFound(account);
+  if (config.accounts !== undefined && !config.accounts.includes(account)) return catalogue.resourceNotFound(account);
   if (match.accounts !== undefined && !match.accounts.includes(account)) return catalogue.forbidden(account);
   return undefined;
 }

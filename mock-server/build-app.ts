@@ -35,8 +35,9 @@ declare module 'fastify' {
     authorizePlan: AuthorizePlan | undefined;
     /** The catalogue error this request was answered with, for the journal. */
     klarnaError: KlarnaHttpError | undefined;
-    /** Hash of the JSON body exactly as received. */
+    /** Hash of the JSON body exactly as received (with an idempotency key only), and its length. */
     rawBodyHash: string | undefined;
+    rawBodyLength: number | undefined;
   }
 }
 
@@ -136,6 +137,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorateRequest('authorizePlan', undefined);
   app.decorateRequest('klarnaError', undefined);
   app.decorateRequest('rawBodyHash', undefined);
+  app.decorateRequest('rawBodyLength', undefined);
   app.decorate('journal', journal);
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);
@@ -162,7 +164,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       return done(catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]));
     }
-    request.rawBodyHash = hash('sha1', body as string, 'base64url');
+    request.rawBodyLength = (body as string).length;
+    // Only a request with an idempotency key can take the replay fast path.
+    if (request.headers['klarna-idempotency-key'] !== undefined) {
+      request.rawBodyHash = hash('sha1', body as string, 'base64url');
+    }
     return json(request, body as string, done);
   });
 

@@ -48,8 +48,6 @@ export const catalogue = {
       'OPERATION_FORBIDDEN',
       `Insufficient privileges to authorize payments on resource ${account}`,
     ),
-  accountNotFound: (account: string) =>
-    new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${account} does not exist`),
   resourceNotFound: (resource: string) =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${resource} does not exist`),
   routeNotFound: () =>

@@ -7,3 +7,8 @@ export function parameterPath(path: readonly PropertyKey[]): string {
   }
   return out === '' ? 'body' : out;
 }
+
+/** A zod error as Klarna's validation_errors: one entry per issue, named by its path. */
+export function violationsOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
+  return error.issues.map((issue) => ({ parameter: parameterPath(issue.path), reason: issue.message }));
+}

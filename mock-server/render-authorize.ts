@@ -40,17 +40,26 @@ export function renderAuthorize(decision: Decision, body: AuthorizeRequest, ctx:
   if (rct !== undefined || (decision.result === 'APPROVED' && ctx.issuedCustomerToken !== undefined)) {
     response.customer_token_response =
       decision.result === 'APPROVED'
-        ? { result: 'APPROVED', customer_token: ctx.issuedCustomerToken ?? newCustomerToken(rct, ctx) }
+        ? {
+            result: 'APPROVED',
+            customer_token:
+              ctx.issuedCustomerToken ?? newCustomerToken(rct?.scopes ?? [], rct?.customer_token_reference, ctx),
+          }
         : { result: decision.result };
   }
   return response;
 }
 
-function newCustomerToken(rct: AuthorizeRequest['request_customer_token'], ctx: RenderContext): CustomerToken {
+/** A new customer token (reference §3.4): `krn:customer-token:<region>:<uuid>`, its reference echoed. */
+export function newCustomerToken(
+  scopes: CustomerToken['scopes'],
+  reference: string | undefined,
+  ids: { region: string; uuid: () => string },
+): CustomerToken {
   return {
-    customer_token: `krn:customer-token:${ctx.region}:${ctx.uuid()}`,
-    ...(rct?.customer_token_reference !== undefined && { customer_token_reference: rct.customer_token_reference }),
-    scopes: rct?.scopes ?? [],
+    customer_token: `krn:customer-token:${ids.region}:${ids.uuid()}`,
+    ...(reference !== undefined && { customer_token_reference: reference }),
+    scopes,
   };
 }
 

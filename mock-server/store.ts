@@ -23,7 +23,7 @@ export class Store {
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: () => LRUCache<string, string>;
   /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
-  private readonly generations = new Map<string, number>();
+  private readonly generations: () => LRUCache<string, number>;
 
   constructor(maxEntries: number) {
     this.byKey = lazyCache(maxEntries);
@@ -31,17 +31,18 @@ export class Store {
     this.issued = lazyCache(maxEntries);
     this.paymentRequests = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
+    // Evicting a generation would resurrect that account's old records: keep twice as many as records.
+    this.generations = lazyCache(2 * maxEntries);
   }
 
   /** Forgets one account's idempotency records and issued tokens; other accounts keep theirs. */
   resetAccount(account: string): void {
-    // One small entry per account ever reset: grows with resets, not with traffic.
-    this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
+    this.generations().set(account, (this.generations().get(account) ?? 0) + 1);
   }
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
   private scoped(account: string, id: string) {
-    return JSON.stringify([account, this.generations.get(account) ?? 0, id]);
+    return JSON.stringify([account, this.generations().get(account) ?? 0, id]);
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {

@@ -10,7 +10,7 @@ import {
 } from '../contracts/index.js';
 import type { MockConfig } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
-import { parameterPath } from './parameter-path.js';
+import { violationsOf } from './parameter-path.js';
 import { unknownFields } from './unknown-fields.js';
 
 export type ValidatedAuthorize =
@@ -31,11 +31,11 @@ export function validateAuthorize(
 ): ValidatedAuthorize {
   const violations: ValidationError[] = [];
   const params = AuthorizeParams.safeParse(rawParams);
-  if (!params.success) violations.push(...bodyViolations(params.error));
+  if (!params.success) violations.push(...violationsOf(params.error));
   const headers = AuthorizeHeaders.safeParse(rawHeaders);
   if (!headers.success) violations.push(...headerViolations(headers.error));
   const body = AuthorizeRequest.safeParse(rawBody);
-  if (!body.success) violations.push(...bodyViolations(body.error));
+  if (!body.success) violations.push(...violationsOf(body.error));
 
   const missing = missingRequestIssue(rawBody);
   if (missing) violations.push(missing);
@@ -46,7 +46,7 @@ export function validateAuthorize(
   if (body.success && !settings.currencies.includes(body.data.currency)) {
     violations.push({
       parameter: 'currency',
-      reason: `unsupported currency ${body.data.currency}; supported: ${settings.currencies.join(', ')}`,
+      reason: boundedReason(`unsupported currency ${body.data.currency}; supported: ${settings.currencies.join(', ')}`),
     });
   }
 
@@ -56,13 +56,14 @@ export function validateAuthorize(
   return { ok: true, headers: headers.data, body: body.data, warnings: unknownFields(AuthorizeRequest, rawBody) };
 }
 
-function bodyViolations(error: z.ZodError): ValidationError[] {
-  return error.issues.map((issue) => ({ parameter: parameterPath(issue.path), reason: issue.message }));
-}
-
 function headerViolations(error: z.ZodError): ValidationError[] {
   return error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
     return { parameter: HeaderNames[name as keyof typeof HeaderNames] ?? name, reason: issue.message };
   });
+}
+
+/** Klarna caps a reason at 512 characters (a long configured list is cut short). */
+function boundedReason(reason: string): string {
+  return reason.length > 512 ? `${reason.slice(0, 511)}…` : reason;
 }

@@ -1,4 +1,5 @@
 import type { ValidationError } from '../../contracts/index.js';
+import { REDACTED_HEADERS } from '../logging.js';
 
 /** What the journal keeps of one authorize request; findings are derived from these when read. */
 export interface JournalRecord {
@@ -26,7 +27,7 @@ export interface JournalRecord {
   stepUpAmount: number | undefined;
 }
 
-const REDACTED = new Set(['authorization', 'klarna-network-session-token', 'klarna-customer-token']);
+const REDACTED = new Set(REDACTED_HEADERS);
 const MAX_BODY_BYTES = 16 * 1024;
 
 export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
@@ -35,9 +36,8 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   return out;
 }
 
-/** Bodies are kept whole up to 16 KB (as sent: Content-Length), so a journal of large requests stays small. */
-export function keptBody(body: unknown, contentLength: string | undefined): unknown {
+/** Bodies are kept whole up to 16 KB of JSON text as received, so a journal of large requests stays small. */
+export function keptBody(body: unknown, size: number | undefined): unknown {
   if (body === undefined || body === null) return body;
-  const size = Number(contentLength ?? 0);
-  return size <= MAX_BODY_BYTES ? body : { truncated: true, bytes: size };
+  return (size ?? 0) <= MAX_BODY_BYTES ? body : { truncated: true, characters: size };
 }

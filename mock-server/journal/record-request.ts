@@ -19,7 +19,7 @@ export function recordOf(
     method: request.method,
     path: request.url,
     headers: request.headers,
-    body: keptBody(request.body, request.headers['content-length']),
+    body: keptBody(request.body, request.rawBodyLength),
     status: 'status' in answer ? answer.status : undefined,
     fault: 'fault' in answer ? answer.fault : undefined,
     result: plan?.result,

@@ -1,6 +1,7 @@
 import type { AuthorizeRequest } from '../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
+import { newCustomerToken } from '../render-authorize.js';
 import type { Store } from '../store.js';
 import { newPaymentRequest, type PaymentRequestRecord } from './payment-request-record.js';
 import { renderPaymentRequest, stateChangeEvent } from './render-payment-request.js';
@@ -75,6 +76,7 @@ export class PaymentRequests {
         if (record === undefined) this.open.get(name)?.delete(uuid);
         else this.expireIfDue(record);
       }
+      if (this.open.get(name)?.size === 0) this.open.delete(name);
     }
   }
 
@@ -92,11 +94,7 @@ export class PaymentRequests {
     const { uuid, region, store } = this.options;
     const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
     const rct = record.requestCustomerToken;
-    const customerToken = rct && {
-      customer_token: `krn:customer-token:${region}:${uuid()}`,
-      ...(rct.customer_token_reference !== undefined && { customer_token_reference: rct.customer_token_reference }),
-      scopes: rct.scopes,
-    };
+    const customerToken = rct && newCustomerToken(rct.scopes, rct.customer_token_reference, { region, uuid });
     store.issueSessionToken(record.account, sessionToken, {
       completedAt: now,
       paymentRequestId: record.paymentRequestId,
@@ -116,6 +114,7 @@ export class PaymentRequests {
     }
     if (record.state === 'SUBMITTED' || record.state === 'IN_PROGRESS') open.add(record.uuid);
     else open.delete(record.uuid);
+    if (open.size === 0) this.open.delete(record.account);
   }
 
   private announce(record: PaymentRequestRecord): void {

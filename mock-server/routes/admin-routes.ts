@@ -2,11 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AccountParams,
   ArmedScenario,
   ArmScenarioRequest,
   ClientReport,
   KlarnaError,
+  OptionalAccountQuery,
   RequestList,
+  RequestsQuery,
+  ResetResult,
   ScenarioList,
 } from '../../contracts/index.js';
 import { serializeChecked } from '../check-response.js';
@@ -17,13 +21,7 @@ import { parseInput } from './parse-input.js';
 import { sendJson, sendNoContent } from './send-json.js';
 
 const TAG = 'Simulator admin';
-const AccountQuery = z.object({ account: z.string().min(1).optional() });
-const RequestsQuery = AccountQuery.extend({
-  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('The newest n requests'),
-});
 const IdParams = z.object({ id: z.string().min(1) });
-const AccountParams = z.object({ account: z.string().min(1) });
-const ResetResult = z.object({ account: z.string(), disarmed: z.int() });
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
 export function adminRoutes(
@@ -54,12 +52,12 @@ export function adminRoutes(
       schema: {
         tags: [TAG],
         summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
-        querystring: AccountQuery,
+        querystring: OptionalAccountQuery,
         response: { 200: ScenarioList },
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(AccountQuery, request.query);
+      const { account } = parseInput(OptionalAccountQuery, request.query);
       const list = { armed: deps.scenarios.list(account), available: deps.scenarios.available() };
       return sendJson(reply, 200, serializeChecked(ScenarioList, list));
     },
@@ -124,12 +122,12 @@ export function adminRoutes(
       schema: {
         tags: [TAG],
         summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
-        querystring: AccountQuery,
+        querystring: OptionalAccountQuery,
         response: { 200: ClientReport },
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(AccountQuery, request.query);
+      const { account } = parseInput(OptionalAccountQuery, request.query);
       return sendJson(reply, 200, serializeChecked(ClientReport, deps.journal.report(account)));
     },
   );

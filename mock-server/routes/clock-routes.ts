@@ -1,21 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { KlarnaError } from '../../contracts/index.js';
+import { AccountQuery, ClockMove, ClockState, KlarnaError, MAX_CLOCK_MS } from '../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
 import { serializeChecked } from '../check-response.js';
+import { catalogue } from '../error-catalogue.js';
 import { parseInput } from './parse-input.js';
 import { sendJson } from './send-json.js';
-
-const ClockMove = z
-  .strictObject({
-    account: z.string().min(1),
-    advance_ms: z.int().min(0).optional().describe('Move the account clock forward by this much'),
-    set: z.iso.datetime({ offset: true }).optional().describe('Set the account clock to this instant'),
-  })
-  .refine((m) => (m.advance_ms === undefined) !== (m.set === undefined), 'give either advance_ms or set');
-const ClockQuery = z.object({ account: z.string().min(1) });
-const ClockState = z.object({ account: z.string(), now: z.string() });
 
 /** The test clock of one account: every expiry and webhook retry of that account follows it. */
 export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; moved: (account: string) => void }) {
@@ -28,12 +18,12 @@ export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; m
       schema: {
         tags: ['Simulator admin'],
         summary: "An account's clock",
-        querystring: ClockQuery,
+        querystring: AccountQuery,
         response: { 200: ClockState },
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(ClockQuery, request.query);
+      const { account } = parseInput(AccountQuery, request.query);
       return sendJson(reply, 200, serializeChecked(ClockState, state(account)));
     },
   );
@@ -50,8 +40,14 @@ export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; m
     },
     async (request, reply) => {
       const { account, advance_ms, set } = parseInput(ClockMove, request.body ?? {});
-      if (advance_ms !== undefined) deps.clock.advance(account, advance_ms);
-      if (set !== undefined) deps.clock.set(account, Date.parse(set));
+      const target = set !== undefined ? Date.parse(set) : deps.clock.now(account) + (advance_ms ?? 0);
+      // Refused before anything moves: past this, dates would leave ISO 8601's four-digit years.
+      if (target > MAX_CLOCK_MS || target < 0) {
+        throw catalogue.validation([
+          { parameter: set !== undefined ? 'set' : 'advance_ms', reason: `the clock must stay between 1970 and 9900` },
+        ]);
+      }
+      deps.clock.set(account, target);
       deps.moved(account);
       return sendJson(reply, 200, serializeChecked(ClockState, state(account)));
     },

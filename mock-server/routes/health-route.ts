@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { Health } from '../../contracts/index.js';
 import { sendJson } from './send-json.js';
-
-export const Health = z.object({ status: z.literal('ok') });
 
 export function healthRoute(app: FastifyInstance) {
   app

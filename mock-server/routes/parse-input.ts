@@ -1,12 +1,10 @@
 import type { z } from 'zod';
 import { catalogue } from '../error-catalogue.js';
-import { parameterPath } from '../parameter-path.js';
+import { violationsOf } from '../parameter-path.js';
 
 /** Parses input with its schema; every violation becomes the same Klarna VALIDATION_ERROR the API answers. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw catalogue.validation(
-    result.error.issues.map((issue) => ({ parameter: parameterPath(issue.path), reason: issue.message })),
-  );
+  throw catalogue.validation(violationsOf(result.error));
 }

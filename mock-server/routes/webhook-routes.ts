@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AccountQuery,
   KlarnaError,
-  WebhookDeliveryList,
   WebhookFaultRequest,
+  WebhookState,
   WebhookSubscription,
   WebhookSubscriptionRequest,
 } from '../../contracts/index.js';
@@ -15,11 +16,6 @@ import { parseInput } from './parse-input.js';
 import { sendJson, sendNoContent } from './send-json.js';
 
 const TAG = 'Simulator admin';
-const AccountQuery = z.object({ account: z.string().min(1) });
-const WebhookState = z.object({
-  subscription: WebhookSubscription.nullable(),
-  deliveries: WebhookDeliveryList.shape.deliveries,
-});
 
 /** Per account: where webhooks go and with which key, what was delivered, and delivery faults on demand. */
 export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDispatcher }) {

@@ -16,7 +16,7 @@ export function scenarioError(
     case 'OPERATION_FORBIDDEN':
       return catalogue.forbidden(context.account);
     case 'RESOURCE_NOT_FOUND':
-      return catalogue.accountNotFound(context.account);
+      return catalogue.resourceNotFound(context.account);
     case 'RESOURCE_CONFLICT':
       return catalogue.idempotencyConflict('Klarna-Idempotency-Key');
     case 'RATE_LIMITED':

@@ -134,6 +134,18 @@ describe('the step-up journey through the admin API', () => {
     ).toBe(409);
   });
 
+  it('refuses to move a clock past what dates can show, and the account keeps working', async () => {
+    const far = await moveClock(Number.MAX_SAFE_INTEGER);
+    expect(far.status).toBe(400);
+    const set = await fetch(`${base}/__mock/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: ACCOUNT, set: '9999-12-31T00:00:00Z' }),
+    });
+    expect(set.status).toBe(400);
+    expect((await authorize(finalBody)).status).toBe(200);
+  });
+
   it('expires the payment request after 3 hours on the account clock', async () => {
     const request = await stepUp();
     await moveClock(3 * 60 * MINUTE - 1);

@@ -154,6 +154,12 @@ describe('webhooks', () => {
     expect(hook.received[0]?.raw).toBe(hook.received[1]?.raw);
   });
 
+  it('answers an over-long account id on the admin API with a Klarna 400, not a 500', async () => {
+    const answer = await admin('DELETE', `/__mock/webhooks?account=${'a'.repeat(3000)}`);
+    expect(answer.status).toBe(400);
+    expect(answer.json.validation_errors[0].parameter).toBe('account');
+  });
+
   it('rejects a bad subscription with every path named', async () => {
     const answer = await admin('POST', '/__mock/webhooks', { account: '', url: 'ftp://x' });
     expect(answer.status).toBe(400);

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { WebhookDelivery, WebhookSubscription } from './webhook.js';
+
+// Shapes of the simulator's own admin API under /__mock/ (not Klarna's).
+
+/** A partner account id as the admin API takes it: the same bound as the authorize path. */
+export const AccountId = z.string().min(1).max(255);
+
+export const OptionalAccountQuery = z.object({ account: AccountId.optional() });
+export const AccountQuery = z.object({ account: AccountId });
+export const AccountParams = z.object({ account: AccountId });
+
+export const RequestsQuery = OptionalAccountQuery.extend({
+  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('The newest n requests'),
+});
+
+export const ResetResult = z.object({ account: z.string(), disarmed: z.int() });
+
+export const Health = z.object({ status: z.literal('ok') });
+
+/** The latest instant the simulator renders: expiries land up to a month past the clock, and stay ISO 8601. */
+export const MAX_CLOCK_MS = Date.parse('9900-01-01T00:00:00.000Z');
+
+export const ClockMove = z
+  .strictObject({
+    account: AccountId,
+    advance_ms: z.int().min(0).max(MAX_CLOCK_MS).optional().describe('Move the account clock forward by this much'),
+    set: z.iso.datetime({ offset: true }).optional().describe('Set the account clock to this instant'),
+  })
+  .refine((m) => (m.advance_ms === undefined) !== (m.set === undefined), 'give either advance_ms or set');
+
+export const ClockState = z.object({ account: z.string(), now: z.string() });
+
+export const WebhookState = z.object({
+  subscription: WebhookSubscription.nullable(),
+  deliveries: z.array(WebhookDelivery),
+});
