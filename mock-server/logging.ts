@@ -1,7 +1,7 @@
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoggerOptions } from 'pino';
-import pinoPretty from 'pino-pretty';
 
 export interface LogOptions {
   level?: string;
@@ -14,9 +14,15 @@ export interface LogOptions {
 /** Credentials and tokens never reach a log. */
 export const REDACTED_HEADERS = ['authorization', 'klarna-network-session-token', 'klarna-customer-token'];
 
+/** pino-pretty is loaded only for a terminal: JSON logging (CI) starts without it. */
+function prettyStream(): Writable {
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as (options: { sync: boolean }) => Writable;
+  return pinoPretty({ sync: true });
+}
+
 export function loggerOptions(options: LogOptions): LoggerOptions & { stream?: Writable } {
   // pino-pretty colours only a colour terminal (and honours NO_COLOR), so `--log-format pretty > file` stays plain.
-  const stream = options.stream ?? (options.pretty ? pinoPretty({ sync: true }) : undefined);
+  const stream = options.stream ?? (options.pretty ? prettyStream() : undefined);
   return {
     level: options.level ?? 'info',
     redact: { paths: REDACTED_HEADERS.map((h) => `request.headers["${h}"]`), censor: '[redacted]' },

@@ -1,20 +1,12 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
+import { lazyCache } from './lazy-cache.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
 
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
  * Expiry is judged against the injected clock by the callers, not by timers.
  */
-/** An LRU made on first use: most simulators never issue a token, and a 50k cache takes milliseconds to set up. */
-function lazyCache<V extends {}>(max: number): () => LRUCache<string, V> {
-  let cache: LRUCache<string, V> | undefined;
-  return () => {
-    cache ??= new LRUCache<string, V>({ max });
-    return cache;
-  };
-}
-
 export class Store {
   private readonly byKey: () => LRUCache<string, StoredResponse>;
   private readonly byToken: () => LRUCache<string, StoredResponse>;

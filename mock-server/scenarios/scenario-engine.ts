@@ -1,6 +1,6 @@
-import { LRUCache } from 'lru-cache';
 import type { ArmedScenario, ArmScenarioRequest, Scenario } from '../../contracts/index.js';
 import { catalogue } from '../error-catalogue.js';
+import { lazyCache } from '../lazy-cache.js';
 import { BUILT_IN_SCENARIOS } from './built-in.js';
 import { matchesConditions, type RequestFacts } from './match.js';
 import { seededRandom } from './seeded-random.js';
@@ -29,9 +29,9 @@ const MAX_ARMED = 10_000;
  */
 export class ScenarioEngine {
   private armed: ArmedEntry[] = [];
-  private readonly counters = new LRUCache<string, number>({ max: 100_000 });
-  private readonly randoms = new LRUCache<string, () => number>({ max: 10_000 });
-  private readonly generations = new LRUCache<string, number>({ max: 100_000 });
+  private readonly counters = lazyCache<number>(100_000);
+  private readonly randoms = lazyCache<() => number>(10_000);
+  private readonly generations = lazyCache<number>(100_000);
   private fixtures: Scenario[] = [];
 
   constructor(
@@ -89,7 +89,7 @@ export class ScenarioEngine {
   resetAccount(account: string): number {
     const before = this.armed.length;
     this.armed = this.armed.filter((e) => e.account !== account);
-    this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
+    this.generations().set(account, (this.generations().get(account) ?? 0) + 1);
     return before - this.armed.length;
   }
 
@@ -151,26 +151,26 @@ export class ScenarioEngine {
   }
 
   private scoped(key: string, account: string) {
-    return JSON.stringify([key, account, this.generations.get(account) ?? 0]);
+    return JSON.stringify([key, account, this.generations().get(account) ?? 0]);
   }
 
   private count(key: string, account: string): number {
-    return this.counters.get(this.scoped(key, account)) ?? 0;
+    return this.counters().get(this.scoped(key, account)) ?? 0;
   }
 
   private bump(key: string, account: string): number {
     const next = this.count(key, account) + 1;
-    this.counters.set(this.scoped(key, account), next);
+    this.counters().set(this.scoped(key, account), next);
     return next;
   }
 
   /** One generator per account (and reset), seeded from the configured seed: a run replays exactly. */
   private random(account: string): () => number {
     const key = this.scoped('random', account);
-    let random = this.randoms.get(key);
+    let random = this.randoms().get(key);
     if (random === undefined) {
       random = seededRandom(`${this.seed}:${key}`);
-      this.randoms.set(key, random);
+      this.randoms().set(key, random);
     }
     return random;
   }
