@@ -38,6 +38,7 @@ declare module 'fastify' {
     /** Hash of the JSON body exactly as received (with an idempotency key only), and its length. */
     rawBodyHash: string | undefined;
     rawBodyLength: number | undefined;
+    rawBodyText: string | undefined;
   }
 }
 
@@ -148,6 +149,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorateRequest('klarnaError', undefined);
   app.decorateRequest('rawBodyHash', undefined);
   app.decorateRequest('rawBodyLength', undefined);
+  app.decorateRequest('rawBodyText', undefined);
   app.decorate('journal', journal);
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);
@@ -171,6 +173,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
       return done(catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]));
     }
     request.rawBodyLength = (body as string).length;
+    request.rawBodyText = body as string;
     // Only a request with an idempotency key can take the replay fast path.
     if (request.headers['klarna-idempotency-key'] !== undefined) {
       request.rawBodyHash = hash('sha1', body as string, 'base64url');

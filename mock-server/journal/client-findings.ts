@@ -12,7 +12,11 @@ export const failed = (r: JournalRecord) =>
  * refuse it, warnings where it is accepted but probably wrong. `failedBefore` are the same account's earlier
  * requests that failed with the same fingerprint.
  */
-export function clientFindings(record: JournalRecord, failedBefore: readonly JournalRecord[]): Finding[] {
+export function clientFindings(
+  record: JournalRecord,
+  parsed: unknown,
+  failedBefore: readonly JournalRecord[],
+): Finding[] {
   const findings: Finding[] = [];
   const error = record.clientError;
   if (error) {
@@ -35,7 +39,7 @@ export function clientFindings(record: JournalRecord, failedBefore: readonly Jou
   }
   if (!record.valid) return findings;
 
-  const body = record.body as { supplementary_purchase_data?: { line_items?: unknown[] } } | undefined;
+  const body = parsed as { supplementary_purchase_data?: { line_items?: unknown[] } } | undefined;
   if (body?.supplementary_purchase_data === undefined) {
     findings.push({
       severity: 'warning',
@@ -76,8 +80,7 @@ export function clientFindings(record: JournalRecord, failedBefore: readonly Jou
       message: `retries request ${retried.id}, which failed, under ${key === undefined ? 'no key' : 'a new key'}: reuse the first key`,
     });
   }
-  const amount = (record.body as { request_payment_transaction?: { amount?: number } }).request_payment_transaction
-    ?.amount;
+  const amount = (parsed as { request_payment_transaction?: { amount?: number } }).request_payment_transaction?.amount;
   if (record.stepUpAmount !== undefined && amount !== undefined && amount !== record.stepUpAmount) {
     findings.push({
       severity: 'warning',

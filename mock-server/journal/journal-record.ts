@@ -10,7 +10,9 @@ export interface JournalRecord {
   path: string;
   /** As received (Node never changes them after); credentials are redacted when the journal is read. */
   headers: Record<string, unknown>;
-  body: unknown;
+  /** The JSON text as received, kept up to 16 KB: one string instead of a tree of objects for the collector. */
+  bodyText: string | undefined;
+  bodyLength: number | undefined;
   status: number | undefined;
   fault: string | undefined;
   result: string | undefined;
@@ -37,7 +39,18 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
 }
 
 /** Bodies are kept whole up to 16 KB of JSON text as received, so a journal of large requests stays small. */
-export function keptBody(body: unknown, size: number | undefined): unknown {
-  if (body === undefined || body === null) return body;
-  return (size ?? 0) <= MAX_BODY_BYTES ? body : { truncated: true, characters: size };
+export function keptText(text: string | undefined): string | undefined {
+  return text !== undefined && text.length <= MAX_BODY_BYTES ? text : undefined;
+}
+
+/** The body as the journal shows it: parsed again, or a marker for one too large to keep. */
+export function bodyOf(record: Pick<JournalRecord, 'bodyText' | 'bodyLength'>): unknown {
+  if (record.bodyText !== undefined) {
+    try {
+      return JSON.parse(record.bodyText);
+    } catch {
+      return record.bodyText;
+    }
+  }
+  return record.bodyLength === undefined ? undefined : { truncated: true, characters: record.bodyLength };
 }

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { ClientReport, Finding, JournalEntry } from '../../contracts/index.js';
 import { fingerprint } from '../idempotency.js';
 import { clientFindings, failed } from './client-findings.js';
-import { type JournalRecord, redactHeaders } from './journal-record.js';
+import { bodyOf, type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /**
@@ -41,10 +41,13 @@ export class Journal {
       // One pass: earlier failures by fingerprint, so a retry under a new key is found without rescanning.
       const failures = new Map<string, JournalRecord[]>();
       for (const record of records) {
+        const body = bodyOf(record);
         const print = record.valid
-          ? (record.fingerprint ?? fingerprint({ method: record.method, account: name, body: record.body }))
+          ? (record.fingerprint ?? fingerprint({ method: record.method, account: name, body }))
           : undefined;
-        out.push(view(record, clientFindings(record, print === undefined ? [] : (failures.get(print) ?? []))));
+        out.push(
+          view(record, body, clientFindings(record, body, print === undefined ? [] : (failures.get(print) ?? []))),
+        );
         if (print !== undefined && failed(record)) failures.set(print, [...(failures.get(print) ?? []), record]);
       }
     }
@@ -87,7 +90,7 @@ function example(id: string, finding: Finding) {
   };
 }
 
-function view(record: JournalRecord, findings: Finding[]): JournalEntry {
+function view(record: JournalRecord, body: unknown, findings: Finding[]): JournalEntry {
   return {
     id: record.id,
     time: new Date(record.time).toISOString(),
@@ -95,7 +98,7 @@ function view(record: JournalRecord, findings: Finding[]): JournalEntry {
     method: record.method,
     path: record.path,
     headers: redactHeaders(record.headers),
-    body: record.body,
+    body,
     ...(record.status !== undefined && { status: record.status }),
     ...(record.fault !== undefined && { fault: record.fault }),
     ...(record.result !== undefined && { result: record.result }),

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { KlarnaHttpError } from '../error-catalogue.js';
-import { type JournalRecord, keptBody } from './journal-record.js';
+import { type JournalRecord, keptText } from './journal-record.js';
 
 /** The journal's record of an authorize request, from what the route and the error handler left on it. */
 export function recordOf(
@@ -19,7 +19,8 @@ export function recordOf(
     method: request.method,
     path: request.url,
     headers: request.headers,
-    body: keptBody(request.body, request.rawBodyLength),
+    bodyText: keptText(request.rawBodyText),
+    bodyLength: request.rawBodyLength,
     status: 'status' in answer ? answer.status : undefined,
     fault: 'fault' in answer ? answer.fault : undefined,
     result: plan?.result,

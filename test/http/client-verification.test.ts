@@ -129,6 +129,18 @@ describe('the request journal', () => {
     expect(entry?.body).toEqual(JSON.parse(JSON.stringify(GOOD_BODY)));
   });
 
+  it('keeps a body that is not JSON as the text received, and flags it', async () => {
+    await fetch(`${base}${AUTHORIZE_URL(ACCOUNT)}`, {
+      method: 'POST',
+      headers: { authorization: 'Basic k', 'content-type': 'application/json' },
+      body: '{"currency": "USD",',
+    });
+    const [entry] = (await journal()).requests;
+    expect(entry?.body).toBe('{"currency": "USD",');
+    expect(entry?.status).toBe(400);
+    expect(entry?.findings.map((f) => f.code)).toEqual(['INVALID_CONTENT_TYPE']);
+  });
+
   it('records faults as faults', async () => {
     await post(ACCOUNT, { 'mock-scenario': 'response-lost' }, GOOD_BODY).catch(() => undefined);
     const [entry] = (await journal()).requests;
