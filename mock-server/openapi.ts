@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { docsRoutes } from './routes/docs-routes.js';
 
 /** The OpenAPI document is generated from the same zod schemas the routes use; nothing is written twice. */
 export async function registerOpenApi(app: FastifyInstance) {
@@ -32,6 +32,6 @@ export async function registerOpenApi(app: FastifyInstance) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  docsRoutes(app);
 }

@@ -120,6 +120,18 @@ describe('the OpenAPI document at /openapi.json', () => {
 });
 
 describe('the documentation page at /docs', () => {
+  it('serves the Swagger UI assets it links to, and nothing else from that folder', async () => {
+    const page = (await app.inject({ method: 'GET', url: '/docs' })).body;
+    for (const asset of page.match(/\/docs\/static\/[\w.-]+/g) ?? []) {
+      const response = await app.inject({ method: 'GET', url: asset });
+      expect(response.statusCode, asset).toBe(200);
+    }
+    expect(page).toContain("url: '/openapi.json'");
+    const other = await app.inject({ method: 'GET', url: '/docs/static/package.json' });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().error_code).toBe('NOT_FOUND');
+  });
+
   it('answers with an HTML page', async () => {
     let response = await app.inject({ method: 'GET', url: '/docs' });
     if (response.statusCode >= 300 && response.statusCode < 400) {

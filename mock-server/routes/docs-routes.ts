@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+
+/** Swagger UI's assets, as @fastify/swagger-ui ships them; read on first request, not at start. */
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'index.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>klarna-mock API reference</title>
+<link rel="stylesheet" href="/docs/static/swagger-ui.css">
+<link rel="stylesheet" href="/docs/static/index.css">
+<link rel="icon" type="image/png" href="/docs/static/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script src="/docs/static/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#swagger-ui',
+  docExpansion: 'list',
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: 'StandaloneLayout',
+});
+</script>
+</body>
+</html>
+`;
+
+/**
+ * The interactive reference at /docs: Swagger UI reading /openapi.json. Served by hand rather than by the
+ * @fastify/swagger-ui plugin, whose registration cost ~40 ms of every start for a page few runs open.
+ */
+export function docsRoutes(app: FastifyInstance) {
+  const staticDir = join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
+  const cache = new Map<string, Buffer>();
+
+  app.get('/docs', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
+  app.get<{ Params: { file: string } }>('/docs/static/:file', { schema: { hide: true } }, async (request, reply) => {
+    const { file } = request.params;
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (type === undefined) return reply.callNotFound();
+    let content = cache.get(file);
+    if (content === undefined) {
+      content = await readFile(join(staticDir, file));
+      cache.set(file, content);
+    }
+    return reply.type(type).header('Cache-Control', 'public, max-age=3600').send(content);
+  });
+}
