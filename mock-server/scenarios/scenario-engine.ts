@@ -112,6 +112,7 @@ export class ScenarioEngine {
   }
 
   private selectArmed(facts: RequestFacts): SelectedScenario | undefined {
+    if (this.armed.length === 0) return undefined;
     const candidates = [
       ...this.armed.filter((e) => e.account === facts.account),
       ...this.armed.filter((e) => e.account === null),
