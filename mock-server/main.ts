@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
 
@@ -22,6 +23,7 @@ async function main() {
     config: options.config,
     logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
   });
+  warnIfHeapTooSmall(app);
   // Fastify logs its own "Server listening" line; the ready line written last is the one the README promises, so
   // mute Fastify's.
   const info = app.log.info;
@@ -44,6 +46,21 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.stdout.write(`klarna-mock listening on ${url} (ready in ${Math.round(performance.now())} ms)\n`);
+}
+
+/**
+ * `npm start` caps V8's heap (see package.json) so that RSS stays flat in long runs; a store configured far above
+ * the default would not fit in it. Live memory measured ~1 KB per stored answer (npm run bench:memory).
+ */
+function warnIfHeapTooSmall(app: Awaited<ReturnType<typeof buildApp>>) {
+  const limitMb = getHeapStatistics().heap_size_limit / 1024 / 1024;
+  const neededMb = 64 + (app.mockConfig.maxStoredResponses * 2) / 1024;
+  if (neededMb > limitMb) {
+    app.log.warn(
+      `maxStoredResponses ${app.mockConfig.maxStoredResponses} may need ~${Math.round(neededMb)} MB of heap; ` +
+        `this process has ${Math.round(limitMb)} MB: raise it with NODE_OPTIONS=--max-old-space-size=<MB>`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
