@@ -131,7 +131,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     key,
     keyRecord,
     tokenRecord: store.tokenRecord(input.account, token),
-    fingerprint: print ?? '',
+    fingerprint: print,
     amount: body.request_payment_transaction?.amount,
     currency: body.currency,
     now,
@@ -144,7 +144,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       store.record(
         input.account,
         { key },
-        { ...replay.stored, fingerprint: print ?? '', rawHash: input.rawBodyHash, createdAt: now },
+        { ...replay.stored, fingerprint: print, rawHash: input.rawBodyHash, createdAt: now },
       );
     }
     // A key replay carrying a token not yet used: the token is bound to this answer, so it can never get another.
@@ -217,7 +217,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       status: 200,
       body: serialized,
       result: decision.result,
-      fingerprint: print ?? '',
+      fingerprint: print,
       rawHash: input.rawBodyHash,
       createdAt: now,
       amount: body.request_payment_transaction?.amount,

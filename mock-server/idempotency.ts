@@ -11,7 +11,8 @@ export interface StoredResponse {
   body: string;
   /** The result inside the body, for the journal. */
   result: string;
-  fingerprint: string;
+  /** Of the canonical request; absent only where neither key nor token was sent, which is never stored. */
+  fingerprint: string | undefined;
   /** Hash of the body bytes as first sent, for the replay fast path. */
   rawHash?: string | undefined;
   createdAt: number;
@@ -43,7 +44,7 @@ export interface ReplayInput {
   key: string | undefined;
   keyRecord: StoredResponse | undefined;
   tokenRecord: StoredResponse | undefined;
-  fingerprint: string;
+  fingerprint: string | undefined;
   amount: number | undefined;
   currency: string;
   now: number;

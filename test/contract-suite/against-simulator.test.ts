@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runContractSuite } from '../../contract-suite/run-contract-suite.js';
-import type { MockApp } from '../../mock-server/build-app.js';
-import { listening, testApp } from '../support/test-app.js';
+import { servedApp } from '../support/test-app.js';
 import { spawnContractCli } from './spawn-contract-cli.js';
 
 const CREDENTIALS = { account: 'krn:partner:global:account:test:CONTRACT1', apiKey: 'klarna_test_api_contract' };
-let app: MockApp;
-let base: string;
-
-beforeAll(async () => {
-  ({ app } = await testApp());
-  base = await listening(app);
-});
-afterAll(() => app.close());
+const served = servedApp();
 
 describe('the contract suite against the simulator', () => {
   it('detects the simulator and passes every portable and simulator-only interaction', async () => {
-    const result = await runContractSuite({ baseUrl: base, ...CREDENTIALS });
+    const result = await runContractSuite({ baseUrl: served.base, ...CREDENTIALS });
     expect(result.provider.simulator).toBe(true);
     expect(result.interactions.filter((i) => i.outcome !== 'passed')).toEqual([]);
     const names = result.interactions.map((i) => `${i.part}: ${i.name}`);
@@ -35,17 +27,17 @@ describe('the contract suite against the simulator', () => {
   });
 
   it('passes again on a second run against the same long-running simulator, given a trailing slash', async () => {
-    const result = await runContractSuite({ baseUrl: `${base}/`, ...CREDENTIALS });
+    const result = await runContractSuite({ baseUrl: `${served.base}/`, ...CREDENTIALS });
     expect(result.interactions.filter((i) => i.outcome !== 'passed')).toEqual([]);
   });
 
   it('encodes an account id with a slash and a space so that it stays one path segment', async () => {
-    const result = await runContractSuite({ baseUrl: base, account: 'acct/with space', apiKey: 'k' });
+    const result = await runContractSuite({ baseUrl: served.base, account: 'acct/with space', apiKey: 'k' });
     expect(result.interactions.every((i) => i.outcome === 'passed')).toBe(true);
   });
 
   it('exits 0 from the real command and prints one line per interaction and a summary', async () => {
-    const { code, stdout, stderr } = await spawnContractCli(['--base-url', base]);
+    const { code, stdout, stderr } = await spawnContractCli(['--base-url', served.base]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.split('\n');

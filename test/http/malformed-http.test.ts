@@ -1,21 +1,14 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KlarnaError } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
-import { listening, testApp } from '../support/test-app.js';
+import { servedApp } from '../support/test-app.js';
 
-let app: MockApp;
-let base: string;
-beforeAll(async () => {
-  ({ app } = await testApp());
-  base = await listening(app);
-});
-afterAll(() => app.close());
+const served = servedApp();
 
 /** Writes raw bytes and collects everything the server sends until it closes the socket. */
 function raw(bytes: string): Promise<string> {
-  const { hostname, port } = new URL(base);
+  const { hostname, port } = new URL(served.base);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.end(bytes));
     let text = '';
@@ -47,7 +40,7 @@ describe('requests Node itself cannot parse', () => {
   });
 
   it('keeps serving after them', async () => {
-    const response = await fetch(`${base}/__mock/health`);
+    const response = await fetch(`${served.base}/__mock/health`);
     expect(response.status).toBe(200);
   });
 });

@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
 import { pactum } from '../support/pactum-contract.js';
 import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
-import { listening, testApp } from '../support/test-app.js';
+import { servedApp } from '../support/test-app.js';
 
 const samples = loadSamples();
-let app: MockApp;
-let base: string;
-
-beforeAll(async () => {
-  ({ app } = await testApp());
-  base = await listening(app);
-});
-afterAll(() => app.close());
+const served = servedApp();
 
 const send = (name: string) => {
   const sample = samples[name];
   if (!sample) throw new Error(`no sample ${name}`);
   return pactum
     .spec()
-    .post(`${base}${AUTHORIZE_URL()}`)
+    .post(`${served.base}${AUTHORIZE_URL()}`)
     .withHeaders({ ...(sample.headers as Record<string, string>), 'content-type': 'application/json' })
     .withJson(sample.body);
 };
@@ -66,7 +58,7 @@ describe("Klarna's documented requests over HTTP", () => {
     const interaction = request?.state_context?.customer_interaction;
     expect(interaction?.method).toBe('HANDOVER');
     expect(interaction?.payment_request_id).toBe(request?.payment_request_id);
-    expect(interaction?.payment_request_url).toMatch(new RegExp(`^${base}/pay/requests/[0-9a-f-]{36}/start$`));
+    expect(interaction?.payment_request_url).toMatch(new RegExp(`^${served.base}/pay/requests/[0-9a-f-]{36}/start$`));
   });
 
   it('tokenization steps up with a customer_token_response and no payment_transaction_response', async () => {
@@ -82,7 +74,7 @@ describe("Klarna's documented requests over HTTP", () => {
     const body = AuthorizeResponse.parse(
       await pactum
         .spec()
-        .post(`${base}${AUTHORIZE_URL()}`)
+        .post(`${served.base}${AUTHORIZE_URL()}`)
         .withHeaders({
           authorization: 'Basic k',
           'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:t1',
@@ -103,7 +95,7 @@ describe("Klarna's documented requests over HTTP", () => {
     const body = AuthorizeResponse.parse(
       await pactum
         .spec()
-        .post(`${base}${AUTHORIZE_URL()}`)
+        .post(`${served.base}${AUTHORIZE_URL()}`)
         .withHeaders({ authorization: 'Basic k' })
         .withJson({ currency: 'SEK', request_payment_transaction: { amount: 5000, capture: 'NOW' } })
         .expectStatus(200)
@@ -122,7 +114,7 @@ describe("Klarna's documented requests over HTTP", () => {
   it('the playground pattern +denied declines with no transaction', async () => {
     const body = await pactum
       .spec()
-      .post(`${base}${AUTHORIZE_URL()}`)
+      .post(`${served.base}${AUTHORIZE_URL()}`)
       .withHeaders({ authorization: 'Basic k' })
       .withJson({
         currency: 'USD',
@@ -138,7 +130,7 @@ describe("Klarna's documented requests over HTTP", () => {
   it('an error over HTTP is a Klarna error body with Klarna-Correlation-Id', async () => {
     const res = await pactum
       .spec()
-      .post(`${base}${AUTHORIZE_URL()}`)
+      .post(`${served.base}${AUTHORIZE_URL()}`)
       .withJson({ currency: 'USD', request_payment_transaction: { amount: 1 } })
       .expectStatus(401)
       .expect('contract', KlarnaError)

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { type BuildAppOptions, buildApp, type MockApp } from '../../mock-server/build-app.js';
 import { fakeClock, sequentialUuids } from './fake-clock.js';
 
@@ -14,4 +15,18 @@ export async function listening(app: MockApp): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * One app for the whole file, over real HTTP: built and listening before the tests, closed after them.
+ * Read `served.app` and `served.base` inside tests.
+ */
+export function servedApp(options: BuildAppOptions = {}) {
+  const served = {} as { app: MockApp; base: string };
+  beforeAll(async () => {
+    ({ app: served.app } = await testApp(options));
+    served.base = await listening(served.app);
+  });
+  afterAll(() => served.app.close());
+  return served;
 }
