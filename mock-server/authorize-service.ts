@@ -26,7 +26,10 @@ export interface AuthorizeDeps {
 export interface AuthorizeInput {
   account: string;
   headers: Record<string, unknown>;
-  body: unknown;
+  /** The body as sent. */
+  bodyText: string;
+  /** Parses the body (throwing catalogue errors); called only when no replay answers first. */
+  parseBody: (text: string) => unknown;
   /** Origin the request was addressed to, for payment_request_url when no publicUrl is configured. */
   origin: () => string;
   /** Hash of the body exactly as sent: a retry with the same bytes and key replays without re-validation. */
@@ -97,7 +100,8 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const fast = fastReplay(input, deps);
   if (fast) return fast;
 
-  const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, input.body, config);
+  const rawBody = input.parseBody(input.bodyText);
+  const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, rawBody, config);
   if (!valid.ok) throw valid.error;
   const { headers, body, warnings } = valid;
   const key = headers['klarna-idempotency-key'];
@@ -107,7 +111,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   const print =
     key === undefined && token === undefined
       ? undefined
-      : fingerprint({ method: 'POST', account: input.account, body: input.body });
+      : fingerprint({ method: 'POST', account: input.account, body: rawBody, inSchemaOrder: valid.inSchemaOrder });
   const issued = token === undefined ? undefined : store.issuedToken(input.account, token);
   const stepUpAmount =
     token === undefined

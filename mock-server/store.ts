@@ -34,7 +34,8 @@ export class Store {
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
   private scoped(account: string, id: string) {
-    return JSON.stringify([account, this.generations().get(account) ?? 0, id]);
+    // Length-prefixed, so no account and id pair can spell another's.
+    return `${account.length}:${account}${this.generations().get(account) ?? 0}:${id}`;
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {

@@ -25,18 +25,26 @@ export function unknownFields(schema: z.ZodType, value: unknown): string[] {
   return out;
 }
 
+/** `path` is the one array of the walk, pushed and popped: a path is copied only for an unknown field. */
 function walk(tree: KeyTree, value: unknown, path: PropertyKey[], out: string[]): void {
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
     if (tree.items === undefined) return;
-    for (let i = 0; i < value.length; i++) walk(tree.items, value[i], [...path, i], out);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(tree.items, value[i], path, out);
+      path.pop();
+    }
     return;
   }
   if (tree.keys === undefined) return;
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const child = tree.keys.get(key);
-    if (child === undefined) out.push(parameterPath([...path, key]));
-    else walk(child, (value as Record<string, unknown>)[key], [...path, key], out);
+    path.push(key);
+    if (child === undefined) out.push(parameterPath(path));
+    else walk(child, (value as Record<string, unknown>)[key], path, out);
+    path.pop();
   }
 }
 

@@ -14,7 +14,14 @@ import { violationsOf } from './parameter-path.js';
 import { unknownFields } from './unknown-fields.js';
 
 export type ValidatedAuthorize =
-  | { ok: true; headers: AuthorizeHeaders; body: AuthorizeRequest; warnings: string[] }
+  | {
+      ok: true;
+      headers: AuthorizeHeaders;
+      body: AuthorizeRequest;
+      warnings: string[];
+      /** The parsed body when it has no unknown fields: its keys are then in the schema's order (a fingerprint's). */
+      inSchemaOrder: AuthorizeRequest | undefined;
+    }
   | { ok: false; error: KlarnaHttpError };
 
 type Settings = Pick<MockConfig, 'currencies' | 'lineItemSumCheck'>;
@@ -53,7 +60,14 @@ export function validateAuthorize(
   if (!params.success || !headers.success || !body.success || violations.length > 0) {
     return { ok: false, error: catalogue.validation(violations) };
   }
-  return { ok: true, headers: headers.data, body: body.data, warnings: unknownFields(AuthorizeRequest, rawBody) };
+  const warnings = unknownFields(AuthorizeRequest, rawBody);
+  return {
+    ok: true,
+    headers: headers.data,
+    body: body.data,
+    warnings,
+    inSchemaOrder: warnings.length === 0 ? body.data : undefined,
+  };
 }
 
 function headerViolations(error: z.ZodError): ValidationError[] {

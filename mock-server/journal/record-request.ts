@@ -20,7 +20,7 @@ export function recordOf(
     path: request.url,
     headers: request.headers,
     bodyText: keptText(request.rawBodyText),
-    bodyLength: request.rawBodyLength,
+    bodyLength: request.rawBodyText?.length,
     status: 'status' in answer ? answer.status : undefined,
     fault: 'fault' in answer ? answer.fault : undefined,
     result: plan?.result,

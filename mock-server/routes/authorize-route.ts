@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -11,6 +12,7 @@ import { type AuthorizeDeps, authorize } from '../authorize-service.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import { recordOf } from '../journal/record-request.js';
+import { parseJsonBody } from '../json-body.js';
 import { logLine } from '../logging.js';
 import type { Sleep } from '../sleep.js';
 import { carryOutFault } from './carry-out-fault.js';
@@ -28,8 +30,21 @@ export interface AuthorizeRouteDeps extends AuthorizeDeps {
 }
 
 /** https://docs.klarna.com/api/kn/klarna-product-api-payment/klarna-product-api-payment-v2-r6 (authorizePayment) */
-export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
-  app.withTypeProvider<ZodTypeProvider>().post(
+export async function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
+  await app.register(async (scope) => authorizeRouteIn(scope, deps));
+}
+
+/**
+ * The route in a scope of its own, where a JSON body arrives as text: a replay answers from the stored bytes
+ * without parsing them, and anything else is parsed by the handler (parseJsonBody), after the credentials.
+ */
+function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
+  const secureJson = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body === '' ? undefined : body),
+  );
+  scope.withTypeProvider<ZodTypeProvider>().post(
     AUTHORIZE_PATH,
     {
       // Faults are journaled where they happen; everything answered is journaled here.
@@ -65,14 +80,19 @@ export function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteDeps) {
     },
     async (request, reply) => {
       // An absent body (no content type, nothing sent) is not JSON either.
-      if (request.body === undefined || request.body === null) throw catalogue.invalidJson();
+      const text = request.body as unknown as string | undefined;
+      if (typeof text !== 'string') throw catalogue.invalidJson();
+      request.rawBodyText = text;
       const plan = authorize(
         {
           account: request.params.partner_account_id,
           headers: request.headers,
-          body: request.body,
+          bodyText: text,
+          parseBody: (raw) => parseJsonBody(raw, secureJson, deps.config.bodyLimitBytes),
           origin: () => origin(request),
-          rawBodyHash: request.rawBodyHash,
+          // Only a request with an idempotency key can take the replay fast path.
+          rawBodyHash:
+            request.headers['klarna-idempotency-key'] === undefined ? undefined : hash('sha1', text, 'base64url'),
         },
         deps,
       );
