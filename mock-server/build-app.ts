@@ -1,4 +1,4 @@
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify';
@@ -75,14 +75,19 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   const config = parsed.data;
   const now = options.now ?? Date.now;
   const uuid = options.uuid ?? randomUUID;
-  const store = options.store ?? new Store(config.maxStoredResponses);
+  const clock = new AccountClock(now);
+  const store =
+    options.store ??
+    new Store(
+      config.maxStoredResponses,
+      (account, createdAt) => clock.now(account) - createdAt >= config.idempotencyWindowMs,
+    );
   const scenarios = new ScenarioEngine(config.seed, uuid);
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
   const graceOver = new AbortController();
   const journal = new Journal(config.journalSize, config.journalAccounts);
-  const clock = new AccountClock(now);
   const webhooks = new WebhookDispatcher({
     now: (account) => clock.now(account),
     uuid,

@@ -2,14 +2,24 @@ import type { LRUCache } from 'lru-cache';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
 import { lazyCache } from './lazy-cache.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
+import { RecordedOrder } from './recorded-order.js';
+
+/** Whether an idempotency record recorded at `createdAt` on `account`'s clock is past its window. */
+export type PastWindow = (account: string, createdAt: number) => boolean;
+
+interface Recorded {
+  account: string;
+  stored: StoredResponse;
+}
 
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
- * Expiry is judged against the injected clock by the callers, not by timers.
+ * Idempotency records go oldest first, and those past their window go as soon as newer ones arrive (RecordedOrder);
+ * whether a record still answers is judged against the injected clock by the callers, not by timers.
  */
 export class Store {
-  private readonly byKey: () => LRUCache<string, StoredResponse>;
-  private readonly byToken: () => LRUCache<string, StoredResponse>;
+  private readonly byKey: RecordedOrder<Recorded>;
+  private readonly byToken: RecordedOrder<Recorded>;
   private readonly issued: () => LRUCache<string, IssuedToken>;
   private readonly paymentRequests: () => LRUCache<string, PaymentRequestRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
@@ -17,9 +27,11 @@ export class Store {
   /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
   private readonly generations: () => LRUCache<string, number>;
 
-  constructor(maxEntries: number) {
-    this.byKey = lazyCache(maxEntries);
-    this.byToken = lazyCache(maxEntries);
+  /** `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. */
+  constructor(maxEntries: number, pastWindow: PastWindow = () => false) {
+    this.byKey = new RecordedOrder(maxEntries, (entry) => pastWindow(entry.account, entry.stored.createdAt));
+    // One token, one result, for as long as the store keeps it: token records go by count only.
+    this.byToken = new RecordedOrder(maxEntries);
     this.issued = lazyCache(maxEntries);
     this.paymentRequests = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
@@ -39,17 +51,17 @@ export class Store {
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {
-    return key === undefined ? undefined : this.byKey().get(this.scoped(account, key));
+    return key === undefined ? undefined : this.byKey.get(this.scoped(account, key))?.stored;
   }
 
   tokenRecord(account: string, token: string | undefined): StoredResponse | undefined {
-    return token === undefined ? undefined : this.byToken().get(this.scoped(account, token));
+    return token === undefined ? undefined : this.byToken.get(this.scoped(account, token))?.stored;
   }
 
   record(account: string, ids: { key?: string | undefined; token?: string | undefined }, stored: StoredResponse): void {
-    if (ids.key !== undefined) this.byKey().set(this.scoped(account, ids.key), stored);
-    if (ids.token !== undefined && !this.byToken().has(this.scoped(account, ids.token))) {
-      this.byToken().set(this.scoped(account, ids.token), stored);
+    if (ids.key !== undefined) this.byKey.set(this.scoped(account, ids.key), { account, stored });
+    if (ids.token !== undefined && !this.byToken.has(this.scoped(account, ids.token))) {
+      this.byToken.set(this.scoped(account, ids.token), { account, stored });
     }
   }
 
@@ -81,6 +93,6 @@ export class Store {
   }
 
   get size() {
-    return { keys: this.byKey().size, tokens: this.byToken().size, issuedTokens: this.issued().size };
+    return { keys: this.byKey.size, tokens: this.byToken.size, issuedTokens: this.issued().size };
   }
 }
