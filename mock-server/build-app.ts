@@ -87,7 +87,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
   const graceOver = new AbortController();
-  const journal = new Journal(config.journalSize, config.journalAccounts);
+  const journal = new Journal(config.journalSize, config.journalAccounts, config.journalMaxAgeMs, (account) =>
+    clock.now(account),
+  );
   const webhooks = new WebhookDispatcher({
     now: (account) => clock.now(account),
     uuid,

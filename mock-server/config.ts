@@ -69,6 +69,8 @@ export const MockConfig = z.strictObject({
   /** Authorize requests kept in the journal per account (a ring buffer), and accounts kept at most. */
   journalSize: z.int().positive().default(1000),
   journalAccounts: z.int().positive().default(1000),
+  /** Journal records older than this (on the account clock) are dropped. */
+  journalMaxAgeMs: z.int().positive().default(DAY),
   /** A client must have sent its headers within this long, and its whole request within requestTimeoutMs. */
   headersTimeoutMs: z.int().positive().default(10_000),
   requestTimeoutMs: z.int().positive().default(30_000),

@@ -6,8 +6,9 @@ import { bodyOf, type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /**
- * The request journal: per account, the last `perAccount` authorize requests (a ring buffer), for at most
- * `accounts` accounts. Findings are worked out when read, so recording stays cheap on the hot path.
+ * The request journal: per account, the last `perAccount` authorize requests (a ring buffer) no older than
+ * `maxAgeMs` on the account's clock, for at most `accounts` accounts. Findings are worked out when read, so
+ * recording stays cheap on the hot path.
  */
 export class Journal {
   private readonly byAccount: LRUCache<string, RingBuffer<JournalRecord>>;
@@ -15,6 +16,8 @@ export class Journal {
   constructor(
     private readonly perAccount: number,
     accounts: number,
+    private readonly maxAgeMs: number = Number.POSITIVE_INFINITY,
+    private readonly now: (account: string) => number = () => Date.now(),
   ) {
     this.byAccount = new LRUCache({ max: accounts });
   }
@@ -25,7 +28,14 @@ export class Journal {
       buffer = new RingBuffer(this.perAccount);
       this.byAccount.set(record.account, buffer);
     }
+    this.dropOld(record.account, buffer);
     buffer.push(record);
+  }
+
+  private dropOld(account: string, buffer: RingBuffer<JournalRecord>): RingBuffer<JournalRecord> {
+    const now = this.now(account);
+    buffer.dropOldestWhile((record) => now - record.time >= this.maxAgeMs);
+    return buffer;
   }
 
   reset(account: string): void {
@@ -37,7 +47,8 @@ export class Journal {
     const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
     const out: JournalEntry[] = [];
     for (const name of accounts) {
-      const records = this.byAccount.peek(name)?.toArray() ?? [];
+      const buffer = this.byAccount.peek(name);
+      const records = buffer === undefined ? [] : this.dropOld(name, buffer).toArray();
       // One pass: earlier failures by fingerprint, so a retry under a new key is found without rescanning.
       const failures = new Map<string, JournalRecord[]>();
       for (const record of records) {

@@ -157,6 +157,20 @@ describe('the request journal', () => {
     expect((await journal('?limit=2')).requests).toHaveLength(2);
   });
 
+  it('drops records older than journalMaxAgeMs on their own account clock', async () => {
+    await post(ACCOUNT, { 'partner-correlation-id': 'old' }, GOOD_BODY);
+    await post(GOOD_CLIENT, { 'partner-correlation-id': 'other' }, GOOD_BODY);
+    const advance = await fetch(`${base}/__mock/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: ACCOUNT, advance_ms: 24 * 3_600_000 }),
+    });
+    expect(advance.status).toBe(200);
+    await post(ACCOUNT, { 'partner-correlation-id': 'new' }, GOOD_BODY);
+    const ids = (await journal()).requests.map((e) => e.headers['partner-correlation-id']);
+    expect(ids.sort()).toEqual(['new', 'other']);
+  });
+
   it('forgets an account on reset, keeping the others', async () => {
     await post(ACCOUNT, {}, GOOD_BODY);
     await post(GOOD_CLIENT, {}, GOOD_BODY);
