@@ -29,6 +29,8 @@ const connections = Number(values.connections);
 const readyRuns = Number(values['ready-runs']);
 const ROOT = join(import.meta.dirname, '..');
 const TSX = ['--import', 'tsx'];
+/** Node's flags in `npm start` (package.json). */
+const START_FLAGS = ['--max-old-space-size=256'];
 
 /** Targets of issue 5, as simulator/bare ratios measured in this run. */
 const TARGETS: Record<PathName, { rps?: number; p99?: number }> = {
@@ -128,27 +130,24 @@ function printRows(rows: Row[]): boolean {
   return met;
 }
 
-async function measureReady(): Promise<boolean> {
+/** The target is judged on what `npm start` runs; the TypeScript loader's start (`npm run dev`) is shown beside it. */
+async function measureReady(bundle: string): Promise<boolean> {
   const main = join(ROOT, 'mock-server', 'main.ts');
   const flags = ['--log-level', 'silent'];
-  const variants: Array<[string, string[] | undefined]> = [['tsx', [...TSX, main, ...flags]]];
-  const compiled = await compileMain();
-  variants.push(['compiled JS (esbuild bundle)', compiled === undefined ? undefined : [compiled, ...flags]]);
+  const variants: Array<[string, string[], boolean]> = [
+    ['npm start (bundle)', [...START_FLAGS, bundle, ...flags], true],
+    ['npm run dev (tsx)', [...TSX, main, ...flags], false],
+  ];
   console.log(`\nstart to first successful authorize (median of ${readyRuns}; target <${READY_TARGET_MS} ms):`);
   let met = true;
-  for (const [name, args] of variants) {
-    if (args === undefined) {
-      console.log(`  ${name.padEnd(30)} skipped: esbuild is not installed`);
-      continue;
-    }
+  for (const [name, args, judged] of variants) {
     const times: number[] = [];
     for (let i = 0; i < readyRuns; i += 1) times.push(await timeToFirstAuthorize(process.execPath, args));
     const ms = median(times);
-    met &&= ms < READY_TARGET_MS;
+    if (judged) met &&= ms < READY_TARGET_MS;
     const each = times.map((t) => Math.round(t)).join(' ');
-    console.log(
-      `  ${name.padEnd(30)} ${String(Math.round(ms)).padStart(5)} ms  ${verdict(ms < READY_TARGET_MS)}  (${each})`,
-    );
+    const judgement = judged ? verdict(ms < READY_TARGET_MS) : 'not judged';
+    console.log(`  ${name.padEnd(22)} ${String(Math.round(ms)).padStart(5)} ms  ${judgement}  (${each})`);
   }
   return met;
 }
@@ -159,9 +158,11 @@ async function main() {
       `${connections} connections\n${pinDriver()}`,
   );
   const bare = await startServer(process.execPath, [...TSX, join(import.meta.dirname, 'bare-server.ts')]);
+  // What `npm start` runs: the bundle of the current sources, with its heap cap.
+  const bundle = compileMain();
   const simulator = await startServer(process.execPath, [
-    ...TSX,
-    join(ROOT, 'mock-server', 'main.ts'),
+    ...START_FLAGS,
+    bundle,
     ...['--port', '0', '--log-level', 'silent'],
   ]);
   let met: boolean;
@@ -178,7 +179,7 @@ async function main() {
   } finally {
     await Promise.all([bare.stop(), simulator.stop()]);
   }
-  met = (await measureReady()) && met;
+  met = (await measureReady(bundle)) && met;
   console.log(`\n${met ? 'every target met' : 'some targets missed'} (exit code ≠ 0 on a miss only with --strict)`);
   if (broken) {
     console.log('unexpected answers: the bench did not measure what it meant to');

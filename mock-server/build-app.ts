@@ -221,7 +221,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler((request, reply) => sendKlarnaError(catalogue.routeNotFound(), request.id, reply));
 
-  await registerOpenApi(app);
+  registerOpenApi(app);
   healthRoute(app);
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
   paymentRequestRoutes(app, { config, paymentRequests });

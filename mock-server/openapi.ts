@@ -1,11 +1,41 @@
-import fastifySwagger from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { docsRoutes } from './routes/docs-routes.js';
 
-/** The OpenAPI document is generated from the same zod schemas the routes use; nothing is written twice. */
-export async function registerOpenApi(app: FastifyInstance) {
-  await app.register(fastifySwagger, {
+/**
+ * The OpenAPI document is generated from the same zod schemas the routes use; nothing is written twice. It is built
+ * on the first GET /openapi.json, not at start: the routes are noted as they are declared, then declared again on a
+ * Fastify instance of their own that carries @fastify/swagger (and its YAML and JSON Schema tooling, loaded only
+ * then). Must be called before the routes it documents are declared.
+ */
+export function registerOpenApi(app: FastifyInstance) {
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    // Fastify adds a HEAD route for each GET by itself, on the documenting instance too.
+    if (route.method !== 'HEAD') routes.push(route);
+  });
+  let document: Promise<unknown> | undefined;
+  app.get('/openapi.json', { schema: { hide: true } }, () => {
+    document ??= openApiDocument(routes).catch((error: unknown) => {
+      document = undefined;
+      throw error;
+    });
+    return document;
+  });
+  docsRoutes(app);
+}
+
+async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
+  const [{ default: Fastify }, { default: fastifySwagger }, { jsonSchemaTransform }] = await Promise.all([
+    import('fastify'),
+    import('@fastify/swagger'),
+    import('fastify-type-provider-zod'),
+  ]);
+  // Its routes are never called: their schemas are zod objects for the document only, compiled by nothing.
+  const documenting = Fastify({
+    schemaController: { compilersFactory: { buildValidator: NO_COMPILER, buildSerializer: NO_COMPILER } },
+    routerOptions: { maxParamLength: 1024 },
+  });
+  await documenting.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -32,6 +62,13 @@ export async function registerOpenApi(app: FastifyInstance) {
     },
     transform: jsonSchemaTransform,
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  docsRoutes(app);
+  for (const route of routes) {
+    documenting.route({ method: route.method, url: route.url, schema: route.schema, handler: async () => null });
+  }
+  await documenting.ready();
+  const document = documenting.swagger();
+  await documenting.close();
+  return document;
 }
+
+const NO_COMPILER = (() => () => () => true) as never;

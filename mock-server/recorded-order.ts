@@ -2,7 +2,8 @@
  * A bounded map that forgets in the order entries were recorded (simulator-decisions §3: eviction drops the
  * oldest first). Reading never refreshes an entry, as it would in an LRU, so a record inside its idempotency
  * window is never dropped while an older one remains. Entries whose time is over (`over`) are dropped from the
- * oldest end as new ones arrive, which caps the map by age as well as by count at O(1) amortized per record.
+ * oldest end as new ones arrive, which caps the map by age as well as by count at O(1) amortized per record. A plain Map underneath: nothing is
+ * allocated up front, unlike lru-cache, which sets up its arrays for `max` entries on creation.
  */
 export class RecordedOrder<V> {
   private readonly entries = new Map<string, V>();
@@ -28,6 +29,10 @@ export class RecordedOrder<V> {
       if (this.entries.size <= this.max && !this.over(entry)) break;
       this.entries.delete(oldest);
     }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   get size(): number {

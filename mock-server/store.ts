@@ -25,7 +25,7 @@ export class Store {
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: () => LRUCache<string, string>;
   /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
-  private readonly generations: () => LRUCache<string, number>;
+  private readonly generations: RecordedOrder<number>;
 
   /** `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. */
   constructor(maxEntries: number, pastWindow: PastWindow = () => false) {
@@ -36,18 +36,18 @@ export class Store {
     this.paymentRequests = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
     // Evicting a generation would resurrect that account's old records: keep twice as many as records.
-    this.generations = lazyCache(2 * maxEntries);
+    this.generations = new RecordedOrder(2 * maxEntries);
   }
 
   /** Forgets one account's idempotency records and issued tokens; other accounts keep theirs. */
   resetAccount(account: string): void {
-    this.generations().set(account, (this.generations().get(account) ?? 0) + 1);
+    this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
   }
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
   private scoped(account: string, id: string) {
     // Length-prefixed, so no account and id pair can spell another's.
-    return `${account.length}:${account}${this.generations().get(account) ?? 0}:${id}`;
+    return `${account.length}:${account}${this.generations.get(account) ?? 0}:${id}`;
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {
