@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   AuthorizeHeaders,
@@ -8,7 +8,7 @@ import {
   AuthorizeResponse,
   KlarnaError,
 } from '../../contracts/index.js';
-import { type AuthorizeDeps, authorize } from '../authorize-service.js';
+import { type AuthorizeAction, type AuthorizeDeps, authorize } from '../authorize-service.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import { recordOf } from '../journal/record-request.js';
@@ -40,6 +40,7 @@ export async function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteD
  */
 function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
   const secureJson = scope.getDefaultJsonParser('error', 'error');
+  const parseBody = (text: string) => parseJsonBody(text, secureJson, deps.config.bodyLimitBytes);
   scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body === '' ? undefined : body),
@@ -78,7 +79,8 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
         },
       },
     },
-    async (request, reply) => {
+    // Not an async function: an answer with no delay is sent without a promise in between.
+    (request, reply) => {
       // An absent body (no content type, nothing sent) is not JSON either.
       const text = request.body as unknown as string | undefined;
       if (typeof text !== 'string') throw catalogue.invalidJson();
@@ -88,7 +90,7 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
           account: request.params.partner_account_id,
           headers: request.headers,
           bodyText: text,
-          parseBody: (raw) => parseJsonBody(raw, secureJson, deps.config.bodyLimitBytes),
+          parseBody,
           origin: () => origin(request),
           // Only a request with an idempotency key can take the replay fast path.
           rawBodyHash:
@@ -97,22 +99,28 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
         deps,
       );
       request.authorizePlan = plan;
-      const { action } = plan;
+      if (plan.delayMs === 0) return carryOut(plan.action, request, reply);
       // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
-      if (plan.delayMs > 0)
-        request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
-      if (plan.delayMs > 0) await sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver);
-      if (action.kind === 'error') throw action.error;
-      if (action.kind === 'fault') {
-        logLine(request, action.fault);
-        deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
-        const hang = () => sleepUnlessLeaving(deps.sleep, deps.config.hangMaxMs, request, deps.closing);
-        return carryOutFault(action.fault, request, reply, hang);
-      }
-      if (action.replayed) reply.header('Idempotent-Replayed', 'true');
-      return sendJson(reply, action.status, action.body);
+      request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
+      return sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver).then(() =>
+        carryOut(plan.action, request, reply),
+      );
     },
   );
+
+  /** Sends the answer (undefined), or returns the fault being carried out. */
+  function carryOut(action: AuthorizeAction, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    if (action.kind === 'error') throw action.error;
+    if (action.kind === 'fault') {
+      logLine(request, action.fault);
+      deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
+      const hang = () => sleepUnlessLeaving(deps.sleep, deps.config.hangMaxMs, request, deps.closing);
+      return carryOutFault(action.fault, request, reply, hang);
+    }
+    if (action.replayed) reply.header('Idempotent-Replayed', 'true');
+    sendJson(reply, action.status, action.body);
+    return undefined;
+  }
 }
 
 /** Sleeps, cut short when the client's socket closes or `app` fires; unhooks from the (keep-alive) socket after. */
