@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS, INVALID_BODY } from './request.js';
+import { cpuMicros } from './rss.js';
 
 export type PathName = 'authorize' | 'replay' | 'validation-error';
 
@@ -19,6 +20,8 @@ export interface LoadResult {
   total: number;
   /** Answers outside the path's expected status class, plus socket errors and timeouts. */
   unexpected: number;
+  /** Server CPU time per answered request, in microseconds (user + system); undefined without /proc. */
+  cpuPerRequest: number | undefined;
 }
 
 let run = 0;
@@ -57,21 +60,28 @@ export interface DriveOptions {
   connections: number;
   /** The status class every answer must have: the bare server answers 200 to everything. */
   expect: '2xx' | '4xx';
+  /** The server's pid, for its CPU time. */
+  pid: number;
 }
 
 export async function drive(url: string, path: PathName, options: DriveOptions): Promise<LoadResult> {
+  const before = cpuMicros(options.pid);
   const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.seconds,
     requests: requestsFor(path),
   });
+  const after = cpuMicros(options.pid);
   const expected = options.expect === '2xx' ? result['2xx'] : result['4xx'];
+  const cpu =
+    before === undefined || after === undefined ? undefined : after.user + after.system - before.user - before.system;
   return {
     requestsPerSecond: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
     unexpected: result.requests.total - expected + result.errors + result.timeouts,
+    cpuPerRequest: cpu === undefined || result.requests.total === 0 ? undefined : cpu / result.requests.total,
   };
 }

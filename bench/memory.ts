@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startServer } from './child-server.js';
+import { compileMain } from './compile.js';
 import { pinDriver } from './pinning.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
 import { mb, rssBytes } from './rss.js';
@@ -42,8 +43,9 @@ async function main() {
     process.execPath,
     [
       // The heap cap `npm start` runs with (package.json): without it V8 lets garbage pile up to ~400 MB of RSS.
-      ...['--max-old-space-size=256', '--trace-gc', '--import', 'tsx'],
-      join(import.meta.dirname, '..', 'mock-server', 'main.ts'),
+      ...['--max-old-space-size=256', '--trace-gc'],
+      // What `npm start` runs: the bundle, made from the current sources.
+      compileMain(),
       ...['--port', '0', '--log-level', 'silent', '--config', config],
     ],
     {

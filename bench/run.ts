@@ -51,7 +51,9 @@ const summary = (results: LoadResult[]) => ({
   p50: median(results.map((r) => r.p50)),
   p99: median(results.map((r) => r.p99)),
   unexpected: results.reduce((sum, r) => sum + r.unexpected, 0),
+  cpu: median(results.map((r) => r.cpuPerRequest ?? Number.NaN)),
 });
+const micros = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(1));
 
 async function answerSize(server: ChildServer): Promise<number> {
   const response = await fetch(`${server.url}${AUTHORIZE_PATH}`, {
@@ -71,6 +73,7 @@ async function measurePaths(bare: ChildServer, simulator: ChildServer): Promise<
         seconds: duration,
         connections,
         expect: which === 'bare' ? '2xx' : EXPECTED_STATUS[path],
+        pid: which === 'bare' ? bare.pid : simulator.pid,
       });
     process.stdout.write(`${path}: warm-up`);
     await run('bare', warmup);
@@ -89,9 +92,10 @@ async function measurePaths(bare: ChildServer, simulator: ChildServer): Promise<
 
 function printRows(rows: Row[]): boolean {
   let met = true;
-  const line = (...cells: string[]) => console.log(cells.map((c, i) => c.padEnd([18, 11, 9, 9, 9][i] ?? 0)).join(''));
+  const line = (...cells: string[]) =>
+    console.log(cells.map((c, i) => c.padEnd([18, 11, 9, 9, 9, 12][i] ?? 0)).join(''));
   console.log('');
-  line('path', 'server', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round');
+  line('path', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'req/s per round');
   for (const row of rows) {
     const bare = summary(row.bare);
     const sim = summary(row.simulator);
@@ -106,6 +110,7 @@ function printRows(rows: Row[]): boolean {
         String(Math.round(s.rps)),
         s.p50.toFixed(1),
         s.p99.toFixed(1),
+        micros(s.cpu),
         perRound,
       );
       if (s.unexpected > 0) console.log(`  !! ${s.unexpected} answers with an unexpected status, errors or timeouts`);
@@ -124,7 +129,8 @@ function printRows(rows: Row[]): boolean {
       rowMet &&= p99Ratio <= target.p99;
     }
     const judged = checks.length > 0 ? `target ${checks.join(', ')}: ${verdict(rowMet)}` : 'no target';
-    line('', 'sim/bare', `${rpsRatio.toFixed(2)}×`, '', `${p99Ratio.toFixed(2)}×`, judged);
+    const cpuRatio = Number.isNaN(sim.cpu / bare.cpu) ? 'n/a' : `${(sim.cpu / bare.cpu).toFixed(2)}×`;
+    line('', 'sim/bare', `${rpsRatio.toFixed(2)}×`, '', `${p99Ratio.toFixed(2)}×`, cpuRatio, judged);
     met &&= rowMet;
   }
   return met;
