@@ -133,7 +133,8 @@ export const mutatedRequest = fc
       else if (m.kind === 'delete') delete parent[key];
       else {
         const child = parent[key];
-        const into = isRecord(child) && !Array.isArray(child) ? child : parent;
+        // Into an object only: an array's own keys (its `length`) cannot be redefined.
+        const into = isRecord(child) && !Array.isArray(child) ? child : Array.isArray(parent) ? body : parent;
         Object.defineProperty(into, m.key, {
           value: copy(m.value),
           enumerable: true,
