@@ -121,10 +121,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
         buildSerializer: (() => () => (value: unknown) => JSON.stringify(value)) as never,
       },
     },
-    // logging.ts writes one line per request instead of Fastify's two, with the request id in it; a pino child
-    // logger per request (Fastify's default) would cost more than the rest of a replay.
+    // logging.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: (logger) => logger,
+    // A pino child logger per request (for reqId on every line) costs more than the rest of a replay: none is made
+    // when nothing would be written.
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      logger.level === 'silent' ? logger : logger.child(bindings, childOptions),
     // While closing, requests still arriving on open connections get Klarna's 503 from the onRequest hook.
     return503OnClosing: false,
     // Slow clients (slow-loris) cannot hold a connection: headers within headersTimeoutMs, the whole request
@@ -186,7 +188,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     const partnerId = request.headers['partner-correlation-id'];
     if (typeof partnerId === 'string' && partnerId.length <= 255) reply.header('Partner-Correlation-Id', partnerId);
     if (closing.signal.aborted) return done(catalogue.unavailable());
-    const oversized = oversizedHeader(request.raw.rawHeaders);
+    const oversized = oversizedHeader(request.headers);
     done(oversized === undefined ? undefined : catalogue.headersTooLarge(oversized));
   });
   if (options.logger) {

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
 // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/request-limits
 // "Any single header (key + value) ≤ 6 KB; all headers together ≤ 20 KB."
 export const MAX_HEADER_BYTES = 6 * 1024;
@@ -7,14 +9,18 @@ export const MAX_HEADERS_BYTES = 20 * 1024;
  * The header that breaks Klarna's limits, if any. Klarna-Network-Session-Token is left to validation, which
  * allows it 8192 characters (simulator-decisions §1, after the interoperability token's documented bound).
  */
-export function oversizedHeader(rawHeaders: string[]): string | undefined {
+export function oversizedHeader(headers: IncomingHttpHeaders): string | undefined {
   let total = 0;
-  // Name, value, name, value… as received, repeated headers included.
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    const size = name.length + (rawHeaders[i + 1] as string).length;
+  // As Node hands them over: a header sent on several lines is one value, joined with ", ". A plain loop, no
+  // allocation: this runs on every request.
+  for (const name in headers) {
+    const value = headers[name];
+    let size = name.length;
+    if (typeof value === 'string') size += value.length;
+    else if (Array.isArray(value))
+      for (let i = 0; i < value.length; i++) size += (i > 0 ? 2 : 0) + (value[i] as string).length;
     total += size;
-    if (size > MAX_HEADER_BYTES && name.toLowerCase() !== 'klarna-network-session-token') return name.toLowerCase();
+    if (size > MAX_HEADER_BYTES && name !== 'klarna-network-session-token') return name;
   }
   return total > MAX_HEADERS_BYTES ? 'all headers together' : undefined;
 }

@@ -42,7 +42,6 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   const action = plan?.action;
   const unknownFields = plan && plan.warnings.length > 0 ? plan.warnings : undefined;
   const line = {
-    reqId: request.id,
     // Not `req`/`res`: Fastify's serializers for those keys would drop the headers.
     request: { method: request.method, url: request.url, headers: request.headers },
     ...(typeof answer === 'number' ? { statusCode: answer } : { fault: answer }),

@@ -2,11 +2,18 @@
  * A bounded map that forgets in the order entries were recorded (simulator-decisions §3: eviction drops the
  * oldest first). Reading never refreshes an entry, as it would in an LRU, so a record inside its idempotency
  * window is never dropped while an older one remains. Entries whose time is over (`over`) are dropped from the
- * oldest end as new ones arrive, which caps the map by age as well as by count at O(1) amortized per record. A plain Map underneath: nothing is
- * allocated up front, unlike lru-cache, which sets up its arrays for `max` entries on creation.
+ * oldest end as new ones arrive, which caps the map by age as well as by count.
+ *
+ * The order is a queue of (key, sequence) beside the Map: an item whose entry was recorded again since is stale and
+ * skipped. Every operation is O(1) amortized: the Map is never iterated (V8 leaves deleted Map entries as holes that
+ * an iteration from the front would walk), and nothing is allocated up front.
  */
 export class RecordedOrder<V> {
-  private readonly entries = new Map<string, V>();
+  private readonly entries = new Map<string, { value: V; seq: number }>();
+  private queueKeys: string[] = [];
+  private queueSeqs: number[] = [];
+  private head = 0;
+  private nextSeq = 0;
 
   constructor(
     private readonly max: number,
@@ -14,7 +21,7 @@ export class RecordedOrder<V> {
   ) {}
 
   get(key: string): V | undefined {
-    return this.entries.get(key);
+    return this.entries.get(key)?.value;
   }
 
   has(key: string): boolean {
@@ -23,11 +30,24 @@ export class RecordedOrder<V> {
 
   /** Records `value` as the newest entry (a key recorded again moves to the newest end). */
   set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    for (const [oldest, entry] of this.entries) {
-      if (this.entries.size <= this.max && !this.over(entry)) break;
-      this.entries.delete(oldest);
+    const seq = this.nextSeq++;
+    this.entries.set(key, { value, seq });
+    this.queueKeys.push(key);
+    this.queueSeqs.push(seq);
+    while (this.head < this.queueKeys.length) {
+      const oldest = this.queueKeys[this.head] as string;
+      const entry = this.entries.get(oldest);
+      if (entry !== undefined && entry.seq === this.queueSeqs[this.head]) {
+        if (this.entries.size <= this.max && !this.over(entry.value)) break;
+        this.entries.delete(oldest);
+      }
+      this.head++;
+    }
+    // The queue is rebuilt from its live items when most of it is behind the head, or stale (keys recorded again,
+    // or deleted, pile up behind a live one): linear work at most once per as many records, so O(1) amortized.
+    const length = this.queueKeys.length;
+    if ((this.head > 1024 && this.head * 2 > length) || length - this.head > 2 * this.entries.size + 1024) {
+      this.compact();
     }
   }
 
@@ -37,5 +57,20 @@ export class RecordedOrder<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  private compact(): void {
+    const keys: string[] = [];
+    const seqs: number[] = [];
+    for (let i = this.head; i < this.queueKeys.length; i++) {
+      const key = this.queueKeys[i] as string;
+      if (this.entries.get(key)?.seq === this.queueSeqs[i]) {
+        keys.push(key);
+        seqs.push(this.queueSeqs[i] as number);
+      }
+    }
+    this.queueKeys = keys;
+    this.queueSeqs = seqs;
+    this.head = 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { LRUCache } from 'lru-cache';
+import { LRUCache } from 'lru-cache';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
 import { lazyCache } from './lazy-cache.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
@@ -24,8 +24,14 @@ export class Store {
   private readonly paymentRequests: () => LRUCache<string, PaymentRequestRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: () => LRUCache<string, string>;
-  /** Bumped by an account reset: its old records become unreachable at once and age out of the caches. */
-  private readonly generations: RecordedOrder<number>;
+  /**
+   * Bumped by an account reset: its old records become unreachable at once and age out of the stores. Made on the
+   * first reset: until then every account is in generation 0. Evicting a generation would resurrect
+   * that account's old records, so it is an LRU (every lookup refreshes the account's entry) twice as large as the
+   * record stores.
+   */
+  private generations: LRUCache<string, number> | undefined;
+  private readonly maxGenerations: number;
 
   /** `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. */
   constructor(maxEntries: number, pastWindow: PastWindow = () => false) {
@@ -35,19 +41,19 @@ export class Store {
     this.issued = lazyCache(maxEntries);
     this.paymentRequests = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
-    // Evicting a generation would resurrect that account's old records: keep twice as many as records.
-    this.generations = new RecordedOrder(2 * maxEntries);
+    this.maxGenerations = 2 * maxEntries;
   }
 
   /** Forgets one account's idempotency records and issued tokens; other accounts keep theirs. */
   resetAccount(account: string): void {
+    this.generations ??= new LRUCache({ max: this.maxGenerations });
     this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
   }
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
   private scoped(account: string, id: string) {
     // Length-prefixed, so no account and id pair can spell another's.
-    return `${account.length}:${account}${this.generations.get(account) ?? 0}:${id}`;
+    return `${account.length}:${account}${this.generations?.get(account) ?? 0}:${id}`;
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {

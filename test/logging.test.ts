@@ -97,6 +97,23 @@ describe('the request log', () => {
     expect(line?.rule).toBe('session token: final authorization');
   });
 
+  it('puts the request id (Klarna-Correlation-Id) on every line of a request, the error line included', async () => {
+    const log = logCollector();
+    ({ app } = await testApp({ logger: { stream: log.stream } }));
+    const sample = sampleNamed('final-authorization');
+    const response = await app.inject({
+      method: 'POST',
+      url: AUTHORIZE_URL(),
+      headers: { ...(sample.headers as Record<string, string>), 'mock-scenario': 'internal-error' },
+      payload: sample.body,
+    });
+    expect(response.statusCode).toBe(500);
+
+    const lines = await log.linesSoFar(2);
+    expect(lines.map((line) => line.level)).toEqual([50, 30]);
+    for (const line of lines) expect(line.reqId).toBe(response.headers['klarna-correlation-id']);
+  });
+
   it('logs a request refused before any decision, with its status and no rule', async () => {
     const log = logCollector();
     ({ app } = await testApp({ logger: { stream: log.stream } }));

@@ -1,4 +1,5 @@
 import type { ValidationError } from '../../contracts/index.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import { REDACTED_HEADERS } from '../logging.js';
 
 /** What the journal keeps of one authorize request; findings are derived from these when read. */
@@ -43,9 +44,13 @@ export function keptText(text: string | undefined): string | undefined {
   return text !== undefined && text.length <= MAX_BODY_BYTES ? text : undefined;
 }
 
-/** The body as the journal shows it: parsed again, or a marker for one too large to keep. */
+/**
+ * The body as the journal shows it: parsed again, or a marker for one too large to keep. Text that is not JSON, or
+ * nests deeper than any body is accepted (the findings would walk it), is shown as received.
+ */
 export function bodyOf(record: Pick<JournalRecord, 'bodyText' | 'bodyLength'>): unknown {
   if (record.bodyText !== undefined) {
+    if (nestsDeeperThan(record.bodyText, MAX_JSON_DEPTH)) return record.bodyText;
     try {
       return JSON.parse(record.bodyText);
     } catch {

@@ -40,7 +40,12 @@ export async function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteD
  */
 function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
   const secureJson = scope.getDefaultJsonParser('error', 'error');
-  const parseBody = (text: string) => parseJsonBody(text, secureJson, deps.config.bodyLimitBytes);
+  const parseBody = (text: string) => {
+    const body = parseJsonBody(text, secureJson, deps.config.bodyLimitBytes);
+    // `null` is JSON, but no request body.
+    if (body === null) throw catalogue.invalidJson();
+    return body;
+  };
   scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body === '' ? undefined : body),

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KlarnaError } from '../../contracts/index.js';
 import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import { rawPost } from '../support/raw-post.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
@@ -54,6 +55,31 @@ describe("Klarna's request limits", () => {
         { parameter: 'body', reason: 'nested deeper than 64 levels' },
       ]);
     }
+  });
+
+  it('keeps the journal readable after a deep body it kept as text', async () => {
+    await start();
+    // 16,000 brackets: under the journal's 16 KB, so the text is kept; reading it must not walk the nesting.
+    const deep = `${'['.repeat(8000)}${']'.repeat(8000)}`;
+    expect((await post({}, deep)).status).toBe(400);
+    const journal = await fetch(`${base}/__mock/requests`);
+    expect(journal.status).toBe(200);
+    const [entry] = ((await journal.json()) as { requests: Array<{ body: unknown }> }).requests;
+    expect(entry?.body).toBe(deep);
+  });
+
+  it('applies the 6 KB limit to a header sent on several lines, as Node joins them', async () => {
+    await start();
+    const half = 'a'.repeat(4000);
+    // rawPost writes one line per entry: the value carries the second X-Big line.
+    const answer = await rawPost(
+      base,
+      AUTHORIZE_URL(),
+      { authorization: 'Basic k', 'X-Big': `${half}\r\nX-Big: ${half}` },
+      BODY,
+    );
+    expect(answer.text).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer.text).toContain('x-big too large');
   });
 
   it('accepts brackets inside strings and reasonable nesting', async () => {

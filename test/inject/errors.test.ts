@@ -167,6 +167,12 @@ describe('bodies that are not JSON', () => {
     expect(klarnaError(response).error_code).toBe('INVALID_CONTENT_TYPE');
   });
 
+  it('answers a JSON null body with 400 INVALID_CONTENT_TYPE', async () => {
+    const response = await post('null', { ...AUTH, 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(400);
+    expect(klarnaError(response).error_code).toBe('INVALID_CONTENT_TYPE');
+  });
+
   it('answers no body at all with 400 INVALID_CONTENT_TYPE', async () => {
     const response = await app.inject({ method: 'POST', url: AUTHORIZE_URL(), headers: AUTH });
     expect(response.statusCode).toBe(400);

@@ -43,9 +43,31 @@ describe('RecordedOrder', () => {
     map.set('fresh', now);
     expect([map.has('k0'), map.has('k10'), map.has('k20'), map.has('fresh')]).toEqual([false, false, true, true]);
   });
+
+  it('keeps its order queue bounded however often keys are recorded again or deleted', () => {
+    const map = new RecordedOrder<number>(2);
+    map.set('old', 0); // stays live at the head while the rest churns behind it
+    for (let i = 0; i < 20_000; i += 1) {
+      map.set('churn', i);
+      if (i % 3 === 0) map.delete('churn');
+    }
+    expect([map.get('old'), map.size]).toEqual([0, map.has('churn') ? 2 : 1]);
+    const queue = (map as unknown as { queueKeys: string[] }).queueKeys;
+    expect(queue.length).toBeLessThan(2_000);
+  });
 });
 
 describe('Store eviction (simulator-decisions §3)', () => {
+  it('never brings back records an account reset forgot, however many other accounts reset since', () => {
+    const store = new Store(2);
+    store.record('a', { key: 'k' }, stored(0));
+    store.resetAccount('a');
+    for (const other of ['b', 'c', 'd', 'e', 'f']) {
+      store.resetAccount(other);
+      expect(store.keyRecord('a', 'k')).toBeUndefined(); // account a stays in use
+    }
+  });
+
   it('never drops a key record inside its window while an older one remains, replays included', () => {
     let now = 0;
     const store = new Store(3, (_account, createdAt) => now - createdAt >= WINDOW);
