@@ -87,9 +87,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
   const graceOver = new AbortController();
-  const journal = new Journal(config.journalSize, config.journalAccounts, config.journalMaxAgeMs, (account) =>
-    clock.now(account),
-  );
+  const journal = new Journal({
+    perAccount: config.journalSize,
+    accounts: config.journalAccounts,
+    maxAgeMs: config.journalMaxAgeMs,
+    maxBytes: config.journalMaxBytes,
+    now: (account) => clock.now(account),
+  });
   const webhooks = new WebhookDispatcher({
     now: (account) => clock.now(account),
     uuid,

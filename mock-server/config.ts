@@ -71,6 +71,11 @@ export const MockConfig = z.strictObject({
   journalAccounts: z.int().positive().default(1000),
   /** Journal records older than this (on the account clock) are dropped. */
   journalMaxAgeMs: z.int().positive().default(DAY),
+  /** The journal's whole size, estimated (body text, headers, ~0.5 KB per record): 32 MB fits the 256 MB heap. */
+  journalMaxBytes: z
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
   /** A client must have sent its headers within this long, and its whole request within requestTimeoutMs. */
   headersTimeoutMs: z.int().positive().default(10_000),
   requestTimeoutMs: z.int().positive().default(30_000),

@@ -5,37 +5,94 @@ import { clientFindings, failed } from './client-findings.js';
 import { bodyOf, type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
 
+export interface JournalLimits {
+  /** Records kept per account (the oldest go first). */
+  perAccount: number;
+  /** Accounts kept (the least recently used goes first). */
+  accounts: number;
+  /** Records older than this on their account's clock are dropped. */
+  maxAgeMs: number;
+  /** Estimated bytes of all records together: past it the least recently used account loses its oldest record. */
+  maxBytes: number;
+  now: (account: string) => number;
+}
+
+interface AccountRecords {
+  ring: RingBuffer<JournalRecord>;
+  bytes: number;
+}
+
+/** What a record holds, roughly: its body text, its headers and the rest of its fields. */
+export function recordBytes(record: JournalRecord): number {
+  let bytes = 512 + (record.bodyText?.length ?? 0);
+  for (const name in record.headers) {
+    const value = record.headers[name];
+    bytes += name.length + (typeof value === 'string' ? value.length : 64);
+  }
+  return bytes;
+}
+
 /**
  * The request journal: per account, the last `perAccount` authorize requests (a ring buffer) no older than
- * `maxAgeMs` on the account's clock, for at most `accounts` accounts. Findings are worked out when read, so
- * recording stays cheap on the hot path.
+ * `maxAgeMs` on the account's clock, for at most `accounts` accounts, and no more than `maxBytes` in all. Findings
+ * are worked out when read, so recording stays cheap on the hot path.
  */
 export class Journal {
-  private readonly byAccount: LRUCache<string, RingBuffer<JournalRecord>>;
+  private readonly byAccount: LRUCache<string, AccountRecords>;
+  private bytes = 0;
 
-  constructor(
-    private readonly perAccount: number,
-    accounts: number,
-    private readonly maxAgeMs: number = Number.POSITIVE_INFINITY,
-    private readonly now: (account: string) => number = () => Date.now(),
-  ) {
-    this.byAccount = new LRUCache({ max: accounts });
+  constructor(private readonly limits: JournalLimits) {
+    this.byAccount = new LRUCache({
+      max: limits.accounts,
+      // An account forgotten (least recently used, or reset) gives its bytes back.
+      dispose: (records) => {
+        this.bytes -= records.bytes;
+      },
+    });
   }
 
   record(record: JournalRecord): void {
-    let buffer = this.byAccount.get(record.account);
-    if (buffer === undefined) {
-      buffer = new RingBuffer(this.perAccount);
-      this.byAccount.set(record.account, buffer);
+    let records = this.byAccount.get(record.account);
+    if (records === undefined) {
+      records = { ring: new RingBuffer(this.limits.perAccount), bytes: 0 };
+      this.byAccount.set(record.account, records);
     }
-    this.dropOld(record.account, buffer);
-    buffer.push(record);
+    this.dropOld(record.account, records);
+    const size = recordBytes(record);
+    records.bytes += size;
+    this.bytes += size;
+    const overwritten = records.ring.push(record);
+    if (overwritten !== undefined) this.forget(records, overwritten);
+    this.keepWithinBytes();
   }
 
-  private dropOld(account: string, buffer: RingBuffer<JournalRecord>): RingBuffer<JournalRecord> {
-    const now = this.now(account);
-    buffer.dropOldestWhile((record) => now - record.time >= this.maxAgeMs);
-    return buffer;
+  /** The least recently used account loses its oldest records first; the record just made always stays. */
+  private keepWithinBytes(): void {
+    while (this.bytes > this.limits.maxBytes) {
+      const account = this.byAccount.rkeys().next().value;
+      const records = account === undefined ? undefined : this.byAccount.peek(account);
+      if (account === undefined || records === undefined || (this.bytes === records.bytes && records.ring.size <= 1)) {
+        return;
+      }
+      const oldest = records.ring.shift();
+      if (oldest !== undefined) this.forget(records, oldest);
+      if (records.ring.size === 0) this.byAccount.delete(account);
+    }
+  }
+
+  private forget(records: AccountRecords, record: JournalRecord): void {
+    const size = recordBytes(record);
+    records.bytes -= size;
+    this.bytes -= size;
+  }
+
+  private dropOld(account: string, records: AccountRecords): RingBuffer<JournalRecord> {
+    const now = this.limits.now(account);
+    records.ring.dropOldestWhile(
+      (record) => now - record.time >= this.limits.maxAgeMs,
+      (record) => this.forget(records, record),
+    );
+    return records.ring;
   }
 
   reset(account: string): void {
@@ -47,8 +104,8 @@ export class Journal {
     const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
     const out: JournalEntry[] = [];
     for (const name of accounts) {
-      const buffer = this.byAccount.peek(name);
-      const records = buffer === undefined ? [] : this.dropOld(name, buffer).toArray();
+      const kept = this.byAccount.peek(name);
+      const records = kept === undefined ? [] : this.dropOld(name, kept).toArray();
       // One pass: earlier failures by fingerprint, so a retry under a new key is found without rescanning.
       const failures = new Map<string, JournalRecord[]>();
       for (const record of records) {

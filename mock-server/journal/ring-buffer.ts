@@ -1,4 +1,4 @@
-/** Keeps the last `capacity` items; the oldest is overwritten, or dropped sooner by `dropOldestWhile`. */
+/** Keeps the last `capacity` items; the oldest is overwritten, or dropped sooner by `shift` or `dropOldestWhile`. */
 export class RingBuffer<T> {
   private readonly items: (T | undefined)[] = [];
   /** Index of the oldest item. */
@@ -7,23 +7,36 @@ export class RingBuffer<T> {
 
   constructor(private readonly capacity: number) {}
 
-  push(item: T): void {
+  /** Adds the newest item; returns the oldest one it overwrote when full. */
+  push(item: T): T | undefined {
     if (this.count < this.capacity) {
       this.items[(this.head + this.count) % this.capacity] = item;
       this.count += 1;
-    } else {
-      this.items[this.head] = item;
-      this.head = (this.head + 1) % this.capacity;
+      return undefined;
     }
+    const overwritten = this.items[this.head];
+    this.items[this.head] = item;
+    this.head = (this.head + 1) % this.capacity;
+    return overwritten;
   }
 
-  /** Drops items from the oldest end while `old` holds for them. */
-  dropOldestWhile(old: (item: T) => boolean): void {
-    while (this.count > 0 && old(this.items[this.head] as T)) {
-      this.items[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-      this.count -= 1;
-    }
+  /** Removes and returns the oldest item. */
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const oldest = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count -= 1;
+    return oldest;
+  }
+
+  /** Drops items from the oldest end while `old` holds for them, handing each to `dropped`. */
+  dropOldestWhile(old: (item: T) => boolean, dropped: (item: T) => void = () => {}): void {
+    while (this.count > 0 && old(this.items[this.head] as T)) dropped(this.shift() as T);
+  }
+
+  get size(): number {
+    return this.count;
   }
 
   /** Oldest first. */

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { Journal, recordBytes } from '../../mock-server/journal/journal.js';
+import type { JournalRecord } from '../../mock-server/journal/journal-record.js';
+
+const record = (account: string, id: string, time = 0): JournalRecord => ({
+  id,
+  time,
+  account,
+  method: 'POST',
+  path: '/v2/accounts/x/payment/authorize',
+  headers: { 'content-type': 'application/json' },
+  bodyText: '{"currency":"USD"}',
+  bodyLength: 18,
+  status: 200,
+  fault: undefined,
+  result: 'APPROVED',
+  scenario: undefined,
+  replayed: false,
+  clientError: undefined,
+  unknownFields: [],
+  fingerprint: 'fp',
+  idempotencyKey: undefined,
+  valid: true,
+  stepUpAmount: undefined,
+});
+
+const SIZE = recordBytes(record('a', 'x'));
+const journal = (over: { maxBytes?: number; perAccount?: number; accounts?: number } = {}) =>
+  new Journal({
+    perAccount: 100,
+    accounts: 100,
+    maxAgeMs: Number.POSITIVE_INFINITY,
+    now: () => 0,
+    maxBytes: 1e9,
+    ...over,
+  });
+const ids = (j: Journal) => j.entries().map((e) => e.id);
+
+describe('journal limits', () => {
+  it('keeps its estimated bytes under maxBytes: the least recently used account loses its oldest records first', () => {
+    const j = journal({ maxBytes: 4 * SIZE });
+    for (const id of ['a1', 'a2', 'a3']) j.record(record('a', id));
+    for (const id of ['b1', 'b2']) j.record(record('b', id));
+    expect(ids(j).sort()).toEqual(['a2', 'a3', 'b1', 'b2']);
+    j.record(record('a', 'a4')); // a is now the most recently used: b gives way
+    expect(ids(j).sort()).toEqual(['a2', 'a3', 'a4', 'b2']);
+  });
+
+  it('gives the bytes of an overwritten, reset or evicted account back', () => {
+    const j = journal({ maxBytes: 3 * SIZE, perAccount: 2, accounts: 2 });
+    for (const id of ['a1', 'a2', 'a3']) j.record(record('a', id)); // a3 overwrites a1 in the ring of 2
+    j.record(record('b', 'b1'));
+    expect(ids(j).sort()).toEqual(['a2', 'a3', 'b1']);
+    j.reset('a'); // gives a's two records back
+    for (const id of ['c1', 'c2']) j.record(record('c', id));
+    expect(ids(j).sort()).toEqual(['b1', 'c1', 'c2']);
+    j.record(record('d', 'd1')); // a third account: b, the least recently used, is forgotten and gives b1 back
+    expect(ids(j).sort()).toEqual(['c1', 'c2', 'd1']);
+  });
+
+  it('always keeps the record just made, even alone over the budget', () => {
+    const j = journal({ maxBytes: 1 });
+    j.record(record('a', 'a1'));
+    j.record(record('a', 'a2'));
+    expect(ids(j)).toEqual(['a2']);
+  });
+});
