@@ -86,10 +86,11 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
     },
     // Not an async function: an answer with no delay is sent without a promise in between.
     (request, reply) => {
-      // An absent body (no content type, nothing sent) is not JSON either.
-      const text = request.body as unknown as string | undefined;
-      if (typeof text !== 'string') throw catalogue.invalidJson();
-      request.rawBodyText = text;
+      // An absent body (no content type, or nothing sent) is parsed as '', which is not JSON: after the credentials,
+      // like any other body that is not JSON.
+      const received = request.body as unknown as string | undefined;
+      request.rawBodyText = received;
+      const text = received ?? '';
       const plan = authorize(
         {
           account: request.params.partner_account_id,

@@ -53,6 +53,15 @@ describe('credentials and accounts', () => {
     expect(response.statusCode).toBe(401);
   });
 
+  it.each([
+    ['malformed JSON', '{"currency": '],
+    ['an empty body', ''],
+    ['a body nested 100 levels deep', `${'['.repeat(100)}${']'.repeat(100)}`],
+  ])('answers %s without credentials with 401: the body is read after them', async (_what, payload) => {
+    const response = await post(payload, { 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(401);
+  });
+
   it('answers an unknown key with 401 when keys are configured', async () => {
     await app.close();
     ({ app } = await testApp({ config: { apiKeys: [{ key: 'klarna_test_api_real' }] } }));
