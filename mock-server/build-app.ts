@@ -192,7 +192,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     const partnerId = request.headers['partner-correlation-id'];
     if (typeof partnerId === 'string' && partnerId.length <= 255) reply.header('Partner-Correlation-Id', partnerId);
     if (closing.signal.aborted) return done(catalogue.unavailable());
-    const oversized = oversizedHeader(request.headers);
+    const oversized = oversizedHeader(request.headers, request.raw.rawHeaders);
     done(oversized === undefined ? undefined : catalogue.headersTooLarge(oversized));
   });
   if (options.logger) {

@@ -55,6 +55,11 @@ export class RecordedOrder<V> {
     this.entries.delete(key);
   }
 
+  /** Deletes every entry whose key matches: a walk over all of them, for rare operations (an account reset). */
+  deleteWhere(matches: (key: string) => boolean): void {
+    for (const key of this.entries.keys()) if (matches(key)) this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -1,6 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
-import { lazyCache } from './lazy-cache.js';
+import { type LazyCache, lazyCache } from './lazy-cache.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
 import { RecordedOrder } from './recorded-order.js';
 
@@ -12,6 +11,9 @@ interface Recorded {
   stored: StoredResponse;
 }
 
+/** Length-prefixed, so that no account and id pair can spell another's. */
+const scopePrefix = (account: string) => `${account.length}:${account}:`;
+
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
  * Idempotency records go oldest first, and those past their window go as soon as newer ones arrive (RecordedOrder);
@@ -20,18 +22,10 @@ interface Recorded {
 export class Store {
   private readonly byKey: RecordedOrder<Recorded>;
   private readonly byToken: RecordedOrder<Recorded>;
-  private readonly issued: () => LRUCache<string, IssuedToken>;
-  private readonly paymentRequests: () => LRUCache<string, PaymentRequestRecord>;
+  private readonly issued: LazyCache<IssuedToken>;
+  private readonly paymentRequests: LazyCache<PaymentRequestRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
-  private readonly paymentRequestAccounts: () => LRUCache<string, string>;
-  /**
-   * Bumped by an account reset: its old records become unreachable at once and age out of the stores. Made on the
-   * first reset: until then every account is in generation 0. Evicting a generation would resurrect
-   * that account's old records, so it is an LRU (every lookup refreshes the account's entry) twice as large as the
-   * record stores.
-   */
-  private generations: LRUCache<string, number> | undefined;
-  private readonly maxGenerations: number;
+  private readonly paymentRequestAccounts: LazyCache<string>;
 
   /** `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. */
   constructor(maxEntries: number, pastWindow: PastWindow = () => false) {
@@ -41,19 +35,28 @@ export class Store {
     this.issued = lazyCache(maxEntries);
     this.paymentRequests = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
-    this.maxGenerations = 2 * maxEntries;
   }
 
-  /** Forgets one account's idempotency records and issued tokens; other accounts keep theirs. */
+  /**
+   * Forgets one account's idempotency records, issued tokens and payment requests; other accounts keep theirs. A
+   * walk over every store (a few milliseconds when they are full): resets are rare, and deleting leaves nothing that
+   * could ever answer again.
+   */
   resetAccount(account: string): void {
-    this.generations ??= new LRUCache({ max: this.maxGenerations });
-    this.generations.set(account, (this.generations.get(account) ?? 0) + 1);
+    const prefix = scopePrefix(account);
+    const mine = (key: string) => key.startsWith(prefix);
+    this.byKey.deleteWhere(mine);
+    this.byToken.deleteWhere(mine);
+    for (const cache of [this.issued.ifMade(), this.paymentRequests.ifMade()]) {
+      for (const key of [...(cache?.keys() ?? [])]) if (mine(key)) cache?.delete(key);
+    }
+    const accounts = this.paymentRequestAccounts.ifMade();
+    for (const [uuid, owner] of [...(accounts?.entries() ?? [])]) if (owner === account) accounts?.delete(uuid);
   }
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
   private scoped(account: string, id: string) {
-    // Length-prefixed, so no account and id pair can spell another's.
-    return `${account.length}:${account}${this.generations?.get(account) ?? 0}:${id}`;
+    return scopePrefix(account) + id;
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {

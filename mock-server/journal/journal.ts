@@ -166,7 +166,8 @@ function view(record: JournalRecord, body: unknown, findings: Finding[]): Journa
     method: record.method,
     path: record.path,
     headers: redactHeaders(record.headers),
-    body,
+    // Sent without a body: null, so the entry still has the field its contract requires.
+    body: body === undefined ? null : body,
     ...(record.status !== undefined && { status: record.status }),
     ...(record.fault !== undefined && { fault: record.fault }),
     ...(record.result !== undefined && { result: record.result }),

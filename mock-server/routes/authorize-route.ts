@@ -88,9 +88,10 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
     (request, reply) => {
       // An absent body (no content type, or nothing sent) is parsed as '', which is not JSON: after the credentials,
       // like any other body that is not JSON.
-      const received = request.body as unknown as string | undefined;
-      request.rawBodyText = received;
-      const text = received ?? '';
+      // (Fastify hands an absent body over as null.)
+      const received: unknown = request.body;
+      const text = typeof received === 'string' ? received : '';
+      request.rawBodyText = typeof received === 'string' ? received : undefined;
       const plan = authorize(
         {
           account: request.params.partner_account_id,

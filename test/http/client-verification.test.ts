@@ -157,6 +157,17 @@ describe('the request journal', () => {
     expect((await journal('?limit=2')).requests).toHaveLength(2);
   });
 
+  it('records a request with no body, or an empty one, with its 400', async () => {
+    const url = `${base}${AUTHORIZE_URL(ACCOUNT)}`;
+    await fetch(url, { method: 'POST', headers: { authorization: 'Basic k' } });
+    await fetch(url, { method: 'POST', headers: { authorization: 'Basic k', 'content-type': 'application/json' } });
+    const entries = (await journal()).requests;
+    expect(entries.map((e) => [e.status, e.body])).toEqual([
+      [400, null],
+      [400, null],
+    ]);
+  });
+
   it('drops records older than journalMaxAgeMs on their own account clock', async () => {
     await post(ACCOUNT, { 'partner-correlation-id': 'old' }, GOOD_BODY);
     await post(GOOD_CLIENT, { 'partner-correlation-id': 'other' }, GOOD_BODY);

@@ -82,6 +82,16 @@ describe("Klarna's request limits", () => {
     expect(answer.text).toContain('x-big too large');
   });
 
+  it('counts every header line toward the 20 KB, also repeats Node keeps only one of', async () => {
+    await start();
+    const agent = 'a'.repeat(5500);
+    // Four User-Agent lines: Node keeps the first, but all 22 KB were sent.
+    const lines = `${agent}\r\nUser-Agent: ${agent}\r\nUser-Agent: ${agent}\r\nUser-Agent: ${agent}`;
+    const answer = await rawPost(base, AUTHORIZE_URL(), { authorization: 'Basic k', 'User-Agent': lines }, BODY);
+    expect(answer.text).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer.text).toContain('all headers together too large');
+  });
+
   it('accepts brackets inside strings and reasonable nesting', async () => {
     await start();
     const nested = `{"currency":"USD","request_payment_transaction":{"amount":1},"x":${'['.repeat(60)}"[[[[{{{{"${']'.repeat(60)}}`;

@@ -62,10 +62,23 @@ describe('Store eviction (simulator-decisions §3)', () => {
     const store = new Store(2);
     store.record('a', { key: 'k' }, stored(0));
     store.resetAccount('a');
+    store.record('a', { key: 'k' }, stored(1));
+    store.resetAccount('a');
     for (const other of ['b', 'c', 'd', 'e', 'f']) {
       store.resetAccount(other);
-      expect(store.keyRecord('a', 'k')).toBeUndefined(); // account a stays in use
+      expect(store.keyRecord('a', 'k')).toBeUndefined();
     }
+    store.record('a', { key: 'k' }, stored(2));
+    expect(store.keyRecord('a', 'k')?.createdAt).toBe(2);
+  });
+
+  it("keeps other accounts' records through a reset, even an account whose id starts the same", () => {
+    const store = new Store(10);
+    store.record('a', { key: 'k', token: 't' }, stored(0));
+    store.record('ab', { key: 'k', token: 't' }, stored(1));
+    store.resetAccount('a');
+    expect([store.keyRecord('a', 'k'), store.tokenRecord('a', 't')]).toEqual([undefined, undefined]);
+    expect([store.keyRecord('ab', 'k')?.createdAt, store.tokenRecord('ab', 't')?.createdAt]).toEqual([1, 1]);
   });
 
   it('never drops a key record inside its window while an older one remains, replays included', () => {
