@@ -30,11 +30,17 @@ const Range = z
   .refine((r) => r.min <= r.max, 'min must not exceed max');
 
 export const ScenarioMatch = z.strictObject({
-  account: z.string().min(1).optional(),
+  // Bounded as in the requests they match: a longer value could never match, only take memory.
+  account: z.string().min(1).max(255).optional(),
   amount: z.union([z.int(), Range]).optional().describe('An exact amount, or {min, max} inclusive'),
   currency: Currency.optional(),
-  email_contains: z.string().min(1).optional().describe('Substring of supplementary_purchase_data.customer.email'),
-  reference_prefix: z.string().min(1).optional().describe('Prefix of payment_transaction_reference'),
+  email_contains: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Substring of supplementary_purchase_data.customer.email'),
+  reference_prefix: z.string().min(1).max(255).optional().describe('Prefix of payment_transaction_reference'),
   session_token: z.boolean().optional().describe('true: only final authorizations; false: only without the header'),
   customer_token: z.boolean().optional(),
   nth: z.int().min(1).optional().describe('Only the nth request (per account) that meets the other conditions'),
@@ -91,7 +97,7 @@ export type ScenarioFile = z.infer<typeof ScenarioFile>;
 /** POST /__mock/scenarios: arm a scenario, given whole or by name, for one account or for all. */
 export const ArmScenarioRequest = z
   .strictObject({
-    account: z.string().min(1).optional().describe('Partner account id; absent arms it for every account'),
+    account: z.string().min(1).max(255).optional().describe('Partner account id; absent arms it for every account'),
     name: ScenarioName.optional().describe('A built-in or fixture scenario'),
     scenario: Scenario.optional().describe('A scenario given in full'),
     times: z.int().min(1).optional().describe('Overrides the scenario’s own times; default 1'),

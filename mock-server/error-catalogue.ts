@@ -28,14 +28,29 @@ const ACTION_WORDS: Record<string, string> = {
   expire: 'expired',
 };
 
+/** Klarna caps a parameter name at 256 characters and a reason at 512: longer ones are cut short, marked with `…`. */
+export function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function boundedViolation(violation: ValidationError): ValidationError {
+  const { parameter, reason } = violation;
+  return {
+    ...violation,
+    parameter: bounded(parameter, 256),
+    reason: typeof reason === 'string' ? bounded(reason, 512) : reason.map((r) => bounded(r, 512)),
+  };
+}
+
 export const catalogue = {
+  /** Every violation is kept within Klarna's bounds, whatever produced it (a zod message can quote any input). */
   validation: (validationErrors: ValidationError[]) =>
     new KlarnaHttpError(
       400,
       'INPUT_ERROR',
       'VALIDATION_ERROR',
       'One or more input parameters failed validation',
-      validationErrors,
+      validationErrors.map(boundedViolation),
     ),
   invalidJson: () =>
     new KlarnaHttpError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', 'The received input is not valid JSON'),

@@ -19,6 +19,8 @@ export interface StoredResponse {
   createdAt: number;
   amount: number | undefined;
   currency: string;
+  /** Answered a final authorization (the request carried a session token). */
+  finalAuthorization?: boolean;
 }
 
 export interface CanonicalRequest {

@@ -53,7 +53,7 @@ export function validateAuthorize(
   if (body.success && !settings.currencies.includes(body.data.currency)) {
     violations.push({
       parameter: 'currency',
-      reason: boundedReason(`unsupported currency ${body.data.currency}; supported: ${settings.currencies.join(', ')}`),
+      reason: `unsupported currency ${body.data.currency}; supported: ${settings.currencies.join(', ')}`,
     });
   }
 
@@ -75,9 +75,4 @@ function headerViolations(error: z.ZodError): ValidationError[] {
     const name = String(issue.path[0] ?? '');
     return { parameter: HeaderNames[name as keyof typeof HeaderNames] ?? name, reason: issue.message };
   });
-}
-
-/** Klarna caps a reason at 512 characters (a long configured list is cut short). */
-function boundedReason(reason: string): string {
-  return reason.length > 512 ? `${reason.slice(0, 511)}…` : reason;
 }

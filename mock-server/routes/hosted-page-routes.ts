@@ -21,7 +21,8 @@ export function hostedPageRoutes(app: FastifyInstance, deps: { paymentRequests: 
 
     scope.get<{ Params: { uuid: string } }>(
       '/pay/requests/:uuid/start',
-      { schema: { hide: true } },
+      // Opening the page moves the request on: a HEAD (a link checker, a chat app's preview) must not.
+      { schema: { hide: true }, exposeHeadRoute: false },
       async (request, reply) => {
         const record = deps.paymentRequests.find(request.params.uuid);
         if (record === undefined) return html(reply, 404, notFoundPage());

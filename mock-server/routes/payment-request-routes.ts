@@ -8,6 +8,7 @@ import type { MockConfig } from '../config.js';
 import { catalogue, KlarnaHttpError } from '../error-catalogue.js';
 import type { PaymentRequests } from '../payment-requests/payment-requests.js';
 import { renderPaymentRequest } from '../payment-requests/render-payment-request.js';
+import { parseInput } from './parse-input.js';
 import { sendJson } from './send-json.js';
 
 const Params = AuthorizeParams.extend({ payment_request_id: z.string().min(1).max(255) });
@@ -30,17 +31,19 @@ export function paymentRequestRoutes(
     params: Params,
     response: { 200: PaymentRequest, 401: KlarnaError, 403: KlarnaError, 404: KlarnaError, 409: KlarnaError },
   });
-  const find = (account: string, id: string, authorization: string | undefined) => {
-    const denied = authenticate(authorization, account, deps.config);
+  // Fastify's own validation is off (build-app.ts): the parameters are checked here, after the credentials, as
+  // authorize checks them.
+  const find = (params: { partner_account_id: string; payment_request_id: string }, authorization?: string) => {
+    const denied = authenticate(authorization, params.partner_account_id, deps.config);
     if (denied) throw denied;
+    const { partner_account_id: account, payment_request_id: id } = parseInput(Params, params);
     const record = deps.paymentRequests.get(account, id);
     if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
     return record;
   };
 
   routes.get(PATH, { schema: schema('Read a payment request', 'readPaymentRequest') }, async (request, reply) => {
-    const { partner_account_id: account, payment_request_id: id } = request.params;
-    const record = find(account, id, request.headers.authorization);
+    const record = find(request.params, request.headers.authorization);
     return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(record)));
   });
 
@@ -48,8 +51,7 @@ export function paymentRequestRoutes(
     PATH,
     { schema: schema('Cancel a payment request', 'cancelPaymentRequest') },
     async (request, reply) => {
-      const { partner_account_id: account, payment_request_id: id } = request.params;
-      const canceled = deps.paymentRequests.act(find(account, id, request.headers.authorization), 'cancel');
+      const canceled = deps.paymentRequests.act(find(request.params, request.headers.authorization), 'cancel');
       if (canceled instanceof KlarnaHttpError) throw canceled;
       return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(canceled)));
     },

@@ -176,13 +176,13 @@ export class ScenarioEngine {
     return random;
   }
 
-  /** Klarna caps a reason at 512 characters: the name is cut short, and so is a long list of valid names. */
+  /** The name is cut short; the catalogue cuts a long list of valid names at Klarna's 512 characters. */
   private unknownName(parameter: string, name: string) {
     const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
     const reason = `unknown scenario "${shown}"; valid: ${this.available()
       .map((s) => s.name)
       .join(', ')}`;
-    return catalogue.validation([{ parameter, reason: reason.length > 512 ? `${reason.slice(0, 511)}…` : reason }]);
+    return catalogue.validation([{ parameter, reason }]);
   }
 }
 

@@ -77,6 +77,23 @@ describe('the step-up journey through the admin API', () => {
     expect(AuthorizeResponse.parse(final.json).payment_transaction_response?.result).toBe('APPROVED');
   });
 
+  it('still finalizes a token first sent under the step-up key, which replays the step-up without using the token', async () => {
+    const key = { 'klarna-idempotency-key': 'initial-key' };
+    const first = await authorize(STEP_UP, key);
+    const request = AuthorizeResponse.parse(first.json).payment_request;
+    const token = String(
+      (await approve(String(request?.payment_request_id))).payload.state_context?.klarna_network_session_token,
+    );
+    // The same key and body: the initial answer replays (a key replay compares the body, not the headers).
+    const again = await authorize(STEP_UP, { ...key, 'klarna-network-session-token': token });
+    expect(again.json).toEqual(first.json);
+    const final = await authorize(finalBody, {
+      'klarna-idempotency-key': 'final-key',
+      'klarna-network-session-token': token,
+    });
+    expect(AuthorizeResponse.parse(final.json).payment_transaction_response?.result).toBe('APPROVED');
+  });
+
   it('answers a final authorization for another amount or currency with 409 RESOURCE_CONFLICT', async () => {
     const request = await stepUp();
     const token = String(
@@ -206,6 +223,18 @@ describe('the step-up journey through the admin API', () => {
     const other = `${base}/v2/accounts/OTHER/payment/requests/${encodeURIComponent(request.payment_request_id)}`;
     expect((await fetch(other, { headers: AUTH })).status).toBe(404);
   });
+
+  it('checks the path parameters after the credentials, as authorize does', async () => {
+    const tooLong = `${base}/v2/accounts/${'a'.repeat(256)}/payment/requests/x`;
+    expect((await fetch(tooLong)).status).toBe(401);
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fetch(tooLong, { method, headers: AUTH });
+      expect(response.status).toBe(400);
+      expect(KlarnaError.parse(await response.json()).validation_errors).toEqual([
+        { parameter: 'partner_account_id', reason: 'Too big: expected string to have <=255 characters' },
+      ]);
+    }
+  });
 });
 
 describe('the hosted purchase page', () => {
@@ -220,6 +249,13 @@ describe('the hosted purchase page', () => {
     expect(html).toContain('$118.00');
     expect(html).toContain('Running shoes');
     expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('IN_PROGRESS');
+  });
+
+  it('is not opened by a HEAD request (a link checker or a chat preview)', async () => {
+    const request = await stepUp();
+    const url = String(request.state_context?.customer_interaction?.payment_request_url);
+    expect((await fetch(url, { method: 'HEAD' })).status).toBe(404);
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('SUBMITTED');
   });
 
   it('approves from the form and sends the browser to return_url', async () => {

@@ -505,3 +505,47 @@ describe('correlation headers', () => {
     expect(response.headers['partner-correlation-id']).toBe('abc123');
   });
 });
+
+describe('admin routes', () => {
+  const admin = (url: string, payload: object) =>
+    app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
+  const longKey = 'k'.repeat(600);
+
+  it.each([
+    ['/__mock/clock', { account: 'a', advance_ms: 1, [longKey]: 1 }],
+    ['/__mock/scenarios', { name: 'declined', [longKey]: 1 }],
+    ['/__mock/scenarios', { scenario: { name: 'x', result: 'DECLINED', match: { [longKey]: 1 } } }],
+    ['/__mock/webhooks', { account: 'a', url: 'http://127.0.0.1:1/', [longKey]: 1 }],
+    ['/__mock/webhooks/faults', { account: 'a', fault: 'drop', [longKey]: 1 }],
+    [
+      '/__mock/clock',
+      { account: 'a', advance_ms: 1, ...Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`u${i}`, 1])) },
+    ],
+  ])('answers unknown keys too long to quote on %s with a 400 whose reason Klarna could send', async (url, payload) => {
+    const response = await admin(url, payload);
+    expect(response.statusCode).toBe(400);
+    const [violation] = klarnaError(response).validation_errors ?? [];
+    expect(violation?.reason).toMatch(/^Unrecognized keys?: .*…$/);
+    expect(String(violation?.reason).length).toBe(512);
+  });
+
+  it('refuses strings no request could ever match, instead of keeping them', async () => {
+    const long = 'A'.repeat(256);
+    const cases = [
+      { name: 'declined', account: long },
+      { scenario: { name: 'x', result: 'DECLINED', match: { account: long } } },
+      { scenario: { name: 'x', result: 'DECLINED', match: { email_contains: long } } },
+      { scenario: { name: 'x', result: 'DECLINED', match: { reference_prefix: long } } },
+    ];
+    for (const payload of cases) expect((await admin('/__mock/scenarios', payload)).statusCode).toBe(400);
+    expect(app.scenarios.list().length).toBe(0);
+  });
+
+  it('refuses a webhook URL that fetch could never deliver to: credentials in it, or over 2048 characters', async () => {
+    for (const url of ['http://user:pass@127.0.0.1:1/hook', `http://127.0.0.1:1/${'p'.repeat(2048)}`]) {
+      const response = await admin('/__mock/webhooks', { account: 'a', url });
+      expect(response.statusCode).toBe(400);
+      expect(klarnaError(response).validation_errors?.[0]?.parameter).toBe('url');
+    }
+  });
+});

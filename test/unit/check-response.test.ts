@@ -36,7 +36,9 @@ describe('the error catalogue', () => {
     const { catalogue } = await import('../../mock-server/error-catalogue.js');
     const { FindingCode } = await import('../../contracts/index.js');
     const samples = Object.values(catalogue).map((make) =>
-      (make as (...args: unknown[]) => KlarnaHttpError)('x', 'y', 'z'),
+      make === catalogue.validation
+        ? catalogue.validation([])
+        : (make as (...args: unknown[]) => KlarnaHttpError)('x', 'y', 'z'),
     );
     for (const error of samples.filter((e) => e.statusCode < 500)) {
       expect(FindingCode.options, error.errorCode).toContain(error.errorCode);
