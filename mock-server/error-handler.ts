@@ -83,7 +83,9 @@ export function errorHandler(bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const klarnaError = toKlarnaError(error, bodyLimit);
     request.klarnaError = klarnaError;
-    if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // A scenario's staged 5xx is no failure: the request's own log line names the scenario.
+    const staged = request.authorizePlan?.action.kind === 'error';
+    if (klarnaError.statusCode >= 500 && !staged) request.log.error({ err: error }, 'request failed');
     return sendKlarnaError(klarnaError, request.id, reply);
   };
 }

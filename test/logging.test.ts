@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockApp } from '../mock-server/build-app.js';
 import { REDACTED_HEADERS } from '../mock-server/logging.js';
+import { recordingSleep } from './support/recording-sleep.js';
 import { AUTHORIZE_URL, loadSamples } from './support/samples.js';
 import { testApp } from './support/test-app.js';
 
@@ -97,21 +98,44 @@ describe('the request log', () => {
     expect(line?.rule).toBe('session token: final authorization');
   });
 
-  it('puts the request id (Klarna-Correlation-Id) on every line of a request, the error line included', async () => {
+  it('puts the request id (Klarna-Correlation-Id) on every line of a request', async () => {
     const log = logCollector();
-    ({ app } = await testApp({ logger: { stream: log.stream } }));
+    ({ app } = await testApp({ logger: { stream: log.stream, level: 'debug' }, sleep: recordingSleep().sleep }));
     const sample = sampleNamed('final-authorization');
     const response = await app.inject({
       method: 'POST',
       url: AUTHORIZE_URL(),
-      headers: { ...(sample.headers as Record<string, string>), 'mock-scenario': 'internal-error' },
+      headers: { ...(sample.headers as Record<string, string>), 'mock-scenario': 'delay' },
       payload: sample.body,
     });
-    expect(response.statusCode).toBe(500);
+    expect(response.statusCode).toBe(200);
 
     const lines = await log.linesSoFar(2);
-    expect(lines.map((line) => line.level)).toEqual([50, 30]);
+    expect(lines.map((line) => line.level)).toEqual([20, 30]);
     for (const line of lines) expect(line.reqId).toBe(response.headers['klarna-correlation-id']);
+  });
+
+  it('logs a 500 a scenario staged as one info line naming the scenario, with no error line or stack', async () => {
+    const log = logCollector();
+    ({ app } = await testApp({ logger: { stream: log.stream } }));
+    const sample = sampleNamed('final-authorization');
+    const send = (scenario: string) =>
+      app?.inject({
+        method: 'POST',
+        url: AUTHORIZE_URL(),
+        headers: { ...(sample.headers as Record<string, string>), 'mock-scenario': scenario },
+        payload: sample.body,
+      });
+    expect((await send('internal-error'))?.statusCode).toBe(500);
+    // The line of a second request comes after: had the first one logged an error line too, it would be in by now.
+    expect((await send('declined'))?.statusCode).toBe(200);
+
+    const lines = await log.linesSoFar(2);
+    expect(lines.map((line) => [line.level, line.scenario])).toEqual([
+      [30, 'internal-error'],
+      [30, 'declined'],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('stack');
   });
 
   it('logs a request refused before any decision, with its status and no rule', async () => {

@@ -40,6 +40,7 @@ export function recordBytes(record: JournalRecord): number {
 export class Journal {
   private readonly byAccount: LRUCache<string, AccountRecords>;
   private bytes = 0;
+  private recorded = 0;
 
   constructor(private readonly limits: JournalLimits) {
     this.byAccount = new LRUCache({
@@ -52,6 +53,8 @@ export class Journal {
   }
 
   record(record: JournalRecord): void {
+    this.recorded += 1;
+    record.seq = this.recorded;
     let records = this.byAccount.get(record.account);
     if (records === undefined) {
       records = { ring: new RingBuffer(this.limits.perAccount), bytes: 0 };
@@ -99,10 +102,10 @@ export class Journal {
     this.byAccount.delete(account);
   }
 
-  /** Entries oldest first, with their findings; one account, or every account. */
+  /** Entries in the order they were recorded, with their findings; one account, or every account. */
   entries(account?: string): JournalEntry[] {
     const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
-    const out: JournalEntry[] = [];
+    const out: Array<{ seq: number; entry: JournalEntry }> = [];
     for (const name of accounts) {
       const kept = this.byAccount.peek(name);
       const records = kept === undefined ? [] : this.dropOld(name, kept).toArray();
@@ -113,13 +116,13 @@ export class Journal {
         const print = record.valid
           ? (record.fingerprint ?? fingerprint({ method: record.method, account: name, body }))
           : undefined;
-        out.push(
-          view(record, body, clientFindings(record, body, print === undefined ? [] : (failures.get(print) ?? []))),
-        );
+        const findings = clientFindings(record, body, print === undefined ? [] : (failures.get(print) ?? []));
+        out.push({ seq: record.seq, entry: view(record, body, findings) });
         if (print !== undefined && failed(record)) failures.set(print, [...(failures.get(print) ?? []), record]);
       }
     }
-    return out.sort((a, b) => a.time.localeCompare(b.time));
+    // In the order they were recorded: account clocks can be moved apart, or back, so their times cannot say it.
+    return out.sort((a, b) => a.seq - b.seq).map((kept) => kept.entry);
   }
 
   report(account?: string): ClientReport {

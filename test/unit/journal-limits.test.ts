@@ -3,6 +3,7 @@ import { Journal, recordBytes } from '../../mock-server/journal/journal.js';
 import type { JournalRecord } from '../../mock-server/journal/journal-record.js';
 
 const record = (account: string, id: string, time = 0): JournalRecord => ({
+  seq: 0,
   id,
   time,
   account,
@@ -56,6 +57,15 @@ describe('journal limits', () => {
     expect(ids(j).sort()).toEqual(['b1', 'c1', 'c2']);
     j.record(record('d', 'd1')); // a third account: b, the least recently used, is forgotten and gives b1 back
     expect(ids(j).sort()).toEqual(['c1', 'c2', 'd1']);
+  });
+
+  it('lists records in the order they were recorded, whatever the times on their account clocks say', () => {
+    const j = journal();
+    j.record(record('a', 'a1', 5_000));
+    j.record(record('b', 'b1', 9_000)); // b's clock runs ahead
+    j.record(record('a', 'a2', 1_000)); // a's clock was moved back
+    expect(ids(j)).toEqual(['a1', 'b1', 'a2']);
+    expect(j.entries('a').map((e) => e.id)).toEqual(['a1', 'a2']);
   });
 
   it('always keeps the record just made, even alone over the budget', () => {
