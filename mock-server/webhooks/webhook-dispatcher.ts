@@ -73,8 +73,9 @@ export class WebhookDispatcher {
     return { ...subscription };
   }
 
+  /** Reading an account's webhooks counts as using them: its state is then the last to be forgotten. */
   subscription(account: string): WebhookSubscription | undefined {
-    const subscription = this.accounts.peek(account)?.subscription;
+    const subscription = this.accounts.get(account)?.subscription;
     return subscription === undefined ? undefined : { ...subscription };
   }
 
@@ -147,7 +148,7 @@ export class WebhookDispatcher {
 
   /** The delivery log of the account, oldest first. */
   deliveries(account: string): WebhookDelivery[] {
-    return this.accounts.peek(account)?.view() ?? [];
+    return this.accounts.get(account)?.view() ?? [];
   }
 
   /** Forgets the account's subscription, queue, faults and log; an attempt in flight finishes unrecorded. */
