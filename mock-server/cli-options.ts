@@ -28,7 +28,7 @@ const CliOptions = z.strictObject({
     .string()
     .regex(/^\d{1,5}$/, 'expected a whole number from 0 to 65535')
     .transform(Number)
-    .pipe(z.int().max(65535)),
+    .pipe(z.int().max(65535, 'expected a whole number from 0 to 65535')),
   host: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   logFormat: z.enum(['pretty', 'json']),

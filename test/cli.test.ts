@@ -211,11 +211,13 @@ describe.concurrent('the klarna-mock command', () => {
   it.for([
     ['--port', 'nope'],
     ['--port', ''],
+    ['--port', '99999'],
     ['--log-level', 'loud'],
   ] as const)('refuses %s %j with exit code 2 and a message naming the option', async ([flag, value], { task }) => {
     const cli = startCli(task, [flag, value]);
     expect(await exitOf(cli)).toEqual({ code: 2, signal: null });
     expect(cli.stderr()).toMatch(new RegExp(`^klarna-mock: ${flag}: `));
+    if (flag === '--port') expect(cli.stderr()).toContain('expected a whole number from 0 to 65535');
     expect(cli.stdout()).not.toContain('listening');
   });
 

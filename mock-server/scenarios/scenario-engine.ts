@@ -64,6 +64,16 @@ export class ScenarioEngine {
   arm(request: ArmScenarioRequest): ArmedScenario {
     const scenario = request.scenario ?? (request.name !== undefined ? this.byName(request.name) : undefined);
     if (scenario === undefined) throw this.unknownName('name', request.name ?? '');
+    // A scenario given in full may not take a built-in's or a fixture's name, as scenario files may not: the log and
+    // the journal would name a scenario that did something else.
+    if (request.scenario !== undefined && this.byName(request.scenario.name) !== undefined) {
+      throw catalogue.validation([
+        {
+          parameter: 'scenario.name',
+          reason: `"${request.scenario.name}" is already a scenario's name: arm that one by name, or give yours another`,
+        },
+      ]);
+    }
     if (this.armed.length >= MAX_ARMED) throw catalogue.armedLimit(MAX_ARMED);
     const entry: ArmedEntry = {
       id: this.uuid(),

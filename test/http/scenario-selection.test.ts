@@ -136,6 +136,19 @@ describe('the admin API', () => {
     ]);
   });
 
+  it("refuses a scenario given in full under a built-in's name, as a scenario file would be refused", async () => {
+    await start();
+    const clash = await admin('POST', '/__mock/scenarios', { scenario: { name: 'declined', result: 'APPROVED' } });
+    expect(clash.status).toBe(400);
+    expect(KlarnaError.parse(clash.json).validation_errors).toEqual([
+      {
+        parameter: 'scenario.name',
+        reason: '"declined" is already a scenario\'s name: arm that one by name, or give yours another',
+      },
+    ]);
+    expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toEqual([]);
+  });
+
   it('resets one account without touching another', async () => {
     await start();
     const key = { 'klarna-idempotency-key': 'shared-key' };
