@@ -20,7 +20,8 @@ Options:
   --simulator          run the simulator-only part even if GET <url>/__mock/health does not answer {"status":"ok"}
   --reporter junit     also write a JUnit XML report (needs --output)
   --output <file>      where the JUnit report goes
-  --timeout <ms>       give up on a request after this long (default ${DEFAULT_TIMEOUT_MS})
+  --timeout <ms>       give up on a request, its whole answer included, after this long
+                       (1 to 9999999; default ${DEFAULT_TIMEOUT_MS})
   -h, --help           show this help
 
 The portable part checks only what Klarna documents (status class, body shape); the simulator-only part
@@ -32,7 +33,13 @@ Exit codes: 0 every interaction passed, 1 contract violations, 2 could not run (
 const ContractOptions = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
   account: z.string().min(1, 'must not be empty'),
-  apiKey: z.string().min(1, 'must not be empty'),
+  // What Node can put in a header (RFC 9110 field-value characters, no line breaks), without spaces around it.
+  apiKey: z
+    .string()
+    .min(1, 'must not be empty')
+    .regex(/^[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/, {
+      message: 'has characters an HTTP header cannot carry (a line break, a control character, spaces around it)',
+    }),
   simulator: z.enum(['detect', 'force']),
   reporter: z.enum(['text', 'junit'], { error: 'the only reporter is junit' }),
   output: z.string().min(1, 'must not be empty').optional(),

@@ -13,7 +13,13 @@ export interface ProviderKind {
  */
 export async function detectSimulator(baseUrl: string, timeoutMs: number): Promise<ProviderKind> {
   const exchange = await send({ method: 'GET', url: `${baseUrl}/__mock/health` }, timeoutMs);
-  const answer = `GET /__mock/health answered ${exchange.status} ${truncate(exchange.text, 60)}`.trimEnd();
+  const answer = `GET /__mock/health answered ${exchange.status} ${printable(truncate(exchange.text, 60))}`.trimEnd();
   const ok = exchange.status === 200 && (exchange.json as { status?: unknown } | undefined)?.status === 'ok';
   return { simulator: ok, evidence: answer };
+}
+
+/** Control characters as \u escapes: the provider's bytes go to a terminal, where some would act as commands. */
+function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is being escaped
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SampleRequest } from '../contracts/index.js';
 import type { SuiteContext } from './interaction.js';
 import type { ProviderRequest } from './provider-client.js';
 
-export const SAMPLES_DIR = join(import.meta.dirname, '../fixtures/samples');
+/**
+ * fixtures/samples at the package root: one level up from the sources (tsx), two from the compiled files (dist/),
+ * which the published package ships without a copy of the fixtures.
+ */
+const SAMPLE_DIRS = ['../fixtures/samples', '../../fixtures/samples'].map((up) => join(import.meta.dirname, up));
+export const SAMPLES_DIR = SAMPLE_DIRS.find((dir) => existsSync(dir)) ?? String(SAMPLE_DIRS[0]);
 
 /** Klarna's documented requests in fixtures/samples/, each parsed by SampleRequest; a broken file names itself. */
 export function loadSamples(dir = SAMPLES_DIR): Record<string, SampleRequest> {

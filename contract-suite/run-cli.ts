@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DEFAULT_ACCOUNT, HELP, readContractOptions, UsageError } from './cli-options.js';
 import { junitXml } from './junit-report.js';
 import { CouldNotRunError, runContractSuite } from './run-contract-suite.js';
@@ -42,12 +43,21 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
         '--account and --api-key (or KLARNA_ACCOUNT_ID / KLARNA_API_KEY).\n',
     );
   }
+  // Where the JUnit report goes is settled before any request: against Klarna, every check sends real requests.
+  if (options.output !== undefined) {
+    const problem = unwritable(options.output);
+    if (problem !== undefined) {
+      io.err(`contract: --output: ${problem}\nNothing was checked.\n`);
+      return 2;
+    }
+  }
   let result: Awaited<ReturnType<typeof runContractSuite>>;
   try {
     result = await runContractSuite(options);
   } catch (error) {
     if (!(error instanceof CouldNotRunError)) throw error;
-    io.err(`contract: ${error.message}\nNothing was checked. Is the provider running at that address?\n`);
+    const hint = error.unreachable ? ' Is the provider running at that address?' : '';
+    io.err(`contract: ${error.message}\nNothing was checked.${hint}\n`);
     return 2;
   }
   io.out(textReport(result));
@@ -61,4 +71,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     io.out(`JUnit report written to ${options.output}\n`);
   }
   return exitCodeOf(result);
+}
+
+/** Why a report could not be written at `path` (its directory is made when missing), or undefined. */
+function unwritable(path: string): string | undefined {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return `${path} is a directory`;
+    mkdirSync(dirname(path), { recursive: true });
+    return undefined;
+  } catch (error) {
+    return `cannot write ${path}: ${(error as Error).message}`;
+  }
 }

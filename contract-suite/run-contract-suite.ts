@@ -4,6 +4,7 @@ import type { Interaction, InteractionResult, SuiteContext } from './interaction
 import { portableInteractions } from './portable-interactions.js';
 import { NoAnswerError, send } from './provider-client.js';
 import { simulatorInteractions } from './simulator-interactions.js';
+import { truncate } from './violation.js';
 
 export interface SuiteOptions {
   /** The provider's origin (and path prefix, if any), without a trailing slash. */
@@ -26,7 +27,15 @@ export interface SuiteResult {
 }
 
 /** The suite could not run at all: nothing answered, or the samples could not be read. Exit code 2. */
-export class CouldNotRunError extends Error {}
+export class CouldNotRunError extends Error {
+  constructor(
+    message: string,
+    /** Nothing answered at the base URL (rather than a problem on this side). */
+    readonly unreachable = false,
+  ) {
+    super(message);
+  }
+}
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -45,7 +54,7 @@ export async function runContractSuite(options: SuiteOptions): Promise<SuiteResu
     provider = await detectSimulator(baseUrl, timeoutMs);
   } catch (error) {
     if (!(error instanceof NoAnswerError)) throw error;
-    throw new CouldNotRunError(`could not reach ${baseUrl}: ${error.message}`);
+    throw new CouldNotRunError(`could not reach ${baseUrl}: ${error.message}`, true);
   }
   const simulatorPart = options.simulator === 'force' || provider.simulator;
   const ctx: SuiteContext = {
@@ -70,8 +79,11 @@ async function runOne(interaction: Interaction, ctx: SuiteContext): Promise<Inte
   try {
     violations = await interaction.run(ctx);
   } catch (error) {
-    if (!(error instanceof NoAnswerError)) throw error;
-    violations = [{ path: '(response)', expected: 'an HTTP answer', received: error.message }];
+    // Whatever else goes wrong stays with this check, so every other check still runs and the reports get written.
+    violations =
+      error instanceof NoAnswerError
+        ? [{ path: '(response)', expected: 'an HTTP answer', received: error.message }]
+        : [{ path: '(check)', expected: 'a check that completes', received: truncate(String(error)) }];
   }
   return {
     name: interaction.name,

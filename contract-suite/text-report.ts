@@ -25,6 +25,15 @@ export function textReport(result: SuiteResult): string {
     for (const interaction of results) lines.push(...interactionLines(interaction));
   }
   lines.push('', summaryLine(result));
+  const refused = result.interactions.filter((i) =>
+    i.violations.some((v) => /^40[13]\b/.test(v.received) && v.path === 'status'),
+  );
+  if (refused.length > 0) {
+    lines.push(
+      `${refused.length} of the failed checks were refused with 401 or 403: are the account and the API key ` +
+        '(--account, --api-key, or KLARNA_ACCOUNT_ID, KLARNA_API_KEY) right for this provider?',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

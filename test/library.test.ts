@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnContractCli } from './contract-suite/spawn-contract-cli.js';
+import { listening, testApp } from './support/test-app.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -41,5 +43,20 @@ describe('the package as partners import it', () => {
       error: 'function',
       signature: true,
     });
+  });
+});
+
+describe('the installed commands', () => {
+  it('klarna-mock-contract runs from the compiled build, finding the documented requests at the package root', async () => {
+    expect(existsSync(join(root, 'dist/contract-suite/cli.js')), 'run `npm run build` first').toBe(true);
+    const { app } = await testApp();
+    try {
+      const run = await spawnContractCli(['--base-url', await listening(app)], { compiled: true });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('PASSED: 25 interactions');
+      expect(run.code).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 });

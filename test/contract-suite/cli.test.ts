@@ -1,13 +1,11 @@
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../contract-suite/run-cli.js';
 import type { MockApp } from '../../mock-server/build-app.js';
-import { listening, testApp } from '../support/test-app.js';
+import { closedPort, listening, testApp } from '../support/test-app.js';
 import { type RunningProvider, startProvider } from './broken-providers/fake-provider.js';
 import { wrongResultEnum } from './broken-providers/wrong-result-enum.js';
 import { spawnContractCli } from './spawn-contract-cli.js';
@@ -41,16 +39,6 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   };
   const code = await runCli(args, env, io);
   return { code, ...printed };
-}
-
-/** A port nothing listens on: the OS picks a free one, and it is closed again at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 function junitOf(file: string) {
@@ -147,10 +135,38 @@ describe('the contract command', () => {
     expect(stdout).toContain('✗ Mock-Scenario declined: 200 DECLINED');
   });
 
-  it('exits 2 when the JUnit file cannot be written', async () => {
-    const file = join(dir, 'no-such-dir', 'out.xml');
-    const { code, stderr } = await run(['--base-url', base, '--reporter', 'junit', '--output', file]);
+  it('refuses an API key no HTTP header can carry with exit 2, naming the option', async () => {
+    const { code, stderr } = await run(['--base-url', base, '--api-key', 'abc\ndef']);
     expect(code).toBe(2);
-    expect(stderr).toContain('could not write the JUnit report');
+    expect(stderr).toMatch(/^contract: --api-key: has characters an HTTP header cannot carry/);
+  });
+
+  it('says when checks were refused for their credentials', async () => {
+    const { app: guarded } = await testApp({ config: { apiKeys: [{ key: 'the-right-key' }] } });
+    try {
+      const { code, stdout } = await run(['--base-url', await listening(guarded), '--api-key', 'a-wrong-key']);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(
+        /\n\d+ of the failed checks were refused with 401 or 403: are the account and the API key/,
+      );
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("makes the JUnit file's directory when it is missing", async () => {
+    const file = join(dir, 'reports', 'nested', 'out.xml');
+    const { code } = await run(['--base-url', base, '--reporter', 'junit', '--output', file]);
+    expect(code).toBe(0);
+    expect(junitOf(file).cases.length).toBe(25);
+  });
+
+  it('exits 2 before sending any request when the JUnit file cannot be written', async () => {
+    const requestsBefore = app.journal.entries().length;
+    const { code, stdout, stderr } = await run(['--base-url', base, '--reporter', 'junit', '--output', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`contract: --output: ${dir} is a directory\nNothing was checked.\n`);
+    expect(stdout).not.toContain('✓');
+    expect(app.journal.entries().length).toBe(requestsBefore);
   });
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClientCheck } from '../../contract-suite/client-check.js';
 import type { MockApp } from '../../mock-server/build-app.js';
 import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
-import { listening, testApp } from '../support/test-app.js';
+import { closedPort, listening, testApp } from '../support/test-app.js';
 
 const GOOD = 'krn:partner:global:account:test:GOODCLNT';
 const BAD = 'krn:partner:global:account:test:BADCLNT1';
@@ -62,9 +64,54 @@ describe('npm run contract:client', () => {
     expect(JSON.parse(result.out)).toMatchObject({ account: BAD, errors: 2 });
   });
 
-  it('exits 2 when it cannot run', async () => {
-    expect((await run('--base-url', 'http://127.0.0.1:1')).code).toBe(2);
-    expect((await run('--base-url', 'nope')).code).toBe(2);
+  it('exits 2 when it cannot run, saying why', async () => {
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    expect(await run('--base-url', closed)).toEqual({
+      code: 2,
+      out: '',
+      err: `contract:client: could not read ${closed}/__mock/report: connection refused (ECONNREFUSED)\n`,
+    });
+    expect((await run('--base-url', 'nope')).err).toBe(
+      'contract:client: --base-url: expected an http:// or https:// URL\n',
+    );
+    expect((await run()).err).toMatch(/^contract:client: --base-url is required/);
     expect((await run('--bogus')).code).toBe(2);
+    const emptyAccount = await runClientCheck(['--base-url', base], { KLARNA_ACCOUNT_ID: '' }, { out() {}, err() {} });
+    expect(emptyAccount).toBe(2);
+  });
+
+  describe('against a server that is not the simulator', () => {
+    let server: Server;
+    let url: string;
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        if (request.url?.startsWith('/silent')) return; // accepts, never answers
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>hello</body></html>');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('names an answer that is not JSON', async () => {
+      const result = await run('--base-url', url);
+      expect(result.code).toBe(2);
+      expect(result.err).toBe(
+        `contract:client: ${url}/__mock/report answered 200 with something that is not JSON ` +
+          '("<html><body>hello</body></html>"); is it klarna-mock?\n',
+      );
+    });
+
+    it('gives up after --timeout on a server that never answers', async () => {
+      const result = await run('--base-url', `${url}/silent`, '--timeout', '100');
+      expect(result).toEqual({
+        code: 2,
+        out: '',
+        err: `contract:client: could not read ${url}/silent/__mock/report: no answer within 100 ms\n`,
+      });
+    });
   });
 });

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** Runs the real command, `node --import tsx contract-suite/cli.ts …`, as `npm run contract` does. */
-export async function spawnContractCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'contract-suite/cli.ts', ...args], {
+/**
+ * Runs the real command, `node --import tsx contract-suite/cli.ts …`, as `npm run contract` does; or, `compiled`,
+ * `node dist/contract-suite/cli.js …`, as the installed `klarna-mock-contract` does.
+ */
+export async function spawnContractCli(args: string[], options: { compiled?: boolean } = {}) {
+  const entry = options.compiled ? ['dist/contract-suite/cli.js'] : ['--import', 'tsx', 'contract-suite/cli.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, KLARNA_ACCOUNT_ID: undefined, KLARNA_API_KEY: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { type BuildAppOptions, buildApp, type MockApp } from '../../mock-server/build-app.js';
 import { fakeClock, sequentialUuids } from './fake-clock.js';
@@ -29,4 +30,14 @@ export function servedApp(options: BuildAppOptions = {}) {
   });
   afterAll(() => served.app.close());
   return served;
+}
+
+/** A port nothing listens on: the OS picks a free one, and it is closed again at once. */
+export async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }
