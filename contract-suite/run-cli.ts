@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_ACCOUNT, HELP, readContractOptions, UsageError } from './cli-options.js';
-import { junitXml } from './junit-report.js';
+import { junitCouldNotRun, junitXml } from './junit-report.js';
 import { CouldNotRunError, runContractSuite } from './run-contract-suite.js';
 import { exitCodeOf, textReport } from './text-report.js';
 
@@ -58,19 +58,23 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     if (!(error instanceof CouldNotRunError)) throw error;
     const hint = error.unreachable ? ' Is the provider running at that address?' : '';
     io.err(`contract: ${error.message}\nNothing was checked.${hint}\n`);
+    if (options.output !== undefined) writeReport(options.output, junitCouldNotRun(error.message), io);
     return 2;
   }
   io.out(textReport(result));
-  if (options.output !== undefined) {
-    try {
-      writeFileSync(options.output, junitXml(result));
-    } catch (error) {
-      io.err(`contract: could not write the JUnit report: ${(error as Error).message}\n`);
-      return 2;
-    }
-    io.out(`JUnit report written to ${options.output}\n`);
-  }
+  if (options.output !== undefined && !writeReport(options.output, junitXml(result), io)) return 2;
   return exitCodeOf(result);
+}
+
+function writeReport(path: string, xml: string, io: CliIo): boolean {
+  try {
+    writeFileSync(path, xml);
+  } catch (error) {
+    io.err(`contract: could not write the JUnit report: ${(error as Error).message}\n`);
+    return false;
+  }
+  io.out(`JUnit report written to ${path}\n`);
+  return true;
 }
 
 /** Why a report could not be written at `path` (its directory is made when missing), or undefined. */

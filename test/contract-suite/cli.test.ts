@@ -62,6 +62,21 @@ describe('the contract command', () => {
     expect(stdout).not.toMatch(/[✓✗]/);
   });
 
+  it('still writes a JUnit file, one errored testcase saying why, when nothing listens', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const file = join(dir, 'unreachable.xml');
+    const { code } = await run(['--base-url', url, '--reporter', 'junit', '--output', file]);
+    expect(code).toBe(2);
+    const { root, cases } = junitOf(file);
+    expect(root).toMatchObject({ tests: '1', errors: '1', failures: '0' });
+    expect(cases).toEqual([
+      expect.objectContaining({
+        name: 'reach the provider',
+        error: expect.objectContaining({ message: `could not reach ${url}: connection refused (ECONNREFUSED)` }),
+      }),
+    ]);
+  });
+
   it.each([
     [['--base-url', 'localhost:4747'], '--base-url: expected an http:// or https:// URL'],
     [[], '--base-url is required'],
