@@ -52,8 +52,8 @@ export const catalogue = {
       'One or more input parameters failed validation',
       validationErrors.map(boundedViolation),
     ),
-  invalidJson: () =>
-    new KlarnaHttpError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', 'The received input is not valid JSON'),
+  invalidJson: (message = 'The received input is not valid JSON') =>
+    new KlarnaHttpError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', message),
   unauthorized: () =>
     new KlarnaHttpError(401, 'ACCESS_ERROR', 'UNAUTHORIZED', 'The presented credentials failed authentication'),
   forbidden: (account: string) =>

@@ -43,7 +43,7 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
   const parseBody = (text: string) => {
     const body = parseJsonBody(text, secureJson, deps.config.bodyLimitBytes);
     // `null` is JSON, but no request body.
-    if (body === null) throw catalogue.invalidJson();
+    if (body === null) throw catalogue.invalidJson('The received input is JSON null, not a request object');
     return body;
   };
   scope.removeContentTypeParser('application/json');

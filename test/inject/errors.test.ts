@@ -179,7 +179,10 @@ describe('bodies that are not JSON', () => {
   it('answers a JSON null body with 400 INVALID_CONTENT_TYPE', async () => {
     const response = await post('null', { ...AUTH, 'content-type': 'application/json' });
     expect(response.statusCode).toBe(400);
-    expect(klarnaError(response).error_code).toBe('INVALID_CONTENT_TYPE');
+    expect(klarnaError(response)).toMatchObject({
+      error_code: 'INVALID_CONTENT_TYPE',
+      error_message: 'The received input is JSON null, not a request object',
+    });
   });
 
   it('answers no body at all with 400 INVALID_CONTENT_TYPE', async () => {
