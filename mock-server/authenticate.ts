@@ -9,13 +9,15 @@ export function authenticate(
   authorization: string | undefined,
   account: string,
   config: Pick<MockConfig, 'apiKeys' | 'accounts'>,
+  /** What the 403 says the key may not do, in Klarna's words ("Insufficient privileges to <operation> …"). */
+  operation = 'authorize payments',
 ): KlarnaHttpError | undefined {
   const credential = basicCredential(authorization);
   if (credential === undefined) return catalogue.unauthorized();
   const match = config.apiKeys === undefined ? { accounts: undefined } : findKey(config.apiKeys, credential);
   if (match === undefined) return catalogue.unauthorized();
   if (config.accounts !== undefined && !config.accounts.includes(account)) return catalogue.resourceNotFound(account);
-  if (match.accounts !== undefined && !match.accounts.includes(account)) return catalogue.forbidden(account);
+  if (match.accounts !== undefined && !match.accounts.includes(account)) return catalogue.forbidden(account, operation);
   return undefined;
 }
 

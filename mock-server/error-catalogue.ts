@@ -56,12 +56,12 @@ export const catalogue = {
     new KlarnaHttpError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', message),
   unauthorized: () =>
     new KlarnaHttpError(401, 'ACCESS_ERROR', 'UNAUTHORIZED', 'The presented credentials failed authentication'),
-  forbidden: (account: string) =>
+  forbidden: (account: string, operation = 'authorize payments') =>
     new KlarnaHttpError(
       403,
       'RESOURCE_ERROR',
       'OPERATION_FORBIDDEN',
-      `Insufficient privileges to authorize payments on resource ${account}`,
+      `Insufficient privileges to ${operation} on resource ${account}`,
     ),
   resourceNotFound: (resource: string) =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${resource} does not exist`),

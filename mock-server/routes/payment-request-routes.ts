@@ -33,8 +33,12 @@ export function paymentRequestRoutes(
   });
   // Fastify's own validation is off (build-app.ts): the parameters are checked here, after the credentials, as
   // authorize checks them.
-  const find = (params: { partner_account_id: string; payment_request_id: string }, authorization?: string) => {
-    const denied = authenticate(authorization, params.partner_account_id, deps.config);
+  const find = (
+    params: { partner_account_id: string; payment_request_id: string },
+    authorization: string | undefined,
+    operation: string,
+  ) => {
+    const denied = authenticate(authorization, params.partner_account_id, deps.config, operation);
     if (denied) throw denied;
     const { partner_account_id: account, payment_request_id: id } = parseInput(Params, params);
     const record = deps.paymentRequests.get(account, id);
@@ -43,7 +47,7 @@ export function paymentRequestRoutes(
   };
 
   routes.get(PATH, { schema: schema('Read a payment request', 'readPaymentRequest') }, async (request, reply) => {
-    const record = find(request.params, request.headers.authorization);
+    const record = find(request.params, request.headers.authorization, 'read payment requests');
     return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(record)));
   });
 
@@ -51,7 +55,10 @@ export function paymentRequestRoutes(
     PATH,
     { schema: schema('Cancel a payment request', 'cancelPaymentRequest') },
     async (request, reply) => {
-      const canceled = deps.paymentRequests.act(find(request.params, request.headers.authorization), 'cancel');
+      const canceled = deps.paymentRequests.act(
+        find(request.params, request.headers.authorization, 'cancel payment requests'),
+        'cancel',
+      );
       if (canceled instanceof KlarnaHttpError) throw canceled;
       return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(canceled)));
     },

@@ -89,6 +89,24 @@ describe('credentials and accounts', () => {
     );
   });
 
+  it('names the operation a bound key may not do on the payment request routes too', async () => {
+    await app.close();
+    ({ app } = await testApp({
+      config: { apiKeys: [{ key: 'k', accounts: ['krn:partner:global:account:test:OTHER'] }] },
+    }));
+    const url = `/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/x`;
+    for (const [method, operation] of [
+      ['GET', 'read payment requests'],
+      ['DELETE', 'cancel payment requests'],
+    ] as const) {
+      const response = await app.inject({ method, url, headers: { authorization: 'Basic k' } });
+      expect(response.statusCode).toBe(403);
+      expect(klarnaError(response).error_message).toBe(
+        `Insufficient privileges to ${operation} on resource ${ACCOUNT}`,
+      );
+    }
+  });
+
   it('answers an account outside the configured list with 404 RESOURCE_NOT_FOUND', async () => {
     await app.close();
     ({ app } = await testApp({ config: { accounts: [ACCOUNT] } }));
