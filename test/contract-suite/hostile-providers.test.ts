@@ -33,6 +33,20 @@ describe('the contract suite against hostile providers', () => {
     expect(paths.has('(check)')).toBe(false);
   });
 
+  it('reports an answer that is not JSON once, not again as each field it lacks', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>');
+    });
+    const result = await runContractSuite({ baseUrl: url, ...CREDENTIALS });
+    const samples = result.interactions.filter((i) => i.part === 'portable' && i.name.startsWith('sample '));
+    expect(samples.length).toBeGreaterThan(0);
+    for (const interaction of samples) {
+      expect(interaction.violations).toEqual([
+        { path: '(body)', expected: 'a JSON body', received: '"<html>ok</html>"' },
+      ]);
+    }
+  });
+
   it('shows what the health probe received with its control characters escaped, for the terminal', async () => {
     const url = await serve((_request, response) => {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('\u001b[2Jgone\u0007');
