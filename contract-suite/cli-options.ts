@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_TIMEOUT_MS } from './run-contract-suite.js';
+import { DEFAULT_TIMEOUT_MS } from './provider-client.js';
 
 export const DEFAULT_ACCOUNT = 'krn:partner:global:account:test:CONTRACT1';
 export const DEFAULT_API_KEY = 'klarna_test_api_contract';

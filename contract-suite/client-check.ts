@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ClientReport } from '../contracts/index.js';
-import { networkReason } from './provider-client.js';
-import { DEFAULT_TIMEOUT_MS } from './run-contract-suite.js';
+import { DEFAULT_TIMEOUT_MS, networkReason } from './provider-client.js';
 import { truncate } from './violation.js';
 
 export const CLIENT_HELP = `klarna-mock client check: what the simulator noticed about your client's requests

@@ -1,5 +1,5 @@
 import { send } from './provider-client.js';
-import { truncate } from './violation.js';
+import { printable, truncate } from './violation.js';
 
 export interface ProviderKind {
   simulator: boolean;
@@ -16,10 +16,4 @@ export async function detectSimulator(baseUrl: string, timeoutMs: number): Promi
   const answer = `GET /__mock/health answered ${exchange.status} ${printable(truncate(exchange.text, 60))}`.trimEnd();
   const ok = exchange.status === 200 && (exchange.json as { status?: unknown } | undefined)?.status === 'ok';
   return { simulator: ok, evidence: answer };
-}
-
-/** Control characters as \u escapes: the provider's bytes go to a terminal, where some would act as commands. */
-function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is being escaped
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,7 +1,7 @@
 import { AuthorizeResponse, KlarnaError } from '../contracts/index.js';
 import type { Exchange } from './provider-client.js';
 import { schemaViolations } from './schema-violations.js';
-import { encodeReceived, formatPath, truncate, type Violation, valueAt, violation } from './violation.js';
+import { encodeReceived, formatPath, type Violation, valueAt, violation } from './violation.js';
 
 // Small checks that return violations instead of throwing, so one interaction reports everything that is wrong.
 
@@ -26,7 +26,7 @@ export function expectStatus(exchange: Exchange, expected: number): Violation[] 
  */
 export function expectContractBody(exchange: Exchange): Violation[] {
   if (exchange.json === undefined) {
-    return [{ path: '(body)', expected: 'a JSON body', received: truncate(JSON.stringify(exchange.text)) }];
+    return [{ path: '(body)', expected: 'a JSON body', received: encodeReceived(exchange.text) }];
   }
   return schemaViolations(isSuccess(exchange) ? AuthorizeResponse : KlarnaError, exchange.json);
 }

@@ -82,14 +82,14 @@ export function junitXml(result: SuiteResult): string {
   ].join('\n');
 }
 
-/** The run could not start (nothing answered): one errored testcase, so a CI dashboard shows why, not nothing. */
-export function junitCouldNotRun(reason: string): string {
+/** The run could not start: one errored testcase, the step that failed, so a CI dashboard shows why, not nothing. */
+export function junitCouldNotRun(step: string, reason: string): string {
   const totals = { tests: 1, failures: 0, errors: 1, skipped: 0, time: seconds(0) };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attributes({ name: 'klarna-mock contract suite', ...totals })}>`,
     `  <testsuite${attributes({ name: 'setup', ...totals })}>`,
-    `    <testcase${attributes({ classname: 'contract.setup', name: 'reach the provider', time: seconds(0) })}>`,
+    `    <testcase${attributes({ classname: 'contract.setup', name: step, time: seconds(0) })}>`,
     `      <error${attributes({ message: reason, type: 'CouldNotRun' })}>${escapeXml(reason)}</error>`,
     '    </testcase>',
     '  </testsuite>',

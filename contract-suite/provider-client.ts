@@ -1,4 +1,5 @@
-import pactum from 'pactum';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../mock-server/json-depth.js';
 
 /** A request to the provider; `body` is sent as JSON, `rawBody` as it is. */
@@ -29,12 +30,6 @@ export class NoAnswerError extends Error {
   }
 }
 
-interface PactumResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  text?: string;
-}
-
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
@@ -43,6 +38,12 @@ const REASONS: Record<string, string> = {
   ETIMEDOUT: 'connection timed out',
 };
 
+/** How long one request may take, its whole answer included, unless --timeout says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** An answer larger than this is not read to its end: no Klarna answer comes near it. */
+export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
+
 /** A network error in words: `connection refused (ECONNREFUSED)`, or its own message when the code is not known. */
 export function networkReason(code: string | undefined, message: string): string {
   const reason = (code && REASONS[code]) ?? message;
@@ -50,42 +51,56 @@ export function networkReason(code: string | undefined, message: string): string
 }
 
 /**
- * Sends one request with pactum. No pactum expectation is set: the suite collects every violation itself, and
- * pactum's own assertions would stop at the first one. Its logging is silenced so a refused connection is reported
- * once, by the suite.
+ * Sends one request and reads the whole answer within `timeoutMs`: the deadline covers connecting, waiting and a
+ * body that trickles in, and when it passes the request is aborted, its socket closed. Bodies are sent as given
+ * (`rawBody`) or as JSON; nothing is compressed or decompressed, and no redirect is followed.
  */
-export async function send(request: ProviderRequest, timeoutMs: number): Promise<Exchange> {
-  let spec = pactum.spec().useLogLevel('SILENT').withRequestTimeout(timeoutMs);
-  spec = request.method === 'GET' ? spec.get(request.url) : spec.post(request.url);
-  if (request.headers) spec = spec.withHeaders(request.headers);
-  if (request.rawBody !== undefined) spec = spec.withBody(request.rawBody);
-  else if (request.body !== undefined) spec = spec.withJson(request.body as object);
-  let response: PactumResponse;
-  // pactum's timeout is the socket's idle time: an answer that trickles in a byte at a time never trips it. The
-  // deadline covers the whole exchange; a request it abandons is left to end on its own (the CLI exits anyway).
-  let deadline: NodeJS.Timeout | undefined;
-  const tossed = spec.toss() as Promise<PactumResponse>;
-  tossed.catch(() => undefined);
-  try {
-    response = await Promise.race([
-      tossed,
-      new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new Error('Timeout reached')), timeoutMs);
-      }),
-    ]);
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    const reason = message === 'Timeout reached' ? `no answer within ${timeoutMs} ms` : networkReason(code, message);
-    throw new NoAnswerError(request.url, code, reason);
-  } finally {
-    clearTimeout(deadline);
+export function send(request: ProviderRequest, timeoutMs: number): Promise<Exchange> {
+  const url = new URL(request.url);
+  const body = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+  const headers: Record<string, string> = { ...request.headers };
+  const named = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+  if (request.rawBody === undefined && request.body !== undefined && !named('content-type')) {
+    headers['content-type'] = 'application/json';
   }
-  const headers: Exchange['headers'] = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  const text = response.text ?? '';
-  return { status: response.statusCode, headers, text, json: parseJson(text) };
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  const signal = AbortSignal.timeout(timeoutMs);
+  const open = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<Exchange>((resolve, reject) => {
+    const fail = (error: NodeJS.ErrnoException) => {
+      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error.code, error.message);
+      reject(new NoAnswerError(request.url, signal.aborted ? undefined : error.code, reason));
+    };
+    const outgoing = open(url, { method: request.method, headers, signal }, (answer) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      answer.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) {
+          outgoing.destroy();
+          reject(new NoAnswerError(request.url, undefined, `answer larger than ${MAX_ANSWER_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      answer.on('error', fail);
+      // Cut off mid-answer (aborted at the deadline, or the provider closed): settled here if nothing else did.
+      answer.on('close', () => {
+        if (!answer.complete)
+          fail(Object.assign(new Error('closed before the whole answer came'), { code: 'ECONNRESET' }));
+      });
+      answer.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const answerHeaders: Exchange['headers'] = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          answerHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: answer.statusCode ?? 0, headers: answerHeaders, text, json: parseJson(text) });
+      });
+    });
+    outgoing.on('error', fail);
+    outgoing.end(body);
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_ACCOUNT, HELP, readContractOptions, UsageError } from './cli-options.js';
 import { junitCouldNotRun, junitXml } from './junit-report.js';
@@ -58,7 +58,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     if (!(error instanceof CouldNotRunError)) throw error;
     const hint = error.unreachable ? ' Is the provider running at that address?' : '';
     io.err(`contract: ${error.message}\nNothing was checked.${hint}\n`);
-    if (options.output !== undefined) writeReport(options.output, junitCouldNotRun(error.message), io);
+    if (options.output !== undefined) {
+      const step = error.unreachable ? 'reach the provider' : 'read the documented requests';
+      writeReport(options.output, junitCouldNotRun(step, error.message), io);
+    }
     return 2;
   }
   io.out(textReport(result));
@@ -80,8 +83,10 @@ function writeReport(path: string, xml: string, io: CliIo): boolean {
 /** Why a report could not be written at `path` (its directory is made when missing), or undefined. */
 function unwritable(path: string): string | undefined {
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return `${path} is a directory`;
+    const existing = statSync(path, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) return `${path} is a directory`;
     mkdirSync(dirname(path), { recursive: true });
+    accessSync(existing === undefined ? dirname(path) : path, constants.W_OK);
     return undefined;
   } catch (error) {
     return `cannot write ${path}: ${(error as Error).message}`;

@@ -2,7 +2,7 @@ import { detectSimulator, type ProviderKind } from './detect-simulator.js';
 import { loadSamples, SAMPLES_DIR } from './documented-requests.js';
 import type { Interaction, InteractionResult, SuiteContext } from './interaction.js';
 import { portableInteractions } from './portable-interactions.js';
-import { NoAnswerError, send } from './provider-client.js';
+import { DEFAULT_TIMEOUT_MS, NoAnswerError, send } from './provider-client.js';
 import { simulatorInteractions } from './simulator-interactions.js';
 import { truncate } from './violation.js';
 
@@ -36,8 +36,6 @@ export class CouldNotRunError extends Error {
     super(message);
   }
 }
-
-export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Runs every interaction in order, one request at a time, and collects the violations of each. */
 export async function runContractSuite(options: SuiteOptions): Promise<SuiteResult> {

@@ -21,11 +21,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text === '' ? '(root)' : text;
 }
 
-/** A received value as the report shows it: JSON, cut to a readable length. */
+/** A received value as the report shows it: JSON, cut to a readable length, safe to print on a terminal. */
 export function encodeReceived(value: unknown): string {
   if (value === undefined) return '(missing)';
   const json = JSON.stringify(value) ?? String(value);
-  return truncate(json, RECEIVED_MAX);
+  return truncate(printable(json), RECEIVED_MAX);
+}
+
+/** Control characters as \u escapes: the provider's bytes go to a terminal, where some would act as commands. */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is being escaped
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function truncate(text: string, max = RECEIVED_MAX): string {

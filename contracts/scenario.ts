@@ -30,14 +30,15 @@ const Range = z
   .refine((r) => r.min <= r.max, 'min must not exceed max');
 
 export const ScenarioMatch = z.strictObject({
-  // Bounded as in the requests they match: a longer value could never match, only take memory.
+  // Bounded, so a scenario cannot hold megabytes: an account or a reference prefix longer than the request's own
+  // bound (255) could never match; no e-mail address comes near 1024 characters.
   account: z.string().min(1).max(255).optional(),
   amount: z.union([z.int(), Range]).optional().describe('An exact amount, or {min, max} inclusive'),
   currency: Currency.optional(),
   email_contains: z
     .string()
     .min(1)
-    .max(255)
+    .max(1024)
     .optional()
     .describe('Substring of supplementary_purchase_data.customer.email'),
   reference_prefix: z.string().min(1).max(255).optional().describe('Prefix of payment_transaction_reference'),

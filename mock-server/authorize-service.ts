@@ -151,10 +151,13 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
         { ...replay.stored, fingerprint: print, rawHash: input.rawBodyHash, createdAt: now },
       );
     }
-    // A key replay carrying a token not yet used: the token is bound to this final authorization's answer, so it
-    // can never get another. The answer to a request without a token (an initial authorization's step-up, say) is
-    // no result of the token: binding it there would keep the approved token from ever being finalized.
-    if (token !== undefined && replay.stored.finalAuthorization) store.record(input.account, { token }, replay.stored);
+    // A key replay carrying a token not yet used: the token is bound to the answer when that answer is a final
+    // authorization's or holds a transaction, so the token can never get another. Another answer to a request
+    // without a token (an initial authorization's step-up, say) is no result of the token: binding it there would
+    // keep the approved token from ever being finalized.
+    if (token !== undefined && (replay.stored.finalAuthorization || replay.stored.result === 'APPROVED')) {
+      store.record(input.account, { token }, replay.stored);
+    }
     return plan(
       { kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true },
       { result: replay.stored.result },

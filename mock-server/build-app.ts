@@ -37,6 +37,8 @@ declare module 'fastify' {
     klarnaError: KlarnaHttpError | undefined;
     /** The authorize body exactly as received, for the journal. */
     rawBodyText: string | undefined;
+    /** Its place in the journal's order of arrival. */
+    journalSeq: number;
   }
 }
 
@@ -161,6 +163,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorateRequest('authorizePlan', undefined);
   app.decorateRequest('klarnaError', undefined);
   app.decorateRequest('rawBodyText', undefined);
+  app.decorateRequest('journalSeq', 0);
   app.decorate('journal', journal);
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);

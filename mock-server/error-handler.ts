@@ -84,7 +84,8 @@ export function errorHandler(bodyLimit: number) {
     const klarnaError = toKlarnaError(error, bodyLimit);
     request.klarnaError = klarnaError;
     // A scenario's staged 5xx is no failure: the request's own log line names the scenario.
-    const staged = request.authorizePlan?.action.kind === 'error';
+    const action = request.authorizePlan?.action;
+    const staged = action?.kind === 'error' && error === action.error;
     if (klarnaError.statusCode >= 500 && !staged) request.log.error({ err: error }, 'request failed');
     return sendKlarnaError(klarnaError, request.id, reply);
   };

@@ -20,7 +20,7 @@ export interface StoredResponse {
   amount: number | undefined;
   currency: string;
   /** Answered a final authorization (the request carried a session token). */
-  finalAuthorization?: boolean;
+  finalAuthorization: boolean;
 }
 
 export interface CanonicalRequest {

@@ -4,7 +4,7 @@ import { REDACTED_HEADERS } from '../logging.js';
 
 /** What the journal keeps of one authorize request; findings are derived from these when read. */
 export interface JournalRecord {
-  /** Its place in the order of recording, across accounts: the journal sets it. */
+  /** Its place in the order of arrival, across accounts (Journal.arrival()). */
   seq: number;
   id: string;
   time: number;

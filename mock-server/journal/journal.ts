@@ -40,7 +40,7 @@ export function recordBytes(record: JournalRecord): number {
 export class Journal {
   private readonly byAccount: LRUCache<string, AccountRecords>;
   private bytes = 0;
-  private recorded = 0;
+  private arrived = 0;
 
   constructor(private readonly limits: JournalLimits) {
     this.byAccount = new LRUCache({
@@ -52,9 +52,13 @@ export class Journal {
     });
   }
 
+  /** The next place in the order of arrival, taken when a request arrives; its record carries it as `seq`. */
+  arrival(): number {
+    this.arrived += 1;
+    return this.arrived;
+  }
+
   record(record: JournalRecord): void {
-    this.recorded += 1;
-    record.seq = this.recorded;
     let records = this.byAccount.get(record.account);
     if (records === undefined) {
       records = { ring: new RingBuffer(this.limits.perAccount), bytes: 0 };
@@ -102,7 +106,7 @@ export class Journal {
     this.byAccount.delete(account);
   }
 
-  /** Entries in the order they were recorded, with their findings; one account, or every account. */
+  /** Entries in the order the requests arrived, with their findings; one account, or every account. */
   entries(account?: string): JournalEntry[] {
     const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
     const out: Array<{ seq: number; entry: JournalEntry }> = [];
@@ -121,7 +125,8 @@ export class Journal {
         if (print !== undefined && failed(record)) failures.set(print, [...(failures.get(print) ?? []), record]);
       }
     }
-    // In the order they were recorded: account clocks can be moved apart, or back, so their times cannot say it.
+    // In the order the requests arrived (answers can come back in another order, delayed by a scenario); account
+    // clocks can be moved apart, or back, so their times cannot say it.
     return out.sort((a, b) => a.seq - b.seq).map((kept) => kept.entry);
   }
 

@@ -13,7 +13,7 @@ export function recordOf(
   const staged = plan?.action.kind === 'error';
   const account = (request.params as { partner_account_id?: string }).partner_account_id ?? '';
   return {
-    seq: 0,
+    seq: request.journalSeq,
     id: request.id,
     time: now(account),
     account,

@@ -53,6 +53,11 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
   scope.withTypeProvider<ZodTypeProvider>().post(
     AUTHORIZE_PATH,
     {
+      // The journal lists requests in the order they arrive, whenever their answers go out.
+      onRequest: (request, _reply, done) => {
+        request.journalSeq = deps.journal.arrival();
+        done();
+      },
       // Faults are journaled where they happen; everything answered is journaled here.
       onResponse: (request, reply, done) => {
         if (request.authorizePlan?.action.kind !== 'fault') {

@@ -45,7 +45,8 @@ async function launchChromium(): Promise<Browser | Error> {
     );
   }
   try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 10_000 });
+    // A bound, not a wait: under the whole suite on two cores, a cold start has taken over 10 s.
+    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 45_000 });
   } catch (error) {
     return new Error(`${CHROMIUM} did not start: ${(error as Error).message}`);
   }
@@ -61,7 +62,7 @@ beforeAll(async () => {
   ({ app } = await testApp());
   base = await listening(app);
   receiver = await returnReceiver();
-}, 20_000);
+}, 60_000);
 
 afterAll(async () => {
   if (!(browser instanceof Error)) await browser?.close();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runContractSuite } from '../../contract-suite/run-contract-suite.js';
 
 // Providers that answer what no provider should: the suite reports them and finishes, it never crashes or hangs.
@@ -61,12 +61,19 @@ describe('the contract suite against hostile providers', () => {
         response.writeHead(404, { 'content-type': 'application/json' }).end('{}');
         return;
       }
+      open += 1;
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{');
       const drip = setInterval(() => response.write(' '), 20);
-      response.on('close', () => clearInterval(drip));
+      response.on('close', () => {
+        clearInterval(drip);
+        open -= 1;
+      });
     });
+    let open = 0;
     const result = await runContractSuite({ baseUrl: url, ...CREDENTIALS, timeoutMs: 150 });
+    // Each abandoned request was aborted, its connection closed: none is left downloading.
+    await vi.waitFor(() => expect(open).toBe(0));
     const ran = result.interactions.filter((i) => i.outcome !== 'skipped');
     expect(ran.length).toBeGreaterThan(0);
     for (const interaction of ran) {

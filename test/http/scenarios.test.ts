@@ -117,6 +117,19 @@ describe('network faults', () => {
     expect(result(answer.json)).toBe('APPROVED');
   });
 
+  it('journals requests in the order they arrived, though a delayed one is answered last', async () => {
+    const timer = recordingSleep('held');
+    await start({ sleep: timer.sleep });
+    const waiting = timer.nextWait();
+    const slow = post({ 'klarna-idempotency-key': 'first' }, body(9970));
+    await waiting;
+    expect((await post({ 'klarna-idempotency-key': 'second' })).status).toBe(200);
+    timer.releaseAll();
+    expect((await slow).status).toBe(200);
+    const keys = app.journal.entries(ACCOUNT).map((entry) => entry.headers['klarna-idempotency-key']);
+    expect(keys).toEqual(['first', 'second']);
+  });
+
   it('draws a ranged delay inside its range', async () => {
     const timer = recordingSleep();
     await start({ sleep: timer.sleep });

@@ -94,6 +94,14 @@ describe('the step-up journey through the admin API', () => {
     expect(AuthorizeResponse.parse(final.json).payment_transaction_response?.result).toBe('APPROVED');
   });
 
+  it('binds a token to an approved transaction it replays, so the token never gets a second one', async () => {
+    const token = { 'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:made-up' };
+    const first = await authorize(finalBody, { 'klarna-idempotency-key': 'k1' });
+    expect(AuthorizeResponse.parse(first.json).payment_transaction_response?.result).toBe('APPROVED');
+    expect((await authorize(finalBody, { 'klarna-idempotency-key': 'k1', ...token })).json).toEqual(first.json);
+    expect((await authorize(finalBody, { 'klarna-idempotency-key': 'k2', ...token })).json).toEqual(first.json);
+  });
+
   it('answers a final authorization for another amount or currency with 409 RESOURCE_CONFLICT', async () => {
     const request = await stepUp();
     const token = String(

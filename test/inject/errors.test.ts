@@ -555,7 +555,7 @@ describe('admin routes', () => {
     const cases = [
       { name: 'declined', account: long },
       { scenario: { name: 'x', result: 'DECLINED', match: { account: long } } },
-      { scenario: { name: 'x', result: 'DECLINED', match: { email_contains: long } } },
+      { scenario: { name: 'x', result: 'DECLINED', match: { email_contains: 'e'.repeat(1025) } } },
       { scenario: { name: 'x', result: 'DECLINED', match: { reference_prefix: long } } },
     ];
     for (const payload of cases) expect((await admin('/__mock/scenarios', payload)).statusCode).toBe(400);

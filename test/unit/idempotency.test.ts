@@ -14,6 +14,7 @@ const stored = (over: Partial<StoredResponse> = {}): StoredResponse => ({
   status: 200,
   body: '{"payment_transaction_response":{"result":"APPROVED"}}',
   result: 'APPROVED',
+  finalAuthorization: false,
   fingerprint: 'fp-1',
   createdAt: 0,
   amount: 11800,

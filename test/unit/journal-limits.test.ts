@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Journal, recordBytes } from '../../mock-server/journal/journal.js';
 import type { JournalRecord } from '../../mock-server/journal/journal-record.js';
 
+let arrived = 0;
 const record = (account: string, id: string, time = 0): JournalRecord => ({
-  seq: 0,
+  seq: ++arrived,
   id,
   time,
   account,
@@ -59,7 +60,7 @@ describe('journal limits', () => {
     expect(ids(j).sort()).toEqual(['c1', 'c2', 'd1']);
   });
 
-  it('lists records in the order they were recorded, whatever the times on their account clocks say', () => {
+  it('lists records in the order they arrived, whatever the times on their account clocks say', () => {
     const j = journal();
     j.record(record('a', 'a1', 5_000));
     j.record(record('b', 'b1', 9_000)); // b's clock runs ahead

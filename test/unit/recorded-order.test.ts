@@ -9,6 +9,7 @@ const stored = (createdAt: number): StoredResponse => ({
   status: 200,
   body: `{"at":${createdAt}}`,
   result: 'APPROVED',
+  finalAuthorization: false,
   fingerprint: `fp-${createdAt}`,
   createdAt,
   amount: 100,
