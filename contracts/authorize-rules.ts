@@ -38,3 +38,29 @@ export function lineItemSumIssue(body: unknown): RuleIssue | undefined {
     reason: `the sum of line_items[].total_amount (${sum}) must equal request_payment_transaction.amount (${amount})`,
   };
 }
+
+/**
+ * Tokenization needs the purchase it is for (S22, S23): `supplementary_purchase_data.subscriptions` for a
+ * `payment:customer_not_present` token, `supplementary_purchase_data.ondemand_service` for `payment:customer_present`.
+ */
+export function tokenizationDataIssues(body: unknown): RuleIssue[] {
+  if (!isObject(body) || !isObject(body.request_customer_token)) return [];
+  const scopes = body.request_customer_token.scopes;
+  if (!Array.isArray(scopes)) return [];
+  const purchase = isObject(body.supplementary_purchase_data) ? body.supplementary_purchase_data : {};
+  const issues: RuleIssue[] = [];
+  const subscriptions = purchase.subscriptions;
+  if (scopes.includes('payment:customer_not_present') && !(Array.isArray(subscriptions) && subscriptions.length > 0)) {
+    issues.push({
+      parameter: 'supplementary_purchase_data.subscriptions',
+      reason: 'required when request_customer_token.scopes includes payment:customer_not_present',
+    });
+  }
+  if (scopes.includes('payment:customer_present') && purchase.ondemand_service === undefined) {
+    issues.push({
+      parameter: 'supplementary_purchase_data.ondemand_service',
+      reason: 'required when request_customer_token.scopes includes payment:customer_present',
+    });
+  }
+  return issues;
+}

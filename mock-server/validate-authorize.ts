@@ -6,6 +6,7 @@ import {
   HeaderNames,
   lineItemSumIssue,
   missingRequestIssue,
+  tokenizationDataIssues,
   type ValidationError,
 } from '../contracts/index.js';
 import type { MockConfig } from './config.js';
@@ -46,6 +47,7 @@ export function validateAuthorize(
 
   const missing = missingRequestIssue(rawBody);
   if (missing) violations.push(missing);
+  violations.push(...tokenizationDataIssues(rawBody));
   if (settings.lineItemSumCheck) {
     const sum = lineItemSumIssue(rawBody);
     if (sum) violations.push(sum);

@@ -79,7 +79,11 @@ describe("Klarna's documented requests over HTTP", () => {
           authorization: 'Basic k',
           'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:t1',
         })
-        .withJson({ currency: 'EUR', request_customer_token: tokenization?.body.request_customer_token })
+        .withJson({
+          currency: 'EUR',
+          request_customer_token: tokenization?.body.request_customer_token,
+          supplementary_purchase_data: tokenization?.body.supplementary_purchase_data,
+        })
         .expectStatus(200)
         .expect('contract', AuthorizeResponse)
         .returns('res.body'),

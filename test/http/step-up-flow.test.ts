@@ -190,7 +190,11 @@ describe('the step-up journey through the admin API', () => {
     });
     const token = String(approved.payload.state_context?.klarna_network_session_token);
     const final = await authorize(
-      { currency: 'EUR', request_customer_token: TOKENIZATION?.request_customer_token },
+      {
+        currency: 'EUR',
+        request_customer_token: TOKENIZATION?.request_customer_token,
+        supplementary_purchase_data: TOKENIZATION?.supplementary_purchase_data,
+      },
       {
         'klarna-network-session-token': token,
       },

@@ -426,11 +426,25 @@ describe('validation', () => {
     ],
     [
       'request_customer_token.customer_token_reference',
-      { request_customer_token: { scopes: ['payment:customer_present'], customer_token_reference: 'r'.repeat(256) } },
+      {
+        request_customer_token: { scopes: ['payment:customer_present'], customer_token_reference: 'r'.repeat(256) },
+        supplementary_purchase_data: { ondemand_service: {} },
+      },
     ],
   ])('rejects %s over 255 characters', async (parameter, body) => {
     const response = await post({ currency: 'USD', ...body });
     expect(klarnaError(response).validation_errors?.map((v) => v.parameter)).toEqual([parameter]);
+  });
+
+  it.each([
+    ['payment:customer_not_present', 'supplementary_purchase_data.subscriptions'],
+    ['payment:customer_present', 'supplementary_purchase_data.ondemand_service'],
+  ])('requires the purchase a %s token is for: %s', async (scope, parameter) => {
+    const response = await post({ currency: 'USD', request_customer_token: { scopes: [scope] } });
+    expect(response.statusCode).toBe(400);
+    expect(klarnaError(response).validation_errors).toEqual([
+      { parameter, reason: `required when request_customer_token.scopes includes ${scope}` },
+    ]);
   });
 
   it('accepts references of exactly 255 characters', async () => {
