@@ -32,6 +32,9 @@ window.ui = SwaggerUIBundle({
   docExpansion: 'list',
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
+  // Swagger UI would otherwise send the document's URL to its public validator whenever the page is not opened on
+  // localhost: the page asks for nothing outside the simulator.
+  validatorUrl: null,
 });
 </script>
 </body>

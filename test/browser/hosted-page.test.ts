@@ -25,6 +25,8 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // A name that is neither localhost nor 127.0.0.1, as behind a proxy or in a container (the /docs test).
+  '--host-resolver-rules=MAP klarna-mock.test 127.0.0.1',
 ];
 const WAIT_MS = 5_000;
 const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
@@ -255,5 +257,19 @@ describe('the hosted purchase page in a browser', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the API reference at /docs in a browser', () => {
+  it('renders the operations and asks for nothing outside the simulator, whatever name it is opened by', async () => {
+    const origin = base.replace('127.0.0.1', 'klarna-mock.test');
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${origin}/docs`, { waitUntil: 'networkidle' });
+    await page.getByText('authorizePayment', { exact: false }).first().waitFor();
+    expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });
