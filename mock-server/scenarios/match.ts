@@ -9,6 +9,11 @@ export interface RequestFacts {
   reference: string | undefined;
   sessionToken: boolean;
   customerToken: boolean;
+  /**
+   * Whether Klarna could answer STEP_UP_REQUIRED: not to a final authorization (the customer has been through the
+   * journey), nor to a customer-not-present token charge (Klarna answers only APPROVED or DECLINED there).
+   */
+  stepUpPossible: boolean;
 }
 
 export function requestFacts(account: string, headers: AuthorizeHeaders, body: AuthorizeRequest): RequestFacts {
@@ -20,6 +25,9 @@ export function requestFacts(account: string, headers: AuthorizeHeaders, body: A
     reference: body.request_payment_transaction?.payment_transaction_reference,
     sessionToken: headers['klarna-network-session-token'] !== undefined,
     customerToken: headers['klarna-customer-token'] !== undefined,
+    stepUpPossible:
+      headers['klarna-network-session-token'] === undefined &&
+      !(headers['klarna-customer-token'] !== undefined && body.step_up_config === undefined),
   };
 }
 

@@ -109,16 +109,18 @@ export class ScenarioEngine {
     if (headerName !== undefined) {
       const scenario = this.byName(headerName);
       if (scenario === undefined) throw this.unknownName('Mock-Scenario', headerName);
-      if (this.draws(scenario, facts.account)) return this.selected(scenario, 'header', facts.account);
+      if (fits(scenario, facts) && this.draws(scenario, facts.account)) {
+        return this.selected(scenario, 'header', facts.account);
+      }
     }
     for (const rule of this.fixtures) {
-      if (rule.match === undefined) continue;
+      if (rule.match === undefined || !fits(rule, facts)) continue;
       if (this.ruleApplies(`rule:${rule.name}`, rule, facts, rule.times)) {
         return this.selected(rule, 'fixture', facts.account);
       }
     }
     const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount !== undefined && s.magicAmount === facts.amount);
-    return magic ? this.selected(magic, 'magic', facts.account) : undefined;
+    return magic && fits(magic, facts) ? this.selected(magic, 'magic', facts.account) : undefined;
   }
 
   private selectArmed(facts: RequestFacts): SelectedScenario | undefined {
@@ -128,6 +130,7 @@ export class ScenarioEngine {
       ...this.armed.filter((e) => e.account === null),
     ];
     for (const entry of candidates) {
+      if (!fits(entry.scenario, facts)) continue;
       if (!this.ruleApplies(`armed:${entry.id}`, entry.scenario, facts, undefined)) continue;
       entry.remaining -= 1;
       if (entry.remaining <= 0) this.armed = this.armed.filter((e) => e !== entry);
@@ -194,6 +197,14 @@ export class ScenarioEngine {
       .join(', ')}`;
     return catalogue.validation([{ parameter, reason }]);
   }
+}
+
+/**
+ * A scenario only answers what Klarna could: a STEP_UP_REQUIRED one steps aside (untouched, not counted) for a request
+ * Klarna never steps up, as the `+require_signup` e-mail does (decide.ts).
+ */
+function fits(scenario: Scenario, facts: RequestFacts): boolean {
+  return scenario.result !== 'STEP_UP_REQUIRED' || facts.stepUpPossible;
 }
 
 function view(entry: ArmedEntry): ArmedScenario {

@@ -121,7 +121,8 @@ describe('the authorize route under fuzzing', () => {
         check(),
       );
       // Without this the generator could drift into testing only the validation errors.
-      expect(approved).toBeGreaterThan(RUNS / 20);
+      // About 5 % are answered 200 (35–47 of 800 seen): most mutations break a rule, as they should.
+      expect(approved).toBeGreaterThan(RUNS / 50);
     },
     timeoutFor(RUNS),
   );

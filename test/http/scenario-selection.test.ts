@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +182,27 @@ describe('the Mock-Scenario header', () => {
     await start({ config: { fixturesDir: fixtureDir({ 'x.json': { scenarios: [fixture] } }), watchFixtures: false } });
     expect(await outcome({ 'mock-scenario': 'my-nsf' })).toBe('DECLINED:INSUFFICIENT_FUNDS');
     expect(await outcome()).toBe('APPROVED');
+  });
+});
+
+describe('what Klarna never answers', () => {
+  // A new token each time: one token yields one result.
+  const finalAuthorization = () => ({
+    'klarna-network-session-token': `krn:payment:eu1:klarna-network-session-token:${randomUUID()}`,
+  });
+  const tokenCharge = () => ({ 'klarna-customer-token': 'krn:customer-token:eu1:c' });
+
+  it('a step-up scenario steps aside for a final authorization or a token charge, by header, magic amount or arming', async () => {
+    await start();
+    for (const headers of [finalAuthorization, tokenCharge]) {
+      expect(await outcome({ ...headers(), 'mock-scenario': 'step-up' })).toBe('APPROVED');
+      expect(await outcome(headers(), body(9902))).toBe('APPROVED');
+    }
+    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'step-up' });
+    expect(await outcome(finalAuthorization())).toBe('APPROVED');
+    // Untouched, still armed for the next request that can step up.
+    expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toHaveLength(1);
+    expect(await outcome()).toBe('STEP_UP_REQUIRED');
   });
 });
 
