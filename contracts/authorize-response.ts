@@ -90,3 +90,4 @@ export const CustomerActionResult = z.object({
   payload: PaymentRequest,
   redirect_url: z.string().optional(),
 });
+export type CustomerActionResult = z.infer<typeof CustomerActionResult>;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ArmedScenario, ArmScenarioRequest, type ClientReport, type JournalEntry } from '../contracts/index.js';
 import { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
+import { KlarnaHttpError } from './error-catalogue.js';
 
 export interface StartMockOptions extends BuildAppOptions {
   /** Default 0: a free port. */
@@ -29,7 +30,14 @@ export interface RunningMock {
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const { port = 0, host = '127.0.0.1', ...buildOptions } = options;
   const app = await buildApp(buildOptions);
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    // A port in use, say: nothing of this app may outlive the failure (a scenario-file watcher would hold the
+    // process open).
+    await app.close();
+    throw error;
+  }
   const address = app.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return {
@@ -38,11 +46,31 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     app,
     requests: (account) => app.journal.entries(account),
     report: (account) => app.journal.report(account),
-    arm: (request) => app.scenarios.arm(ArmScenarioRequest.parse(request)),
+    arm: (request) => {
+      try {
+        return app.scenarios.arm(ArmScenarioRequest.parse(request));
+      } catch (error) {
+        throw withReasons(error);
+      }
+    },
     disarm: (id) => app.scenarios.disarm(id),
     reset: (account) => {
       app.resetAccount(account);
     },
     close: () => app.close(),
   };
+}
+
+/** A refusal thrown to a test names its reasons in its message, where a test runner shows it. */
+function withReasons(error: unknown): unknown {
+  if (!(error instanceof KlarnaHttpError) || error.validationErrors === undefined) return error;
+  const reasons = error.validationErrors.map((v) => `${v.parameter}: ${String(v.reason)}`).join('; ');
+  return new KlarnaHttpError(
+    error.statusCode,
+    error.errorType,
+    error.errorCode,
+    `${error.message}: ${reasons}`,
+    error.validationErrors,
+    error.headers,
+  );
 }

@@ -17,7 +17,12 @@ export function signBody(rawBody: string, key: string): string {
  * Verify the raw body as received, never re-serialized JSON. Compares in constant time; false, never a throw,
  * on a missing, malformed or odd-length signature.
  */
-export function verifyKlarnaSignature(rawBody: string | Buffer, signature: string | undefined, key: string): boolean {
+export function verifyKlarnaSignature(
+  rawBody: string | Buffer,
+  // As a request's headers hold it: a repeated header (an array) is never a valid signature.
+  signature: string | string[] | undefined,
+  key: string,
+): boolean {
   if (typeof signature !== 'string' || !HEX_SHA256.test(signature.trim())) return false;
   try {
     const expected = createHmac('sha256', key).update(rawBody).digest();

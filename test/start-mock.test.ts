@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startMock } from '../mock-server/start-mock.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'start-mock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('startMock', () => {
+  it('closes what it built when it cannot listen, so nothing holds the process open', () => {
+    // In a process of its own: whether it exits once the first mock is closed is the point.
+    const script = `
+      import { startMock } from ${JSON.stringify(join(import.meta.dirname, '../mock-server/start-mock.ts'))};
+      const first = await startMock();
+      const port = Number(new URL(first.url).port);
+      const error = await startMock({ port, config: { fixturesDir: ${JSON.stringify(dir)} } }).catch((e) => e);
+      console.log(error.code);
+      await first.close();
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stdout.trim()).toBe('EADDRINUSE');
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+  }, 30_000);
+
+  it('names the reasons of a refused arm() in the error message a test runner shows', async () => {
+    const mock = await startMock();
+    try {
+      expect(() => mock.arm({ name: 'no-such' })).toThrow(
+        /^One or more input parameters failed validation: name: unknown scenario "no-such"; valid: approved, /,
+      );
+    } finally {
+      await mock.close();
+    }
+  });
+});
