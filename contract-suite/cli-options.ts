@@ -7,8 +7,8 @@ export const DEFAULT_API_KEY = 'klarna_test_api_contract';
 
 export const HELP = `klarna-mock contract suite: checks a provider of Klarna's Payment Authorize API against contracts/
 
-Usage: npm run contract -- --base-url <url> [options]
-       (or: node --import tsx contract-suite/cli.ts --base-url <url> [options])
+Usage: npm run contract -- --base-url <url> [options]          (in a checkout)
+       npx klarna-mock-contract --base-url <url> [options]     (where the package is installed)
 
 Options:
   --base-url <url>     the provider: the simulator (http://127.0.0.1:4747) or Klarna's test environment

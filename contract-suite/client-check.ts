@@ -6,7 +6,8 @@ import { truncate } from './violation.js';
 
 export const CLIENT_HELP = `klarna-mock client check: what the simulator noticed about your client's requests
 
-Usage: npm run contract:client -- --base-url <simulator url> [--account <id>] [--strict] [--json] [--timeout <ms>]
+Usage: npm run contract:client -- --base-url <simulator url> [options]      (in a checkout)
+       npx klarna-mock-client-check --base-url <simulator url> [options]   (where the package is installed)
 
 Run your client's tests against the simulator first, then this. It reads GET <url>/__mock/report.
 

@@ -5,7 +5,8 @@ import { MockConfig, type MockConfigInput } from './config.js';
 
 export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authorize API
 
-Usage: npm start -- [options]      (compiled; npm run dev -- [options] runs the TypeScript sources)
+Usage: npm start -- [options]      (in a checkout; npm run dev -- [options] runs the TypeScript sources)
+       npx klarna-mock [options]   (where the package is installed)
 
 Options:
   --port <n>         port to listen on (default 4747; env PORT; 0 picks a free port)

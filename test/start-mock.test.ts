@@ -28,6 +28,13 @@ describe('startMock', () => {
     expect(run.status).toBe(0);
   }, 30_000);
 
+  it('says which scenario directory is missing', async () => {
+    const missing = join(dir, 'nope');
+    await expect(startMock({ config: { fixturesDir: missing } })).rejects.toThrow(
+      `scenario directory ${missing} does not exist`,
+    );
+  });
+
   it('names the reasons of a refused arm() in the error message a test runner shows', async () => {
     const mock = await startMock();
     try {

@@ -8,9 +8,15 @@ import { BUILT_IN_SCENARIOS } from './built-in.js';
  * inside it and the reason, so a start stops with something to fix.
  */
 export function loadScenarioDir(dir: string): Scenario[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : message;
+    throw new Error(`scenario directory ${dir} ${why}`);
+  }
+  const files = names.filter((f) => f.endsWith('.json')).sort();
   const scenarios: Scenario[] = [];
   const seen = new Map<string, string>(BUILT_IN_SCENARIOS.map((s) => [s.name, 'the built-in scenarios']));
   for (const file of files) {
