@@ -1,7 +1,13 @@
 import { type AttemptOutcome, attemptOutcome } from './attempt-outcome.js';
 import type { DeliveryRecord } from './delivery-record.js';
 
-export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<number>;
+/** One attempt: resolves to the HTTP status. `signal` fires when the simulator closes: give up at once. */
+export type Post = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+) => Promise<number>;
 
 /**
  * Makes one attempt of a delivery at `at` (the account clock) and records it on the record: the status or the
@@ -12,6 +18,7 @@ export async function attemptDelivery(
   post: Post,
   at: number,
   horizonMs: number,
+  signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   record.inFlight = true;
   record.attempts += 1;
@@ -21,11 +28,16 @@ export async function attemptDelivery(
   let status: number | undefined;
   try {
     // Headers named as in Klarna's signature steps (reference §7.1).
-    status = await post(record.url, record.body ?? '', {
-      'Content-Type': 'application/json',
-      'Klarna-Signature': record.signature,
-      'Klarna-Signing-Key-Id': record.signingKeyId,
-    });
+    status = await post(
+      record.url,
+      record.body ?? '',
+      {
+        'Content-Type': 'application/json',
+        'Klarna-Signature': record.signature,
+        'Klarna-Signing-Key-Id': record.signingKeyId,
+      },
+      signal,
+    );
     record.lastStatus = status;
     record.lastError = undefined;
   } catch (error) {

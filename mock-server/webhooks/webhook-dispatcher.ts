@@ -45,6 +45,7 @@ export class WebhookDispatcher {
   private readonly maxDeliveries: number;
   private readonly onError: (message: string) => void;
   private closed = false;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.horizonMs = options.horizonMs ?? DEFAULT_RETRY_HORIZON_MS;
@@ -161,9 +162,13 @@ export class WebhookDispatcher {
     while (this.runs.size > 0) await Promise.all([...this.runs]);
   }
 
-  /** Stops pumping once the attempts in flight are done; pending deliveries stay pending. */
+  /**
+   * Stops pumping; attempts in flight are cut short (a silent receiver cannot hold a test's afterAll for the
+   * attempt's whole timeout) and count as failed ones. Pending deliveries stay pending.
+   */
   close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     return this.idle();
   }
 
@@ -185,7 +190,13 @@ export class WebhookDispatcher {
         for (const record of due) {
           if (!this.live(account, state)) return;
           if (!isDue(record, this.options.now(account))) continue;
-          const outcome = await attemptDelivery(record, this.options.post, this.options.now(account), this.horizonMs);
+          const outcome = await attemptDelivery(
+            record,
+            this.options.post,
+            this.options.now(account),
+            this.horizonMs,
+            this.closing.signal,
+          );
           if (outcome.state === 'failed') {
             this.onError(
               `webhook ${record.eventType} ${record.eventId} to ${record.url} failed after ${record.attempts} attempts`,

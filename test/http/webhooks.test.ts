@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthorizeResponse, WebhookDelivery, WebhookEnvelope, WebhookSubscription } from '../../contracts/index.js';
 import type { MockApp } from '../../mock-server/build-app.js';
+import { httpPost } from '../../mock-server/webhooks/http-post.js';
 import { verifyKlarnaSignature } from '../../mock-server/webhooks/sign.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
@@ -179,5 +180,22 @@ describe('webhooks', () => {
     await stepUp();
     await app.webhooks.idle();
     expect(verifyKlarnaSignature(hook.received[0]?.raw ?? '', hook.received[0]?.signature, 'k'.repeat(32))).toBe(true);
+  });
+});
+
+describe('a delivery attempt over HTTP', () => {
+  it('gives up at once when the simulator closes, though the receiver never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const closing = new AbortController();
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+      const attempt = httpPost(60_000)(url, '{}', { 'content-type': 'application/json' }, closing.signal);
+      closing.abort();
+      await expect(attempt).rejects.toThrow(/abort/i);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -49,7 +49,12 @@ export function fakeReceiver(now: (account: string) => number) {
   let inFlight = 0;
   let maxInFlight = 0;
 
-  const post = async (url: string, body: string, headers: Record<string, string>): Promise<number> => {
+  const post = async (
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<number> => {
     const envelope = JSON.parse(body);
     const account = envelope.metadata.recipient_account_id;
     calls.push({
@@ -66,7 +71,13 @@ export function fakeReceiver(now: (account: string) => number) {
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
-      if (held) await new Promise<void>((resolve) => waiting.push(resolve));
+      if (held) {
+        // Like a real receiver that has not answered yet: the dispatcher's close cuts the attempt short.
+        await new Promise<void>((resolve, reject) => {
+          waiting.push(resolve);
+          signal?.addEventListener('abort', () => reject(new Error('aborted: the simulator closed')), { once: true });
+        });
+      }
     } finally {
       inFlight -= 1;
     }
