@@ -96,6 +96,13 @@ export const catalogue = {
       'RESOURCE_CONFLICT',
       `Payment request ${id} is ${state}; it cannot be ${ACTION_WORDS[action] ?? action} any more`,
     ),
+  paymentRequestFinalized: (id: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `Payment request ${id} is COMPLETED and its session token has authorized a payment; it cannot be canceled any more`,
+    ),
   sessionTokenMismatch: (amount: number | undefined, currency: string) =>
     new KlarnaHttpError(
       409,

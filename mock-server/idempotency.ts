@@ -95,6 +95,8 @@ export interface IssuedToken {
   amount?: number | undefined;
   currency?: string;
   customerToken?: CustomerToken | undefined;
+  /** Its payment request was canceled after completion: the token no longer authorizes anything. */
+  canceledAt?: number;
 }
 
 /**
@@ -104,7 +106,8 @@ export interface IssuedToken {
 export function sessionTokenIssue(
   issued: IssuedToken | undefined,
   options: { now: number; ttlMs: number; strict: boolean },
-): 'expired' | 'unknown' | undefined {
+): 'expired' | 'unknown' | 'canceled' | undefined {
   if (issued === undefined) return options.strict ? 'unknown' : undefined;
+  if (issued.canceledAt !== undefined) return 'canceled';
   return options.now - issued.completedAt >= options.ttlMs ? 'expired' : undefined;
 }

@@ -58,6 +58,7 @@ export class PaymentRequests {
   /** Applies an action; a request in a state that refuses it answers 409 RESOURCE_CONFLICT. */
   act(record: PaymentRequestRecord, action: PaymentRequestAction): PaymentRequestRecord | KlarnaHttpError {
     const now = this.options.clock.now(record.account);
+    if (action === 'cancel' && record.state === 'COMPLETED') return this.cancelCompleted(record, now);
     const result = transition(record, action, now);
     if (!result.ok) return catalogue.paymentRequestState(record.paymentRequestId, result.state, action);
     if (!result.changed) return result.record;
@@ -88,6 +89,27 @@ export class PaymentRequests {
     if (!hasExpired(record, this.options.clock.now(record.account))) return record;
     const expired = this.act(record, 'expire');
     return 'paymentRequestId' in expired ? expired : record;
+  }
+
+  /**
+   * A COMPLETED request can be canceled until its session token has authorized a payment; its token is then
+   * withdrawn, so a final authorization with it is refused (reason `canceled`).
+   */
+  private cancelCompleted(record: PaymentRequestRecord, now: number): PaymentRequestRecord | KlarnaHttpError {
+    const { store } = this.options;
+    const token = record.sessionToken;
+    if (token !== undefined && store.tokenRecord(record.account, token) !== undefined) {
+      return catalogue.paymentRequestFinalized(record.paymentRequestId);
+    }
+    const result = transition(record, 'cancel', now);
+    if (!result.ok) return catalogue.paymentRequestState(record.paymentRequestId, result.state, 'cancel');
+    const issued = token === undefined ? undefined : store.issuedToken(record.account, token);
+    if (token !== undefined && issued !== undefined) {
+      store.issueSessionToken(record.account, token, { ...issued, canceledAt: now });
+    }
+    this.save(result.record);
+    this.announce(result.record);
+    return result.record;
   }
 
   private issueTokens(record: PaymentRequestRecord, now: number): PaymentRequestRecord {

@@ -6,18 +6,21 @@ export type PaymentRequestAction = CustomerAction | 'cancel' | 'expire';
 /**
  * The payment request state machine (reference §3.3, §6.1; the Web SDK's PaymentRequestState): SUBMITTED →
  * IN_PROGRESS → COMPLETED | DECLINED, back to SUBMITTED when the customer drops out, CANCELED by the partner,
- * EXPIRED when its lifetime ends. Final states accept nothing.
+ * EXPIRED when its lifetime ends. Final states accept nothing, but for one exception: a COMPLETED request may still
+ * be canceled until its session token has authorized a payment (Klarna's cancel page, acquirer variant; the
+ * caller checks the token, see PaymentRequests.act).
  */
 const ALLOWED: Record<PaymentRequestAction, { from: PaymentRequestState[]; to: PaymentRequestState }> = {
   open: { from: ['SUBMITTED', 'IN_PROGRESS'], to: 'IN_PROGRESS' },
   approve: { from: ['SUBMITTED', 'IN_PROGRESS'], to: 'COMPLETED' },
   decline: { from: ['SUBMITTED', 'IN_PROGRESS'], to: 'DECLINED' },
   abort: { from: ['SUBMITTED', 'IN_PROGRESS'], to: 'SUBMITTED' },
-  cancel: { from: ['SUBMITTED', 'IN_PROGRESS'], to: 'CANCELED' },
+  cancel: { from: ['SUBMITTED', 'IN_PROGRESS', 'COMPLETED'], to: 'CANCELED' },
   expire: { from: ['SUBMITTED', 'IN_PROGRESS'], to: 'EXPIRED' },
 };
 
-export const isFinal = (state: PaymentRequestState) => !ALLOWED.cancel.from.includes(state);
+const FINAL: PaymentRequestState[] = ['COMPLETED', 'DECLINED', 'CANCELED', 'EXPIRED'];
+export const isFinal = (state: PaymentRequestState) => FINAL.includes(state);
 
 export type TransitionResult =
   | { ok: true; record: PaymentRequestRecord; changed: boolean }

@@ -159,6 +159,34 @@ describe('the step-up journey through the admin API', () => {
     ).toBe(409);
   });
 
+  it('cancels a COMPLETED request while its token is unused, and then refuses the token', async () => {
+    const request = await stepUp();
+    const approved = await approve(request.payment_request_id);
+    const token = String(approved.payload.state_context?.klarna_network_session_token);
+    const cancel = await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH });
+    expect(cancel.status).toBe(200);
+    expect(PaymentRequest.parse(await cancel.json())).toMatchObject({ state: 'CANCELED', previous_state: 'COMPLETED' });
+    const final = await authorize(finalBody, { 'klarna-network-session-token': token });
+    expect(final.status).toBe(400);
+    expect(KlarnaError.parse(final.json).validation_errors).toEqual([
+      { parameter: 'Klarna-Network-Session-Token', reason: 'canceled' },
+    ]);
+  });
+
+  it('refuses to cancel a COMPLETED request once its token has authorized a payment', async () => {
+    const request = await stepUp();
+    const approved = await approve(request.payment_request_id);
+    const token = String(approved.payload.state_context?.klarna_network_session_token);
+    expect((await authorize(finalBody, { 'klarna-network-session-token': token })).status).toBe(200);
+    const cancel = await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH });
+    expect(cancel.status).toBe(409);
+    expect(KlarnaError.parse(await cancel.json()).error_message).toBe(
+      `Payment request ${request.payment_request_id} is COMPLETED and its session token has authorized a payment; ` +
+        'it cannot be canceled any more',
+    );
+    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('COMPLETED');
+  });
+
   it('refuses to move a clock past what dates can show, and the account keeps working', async () => {
     const far = await moveClock(Number.MAX_SAFE_INTEGER);
     expect(far.status).toBe(400);
