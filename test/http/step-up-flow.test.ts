@@ -53,6 +53,19 @@ const moveClock = (advance_ms: number) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ account: ACCOUNT, advance_ms }),
   });
+/** A step-up approved by the customer: the payment request's id and the session token it issued. */
+async function approvedToken() {
+  const id = (await stepUp()).payment_request_id;
+  const token = String((await approve(id)).payload.state_context?.klarna_network_session_token);
+  return { id, token };
+}
+async function expectTokenRefused(token: string, reason: string) {
+  const answer = await authorize(finalBody, { 'klarna-network-session-token': token });
+  expect(answer.status).toBe(400);
+  expect(KlarnaError.parse(answer.json).validation_errors).toEqual([
+    { parameter: 'Klarna-Network-Session-Token', reason },
+  ]);
+}
 const finalBody = {
   currency: 'USD',
   request_payment_transaction: { amount: 11800, payment_transaction_reference: 'final-1' },
@@ -118,16 +131,9 @@ describe('the step-up journey through the admin API', () => {
   });
 
   it('lets the session token expire 60 minutes after completion, on the account clock', async () => {
-    const request = await stepUp();
-    const token = String(
-      (await approve(request.payment_request_id)).payload.state_context?.klarna_network_session_token,
-    );
+    const { token } = await approvedToken();
     await moveClock(60 * MINUTE);
-    const answer = await authorize(finalBody, { 'klarna-network-session-token': token });
-    expect(answer.status).toBe(400);
-    expect(KlarnaError.parse(answer.json).validation_errors).toEqual([
-      { parameter: 'Klarna-Network-Session-Token', reason: 'expired' },
-    ]);
+    await expectTokenRefused(token, 'expired');
   });
 
   it('declines, aborts back to SUBMITTED, and refuses actions on a final state with 409', async () => {
@@ -160,31 +166,23 @@ describe('the step-up journey through the admin API', () => {
   });
 
   it('cancels a COMPLETED request while its token is unused, and then refuses the token', async () => {
-    const request = await stepUp();
-    const approved = await approve(request.payment_request_id);
-    const token = String(approved.payload.state_context?.klarna_network_session_token);
-    const cancel = await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH });
+    const { id, token } = await approvedToken();
+    const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
     expect(cancel.status).toBe(200);
     expect(PaymentRequest.parse(await cancel.json())).toMatchObject({ state: 'CANCELED', previous_state: 'COMPLETED' });
-    const final = await authorize(finalBody, { 'klarna-network-session-token': token });
-    expect(final.status).toBe(400);
-    expect(KlarnaError.parse(final.json).validation_errors).toEqual([
-      { parameter: 'Klarna-Network-Session-Token', reason: 'canceled' },
-    ]);
+    await expectTokenRefused(token, 'canceled');
   });
 
   it('refuses to cancel a COMPLETED request once its token has authorized a payment', async () => {
-    const request = await stepUp();
-    const approved = await approve(request.payment_request_id);
-    const token = String(approved.payload.state_context?.klarna_network_session_token);
+    const { id, token } = await approvedToken();
     expect((await authorize(finalBody, { 'klarna-network-session-token': token })).status).toBe(200);
-    const cancel = await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH });
+    const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
     expect(cancel.status).toBe(409);
     expect(KlarnaError.parse(await cancel.json()).error_message).toBe(
-      `Payment request ${request.payment_request_id} is COMPLETED and its session token has authorized a payment; ` +
+      `Payment request ${id} is COMPLETED and its session token has authorized a payment; ` +
         'it cannot be canceled any more',
     );
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('COMPLETED');
+    expect(PaymentRequest.parse((await read(id)).json).state).toBe('COMPLETED');
   });
 
   it('refuses to move a clock past what dates can show, and the account keeps working', async () => {
