@@ -101,7 +101,7 @@ export const catalogue = {
       409,
       'RESOURCE_ERROR',
       'RESOURCE_CONFLICT',
-      `Payment request ${id} is COMPLETED and its session token has authorized a payment; it cannot be canceled any more`,
+      `Payment request ${id} is COMPLETED and its session token has been used in a final authorization; it cannot be canceled any more`,
     ),
   sessionTokenMismatch: (amount: number | undefined, currency: string) =>
     new KlarnaHttpError(

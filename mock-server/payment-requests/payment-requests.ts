@@ -92,8 +92,8 @@ export class PaymentRequests {
   }
 
   /**
-   * A COMPLETED request can be canceled until its session token has authorized a payment; its token is then
-   * withdrawn, so a final authorization with it is refused (reason `canceled`).
+   * A COMPLETED request can be canceled until its session token has been used in a final authorization; the token
+   * is then withdrawn, so a final authorization with it is refused (reason `canceled`).
    */
   private cancelCompleted(record: PaymentRequestRecord, now: number): PaymentRequestRecord | KlarnaHttpError {
     const { store } = this.options;

@@ -7,7 +7,7 @@ export type PaymentRequestAction = CustomerAction | 'cancel' | 'expire';
  * The payment request state machine (reference §3.3, §6.1; the Web SDK's PaymentRequestState): SUBMITTED →
  * IN_PROGRESS → COMPLETED | DECLINED, back to SUBMITTED when the customer drops out, CANCELED by the partner,
  * EXPIRED when its lifetime ends. Final states accept nothing, but for one exception: a COMPLETED request may still
- * be canceled until its session token has authorized a payment (Klarna's cancel page, acquirer variant; the
+ * be canceled until its session token has been used in a final authorization (Klarna's cancel page, acquirer variant; the
  * caller checks the token, see PaymentRequests.act).
  */
 const ALLOWED: Record<PaymentRequestAction, { from: PaymentRequestState[]; to: PaymentRequestState }> = {

@@ -173,13 +173,13 @@ describe('the step-up journey through the admin API', () => {
     await expectTokenRefused(token, 'canceled');
   });
 
-  it('refuses to cancel a COMPLETED request once its token has authorized a payment', async () => {
+  it('refuses to cancel a COMPLETED request once its token has been used in a final authorization', async () => {
     const { id, token } = await approvedToken();
     expect((await authorize(finalBody, { 'klarna-network-session-token': token })).status).toBe(200);
     const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
     expect(cancel.status).toBe(409);
     expect(KlarnaError.parse(await cancel.json()).error_message).toBe(
-      `Payment request ${id} is COMPLETED and its session token has authorized a payment; ` +
+      `Payment request ${id} is COMPLETED and its session token has been used in a final authorization; ` +
         'it cannot be canceled any more',
     );
     expect(PaymentRequest.parse((await read(id)).json).state).toBe('COMPLETED');
