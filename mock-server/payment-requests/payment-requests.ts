@@ -112,11 +112,16 @@ export class PaymentRequests {
     return result.record;
   }
 
+  /**
+   * On approval: a customer token when one was requested, and a session token when a payment is to be finalized. A
+   * tokenization alone needs no further call (reference §6.2), so it gets no session token.
+   */
   private issueTokens(record: PaymentRequestRecord, now: number): PaymentRequestRecord {
     const { uuid, region, store } = this.options;
-    const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
     const rct = record.requestCustomerToken;
     const customerToken = rct && newCustomerToken(rct.scopes, rct.customer_token_reference, { region, uuid });
+    if (record.amount === undefined) return { ...record, customerToken };
+    const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
     store.issueSessionToken(record.account, sessionToken, {
       completedAt: now,
       paymentRequestId: record.paymentRequestId,

@@ -206,29 +206,25 @@ describe('the step-up journey through the admin API', () => {
     expect((await act(request.payment_request_id, 'approve')).status).toBe(409);
   });
 
-  it('returns the customer token on approval of a tokenization, and again on the final authorization', async () => {
-    const request = await stepUp(TOKENIZATION);
-    const approved = await approve(request.payment_request_id);
-    const customerToken = approved.payload.state_context?.customer_token;
-    expect(customerToken).toMatchObject({
+  it('gives a tokenization alone its customer token on approval, and no session token: no further call', async () => {
+    const approved = await approve((await stepUp(TOKENIZATION)).payment_request_id);
+    expect(approved.payload.state_context?.customer_token).toMatchObject({
       customer_token_reference: 'subscription-user-12345',
       scopes: ['payment:customer_not_present'],
     });
+    expect(approved.payload.state_context?.klarna_network_session_token).toBeUndefined();
+  });
+
+  it('returns the customer token of a tokenization with a first payment again on the final authorization', async () => {
+    const firstPayment = { request_payment_transaction: { amount: 999 } };
+    const approved = await approve((await stepUp({ ...TOKENIZATION, ...firstPayment })).payment_request_id);
+    const customerToken = approved.payload.state_context?.customer_token;
+    expect(customerToken?.scopes).toEqual(['payment:customer_not_present']);
     const token = String(approved.payload.state_context?.klarna_network_session_token);
-    const final = await authorize(
-      {
-        currency: 'EUR',
-        request_customer_token: TOKENIZATION?.request_customer_token,
-        supplementary_purchase_data: TOKENIZATION?.supplementary_purchase_data,
-      },
-      {
-        'klarna-network-session-token': token,
-      },
-    );
-    expect(AuthorizeResponse.parse(final.json).customer_token_response).toEqual({
-      result: 'APPROVED',
-      customer_token: customerToken,
-    });
+    const { step_up_config: _stepUp, ...final } = { ...TOKENIZATION, ...firstPayment };
+    const answer = AuthorizeResponse.parse((await authorize(final, { 'klarna-network-session-token': token })).json);
+    expect(answer.payment_transaction_response?.result).toBe('APPROVED');
+    expect(answer.customer_token_response).toEqual({ result: 'APPROVED', customer_token: customerToken });
   });
 
   it('fills the return_url placeholders', async () => {
