@@ -41,7 +41,8 @@ async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
       info: {
         title: 'klarna-mock: Klarna Payment Authorize API simulator',
         description:
-          "A local simulator of Klarna's `POST /v2/accounts/{partner_account_id}/payment/authorize`. " +
+          "A local simulator of Klarna's `POST /v2/accounts/{partner_account_id}/payment/authorize`, the payment " +
+          'request a step-up creates (read and cancel), and its own admin API. ' +
           'Where Klarna\'s documentation leaves a behaviour open, see the README section "Where the simulator chooses".',
         version: '0.1.0',
       },
@@ -55,7 +56,9 @@ async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
           klarna_api_key: {
             type: 'http',
             scheme: 'basic',
-            description: 'Klarna sends the API key right after `Basic`; the simulator also accepts base64(user:key).',
+            description:
+              'Klarna sends the API key right after `Basic`; the simulator also accepts base64(user:key). In the ' +
+              'Authorize dialog here, put the key in Password (any Username).',
           },
         },
       },

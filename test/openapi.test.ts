@@ -90,9 +90,26 @@ describe('the OpenAPI document at /openapi.json', () => {
   it('declares the partner account path parameter and the Klarna headers', () => {
     const { parameters } = operation(AUTHORIZE_PATH, 'post');
     expect(parameters).toContainEqual({ in: 'path', name: 'partner_account_id', required: true });
-    for (const header of ['authorization', 'klarna-network-session-token', 'klarna-idempotency-key']) {
+    for (const header of ['klarna-network-session-token', 'klarna-idempotency-key', 'mock-scenario']) {
       expect(parameters).toContainEqual(expect.objectContaining({ in: 'header', name: header }));
     }
+    // The key is the security scheme's: OpenAPI ignores an Authorization header parameter.
+    expect(parameters.map((p) => p.name)).not.toContain('authorization');
+  });
+
+  it("offers an example body that the simulator approves as it is (/docs' Try it out)", async () => {
+    const { requestBody } = operation(AUTHORIZE_PATH, 'post');
+    const example = z
+      .object({ content: z.object({ 'application/json': z.object({ example: z.record(z.string(), z.unknown()) }) }) })
+      .parse(requestBody).content['application/json'].example;
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/v2/accounts/krn%3Apartner%3Aglobal%3Aaccount%3Atest%3AM48JWZF8/payment/authorize',
+      headers: { authorization: 'Basic k' },
+      payload: example,
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json().payment_transaction_response.result).toBe('APPROVED');
   });
 
   it('tags the health check as a simulator admin route, apart from the Klarna API', () => {

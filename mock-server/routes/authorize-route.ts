@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   AuthorizeHeaders,
   AuthorizeParams,
@@ -19,6 +20,20 @@ import { carryOutFault } from './carry-out-fault.js';
 import { sendJson } from './send-json.js';
 
 export const AUTHORIZE_PATH = '/v2/accounts/:partner_account_id/payment/authorize';
+
+/** What /docs offers to send: a request the simulator approves as it is ("Try it out"). */
+const EXAMPLE_REQUEST = {
+  currency: 'USD',
+  request_payment_transaction: { amount: 11800, payment_transaction_reference: 'order-1234' },
+  supplementary_purchase_data: {
+    purchase_reference: 'order-1234',
+    line_items: [{ name: 'Running shoes', quantity: 1, total_amount: 11800 }],
+  },
+};
+
+const DocumentedHeaders = AuthorizeHeaders.omit({ authorization: true }).extend({
+  'mock-scenario': z.string().optional().describe('Simulator extra: answer with this built-in or fixture scenario'),
+});
 
 export interface AuthorizeRouteDeps extends AuthorizeDeps {
   journal: Journal;
@@ -70,22 +85,26 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
         tags: ['Payment Authorize API'],
         summary: 'Authorize a payment transaction, request a customer token, or both',
         description:
-          'Simulator extra: a `Mock-Scenario: <name>` header picks a built-in or fixture scenario (see the README).',
+          'Needs `request_payment_transaction` or `request_customer_token`; line items must add up to the amount. ' +
+          'Simulator extra: a `Mock-Scenario` header picks a built-in or fixture scenario (see the README).',
         security: [{ klarna_api_key: [] }],
         params: AuthorizeParams,
-        headers: AuthorizeHeaders,
-        body: AuthorizeRequest,
+        // The key goes in the security scheme (OpenAPI ignores an Authorization header parameter).
+        headers: DocumentedHeaders,
+        body: AuthorizeRequest.meta({ examples: [EXAMPLE_REQUEST] }),
         response: {
           200: AuthorizeResponse.describe('APPROVED, DECLINED or STEP_UP_REQUIRED'),
-          400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR or INVALID_CONTENT_TYPE'),
+          400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR, INVALID_CONTENT_TYPE or BAD_REQUEST'),
           401: KlarnaError.describe('ACCESS_ERROR: UNAUTHORIZED'),
           403: KlarnaError.describe('RESOURCE_ERROR: OPERATION_FORBIDDEN'),
           404: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_NOT_FOUND'),
           409: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_CONFLICT (idempotency)'),
+          408: KlarnaError.describe('INPUT_ERROR: REQUEST_TIMEOUT (the request arrived too slowly)'),
           413: KlarnaError.describe('INPUT_ERROR: PAYLOAD_TOO_LARGE'),
+          431: KlarnaError.describe('INPUT_ERROR: HEADERS_TOO_LARGE (one header over 6 KB, all over 20 KB)'),
           429: KlarnaError.describe('ACCESS_ERROR: RATE_LIMITED (scenarios only)'),
           500: KlarnaError.describe('TECHNICAL_ERROR: INTERNAL_ERROR or TIMEOUT'),
-          503: KlarnaError.describe('TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (scenarios only)'),
+          503: KlarnaError.describe('TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (scenarios, or while shutting down)'),
         },
       },
     },
