@@ -53,7 +53,7 @@ export function adminRoutes(
         tags: [TAG],
         summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
         querystring: OptionalAccountQuery,
-        response: { 200: ScenarioList },
+        response: { 200: ScenarioList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
@@ -70,7 +70,11 @@ export function adminRoutes(
         tags: [TAG],
         summary: 'Disarm one armed scenario',
         params: IdParams,
-        response: { 204: z.null().describe('Disarmed'), 404: KlarnaError },
+        response: {
+          204: z.null().describe('Disarmed'),
+          400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter'),
+          404: KlarnaError,
+        },
       },
     },
     async (request, reply) => {
@@ -88,7 +92,7 @@ export function adminRoutes(
         summary:
           "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,
-        response: { 200: ResetResult },
+        response: { 200: ResetResult, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
@@ -105,7 +109,7 @@ export function adminRoutes(
         tags: [TAG],
         summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
         querystring: RequestsQuery,
-        response: { 200: RequestList },
+        response: { 200: RequestList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
@@ -123,7 +127,7 @@ export function adminRoutes(
         tags: [TAG],
         summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
         querystring: OptionalAccountQuery,
-        response: { 200: ClientReport },
+        response: { 200: ClientReport, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {

@@ -19,7 +19,7 @@ export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; m
         tags: ['Simulator admin'],
         summary: "An account's clock",
         querystring: AccountQuery,
-        response: { 200: ClockState },
+        response: { 200: ClockState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {

@@ -29,7 +29,14 @@ export function paymentRequestRoutes(
     tags: ['Payment Request API'],
     security: [{ klarna_api_key: [] }],
     params: Params,
-    response: { 200: PaymentRequest, 401: KlarnaError, 403: KlarnaError, 404: KlarnaError, 409: KlarnaError },
+    response: {
+      200: PaymentRequest,
+      400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR (a path parameter over 255 characters)'),
+      401: KlarnaError,
+      403: KlarnaError,
+      404: KlarnaError,
+      409: KlarnaError,
+    },
   });
   // Fastify's own validation is off (build-app.ts): the parameters are checked here, after the credentials, as
   // authorize checks them.

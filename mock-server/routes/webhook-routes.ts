@@ -44,7 +44,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
         tags: [TAG],
         summary: "An account's webhook subscription and delivery log (oldest first)",
         querystring: AccountQuery,
-        response: { 200: WebhookState },
+        response: { 200: WebhookState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
@@ -64,7 +64,11 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
         tags: [TAG],
         summary: 'Stop sending webhooks for an account',
         querystring: AccountQuery,
-        response: { 204: z.null().describe('Unsubscribed'), 404: KlarnaError },
+        response: {
+          204: z.null().describe('Unsubscribed'),
+          400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter'),
+          404: KlarnaError,
+        },
       },
     },
     async (request, reply) => {
