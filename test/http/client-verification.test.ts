@@ -95,6 +95,17 @@ describe('client verification', () => {
     expect((await report(BAD_CLIENT)).errors).toBe(0);
   });
 
+  it('warns about the deprecated Klarna-Payment-Token, which does not finalize anything here', async () => {
+    const legacy = {
+      'klarna-idempotency-key': randomUUID(),
+      'klarna-payment-token': 'krn:payment:eu1:payment-token:x',
+    };
+    await post(BAD_CLIENT, legacy, GOOD_BODY);
+    const finding = (await report(BAD_CLIENT)).findings.find((f) => f.code === 'deprecated_payment_token');
+    expect(finding).toMatchObject({ severity: 'warning', count: 1 });
+    expect(finding?.examples[0]?.parameter).toBe('Klarna-Payment-Token');
+  });
+
   it('warns when a final authorization asks for another amount than the step-up', async () => {
     const first = await post(BAD_CLIENT, { 'klarna-idempotency-key': randomUUID() }, stepUp.body);
     const paymentRequestId = AuthorizeResponse.parse(first.json).payment_request?.payment_request_id;
