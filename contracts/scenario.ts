@@ -101,9 +101,14 @@ export const ArmScenarioRequest = z
     account: z.string().min(1).max(255).optional().describe('Partner account id; absent arms it for every account'),
     name: ScenarioName.optional().describe('A built-in or fixture scenario'),
     scenario: Scenario.optional().describe('A scenario given in full'),
-    times: z.int().min(1).optional().describe('Overrides the scenario’s own times; default 1'),
+    times: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('How many requests it answers; default: the scenario’s own times, else 1'),
   })
-  .refine((r) => (r.name === undefined) !== (r.scenario === undefined), 'give either name or scenario');
+  .refine((r) => (r.name === undefined) !== (r.scenario === undefined), 'give either name or scenario')
+  .describe('Give either `name` or `scenario`, not both');
 export type ArmScenarioRequest = z.infer<typeof ArmScenarioRequest>;
 
 export const ArmedScenario = z.object({
