@@ -5,7 +5,7 @@ import { serializeChecked } from './check-response.js';
 import type { MockConfig } from './config.js';
 import { type Decision, decide } from './decide.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
-import { fingerprint, replayDecision, sessionTokenIssue } from './idempotency.js';
+import { fingerprint, type IssuedToken, replayDecision, sessionTokenIssue } from './idempotency.js';
 import type { PaymentRequests } from './payment-requests/payment-requests.js';
 import { renderAuthorize } from './render-authorize.js';
 import { requestFacts } from './scenarios/match.js';
@@ -157,6 +157,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     // keep the approved token from ever being finalized.
     if (token !== undefined && (replay.stored.finalAuthorization || replay.stored.result === 'APPROVED')) {
       store.record(input.account, { token }, replay.stored);
+      markUsed(store, input.account, token, issued, now);
     }
     return plan(
       { kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true },
@@ -234,9 +235,19 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       finalAuthorization: token !== undefined,
     },
   );
+  if (token !== undefined) markUsed(store, input.account, token, issued, now);
   const action: AuthorizeAction =
     scenario?.fault === 'response_lost'
       ? { kind: 'fault', fault: 'response_lost' }
       : { kind: 'respond', status: 200, body: serialized, replayed: false };
   return plan(action, { ...withScenario, decision, result: decision.result });
+}
+
+/**
+ * An issued token that has answered a final authorization: its payment request can no longer be canceled. Kept on
+ * the issued token, which lives as long as the payment request, rather than read from the bounded answer store.
+ */
+function markUsed(store: Store, account: string, token: string, issued: IssuedToken | undefined, now: number): void {
+  if (issued !== undefined && issued.usedAt === undefined)
+    store.issueSessionToken(account, token, { ...issued, usedAt: now });
 }

@@ -97,6 +97,8 @@ export interface IssuedToken {
   customerToken?: CustomerToken | undefined;
   /** Its payment request was canceled after completion: the token no longer authorizes anything. */
   canceledAt?: number;
+  /** When a final authorization first used it: its payment request can no longer be canceled. */
+  usedAt?: number;
 }
 
 /**

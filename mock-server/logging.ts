@@ -12,7 +12,13 @@ export interface LogOptions {
 }
 
 /** Credentials and tokens never reach a log. */
-export const REDACTED_HEADERS = ['authorization', 'klarna-network-session-token', 'klarna-customer-token'];
+export const REDACTED_HEADERS = [
+  'authorization',
+  'klarna-network-session-token',
+  'klarna-customer-token',
+  // The deprecated way of finalizing: a token too.
+  'klarna-payment-token',
+];
 
 /** pino-pretty is loaded only for a terminal: JSON logging (CI) starts without it. */
 function prettyStream(): Writable {

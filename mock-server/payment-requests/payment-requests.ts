@@ -93,20 +93,20 @@ export class PaymentRequests {
 
   /**
    * A COMPLETED request can be canceled until its session token has been used in a final authorization; the token
-   * is then withdrawn, so a final authorization with it is refused (reason `canceled`).
+   * is then withdrawn, so a final authorization with it is refused (reason `canceled`). A tokenization alone has no
+   * session token: it was final when the customer approved, and its customer token is out.
    */
   private cancelCompleted(record: PaymentRequestRecord, now: number): PaymentRequestRecord | KlarnaHttpError {
     const { store } = this.options;
     const token = record.sessionToken;
-    if (token !== undefined && store.tokenRecord(record.account, token) !== undefined) {
+    if (token === undefined) return catalogue.paymentRequestState(record.paymentRequestId, 'COMPLETED', 'cancel');
+    const issued = store.issuedToken(record.account, token);
+    if (issued?.usedAt !== undefined || store.tokenRecord(record.account, token) !== undefined) {
       return catalogue.paymentRequestFinalized(record.paymentRequestId);
     }
     const result = transition(record, 'cancel', now);
     if (!result.ok) return catalogue.paymentRequestState(record.paymentRequestId, result.state, 'cancel');
-    const issued = token === undefined ? undefined : store.issuedToken(record.account, token);
-    if (token !== undefined && issued !== undefined) {
-      store.issueSessionToken(record.account, token, { ...issued, canceledAt: now });
-    }
+    if (issued !== undefined) store.issueSessionToken(record.account, token, { ...issued, canceledAt: now });
     this.save(result.record);
     this.announce(result.record);
     return result.record;

@@ -33,7 +33,9 @@ export function renderPaymentRequest(record: PaymentRequestRecord): PaymentReque
         payment_request_id: record.paymentRequestId,
         payment_request_url: paymentRequestUrl(record),
       },
-      ...(record.sessionToken !== undefined && { klarna_network_session_token: record.sessionToken }),
+      // A canceled request's token was withdrawn: it is no longer shown.
+      ...(record.sessionToken !== undefined &&
+        record.state !== 'CANCELED' && { klarna_network_session_token: record.sessionToken }),
       ...(record.customerToken !== undefined && { customer_token: record.customerToken }),
     },
   };

@@ -104,6 +104,8 @@ describe('client verification', () => {
     const finding = (await report(BAD_CLIENT)).findings.find((f) => f.code === 'deprecated_payment_token');
     expect(finding).toMatchObject({ severity: 'warning', count: 1 });
     expect(finding?.examples[0]?.parameter).toBe('Klarna-Payment-Token');
+    const [entry] = (await journal(`?account=${encodeURIComponent(BAD_CLIENT)}`)).requests;
+    expect(entry?.headers['klarna-payment-token']).toBe('[redacted]');
   });
 
   it('warns when a final authorization asks for another amount than the step-up', async () => {

@@ -169,8 +169,37 @@ describe('the step-up journey through the admin API', () => {
     const { id, token } = await approvedToken();
     const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
     expect(cancel.status).toBe(200);
-    expect(PaymentRequest.parse(await cancel.json())).toMatchObject({ state: 'CANCELED', previous_state: 'COMPLETED' });
+    const canceled = PaymentRequest.parse(await cancel.json());
+    expect(canceled).toMatchObject({ state: 'CANCELED', previous_state: 'COMPLETED' });
+    // Withdrawn, so no longer shown.
+    expect(canceled.state_context?.klarna_network_session_token).toBeUndefined();
     await expectTokenRefused(token, 'canceled');
+  });
+
+  it('refuses to cancel a COMPLETED tokenization alone: it was final when the customer approved', async () => {
+    const id = (await stepUp(TOKENIZATION)).payment_request_id;
+    await approve(id);
+    const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
+    expect(cancel.status).toBe(409);
+    expect(KlarnaError.parse(await cancel.json()).error_message).toBe(
+      `Payment request ${id} is COMPLETED; it cannot be canceled any more`,
+    );
+  });
+
+  it('remembers a used token on the token itself: the cancel is refused after its answer left a full store', async () => {
+    await app.close();
+    ({ app } = await testApp({ config: { maxStoredResponses: 2 } }));
+    base = await listening(app);
+    const { id, token } = await approvedToken();
+    expect((await authorize(finalBody, { 'klarna-network-session-token': token })).status).toBe(200);
+    // Two more tokens' answers push the first out of the token store (capped at 2).
+    for (const other of ['t1', 't2']) {
+      await authorize(finalBody, {
+        'klarna-network-session-token': `krn:payment:eu1:klarna-network-session-token:${other}`,
+      });
+    }
+    expect(app.store.tokenRecord(ACCOUNT, token)).toBeUndefined();
+    expect((await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH })).status).toBe(409);
   });
 
   it('refuses to cancel a COMPLETED request once its token has been used in a final authorization', async () => {

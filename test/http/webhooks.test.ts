@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -184,6 +185,21 @@ describe('webhooks', () => {
 });
 
 describe('a delivery attempt over HTTP', () => {
+  it('leaves nothing attached to the long-lived closing signal once it is done', async () => {
+    const answering = createServer((_request, response) => response.end());
+    await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
+    try {
+      const closing = new AbortController();
+      const url = `http://127.0.0.1:${(answering.address() as AddressInfo).port}/hook`;
+      const post = httpPost(60_000);
+      for (let i = 0; i < 20; i += 1) expect(await post(url, '{}', {}, closing.signal)).toBe(200);
+      expect(getEventListeners(closing.signal, 'abort')).toEqual([]);
+    } finally {
+      answering.closeAllConnections();
+      await new Promise((resolve) => answering.close(resolve));
+    }
+  });
+
   it('gives up at once when the simulator closes, though the receiver never answers', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
