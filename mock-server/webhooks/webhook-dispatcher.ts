@@ -197,7 +197,8 @@ export class WebhookDispatcher {
             this.horizonMs,
             this.closing.signal,
           );
-          if (outcome.state === 'failed') {
+          // An attempt cut short by the shutdown is no receiver's failure worth a line in the log.
+          if (outcome.state === 'failed' && !this.closed) {
             this.onError(
               `webhook ${record.eventType} ${record.eventId} to ${record.url} failed after ${record.attempts} attempts`,
             );
