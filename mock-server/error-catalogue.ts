@@ -29,7 +29,7 @@ const ACTION_WORDS: Record<string, string> = {
 };
 
 /** Klarna caps a parameter name at 256 characters and a reason at 512: longer ones are cut short, marked with `…`. */
-export function bounded(text: string, max: number): string {
+function bounded(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
