@@ -75,6 +75,13 @@ export const Scenario = z
     if (effects === 0 && s.delay_ms === undefined) {
       ctx.addIssue({ code: 'custom', message: 'a scenario needs one of result, error, fault or delay_ms' });
     }
+    if (s.result === 'STEP_UP_REQUIRED' && s.match?.session_token === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['match', 'session_token'],
+        message: 'a final authorization never steps up: this scenario could never apply',
+      });
+    }
     if (s.result_reason !== undefined && s.result !== 'DECLINED') {
       ctx.addIssue({ code: 'custom', path: ['result_reason'], message: 'result_reason goes with result DECLINED' });
     }

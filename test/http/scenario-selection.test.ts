@@ -204,6 +204,20 @@ describe('what Klarna never answers', () => {
     expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toHaveLength(1);
     expect(await outcome()).toBe('STEP_UP_REQUIRED');
   });
+
+  it('refuses a step-up scenario that matches only final authorizations: it could never apply', async () => {
+    await start();
+    const armed = await admin('POST', '/__mock/scenarios', {
+      scenario: { name: 'never', result: 'STEP_UP_REQUIRED', match: { session_token: true } },
+    });
+    expect(armed.status).toBe(400);
+    expect(KlarnaError.parse(armed.json).validation_errors).toEqual([
+      {
+        parameter: 'scenario.match.session_token',
+        reason: 'a final authorization never steps up: this scenario could never apply',
+      },
+    ]);
+  });
 });
 
 describe('fixture rules', () => {
