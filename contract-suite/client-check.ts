@@ -146,6 +146,7 @@ function textOf(report: ClientReport): string {
       );
     }
   }
-  lines.push(`${report.errors} errors, ${report.warnings} warnings`);
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push(`${count(report.errors, 'error')}, ${count(report.warnings, 'warning')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -64,6 +64,7 @@ function warnIfHeapTooSmall(app: Awaited<ReturnType<typeof buildApp>>) {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`klarna-mock: could not start: ${(error as Error).message}\n`);
+  const hint = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another port: --port <n> or PORT=<n>)' : '';
+  process.stderr.write(`klarna-mock: could not start: ${(error as Error).message}${hint}\n`);
   process.exit(1);
 });

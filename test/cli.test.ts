@@ -221,6 +221,19 @@ describe.concurrent('the klarna-mock command', () => {
     expect(cli.stdout()).not.toContain('listening');
   });
 
+  it('says how to pick another port when its port is taken', async ({ task }) => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const { port } = taken.address() as { port: number };
+      const cli = startCli(task, ['--port', String(port)]);
+      expect(await exitOf(cli)).toEqual({ code: 1, signal: null });
+      expect(cli.stderr()).toMatch(/could not start: .*EADDRINUSE.* \(another port: --port <n> or PORT=<n>\)/);
+    } finally {
+      taken.close();
+    }
+  });
+
   it('names PORT, not --port, when the bad port comes from the environment', async ({ task }) => {
     const cli = startCli(task, [], { PORT: 'nope' });
     expect(await exitOf(cli)).toEqual({ code: 2, signal: null });
