@@ -22,6 +22,8 @@ export interface LoadResult {
   unexpected: number;
   /** Server CPU time per answered request, in microseconds (user + system); undefined without /proc. */
   cpuPerRequest: number | undefined;
+  /** Share of its core the load generator used (0–1): near 1, it and not the server set the pace. */
+  driverBusy: number;
 }
 
 let run = 0;
@@ -66,12 +68,14 @@ export interface DriveOptions {
 
 export async function drive(url: string, path: PathName, options: DriveOptions): Promise<LoadResult> {
   const before = cpuMicros(options.pid);
+  const driverBefore = process.cpuUsage();
   const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.seconds,
     requests: requestsFor(path),
   });
+  const driver = process.cpuUsage(driverBefore);
   const after = cpuMicros(options.pid);
   const expected = options.expect === '2xx' ? result['2xx'] : result['4xx'];
   const cpu =
@@ -83,5 +87,15 @@ export async function drive(url: string, path: PathName, options: DriveOptions):
     total: result.requests.total,
     unexpected: result.requests.total - expected + result.errors + result.timeouts,
     cpuPerRequest: cpu === undefined || result.requests.total === 0 ? undefined : cpu / result.requests.total,
+    driverBusy: (driver.user + driver.system) / (result.duration * 1_000_000),
   };
+}
+
+/**
+ * Sends `amount` authorize requests with fresh keys, so the idempotency store is at its cap before anything is
+ * measured: every path then meets the steady state of a long run, whatever order the paths run in.
+ */
+export async function fillStore(url: string, amount: number, connections: number): Promise<number> {
+  const result = await autocannon({ url, connections, amount, requests: requestsFor('authorize') });
+  return result['2xx'];
 }

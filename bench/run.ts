@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MockConfig } from '../mock-server/config.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { compileMain } from './compile.js';
-import { drive, EXPECTED_STATUS, type LoadResult, PATHS, type PathName } from './load.js';
+import { drive, EXPECTED_STATUS, fillStore, type LoadResult, PATHS, type PathName } from './load.js';
 import { pinDriver } from './pinning.js';
 import { timeToFirstAuthorize } from './ready-time.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
@@ -52,7 +53,10 @@ const summary = (results: LoadResult[]) => ({
   p99: median(results.map((r) => r.p99)),
   unexpected: results.reduce((sum, r) => sum + r.unexpected, 0),
   cpu: median(results.map((r) => r.cpuPerRequest ?? Number.NaN)),
+  driverBusy: Math.max(...results.map((r) => r.driverBusy)),
 });
+/** Above this share of its core, the load generator may be what limits a server's req/s. */
+const DRIVER_BUSY_WARNING = 0.8;
 const micros = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(1));
 
 async function answerSize(server: ChildServer): Promise<number> {
@@ -114,6 +118,12 @@ function printRows(rows: Row[]): boolean {
         perRound,
       );
       if (s.unexpected > 0) console.log(`  !! ${s.unexpected} answers with an unexpected status, errors or timeouts`);
+      if (s.driverBusy > DRIVER_BUSY_WARNING) {
+        console.log(
+          `  !! the load generator used ${Math.round(s.driverBusy * 100)} % of its core: this req/s is a floor ` +
+            '(CPU µs/req is the steadier comparison)',
+        );
+      }
     }
     const rpsRatio = sim.rps / bare.rps;
     const p99Ratio = sim.p99 / bare.p99;
@@ -163,7 +173,11 @@ async function main() {
     `klarna-mock bench: ${rounds} rounds × ${seconds} s per path and server after a ${warmup} s warm-up, ` +
       `${connections} connections\n${pinDriver()}`,
   );
-  const bare = await startServer(process.execPath, [...TSX, join(import.meta.dirname, 'bare-server.ts')]);
+  const bare = await startServer(process.execPath, [
+    ...START_FLAGS,
+    ...TSX,
+    join(import.meta.dirname, 'bare-server.ts'),
+  ]);
   // What `npm start` runs: the bundle of the current sources, with its heap cap.
   const bundle = compileMain();
   const simulator = await startServer(process.execPath, [
@@ -176,8 +190,12 @@ async function main() {
   try {
     console.log(
       `request body ${Buffer.byteLength(JSON.stringify(AUTHORIZE_BODY))} B; APPROVED answer ` +
-        `${await answerSize(bare)} B (bare), ${await answerSize(simulator)} B (simulator)\n`,
+        `${await answerSize(bare)} B (bare), ${await answerSize(simulator)} B (simulator)`,
     );
+    // Every path is measured against the steady state of a long run: a full idempotency store.
+    const cap = MockConfig.parse({}).maxStoredResponses;
+    const filled = await fillStore(simulator.url, cap, connections);
+    console.log(`simulator's idempotency store filled to its cap first (${filled} answers of ${cap})\n`);
     const rows = await measurePaths(bare, simulator);
     met = printRows(rows);
     broken = rows.some((row) => summary(row.bare).unexpected + summary(row.simulator).unexpected > 0);
