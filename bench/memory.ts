@@ -7,7 +7,7 @@ import { startServer } from './child-server.js';
 import { compileMain } from './compile.js';
 import { pinDriver } from './pinning.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
-import { mb, rssBytes } from './rss.js';
+import { mb, peakRssBytes, rssBytes } from './rss.js';
 import { verdict } from './stats.js';
 
 // npm run bench:memory [-- --keys N --max-stored N --rss-cap MB --connections N]
@@ -102,7 +102,7 @@ async function main() {
     });
     clearInterval(sampler);
     const atEnd = rssBytes(server.pid) ?? 0;
-    peak = Math.max(peak, atEnd);
+    peak = Math.max(peak, atEnd, peakRssBytes(server.pid) ?? 0);
     const failed = result.requests.total - result['2xx'] + result.errors + result.timeouts;
     const stored = Math.min(maxStored, result['2xx']);
     const perEntry = atCap !== undefined && atStart !== undefined ? (atCap - atStart) / stored : undefined;

@@ -2,8 +2,17 @@ import { readFileSync } from 'node:fs';
 
 /** Resident set size of a process in bytes, from /proc/<pid>/status; undefined where /proc is missing. */
 export function rssBytes(pid: number): number | undefined {
+  return statusKb(pid, 'VmRSS');
+}
+
+/** The highest resident set size the process has had so far (the kernel's own mark, which sampling can miss). */
+export function peakRssBytes(pid: number): number | undefined {
+  return statusKb(pid, 'VmHWM');
+}
+
+function statusKb(pid: number, field: string): number | undefined {
   try {
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
   } catch {
     return undefined;
