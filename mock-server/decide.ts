@@ -13,13 +13,23 @@ export interface Decision {
  * `+require_signup` only steps up where a step-up can happen: not on a final authorization (the customer has been
  * through the journey) nor on a customer-not-present token charge (Klarna answers only APPROVED or DECLINED there).
  */
+/**
+ * Whether Klarna could answer STEP_UP_REQUIRED: not to a final authorization (the customer has been through the
+ * journey), nor to a customer-not-present token charge (Klarna answers only APPROVED or DECLINED there). Scenarios
+ * ask it too.
+ */
+export function stepUpPossible(headers: AuthorizeHeaders, body: AuthorizeRequest): boolean {
+  const customerNotPresent = headers['klarna-customer-token'] !== undefined && body.step_up_config === undefined;
+  return headers['klarna-network-session-token'] === undefined && !customerNotPresent;
+}
+
 export function decide(headers: AuthorizeHeaders, body: AuthorizeRequest): Decision {
   const sessionToken = headers['klarna-network-session-token'] !== undefined;
   const customerNotPresent = headers['klarna-customer-token'] !== undefined && body.step_up_config === undefined;
   const email = body.supplementary_purchase_data?.customer?.email ?? '';
 
   if (email.includes('+denied')) return { result: 'DECLINED', rule: 'email +denied' };
-  if (email.includes('+require_signup') && !sessionToken && !customerNotPresent) {
+  if (email.includes('+require_signup') && stepUpPossible(headers, body)) {
     return { result: 'STEP_UP_REQUIRED', rule: 'email +require_signup' };
   }
   if (sessionToken) return { result: 'APPROVED', rule: 'session token: final authorization' };

@@ -1,4 +1,5 @@
 import type { AuthorizeHeaders, AuthorizeRequest, ScenarioMatch } from '../../contracts/index.js';
+import { stepUpPossible } from '../decide.js';
 
 /** What a scenario can match on, taken once from a validated request. */
 export interface RequestFacts {
@@ -9,10 +10,7 @@ export interface RequestFacts {
   reference: string | undefined;
   sessionToken: boolean;
   customerToken: boolean;
-  /**
-   * Whether Klarna could answer STEP_UP_REQUIRED: not to a final authorization (the customer has been through the
-   * journey), nor to a customer-not-present token charge (Klarna answers only APPROVED or DECLINED there).
-   */
+  /** Whether Klarna could answer STEP_UP_REQUIRED (decide.ts). */
   stepUpPossible: boolean;
 }
 
@@ -25,9 +23,7 @@ export function requestFacts(account: string, headers: AuthorizeHeaders, body: A
     reference: body.request_payment_transaction?.payment_transaction_reference,
     sessionToken: headers['klarna-network-session-token'] !== undefined,
     customerToken: headers['klarna-customer-token'] !== undefined,
-    stepUpPossible:
-      headers['klarna-network-session-token'] === undefined &&
-      !(headers['klarna-customer-token'] !== undefined && body.step_up_config === undefined),
+    stepUpPossible: stepUpPossible(headers, body),
   };
 }
 
