@@ -42,10 +42,33 @@ describe('bench floor server', () => {
     const unbalanced = { ...AUTHORIZE_BODY, supplementary_purchase_data: { line_items: lineItems.slice(1) } };
     expect((await post('floor-4', unbalanced)).status).toBe(400);
     expect((await post('floor-5', { currency: 'USD' })).status).toBe(400);
+    // Invalid by the contract alone (the sum would pass): a lower-case currency, a key longer than 255.
+    const noItems = { currency: 'usd', request_payment_transaction: AUTHORIZE_BODY.request_payment_transaction };
+    expect((await post('floor-8', noItems)).status).toBe(400);
+    expect((await post('floor-8', { ...noItems, currency: 'USD' })).status).toBe(200);
+    expect((await post('k'.repeat(256), AUTHORIZE_BODY)).status).toBe(400);
     const moved = { ...AUTHORIZE_BODY, currency: 'EUR' };
     await post('floor-6', AUTHORIZE_BODY);
     expect((await post('floor-6', moved)).status).toBe(409);
     expect((await post('floor-7', AUTHORIZE_BODY, { ...HEADERS, authorization: 'Basic other' })).status).toBe(401);
+  });
+
+  it('keeps at most --max-stored answers, forgetting the oldest first', async () => {
+    const small = await start(['--max-stored', '2']);
+    const send = (key: string, currency: string) =>
+      fetch(`${small.url}${AUTHORIZE_PATH}`, {
+        method: 'POST',
+        headers: { ...HEADERS, 'klarna-idempotency-key': key },
+        body: JSON.stringify({ ...AUTHORIZE_BODY, currency }),
+      }).then((response) => response.status);
+    try {
+      for (const key of ['a', 'b', 'c']) expect(await send(key, 'USD')).toBe(200);
+      // 'a' was forgotten (other bytes are a fresh request); 'c' is still kept (other bytes conflict).
+      expect(await send('a', 'EUR')).toBe(200);
+      expect(await send('c', 'EUR')).toBe(409);
+    } finally {
+      await small.stop();
+    }
   });
 
   it('refuses a part it does not know in --skip', async () => {
