@@ -8,6 +8,7 @@ import { compileMain } from './compile.js';
 import { pinDriver } from './pinning.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
 import { mb, peakRssBytes, rssBytes } from './rss.js';
+import { START_FLAGS } from './start-flags.js';
 import { verdict } from './stats.js';
 
 // npm run bench:memory [-- --keys N --max-stored N --rss-cap MB --connections N]
@@ -43,7 +44,8 @@ async function main() {
     process.execPath,
     [
       // The heap cap `npm start` runs with (package.json): without it V8 lets garbage pile up to ~400 MB of RSS.
-      ...['--max-old-space-size=256', '--trace-gc'],
+      ...START_FLAGS,
+      '--trace-gc',
       // What `npm start` runs: the bundle, made from the current sources.
       compileMain(),
       ...['--port', '0', '--log-level', 'silent', '--config', config],

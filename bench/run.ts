@@ -9,6 +9,7 @@ import { pinDriver } from './pinning.js';
 import { timeToFirstAuthorize } from './ready-time.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
 import { mb, rssBytes } from './rss.js';
+import { START_FLAGS } from './start-flags.js';
 import { median, verdict } from './stats.js';
 
 // npm run bench [-- --rounds N --duration S --warmup S --connections N --ready-runs N --strict
@@ -42,8 +43,6 @@ const floorSkip = (() => {
 })();
 const ROOT = join(import.meta.dirname, '..');
 const TSX = ['--import', 'tsx'];
-/** Node's flags in `npm start` (package.json). */
-const START_FLAGS = ['--max-old-space-size=256'];
 
 /** Targets of issue 5, as simulator/bare ratios measured in this run. */
 const TARGETS: Record<PathName, { rps?: number; p99?: number }> = {
