@@ -43,7 +43,7 @@ async function main() {
   const server = await startServer(
     process.execPath,
     [
-      // The heap cap `npm start` runs with (package.json): without it V8 lets garbage pile up to ~400 MB of RSS.
+      // `npm start`'s Node flags (package.json): without its heap cap V8 lets garbage pile up to ~400 MB of RSS.
       ...START_FLAGS,
       '--trace-gc',
       // What `npm start` runs: the bundle, made from the current sources.
