@@ -3,6 +3,17 @@ import { z } from 'zod';
 /** Klarna resource names are opaque `krn:` strings; only the prefix is relied on (reference §8). */
 export const Krn = z.string().regex(/^krn:/, 'must be a krn: identifier');
 
+/**
+ * A partner account id as Klarna forms it, `krn:partner:global:account:test:M48JWZF8` (the API reference asks for
+ * "a valid krn"). Checked by the simulator only when its `accountIds` setting is `krn`, the default.
+ */
+export const PartnerAccountKrn = z
+  .string()
+  .regex(
+    /^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$/,
+    'must be a partner account krn such as krn:partner:global:account:test:M48JWZF8',
+  );
+
 /** ISO 4217 code; the supported list is a simulator setting, not part of the contract. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of 3 upper-case letters');
 

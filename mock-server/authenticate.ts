@@ -21,6 +21,23 @@ export function authenticate(
   return undefined;
 }
 
+/**
+ * The account of a path that names none (Klarna Direct's `/v2/payment/…`, webhook management's `/v2/notification/…`):
+ * Klarna acts on the account the API key belongs to. Here a key bound to exactly one account acts on it, and any
+ * other key on `defaultAccount` (docs/simulator-choices.md#direct-account). A missing or unknown key is a 401.
+ */
+export function accountOfKey(
+  authorization: string | undefined,
+  config: Pick<MockConfig, 'apiKeys' | 'defaultAccount'>,
+): string | KlarnaHttpError {
+  const credential = basicCredential(authorization);
+  if (credential === undefined) return catalogue.unauthorized();
+  if (config.apiKeys === undefined) return config.defaultAccount;
+  const match = findKey(config.apiKeys, credential);
+  if (match === undefined) return catalogue.unauthorized();
+  return match.accounts?.length === 1 && match.accounts[0] !== undefined ? match.accounts[0] : config.defaultAccount;
+}
+
 function basicCredential(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
   const match = /^Basic\s+(\S.*)$/i.exec(authorization.trim());

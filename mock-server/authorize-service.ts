@@ -169,7 +169,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     const issue = sessionTokenIssue(issued, {
       now,
       ttlMs: config.sessionTokenTtlMs,
-      strict: config.strictSessionTokens,
+      strict: config.unknownSessionTokens === 'reject',
     });
     if (issue) throw catalogue.validation([{ parameter: 'Klarna-Network-Session-Token', reason: issue }]);
     // The customer approved an amount and a currency; the final authorization must ask for the same.

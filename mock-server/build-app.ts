@@ -5,7 +5,7 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController }
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
 import type { AuthorizePlan } from './authorize-service.js';
-import { MockConfig, type MockConfigInput } from './config.js';
+import { type MockConfig, type MockConfigInput, parseMockConfig } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
 import { oversizedHeader } from './header-limits.js';
@@ -72,7 +72,7 @@ export interface MockApp extends FastifyInstance {
 
 /** Builds the simulator; it never listens (only main.ts does). */
 export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> {
-  const parsed = MockConfig.safeParse(options.config ?? {});
+  const parsed = parseMockConfig(options.config ?? {});
   if (!parsed.success) throw new Error(`invalid klarna-mock config: ${formatIssues(parsed.error.issues)}`);
   const config = parsed.data;
   const now = options.now ?? Date.now;

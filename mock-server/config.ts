@@ -45,8 +45,21 @@ export const MockConfig = z.strictObject({
     .default([...DEFAULT_CURRENCIES]),
   /** Reject a request whose line items do not add up to the amount. */
   lineItemSumCheck: z.boolean().default(true),
-  /** Reject session tokens the simulator never issued (reason `unknown`). */
-  strictSessionTokens: z.boolean().default(false),
+  /**
+   * Session tokens the simulator never issued: `context` (the normal rules decide; docs/simulator-choices.md
+   * #session-tokens), `final` (any token finalizes, the behaviour before 0.2) or `reject` (400, reason `unknown`).
+   */
+  unknownSessionTokens: z.enum(['context', 'final', 'reject']).default('context'),
+  /** Deprecated: `true` is `unknownSessionTokens: "reject"` (kept so that older settings files still start). */
+  strictSessionTokens: z.boolean().optional(),
+  /** Partner account ids in the path: Klarna resource names only (`krn`), or any non-empty id (`any`). */
+  accountIds: z.enum(['krn', 'any']).default('krn'),
+  /**
+   * The account of the Klarna Direct paths (`/v2/payment/…`) and of Klarna's webhook management
+   * (`/v2/notification/…`), which name no account: a key bound to exactly one account acts on it, any other key on
+   * this one.
+   */
+  defaultAccount: z.string().min(1).max(255).default('krn:partner:global:account:test:DEFAULT'),
   region: z
     .string()
     .regex(/^[a-z0-9]+$/)
@@ -106,4 +119,11 @@ export const MockConfig = z.strictObject({
   publicUrl: z.url().optional(),
 });
 export type MockConfigInput = z.input<typeof MockConfig>;
+
+/** Parses the settings, mapping the deprecated `strictSessionTokens` onto `unknownSessionTokens`. */
+export function parseMockConfig(input: unknown) {
+  const parsed = MockConfig.safeParse(input);
+  if (parsed.success && parsed.data.strictSessionTokens === true) parsed.data.unknownSessionTokens = 'reject';
+  return parsed;
+}
 export type MockConfig = z.output<typeof MockConfig>;

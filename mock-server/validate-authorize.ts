@@ -6,6 +6,7 @@ import {
   HeaderNames,
   lineItemSumIssue,
   missingRequestIssue,
+  PartnerAccountKrn,
   tokenizationDataIssues,
   type ValidationError,
 } from '../contracts/index.js';
@@ -25,7 +26,16 @@ export type ValidatedAuthorize =
     }
   | { ok: false; error: KlarnaHttpError };
 
-type Settings = Pick<MockConfig, 'currencies' | 'lineItemSumCheck'>;
+type Settings = Pick<MockConfig, 'currencies' | 'lineItemSumCheck' | 'accountIds'>;
+
+/** `partner_account_id` is a krn unless the `accountIds` setting says `any` (docs/simulator-choices.md#account-ids). */
+export function accountIdIssues(account: unknown, mode: MockConfig['accountIds']): ValidationError[] {
+  if (mode === 'any') return [];
+  const parsed = PartnerAccountKrn.safeParse(account);
+  return parsed.success
+    ? []
+    : [{ parameter: 'partner_account_id', reason: parsed.error.issues[0]?.message ?? 'invalid' }];
+}
 
 /**
  * Validates headers and body in one pass and lists every violation (simulator-decisions §1 "validation errors"),
@@ -40,6 +50,7 @@ export function validateAuthorize(
   const violations: ValidationError[] = [];
   const params = AuthorizeParams.safeParse(rawParams);
   if (!params.success) violations.push(...violationsOf(params.error));
+  else violations.push(...accountIdIssues(params.data.partner_account_id, settings.accountIds));
   const headers = AuthorizeHeaders.safeParse(rawHeaders);
   if (!headers.success) violations.push(...headerViolations(headers.error));
   const body = AuthorizeRequest.safeParse(rawBody);

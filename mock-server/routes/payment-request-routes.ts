@@ -8,6 +8,7 @@ import type { MockConfig } from '../config.js';
 import { catalogue, KlarnaHttpError } from '../error-catalogue.js';
 import type { PaymentRequests } from '../payment-requests/payment-requests.js';
 import { renderPaymentRequest } from '../payment-requests/render-payment-request.js';
+import { accountIdIssues } from '../validate-authorize.js';
 import { parseInput } from './parse-input.js';
 import { sendJson } from './send-json.js';
 
@@ -48,6 +49,8 @@ export function paymentRequestRoutes(
     const denied = authenticate(authorization, params.partner_account_id, deps.config, operation);
     if (denied) throw denied;
     const { partner_account_id: account, payment_request_id: id } = parseInput(Params, params);
+    const accountIssues = accountIdIssues(account, deps.config.accountIds);
+    if (accountIssues.length > 0) throw catalogue.validation(accountIssues);
     const record = deps.paymentRequests.get(account, id);
     if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
     return record;

@@ -283,7 +283,7 @@ describe('the step-up journey through the admin API', () => {
     const request = await stepUp();
     expect((await fetch(paymentRequestUrl(request.payment_request_id))).status).toBe(401);
     expect((await read('krn:payment:eu1:request:00000000-0000-4000-8000-0000000000ff')).status).toBe(404);
-    const other = `${base}/v2/accounts/OTHER/payment/requests/${encodeURIComponent(request.payment_request_id)}`;
+    const other = `${base}/v2/accounts/krn:partner:global:account:test:OTHER/payment/requests/${encodeURIComponent(request.payment_request_id)}`;
     expect((await fetch(other, { headers: AUTH })).status).toBe(404);
   });
 
