@@ -48,16 +48,24 @@ export const PaymentRequest = z.looseObject({
   previous_state: PaymentRequestState.optional(),
   amount: Amount.optional(),
   currency: Currency.optional(),
+  /** When the request expires unless completed (+3 h by default). */
+  state_expires_at: IsoDateTime.optional(),
+  /** When the resource itself goes (Klarna's cancel sample shows about a day after creation). */
   expires_at: IsoDateTime.optional(),
   created_at: IsoDateTime.optional(),
   updated_at: IsoDateTime.optional(),
   canceled_at: IsoDateTime.optional(),
+  /** Echoed: Klarna's request collection reads its purchase_reference and line_items back. */
+  supplementary_purchase_data: z.looseObject({}).optional(),
   state_context: z
     .looseObject({
       customer_interaction: CustomerInteraction.optional(),
-      // After COMPLETED. Klarna's key names here are UNSURE (reference §3.3); README "Where the simulator chooses".
+      // After COMPLETED. Klarna's collection reads the last three; the first is the simulator's older name.
       klarna_network_session_token: z.string().optional(),
-      customer_token: z.lazy(() => CustomerToken).optional(),
+      /** The token a final authorization sends (Klarna-Payment-Token or Klarna-Network-Session-Token). */
+      payment_token: z.string().optional(),
+      klarna_customer: z.looseObject({ customer_token: z.string().min(1) }).optional(),
+      interoperability_token: z.string().optional(),
     })
     .optional(),
 });
@@ -73,7 +81,12 @@ export type CustomerToken = z.infer<typeof CustomerToken>;
 
 export const CustomerTokenResponse = z.looseObject({
   result: TransactionResult,
-  customer_token: CustomerToken.optional(),
+  // Klarna's request collection reads this as the token string and sends it as the Klarna-Customer-Token header; the
+  // API reference shows an object. The simulator answers the string with reference and scopes beside it; the
+  // contract accepts either, so that it can check Klarna's test environment too.
+  customer_token: z.union([z.string().min(1), CustomerToken]).optional(),
+  customer_token_reference: z.string().optional(),
+  scopes: z.array(CustomerTokenScope).optional(),
   result_reason: z.string().optional(),
 });
 

@@ -31,6 +31,11 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 export const TransactionResult = z.enum(['APPROVED', 'DECLINED', 'STEP_UP_REQUIRED']);
 export type TransactionResult = z.infer<typeof TransactionResult>;
 
-export const CustomerTokenScope = z.enum(['payment:customer_present', 'payment:customer_not_present']);
+/** Klarna's request collection (r2512) also asks for `customer:login` (Sign in with Klarna). */
+export const CustomerTokenScope = z.enum([
+  'payment:customer_present',
+  'payment:customer_not_present',
+  'customer:login',
+]);
 
 export const Interval = z.enum(['DAY', 'WEEK', 'MONTH', 'YEAR']);

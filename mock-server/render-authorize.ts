@@ -40,14 +40,25 @@ export function renderAuthorize(decision: Decision, body: AuthorizeRequest, ctx:
   if (rct !== undefined || (decision.result === 'APPROVED' && ctx.issuedCustomerToken !== undefined)) {
     response.customer_token_response =
       decision.result === 'APPROVED'
-        ? {
-            result: 'APPROVED',
-            customer_token:
-              ctx.issuedCustomerToken ?? newCustomerToken(rct?.scopes ?? [], rct?.customer_token_reference, ctx),
-          }
+        ? customerTokenResponse(
+            ctx.issuedCustomerToken ?? newCustomerToken(rct?.scopes ?? [], rct?.customer_token_reference, ctx),
+          )
         : { result: decision.result };
   }
   return response;
+}
+
+/**
+ * An approved token as Klarna's request collection reads it: `customer_token` is the string a token charge sends as
+ * `Klarna-Customer-Token`, with the reference and scopes beside it (docs/simulator-choices.md#customer-token-shape).
+ */
+export function customerTokenResponse(token: CustomerToken): NonNullable<AuthorizeResponse['customer_token_response']> {
+  return {
+    result: 'APPROVED',
+    customer_token: token.customer_token,
+    ...(token.customer_token_reference !== undefined && { customer_token_reference: token.customer_token_reference }),
+    scopes: token.scopes,
+  };
 }
 
 /** A new customer token (reference §3.4): `krn:customer-token:<region>:<uuid>`, its reference echoed. */

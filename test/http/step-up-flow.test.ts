@@ -247,13 +247,15 @@ describe('the step-up journey through the admin API', () => {
   it('returns the customer token of a tokenization with a first payment again on the final authorization', async () => {
     const firstPayment = { request_payment_transaction: { amount: 999 } };
     const approved = await approve((await stepUp({ ...TOKENIZATION, ...firstPayment })).payment_request_id);
-    const customerToken = approved.payload.state_context?.customer_token;
+    const customerToken = approved.payload.state_context?.customer_token as
+      | { customer_token: string; customer_token_reference: string; scopes: string[] }
+      | undefined;
     expect(customerToken?.scopes).toEqual(['payment:customer_not_present']);
     const token = String(approved.payload.state_context?.klarna_network_session_token);
     const { step_up_config: _stepUp, ...final } = { ...TOKENIZATION, ...firstPayment };
     const answer = AuthorizeResponse.parse((await authorize(final, { 'klarna-network-session-token': token })).json);
     expect(answer.payment_transaction_response?.result).toBe('APPROVED');
-    expect(answer.customer_token_response).toEqual({ result: 'APPROVED', customer_token: customerToken });
+    expect(answer.customer_token_response).toEqual({ result: 'APPROVED', ...customerToken });
   });
 
   it('fills the return_url placeholders', async () => {
