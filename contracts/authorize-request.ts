@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Amount, Currency, CustomerTokenScope, Krn, Reference } from './common.js';
+import { Amount, Currency, CustomerTokenScope, IsoDateTime, Krn, Reference } from './common.js';
 import { SupplementaryPurchaseData } from './supplementary-purchase-data.js';
 
 // https://docs.klarna.com/api/kn/klarna-product-api-payment/klarna-product-api-payment-v2-r6 (authorizePayment)
@@ -10,16 +10,25 @@ export const AuthorizeParams = z.object({
 });
 export type AuthorizeParams = z.infer<typeof AuthorizeParams>;
 
+const TokenHeader = z.string().min(1).max(8192);
+
 /** Header names are lower-case: Node delivers them that way. */
 export const AuthorizeHeaders = z.looseObject({
   authorization: z.string().optional().describe('Basic <API key>'),
-  'klarna-network-session-token': z
+  'klarna-network-session-token': TokenHeader.optional().describe(
+    'Session token: context from Klarna (Express Checkout, Sign in with Klarna, …), or the token of a completed ' +
+      'payment request, which makes this a final authorization',
+  ),
+  'klarna-payment-token': TokenHeader.optional().describe(
+    "Klarna's request collection finalizes with it: the same as Klarna-Network-Session-Token",
+  ),
+  'klarna-customer-token': TokenHeader.optional().describe('Customer token for a token charge'),
+  'klarna-interoperability-token': TokenHeader.optional().describe('A token from another Klarna surface (context)'),
+  'klarna-integration-metadata': z
     .string()
-    .min(1)
     .max(8192)
     .optional()
-    .describe('Opaque session token from the completed payment request; turns the call into a final authorization'),
-  'klarna-customer-token': z.string().min(1).max(8192).optional().describe('Customer token for a token charge'),
+    .describe('JSON: {"integrator": {name, session_reference, module_name, module_version}, "originators": [...]}'),
   'klarna-idempotency-key': z.string().min(1).max(255).optional().describe('Ideally a UUID; replays the first answer'),
   'partner-correlation-id': z.string().max(255).optional().describe('Echoed in the response'),
 });
@@ -28,7 +37,10 @@ export type AuthorizeHeaders = z.infer<typeof AuthorizeHeaders>;
 /** Wire names of the headers, for error parameters and docs. */
 export const HeaderNames = {
   'klarna-network-session-token': 'Klarna-Network-Session-Token',
+  'klarna-payment-token': 'Klarna-Payment-Token',
   'klarna-customer-token': 'Klarna-Customer-Token',
+  'klarna-interoperability-token': 'Klarna-Interoperability-Token',
+  'klarna-integration-metadata': 'Klarna-Integration-Metadata',
   'klarna-idempotency-key': 'Klarna-Idempotency-Key',
   'partner-correlation-id': 'Partner-Correlation-Id',
   authorization: 'Authorization',
@@ -39,6 +51,8 @@ export const RequestPaymentTransaction = z.looseObject({
   payment_transaction_reference: Reference.optional(),
   payment_option_id: z.string().min(1).max(255).optional(),
   capture: z.enum(['NOW', 'LATER']).optional().describe('NOW creates the transaction already captured'),
+  payment_capture_reference: Reference.optional().describe('With capture NOW: the reference of that capture'),
+  payment_program_enablement_codes: z.array(z.string().min(1).max(255)).max(100).optional(),
 });
 
 export const RequestCustomerToken = z.looseObject({
@@ -47,14 +61,28 @@ export const RequestCustomerToken = z.looseObject({
 });
 
 export const CustomerInteractionConfig = z.looseObject({
-  method: z.enum(['HANDOVER', 'SDK']).optional(),
+  method: z.enum(['HANDOVER', 'SDK', 'QR_CODE']).optional(),
   return_url: z.url().optional(),
-  app_return_url: z.string().min(1).optional(),
+  app_return_url: z.string().min(1).optional().describe('A custom-scheme URL back into an app'),
 });
 
 export const StepUpConfig = z.looseObject({
   payment_request_reference: Reference.optional(),
+  /** Klarna's collection sends a calendar date (YYYY-MM-DD); accepted, not honoured (the request keeps its 3 h). */
+  payment_request_expires_at: z.union([z.iso.date(), IsoDateTime]).optional(),
   customer_interaction_config: CustomerInteractionConfig,
+});
+
+export const AcquiringConfig = z.looseObject({
+  payment_account_id: z.string().min(1).max(255).optional(),
+  settlement_currency: Currency.optional(),
+});
+
+/** In-store purchases (Klarna's QR_CODE sample). */
+export const PointOfCheckout = z.looseObject({ store_id: z.string().min(1).max(255).optional() });
+export const PointOfTransaction = z.looseObject({
+  type: z.string().min(1).max(64).optional(),
+  terminal_reference: z.string().min(1).max(255).optional(),
 });
 
 export const AuthorizeRequest = z.looseObject({
@@ -63,6 +91,15 @@ export const AuthorizeRequest = z.looseObject({
   request_payment_transaction: RequestPaymentTransaction.optional(),
   request_customer_token: RequestCustomerToken.optional(),
   step_up_config: StepUpConfig.optional(),
+  acquiring_config: AcquiringConfig.optional(),
   supplementary_purchase_data: SupplementaryPurchaseData.optional(),
+  /** Serialized JSON from another Klarna surface (`vnd.klarna.interoperability-data.v2+json`). */
+  interoperability_data: z
+    .string()
+    .min(1)
+    .max(256 * 1024)
+    .optional(),
+  point_of_checkout: PointOfCheckout.optional(),
+  point_of_transaction: PointOfTransaction.optional(),
 });
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;

@@ -64,3 +64,42 @@ export function tokenizationDataIssues(body: unknown): RuleIssue[] {
   }
   return issues;
 }
+
+/**
+ * A HANDOVER hands the customer to Klarna's page, which must know where to send them back: Klarna answers "must
+ * define return URLs" without one. `app_return_url` counts (an app's way back). `prefix` is where the
+ * customer_interaction_config sits (`step_up_config.` in authorize, nothing in createPaymentRequest).
+ */
+export function handoverReturnUrlIssue(config: unknown, prefix: string): RuleIssue | undefined {
+  if (!isObject(config) || config.method !== 'HANDOVER') return undefined;
+  if (config.return_url !== undefined || config.app_return_url !== undefined) return undefined;
+  return {
+    parameter: `${prefix}customer_interaction_config.return_url`,
+    reason: 'a HANDOVER must define return URLs (return_url or app_return_url)',
+  };
+}
+
+/** A customer token is for a customer who is present or for one who is not: Klarna refuses a token asking for both. */
+export function tokenScopesIssue(body: unknown): RuleIssue | undefined {
+  if (!isObject(body) || !isObject(body.request_customer_token)) return undefined;
+  const scopes = body.request_customer_token.scopes;
+  if (!Array.isArray(scopes)) return undefined;
+  if (!scopes.includes('payment:customer_present') || !scopes.includes('payment:customer_not_present'))
+    return undefined;
+  return {
+    parameter: 'request_customer_token.scopes',
+    reason: 'a token is either payment:customer_present or payment:customer_not_present, not both',
+  };
+}
+
+/** Klarna-Payment-Token is another name of the session token: two different tokens leave the request ambiguous. */
+export function tokenAliasIssue(headers: unknown): RuleIssue | undefined {
+  if (!isObject(headers)) return undefined;
+  const session = headers['klarna-network-session-token'];
+  const payment = headers['klarna-payment-token'];
+  if (session === undefined || payment === undefined || session === payment) return undefined;
+  return {
+    parameter: 'Klarna-Payment-Token',
+    reason: 'differs from Klarna-Network-Session-Token; send the session token under one of the two names',
+  };
+}

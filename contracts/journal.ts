@@ -24,7 +24,6 @@ export const FindingCode = z.enum([
   'idempotency_key_not_uuid',
   'retry_with_new_key',
   'amount_differs_from_step_up',
-  'deprecated_payment_token',
 ]);
 export type FindingCode = z.infer<typeof FindingCode>;
 

@@ -42,7 +42,10 @@ export const ScenarioMatch = z.strictObject({
     .optional()
     .describe('Substring of supplementary_purchase_data.customer.email'),
   reference_prefix: z.string().min(1).max(255).optional().describe('Prefix of payment_transaction_reference'),
-  session_token: z.boolean().optional().describe('true: only final authorizations; false: only without the header'),
+  session_token: z
+    .boolean()
+    .optional()
+    .describe('true: only final authorizations (a session token the simulator issued); false: every other request'),
   customer_token: z.boolean().optional(),
   nth: z.int().min(1).optional().describe('Only the nth request (per account) that meets the other conditions'),
 });

@@ -16,6 +16,9 @@ export const LineItem = z.looseObject({
   product_identifier: z.string().optional(),
   shipping_reference: Reference.optional(),
   subscription_reference: Reference.optional(),
+  /** Klarna's request collection sends `reference` on some items instead of line_item_reference. */
+  reference: Reference.optional(),
+  line_item_metadata: z.looseObject({ categories: z.array(z.string()).optional() }).optional(),
 });
 
 export const Address = z.looseObject({
@@ -27,12 +30,52 @@ export const Address = z.looseObject({
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
 });
 
+const text = z.string().optional();
+const count = z.int().min(0).optional();
+
+/** One line of a customer's purchase history (Klarna's request collection, Tokenized/Customer login use case). */
+export const PurchaseHistory = z.looseObject({
+  number_of_purchases: count,
+  number_of_paid_purchases: count,
+  number_of_disputed_purchases: count,
+  total_amount: z.int().min(0).optional(),
+  currency: Currency.optional(),
+  payment_method: text,
+  first_purchase_at: text,
+  last_purchase_at: text,
+});
+
+export const CustomerAccount = z.looseObject({
+  account_identifier: text,
+  loyalty_level: text,
+  created_at: text,
+  updated_at: text,
+  last_login: z.looseObject({ occurred_at: text, login_method: text }).optional(),
+  purchase_history: z.array(PurchaseHistory).optional(),
+  device_purchase_history: z.array(PurchaseHistory).optional(),
+});
+
+export const CustomerDevice = z.looseObject({
+  app_identifier: text,
+  device_identifier: text,
+  user_agent: text,
+  ip_address: text,
+  geolocation: z
+    .looseObject({ country: text, latitude: z.number().optional(), longitude: z.number().optional() })
+    .optional(),
+});
+
 export const Customer = z.looseObject({
   given_name: z.string().optional(),
   family_name: z.string().optional(),
   email: z.string().optional(),
+  email_last_verified_at: text,
   phone: z.string().optional(),
+  phone_last_verified_at: text,
+  date_of_birth: text,
   address: Address.optional(),
+  customer_account: CustomerAccount.optional(),
+  customer_device: CustomerDevice.optional(),
 });
 
 export const ShippingType = z.enum([
@@ -107,6 +150,112 @@ export const OndemandService = z.looseObject({
   purchase_interval_frequency: z.int().min(1).optional(),
 });
 
+// Industry data, as Klarna's request collection (r2512) sends it: every field optional, types as sent.
+const PartialAddress = z.looseObject({
+  street_address: text,
+  street_address2: text,
+  postal_code: text,
+  city: text,
+  region: text,
+  country: text,
+});
+const Person = z.looseObject({ given_name: text, family_name: text, email: text, phone: text });
+
+export const Insurance = z.looseObject({
+  insurance_type: text,
+  insurance_company_name: text,
+  price: z.int().optional(),
+  currency: Currency.optional(),
+});
+
+export const EventReservation = z.looseObject({
+  event_name: text,
+  event_company_name: text,
+  event_type: text,
+  starts_at: text,
+  ends_at: text,
+  venue_name: text,
+  access_controlled_venue: z.boolean().optional(),
+  address: PartialAddress.optional(),
+  affiliate_name: text,
+  insurances: z.array(Insurance).optional(),
+});
+
+export const TravelReservation = z.looseObject({
+  travel_type: text,
+  reservation_reference: text,
+  departure: z
+    .looseObject({
+      departure_location: text,
+      departure_airport: text,
+      departs_at: text,
+      address: PartialAddress.optional(),
+    })
+    .optional(),
+  arrival: z
+    .looseObject({
+      arrival_location: text,
+      arrival_airport: text,
+      arrives_at: text,
+      address: PartialAddress.optional(),
+    })
+    .optional(),
+  carrier_name: text,
+  price: z.int().optional(),
+  currency: Currency.optional(),
+  ticket_class: text,
+  passengers: z.array(Person).optional(),
+  insurances: z.array(Insurance).optional(),
+  affiliate_name: text,
+});
+
+export const LodgingReservation = z.looseObject({
+  lodging_name: text,
+  address: PartialAddress.optional(),
+  starts_at: text,
+  ends_at: text,
+  number_of_spaces: count,
+  price: z.int().optional(),
+  currency: Currency.optional(),
+  lodging_type: text,
+  guests: z.array(Person).optional(),
+  hosts: z
+    .looseObject({
+      host_reference: text,
+      host_type: text,
+      country_of_domicile: text,
+      registered_at: text,
+      number_of_reservations: count,
+    })
+    .optional(),
+  insurances: z.array(Insurance).optional(),
+  affiliate_name: text,
+});
+
+export const Voucher = z.looseObject({
+  voucher_name: text,
+  voucher_type: text,
+  voucher_company: text,
+  starts_at: text,
+  ends_at: text,
+  affiliate_name: text,
+});
+
+export const MarketplaceSeller = z.looseObject({
+  marketplace_seller_reference: text,
+  marketplace_seller_name: text,
+  marketplace_seller_address: PartialAddress.optional(),
+  product_category: text,
+  line_item_references: z.array(z.string()).optional(),
+  seller_registered_at: text,
+  seller_updated_at: text,
+  seller_last_login_at: text,
+  shipping_references: z.array(z.string()).optional(),
+  seller_rating: text,
+  number_of_transactions: count,
+  volume_of_transactions: z.int().min(0).optional(),
+});
+
 export const SupplementaryPurchaseData = z.looseObject({
   purchase_reference: Reference.optional(),
   line_items: z.array(LineItem).optional(),
@@ -114,5 +263,16 @@ export const SupplementaryPurchaseData = z.looseObject({
   shipping: z.array(Shipping).optional(),
   subscriptions: z.array(Subscription).optional(),
   ondemand_service: OndemandService.optional(),
+  event_reservations: z.array(EventReservation).optional(),
+  travel_reservations: z.array(TravelReservation).optional(),
+  lodging_reservations: z.array(LodgingReservation).optional(),
+  insurances: z.array(Insurance).optional(),
+  vouchers: z.array(Voucher).optional(),
+  marketplace_sellers: z.array(MarketplaceSeller).optional(),
+  /** Serialized JSON (Klarna's legacy EMD, `application/vnd.klarna.internal.emd-v2+json`). */
+  additional_data: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
 });
 export type SupplementaryPurchaseData = z.infer<typeof SupplementaryPurchaseData>;

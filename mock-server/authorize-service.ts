@@ -1,13 +1,26 @@
-import { AuthorizeHeaders, AuthorizeResponse, type ScenarioFault } from '../contracts/index.js';
+import {
+  AuthorizeHeaders,
+  type AuthorizeRequest,
+  AuthorizeResponse,
+  type CustomerToken,
+  type ScenarioFault,
+} from '../contracts/index.js';
 import type { AccountClock } from './account-clock.js';
 import { authenticate } from './authenticate.js';
 import { serializeChecked } from './check-response.js';
 import type { MockConfig } from './config.js';
-import { type Decision, decide } from './decide.js';
+import { type Decision, decide, type TokenFacts } from './decide.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
-import { fingerprint, type IssuedToken, replayDecision, sessionTokenIssue } from './idempotency.js';
+import {
+  fingerprint,
+  type IssuedToken,
+  replayDecision,
+  sessionTokenIssue,
+  tokenHashes,
+  tokensDigest,
+} from './idempotency.js';
 import type { PaymentRequests } from './payment-requests/payment-requests.js';
-import { renderAuthorize } from './render-authorize.js';
+import { newCustomerToken, renderAuthorize } from './render-authorize.js';
 import { requestFacts } from './scenarios/match.js';
 import type { ScenarioEngine, SelectedScenario } from './scenarios/scenario-engine.js';
 import { scenarioError } from './scenarios/scenario-error.js';
@@ -59,19 +72,19 @@ export interface AuthorizePlan {
 }
 
 /**
- * The replay fast path: the same key with the same bytes as a stored answer inside the window replays at once.
- * Those bytes passed validation when first sent and the settings have not changed, so only the headers are checked.
+ * The replay fast path: the same key with the same bytes and the same token headers as a stored answer inside the
+ * window replays at once. Those bytes passed validation when first sent and the settings have not changed, so only
+ * the headers are checked.
  */
 function fastReplay(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan | undefined {
   const key = input.headers['klarna-idempotency-key'];
-  // A final authorization goes the long way: its token must be bound to the answer too.
-  if (typeof key !== 'string' || input.rawBodyHash === undefined || input.headers['klarna-network-session-token']) {
-    return undefined;
-  }
+  if (typeof key !== 'string' || input.rawBodyHash === undefined) return undefined;
   const stored = deps.store.keyRecord(input.account, key);
   const now = deps.clock.now(input.account);
   if (stored?.rawHash !== input.rawBodyHash || now - stored.createdAt >= deps.config.idempotencyWindowMs)
     return undefined;
+  // No stale replay across tokens: another token is another request (a 409 from the long way).
+  if (tokensDigest(stored.tokens) !== tokensDigest(tokenHashes(input.headers))) return undefined;
   if (!AuthorizeHeaders.safeParse(input.headers).success) return undefined;
   return {
     action: { kind: 'respond', status: stored.status, body: stored.body, replayed: true },
@@ -105,14 +118,22 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   if (!valid.ok) throw valid.error;
   const { headers, body, warnings } = valid;
   const key = headers['klarna-idempotency-key'];
-  const token = headers['klarna-network-session-token'];
+  const token = sessionTokenOf(headers);
   const now = deps.clock.now(input.account);
+  const issued = token === undefined ? undefined : store.issuedToken(input.account, token);
+  const tokens = tokenFacts(input.account, headers, body, issued, deps);
+  const sentTokens = tokenHashes(headers);
   // Only a key or a token can replay; without them the journal works the fingerprint out when it is read.
   const print =
     key === undefined && token === undefined
       ? undefined
-      : fingerprint({ method: 'POST', account: input.account, body: rawBody, inSchemaOrder: valid.inSchemaOrder });
-  const issued = token === undefined ? undefined : store.issuedToken(input.account, token);
+      : fingerprint({
+          method: 'POST',
+          account: input.account,
+          body: rawBody,
+          inSchemaOrder: valid.inSchemaOrder,
+          tokens: sentTokens,
+        });
   const stepUpAmount =
     token === undefined
       ? undefined
@@ -136,6 +157,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     keyRecord,
     tokenRecord: store.tokenRecord(input.account, token),
     fingerprint: print,
+    tokens: sentTokens,
     amount: body.request_payment_transaction?.amount,
     currency: body.currency,
     now,
@@ -148,16 +170,8 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       store.record(
         input.account,
         { key },
-        { ...replay.stored, fingerprint: print, rawHash: input.rawBodyHash, createdAt: now },
+        { ...replay.stored, fingerprint: print, rawHash: input.rawBodyHash, tokens: sentTokens, createdAt: now },
       );
-    }
-    // A key replay carrying a token not yet used: the token is bound to the answer when that answer is a final
-    // authorization's or holds a transaction, so the token can never get another. Another answer to a request
-    // without a token (an initial authorization's step-up, say) is no result of the token: binding it there would
-    // keep the approved token from ever being finalized.
-    if (token !== undefined && (replay.stored.finalAuthorization || replay.stored.result === 'APPROVED')) {
-      store.record(input.account, { token }, replay.stored);
-      markUsed(store, input.account, token, issued, now);
     }
     return plan(
       { kind: 'respond', status: replay.stored.status, body: replay.stored.body, replayed: true },
@@ -169,7 +183,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     const issue = sessionTokenIssue(issued, {
       now,
       ttlMs: config.sessionTokenTtlMs,
-      strict: config.unknownSessionTokens === 'reject',
+      unknown: config.unknownSessionTokens,
     });
     if (issue) throw catalogue.validation([{ parameter: 'Klarna-Network-Session-Token', reason: issue }]);
     // The customer approved an amount and a currency; the final authorization must ask for the same.
@@ -182,7 +196,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   }
 
   const selected = deps.scenarios.select(
-    requestFacts(input.account, headers, body),
+    requestFacts(input.account, body, tokens),
     typeof input.headers['mock-scenario'] === 'string' ? input.headers['mock-scenario'] : undefined,
   );
   const scenario = selected?.scenario;
@@ -206,7 +220,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
           rule: `scenario ${scenario.name} (${selected?.source})`,
           ...(scenario.result_reason !== undefined && { resultReason: scenario.result_reason }),
         }
-      : decide(headers, body);
+      : decide(body, tokens);
   const paymentRequest =
     decision.result === 'STEP_UP_REQUIRED'
       ? deps.paymentRequests.create(input.account, body, config.publicUrl ?? input.origin())
@@ -217,30 +231,88 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     region: config.region,
     transactionTtlMs: config.transactionTtlMs,
     paymentRequest,
-    issuedCustomerToken: issued?.customerToken,
+    customerToken: customerTokenOf(input.account, decision, body, issued, deps),
   });
   const serialized = serializeChecked(AuthorizeResponse, rendered);
+  // One session token, one transaction: a final authorization binds its token, and so does an approval that merely
+  // carried a token as context. A step-up does not: the token is then only context for the journey.
+  const bindsToken = token !== undefined && (tokens.final || decision.result === 'APPROVED');
   store.record(
     input.account,
-    { key, token },
+    { key, token: bindsToken ? token : undefined },
     {
       status: 200,
       body: serialized,
       result: decision.result,
       fingerprint: print,
       rawHash: input.rawBodyHash,
+      tokens: sentTokens,
       createdAt: now,
       amount: body.request_payment_transaction?.amount,
       currency: body.currency,
-      finalAuthorization: token !== undefined,
+      finalAuthorization: tokens.final,
     },
   );
-  if (token !== undefined) markUsed(store, input.account, token, issued, now);
+  if (token !== undefined && tokens.final) markUsed(store, input.account, token, issued, now);
   const action: AuthorizeAction =
     scenario?.fault === 'response_lost'
       ? { kind: 'fault', fault: 'response_lost' }
       : { kind: 'respond', status: 200, body: serialized, replayed: false };
   return plan(action, { ...withScenario, decision, result: decision.result });
+}
+
+/** The session token sent, under either of its names (Klarna-Payment-Token is an alias; validation refused two). */
+function sessionTokenOf(headers: AuthorizeHeaders): string | undefined {
+  return headers['klarna-network-session-token'] ?? headers['klarna-payment-token'];
+}
+
+/**
+ * What the tokens make of the request (docs/simulator-choices.md#session-tokens): a final authorization only with a
+ * session token the simulator issued (or any, under `unknownSessionTokens: "final"`); whether a customer token's
+ * holder is present, from the scopes the simulator issued it with, else from whether step_up_config came along.
+ */
+function tokenFacts(
+  account: string,
+  headers: AuthorizeHeaders,
+  body: AuthorizeRequest,
+  issued: IssuedToken | undefined,
+  deps: AuthorizeDeps,
+): TokenFacts {
+  const session = sessionTokenOf(headers);
+  const customer = headers['klarna-customer-token'];
+  const scopes = customer === undefined ? undefined : deps.store.issuedCustomerToken(account, customer);
+  const present =
+    scopes === undefined ? body.step_up_config !== undefined : !scopes.includes('payment:customer_not_present');
+  const final = session !== undefined && (issued !== undefined || deps.config.unknownSessionTokens === 'final');
+  return {
+    final,
+    contextSessionToken: session !== undefined && !final,
+    customerToken: customer === undefined ? undefined : present ? 'present' : 'not_present',
+    interoperability: headers['klarna-interoperability-token'] !== undefined,
+  };
+}
+
+/**
+ * The customer token an approval carries: the one the customer consented to in the step-up (on the issued session
+ * token), or, when a scenario approves a tokenization outright, a new one, remembered so that it can be charged.
+ */
+function customerTokenOf(
+  account: string,
+  decision: Decision,
+  body: AuthorizeRequest,
+  issued: IssuedToken | undefined,
+  deps: AuthorizeDeps,
+): CustomerToken | undefined {
+  if (decision.result !== 'APPROVED') return undefined;
+  if (issued?.customerToken !== undefined) return issued.customerToken;
+  const rct = body.request_customer_token;
+  if (rct === undefined) return undefined;
+  const token = newCustomerToken(rct.scopes, rct.customer_token_reference, {
+    region: deps.config.region,
+    uuid: deps.uuid,
+  });
+  deps.store.issueCustomerToken(account, token);
+  return token;
 }
 
 /**

@@ -71,12 +71,17 @@ export const catalogue = {
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${resource} does not exist`),
   routeNotFound: () =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'NOT_FOUND', 'The requested API route does not exist'),
-  idempotencyConflict: (key: string) =>
+  /** `tokens`: the token headers that differ from the first request's (none: the body or the operation does). */
+  idempotencyConflict: (key: string, tokens: string[] = []) =>
     new KlarnaHttpError(
       409,
       'RESOURCE_ERROR',
       'RESOURCE_CONFLICT',
-      `Idempotent operation on ${key} failed: the request differs from the first one sent with this key`,
+      `Idempotent operation on ${key} failed: ${
+        tokens.length === 0
+          ? 'the request differs'
+          : `the ${tokens.join(' and ')} header${tokens.length > 1 ? 's differ' : ' differs'}`
+      } from the first one sent with this key`,
     ),
   sessionTokenConflict: () =>
     new KlarnaHttpError(

@@ -16,6 +16,8 @@ export interface StoredResponse {
   fingerprint: string | undefined;
   /** Hash of the body bytes as first sent, for the replay fast path. */
   rawHash?: string | undefined;
+  /** Hashes of the token headers sent with it (tokenHashes), so that a conflict can name the one that differs. */
+  tokens?: TokenHashes | undefined;
   createdAt: number;
   amount: number | undefined;
   currency: string;
@@ -23,10 +25,51 @@ export interface StoredResponse {
   finalAuthorization: boolean;
 }
 
+/**
+ * The token headers change what a request means (initial or final authorization; which customer pays), so they are
+ * part of its fingerprint (docs/simulator-choices.md#idempotency). Klarna-Payment-Token is an alias of the session
+ * token: the same token under either name is the same request.
+ */
+const TOKEN_PARTS = [
+  [
+    'Klarna-Network-Session-Token',
+    (h: Record<string, unknown>) => h['klarna-network-session-token'] ?? h['klarna-payment-token'],
+  ],
+  ['Klarna-Customer-Token', (h: Record<string, unknown>) => h['klarna-customer-token']],
+  ['Klarna-Interoperability-Token', (h: Record<string, unknown>) => h['klarna-interoperability-token']],
+] as const;
+
+export type TokenHashes = Partial<Record<(typeof TOKEN_PARTS)[number][0], string>>;
+
+/** Short hashes of the token headers sent, by wire name; undefined when none was sent (the common case, no hashing). */
+export function tokenHashes(headers: Record<string, unknown>): TokenHashes | undefined {
+  let hashes: TokenHashes | undefined;
+  for (const [name, read] of TOKEN_PARTS) {
+    const value = read(headers);
+    if (typeof value === 'string') {
+      hashes ??= {};
+      hashes[name] = hash('sha1', value, 'base64url');
+    }
+  }
+  return hashes;
+}
+
+/** One string for all the token hashes: equal exactly when the same tokens were sent. */
+export function tokensDigest(hashes: TokenHashes | undefined): string {
+  return hashes === undefined ? '' : TOKEN_PARTS.map(([name]) => hashes[name] ?? '-').join(',');
+}
+
+/** The token headers whose values differ between two requests, by wire name. */
+export function tokensThatDiffer(a: TokenHashes | undefined, b: TokenHashes | undefined): string[] {
+  return TOKEN_PARTS.map(([name]) => name).filter((name) => a?.[name] !== b?.[name]);
+}
+
 export interface CanonicalRequest {
   method: string;
   account: string;
   body: unknown;
+  /** tokenHashes of the request's headers. */
+  tokens?: TokenHashes | undefined;
   /**
    * The body as the contract parsed it, when it has no unknown fields, or undefined when it has some or fails the
    * contract; worked out here when not given.
@@ -35,7 +78,8 @@ export interface CanonicalRequest {
 }
 
 /**
- * Hash of the canonical request (simulator-decisions §3): method, path and body with its keys in one fixed order,
+ * Hash of the canonical request (docs/simulator-choices.md#idempotency): method, path, the token headers and the
+ * body with its keys in one fixed order,
  * so that equal requests hash equally whatever their key order or spacing. A body the contract parses without
  * unknown fields comes out of the parse with its keys in the schema's order, so JSON.stringify (native, twice as
  * fast as sorting) writes it canonically; any other body has its keys sorted at every depth.
@@ -43,7 +87,8 @@ export interface CanonicalRequest {
 export function fingerprint(request: CanonicalRequest): string {
   const inOrder = 'inSchemaOrder' in request ? request.inSchemaOrder : inSchemaOrder(request.body);
   const body = inOrder === undefined ? `sorted ${canonicalJson(request.body)}` : `schema ${JSON.stringify(inOrder)}`;
-  return hash('sha256', `${JSON.stringify([request.method, request.account])}\n${body}`, 'base64url');
+  const head = JSON.stringify([request.method, request.account, tokensDigest(request.tokens)]);
+  return hash('sha256', `${head}\n${body}`, 'base64url');
 }
 
 function inSchemaOrder(body: unknown): AuthorizeRequest | undefined {
@@ -61,6 +106,7 @@ export interface ReplayInput {
   keyRecord: StoredResponse | undefined;
   tokenRecord: StoredResponse | undefined;
   fingerprint: string | undefined;
+  tokens: TokenHashes | undefined;
   amount: number | undefined;
   currency: string;
   now: number;
@@ -76,7 +122,10 @@ export function replayDecision(input: ReplayInput): ReplayDecision {
   const { keyRecord, tokenRecord } = input;
   if (input.key !== undefined && keyRecord !== undefined && input.now - keyRecord.createdAt < input.windowMs) {
     if (keyRecord.fingerprint === input.fingerprint) return { kind: 'replay', stored: keyRecord };
-    return { kind: 'reject', error: catalogue.idempotencyConflict(input.key) };
+    return {
+      kind: 'reject',
+      error: catalogue.idempotencyConflict(input.key, tokensThatDiffer(keyRecord.tokens, input.tokens)),
+    };
   }
   if (tokenRecord !== undefined) {
     if (tokenRecord.amount === input.amount && tokenRecord.currency === input.currency) {
@@ -103,13 +152,13 @@ export interface IssuedToken {
 
 /**
  * First use of a session token: tokens the simulator issued expire `ttlMs` after completion; tokens it never
- * issued pass unless strict mode is on (simulator-decisions §3).
+ * issued pass unless `unknownSessionTokens` is `reject` (docs/simulator-choices.md#session-tokens).
  */
 export function sessionTokenIssue(
   issued: IssuedToken | undefined,
-  options: { now: number; ttlMs: number; strict: boolean },
+  options: { now: number; ttlMs: number; unknown: 'context' | 'final' | 'reject' },
 ): 'expired' | 'unknown' | 'canceled' | undefined {
-  if (issued === undefined) return options.strict ? 'unknown' : undefined;
+  if (issued === undefined) return options.unknown === 'reject' ? 'unknown' : undefined;
   if (issued.canceledAt !== undefined) return 'canceled';
   return options.now - issued.completedAt >= options.ttlMs ? 'expired' : undefined;
 }

@@ -16,8 +16,8 @@ export const REDACTED_HEADERS = [
   'authorization',
   'klarna-network-session-token',
   'klarna-customer-token',
-  // The deprecated way of finalizing: a token too.
   'klarna-payment-token',
+  'klarna-interoperability-token',
 ];
 
 /** pino-pretty is loaded only for a terminal: JSON logging (CI) starts without it. */

@@ -10,8 +10,8 @@ export interface RenderContext {
   transactionTtlMs: number;
   /** The payment request a STEP_UP_REQUIRED answer carries. */
   paymentRequest: PaymentRequestRecord | undefined;
-  /** The customer token issued when the customer approved the step-up, if one was requested. */
-  issuedCustomerToken: CustomerToken | undefined;
+  /** The customer token an approval hands out (consented to in the step-up, or made by an approving scenario). */
+  customerToken: CustomerToken | undefined;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -25,24 +25,21 @@ export function renderAuthorize(decision: Decision, body: AuthorizeRequest, ctx:
   const rpt = body.request_payment_transaction;
   const rct = body.request_customer_token;
 
-  if (rpt !== undefined) {
-    response.payment_transaction_response =
-      decision.result === 'APPROVED'
-        ? { result: 'APPROVED', payment_transaction: paymentTransaction(body, ctx) }
-        : {
-            result: decision.result,
-            ...(decision.resultReason !== undefined && { result_reason: decision.resultReason }),
-          };
-  }
+  // Klarna's request collection expects payment_transaction_response.result on a tokenization alone too.
+  response.payment_transaction_response =
+    decision.result === 'APPROVED' && rpt !== undefined
+      ? { result: 'APPROVED', payment_transaction: paymentTransaction(body, ctx) }
+      : {
+          result: decision.result,
+          ...(decision.resultReason !== undefined && { result_reason: decision.resultReason }),
+        };
   if (decision.result === 'STEP_UP_REQUIRED' && ctx.paymentRequest !== undefined) {
     response.payment_request = renderPaymentRequest(ctx.paymentRequest);
   }
-  if (rct !== undefined || (decision.result === 'APPROVED' && ctx.issuedCustomerToken !== undefined)) {
+  if (rct !== undefined || (decision.result === 'APPROVED' && ctx.customerToken !== undefined)) {
     response.customer_token_response =
-      decision.result === 'APPROVED'
-        ? customerTokenResponse(
-            ctx.issuedCustomerToken ?? newCustomerToken(rct?.scopes ?? [], rct?.customer_token_reference, ctx),
-          )
+      decision.result === 'APPROVED' && ctx.customerToken !== undefined
+        ? customerTokenResponse(ctx.customerToken)
         : { result: decision.result };
   }
   return response;

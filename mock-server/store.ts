@@ -1,3 +1,4 @@
+import type { CustomerToken } from '../contracts/index.js';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
 import { type LazyCache, lazyCache } from './lazy-cache.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
@@ -23,6 +24,8 @@ export class Store {
   private readonly byKey: RecordedOrder<Recorded>;
   private readonly byToken: RecordedOrder<Recorded>;
   private readonly issued: LazyCache<IssuedToken>;
+  /** Customer tokens the simulator issued, with their scopes: a token charge learns whether the customer is present. */
+  private readonly customerTokens: LazyCache<CustomerToken['scopes']>;
   private readonly paymentRequests: LazyCache<PaymentRequestRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: LazyCache<string>;
@@ -33,6 +36,7 @@ export class Store {
     // One token, one result, for as long as the store keeps it: token records go by count only.
     this.byToken = new RecordedOrder(maxEntries);
     this.issued = lazyCache(maxEntries);
+    this.customerTokens = lazyCache(maxEntries);
     this.paymentRequests = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
   }
@@ -47,7 +51,7 @@ export class Store {
     const mine = (key: string) => key.startsWith(prefix);
     this.byKey.deleteWhere(mine);
     this.byToken.deleteWhere(mine);
-    for (const cache of [this.issued.ifMade(), this.paymentRequests.ifMade()]) {
+    for (const cache of [this.issued.ifMade(), this.customerTokens.ifMade(), this.paymentRequests.ifMade()]) {
       for (const key of [...(cache?.keys() ?? [])]) if (mine(key)) cache?.delete(key);
     }
     const accounts = this.paymentRequestAccounts.ifMade();
@@ -81,6 +85,14 @@ export class Store {
 
   issuedToken(account: string, token: string): IssuedToken | undefined {
     return this.issued().get(this.scoped(account, token));
+  }
+
+  issueCustomerToken(account: string, token: CustomerToken): void {
+    this.customerTokens().set(this.scoped(account, token.customer_token), token.scopes);
+  }
+
+  issuedCustomerToken(account: string, token: string): CustomerToken['scopes'] | undefined {
+    return this.customerTokens().get(this.scoped(account, token));
   }
 
   savePaymentRequest(record: PaymentRequestRecord): void {

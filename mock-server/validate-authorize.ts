@@ -4,10 +4,13 @@ import {
   AuthorizeParams,
   AuthorizeRequest,
   HeaderNames,
+  handoverReturnUrlIssue,
   lineItemSumIssue,
   missingRequestIssue,
   PartnerAccountKrn,
+  tokenAliasIssue,
   tokenizationDataIssues,
+  tokenScopesIssue,
   type ValidationError,
 } from '../contracts/index.js';
 import type { MockConfig } from './config.js';
@@ -58,6 +61,16 @@ export function validateAuthorize(
 
   const missing = missingRequestIssue(rawBody);
   if (missing) violations.push(missing);
+  const ruleIssues = [
+    tokenAliasIssue(rawHeaders),
+    tokenScopesIssue(rawBody),
+    handoverReturnUrlIssue(
+      (rawBody as { step_up_config?: { customer_interaction_config?: unknown } } | null)?.step_up_config
+        ?.customer_interaction_config,
+      'step_up_config.',
+    ),
+  ];
+  for (const issue of ruleIssues) if (issue) violations.push(issue);
   violations.push(...tokenizationDataIssues(rawBody));
   if (settings.lineItemSumCheck) {
     const sum = lineItemSumIssue(rawBody);

@@ -83,7 +83,7 @@ describe('the request log', () => {
     },
   );
 
-  it('names the rule that decided: a session token makes a final authorization', async () => {
+  it("names the rule that decided: Klarna's final-authorization sample carries a token never issued here, context", async () => {
     const log = logCollector();
     ({ app } = await testApp({ logger: { stream: log.stream } }));
     const sample = sampleNamed('final-authorization');
@@ -95,7 +95,7 @@ describe('the request log', () => {
     });
 
     const [line] = await log.linesSoFar(1);
-    expect(line?.rule).toBe('session token: final authorization');
+    expect(line?.rule).toBe('default (the session token, never issued here, is context)');
   });
 
   it('puts the request id (Klarna-Correlation-Id) on every line of a request', async () => {

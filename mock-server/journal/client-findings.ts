@@ -55,17 +55,6 @@ export function clientFindings(
       message: 'Klarna recommends sending line_items',
     });
   }
-  // The old way of finalizing: Klarna documents it as deprecated. The simulator ignores the header, so the request
-  // is not a final authorization here; the client is most likely expecting one.
-  if (record.headers['klarna-payment-token'] !== undefined) {
-    findings.push({
-      severity: 'warning',
-      code: 'deprecated_payment_token',
-      parameter: 'Klarna-Payment-Token',
-      message:
-        'Klarna-Payment-Token is deprecated and ignored here: finalize with Klarna-Network-Session-Token instead',
-    });
-  }
   const key = record.idempotencyKey;
   if (key === undefined) {
     findings.push({

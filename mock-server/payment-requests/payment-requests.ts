@@ -120,6 +120,7 @@ export class PaymentRequests {
     const { uuid, region, store } = this.options;
     const rct = record.requestCustomerToken;
     const customerToken = rct && newCustomerToken(rct.scopes, rct.customer_token_reference, { region, uuid });
+    if (customerToken !== undefined) store.issueCustomerToken(record.account, customerToken);
     if (record.amount === undefined) return { ...record, customerToken };
     const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
     store.issueSessionToken(record.account, sessionToken, {

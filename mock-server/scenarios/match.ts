@@ -1,5 +1,5 @@
-import type { AuthorizeHeaders, AuthorizeRequest, ScenarioMatch } from '../../contracts/index.js';
-import { stepUpPossible } from '../decide.js';
+import type { AuthorizeRequest, ScenarioMatch } from '../../contracts/index.js';
+import { stepUpPossible, type TokenFacts } from '../decide.js';
 
 /** What a scenario can match on, taken once from a validated request. */
 export interface RequestFacts {
@@ -8,22 +8,23 @@ export interface RequestFacts {
   currency: string;
   email: string | undefined;
   reference: string | undefined;
+  /** A final authorization (a session token the simulator issued). */
   sessionToken: boolean;
   customerToken: boolean;
   /** Whether Klarna could answer STEP_UP_REQUIRED (decide.ts). */
   stepUpPossible: boolean;
 }
 
-export function requestFacts(account: string, headers: AuthorizeHeaders, body: AuthorizeRequest): RequestFacts {
+export function requestFacts(account: string, body: AuthorizeRequest, tokens: TokenFacts): RequestFacts {
   return {
     account,
     amount: body.request_payment_transaction?.amount,
     currency: body.currency,
     email: body.supplementary_purchase_data?.customer?.email,
     reference: body.request_payment_transaction?.payment_transaction_reference,
-    sessionToken: headers['klarna-network-session-token'] !== undefined,
-    customerToken: headers['klarna-customer-token'] !== undefined,
-    stepUpPossible: stepUpPossible(headers, body),
+    sessionToken: tokens.final,
+    customerToken: tokens.customerToken !== undefined,
+    stepUpPossible: stepUpPossible(tokens),
   };
 }
 

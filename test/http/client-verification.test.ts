@@ -95,17 +95,22 @@ describe('client verification', () => {
     expect((await report(BAD_CLIENT)).errors).toBe(0);
   });
 
-  it('warns about the deprecated Klarna-Payment-Token, which does not finalize anything here', async () => {
-    const legacy = {
+  it("takes Klarna-Payment-Token as Klarna's collection sends it, without a warning, and redacts every token header", async () => {
+    const tokens = {
       'klarna-idempotency-key': randomUUID(),
       'klarna-payment-token': 'krn:payment:eu1:payment-token:x',
+      'klarna-interoperability-token': 'krn:network:us1:interoperability:jwt',
+      'klarna-customer-token': 'krn:customer-token:eu1:c',
     };
-    await post(BAD_CLIENT, legacy, GOOD_BODY);
-    const finding = (await report(BAD_CLIENT)).findings.find((f) => f.code === 'deprecated_payment_token');
-    expect(finding).toMatchObject({ severity: 'warning', count: 1 });
-    expect(finding?.examples[0]?.parameter).toBe('Klarna-Payment-Token');
+    expect((await post(BAD_CLIENT, tokens, GOOD_BODY)).status).toBe(200);
+    const codes = (await report(BAD_CLIENT)).findings.map((f) => f.code);
+    expect(codes.some((code) => code.includes('payment_token'))).toBe(false);
     const [entry] = (await journal(`?account=${encodeURIComponent(BAD_CLIENT)}`)).requests;
-    expect(entry?.headers['klarna-payment-token']).toBe('[redacted]');
+    expect(entry?.headers).toMatchObject({
+      'klarna-payment-token': '[redacted]',
+      'klarna-interoperability-token': '[redacted]',
+      'klarna-customer-token': '[redacted]',
+    });
   });
 
   it('warns when a final authorization asks for another amount than the step-up', async () => {

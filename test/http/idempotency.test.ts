@@ -69,7 +69,8 @@ describe('Klarna-Idempotency-Key', () => {
     const first = await send(key, declined);
     expect(JSON.parse(first.text).payment_transaction_response.result).toBe('DECLINED');
     expect((await send(key, declined)).text).toBe(first.text);
-    const stepUp = { ...BODY, step_up_config: { customer_interaction_config: { method: 'HANDOVER' } } };
+    const handover = { method: 'HANDOVER', return_url: 'https://shop.example/back' };
+    const stepUp = { ...BODY, step_up_config: { customer_interaction_config: handover } };
     const other = { 'klarna-idempotency-key': 'step-up-key' };
     const firstStepUp = await send(other, stepUp);
     expect((await send(other, stepUp)).text).toBe(firstStepUp.text);
@@ -176,11 +177,17 @@ describe('Klarna-Network-Session-Token', () => {
     expect((await send(withKey, BODY)).status).toBe(409);
   });
 
-  it('binds a token that first arrives on a key replay, so that token never gets another transaction', async () => {
+  it('refuses a key sent again with another session token, naming the header, and never replays across tokens', async () => {
     const first = await send({ ...token, 'klarna-idempotency-key': 'k1' });
     const other = { 'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:other' };
-    expect((await send({ ...other, 'klarna-idempotency-key': 'k1' })).text).toBe(first.text);
-    expect((await send({ ...other, 'klarna-idempotency-key': 'k2' })).text).toBe(first.text);
+    const conflict = await send({ ...other, 'klarna-idempotency-key': 'k1' });
+    expect(conflict.status).toBe(409);
+    expect(JSON.parse(conflict.text).error_message).toBe(
+      'Idempotent operation on k1 failed: the Klarna-Network-Session-Token header differs from the first one sent with this key',
+    );
+    const own = await send({ ...other, 'klarna-idempotency-key': 'k2' });
+    expect(transactionId(own)).not.toBe(transactionId(first));
+    expect((await send({ ...token, 'klarna-idempotency-key': 'k1' })).text).toBe(first.text);
   });
 
   it('scopes tokens by partner account', async () => {

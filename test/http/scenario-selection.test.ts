@@ -193,7 +193,8 @@ describe('what Klarna never answers', () => {
   const tokenCharge = () => ({ 'klarna-customer-token': 'krn:customer-token:eu1:c' });
 
   it('a step-up scenario steps aside for a final authorization or a token charge, by header, magic amount or arming', async () => {
-    await start();
+    // Any token finalizes here, so that a made-up token stands for one the simulator issued.
+    await start({ config: { unknownSessionTokens: 'final' } });
     for (const headers of [finalAuthorization, tokenCharge]) {
       expect(await outcome({ ...headers(), 'mock-scenario': 'step-up' })).toBe('APPROVED');
       expect(await outcome(headers(), body(9902))).toBe('APPROVED');
@@ -203,6 +204,13 @@ describe('what Klarna never answers', () => {
     // Untouched, still armed for the next request that can step up.
     expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toHaveLength(1);
     expect(await outcome()).toBe('STEP_UP_REQUIRED');
+  });
+
+  it('a step-up scenario applies to an initial authorization that carries a session token as context', async () => {
+    await start();
+    const context = { ...finalAuthorization(), 'mock-scenario': 'step-up' };
+    expect(await outcome(context)).toBe('STEP_UP_REQUIRED');
+    expect(await outcome(finalAuthorization(), body(9902))).toBe('STEP_UP_REQUIRED');
   });
 
   it('refuses a step-up scenario that matches only final authorizations: it could never apply', async () => {

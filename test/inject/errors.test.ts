@@ -289,7 +289,7 @@ describe('validation', () => {
           },
           {
             "parameter": "step_up_config.customer_interaction_config.method",
-            "reason": "Invalid option: expected one of "HANDOVER"|"SDK"",
+            "reason": "Invalid option: expected one of "HANDOVER"|"SDK"|"QR_CODE"",
           },
           {
             "parameter": "step_up_config.customer_interaction_config.return_url",

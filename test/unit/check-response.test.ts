@@ -38,7 +38,9 @@ describe('the error catalogue', () => {
     const samples = Object.values(catalogue).map((make) =>
       make === catalogue.validation
         ? catalogue.validation([])
-        : (make as (...args: unknown[]) => KlarnaHttpError)('x', 'y', 'z'),
+        : make === catalogue.idempotencyConflict
+          ? catalogue.idempotencyConflict('x', ['Klarna-Customer-Token'])
+          : (make as (...args: unknown[]) => KlarnaHttpError)('x', 'y', 'z'),
     );
     for (const error of samples.filter((e) => e.statusCode < 500)) {
       expect(FindingCode.options, error.errorCode).toContain(error.errorCode);

@@ -26,6 +26,7 @@ const input = (over: Partial<ReplayInput> = {}): ReplayInput => ({
   keyRecord: undefined,
   tokenRecord: undefined,
   fingerprint: 'fp-1',
+  tokens: undefined,
   amount: 11800,
   currency: 'USD',
   now: HOUR,
@@ -89,15 +90,16 @@ describe('replay or conflict', () => {
 });
 
 describe('session token first use', () => {
-  const options = { now: 10 * HOUR, ttlMs: HOUR, strict: false };
+  const options = { now: 10 * HOUR, ttlMs: HOUR };
   it.each([
-    ['an issued token inside its hour passes', { completedAt: 10 * HOUR - HOUR + 1 }, false, undefined],
-    ['an issued token after its hour is expired', { completedAt: 9 * HOUR }, false, 'expired'],
-    ['a token never issued passes by default', undefined, false, undefined],
-    ['a token never issued is unknown in strict mode', undefined, true, 'unknown'],
-    ['strict mode still checks expiry', { completedAt: 0 }, true, 'expired'],
-  ])('%s', (_name, issued, strict, issue) => {
-    expect(sessionTokenIssue(issued, { ...options, strict })).toBe(issue);
+    ['an issued token inside its hour passes', { completedAt: 10 * HOUR - HOUR + 1 }, 'context', undefined],
+    ['an issued token after its hour is expired', { completedAt: 9 * HOUR }, 'context', 'expired'],
+    ['a token never issued passes as context by default', undefined, 'context', undefined],
+    ['a token never issued passes when any token finalizes', undefined, 'final', undefined],
+    ['a token never issued is unknown when such tokens are rejected', undefined, 'reject', 'unknown'],
+    ['rejecting unknown tokens still checks expiry', { completedAt: 0 }, 'reject', 'expired'],
+  ] as const)('%s', (_name, issued, unknown, issue) => {
+    expect(sessionTokenIssue(issued, { ...options, unknown })).toBe(issue);
   });
 });
 
