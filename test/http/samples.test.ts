@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import { AuthorizeRequest, AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import { unknownFields } from '../../mock-server/unknown-fields.js';
 import { pactum } from '../support/pactum-contract.js';
 import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { servedApp } from '../support/test-app.js';
@@ -23,6 +24,10 @@ describe("Klarna's documented requests over HTTP", () => {
     const response = AuthorizeResponse.parse(body);
     const result = response.payment_transaction_response?.result ?? response.customer_token_response?.result;
     expect(result).toBe(sample.expected_result);
+  });
+
+  it.each(Object.entries(samples))('%s carries no field the contract does not document', (_name, sample) => {
+    expect(unknownFields(AuthorizeRequest, sample.body)).toEqual([]);
   });
 
   it('final authorization returns a payment_transaction with a krn transaction id and the request echoed', async () => {
