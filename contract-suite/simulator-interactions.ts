@@ -15,7 +15,7 @@ import type { Exchange } from './provider-client.js';
 import type { Violation } from './violation.js';
 
 // Outcomes Klarna's test environment cannot produce on demand: the simulator's default decision
-// (simulator-decisions §2), results and errors picked with `Mock-Scenario`, and idempotent replay (§3).
+// (docs/simulator-choices.md#default-decision), results and errors picked with `Mock-Scenario`, and idempotent replay (docs/simulator-choices.md#idempotency).
 
 export function simulatorInteractions(samples: Readonly<Record<string, SampleRequest>>): Interaction[] {
   return [

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Amount, Currency, CustomerTokenScope, IsoDateTime, Krn, TransactionResult } from './common.js';
 
 // Response objects are loose: the same schemas check Klarna's test environment, which may add fields.
-// Reference §3; where the docs only show fragments see the README's "Where the simulator chooses".
+// Reference §3; where the docs only show fragments see docs/simulator-choices.md#authorize-call.
 
 export const PaymentFunding = z.looseObject({
   type: z.enum(['GUARANTEED', 'NON_GUARANTEED']).optional(),

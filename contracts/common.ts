@@ -17,7 +17,7 @@ export const PartnerAccountKrn = z
 /** ISO 4217 code; the supported list is a simulator setting, not part of the contract. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of 3 upper-case letters');
 
-/** Minor units, 1 … 2147483647 (PaymentAmount in Klarna's sibling APIs; simulator-decisions §1). */
+/** Minor units, 1 … 2147483647 (PaymentAmount in Klarna's sibling APIs; docs/simulator-choices.md#amounts). */
 export const Amount = z.int().min(1).max(2147483647);
 
 /** A signed amount in minor units: line items may be negative (discounts). */

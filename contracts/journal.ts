@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// What the simulator noticed about a client's requests (simulator-decisions §5; issue "client verification").
+// What the simulator noticed about a client's requests (docs/simulator-choices.md#journal-findings; issue "client verification").
 
 export const FindingCode = z.enum([
   // errors: the request breaks the contract and Klarna would refuse it

@@ -9,7 +9,7 @@ export const SampleRequest = z.strictObject({
   source: z.url(),
   headers: AuthorizeHeaders,
   body: AuthorizeRequest,
-  /** The result of the default decision (simulator-decisions §2). */
+  /** The result of the default decision (docs/simulator-choices.md#default-decision). */
   expected_result: TransactionResult,
 });
 export type SampleRequest = z.infer<typeof SampleRequest>;

@@ -2,7 +2,7 @@ import type { MockConfig } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 
 /**
- * Checks `Authorization` and the partner account (simulator-decisions §1). Klarna's samples send the API key
+ * Checks `Authorization` and the partner account (docs/simulator-choices.md#authentication). Klarna's samples send the API key
  * right after `Basic`; `Basic base64(user:key)` is accepted too. Order: 401, then unknown account 404, then 403.
  */
 export function authenticate(

@@ -102,7 +102,7 @@ function fastReplay(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan |
 /**
  * The authorize operation without HTTP: checks → replay-or-process → scenario → decision → record → body.
  * From the store lookup to the record it runs in one synchronous stretch, so concurrent identical requests
- * cannot interleave: the first one records, the others replay it (simulator-decisions §3). A replay wins over any
+ * cannot interleave: the first one records, the others replay it (docs/simulator-choices.md#concurrency). A replay wins over any
  * scenario, which is what lets a retry after `response_lost` collect the stored answer.
  * Checks that fail are thrown as catalogue errors.
  */

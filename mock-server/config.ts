@@ -32,7 +32,7 @@ export const ApiKeyConfig = z.strictObject({
 
 /**
  * Everything a user can set, parsed at start-up so that a bad value stops the start with its path and reason.
- * Defaults follow ../shared/reference/simulator-decisions.md; the README lists them under "Where the simulator chooses".
+ * Defaults follow docs/simulator-choices.md, which lists each choice with its setting and default.
  */
 export const MockConfig = z.strictObject({
   /** Known partner accounts; absent means any non-empty id is accepted. */

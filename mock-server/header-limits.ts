@@ -7,7 +7,7 @@ export const MAX_HEADERS_BYTES = 20 * 1024;
 
 /**
  * The header that breaks Klarna's limits, if any. Klarna-Network-Session-Token is left to validation, which
- * allows it 8192 characters (simulator-decisions §1, after the interoperability token's documented bound).
+ * allows it 8192 characters (docs/simulator-choices.md#limits, after the interoperability token's documented bound).
  * One header is measured as Node hands it over (a header sent on several lines is one value, joined with ", "); the
  * total counts every line received, including repeats Node drops (a second User-Agent). Plain loops, no
  * allocation: this runs on every request.

@@ -5,7 +5,7 @@ import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { unknownFields } from './unknown-fields.js';
 
 // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency
-// Conflicts, the window and the token rules are simulator choices: simulator-decisions §3.
+// Conflicts, the window and the token rules are simulator choices: docs/simulator-choices.md#idempotency.
 
 export interface StoredResponse {
   status: number;

@@ -38,7 +38,7 @@ export function loggerOptions(options: LogOptions): LoggerOptions & { stream?: W
 
 /**
  * One line per request: what was asked, what was answered (a status, or the fault that replaced it), which rule
- * or scenario decided, and unknown fields (simulator-decisions §5), which raise the line to a warning.
+ * or scenario decided, and unknown fields (docs/simulator-choices.md#unknown-fields), which raise the line to a warning.
  */
 export function logLine(request: FastifyRequest, answer: number | string, reply?: FastifyReply) {
   // Nothing to build when nothing would be written (logger off, or level above warn).

@@ -43,7 +43,7 @@ async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
         description:
           "A local simulator of Klarna's `POST /v2/accounts/{partner_account_id}/payment/authorize`, the payment " +
           'request a step-up creates (read and cancel), and its own admin API. ' +
-          'Where Klarna\'s documentation leaves a behaviour open, see the README section "Where the simulator chooses".',
+          "Where Klarna's documentation leaves a behaviour open, see docs/simulator-choices.md in the klarna-mock repository.",
         version: '0.1.0',
       },
       tags: [

@@ -1,5 +1,5 @@
 /**
- * A bounded map that forgets in the order entries were recorded (simulator-decisions §3: eviction drops the
+ * A bounded map that forgets in the order entries were recorded (docs/simulator-choices.md#store-eviction: eviction drops the
  * oldest first). Reading never refreshes an entry, as it would in an LRU, so a record inside its idempotency
  * window is never dropped while an older one remains. Entries whose time is over (`over`) are dropped from the
  * oldest end as new ones arrive, which caps the map by age as well as by count.

@@ -17,7 +17,7 @@ export interface RenderContext {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * Builds the Klarna body for a decision (reference §3, simulator-decisions §1). Key order is fixed so that
+ * Builds the Klarna body for a decision (reference §3, docs/simulator-choices.md#authorize-call). Key order is fixed so that
  * equal inputs give equal bytes.
  */
 export function renderAuthorize(decision: Decision, body: AuthorizeRequest, ctx: RenderContext): AuthorizeResponse {

@@ -10,7 +10,7 @@ interface KeyTree {
 const trees = new WeakMap<z.ZodType, KeyTree>();
 
 /**
- * Paths of fields the schema does not know (simulator-decisions §5): accepted, but reported so that a typo like
+ * Paths of fields the schema does not know (docs/simulator-choices.md#unknown-fields): accepted, but reported so that a typo like
  * `paymnet_transaction_reference` is caught. Walks the value beside the schema's key tree (built once per
  * schema); it never throws.
  */

@@ -41,7 +41,7 @@ export function accountIdIssues(account: unknown, mode: MockConfig['accountIds']
 }
 
 /**
- * Validates headers and body in one pass and lists every violation (simulator-decisions §1 "validation errors"),
+ * Validates headers and body in one pass and lists every violation (docs/simulator-choices.md#validation-errors),
  * so a client fixes all of them after one round trip.
  */
 export function validateAuthorize(

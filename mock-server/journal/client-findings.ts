@@ -8,7 +8,7 @@ export const failed = (r: JournalRecord) =>
   r.fault !== undefined || (r.status !== undefined && (r.status >= 500 || r.status === 429));
 
 /**
- * What the contract says about one request of a client (simulator-decisions §5): errors where Klarna would
+ * What the contract says about one request of a client (docs/simulator-choices.md#journal-findings): errors where Klarna would
  * refuse it, warnings where it is accepted but probably wrong. `failedBefore` are the same account's earlier
  * requests that failed with the same fingerprint.
  */

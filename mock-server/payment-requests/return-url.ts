@@ -2,7 +2,7 @@ import type { PaymentRequestRecord } from './payment-request-record.js';
 
 /**
  * Fills the return_url placeholders. Klarna mentions "dynamic placeholders" without listing them; these names
- * follow public integrations (README "Where the simulator chooses"). Values are URL-encoded.
+ * follow public integrations (docs/simulator-choices.md#hosted-page). Values are URL-encoded.
  */
 export function fillReturnUrl(template: string, record: PaymentRequestRecord): string {
   const values: Record<string, string> = {

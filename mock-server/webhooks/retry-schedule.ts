@@ -1,6 +1,6 @@
 // Klarna "retries at increasing intervals for up to 12 h", then the notification is permanently failed
 // (reference §7.1, https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks).
-// The intervals are not published: these are a simulator choice (README, "Where the simulator chooses").
+// The intervals are not published: these are a simulator choice (docs/simulator-choices.md#webhook-delivery).
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 // Signature steps: https://docs.klarna.com/acquirer/worldpay-test/recommended-integration/webhooks-registration/
 // HMAC-SHA256 over the raw JSON body with the signing key, sent in `Klarna-Signature` (reference §7.1).
 // The docs leave the encoding open; the simulator sends lower-case hex with no prefix and no timestamp
-// (README, "Where the simulator chooses").
+// (docs/simulator-choices.md#webhook-signature).
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 

@@ -6,7 +6,7 @@ import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
 // Many clients at once over real HTTP: one idempotency key or one session token yields one transaction, distinct
-// keys yield distinct ones, and every record survives (no lost update). simulator-decisions §3.
+// keys yield distinct ones, and every record survives (no lost update). docs/simulator-choices.md#concurrency.
 
 const N = 1_000;
 const BODY = { currency: 'USD', request_payment_transaction: { amount: 11800, payment_transaction_reference: 'ref' } };

@@ -8,7 +8,7 @@ const keyed = {
   accounts: undefined,
 };
 
-describe('authentication (simulator-decisions §1)', () => {
+describe('authentication (docs/simulator-choices.md#authentication)', () => {
   it.each([
     ['no header', undefined, open, 401],
     ['an empty header', '', open, 401],

@@ -58,7 +58,7 @@ describe('RecordedOrder', () => {
   });
 });
 
-describe('Store eviction (simulator-decisions §3)', () => {
+describe('Store eviction (docs/simulator-choices.md#store-eviction)', () => {
   it('never brings back records an account reset forgot, however many other accounts reset since', () => {
     const store = new Store(2);
     store.record('a', { key: 'k' }, stored(0));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthorizeRequest } from '../../contracts/index.js';
 import { unknownFields } from '../../mock-server/unknown-fields.js';
 
-describe('unknown fields (simulator-decisions §5)', () => {
+describe('unknown fields (docs/simulator-choices.md#unknown-fields)', () => {
   it('finds a typo with its path', () => {
     const body = { currency: 'USD', request_payment_transaction: { amount: 1, paymnet_transaction_reference: 'x' } };
     expect(unknownFields(AuthorizeRequest, body)).toEqual([
