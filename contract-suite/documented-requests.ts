@@ -58,8 +58,10 @@ export function documentedRequest(
   headers.authorization = `Basic ${ctx.apiKey}`;
   if (changes.omitAuthorization) delete headers.authorization;
   headers['klarna-idempotency-key'] = randomUUID();
-  const token = headers['klarna-network-session-token'];
-  if (token !== undefined) headers['klarna-network-session-token'] = `${token}-${randomUUID()}`;
+  for (const name of ['klarna-network-session-token', 'klarna-payment-token']) {
+    const token = headers[name];
+    if (token !== undefined) headers[name] = `${token}-${randomUUID()}`;
+  }
   return {
     method: 'POST',
     url: authorizeUrl(ctx),

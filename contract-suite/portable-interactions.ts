@@ -32,11 +32,14 @@ export function portableInteractions(samples: Readonly<Record<string, SampleRequ
  * environment, so a 4xx Klarna error is as good an answer there as a 2xx authorize response.
  */
 function sampleInteraction(name: string, sample: SampleRequest): Interaction {
-  const madeUp = sample.headers['klarna-network-session-token']
-    ? 'session'
-    : sample.headers['klarna-customer-token']
-      ? 'customer'
-      : undefined;
+  const madeUp =
+    sample.headers['klarna-network-session-token'] || sample.headers['klarna-payment-token']
+      ? 'session'
+      : sample.headers['klarna-customer-token']
+        ? 'customer'
+        : sample.headers['klarna-interoperability-token']
+          ? 'interoperability'
+          : undefined;
   return {
     name: madeUp
       ? `sample ${name}: 2xx authorize response, or 4xx Klarna error (made-up ${madeUp} token)`

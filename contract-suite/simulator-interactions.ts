@@ -12,6 +12,7 @@ import {
 import type { Interaction } from './interaction.js';
 import { ERROR_CASE_SAMPLE } from './portable-interactions.js';
 import type { Exchange } from './provider-client.js';
+import { readTransaction } from './transaction-interactions.js';
 import type { Violation } from './violation.js';
 
 // Outcomes Klarna's test environment cannot produce on demand: the simulator's default decision
@@ -26,6 +27,7 @@ export function simulatorInteractions(samples: Readonly<Record<string, SampleReq
     ...errorScenarioInteractions(),
     idempotentReplay,
     idempotencyConflict,
+    readTransaction,
   ];
 }
 

@@ -254,6 +254,16 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
     },
   );
   if (token !== undefined && tokens.final) markUsed(store, input.account, token, issued, now);
+  const transaction = rendered.payment_transaction_response?.payment_transaction;
+  if (transaction !== undefined) {
+    store.saveTransaction({
+      account: input.account,
+      transaction,
+      createdAt: now,
+      expiresAt: now + config.transactionTtlMs,
+      supplementaryPurchaseData: body.supplementary_purchase_data,
+    });
+  }
   const action: AuthorizeAction =
     scenario?.fault === 'response_lost'
       ? { kind: 'fault', fault: 'response_lost' }

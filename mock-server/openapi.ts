@@ -42,13 +42,15 @@ async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
         title: 'klarna-mock: Klarna Payment Authorize API simulator',
         description:
           "A local simulator of Klarna's `POST /v2/accounts/{partner_account_id}/payment/authorize`, the payment " +
-          'request a step-up creates (read and cancel), and its own admin API. ' +
+          'requests around it, the payment transactions it makes (read), and its own admin API. ' +
           "Where Klarna's documentation leaves a behaviour open, see docs/simulator-choices.md in the klarna-mock repository.",
         version: '0.1.0',
       },
       tags: [
         { name: 'Payment Authorize API', description: 'The Klarna operation, as Klarna documents it' },
-        { name: 'Payment Request API', description: 'Read and cancel the payment request a step-up created' },
+        { name: 'Payment Request API', description: 'Create, read, update and cancel payment requests' },
+        { name: 'Payment Transaction API', description: 'Read the payment transaction an approval made' },
+        { name: 'Notification API', description: "Klarna's webhook management: webhooks and signing keys" },
         { name: 'Simulator admin', description: 'klarna-mock only; not part of the Klarna API' },
       ],
       components: {

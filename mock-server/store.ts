@@ -3,6 +3,7 @@ import type { IssuedToken, StoredResponse } from './idempotency.js';
 import { type LazyCache, lazyCache } from './lazy-cache.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
 import { RecordedOrder } from './recorded-order.js';
+import { type TransactionRecord, transactionUuid } from './transactions/transaction-record.js';
 
 /** Whether an idempotency record recorded at `createdAt` on `account`'s clock is past its window. */
 export type PastWindow = (account: string, createdAt: number) => boolean;
@@ -27,6 +28,8 @@ export class Store {
   /** Customer tokens the simulator issued, with their scopes: a token charge learns whether the customer is present. */
   private readonly customerTokens: LazyCache<CustomerToken['scopes']>;
   private readonly paymentRequests: LazyCache<PaymentRequestRecord>;
+  /** Payment transactions approvals made, by uuid (the read operation). */
+  private readonly transactions: LazyCache<TransactionRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: LazyCache<string>;
 
@@ -38,6 +41,7 @@ export class Store {
     this.issued = lazyCache(maxEntries);
     this.customerTokens = lazyCache(maxEntries);
     this.paymentRequests = lazyCache(maxEntries);
+    this.transactions = lazyCache(maxEntries);
     this.paymentRequestAccounts = lazyCache(maxEntries);
   }
 
@@ -51,7 +55,13 @@ export class Store {
     const mine = (key: string) => key.startsWith(prefix);
     this.byKey.deleteWhere(mine);
     this.byToken.deleteWhere(mine);
-    for (const cache of [this.issued.ifMade(), this.customerTokens.ifMade(), this.paymentRequests.ifMade()]) {
+    const caches = [
+      this.issued.ifMade(),
+      this.customerTokens.ifMade(),
+      this.paymentRequests.ifMade(),
+      this.transactions.ifMade(),
+    ];
+    for (const cache of caches) {
       for (const key of [...(cache?.keys() ?? [])]) if (mine(key)) cache?.delete(key);
     }
     const accounts = this.paymentRequestAccounts.ifMade();
@@ -93,6 +103,16 @@ export class Store {
 
   issuedCustomerToken(account: string, token: string): CustomerToken['scopes'] | undefined {
     return this.customerTokens().get(this.scoped(account, token));
+  }
+
+  saveTransaction(record: TransactionRecord): void {
+    const id = record.transaction.payment_transaction_id;
+    this.transactions().set(this.scoped(record.account, transactionUuid(id)), record);
+  }
+
+  /** By the `krn:payment:…:transaction:<uuid>` id or its uuid. */
+  transaction(account: string, id: string): TransactionRecord | undefined {
+    return this.transactions().get(this.scoped(account, transactionUuid(id)));
   }
 
   savePaymentRequest(record: PaymentRequestRecord): void {

