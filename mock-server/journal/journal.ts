@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ClientReport, Finding, JournalEntry } from '../../contracts/index.js';
-import { fingerprint } from '../idempotency.js';
+import { fingerprint, tokenHashes } from '../idempotency.js';
 import { clientFindings, failed } from './client-findings.js';
 import { bodyOf, type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -118,7 +118,8 @@ export class Journal {
       for (const record of records) {
         const body = bodyOf(record);
         const print = record.valid
-          ? (record.fingerprint ?? fingerprint({ method: record.method, account: name, body }))
+          ? (record.fingerprint ??
+            fingerprint({ method: record.method, account: name, body, tokens: tokenHashes(record.headers) }))
           : undefined;
         const findings = clientFindings(record, body, print === undefined ? [] : (failures.get(print) ?? []));
         out.push({ seq: record.seq, entry: view(record, body, findings) });
