@@ -11,7 +11,8 @@ export const AccountQuery = z.object({ account: AccountId });
 export const AccountParams = z.object({ account: AccountId });
 
 export const RequestsQuery = OptionalAccountQuery.extend({
-  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('The newest n requests'),
+  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('The newest n requests (default 1000)'),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional().describe('Skip the newest n requests first'),
 });
 
 export const ResetResult = z.object({ account: z.string(), disarmed: z.int() });

@@ -52,7 +52,13 @@ export const JournalEntry = z.object({
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
-export const RequestList = z.object({ requests: z.array(JournalEntry) });
+export const RequestList = z.object({
+  requests: z.array(JournalEntry),
+  /** Requests kept for the account (or all accounts), of which this page shows some. */
+  total: z.int().optional(),
+  /** Older requests than these exist (page on with `offset`), or the page stopped at its 1 MB of body text. */
+  truncated: z.boolean().optional(),
+});
 
 export const FindingSummary = z.object({
   severity: z.enum(['error', 'warning']),

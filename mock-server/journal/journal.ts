@@ -59,6 +59,11 @@ export class Journal {
   }
 
   record(record: JournalRecord): void {
+    // A failed request is the one a retry refers to: its fingerprint is worked out now (failures are few), so that
+    // reads need not decode every body to find it.
+    if (record.fingerprint === undefined && record.valid && failed(record)) {
+      record.fingerprint = printOf(record, bodyOf(record));
+    }
     let records = this.byAccount.get(record.account);
     if (records === undefined) {
       records = { ring: new RingBuffer(this.limits.perAccount), bytes: 0 };
@@ -106,37 +111,49 @@ export class Journal {
     this.byAccount.delete(account);
   }
 
-  /** Entries in the order the requests arrived, with their findings; one account, or every account. */
-  entries(account?: string): JournalEntry[] {
-    const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
-    const out: Array<{ seq: number; entry: JournalEntry }> = [];
-    for (const name of accounts) {
-      const kept = this.byAccount.peek(name);
-      const records = kept === undefined ? [] : this.dropOld(name, kept).toArray();
-      // One pass: earlier failures by fingerprint, so a retry under a new key is found without rescanning.
-      const failures = new Map<string, JournalRecord[]>();
-      for (const record of records) {
-        const body = bodyOf(record);
-        const print = record.valid
-          ? (record.fingerprint ??
-            fingerprint({ method: record.method, account: name, body, tokens: tokenHashes(record.headers) }))
-          : undefined;
-        const findings = clientFindings(record, body, print === undefined ? [] : (failures.get(print) ?? []));
-        out.push({ seq: record.seq, entry: view(record, body, findings) });
-        if (print !== undefined && failed(record)) failures.set(print, [...(failures.get(print) ?? []), record]);
+  /**
+   * A page of entries in the order the requests arrived, with their findings; one account, or every account. The
+   * page is chosen from the kept records before any body is decoded (newest first: skip `offset`, take `limit`, stop
+   * at `maxBytes` of kept body text), so a read costs what it shows, not what the journal holds.
+   */
+  page(account?: string, page: JournalPage = {}): { entries: JournalEntry[]; total: number; truncated: boolean } {
+    const { limit = DEFAULT_PAGE, offset = 0, maxBytes = PAGE_MAX_BYTES } = page;
+    const records = this.kept(account);
+    const chosen: JournalRecord[] = [];
+    let bytes = 0;
+    let truncated = false;
+    for (let i = records.length - 1 - offset; i >= 0; i -= 1) {
+      const record = records[i] as JournalRecord;
+      const size = record.bodyText?.length ?? 0;
+      if (chosen.length === limit || (chosen.length > 0 && bytes + size > maxBytes)) {
+        truncated = true;
+        break;
       }
+      bytes += size;
+      chosen.push(record);
     }
-    // In the order the requests arrived (answers can come back in another order, delayed by a scenario); account
-    // clocks can be moved apart, or back, so their times cannot say it.
-    return out.sort((a, b) => a.seq - b.seq).map((kept) => kept.entry);
+    const failures = failuresByPrint(records);
+    const entries = chosen.reverse().map((record) => this.entryOf(record, failures));
+    return { entries, total: records.length, truncated };
   }
 
+  /** The newest `limit` entries (every kept one, up to DEFAULT_PAGE, when not given). */
+  entries(account?: string, limit?: number): JournalEntry[] {
+    return this.page(account, limit === undefined ? {} : { limit }).entries;
+  }
+
+  /**
+   * The findings of every kept request, by kind. Computed one record at a time, each body decoded and let go before
+   * the next, so the heap holds one body whatever the journal's size.
+   */
   report(account?: string): ClientReport {
-    const entries = this.entries(account);
+    const records = this.kept(account);
+    const failures = failuresByPrint(records);
     const summaries = new Map<string, ClientReport['findings'][number]>();
     let errors = 0;
     let warnings = 0;
-    for (const entry of entries) {
+    for (const record of records) {
+      const entry = this.entryOf(record, failures);
       for (const finding of entry.findings) {
         if (finding.severity === 'error') errors += 1;
         else warnings += 1;
@@ -155,8 +172,60 @@ export class Journal {
     const findings = [...summaries.values()].sort((a, b) =>
       a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1,
     );
-    return { account: account ?? null, requests: entries.length, errors, warnings, findings };
+    return { account: account ?? null, requests: records.length, errors, warnings, findings };
   }
+
+  /**
+   * The kept records, oldest first in the order the requests arrived (answers can come back in another order,
+   * delayed by a scenario; account clocks can be moved apart, or back, so their times cannot say it). No body is
+   * decoded here.
+   */
+  private kept(account?: string): JournalRecord[] {
+    const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
+    const records: JournalRecord[] = [];
+    for (const name of accounts) {
+      const kept = this.byAccount.peek(name);
+      if (kept !== undefined) records.push(...this.dropOld(name, kept).toArray());
+    }
+    return records.sort((a, b) => a.seq - b.seq);
+  }
+
+  private entryOf(record: JournalRecord, failures: Map<string, JournalRecord[]>): JournalEntry {
+    const body = bodyOf(record);
+    const print = record.valid ? (record.fingerprint ?? printOf(record, body)) : undefined;
+    const before = print === undefined ? [] : (failures.get(print) ?? []).filter((r) => r.seq < record.seq);
+    return view(record, body, clientFindings(record, body, before));
+  }
+}
+
+/** Records kept by `page` when no limit is given, and the body text one page may decode. */
+const DEFAULT_PAGE = 1000;
+const PAGE_MAX_BYTES = 1024 * 1024;
+
+export interface JournalPage {
+  limit?: number;
+  offset?: number;
+  maxBytes?: number;
+}
+
+/** Fingerprint of a record without key or token (those carry theirs), worked out from the kept body. */
+function printOf(record: JournalRecord, body: unknown): string {
+  return fingerprint({ method: record.method, account: record.account, body, tokens: tokenHashes(record.headers) });
+}
+
+/**
+ * Earlier failures by fingerprint, for the retry-under-a-new-key finding. A failed record gets its fingerprint when
+ * it is recorded (record()), so nothing is decoded here.
+ */
+function failuresByPrint(records: JournalRecord[]): Map<string, JournalRecord[]> {
+  const failures = new Map<string, JournalRecord[]>();
+  for (const record of records) {
+    if (record.fingerprint === undefined || !failed(record)) continue;
+    const list = failures.get(record.fingerprint);
+    if (list === undefined) failures.set(record.fingerprint, [record]);
+    else list.push(record);
+  }
+  return failures;
 }
 
 function example(id: string, finding: Finding) {

@@ -113,10 +113,10 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { account, limit } = parseInput(RequestsQuery, request.query);
-      const entries = deps.journal.entries(account);
-      const requests = limit === undefined ? entries : entries.slice(-limit);
-      return sendJson(reply, 200, serializeChecked(RequestList, { requests }));
+      const { account, limit, offset } = parseInput(RequestsQuery, request.query);
+      const page = deps.journal.page(account, { limit: limit ?? 1000, offset: offset ?? 0 });
+      const list = { requests: page.entries, total: page.total, truncated: page.truncated };
+      return sendJson(reply, 200, serializeChecked(RequestList, list));
     },
   );
 

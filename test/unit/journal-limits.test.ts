@@ -76,3 +76,26 @@ describe('journal limits', () => {
     expect(ids(j)).toEqual(['a2']);
   });
 });
+
+describe('a page of the journal', () => {
+  const filled = () => {
+    const j = journal();
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) j.record(record('a', id));
+    return j;
+  };
+  const idsOf = (page: { entries: { id: string }[] }) => page.entries.map((e) => e.id);
+
+  it.each([
+    ['the newest `limit`, oldest first', { limit: 2 }, ['a4', 'a5'], true],
+    ['after skipping the newest `offset`', { limit: 2, offset: 2 }, ['a2', 'a3'], true],
+    ['the last page, not truncated', { limit: 2, offset: 3 }, ['a1', 'a2'], false],
+    ['everything when it fits', {}, ['a1', 'a2', 'a3', 'a4', 'a5'], false],
+    ['an offset past the end: nothing', { offset: 9 }, [], false],
+    ['at most `maxBytes` of body text, and at least one entry', { maxBytes: 1 }, ['a5'], true],
+  ] as const)('is %s', (_name, page, expected, truncated) => {
+    const result = filled().page('a', page);
+    expect(idsOf(result)).toEqual(expected);
+    expect(result.truncated).toBe(truncated);
+    expect(result.total).toBe(5);
+  });
+});
