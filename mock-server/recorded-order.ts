@@ -8,8 +8,18 @@
  * skipped. Every operation is O(1) amortized: the Map is never iterated (V8 leaves deleted Map entries as holes that
  * an iteration from the front would walk), and nothing is allocated up front.
  */
+export interface ByteBound<V> {
+  /** Bytes one value holds, estimated (its strings, mostly). */
+  size: (value: V) => number;
+  maxBytes: number;
+  /** Called the first time the byte cap makes an entry go. */
+  onFull?: () => void;
+}
+
 export class RecordedOrder<V> {
-  private readonly entries = new Map<string, { value: V; seq: number }>();
+  private readonly entries = new Map<string, { value: V; seq: number; bytes: number }>();
+  private bytes = 0;
+  private warned = false;
   private queueKeys: string[] = [];
   private queueSeqs: number[] = [];
   private head = 0;
@@ -18,6 +28,8 @@ export class RecordedOrder<V> {
   constructor(
     private readonly max: number,
     private readonly over: (value: V) => boolean = () => false,
+    /** A cap on the bytes held too: the oldest go first, as with the count (the newest entry always stays). */
+    private readonly bound?: ByteBound<V>,
   ) {}
 
   get(key: string): V | undefined {
@@ -31,15 +43,23 @@ export class RecordedOrder<V> {
   /** Records `value` as the newest entry (a key recorded again moves to the newest end). */
   set(key: string, value: V): void {
     const seq = this.nextSeq++;
-    this.entries.set(key, { value, seq });
+    const bytes = this.bound?.size(value) ?? 0;
+    this.delete(key);
+    this.entries.set(key, { value, seq, bytes });
+    this.bytes += bytes;
     this.queueKeys.push(key);
     this.queueSeqs.push(seq);
     while (this.head < this.queueKeys.length) {
       const oldest = this.queueKeys[this.head] as string;
       const entry = this.entries.get(oldest);
       if (entry !== undefined && entry.seq === this.queueSeqs[this.head]) {
-        if (this.entries.size <= this.max && !this.over(entry.value)) break;
-        this.entries.delete(oldest);
+        const overBytes = this.bound !== undefined && this.bytes > this.bound.maxBytes && entry.seq !== seq;
+        if (this.entries.size <= this.max && !this.over(entry.value) && !overBytes) break;
+        if (overBytes && !this.warned) {
+          this.warned = true;
+          this.bound?.onFull?.();
+        }
+        this.delete(oldest);
       }
       this.head++;
     }
@@ -52,16 +72,24 @@ export class RecordedOrder<V> {
   }
 
   delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.bytes -= entry.bytes;
     this.entries.delete(key);
   }
 
   /** Deletes every entry whose key matches: a walk over all of them, for rare operations (an account reset). */
   deleteWhere(matches: (key: string) => boolean): void {
-    for (const key of this.entries.keys()) if (matches(key)) this.entries.delete(key);
+    for (const key of this.entries.keys()) if (matches(key)) this.delete(key);
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes held, as the bound estimates them (0 without a bound). */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   private compact(): void {
