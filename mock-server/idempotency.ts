@@ -26,6 +26,11 @@ export interface StoredResponse {
 export interface CanonicalRequest {
   method: string;
   account: string;
+  /**
+   * The operation's path with its parameters, for operations whose account and method do not tell them apart
+   * (the Notifications API): a key reused on another operation then conflicts. Authorize leaves it out.
+   */
+  path?: string;
   body: unknown;
   /**
    * The body as the contract parsed it, when it has no unknown fields, or undefined when it has some or fails the
@@ -43,7 +48,9 @@ export interface CanonicalRequest {
 export function fingerprint(request: CanonicalRequest): string {
   const inOrder = 'inSchemaOrder' in request ? request.inSchemaOrder : inSchemaOrder(request.body);
   const body = inOrder === undefined ? `sorted ${canonicalJson(request.body)}` : `schema ${JSON.stringify(inOrder)}`;
-  return hash('sha256', `${JSON.stringify([request.method, request.account])}\n${body}`, 'base64url');
+  const head =
+    request.path === undefined ? [request.method, request.account] : [request.method, request.account, request.path];
+  return hash('sha256', `${JSON.stringify(head)}\n${body}`, 'base64url');
 }
 
 function inSchemaOrder(body: unknown): AuthorizeRequest | undefined {
