@@ -10,6 +10,7 @@ import {
   firstDifference,
 } from './expect-exchange.js';
 import type { Interaction } from './interaction.js';
+import { notificationInteractions } from './notification-interactions.js';
 import { ERROR_CASE_SAMPLE } from './portable-interactions.js';
 import type { Exchange } from './provider-client.js';
 import type { Violation } from './violation.js';
@@ -26,6 +27,7 @@ export function simulatorInteractions(samples: Readonly<Record<string, SampleReq
     ...errorScenarioInteractions(),
     idempotentReplay,
     idempotencyConflict,
+    ...notificationInteractions(),
   ];
 }
 

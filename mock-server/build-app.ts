@@ -63,6 +63,8 @@ export interface MockApp extends FastifyInstance {
   clock: AccountClock;
   paymentRequests: PaymentRequests;
   webhooks: WebhookDispatcher;
+  /** Webhooks and signing keys of Klarna's Notifications API, per account. */
+  notifications: NotificationRegistry;
   journal: Journal;
   scenarios: ScenarioEngine;
   mockConfig: MockConfig;
@@ -175,6 +177,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);
   app.decorate('webhooks', webhooks);
+  app.decorate('notifications', notifications);
   app.decorate('resetAccount', (account: string) => {
     store.resetAccount(account);
     journal.reset(account);

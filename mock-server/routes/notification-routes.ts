@@ -31,7 +31,7 @@ import { simulatedPayload } from '../webhooks/simulated-payload.js';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { sendJson, sendNoContent } from './send-json.js';
 
-// Klarna's Notifications API (reference §7.1): webhooks and signing keys, on the account of the API key.
+// Klarna's Notifications API: webhooks and signing keys, on the account of the API key.
 // https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
 
 const KEYS = '/v2/notification/signing-keys';

@@ -1,4 +1,4 @@
-// Klarna lets a webhook subscribe to event names and to family wildcards such as `payment.*` (reference §7.1):
+// Klarna lets a webhook subscribe to event names and to family wildcards such as `payment.*`:
 // https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
 
 /** True when `pattern` (an event name, or a family followed by `.*`) asks for `eventType`. */

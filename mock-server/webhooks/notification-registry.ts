@@ -11,7 +11,7 @@ import { catalogue } from '../error-catalogue.js';
 import { anyEventTypeMatches } from './event-type-matches.js';
 import type { WebhookTarget } from './webhook-dispatcher.js';
 
-// Klarna's Notifications API state (reference §7.1): signing keys first (at most 50 per account, the secret shown
+// Klarna's Notifications API state: signing keys first (at most 50 per account, the secret shown
 // once), then webhooks that name one. https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
 
 /** Klarna's documented cap. */
