@@ -299,7 +299,10 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
       schema: schema(
         'simulateWebhook',
         'Send a sample event of a type to this webhook, signed with its key, through the delivery log',
-        { 202: SimulatedEvent.describe('Queued for delivery') },
+        {
+          202: SimulatedEvent.describe('Queued for delivery'),
+          503: KlarnaError.describe("TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (the account's delivery queue is full)"),
+        },
         { params: WebhookParams, headers, body: SimulateWebhookRequest },
       ),
     },

@@ -337,6 +337,31 @@ describe('Klarna-Idempotency-Key', () => {
   });
 });
 
+describe('Klarna-Idempotency-Key on simulate and update', () => {
+  it('replays a simulate under the same key without sending the event again', async () => {
+    const key = await createKey();
+    const hook = await createHook(key.signing_key_id);
+    const headers = { 'klarna-idempotency-key': 'simulate-once' };
+    const body = { event_type: COMPLETED, event_version: 'v2' };
+    const first = await api('POST', path('webhooks', hook.webhook_id, 'simulate'), { body, headers });
+    const again = await api('POST', path('webhooks', hook.webhook_id, 'simulate'), { body, headers });
+    await app.webhooks.idle();
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.text).toBe(first.text);
+    expect(posted).toHaveLength(1);
+  });
+
+  it('refuses the key of one webhook update on another webhook, with the same body', async () => {
+    const key = await createKey();
+    const [one, two] = [await createHook(key.signing_key_id), await createHook(key.signing_key_id)];
+    const headers = { 'klarna-idempotency-key': 'update-once' };
+    const body = { status: 'DISABLED' };
+    expect((await api('PATCH', path('webhooks', one.webhook_id), { body, headers })).status).toBe(200);
+    expect((await api('PATCH', path('webhooks', two.webhook_id), { body, headers })).status).toBe(409);
+    expect(Webhook.parse((await api('GET', path('webhooks', two.webhook_id))).json).status).toBe('ENABLED');
+  });
+});
+
 describe('validation', () => {
   it('lists every violation of a webhook body at once, each named by its parameter', async () => {
     const answer = await api('POST', path('webhooks'), {
