@@ -13,22 +13,20 @@ import {
   SimulatedEvent,
   SimulateWebhookRequest,
   UpdateWebhookRequest,
-  type ValidationError,
   Webhook,
   WebhookList,
   WebhookParams,
 } from '../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
-import { accountOfKey } from '../authenticate.js';
 import { serializeChecked } from '../check-response.js';
 import type { MockConfig } from '../config.js';
-import { catalogue, KlarnaHttpError } from '../error-catalogue.js';
-import { fingerprint, replayDecision } from '../idempotency.js';
-import { violationsOf } from '../parameter-path.js';
+import { catalogue } from '../error-catalogue.js';
 import type { Store } from '../store.js';
 import type { NotificationRegistry } from '../webhooks/notification-registry.js';
 import { simulatedPayload } from '../webhooks/simulated-payload.js';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { type Answer, answerOnce } from './answer-once.js';
+import { checkNotificationRequest, type NotificationRequest } from './check-notification-request.js';
 import { sendJson, sendNoContent } from './send-json.js';
 
 // Klarna's Notifications API: webhooks and signing keys, on the account of the API key.
@@ -39,8 +37,6 @@ const KEY = `${KEYS}/:signing_key_id`;
 const HOOKS = '/v2/notification/webhooks';
 const HOOK = `${HOOKS}/:webhook_id`;
 
-const IdempotencyKey = NotificationHeaders.shape['klarna-idempotency-key'];
-
 export interface NotificationRouteDeps {
   config: MockConfig;
   store: Store;
@@ -48,18 +44,6 @@ export interface NotificationRouteDeps {
   uuid: () => string;
   notifications: NotificationRegistry;
   webhooks: WebhookDispatcher;
-}
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-interface Checked<P, B> {
-  account: string;
-  key: string | undefined;
-  params: P;
-  body: B;
 }
 
 export function notificationRoutes(app: FastifyInstance, deps: NotificationRouteDeps) {
@@ -79,78 +63,12 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
       409: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_CONFLICT (a limit, a key in use, or idempotency)'),
     },
   });
-  const headers = NotificationHeaders.omit({});
+  const headers = NotificationHeaders;
+  const check = <P extends z.ZodType, B extends z.ZodType>(request: FastifyRequest, parts: { params?: P; body?: B }) =>
+    checkNotificationRequest(request, deps.config, parts);
+  const once = (request: FastifyRequest, reply: FastifyReply, input: NotificationRequest, run: () => Answer) =>
+    answerOnce(request, reply, input, deps, run);
   const noContent = { 204: z.null().describe('Deleted') };
-
-  /** Credentials first (401), then every violation of the key header, the path and the body at once. */
-  function check<P extends z.ZodType, B extends z.ZodType>(
-    request: FastifyRequest,
-    parts: { params?: P; body?: B },
-  ): Checked<z.output<P>, z.output<B>> {
-    const account = accountOfKey(request.headers.authorization, deps.config);
-    if (account instanceof KlarnaHttpError) throw account;
-    const issues: ValidationError[] = [];
-    const key = IdempotencyKey.safeParse(request.headers['klarna-idempotency-key']);
-    if (!key.success) issues.push({ parameter: 'Klarna-Idempotency-Key', reason: 'must be 1 to 255 characters' });
-    const params = parts.params?.safeParse(request.params);
-    if (params?.success === false) issues.push(...violationsOf(params.error));
-    const body = parts.body?.safeParse(request.body);
-    if (body?.success === false) issues.push(...violationsOf(body.error));
-    if (issues.length > 0) throw catalogue.validation(issues);
-    return { account, key: key.data, params: params?.data as z.output<P>, body: body?.data as z.output<B> };
-  }
-
-  /**
-   * Answers a POST or PATCH once per Klarna-Idempotency-Key, with the store and the decision authorize uses: the
-   * same request again replays the first 2xx answer byte for byte, another request (another body, operation or
-   * path) under the key is a 409. Errors are not stored.
-   */
-  function once(request: FastifyRequest, reply: FastifyReply, input: Checked<unknown, unknown>, run: () => Answer) {
-    const { account, key } = input;
-    const now = deps.clock.now(account);
-    const print =
-      key === undefined
-        ? undefined
-        : fingerprint({
-            method: request.method,
-            account,
-            path: `${request.routeOptions.url} ${JSON.stringify(request.params)}`,
-            body: request.body,
-            inSchemaOrder: undefined,
-          });
-    const decision = replayDecision({
-      key,
-      keyRecord: deps.store.keyRecord(account, key),
-      tokenRecord: undefined,
-      fingerprint: print,
-      amount: undefined,
-      currency: '',
-      now,
-      windowMs: deps.config.idempotencyWindowMs,
-    });
-    if (decision.kind === 'reject') throw decision.error;
-    if (decision.kind === 'replay') {
-      reply.header('Idempotent-Replayed', 'true');
-      return sendJson(reply, decision.stored.status, decision.stored.body);
-    }
-    const answer = run();
-    if (key !== undefined) {
-      deps.store.record(
-        account,
-        { key },
-        {
-          ...answer,
-          result: request.routeOptions.schema?.operationId ?? request.method,
-          fingerprint: print,
-          createdAt: now,
-          amount: undefined,
-          currency: '',
-          finalAuthorization: false,
-        },
-      );
-    }
-    return sendJson(reply, answer.status, answer.body);
-  }
 
   routes.post(
     KEYS,
