@@ -28,6 +28,7 @@ import { ScenarioEngine } from './scenarios/scenario-engine.js';
 import { realSleep, type Sleep } from './sleep.js';
 import { Store } from './store.js';
 import type { Post } from './webhooks/attempt-delivery.js';
+import { eventRecipients } from './webhooks/event-recipients.js';
 import { httpPost } from './webhooks/http-post.js';
 import { NotificationRegistry } from './webhooks/notification-registry.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
@@ -110,7 +111,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
     horizonMs: config.webhookRetryHorizonMs,
     onError: (message) => app.log.warn(`webhooks: ${message}`),
-    targets: (account, eventType) => notifications.targets(account, eventType),
+    targets: (account, eventType) =>
+      eventRecipients(account, config).flatMap((recipient) =>
+        notifications
+          .targets(recipient, eventType)
+          .map((target) => (recipient === account ? target : { ...target, recipient })),
+      ),
   });
   for (const subscription of config.webhooks ?? []) webhooks.subscribe(subscription);
   const paymentRequests = new PaymentRequests({

@@ -41,6 +41,8 @@ export interface WebhookDispatcherOptions {
 
 /** Where one webhook goes and the key it is signed with. */
 export interface WebhookTarget {
+  /** The account the webhook belongs to, when not the event's own account (the envelope's recipient_account_id). */
+  recipient?: string | undefined;
   webhookId: string;
   url: string;
   signingKeyId: string;
@@ -150,7 +152,15 @@ export class WebhookDispatcher {
     let queued = 0;
     for (const target of targets) {
       const envelope = WebhookEnvelope.parse(
-        buildEnvelope({ eventId, eventType, occurredAt: now, account, webhookId: target.webhookId, payload }),
+        buildEnvelope({
+          eventId,
+          eventType,
+          occurredAt: now,
+          account,
+          recipient: target.recipient,
+          webhookId: target.webhookId,
+          payload,
+        }),
       );
       // Serialized once: the signature covers exactly the bytes sent, on every attempt and every duplicate.
       const body = JSON.stringify(envelope);

@@ -302,6 +302,46 @@ describe('accounts', () => {
   });
 });
 
+describe('recipients', () => {
+  it("send an account's events to the default account's webhooks when any key acts as the default account", async () => {
+    const received: Posted[] = [];
+    const { app: open } = await testApp({
+      webhookPost: async (url, body, headers) => {
+        received.push({ url, body, headers });
+        return 200;
+      },
+    });
+    try {
+      const openBase = await listening(open);
+      const post = async (url: string, body?: unknown) => {
+        const response = await fetch(`${openBase}${url}`, {
+          method: 'POST',
+          headers: {
+            authorization: 'Basic any-key',
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        });
+        return { status: response.status, json: (await response.json()) as unknown };
+      };
+      const key = CreatedSigningKey.parse((await post(path('signing-keys'))).json);
+      const submittedOnly = hookBody(key.signing_key_id, { event_types: ['payment.request.state-change.submitted'] });
+      const hook = Webhook.parse((await post(path('webhooks'), submittedOnly)).json);
+      expect((await post(AUTHORIZE_URL(A), STEP_UP)).status).toBe(200);
+      await open.webhooks.idle();
+      expect(received).toHaveLength(1);
+      const envelope = WebhookEnvelope.parse(JSON.parse(String(received[0]?.body)));
+      expect(envelope.metadata).toMatchObject({
+        webhook_id: hook.webhook_id,
+        recipient_account_id: open.mockConfig.defaultAccount,
+        subject_account_id: A,
+      });
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('Klarna-Idempotency-Key', () => {
   const idem = { 'klarna-idempotency-key': 'f0e1d2c3-0000-4000-8000-000000000001' };
 
