@@ -25,7 +25,8 @@ Options:
   -h, --help           show this help
 
 The portable part checks only what Klarna documents (status class, body shape); the simulator-only part
-(Mock-Scenario outcomes, default decisions, idempotent replay) runs when the provider is the simulator.
+(Mock-Scenario outcomes, default decisions, idempotent replay, Notification API) runs when the provider is
+the simulator.
 
 Exit codes: 0 every interaction passed, 1 contract violations, 2 could not run (bad arguments, no answer).
 `;

@@ -10,6 +10,7 @@ import {
   firstDifference,
 } from './expect-exchange.js';
 import type { Interaction } from './interaction.js';
+import { notificationInteractions } from './notification-interactions.js';
 import { ERROR_CASE_SAMPLE } from './portable-interactions.js';
 import type { Exchange } from './provider-client.js';
 import { readTransaction } from './transaction-interactions.js';
@@ -28,6 +29,7 @@ export function simulatorInteractions(samples: Readonly<Record<string, SampleReq
     idempotentReplay,
     idempotencyConflict,
     readTransaction,
+    ...notificationInteractions(),
   ];
 }
 

@@ -4,7 +4,7 @@ import type { Violation } from './violation.js';
 
 export const PART_TITLES: Record<Part, string> = {
   portable: "Portable part (status class and body shape only; holds against Klarna's test environment too)",
-  simulator: 'Simulator-only part (default decisions, Mock-Scenario outcomes, idempotent replay)',
+  simulator: 'Simulator-only part (default decisions, Mock-Scenario outcomes, idempotent replay, Notification API)',
 };
 
 export const formatViolation = (v: Violation) => `${v.path}: expected ${v.expected}, received ${v.received}`;

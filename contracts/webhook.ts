@@ -45,15 +45,17 @@ export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;
  * Klarna accepts HTTPS on ports 443 and 8443 only; the simulator also accepts http and any port so a receiver on
  * localhost works (a simulator choice).
  */
+export const WebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  // fetch refuses a URL with credentials on every attempt: refuse it here, where the caller hears why.
+  .refine((url) => URL.canParse(url) && !new URL(url).username && !new URL(url).password, {
+    message: 'must not carry a user name or password',
+  });
+
 export const WebhookSubscriptionRequest = z.strictObject({
   account: z.string().min(1).max(255),
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    // fetch refuses a URL with credentials on every attempt: refuse it here, where the caller hears why.
-    .refine((url) => URL.canParse(url) && !new URL(url).username && !new URL(url).password, {
-      message: 'must not carry a user name or password',
-    }),
+  url: WebhookUrl,
   signing_key: z.string().min(16).max(256).optional().describe('Generated when absent'),
 });
 export type WebhookSubscriptionRequest = z.infer<typeof WebhookSubscriptionRequest>;

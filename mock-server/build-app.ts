@@ -20,6 +20,7 @@ import { clockRoutes } from './routes/clock-routes.js';
 import { customerActionRoutes } from './routes/customer-action-routes.js';
 import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
+import { notificationRoutes } from './routes/notification-routes.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -28,7 +29,9 @@ import { ScenarioEngine } from './scenarios/scenario-engine.js';
 import { realSleep, type Sleep } from './sleep.js';
 import { Store } from './store.js';
 import type { Post } from './webhooks/attempt-delivery.js';
+import { eventRecipients } from './webhooks/event-recipients.js';
 import { httpPost } from './webhooks/http-post.js';
+import { NotificationRegistry } from './webhooks/notification-registry.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 declare module 'fastify' {
@@ -62,10 +65,15 @@ export interface MockApp extends FastifyInstance {
   clock: AccountClock;
   paymentRequests: PaymentRequests;
   webhooks: WebhookDispatcher;
+  /** Webhooks and signing keys of Klarna's Notifications API, per account. */
+  notifications: NotificationRegistry;
   journal: Journal;
   scenarios: ScenarioEngine;
   mockConfig: MockConfig;
-  /** Forgets one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios. */
+  /**
+   * Forgets one account's idempotency records, tokens, payment requests, journal, clock, armed scenarios, webhooks
+   * and signing keys.
+   */
   resetAccount(account: string): { disarmed: number };
   /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
   fixtureEvents: EventEmitter<{ reload: [ReloadResult] }>;
@@ -97,12 +105,19 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     maxBytes: config.journalMaxBytes,
     now: (account) => clock.now(account),
   });
+  const notifications = new NotificationRegistry({ now: (account) => clock.now(account), uuid });
   const webhooks = new WebhookDispatcher({
     now: (account) => clock.now(account),
     uuid,
     post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
     horizonMs: config.webhookRetryHorizonMs,
     onError: (message) => app.log.warn(`webhooks: ${message}`),
+    targets: (account, eventType) =>
+      eventRecipients(account, config).flatMap((recipient) =>
+        notifications
+          .targets(recipient, eventType)
+          .map((target) => (recipient === account ? target : { ...target, recipient })),
+      ),
   });
   for (const subscription of config.webhooks ?? []) webhooks.subscribe(subscription);
   const paymentRequests = new PaymentRequests({
@@ -169,12 +184,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.decorate('clock', clock);
   app.decorate('paymentRequests', paymentRequests);
   app.decorate('webhooks', webhooks);
+  app.decorate('notifications', notifications);
   app.decorate('resetAccount', (account: string) => {
     store.resetAccount(account);
     journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);
     webhooks.reset(account);
+    notifications.reset(account);
     return { disarmed: scenarios.resetAccount(account) };
   });
 
@@ -239,6 +256,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
   webhookRoutes(app, { webhooks });
+  notificationRoutes(app, { config, store, clock, uuid, notifications, webhooks });
   clockRoutes(app, {
     clock,
     moved: (account) => {

@@ -136,6 +136,31 @@ export const catalogue = {
   timeout: () => new KlarnaHttpError(500, 'TECHNICAL_ERROR', 'TIMEOUT', 'Request processing timeout.'),
   unavailable: () =>
     new KlarnaHttpError(503, 'TECHNICAL_ERROR', 'TEMPORARY_UNAVAILABLE', 'Service Temporarily Unavailable'),
+  /** A per-account cap of the Notifications API: 50 signing keys (Klarna's), 100 webhooks (the simulator's). */
+  notificationLimit: (max: number, what: 'signing keys' | 'webhooks') =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `At most ${max} ${what} per account: delete one before creating another`,
+    ),
+  /** docs/simulator-choices.md#signing-key-in-use */
+  signingKeyInUse: (id: string, webhookIds: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `Signing key ${id} is in use by webhook ${webhookIds}: delete the webhook or give it another key first`,
+    ),
+  unknownSigningKey: (): KlarnaHttpError =>
+    catalogue.validation([{ parameter: 'signing_key_id', reason: 'no signing key of this account has this id' }]),
+  webhookQueueFull: () =>
+    new KlarnaHttpError(
+      503,
+      'TECHNICAL_ERROR',
+      'TEMPORARY_UNAVAILABLE',
+      "Service Temporarily Unavailable: the account's webhook delivery queue is full of pending deliveries",
+    ),
   armedLimit: (max: number) =>
     new KlarnaHttpError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', `At most ${max} scenarios can be armed at once`),
   internal: (detail?: string) =>

@@ -67,6 +67,11 @@ export function tokensThatDiffer(a: TokenHashes | undefined, b: TokenHashes | un
 export interface CanonicalRequest {
   method: string;
   account: string;
+  /**
+   * The operation's path with its parameters, for operations whose account and method do not tell them apart
+   * (the Notifications API): a key reused on another operation then conflicts. Authorize leaves it out.
+   */
+  path?: string;
   body: unknown;
   /** tokenHashes of the request's headers. */
   tokens?: TokenHashes | undefined;
@@ -87,8 +92,9 @@ export interface CanonicalRequest {
 export function fingerprint(request: CanonicalRequest): string {
   const inOrder = 'inSchemaOrder' in request ? request.inSchemaOrder : inSchemaOrder(request.body);
   const body = inOrder === undefined ? `sorted ${canonicalJson(request.body)}` : `schema ${JSON.stringify(inOrder)}`;
-  const head = JSON.stringify([request.method, request.account, tokensDigest(request.tokens)]);
-  return hash('sha256', `${head}\n${body}`, 'base64url');
+  const head = [request.method, request.account, tokensDigest(request.tokens)];
+  if (request.path !== undefined) head.push(request.path);
+  return hash('sha256', `${JSON.stringify(head)}\n${body}`, 'base64url');
 }
 
 function inSchemaOrder(body: unknown): AuthorizeRequest | undefined {

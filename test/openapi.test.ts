@@ -133,6 +133,23 @@ describe('the OpenAPI document at /openapi.json', () => {
     expect(klarnaTags).toContain('Payment Transaction API');
   });
 
+  it.each([
+    ['/v2/notification/webhooks', 'post', 'createWebhook'],
+    ['/v2/notification/webhooks', 'get', 'listWebhooks'],
+    ['/v2/notification/webhooks/{webhook_id}', 'get', 'getWebhook'],
+    ['/v2/notification/webhooks/{webhook_id}', 'patch', 'updateWebhook'],
+    ['/v2/notification/webhooks/{webhook_id}', 'delete', 'deleteWebhook'],
+    ['/v2/notification/webhooks/{webhook_id}/simulate', 'post', 'simulateWebhook'],
+    ['/v2/notification/signing-keys', 'post', 'createSigningKey'],
+    ['/v2/notification/signing-keys', 'get', 'listSigningKeys'],
+    ['/v2/notification/signing-keys/{signing_key_id}', 'get', 'getSigningKey'],
+    ['/v2/notification/signing-keys/{signing_key_id}', 'delete', 'deleteSigningKey'],
+  ])('lists %s %s of the Notification API as Klarna names it, %s', (path, method, operationId) => {
+    const documented = operation(path, method);
+    expect(documented.operationId).toBe(operationId);
+    expect(documented.tags).toEqual(['Notification API']);
+  });
+
   it('leaves its own routes out: neither /openapi.json nor the /docs pages are documented', () => {
     expect(Object.keys(document.paths).filter((path) => /^\/(openapi|docs)/.test(path))).toEqual([]);
   });

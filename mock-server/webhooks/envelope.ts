@@ -9,7 +9,10 @@ export interface EnvelopeInput {
   eventType: string;
   /** Simulator clock of the account, ms. */
   occurredAt: number;
+  /** The account the event is about (the subject). */
   account: string;
+  /** The account whose webhook receives it, when another one (a partner hearing about an account it acts for). */
+  recipient?: string | undefined;
   webhookId: string;
   payload: WebhookPayload;
 }
@@ -25,7 +28,7 @@ export function buildEnvelope(input: EnvelopeInput): WebhookEnvelope {
       event_type: input.eventType,
       event_version: 'v2',
       occurred_at: new Date(input.occurredAt).toISOString(),
-      recipient_account_id: input.account,
+      recipient_account_id: input.recipient ?? input.account,
       subject_account_id: input.account,
       product_instance_id: `krn:partner:global:account:product:payment:${accountUuid(input.account)}`,
       webhook_id: input.webhookId,

@@ -3,4 +3,4 @@ export { type AttemptOutcome, attemptOutcome, DELIVERED_STATUSES } from './attem
 export { accountUuid, buildEnvelope, type EnvelopeInput } from './envelope.js';
 export { DEFAULT_RETRY_HORIZON_MS, nextAttemptAt, RETRY_DELAYS_MS } from './retry-schedule.js';
 export { signBody, verifyKlarnaSignature } from './sign.js';
-export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.js';
+export { WebhookDispatcher, type WebhookDispatcherOptions, type WebhookTarget } from './webhook-dispatcher.js';

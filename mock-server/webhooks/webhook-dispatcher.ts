@@ -32,6 +32,21 @@ export interface WebhookDispatcherOptions {
   maxAccounts?: number;
   /** Told about events that could not be queued, deliveries that failed for good and forgotten accounts. */
   onError?: (message: string) => void;
+  /**
+   * The webhooks registered through Klarna's Notifications API that want this event (enabled, event type matching);
+   * each gets it beside the admin subscription, signed with its own key.
+   */
+  targets?: (account: string, eventType: string) => WebhookTarget[];
+}
+
+/** Where one webhook goes and the key it is signed with. */
+export interface WebhookTarget {
+  /** The account the webhook belongs to, when not the event's own account (the envelope's recipient_account_id). */
+  recipient?: string | undefined;
+  webhookId: string;
+  url: string;
+  signingKeyId: string;
+  signingKey: string;
 }
 
 /**
@@ -98,33 +113,75 @@ export class WebhookDispatcher {
     };
   }
 
-  /** Signs and queues one event for the account's subscriber, then starts a pump; without a subscription, nothing. */
+  /**
+   * Signs and queues one event for the account's admin subscription and for every Klarna webhook that wants it,
+   * then starts a pump; with neither, nothing. One event id for all of them: it is one event.
+   */
   emit(account: string, eventType: string, payload: WebhookPayload): void {
-    const state = this.accounts.get(account);
-    const subscription = state?.subscription;
-    if (state === undefined || subscription === undefined) return;
+    const subscription = this.accounts.get(account)?.subscription;
+    const targets = this.options.targets?.(account, eventType) ?? [];
+    if (subscription !== undefined) {
+      targets.unshift({
+        webhookId: subscription.webhook_id,
+        url: subscription.url,
+        signingKeyId: subscription.signing_key_id,
+        signingKey: subscription.signing_key,
+      });
+    }
+    if (targets.length > 0) this.send(account, eventType, payload, targets);
+  }
+
+  /**
+   * Signs and queues one event for one webhook, whatever its event types and status (Klarna's simulate), through
+   * the same queue, faults, retries and log as any event. The event id, or undefined when the queue is full.
+   */
+  simulate(account: string, target: WebhookTarget, eventType: string, payload: WebhookPayload): string | undefined {
+    return this.send(account, eventType, payload, [target]);
+  }
+
+  private send(
+    account: string,
+    eventType: string,
+    payload: WebhookPayload,
+    targets: WebhookTarget[],
+  ): string | undefined {
+    const state = this.state(account);
     const now = this.options.now(account);
     const eventId = this.options.uuid();
-    const envelope = WebhookEnvelope.parse(
-      buildEnvelope({ eventId, eventType, occurredAt: now, account, webhookId: subscription.webhook_id, payload }),
-    );
-    // Serialized once: the signature covers exactly the bytes sent, on every attempt and every duplicate.
-    const body = JSON.stringify(envelope);
-    const event = {
-      eventId,
-      eventType,
-      url: subscription.url,
-      body,
-      signature: signBody(body, subscription.signing_key),
-      signingKeyId: subscription.signing_key_id,
-    };
-    if (!state.enqueue(event, state.takeFault(), now)) {
-      this.onError(
-        `webhook ${eventType} ${eventId} for ${account} not queued: ${this.maxDeliveries} deliveries pending`,
+    const fault = state.takeFault();
+    let queued = 0;
+    for (const target of targets) {
+      const envelope = WebhookEnvelope.parse(
+        buildEnvelope({
+          eventId,
+          eventType,
+          occurredAt: now,
+          account,
+          recipient: target.recipient,
+          webhookId: target.webhookId,
+          payload,
+        }),
       );
-      return;
+      // Serialized once: the signature covers exactly the bytes sent, on every attempt and every duplicate.
+      const body = JSON.stringify(envelope);
+      const event = {
+        eventId,
+        eventType,
+        url: target.url,
+        body,
+        signature: signBody(body, target.signingKey),
+        signingKeyId: target.signingKeyId,
+      };
+      if (state.enqueue(event, fault, now)) queued += 1;
+      else {
+        this.onError(
+          `webhook ${eventType} ${eventId} for ${account} not queued: ${this.maxDeliveries} deliveries pending`,
+        );
+      }
     }
+    if (queued === 0) return undefined;
     void this.pump(account);
+    return eventId;
   }
 
   /**

@@ -28,6 +28,19 @@ describe('the contract suite against the simulator', () => {
     );
   });
 
+  it("runs Klarna's Notification API interactions and leaves no signing key or webhook behind", async () => {
+    const result = await runContractSuite({ baseUrl: served.base, ...CREDENTIALS });
+    const notification = result.interactions.filter((i) => /signing key|webhook/.test(i.name));
+    expect(notification.map((i) => [i.part, i.outcome])).toEqual([
+      ['simulator', 'passed'],
+      ['simulator', 'passed'],
+      ['simulator', 'passed'],
+    ]);
+    const account = served.app.mockConfig.defaultAccount;
+    expect(served.app.notifications.signingKeys(account)).toEqual([]);
+    expect(served.app.notifications.webhooks(account)).toEqual([]);
+  });
+
   it('passes again on a second run against the same long-running simulator, given a trailing slash', async () => {
     const result = await runContractSuite({ baseUrl: `${served.base}/`, ...CREDENTIALS });
     expect(result.interactions.filter((i) => i.outcome !== 'passed')).toEqual([]);

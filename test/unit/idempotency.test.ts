@@ -129,3 +129,21 @@ describe('the request fingerprint', () => {
     expect(canonicalJson({ b: [{ d: 1, c: 'x' }], a: null })).toBe('{"a":null,"b":[{"c":"x","d":1}]}');
   });
 });
+
+describe('fingerprint with a path (the Notifications API)', () => {
+  const request = { method: 'POST', account: 'acct', body: { status: 'ENABLED' }, inSchemaOrder: undefined };
+
+  it('tells operations on other paths apart, so a key reused on one of them conflicts', () => {
+    const create = fingerprint({ ...request, path: '/v2/notification/webhooks {}' });
+    const simulate = fingerprint({
+      ...request,
+      path: '/v2/notification/webhooks/:webhook_id/simulate {"webhook_id":"w"}',
+    });
+    expect(create).not.toBe(simulate);
+    expect(fingerprint({ ...request, path: '/v2/notification/webhooks {}' })).toBe(create);
+  });
+
+  it('leaves the hash of a request without a path as it was', () => {
+    expect(fingerprint({ ...request, path: undefined })).toBe(fingerprint(request));
+  });
+});

@@ -1,0 +1,244 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  CreatedSigningKey,
+  CreateSigningKeyRequest,
+  CreateWebhookRequest,
+  KlarnaError,
+  NotificationHeaders,
+  SigningKey,
+  SigningKeyList,
+  SigningKeyParams,
+  SimulatedEvent,
+  SimulateWebhookRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookList,
+  WebhookParams,
+} from '../../contracts/index.js';
+import type { AccountClock } from '../account-clock.js';
+import { serializeChecked } from '../check-response.js';
+import type { MockConfig } from '../config.js';
+import { catalogue } from '../error-catalogue.js';
+import type { Store } from '../store.js';
+import type { NotificationRegistry } from '../webhooks/notification-registry.js';
+import { simulatedPayload } from '../webhooks/simulated-payload.js';
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { type Answer, answerOnce } from './answer-once.js';
+import { checkNotificationRequest, type NotificationRequest } from './check-notification-request.js';
+import { sendJson, sendNoContent } from './send-json.js';
+
+// Klarna's Notifications API: webhooks and signing keys, on the account of the API key.
+// https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
+
+const KEYS = '/v2/notification/signing-keys';
+const KEY = `${KEYS}/:signing_key_id`;
+const HOOKS = '/v2/notification/webhooks';
+const HOOK = `${HOOKS}/:webhook_id`;
+
+export interface NotificationRouteDeps {
+  config: MockConfig;
+  store: Store;
+  clock: AccountClock;
+  uuid: () => string;
+  notifications: NotificationRegistry;
+  webhooks: WebhookDispatcher;
+}
+
+export function notificationRoutes(app: FastifyInstance, deps: NotificationRouteDeps) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { notifications } = deps;
+  const schema = (operationId: string, summary: string, ok: Record<number, z.ZodType>, parts: object = {}) => ({
+    operationId,
+    summary,
+    tags: ['Notification API'],
+    security: [{ klarna_api_key: [] }],
+    ...parts,
+    response: {
+      ...ok,
+      400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR or INVALID_CONTENT_TYPE'),
+      401: KlarnaError.describe('ACCESS_ERROR: UNAUTHORIZED'),
+      404: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_NOT_FOUND (none of this account)'),
+      409: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_CONFLICT (a limit, a key in use, or idempotency)'),
+    },
+  });
+  const headers = NotificationHeaders;
+  const check = <P extends z.ZodType, B extends z.ZodType>(request: FastifyRequest, parts: { params?: P; body?: B }) =>
+    checkNotificationRequest(request, deps.config, parts);
+  const once = (request: FastifyRequest, reply: FastifyReply, input: NotificationRequest, run: () => Answer) =>
+    answerOnce(request, reply, input, deps, run);
+  const noContent = { 204: z.null().describe('Deleted') };
+
+  routes.post(
+    KEYS,
+    {
+      schema: schema(
+        'createSigningKey',
+        'Create a signing key; its secret is shown in this answer only',
+        { 201: CreatedSigningKey },
+        { headers },
+      ),
+    },
+    async (request, reply) => {
+      const input = check(request, { body: CreateSigningKeyRequest });
+      return once(request, reply, input, () => ({
+        status: 201,
+        body: serializeChecked(CreatedSigningKey, notifications.createSigningKey(input.account)),
+      }));
+    },
+  );
+
+  routes.get(
+    KEYS,
+    { schema: schema('listSigningKeys', "The account's signing keys, without secrets", { 200: SigningKeyList }) },
+    async (request, reply) => {
+      const { account } = check(request, {});
+      const list = { signing_keys: notifications.signingKeys(account) };
+      return sendJson(reply, 200, serializeChecked(SigningKeyList, list));
+    },
+  );
+
+  routes.get(
+    KEY,
+    {
+      schema: schema(
+        'getSigningKey',
+        'One signing key, without its secret',
+        { 200: SigningKey },
+        {
+          params: SigningKeyParams,
+        },
+      ),
+    },
+    async (request, reply) => {
+      const { account, params } = check(request, { params: SigningKeyParams });
+      return sendJson(
+        reply,
+        200,
+        serializeChecked(SigningKey, notifications.signingKey(account, params.signing_key_id)),
+      );
+    },
+  );
+
+  routes.delete(
+    KEY,
+    {
+      schema: schema('deleteSigningKey', 'Delete a signing key no webhook uses', noContent, {
+        params: SigningKeyParams,
+      }),
+    },
+    async (request, reply) => {
+      const { account, params } = check(request, { params: SigningKeyParams });
+      notifications.deleteSigningKey(account, params.signing_key_id);
+      return sendNoContent(reply);
+    },
+  );
+
+  routes.post(
+    HOOKS,
+    {
+      schema: schema(
+        'createWebhook',
+        'Register a webhook signed with one of the signing keys',
+        { 201: Webhook },
+        {
+          headers,
+          body: CreateWebhookRequest,
+        },
+      ),
+    },
+    async (request, reply) => {
+      const input = check(request, { body: CreateWebhookRequest });
+      return once(request, reply, input, () => ({
+        status: 201,
+        body: serializeChecked(Webhook, notifications.createWebhook(input.account, input.body)),
+      }));
+    },
+  );
+
+  routes.get(
+    HOOKS,
+    { schema: schema('listWebhooks', "The account's webhooks, oldest first", { 200: WebhookList }) },
+    async (request, reply) => {
+      const { account } = check(request, {});
+      return sendJson(reply, 200, serializeChecked(WebhookList, { webhooks: notifications.webhooks(account) }));
+    },
+  );
+
+  routes.get(
+    HOOK,
+    { schema: schema('getWebhook', 'One webhook', { 200: Webhook }, { params: WebhookParams }) },
+    async (request, reply) => {
+      const { account, params } = check(request, { params: WebhookParams });
+      return sendJson(reply, 200, serializeChecked(Webhook, notifications.webhook(account, params.webhook_id)));
+    },
+  );
+
+  routes.patch(
+    HOOK,
+    {
+      schema: schema(
+        'updateWebhook',
+        'Change the fields given; the others stay',
+        { 200: Webhook },
+        {
+          params: WebhookParams,
+          headers,
+          body: UpdateWebhookRequest,
+        },
+      ),
+    },
+    async (request, reply) => {
+      const input = check(request, { params: WebhookParams, body: UpdateWebhookRequest });
+      return once(request, reply, input, () => ({
+        status: 200,
+        body: serializeChecked(
+          Webhook,
+          notifications.updateWebhook(input.account, input.params.webhook_id, input.body),
+        ),
+      }));
+    },
+  );
+
+  routes.delete(
+    HOOK,
+    { schema: schema('deleteWebhook', 'Delete a webhook', noContent, { params: WebhookParams }) },
+    async (request, reply) => {
+      const { account, params } = check(request, { params: WebhookParams });
+      notifications.deleteWebhook(account, params.webhook_id);
+      return sendNoContent(reply);
+    },
+  );
+
+  routes.post(
+    `${HOOK}/simulate`,
+    {
+      schema: schema(
+        'simulateWebhook',
+        'Send a sample event of a type to this webhook, signed with its key, through the delivery log',
+        {
+          202: SimulatedEvent.describe('Queued for delivery'),
+          503: KlarnaError.describe("TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (the account's delivery queue is full)"),
+        },
+        { params: WebhookParams, headers, body: SimulateWebhookRequest },
+      ),
+    },
+    async (request, reply) => {
+      const input = check(request, { params: WebhookParams, body: SimulateWebhookRequest });
+      return once(request, reply, input, () => {
+        const { account, params, body } = input;
+        const target = notifications.target(account, params.webhook_id);
+        const payload = simulatedPayload({
+          eventType: body.event_type,
+          paymentRequestId: `krn:payment:${deps.config.region}:request:${deps.uuid()}`,
+          now: deps.clock.now(account),
+        });
+        const eventId = deps.webhooks.simulate(account, target, body.event_type, payload);
+        if (eventId === undefined) throw catalogue.webhookQueueFull();
+        const event = { event_id: eventId, event_type: body.event_type, webhook_id: target.webhookId };
+        return { status: 202, body: serializeChecked(SimulatedEvent, event) };
+      });
+    },
+  );
+}
