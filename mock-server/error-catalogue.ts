@@ -30,6 +30,7 @@ const ACTION_WORDS: Record<string, string> = {
   abort: 'aborted',
   cancel: 'canceled',
   expire: 'expired',
+  update: 'updated',
 };
 
 /** Klarna caps a parameter name at 256 characters and a reason at 512: longer ones are cut short, marked with `…`. */

@@ -52,7 +52,9 @@ describe("Klarna's documented requests over HTTP", () => {
       currency: 'USD',
       created_at: '2026-11-26T12:00:00.000Z',
       updated_at: '2026-11-26T12:00:00.000Z',
-      expires_at: '2026-11-26T15:00:00.000Z',
+      state_expires_at: '2026-11-26T15:00:00.000Z',
+      expires_at: '2026-11-27T13:00:00.000Z',
+      supplementary_purchase_data: samples['initial-authorization-step-up']?.body.supplementary_purchase_data,
     });
     expect(request?.payment_request_id).toMatch(/^krn:payment:eu1:request:/);
     const interaction = request?.state_context?.customer_interaction;
