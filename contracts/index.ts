@@ -5,6 +5,7 @@ export * from './authorize-rules.js';
 export * from './common.js';
 export * from './journal.js';
 export * from './klarna-error.js';
+export * from './payment-request.js';
 export * from './sample-request.js';
 export * from './scenario.js';
 export * from './supplementary-purchase-data.js';

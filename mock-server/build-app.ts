@@ -21,6 +21,7 @@ import { customerActionRoutes } from './routes/customer-action-routes.js';
 import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
+import { paymentRequestWriteRoutes } from './routes/payment-request-write-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { loadScenarioDir, type ReloadResult, watchScenarioDir } from './scenarios/fixture-loader.js';
 import { ScenarioEngine } from './scenarios/scenario-engine.js';
@@ -234,6 +235,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   healthRoute(app);
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
   paymentRequestRoutes(app, { config, paymentRequests });
+  paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
   webhookRoutes(app, { webhooks });

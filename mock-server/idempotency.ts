@@ -26,6 +26,11 @@ export interface StoredResponse {
 export interface CanonicalRequest {
   method: string;
   account: string;
+  /**
+   * The operation's path below the account (`payment/requests`), for operations other than authorize: one key sent
+   * to two operations is two different requests, a conflict. Authorize's fingerprint leaves it out.
+   */
+  path?: string;
   body: unknown;
   /**
    * The body as the contract parsed it, when it has no unknown fields, or undefined when it has some or fails the
@@ -43,7 +48,9 @@ export interface CanonicalRequest {
 export function fingerprint(request: CanonicalRequest): string {
   const inOrder = 'inSchemaOrder' in request ? request.inSchemaOrder : inSchemaOrder(request.body);
   const body = inOrder === undefined ? `sorted ${canonicalJson(request.body)}` : `schema ${JSON.stringify(inOrder)}`;
-  return hash('sha256', `${JSON.stringify([request.method, request.account])}\n${body}`, 'base64url');
+  const operation =
+    request.path === undefined ? [request.method, request.account] : [request.method, request.account, request.path];
+  return hash('sha256', `${JSON.stringify(operation)}\n${body}`, 'base64url');
 }
 
 function inSchemaOrder(body: unknown): AuthorizeRequest | undefined {

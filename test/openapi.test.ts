@@ -124,11 +124,32 @@ describe('the OpenAPI document at /openapi.json', () => {
     for (const [route, tags] of tagsByRoute) {
       const expected = route.includes(' /__mock/')
         ? ADMIN_TAG
-        : route.includes('/payment/requests/')
+        : /\/payment\/requests(\/|$)/.test(route)
           ? 'Payment Request API'
           : KLARNA_TAG;
       expect({ route, tags }).toEqual({ route, tags: [expected] });
     }
+  });
+
+  it('lists the payment request operations on the account path and in their Klarna Direct form', () => {
+    const ids = (prefix: string) => ({
+      create: operation(`${prefix}/payment/requests`, 'post').operationId,
+      read: operation(`${prefix}/payment/requests/{payment_request_id}`, 'get').operationId,
+      update: operation(`${prefix}/payment/requests/{payment_request_id}`, 'patch').operationId,
+      cancel: operation(`${prefix}/payment/requests/{payment_request_id}`, 'delete').operationId,
+    });
+    expect(ids('/v2/accounts/{partner_account_id}')).toEqual({
+      create: 'createPaymentRequest',
+      read: 'readPaymentRequest',
+      update: 'updatePaymentRequest',
+      cancel: 'cancelPaymentRequest',
+    });
+    expect(ids('/v2')).toEqual({
+      create: 'createPaymentRequestDirect',
+      read: 'readPaymentRequestDirect',
+      update: 'updatePaymentRequestDirect',
+      cancel: 'cancelPaymentRequestDirect',
+    });
   });
 
   it('leaves its own routes out: neither /openapi.json nor the /docs pages are documented', () => {

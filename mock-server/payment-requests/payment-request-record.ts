@@ -1,8 +1,12 @@
-import type { AuthorizeRequest, CustomerToken, PaymentRequest } from '../../contracts/index.js';
+import type {
+  AuthorizeRequest,
+  CustomerToken,
+  PaymentRequest,
+  PaymentRequestInteractionConfig,
+  UpdatePaymentRequestBody,
+} from '../../contracts/index.js';
 
 export type PaymentRequestState = PaymentRequest['state'];
-
-type CustomerInteractionConfig = NonNullable<AuthorizeRequest['step_up_config']>['customer_interaction_config'];
 
 /**
  * What a payment request is made of, whoever asked for it: authorize's STEP_UP_REQUIRED (from `step_up_config`) or
@@ -12,7 +16,7 @@ export interface PaymentRequestFields {
   reference: string | undefined;
   amount: number | undefined;
   currency: string;
-  interaction: CustomerInteractionConfig | undefined;
+  interaction: PaymentRequestInteractionConfig | undefined;
   supplementaryPurchaseData: AuthorizeRequest['supplementary_purchase_data'];
   requestCustomerToken: AuthorizeRequest['request_customer_token'];
 }
@@ -69,5 +73,17 @@ export function newPaymentRequest(
     publicUrl: ctx.publicUrl,
     sessionToken: undefined,
     customerToken: undefined,
+  };
+}
+
+/** The fields a createPaymentRequest or updatePaymentRequest body sets (top level, not inside step_up_config). */
+export function fieldsOfPaymentRequestBody(body: UpdatePaymentRequestBody): Partial<PaymentRequestFields> {
+  return {
+    reference: body.payment_request_reference,
+    amount: body.amount,
+    currency: body.currency,
+    interaction: body.customer_interaction_config,
+    supplementaryPurchaseData: body.supplementary_purchase_data,
+    requestCustomerToken: body.request_customer_token,
   };
 }
