@@ -61,6 +61,13 @@ describe('the OpenAPI document at /openapi.json', () => {
     expect(authorize.tags).toEqual([KLARNA_TAG]);
   });
 
+  it('lists the Klarna Direct form of authorize, with no account in its path', () => {
+    const direct = operation('/v2/payment/authorize', 'post');
+    expect(direct.operationId).toBe('authorizePaymentDirect');
+    expect(direct.tags).toEqual([KLARNA_TAG]);
+    expect(direct.parameters.filter((p) => p.in === 'path')).toEqual([]);
+  });
+
   it('describes the authorize request body', () => {
     const body = operation(AUTHORIZE_PATH, 'post').requestBody;
     expect(propertiesOf(body)).toEqual(expect.arrayContaining(['currency', 'request_payment_transaction']));
