@@ -12,6 +12,7 @@ import { oversizedHeader } from './header-limits.js';
 import { Journal } from './journal/journal.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
+import { notSimulatedOperation } from './not-simulated-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { PaymentRequests } from './payment-requests/payment-requests.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -229,7 +230,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   }
 
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
-  app.setNotFoundHandler((request, reply) => sendKlarnaError(catalogue.routeNotFound(), request.id, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendKlarnaError(catalogue.routeNotFound(notSimulatedOperation(request.method, request.url)), request.id, reply),
+  );
 
   registerOpenApi(app);
   healthRoute(app);

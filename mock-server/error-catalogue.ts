@@ -7,7 +7,8 @@ import type { ErrorType, ValidationError } from '../contracts/index.js';
 export class KlarnaHttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly errorType: ErrorType,
+    /** Absent only on a route-level 404: Klarna's error table leaves the type of that row empty. */
+    readonly errorType: ErrorType | undefined,
     readonly errorCode: string,
     message: string,
     readonly validationErrors?: ValidationError[],
@@ -70,8 +71,19 @@ export const catalogue = {
     ),
   resourceNotFound: (resource: string) =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${resource} does not exist`),
-  routeNotFound: () =>
-    new KlarnaHttpError(404, 'RESOURCE_ERROR', 'NOT_FOUND', 'The requested API route does not exist'),
+  /**
+   * No route: `error_code` NOT_FOUND and no `error_type`, as in Klarna's error table. A real Klarna route the
+   * simulator does not simulate is named, so that nobody "fixes" a correct path.
+   */
+  routeNotFound: (klarnaOperation?: string) =>
+    new KlarnaHttpError(
+      404,
+      undefined,
+      'NOT_FOUND',
+      klarnaOperation === undefined
+        ? 'The requested API route does not exist'
+        : `${klarnaOperation}, not simulated by klarna-mock`,
+    ),
   idempotencyConflict: (key: string) =>
     new KlarnaHttpError(
       409,
