@@ -4,7 +4,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../mock-server/json-depth.js';
 
 /** A request to the provider; `body` is sent as JSON, `rawBody` as it is. */
 export interface ProviderRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: unknown;

@@ -173,7 +173,7 @@ describe('the contract command', () => {
     const file = join(dir, 'reports', 'nested', 'out.xml');
     const { code } = await run(['--base-url', base, '--reporter', 'junit', '--output', file]);
     expect(code).toBe(0);
-    expect(junitOf(file).cases.length).toBe(25);
+    expect(junitOf(file).cases.length).toBe(31);
   });
 
   it('exits 2 before sending any request when the JUnit file cannot be written', async () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import { loadPaymentRequestSamples } from '../../contract-suite/documented-requests.js';
+import { AuthorizeResponse, KlarnaError, PaymentRequest } from '../../contracts/index.js';
 import { pactum } from '../support/pactum-contract.js';
-import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { servedApp } from '../support/test-app.js';
 
 const samples = loadSamples();
+const paymentRequestSamples = loadPaymentRequestSamples();
 const served = servedApp();
 
 const send = (name: string) => {
@@ -12,7 +14,7 @@ const send = (name: string) => {
   if (!sample) throw new Error(`no sample ${name}`);
   return pactum
     .spec()
-    .post(`${served.base}${AUTHORIZE_URL()}`)
+    .post(`${served.base}${sample.path === '/v2/payment/authorize' ? sample.path : AUTHORIZE_URL()}`)
     .withHeaders({ ...(sample.headers as Record<string, string>), 'content-type': 'application/json' })
     .withJson(sample.body);
 };
@@ -24,6 +26,39 @@ describe("Klarna's documented requests over HTTP", () => {
     const result = response.payment_transaction_response?.result ?? response.customer_token_response?.result;
     expect(result).toBe(sample.expected_result);
   });
+
+  it.each(Object.entries(paymentRequestSamples))(
+    'payment request sample %s answers its documented status and state',
+    async (_name, sample) => {
+      const create = sample.method === 'POST' ? sample : paymentRequestSamples[String(sample.updates)];
+      if (create === undefined) throw new Error(`${_name} updates no create sample`);
+      const created = await pactum
+        .spec()
+        .post(`${served.base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests`)
+        .withHeaders(create.headers as Record<string, string>)
+        .withJson(create.body)
+        .expectStatus(201)
+        .expect('contract', PaymentRequest)
+        .returns('res.body');
+      const id = PaymentRequest.parse(created).payment_request_id;
+      const body =
+        sample.method === 'POST'
+          ? created
+          : await pactum
+              .spec()
+              .patch(`${served.base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/${id}`)
+              .withHeaders(sample.headers as Record<string, string>)
+              .withJson(sample.body)
+              .expectStatus(sample.expected_status)
+              .expect('contract', PaymentRequest)
+              .returns('res.body');
+      expect(PaymentRequest.parse(body)).toMatchObject({
+        payment_request_id: id,
+        state: sample.expected_state,
+        supplementary_purchase_data: sample.body.supplementary_purchase_data,
+      });
+    },
+  );
 
   it('final authorization returns a payment_transaction with a krn transaction id and the request echoed', async () => {
     const body = AuthorizeResponse.parse(await send('final-authorization').expectStatus(200).returns('res.body'));
