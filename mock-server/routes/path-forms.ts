@@ -38,7 +38,7 @@ export const ACCOUNT_FORM: PathForm = {
   },
 };
 
-/** https://docs.klarna.com/acquirer/klarna-direct/ : the account is the API key's (docs/simulator-choices.md#direct-account). */
+/** Klarna Direct (https://docs.klarna.com/acquirer/klarna-direct/payment-authorization/authorization-resources/payment-request/): the account is the API key's (docs/simulator-choices.md#direct-account). */
 export const DIRECT_FORM: PathForm = {
   prefix: '/v2',
   suffix: 'Direct',
