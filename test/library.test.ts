@@ -53,7 +53,7 @@ describe('the installed commands', () => {
     try {
       const run = await spawnContractCli(['--base-url', await listening(app)], { compiled: true });
       expect(run.stderr).toBe('');
-      expect(run.stdout).toContain('PASSED: 25 interactions');
+      expect(run.stdout).toContain('PASSED: 31 interactions');
       expect(run.code).toBe(0);
     } finally {
       await app.close();
