@@ -238,7 +238,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   healthRoute(app);
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
   paymentRequestRoutes(app, { config, paymentRequests });
-  paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });
+  await paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
   webhookRoutes(app, { webhooks });

@@ -11,8 +11,9 @@ import {
 import type { AccountClock } from '../account-clock.js';
 import { serializeChecked } from '../check-response.js';
 import type { MockConfig } from '../config.js';
-import { KlarnaHttpError } from '../error-catalogue.js';
+import { catalogue, KlarnaHttpError } from '../error-catalogue.js';
 import { fingerprint, replayDecision } from '../idempotency.js';
+import { parseJsonBody } from '../json-body.js';
 import {
   fieldsOfPaymentRequestBody,
   type PaymentRequestFields,
@@ -49,11 +50,25 @@ const errors = {
  * on the account path and on Klarna Direct's. The payment request they make is the one authorize's step-up makes:
  * the same hosted page, customer actions, webhooks and final authorization.
  */
-export function paymentRequestWriteRoutes(app: FastifyInstance, deps: Deps) {
-  for (const form of PATH_FORMS) writeRoutesOf(app, form, deps);
+export async function paymentRequestWriteRoutes(app: FastifyInstance, deps: Deps) {
+  await app.register(async (scope) => {
+    // As on authorize, the body arrives as text and is parsed after the credentials: a request without them is a
+    // 401 whatever its body.
+    const secureJson = scope.getDefaultJsonParser('error', 'error');
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body === '' ? undefined : body),
+    );
+    const parseBody = (received: unknown) => {
+      const body = parseJsonBody(typeof received === 'string' ? received : '', secureJson, deps.config.bodyLimitBytes);
+      if (body === null) throw catalogue.invalidJson('The received input is JSON null, not a request object');
+      return body;
+    };
+    for (const form of PATH_FORMS) writeRoutesOf(scope, form, deps, parseBody);
+  });
 }
 
-function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps) {
+function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBody: (received: unknown) => unknown) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const direct = form.suffix === 'Direct' ? " (Klarna Direct: the API key's account)" : '';
   routes.post(
@@ -79,13 +94,14 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps) {
         deps.config,
         'create payment requests',
       );
-      const body = validatePaymentRequest('create', request.headers, request.body, deps.config);
+      const rawBody = parseBody(request.body);
+      const body = validatePaymentRequest('create', request.headers, rawBody, deps.config);
       const fields = fieldsOfPaymentRequestBody(body) as PaymentRequestFields;
       return idempotent(deps, reply, {
         account,
         path: 'payment/requests',
         key: request.headers['klarna-idempotency-key'],
-        rawBody: request.body,
+        rawBody,
         status: 201,
         act: () => deps.paymentRequests.submit(account, fields, deps.config.publicUrl ?? requestOrigin(request)),
       });
@@ -110,12 +126,13 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps) {
     async (request, reply) => {
       const { authorization } = request.headers;
       const record = findPaymentRequest(form, deps, request.params, authorization, 'update payment requests');
-      const body = validatePaymentRequest('update', request.headers, request.body, deps.config);
+      const rawBody = parseBody(request.body);
+      const body = validatePaymentRequest('update', request.headers, rawBody, deps.config);
       return idempotent(deps, reply, {
         account: record.account,
         path: `payment/requests/${record.uuid}`,
         key: request.headers['klarna-idempotency-key'],
-        rawBody: request.body,
+        rawBody,
         status: 200,
         act: () => deps.paymentRequests.update(record, fieldsOfPaymentRequestBody(body)),
       });

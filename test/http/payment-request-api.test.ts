@@ -344,3 +344,33 @@ describe('the Klarna Direct forms, on the API key’s account', () => {
     });
   });
 });
+
+describe('the body of a create or an update', () => {
+  const raw = (method: string, url: string, headers: Record<string, string>, body: string) =>
+    fetch(`${served.base}${url}`, { method, headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('is read after the credentials: malformed JSON without them is a 401', async () => {
+    const response = await raw('POST', requestsUrl(), {}, '{"currency": ');
+    expect(response.status).toBe(401);
+  });
+
+  it('answers malformed JSON with 400 INVALID_CONTENT_TYPE, as authorize does', async () => {
+    const response = await raw('POST', '/v2/payment/requests', AUTH, '{"currency": ');
+    expect(response.status).toBe(400);
+    expect(KlarnaError.parse(await response.json())).toMatchObject({
+      error_type: 'INPUT_ERROR',
+      error_code: 'INVALID_CONTENT_TYPE',
+    });
+  });
+
+  it('refuses JSON null as no request object', async () => {
+    const request = await create();
+    const response = await raw('PATCH', requestUrl(request.payment_request_id), AUTH, 'null');
+    expect(await response.json()).toEqual({
+      error_id: expect.any(String),
+      error_type: 'INPUT_ERROR',
+      error_code: 'INVALID_CONTENT_TYPE',
+      error_message: 'The received input is JSON null, not a request object',
+    });
+  });
+});
