@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AuthorizeResponse, CustomerActionResult, KlarnaError, PaymentRequest } from '../../contracts/index.js';
+import {
+  AuthorizeResponse,
+  CustomerActionResult,
+  KlarnaError,
+  PaymentRequest,
+  WebhookEnvelope,
+} from '../../contracts/index.js';
 import { pactum } from '../support/pactum-contract.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
-import { servedApp } from '../support/test-app.js';
+import { listening, servedApp, testApp } from '../support/test-app.js';
 
 const served = servedApp({
   config: { apiKeys: [{ key: 'klarna_test_api_k' }, { key: 'klarna_test_api_bound', accounts: [ACCOUNT] }] },
@@ -176,20 +182,45 @@ describe('createPaymentRequest', () => {
     expect(answer.payment_transaction_response?.result).toBe('APPROVED');
   });
 
-  it('announces the new request as payment.request.state-change.submitted', async () => {
-    const events: string[] = [];
-    const emit = served.app.webhooks.emit.bind(served.app.webhooks);
-    served.app.webhooks.emit = (account, eventType, payload) => {
-      events.push(eventType);
-      emit(account, eventType, payload);
-    };
+  it('announces the new request as state-change.submitted and an update as payment.request.updated', async () => {
+    const posted: string[] = [];
+    const { app } = await testApp({
+      config: { webhooks: [{ account: ACCOUNT, url: 'http://127.0.0.1:9/hook', signing_key: 'k'.repeat(32) }] },
+      webhookPost: async (_url, body) => {
+        posted.push(body);
+        return 200;
+      },
+    });
     try {
-      const request = await create();
-      await patch(requestUrl(request.payment_request_id), { payment_request_reference: 'updated' }).expectStatus(200);
+      const base = await listening(app);
+      const created = await pactum
+        .spec()
+        .post(`${base}${requestsUrl()}`)
+        .withHeaders(AUTH)
+        .withJson(CREATE)
+        .expectStatus(201)
+        .returns('res.body');
+      const id = PaymentRequest.parse(created).payment_request_id;
+      await pactum
+        .spec()
+        .patch(`${base}${requestUrl(id)}`)
+        .withHeaders(AUTH)
+        .withJson({ payment_request_reference: 'updated' })
+        .expectStatus(200);
+      await app.webhooks.idle();
     } finally {
-      served.app.webhooks.emit = emit;
+      await app.close();
     }
-    expect(events).toEqual(['payment.request.state-change.submitted', 'payment.request.updated']);
+    const envelopes = posted.map((body) => WebhookEnvelope.parse(JSON.parse(body)));
+    expect(
+      envelopes.map((e) => [
+        e.metadata.event_type,
+        (e.payload as { payment_request_reference?: string }).payment_request_reference,
+      ]),
+    ).toEqual([
+      ['payment.request.state-change.submitted', 'payment-reference-1'],
+      ['payment.request.updated', 'updated'],
+    ]);
   });
 });
 
