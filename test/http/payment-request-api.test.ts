@@ -161,6 +161,18 @@ describe('createPaymentRequest', () => {
     expect(KlarnaError.parse(body).validation_errors?.[0]?.parameter).toBe('partner_account_id');
   });
 
+  it('serves the hosted purchase page of a created request, whose Approve button completes it', async () => {
+    const request = await create();
+    const url = String(request.state_context?.customer_interaction?.payment_request_url);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Running shoes');
+    const approve = await fetch(url.replace(/\/start$/, '/approve'), { method: 'POST', redirect: 'manual' });
+    expect(approve.status).toBeLessThan(400);
+    const read = await get(requestUrl(request.payment_request_id)).expectStatus(200).returns('res.body');
+    expect(PaymentRequest.parse(read).state).toBe('COMPLETED');
+  });
+
   it('completes on approval with a payment token a final authorization must match in amount and currency', async () => {
     const request = await create();
     const approved = await approve(request.payment_request_id);
