@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SampleRequest } from '../contracts/index.js';
+import { PaymentRequestSample, SampleRequest } from '../contracts/index.js';
 import type { SuiteContext } from './interaction.js';
 import type { ProviderRequest } from './provider-client.js';
 
@@ -31,16 +31,48 @@ export function loadSamples(dir = SAMPLES_DIR): Record<string, SampleRequest> {
   return samples;
 }
 
+/**
+ * The documented payment request calls in `<samples>/payment-requests/`, each parsed by PaymentRequestSample; none
+ * when the folder is missing (a samples folder of a user's own may have only authorize requests).
+ */
+export function loadPaymentRequestSamples(dir = SAMPLES_DIR): Record<string, PaymentRequestSample> {
+  const folder = join(dir, 'payment-requests');
+  const samples: Record<string, PaymentRequestSample> = {};
+  if (!existsSync(folder)) return samples;
+  for (const file of readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(join(folder, file), 'utf8'));
+    } catch (error) {
+      throw new Error(`${join(folder, file)}: ${(error as Error).message}`);
+    }
+    const parsed = PaymentRequestSample.safeParse(json);
+    if (!parsed.success) throw new Error(`${join(folder, file)}: ${parsed.error.message}`);
+    samples[file.replace(/\.json$/, '')] = parsed.data;
+  }
+  return samples;
+}
+
 export function sampleNamed(ctx: SuiteContext, name: string): SampleRequest {
   const sample = ctx.samples[name];
   if (sample === undefined) throw new Error(`fixtures/samples/${name}.json is missing`);
   return sample;
 }
 
-/** Klarna writes the account id with raw colons (krn:partner:global:account:test:M48JWZF8); keep them readable. */
-export function authorizeUrl(ctx: Pick<SuiteContext, 'baseUrl' | 'account'>): string {
+/**
+ * A documented path with the run's account filled in. Klarna writes the account id with raw colons
+ * (krn:partner:global:account:test:M48JWZF8); keep them readable.
+ */
+export function providerUrl(ctx: Pick<SuiteContext, 'baseUrl' | 'account'>, template: string): string {
   const account = encodeURIComponent(ctx.account).replace(/%3A/gi, ':');
-  return `${ctx.baseUrl}/v2/accounts/${account}/payment/authorize`;
+  return `${ctx.baseUrl}${template.replace('{partner_account_id}', account)}`;
+}
+
+/** The sample's authorize path (the account path unless it names Klarna Direct's). */
+export function authorizeUrl(ctx: Pick<SuiteContext, 'baseUrl' | 'account'>, sample?: SampleRequest): string {
+  return providerUrl(ctx, sample?.path ?? '/v2/accounts/{partner_account_id}/payment/authorize');
 }
 
 /**
@@ -64,7 +96,7 @@ export function documentedRequest(
   }
   return {
     method: 'POST',
-    url: authorizeUrl(ctx),
+    url: authorizeUrl(ctx, sample),
     headers: { ...headers, ...changes.headers },
     body: changes.body ?? sample.body,
   };

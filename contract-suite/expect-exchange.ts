@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AuthorizeResponse, KlarnaError } from '../contracts/index.js';
 import type { Exchange } from './provider-client.js';
 import { schemaViolations } from './schema-violations.js';
@@ -21,14 +22,14 @@ export function expectStatus(exchange: Exchange, expected: number): Violation[] 
 }
 
 /**
- * The body against the contract its status calls for: AuthorizeResponse for a 2xx, KlarnaError otherwise.
- * Both schemas are loose objects, so fields Klarna adds later pass.
+ * The body against the contract its status calls for: `success` (AuthorizeResponse unless said otherwise) for a
+ * 2xx, KlarnaError otherwise. The schemas are loose objects, so fields Klarna adds later pass.
  */
-export function expectContractBody(exchange: Exchange): Violation[] {
+export function expectContractBody(exchange: Exchange, success: z.ZodType = AuthorizeResponse): Violation[] {
   if (exchange.json === undefined) {
     return [{ path: '(body)', expected: 'a JSON body', received: encodeReceived(exchange.text) }];
   }
-  return schemaViolations(isSuccess(exchange) ? AuthorizeResponse : KlarnaError, exchange.json);
+  return schemaViolations(isSuccess(exchange) ? success : KlarnaError, exchange.json);
 }
 
 export function expectEqual(exchange: Exchange, path: PropertyKey[], expected: unknown): Violation[] {

@@ -1,4 +1,4 @@
-import type { SampleRequest } from '../contracts/index.js';
+import type { PaymentRequestSample, SampleRequest } from '../contracts/index.js';
 import type { Exchange, ProviderRequest } from './provider-client.js';
 import type { Violation } from './violation.js';
 
@@ -13,6 +13,8 @@ export interface SuiteContext {
   account: string;
   apiKey: string;
   samples: Readonly<Record<string, SampleRequest>>;
+  /** createPaymentRequest and updatePaymentRequest calls (fixtures/samples/payment-requests/). */
+  paymentRequestSamples: Readonly<Record<string, PaymentRequestSample>>;
   send: (request: ProviderRequest) => Promise<Exchange>;
 }
 

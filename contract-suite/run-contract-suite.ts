@@ -1,6 +1,7 @@
 import { detectSimulator, type ProviderKind } from './detect-simulator.js';
-import { loadSamples, SAMPLES_DIR } from './documented-requests.js';
+import { loadPaymentRequestSamples, loadSamples, SAMPLES_DIR } from './documented-requests.js';
 import type { Interaction, InteractionResult, SuiteContext } from './interaction.js';
+import { paymentRequestInteractions, simulatorPaymentRequestInteractions } from './payment-request-interactions.js';
 import { portableInteractions } from './portable-interactions.js';
 import { DEFAULT_TIMEOUT_MS, NoAnswerError, send } from './provider-client.js';
 import { simulatorInteractions } from './simulator-interactions.js';
@@ -42,8 +43,10 @@ export async function runContractSuite(options: SuiteOptions): Promise<SuiteResu
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let samples: SuiteContext['samples'];
+  let paymentRequestSamples: SuiteContext['paymentRequestSamples'];
   try {
     samples = loadSamples(options.samplesDir ?? SAMPLES_DIR);
+    paymentRequestSamples = loadPaymentRequestSamples(options.samplesDir ?? SAMPLES_DIR);
   } catch (error) {
     throw new CouldNotRunError(`could not read the documented requests: ${(error as Error).message}`);
   }
@@ -60,15 +63,29 @@ export async function runContractSuite(options: SuiteOptions): Promise<SuiteResu
     account: options.account,
     apiKey: options.apiKey,
     samples,
+    paymentRequestSamples,
     send: (request) => send(request, timeoutMs),
   };
 
   const interactions: InteractionResult[] = [];
-  for (const interaction of portableInteractions(samples)) interactions.push(await runOne(interaction, ctx));
-  for (const interaction of simulatorInteractions(samples)) {
-    interactions.push(simulatorPart ? await runOne(interaction, ctx) : skipped(interaction));
+  for (const interaction of suiteInteractions(samples, paymentRequestSamples)) {
+    const runs = interaction.part === 'portable' || simulatorPart;
+    interactions.push(runs ? await runOne(interaction, ctx) : skipped(interaction));
   }
   return { baseUrl, account: options.account, provider, simulatorPart, interactions };
+}
+
+/** Every interaction of the suite, in the order it runs them: the portable part first, then the simulator's. */
+export function suiteInteractions(
+  samples: SuiteContext['samples'],
+  paymentRequestSamples: SuiteContext['paymentRequestSamples'],
+): Interaction[] {
+  return [
+    ...portableInteractions(samples),
+    ...paymentRequestInteractions(paymentRequestSamples),
+    ...simulatorInteractions(samples),
+    ...simulatorPaymentRequestInteractions(paymentRequestSamples),
+  ];
 }
 
 async function runOne(interaction: Interaction, ctx: SuiteContext): Promise<InteractionResult> {

@@ -74,7 +74,7 @@ export const StepUpConfig = z.looseObject({
 });
 
 export const AcquiringConfig = z.looseObject({
-  payment_account_id: z.string().min(1).max(255).optional(),
+  payment_account_id: Krn.optional(),
   settlement_currency: Currency.optional(),
 });
 

@@ -23,9 +23,16 @@ export function missingRequestIssue(body: unknown): RuleIssue | undefined {
 export function lineItemSumIssue(body: unknown): RuleIssue | undefined {
   if (!isObject(body)) return undefined;
   const transaction = body.request_payment_transaction;
-  const purchase = body.supplementary_purchase_data;
-  if (!isObject(transaction) || !isObject(purchase) || !Array.isArray(purchase.line_items)) return undefined;
-  const amount = transaction.amount;
+  if (!isObject(transaction)) return undefined;
+  return lineItemsAgainst(transaction.amount, body.supplementary_purchase_data, 'request_payment_transaction.amount');
+}
+
+/**
+ * The line-item sum rule for any amount: `amountName` is how the amount is named in the reason. Nothing to say when
+ * either side is missing or not a whole number (the schema reports those).
+ */
+export function lineItemsAgainst(amount: unknown, purchase: unknown, amountName: string): RuleIssue | undefined {
+  if (!isObject(purchase) || !Array.isArray(purchase.line_items)) return undefined;
   if (!Number.isSafeInteger(amount)) return undefined;
   let sum = 0;
   for (const item of purchase.line_items) {
@@ -35,7 +42,24 @@ export function lineItemSumIssue(body: unknown): RuleIssue | undefined {
   if (purchase.line_items.length === 0 || sum === amount) return undefined;
   return {
     parameter: 'supplementary_purchase_data.line_items',
-    reason: `the sum of line_items[].total_amount (${sum}) must equal request_payment_transaction.amount (${amount})`,
+    reason: `the sum of line_items[].total_amount (${sum}) must equal ${amountName} (${amount})`,
+  };
+}
+
+/**
+ * A HANDOVER sends the customer away to Klarna; Klarna needs to know where to send them back
+ * (docs/simulator-choices.md#handover-return-url). Reads `customer_interaction_config` at the top of the body
+ * (createPaymentRequest) or inside `container` (`step_up_config` of authorize).
+ */
+export function handoverReturnUrlIssue(body: unknown, container?: 'step_up_config'): RuleIssue | undefined {
+  const holder = container === undefined ? body : isObject(body) ? body[container] : undefined;
+  if (!isObject(holder) || !isObject(holder.customer_interaction_config)) return undefined;
+  const config = holder.customer_interaction_config;
+  if (config.method !== 'HANDOVER' || config.return_url !== undefined) return undefined;
+  const prefix = container === undefined ? '' : `${container}.`;
+  return {
+    parameter: `${prefix}customer_interaction_config.return_url`,
+    reason: 'customer interaction method HANDOVER must define return URLs: return_url is required',
   };
 }
 
@@ -63,20 +87,6 @@ export function tokenizationDataIssues(body: unknown): RuleIssue[] {
     });
   }
   return issues;
-}
-
-/**
- * A HANDOVER hands the customer to Klarna's page, which must know where to send them back: Klarna answers "must
- * define return URLs" without one. `app_return_url` counts (an app's way back). `prefix` is where the
- * customer_interaction_config sits (`step_up_config.` in authorize, nothing in createPaymentRequest).
- */
-export function handoverReturnUrlIssue(config: unknown, prefix: string): RuleIssue | undefined {
-  if (!isObject(config) || config.method !== 'HANDOVER') return undefined;
-  if (config.return_url !== undefined || config.app_return_url !== undefined) return undefined;
-  return {
-    parameter: `${prefix}customer_interaction_config.return_url`,
-    reason: 'a HANDOVER must define return URLs (return_url or app_return_url)',
-  };
 }
 
 /** A customer token is for a customer who is present or for one who is not: Klarna refuses a token asking for both. */

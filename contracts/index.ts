@@ -6,6 +6,7 @@ export * from './common.js';
 export * from './journal.js';
 export * from './klarna-error.js';
 export * from './notification.js';
+export * from './payment-request.js';
 export * from './payment-transaction.js';
 export * from './sample-request.js';
 export * from './scenario.js';

@@ -12,6 +12,7 @@ import { oversizedHeader } from './header-limits.js';
 import { Journal } from './journal/journal.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
+import { notSimulatedOperation } from './not-simulated-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { PaymentRequests } from './payment-requests/payment-requests.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -22,6 +23,7 @@ import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
+import { paymentRequestWriteRoutes } from './routes/payment-request-write-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { loadScenarioDir, type ReloadResult, watchScenarioDir } from './scenarios/fixture-loader.js';
@@ -246,13 +248,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   }
 
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
-  app.setNotFoundHandler((request, reply) => sendKlarnaError(catalogue.routeNotFound(), request.id, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendKlarnaError(catalogue.routeNotFound(notSimulatedOperation(request.method, request.url)), request.id, reply),
+  );
 
   registerOpenApi(app);
   healthRoute(app);
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
   paymentRequestRoutes(app, { config, paymentRequests });
   transactionRoutes(app, { config, store, clock });
+  await paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
   webhookRoutes(app, { webhooks });

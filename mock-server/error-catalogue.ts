@@ -7,7 +7,8 @@ import type { ErrorType, ValidationError } from '../contracts/index.js';
 export class KlarnaHttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly errorType: ErrorType,
+    /** Absent only on a route-level 404: Klarna's error table leaves the type of that row empty. */
+    readonly errorType: ErrorType | undefined,
     readonly errorCode: string,
     message: string,
     readonly validationErrors?: ValidationError[],
@@ -30,6 +31,7 @@ const ACTION_WORDS: Record<string, string> = {
   abort: 'aborted',
   cancel: 'canceled',
   expire: 'expired',
+  update: 'updated',
 };
 
 /** Klarna caps a parameter name at 256 characters and a reason at 512: longer ones are cut short, marked with `…`. */
@@ -69,8 +71,19 @@ export const catalogue = {
     ),
   resourceNotFound: (resource: string) =>
     new KlarnaHttpError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `Resource ${resource} does not exist`),
-  routeNotFound: () =>
-    new KlarnaHttpError(404, 'RESOURCE_ERROR', 'NOT_FOUND', 'The requested API route does not exist'),
+  /**
+   * No route: `error_code` NOT_FOUND and no `error_type`, as in Klarna's error table. A real Klarna route the
+   * simulator does not simulate is named, so that nobody "fixes" a correct path.
+   */
+  routeNotFound: (klarnaOperation?: string) =>
+    new KlarnaHttpError(
+      404,
+      undefined,
+      'NOT_FOUND',
+      klarnaOperation === undefined
+        ? 'The requested API route does not exist'
+        : `${klarnaOperation}, not simulated by klarna-mock`,
+    ),
   /** `tokens`: the token headers that differ from the first request's (none: the body or the operation does). */
   idempotencyConflict: (key: string, tokens: string[] = []) =>
     new KlarnaHttpError(

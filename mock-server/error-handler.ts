@@ -29,7 +29,7 @@ export function toKlarnaError(error: unknown, bodyLimit: number): KlarnaHttpErro
 export function klarnaErrorBody(error: KlarnaHttpError, correlationId: string): string {
   const body = {
     error_id: correlationId,
-    error_type: error.errorType,
+    ...(error.errorType !== undefined && { error_type: error.errorType }),
     error_code: error.errorCode,
     error_message: error.message,
     ...(error.validationErrors !== undefined && { validation_errors: error.validationErrors }),

@@ -68,8 +68,8 @@ export interface CanonicalRequest {
   method: string;
   account: string;
   /**
-   * The operation's path with its parameters, for operations whose account and method do not tell them apart
-   * (the Notifications API): a key reused on another operation then conflicts. Authorize leaves it out.
+   * The operation's path (with its parameters, or below the account), for operations other than authorize: one key
+   * sent to two operations is two different requests, a conflict. Authorize's fingerprint leaves it out.
    */
   path?: string;
   body: unknown;

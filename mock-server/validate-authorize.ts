@@ -64,11 +64,7 @@ export function validateAuthorize(
   const ruleIssues = [
     tokenAliasIssue(rawHeaders),
     tokenScopesIssue(rawBody),
-    handoverReturnUrlIssue(
-      (rawBody as { step_up_config?: { customer_interaction_config?: unknown } } | null)?.step_up_config
-        ?.customer_interaction_config,
-      'step_up_config.',
-    ),
+    handoverReturnUrlIssue(rawBody, 'step_up_config'),
   ];
   for (const issue of ruleIssues) if (issue) violations.push(issue);
   violations.push(...tokenizationDataIssues(rawBody));

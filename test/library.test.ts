@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSamples } from '../contract-suite/documented-requests.js';
-import { portableInteractions } from '../contract-suite/portable-interactions.js';
-import { simulatorInteractions } from '../contract-suite/simulator-interactions.js';
+import { loadPaymentRequestSamples, loadSamples } from '../contract-suite/documented-requests.js';
+import { suiteInteractions } from '../contract-suite/run-contract-suite.js';
 import { spawnContractCli } from './contract-suite/spawn-contract-cli.js';
 import { listening, testApp } from './support/test-app.js';
 
@@ -57,7 +56,7 @@ describe('the installed commands', () => {
       const run = await spawnContractCli(['--base-url', await listening(app)], { compiled: true });
       expect(run.stderr).toBe('');
       const samples = loadSamples();
-      const all = portableInteractions(samples).length + simulatorInteractions(samples).length;
+      const all = suiteInteractions(samples, loadPaymentRequestSamples()).length;
       expect(run.stdout).toContain(`PASSED: ${all} interactions`);
       expect(run.code).toBe(0);
     } finally {

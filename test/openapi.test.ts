@@ -61,6 +61,13 @@ describe('the OpenAPI document at /openapi.json', () => {
     expect(authorize.tags).toEqual([KLARNA_TAG]);
   });
 
+  it('lists the Klarna Direct form of authorize, with no account in its path', () => {
+    const direct = operation('/v2/payment/authorize', 'post');
+    expect(direct.operationId).toBe('authorizePaymentDirect');
+    expect(direct.tags).toEqual([KLARNA_TAG]);
+    expect(direct.parameters.filter((p) => p.in === 'path')).toEqual([]);
+  });
+
   it('describes the authorize request body', () => {
     const body = operation(AUTHORIZE_PATH, 'post').requestBody;
     expect(propertiesOf(body)).toEqual(expect.arrayContaining(['currency', 'request_payment_transaction']));
@@ -148,6 +155,27 @@ describe('the OpenAPI document at /openapi.json', () => {
     const documented = operation(path, method);
     expect(documented.operationId).toBe(operationId);
     expect(documented.tags).toEqual(['Notification API']);
+  });
+
+  it('lists the payment request operations on the account path and in their Klarna Direct form', () => {
+    const ids = (prefix: string) => ({
+      create: operation(`${prefix}/payment/requests`, 'post').operationId,
+      read: operation(`${prefix}/payment/requests/{payment_request_id}`, 'get').operationId,
+      update: operation(`${prefix}/payment/requests/{payment_request_id}`, 'patch').operationId,
+      cancel: operation(`${prefix}/payment/requests/{payment_request_id}`, 'delete').operationId,
+    });
+    expect(ids('/v2/accounts/{partner_account_id}')).toEqual({
+      create: 'createPaymentRequest',
+      read: 'readPaymentRequest',
+      update: 'updatePaymentRequest',
+      cancel: 'cancelPaymentRequest',
+    });
+    expect(ids('/v2')).toEqual({
+      create: 'createPaymentRequestDirect',
+      read: 'readPaymentRequestDirect',
+      update: 'updatePaymentRequestDirect',
+      cancel: 'cancelPaymentRequestDirect',
+    });
   });
 
   it('leaves its own routes out: neither /openapi.json nor the /docs pages are documented', () => {

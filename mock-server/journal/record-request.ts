@@ -7,11 +7,13 @@ export function recordOf(
   request: FastifyRequest,
   answer: { status: number } | { fault: string },
   now: (account: string) => number,
+  /** The account the request acted on, when its path names none (Klarna Direct). */
+  actedOn?: string,
 ): JournalRecord {
   const plan = request.authorizePlan;
   const thrown: KlarnaHttpError | undefined = request.klarnaError;
   const staged = plan?.action.kind === 'error';
-  const account = (request.params as { partner_account_id?: string }).partner_account_id ?? '';
+  const account = actedOn ?? (request.params as { partner_account_id?: string }).partner_account_id ?? '';
   return {
     seq: request.journalSeq,
     id: request.id,

@@ -3,7 +3,12 @@ import type { AccountClock } from '../account-clock.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
 import { newCustomerToken } from '../render-authorize.js';
 import type { Store } from '../store.js';
-import { newPaymentRequest, type PaymentRequestRecord } from './payment-request-record.js';
+import {
+  fieldsOfAuthorize,
+  newPaymentRequest,
+  type PaymentRequestFields,
+  type PaymentRequestRecord,
+} from './payment-request-record.js';
 import { renderPaymentRequest, stateChangeEvent } from './render-payment-request.js';
 import { hasExpired, type PaymentRequestAction, transition } from './transition.js';
 
@@ -30,9 +35,15 @@ export class PaymentRequests {
 
   constructor(private readonly options: Options) {}
 
+  /** The payment request of an authorize request's STEP_UP_REQUIRED. */
   create(account: string, body: AuthorizeRequest, publicUrl: string): PaymentRequestRecord {
+    return this.submit(account, fieldsOfAuthorize(body), publicUrl);
+  }
+
+  /** A new payment request in state SUBMITTED, announced like every state change. */
+  submit(account: string, fields: PaymentRequestFields, publicUrl: string): PaymentRequestRecord {
     const { clock, uuid, region, ttlMs } = this.options;
-    const record = newPaymentRequest(account, body, {
+    const record = newPaymentRequest(account, fields, {
       now: clock.now(account),
       uuid: uuid(),
       region,
@@ -42,6 +53,22 @@ export class PaymentRequests {
     this.save(record);
     this.announce(record);
     return record;
+  }
+
+  /**
+   * Replaces the fields sent on a SUBMITTED request (updatePaymentRequest); a request in any other state answers
+   * 409 RESOURCE_CONFLICT. Stored and announced as `payment.request.updated`.
+   */
+  update(record: PaymentRequestRecord, fields: Partial<PaymentRequestFields>): PaymentRequestRecord | KlarnaHttpError {
+    const now = this.options.clock.now(record.account);
+    const current = hasExpired(record, now) ? this.expireIfDue(record) : record;
+    if (current.state !== 'SUBMITTED') {
+      return catalogue.paymentRequestState(current.paymentRequestId, current.state, 'update');
+    }
+    const updated: PaymentRequestRecord = { ...current, ...definedOnly(fields), updatedAt: now };
+    this.save(updated);
+    this.options.emit(updated.account, 'payment.request.updated', renderPaymentRequest(updated));
+    return updated;
   }
 
   /** The current record (expired first if its time has come), or undefined. */
@@ -148,4 +175,9 @@ export class PaymentRequests {
   private announce(record: PaymentRequestRecord): void {
     this.options.emit(record.account, stateChangeEvent(record), renderPaymentRequest(record));
   }
+}
+
+/** The fields that were sent: an absent field leaves the record's value as it is. */
+function definedOnly(fields: Partial<PaymentRequestFields>): Partial<PaymentRequestFields> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

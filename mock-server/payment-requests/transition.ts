@@ -28,7 +28,8 @@ export type TransitionResult =
 
 /** Pure: the record after `action` at `now`, or the state that refuses it. Expiry is applied first. */
 export function transition(record: PaymentRequestRecord, action: PaymentRequestAction, now: number): TransitionResult {
-  const current = action !== 'expire' && now >= record.expiresAt && !isFinal(record.state) ? 'EXPIRED' : record.state;
+  const current =
+    action !== 'expire' && now >= record.stateExpiresAt && !isFinal(record.state) ? 'EXPIRED' : record.state;
   const rule = ALLOWED[action];
   if (!rule.from.includes(current)) return { ok: false, state: current };
   if (current === rule.to) return { ok: true, record, changed: false };
@@ -48,4 +49,4 @@ export function transition(record: PaymentRequestRecord, action: PaymentRequestA
 
 /** Whether the lifetime has run out on a request that could still change. */
 export const hasExpired = (record: PaymentRequestRecord, now: number) =>
-  !isFinal(record.state) && now >= record.expiresAt;
+  !isFinal(record.state) && now >= record.stateExpiresAt;

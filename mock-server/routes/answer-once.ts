@@ -1,9 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { AccountClock } from '../account-clock.js';
 import type { MockConfig } from '../config.js';
-import { fingerprint, replayDecision } from '../idempotency.js';
+import { fingerprint, replayDecision, type TokenHashes } from '../idempotency.js';
 import type { Store } from '../store.js';
-import type { NotificationRequest } from './check-notification-request.js';
 import { sendJson } from './send-json.js';
 
 // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency
@@ -12,6 +11,20 @@ export interface Answer {
   status: number;
   /** Serialized and contract-checked. */
   body: string;
+  /** What the journal and a replay say of it (a state, an operation). */
+  result?: string;
+}
+
+/** One write operation as its Klarna-Idempotency-Key sees it. */
+export interface Operation {
+  account: string;
+  key: string | undefined;
+  method: string;
+  /** The operation and its parameters: one key sent to two operations is two requests, a conflict. */
+  path: string;
+  body: unknown;
+  /** Token headers sent along, which change what the request means. */
+  tokens?: TokenHashes | undefined;
 }
 
 export interface AnswerOnceDeps {
@@ -21,36 +34,32 @@ export interface AnswerOnceDeps {
 }
 
 /**
- * Answers a POST or PATCH once per Klarna-Idempotency-Key, with the store and the decision authorize uses: the same
- * request again replays the first 2xx answer byte for byte (`Idempotent-Replayed: true`); another request under the
- * key (another body, operation or path) is a 409. Errors are thrown, so they are not stored and a retry runs afresh.
- * Nothing awaits between the decision and the record: two requests with one key cannot both run.
+ * Answers a write once per Klarna-Idempotency-Key (docs/simulator-choices.md#idempotency), with the store and the
+ * decision authorize uses: the same request again replays the first 2xx answer byte for byte
+ * (`Idempotent-Replayed: true`); another request under the key (another body, operation or path) is a 409. Errors
+ * are thrown, so they are not stored and a retry runs afresh. Nothing awaits between the decision and the record:
+ * two requests with one key cannot both run.
  */
-export function answerOnce(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  input: NotificationRequest,
-  deps: AnswerOnceDeps,
-  run: () => Answer,
-): FastifyReply {
-  const { account, key } = input;
+export function answerOnce(reply: FastifyReply, op: Operation, deps: AnswerOnceDeps, run: () => Answer): FastifyReply {
+  const { account, key } = op;
   const now = deps.clock.now(account);
   const print =
     key === undefined
       ? undefined
       : fingerprint({
-          method: request.method,
+          method: op.method,
           account,
-          path: `${request.routeOptions.url} ${JSON.stringify(request.params)}`,
-          body: request.body,
+          path: op.path,
+          body: op.body,
           inSchemaOrder: undefined,
+          tokens: op.tokens,
         });
   const decision = replayDecision({
     key,
     keyRecord: deps.store.keyRecord(account, key),
     tokenRecord: undefined,
     fingerprint: print,
-    tokens: undefined,
+    tokens: op.tokens,
     amount: undefined,
     currency: '',
     now,
@@ -67,9 +76,11 @@ export function answerOnce(
       account,
       { key },
       {
-        ...answer,
-        result: request.routeOptions.schema?.operationId ?? request.method,
+        status: answer.status,
+        body: answer.body,
+        result: answer.result ?? op.method,
         fingerprint: print,
+        tokens: op.tokens,
         createdAt: now,
         amount: undefined,
         currency: '',

@@ -9,6 +9,7 @@ import {
   AuthorizeResponse,
   KlarnaError,
 } from '../../contracts/index.js';
+import { accountOfKey } from '../authenticate.js';
 import { type AuthorizeAction, type AuthorizeDeps, authorize } from '../authorize-service.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
@@ -17,9 +18,51 @@ import { parseJsonBody } from '../json-body.js';
 import { logLine } from '../logging.js';
 import type { Sleep } from '../sleep.js';
 import { carryOutFault } from './carry-out-fault.js';
+import { requestOrigin } from './request-origin.js';
 import { sendJson } from './send-json.js';
 
 export const AUTHORIZE_PATH = '/v2/accounts/:partner_account_id/payment/authorize';
+/** Klarna Direct's form: no account in the path, the API key's account is used (docs/simulator-choices.md#direct-account). */
+export const DIRECT_AUTHORIZE_PATH = '/v2/payment/authorize';
+
+/** One path of the operation: where it is, its OpenAPI names, and the account a request acts on. */
+interface AuthorizeForm {
+  path: string;
+  operationId: string;
+  params: z.ZodObject;
+  /** Throws the catalogue's 401 when a Direct request's key names no account. */
+  account: (request: FastifyRequest) => string;
+}
+
+function authorizeForms(config: AuthorizeDeps['config']): AuthorizeForm[] {
+  return [
+    {
+      path: AUTHORIZE_PATH,
+      operationId: 'authorizePayment',
+      params: AuthorizeParams,
+      account: (request) => (request.params as { partner_account_id: string }).partner_account_id,
+    },
+    {
+      path: DIRECT_AUTHORIZE_PATH,
+      operationId: 'authorizePaymentDirect',
+      params: z.object({}),
+      account: (request) => {
+        const account = accountOfKey(request.headers.authorization, config);
+        if (typeof account !== 'string') throw account;
+        return account;
+      },
+    },
+  ];
+}
+
+/** The account for the journal: a Direct request whose key names none is journaled without one. */
+function journalAccount(form: AuthorizeForm, request: FastifyRequest): string {
+  try {
+    return form.account(request);
+  } catch {
+    return '';
+  }
+}
 
 /** What /docs offers to send: a request the simulator approves as it is ("Try it out"). */
 const EXAMPLE_REQUEST = {
@@ -65,86 +108,103 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body === '' ? undefined : body),
   );
-  scope.withTypeProvider<ZodTypeProvider>().post(
-    AUTHORIZE_PATH,
-    {
-      // The journal lists requests in the order they arrive, whenever their answers go out.
-      onRequest: (request, _reply, done) => {
-        request.journalSeq = deps.journal.arrival();
-        done();
-      },
-      // Faults are journaled where they happen; everything answered is journaled here.
-      onResponse: (request, reply, done) => {
-        if (request.authorizePlan?.action.kind !== 'fault') {
-          deps.journal.record(recordOf(request, { status: reply.statusCode }, (account) => deps.clock.now(account)));
-        }
-        done();
-      },
-      schema: {
-        operationId: 'authorizePayment',
-        tags: ['Payment Authorize API'],
-        summary: 'Authorize a payment transaction, request a customer token, or both',
-        description:
-          'Needs `request_payment_transaction` or `request_customer_token`; line items must add up to the amount. ' +
-          'Simulator extra: a `Mock-Scenario` header picks a built-in or fixture scenario (see the README).',
-        security: [{ klarna_api_key: [] }],
-        params: AuthorizeParams,
-        // The key goes in the security scheme (OpenAPI ignores an Authorization header parameter).
-        headers: DocumentedHeaders,
-        body: AuthorizeRequest.meta({ examples: [EXAMPLE_REQUEST] }),
-        response: {
-          200: AuthorizeResponse.describe('APPROVED, DECLINED or STEP_UP_REQUIRED'),
-          400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR, INVALID_CONTENT_TYPE or BAD_REQUEST'),
-          401: KlarnaError.describe('ACCESS_ERROR: UNAUTHORIZED'),
-          403: KlarnaError.describe('RESOURCE_ERROR: OPERATION_FORBIDDEN'),
-          404: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_NOT_FOUND'),
-          409: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_CONFLICT (idempotency)'),
-          408: KlarnaError.describe('INPUT_ERROR: REQUEST_TIMEOUT (the request arrived too slowly)'),
-          413: KlarnaError.describe('INPUT_ERROR: PAYLOAD_TOO_LARGE'),
-          431: KlarnaError.describe('INPUT_ERROR: HEADERS_TOO_LARGE (one header over 6 KB, all over 20 KB)'),
-          429: KlarnaError.describe('ACCESS_ERROR: RATE_LIMITED (scenarios only)'),
-          500: KlarnaError.describe('TECHNICAL_ERROR: INTERNAL_ERROR or TIMEOUT'),
-          503: KlarnaError.describe('TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (scenarios, or while shutting down)'),
+  for (const form of authorizeForms(deps.config)) authorizeRouteAt(form);
+
+  function authorizeRouteAt(form: AuthorizeForm) {
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      form.path,
+      {
+        // The journal lists requests in the order they arrive, whenever their answers go out.
+        onRequest: (request, _reply, done) => {
+          request.journalSeq = deps.journal.arrival();
+          done();
+        },
+        // Faults are journaled where they happen; everything answered is journaled here.
+        onResponse: (request, reply, done) => {
+          if (request.authorizePlan?.action.kind !== 'fault') {
+            deps.journal.record(
+              recordOf(
+                request,
+                { status: reply.statusCode },
+                (account) => deps.clock.now(account),
+                journalAccount(form, request),
+              ),
+            );
+          }
+          done();
+        },
+        schema: {
+          operationId: form.operationId,
+          tags: ['Payment Authorize API'],
+          summary: 'Authorize a payment transaction, request a customer token, or both',
+          description:
+            'Needs `request_payment_transaction` or `request_customer_token`; line items must add up to the amount. ' +
+            'Simulator extra: a `Mock-Scenario` header picks a built-in or fixture scenario (see the README).',
+          security: [{ klarna_api_key: [] }],
+          params: form.params,
+          // The key goes in the security scheme (OpenAPI ignores an Authorization header parameter).
+          headers: DocumentedHeaders,
+          body: AuthorizeRequest.meta({ examples: [EXAMPLE_REQUEST] }),
+          response: {
+            200: AuthorizeResponse.describe('APPROVED, DECLINED or STEP_UP_REQUIRED'),
+            400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR, INVALID_CONTENT_TYPE or BAD_REQUEST'),
+            401: KlarnaError.describe('ACCESS_ERROR: UNAUTHORIZED'),
+            403: KlarnaError.describe('RESOURCE_ERROR: OPERATION_FORBIDDEN'),
+            404: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_NOT_FOUND'),
+            409: KlarnaError.describe('RESOURCE_ERROR: RESOURCE_CONFLICT (idempotency)'),
+            408: KlarnaError.describe('INPUT_ERROR: REQUEST_TIMEOUT (the request arrived too slowly)'),
+            413: KlarnaError.describe('INPUT_ERROR: PAYLOAD_TOO_LARGE'),
+            431: KlarnaError.describe('INPUT_ERROR: HEADERS_TOO_LARGE (one header over 6 KB, all over 20 KB)'),
+            429: KlarnaError.describe('ACCESS_ERROR: RATE_LIMITED (scenarios only)'),
+            500: KlarnaError.describe('TECHNICAL_ERROR: INTERNAL_ERROR or TIMEOUT'),
+            503: KlarnaError.describe('TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (scenarios, or while shutting down)'),
+          },
         },
       },
-    },
-    // Not an async function: an answer with no delay is sent without a promise in between.
-    (request, reply) => {
-      // An absent body (no content type, or nothing sent) is parsed as '', which is not JSON: after the credentials,
-      // like any other body that is not JSON.
-      // (Fastify hands an absent body over as null.)
-      const received: unknown = request.body;
-      const text = typeof received === 'string' ? received : '';
-      request.rawBodyText = typeof received === 'string' ? received : undefined;
-      const plan = authorize(
-        {
-          account: request.params.partner_account_id,
-          headers: request.headers,
-          bodyText: text,
-          parseBody,
-          origin: () => origin(request),
-          // Only a request with an idempotency key can take the replay fast path.
-          rawBodyHash:
-            request.headers['klarna-idempotency-key'] === undefined ? undefined : hash('sha1', text, 'base64url'),
-        },
-        deps,
-      );
-      request.authorizePlan = plan;
-      if (plan.delayMs === 0) return carryOut(plan.action, request, reply);
-      // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
-      request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
-      return sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver).then(() =>
-        carryOut(plan.action, request, reply),
-      );
-    },
-  );
+      // Not an async function: an answer with no delay is sent without a promise in between.
+      (request, reply) => {
+        // An absent body (no content type, or nothing sent) is parsed as '', which is not JSON: after the credentials,
+        // like any other body that is not JSON.
+        // (Fastify hands an absent body over as null.)
+        const received: unknown = request.body;
+        const text = typeof received === 'string' ? received : '';
+        request.rawBodyText = typeof received === 'string' ? received : undefined;
+        const account = form.account(request);
+        const plan = authorize(
+          {
+            account,
+            headers: request.headers,
+            bodyText: text,
+            parseBody,
+            origin: () => requestOrigin(request),
+            // Only a request with an idempotency key can take the replay fast path.
+            rawBodyHash:
+              request.headers['klarna-idempotency-key'] === undefined ? undefined : hash('sha1', text, 'base64url'),
+          },
+          deps,
+        );
+        request.authorizePlan = plan;
+        if (plan.delayMs === 0) return carryOut(plan.action, request, reply, account);
+        // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
+        request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
+        return sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver).then(() =>
+          carryOut(plan.action, request, reply, account),
+        );
+      },
+    );
+  }
 
   /** Sends the answer (undefined), or returns the fault being carried out. */
-  function carryOut(action: AuthorizeAction, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+  function carryOut(
+    action: AuthorizeAction,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    account: string,
+  ): Promise<void> | undefined {
     if (action.kind === 'error') throw action.error;
     if (action.kind === 'fault') {
       logLine(request, action.fault);
-      deps.journal.record(recordOf(request, { fault: action.fault }, (account) => deps.clock.now(account)));
+      deps.journal.record(recordOf(request, { fault: action.fault }, (at) => deps.clock.now(at), account));
       const hang = () => sleepUnlessLeaving(deps.sleep, deps.config.hangMaxMs, request, deps.closing);
       return carryOutFault(action.fault, request, reply, hang);
     }
@@ -166,13 +226,5 @@ async function sleepUnlessLeaving(sleep: Sleep, ms: number, request: FastifyRequ
   } finally {
     socket.off('close', abort);
     app.removeEventListener('abort', abort);
-  }
-}
-
-function origin(request: FastifyRequest): string {
-  try {
-    return new URL(`${request.protocol}://${request.host}`).origin;
-  } catch {
-    return 'http://127.0.0.1:4747';
   }
 }

@@ -67,7 +67,18 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
   const check = <P extends z.ZodType, B extends z.ZodType>(request: FastifyRequest, parts: { params?: P; body?: B }) =>
     checkNotificationRequest(request, deps.config, parts);
   const once = (request: FastifyRequest, reply: FastifyReply, input: NotificationRequest, run: () => Answer) =>
-    answerOnce(request, reply, input, deps, run);
+    answerOnce(
+      reply,
+      {
+        account: input.account,
+        key: input.key,
+        method: request.method,
+        path: `${request.routeOptions.url} ${JSON.stringify(request.params)}`,
+        body: request.body,
+      },
+      deps,
+      () => ({ result: request.routeOptions.schema?.operationId ?? request.method, ...run() }),
+    );
   const noContent = { 204: z.null().describe('Deleted') };
 
   routes.post(

@@ -229,7 +229,7 @@ describe('the hosted purchase page in a browser', () => {
     // A tokenization alone needs no final authorization: no session token, and its placeholder is left empty.
     expect(read.state_context?.klarna_network_session_token).toBeUndefined();
     expect(query.token).toBe('');
-    expect(read.state_context?.customer_token).toMatchObject({
+    expect(read.state_context?.klarna_customer).toMatchObject({
       customer_token: expect.stringMatching(/^krn:/),
       customer_token_reference: 'subscription-user-12345',
       scopes: ['payment:customer_not_present'],

@@ -24,6 +24,12 @@ describe('the contract suite against the simulator', () => {
         'simulator: Mock-Scenario rate-limited: 429 ACCESS_ERROR / RATE_LIMITED with Retry-After',
         'simulator: Mock-Scenario timeout: 500 TECHNICAL_ERROR / TIMEOUT',
         'simulator: same Klarna-Idempotency-Key twice: the identical body again',
+        'portable: payment request sample create-one-time: POST 201 SUBMITTED',
+        'portable: payment request sample create-tokenization: POST 201 SUBMITTED',
+        'portable: payment request sample update-one-time: PATCH 200 SUBMITTED',
+        'simulator: sample direct-initial-authorization: default decision STEP_UP_REQUIRED',
+        'simulator: Klarna Direct: POST /v2/payment/requests 201 SUBMITTED, then GET it 200',
+        'simulator: a Klarna route the simulator does not simulate: 404 NOT_FOUND without error_type',
       ]),
     );
   });

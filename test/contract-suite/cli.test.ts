@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSamples } from '../../contract-suite/documented-requests.js';
-import { portableInteractions } from '../../contract-suite/portable-interactions.js';
+import { loadPaymentRequestSamples, loadSamples } from '../../contract-suite/documented-requests.js';
 import { runCli } from '../../contract-suite/run-cli.js';
-import { simulatorInteractions } from '../../contract-suite/simulator-interactions.js';
+import { suiteInteractions } from '../../contract-suite/run-contract-suite.js';
 import type { MockApp } from '../../mock-server/build-app.js';
 import { closedPort, listening, testApp } from '../support/test-app.js';
 import { type RunningProvider, startProvider } from './broken-providers/fake-provider.js';
@@ -178,7 +177,7 @@ describe('the contract command', () => {
     const { code } = await run(['--base-url', base, '--reporter', 'junit', '--output', file]);
     expect(code).toBe(0);
     const samples = loadSamples();
-    const all = portableInteractions(samples).length + simulatorInteractions(samples).length;
+    const all = suiteInteractions(samples, loadPaymentRequestSamples()).length;
     expect(junitOf(file).cases.length).toBe(all);
   });
 

@@ -221,7 +221,7 @@ describe('validation closer to Klarna', () => {
     expect(errorOf(await authorize(body)).validation_errors).toEqual([
       {
         parameter: 'step_up_config.customer_interaction_config.return_url',
-        reason: 'a HANDOVER must define return URLs (return_url or app_return_url)',
+        reason: 'customer interaction method HANDOVER must define return URLs: return_url is required',
       },
     ]);
   });

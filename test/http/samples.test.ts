@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AuthorizeRequest, AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import { loadPaymentRequestSamples } from '../../contract-suite/documented-requests.js';
+import { AuthorizeRequest, AuthorizeResponse, KlarnaError, PaymentRequest } from '../../contracts/index.js';
 import { unknownFields } from '../../mock-server/unknown-fields.js';
 import { pactum } from '../support/pactum-contract.js';
-import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { servedApp } from '../support/test-app.js';
 
 const samples = loadSamples();
+const paymentRequestSamples = loadPaymentRequestSamples();
 const served = servedApp();
 
 const send = (name: string) => {
@@ -13,7 +15,7 @@ const send = (name: string) => {
   if (!sample) throw new Error(`no sample ${name}`);
   return pactum
     .spec()
-    .post(`${served.base}${AUTHORIZE_URL()}`)
+    .post(`${served.base}${sample.path === '/v2/payment/authorize' ? sample.path : AUTHORIZE_URL()}`)
     .withHeaders({ ...(sample.headers as Record<string, string>), 'content-type': 'application/json' })
     .withJson(sample.body);
 };
@@ -29,6 +31,39 @@ describe("Klarna's documented requests over HTTP", () => {
   it.each(Object.entries(samples))('%s carries no field the contract does not document', (_name, sample) => {
     expect(unknownFields(AuthorizeRequest, sample.body)).toEqual([]);
   });
+
+  it.each(Object.entries(paymentRequestSamples))(
+    'payment request sample %s answers its documented status and state',
+    async (_name, sample) => {
+      const create = sample.method === 'POST' ? sample : paymentRequestSamples[String(sample.updates)];
+      if (create === undefined) throw new Error(`${_name} updates no create sample`);
+      const created = await pactum
+        .spec()
+        .post(`${served.base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests`)
+        .withHeaders(create.headers as Record<string, string>)
+        .withJson(create.body)
+        .expectStatus(201)
+        .expect('contract', PaymentRequest)
+        .returns('res.body');
+      const id = PaymentRequest.parse(created).payment_request_id;
+      const body =
+        sample.method === 'POST'
+          ? created
+          : await pactum
+              .spec()
+              .patch(`${served.base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/${id}`)
+              .withHeaders(sample.headers as Record<string, string>)
+              .withJson(sample.body)
+              .expectStatus(sample.expected_status)
+              .expect('contract', PaymentRequest)
+              .returns('res.body');
+      expect(PaymentRequest.parse(body)).toMatchObject({
+        payment_request_id: id,
+        state: sample.expected_state,
+        supplementary_purchase_data: sample.body.supplementary_purchase_data,
+      });
+    },
+  );
 
   it('final authorization returns a payment_transaction with a krn transaction id and the request echoed', async () => {
     const body = AuthorizeResponse.parse(await send('final-authorization').expectStatus(200).returns('res.body'));
@@ -57,7 +92,9 @@ describe("Klarna's documented requests over HTTP", () => {
       currency: 'USD',
       created_at: '2026-11-26T12:00:00.000Z',
       updated_at: '2026-11-26T12:00:00.000Z',
-      expires_at: '2026-11-26T15:00:00.000Z',
+      state_expires_at: '2026-11-26T15:00:00.000Z',
+      expires_at: '2026-11-27T13:00:00.000Z',
+      supplementary_purchase_data: samples['initial-authorization-step-up']?.body.supplementary_purchase_data,
     });
     expect(request?.payment_request_id).toMatch(/^krn:payment:eu1:request:/);
     const interaction = request?.state_context?.customer_interaction;

@@ -81,6 +81,7 @@ describe('the step-up journey through the admin API', () => {
     expect(approved.payload).toMatchObject({ state: 'COMPLETED', previous_state: 'SUBMITTED' });
     const token = approved.payload.state_context?.klarna_network_session_token;
     expect(token).toMatch(/^krn:payment:eu1:klarna-network-session-token:/);
+    expect(approved.payload.state_context?.payment_token).toBe(token);
     expect(
       PaymentRequest.parse((await read(request.payment_request_id)).json).state_context?.klarna_network_session_token,
     ).toBe(token);
@@ -240,7 +241,8 @@ describe('the step-up journey through the admin API', () => {
 
   it('gives a tokenization alone its customer token on approval, and no session token: no further call', async () => {
     const approved = await approve((await stepUp(TOKENIZATION)).payment_request_id);
-    expect(approved.payload.state_context?.customer_token).toMatchObject({
+    expect(approved.payload.state_context?.klarna_customer).toMatchObject({
+      customer_token: expect.stringMatching(/^krn:customer-token:eu1:/),
       customer_token_reference: 'subscription-user-12345',
       scopes: ['payment:customer_not_present'],
     });
@@ -250,7 +252,7 @@ describe('the step-up journey through the admin API', () => {
   it('returns the customer token of a tokenization with a first payment again on the final authorization', async () => {
     const firstPayment = { request_payment_transaction: { amount: 999 } };
     const approved = await approve((await stepUp({ ...TOKENIZATION, ...firstPayment })).payment_request_id);
-    const customerToken = approved.payload.state_context?.customer_token as
+    const customerToken = approved.payload.state_context?.klarna_customer as
       | { customer_token: string; customer_token_reference: string; scopes: string[] }
       | undefined;
     expect(customerToken?.scopes).toEqual(['payment:customer_not_present']);

@@ -133,7 +133,7 @@ describe('credentials and accounts', () => {
 });
 
 describe('routes', () => {
-  it('answers an unknown route with 404 NOT_FOUND in Klarna shape', async () => {
+  it("answers an unknown route with 404 NOT_FOUND in Klarna shape, with no error_type as in Klarna's table", async () => {
     const response = await app.inject({ method: 'GET', url: '/v2/nothing/here' });
     expect(response.statusCode).toBe(404);
     expect(klarnaError(response)).toMatchInlineSnapshot(
@@ -143,7 +143,24 @@ describe('routes', () => {
         "error_code": "NOT_FOUND",
         "error_id": Any<String>,
         "error_message": "The requested API route does not exist",
-        "error_type": "RESOURCE_ERROR",
+      }
+    `,
+    );
+  });
+
+  it('says so when the unknown route is a real Klarna operation the simulator does not simulate', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: `/v2/accounts/${ACCOUNT}/payment/transactions/krn:payment:eu1:transaction:1/capture`,
+    });
+    expect(response.statusCode).toBe(404);
+    expect(klarnaError(response)).toMatchInlineSnapshot(
+      masked,
+      `
+      {
+        "error_code": "NOT_FOUND",
+        "error_id": Any<String>,
+        "error_message": "POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture is Klarna's capturePaymentTransaction, not simulated by klarna-mock",
       }
     `,
     );

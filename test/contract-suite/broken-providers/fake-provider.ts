@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply } from 'fastify';
-import { AuthorizeRequest } from '../../../contracts/index.js';
+import { AuthorizeRequest, UpdatePaymentRequestBody } from '../../../contracts/index.js';
 
 // A stand-in for a provider of the authorize API, small enough to read at a glance. Unflawed it answers the
 // portable part the way Klarna documents; each file beside it breaks exactly one thing, through a Flaw.
@@ -60,6 +60,26 @@ function authorize(headers: Record<string, unknown>, body: unknown): Answer {
   return answer;
 }
 
+/** createPaymentRequest (201) and updatePaymentRequest (200): the payment request, SUBMITTED. */
+function paymentRequest(
+  headers: Record<string, unknown>,
+  body: unknown,
+  status: 200 | 201,
+  id: string = randomUUID(),
+): Answer {
+  if (!/^Basic \S+/.test(String(headers.authorization ?? ''))) return klarnaError(401, 'ACCESS_ERROR', 'UNAUTHORIZED');
+  const parsed = UpdatePaymentRequestBody.safeParse(body);
+  if (!parsed.success || (status === 201 && parsed.data.currency === undefined)) {
+    return klarnaError(400, 'INPUT_ERROR', 'VALIDATION_ERROR', { validation_errors: [] });
+  }
+  const { amount, currency } = parsed.data;
+  return {
+    status,
+    headers: { 'Klarna-Correlation-Id': randomUUID() },
+    body: { payment_request_id: `krn:payment:eu1:request:${id}`, state: 'SUBMITTED', amount, currency },
+  };
+}
+
 /** The approved payment_transaction of an answer, when it has one. */
 export function transactionOf(answer: Answer): Record<string, unknown> | undefined {
   const response = answer.body.payment_transaction_response as { payment_transaction?: Record<string, unknown> };
@@ -80,6 +100,15 @@ export async function startProvider(flaw: Flaw = (answer) => answer, port = 0): 
   app.post('/v2/accounts/:account/payment/authorize', (request, reply) =>
     send(reply, authorize(request.headers, request.body)),
   );
+  app.post('/v2/accounts/:account/payment/requests', (request, reply) =>
+    send(reply, paymentRequest(request.headers, request.body, 201)),
+  );
+  app.patch('/v2/accounts/:account/payment/requests/:id', (request, reply) => {
+    const id = String((request.params as { id: string }).id)
+      .split(':')
+      .pop();
+    return send(reply, paymentRequest(request.headers, request.body, 200, id));
+  });
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
