@@ -37,3 +37,17 @@ export const PaymentRequestSample = z.strictObject({
   expected_state: PaymentRequestState,
 });
 export type PaymentRequestSample = z.infer<typeof PaymentRequestSample>;
+
+/**
+ * A webhook-management request of Klarna's collection, kept in fixtures/samples/notifications/ and run in file
+ * order: `{signing_key_id}` and `{webhook_id}` stand for the ids the samples before it created.
+ */
+export const NotificationSample = z.strictObject({
+  description: z.string().min(1),
+  source: z.url(),
+  method: z.enum(['GET', 'POST', 'PATCH', 'DELETE']),
+  path: z.string().regex(/^\/v2\/notification\//),
+  body: z.record(z.string(), z.unknown()).optional(),
+  expected_status: z.int().min(200).max(299),
+});
+export type NotificationSample = z.infer<typeof NotificationSample>;
