@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
+import { accountOfKey } from './authenticate.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
 import { oversizedHeader } from './header-limits.js';
 import { Journal } from './journal/journal.js';
+import { operationRecordOf } from './journal/record-request.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { notSimulatedOperation } from './not-simulated-routes.js';
@@ -218,6 +220,30 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     const oversized = oversizedHeader(request.headers, request.raw.rawHeaders);
     done(oversized === undefined ? undefined : catalogue.headersTooLarge(oversized));
   });
+  // Every Klarna operation goes in the journal: authorize journals itself (its route knows its plan and faults), the
+  // others are journaled here, in the order they arrived.
+  const journaled = (request: FastifyRequest) => {
+    const url = request.routeOptions.url;
+    return url !== undefined && url.startsWith('/v2/') && !url.endsWith('/payment/authorize');
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (journaled(request)) request.journalSeq = journal.arrival();
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (journaled(request)) {
+      const answer = { status: reply.statusCode, replayed: reply.getHeader('idempotent-replayed') === 'true' };
+      journal.record(operationRecordOf(request, answer, (account) => clock.now(account), accountOf(request)));
+    }
+    done();
+  });
+  /** The account a Klarna operation acted on: its path's, else its API key's (Direct, webhook management). */
+  const accountOf = (request: FastifyRequest) => {
+    const inPath = (request.params as { partner_account_id?: unknown } | undefined)?.partner_account_id;
+    if (typeof inPath === 'string') return inPath;
+    const ofKey = accountOfKey(request.headers.authorization, config);
+    return typeof ofKey === 'string' ? ofKey : '';
+  };
   if (options.logger) {
     app.addHook('onResponse', (request, reply, done) => {
       logLine(request, reply.statusCode, reply);

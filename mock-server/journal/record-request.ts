@@ -40,3 +40,44 @@ export function recordOf(
     stepUpAmount: plan?.stepUpAmount,
   };
 }
+
+/**
+ * The journal's record of any other Klarna operation (payment requests, transactions, webhook management): what was
+ * sent and the status, with the client error if there was one. Authorize's own checks (recommended data, retries)
+ * do not apply, so it counts as not validated (`valid: false`).
+ */
+export function operationRecordOf(
+  request: FastifyRequest,
+  answer: { status: number; replayed: boolean },
+  now: (account: string) => number,
+  account: string,
+): JournalRecord {
+  const sent: unknown = request.body;
+  const text = typeof sent === 'string' ? sent : sent === undefined || sent === null ? undefined : JSON.stringify(sent);
+  const thrown: KlarnaHttpError | undefined = request.klarnaError;
+  return {
+    seq: request.journalSeq,
+    id: request.id,
+    time: now(account),
+    account,
+    method: request.method,
+    path: request.url,
+    headers: request.headers,
+    bodyText: keptText(text),
+    bodyLength: text?.length,
+    status: answer.status,
+    fault: undefined,
+    result: undefined,
+    scenario: undefined,
+    replayed: answer.replayed,
+    clientError:
+      thrown && thrown.statusCode < 500
+        ? { code: thrown.errorCode, message: thrown.message, validationErrors: thrown.validationErrors }
+        : undefined,
+    unknownFields: [],
+    fingerprint: undefined,
+    idempotencyKey: request.headers['klarna-idempotency-key'] as string | undefined,
+    valid: false,
+    stepUpAmount: undefined,
+  };
+}
