@@ -24,6 +24,7 @@ import { customerActionRoutes } from './routes/customer-action-routes.js';
 import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
+import { operationScenario } from './routes/operation-scenario.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
 import { paymentRequestWriteRoutes } from './routes/payment-request-write-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
@@ -236,6 +237,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
       journal.record(operationRecordOf(request, answer, (account) => clock.now(account), accountOf(request)));
     }
     done();
+  });
+  // Mock-Scenario's errors, faults and delays on the operations beside authorize (authorize chooses its own).
+  const scenarioDeps = {
+    scenarios,
+    sleep: options.sleep ?? realSleep,
+    hangMaxMs: config.hangMaxMs,
+    closing: closing.signal,
+  };
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!journaled(request) || request.headers['mock-scenario'] === undefined) return done();
+    operationScenario(request, reply, accountOf(request), scenarioDeps).then(() => done(), done);
   });
   /** The account a Klarna operation acted on: its path's, else its API key's (Direct, webhook management). */
   const accountOf = (request: FastifyRequest) => {

@@ -189,6 +189,16 @@ export class ScenarioEngine {
     return random;
   }
 
+  /**
+   * The scenario a `Mock-Scenario` header names on an operation other than authorize: only its error, fault and
+   * delay can apply there (a result is authorize's). Unknown names are a 400, as on authorize.
+   */
+  forOperation(headerName: string, account: string): SelectedScenario {
+    const scenario = this.byName(headerName);
+    if (scenario === undefined) throw this.unknownName('Mock-Scenario', headerName);
+    return this.selected(scenario, 'header', account);
+  }
+
   /** The name is cut short; the catalogue cuts a long list of valid names at Klarna's 512 characters. */
   private unknownName(parameter: string, name: string) {
     const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;

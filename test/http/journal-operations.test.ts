@@ -56,3 +56,31 @@ describe('the journal of the operations beside authorize', () => {
     expect(await journal(account)).toHaveLength(1);
   });
 });
+
+describe('Mock-Scenario on the operations beside authorize', () => {
+  const create = (scenario: string) =>
+    fetch(`${served.base}/v2/accounts/${ACCOUNT}/payment/requests`, {
+      method: 'POST',
+      headers: { ...AUTH, 'mock-scenario': scenario },
+      body: JSON.stringify({ currency: 'USD', amount: 1000, customer_interaction_config: { method: 'SDK' } }),
+    });
+
+  it('answers an error scenario instead of the operation, with its Klarna body', async () => {
+    const answer = await create('rate-limited');
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(await answer.json()).toMatchObject({ error_type: 'ACCESS_ERROR', error_code: 'RATE_LIMITED' });
+  });
+
+  it('drops the connection for a fault scenario', async () => {
+    await expect(create('reset')).rejects.toThrow();
+  });
+
+  it('refuses a result scenario, which is authorize only', async () => {
+    const answer = await create('declined');
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      validation_errors: [{ parameter: 'Mock-Scenario', reason: 'scenario "declined" applies to authorize only' }],
+    });
+  });
+});
