@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify';
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
+import { adminTokenHook } from './admin-token.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
@@ -199,6 +200,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     const oversized = oversizedHeader(request.headers, request.raw.rawHeaders);
     done(oversized === undefined ? undefined : catalogue.headersTooLarge(oversized));
   });
+  if (config.adminToken !== undefined) app.addHook('onRequest', adminTokenHook(config.adminToken));
   if (options.logger) {
     app.addHook('onResponse', (request, reply, done) => {
       logLine(request, reply.statusCode, reply);
