@@ -11,6 +11,7 @@ import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from './error-handler.js';
 import { oversizedHeader } from './header-limits.js';
 import { Journal } from './journal/journal.js';
+import { forbiddenKey } from './json-body.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { registerOpenApi } from './openapi.js';
@@ -188,7 +189,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       return done(catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]));
     }
-    return json(request, body as string, done);
+    // Valid JSON with a __proto__ or constructor key is refused by name, not as "not valid JSON".
+    return json(request, body as string, (error, value) =>
+      error ? done(forbiddenKey(body as string) ?? error) : done(null, value),
+    );
   });
 
   // Hooks on the hot path take callbacks, not async functions: no promise per request.
