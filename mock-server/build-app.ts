@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify';
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
@@ -148,6 +149,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
       connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
     },
     requestTimeout: config.requestTimeoutMs,
+    // Between requests a kept-alive connection may idle this long (Fastify's default is 72 s).
+    keepAliveTimeout: config.idleTimeoutMs,
     // Account ids are checked by the route (≤ 255 characters); Fastify's default cap of 100 would answer first.
     routerOptions: { maxParamLength: 1024 },
     clientErrorHandler: clientErrorHandler(uuid),
@@ -179,6 +182,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     webhooks.reset(account);
     return { disarmed: scenarios.resetAccount(account) };
   });
+
+  closeSilentConnections(app.server, config.idleTimeoutMs);
 
   app.removeContentTypeParser('text/plain');
   // An empty JSON body is no body: DELETE clients often send the header anyway. Routes that need a body say so.
@@ -276,6 +281,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   });
   await app.ready();
   return app;
+}
+
+/**
+ * Node's timeouts start with a request's first byte: a connection that never sends one would be held forever (tens
+ * of thousands at once). Each new connection gets idleTimeoutMs to start its first request; past it, Node's own
+ * socket timeout handler destroys it. Once a request has arrived the timer is off, and Node's header, request and
+ * keep-alive timeouts take over (a delayed answer is not idleness).
+ */
+function closeSilentConnections(server: Server, idleTimeoutMs: number) {
+  server.on('connection', (socket: Socket) => socket.setTimeout(idleTimeoutMs));
+  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
 }
 
 function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {

@@ -99,6 +99,11 @@ export const MockConfig = z.strictObject({
   /** A client must have sent its headers within this long, and its whole request within requestTimeoutMs. */
   headersTimeoutMs: z.int().positive().default(10_000),
   requestTimeoutMs: z.int().positive().default(30_000),
+  /**
+   * A connection that sends nothing for this long is closed: a new one before its first request, a kept-alive one
+   * between requests (an answer being prepared, in a delay or a hang, is not idle).
+   */
+  idleTimeoutMs: z.int().positive().default(30_000),
   bodyLimitBytes: z
     .int()
     .positive()
