@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WebhookDelivery, WebhookSubscription } from './webhook.js';
+import { WebhookDelivery, WebhookSubscriptionView } from './webhook.js';
 
 // Shapes of the simulator's own admin API under /__mock/ (not Klarna's).
 
@@ -33,6 +33,6 @@ export const ClockMove = z
 export const ClockState = z.object({ account: z.string(), now: z.string() });
 
 export const WebhookState = z.object({
-  subscription: WebhookSubscription.nullable(),
+  subscription: WebhookSubscriptionView.nullable(),
   deliveries: z.array(WebhookDelivery),
 });

@@ -62,7 +62,12 @@ export const RequestCustomerToken = z.looseObject({
 
 export const CustomerInteractionConfig = z.looseObject({
   method: z.enum(['HANDOVER', 'SDK', 'QR_CODE']).optional(),
-  return_url: z.url().optional(),
+  return_url: z
+    .url({
+      protocol: /^https?$/,
+      error: (i) => (URL.canParse(String(i.input)) ? 'must be an http or https URL' : undefined),
+    })
+    .optional(),
   app_return_url: z.string().min(1).optional().describe('A custom-scheme URL back into an app'),
 });
 

@@ -69,6 +69,13 @@ export const WebhookSubscription = z.object({
 });
 export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
 
+/**
+ * A subscription as reads show it: the signing key is returned once, by the POST that sets it, never again (anyone
+ * who can read the admin API could otherwise forge webhooks).
+ */
+export const WebhookSubscriptionView = z.strictObject(WebhookSubscription.omit({ signing_key: true }).shape);
+export type WebhookSubscriptionView = z.infer<typeof WebhookSubscriptionView>;
+
 /** Simulator-only delivery faults, armed per account for the next events. */
 export const WebhookFault = z.enum(['delay', 'duplicate', 'drop', 'out_of_order']);
 export type WebhookFault = z.infer<typeof WebhookFault>;

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
+import { adminTokenHook } from './admin-token.js';
 import { accountOfKey } from './authenticate.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from './config.js';
@@ -12,6 +14,7 @@ import { clientErrorHandler, errorHandler, sendKlarnaError, toKlarnaError } from
 import { oversizedHeader } from './header-limits.js';
 import { Journal } from './journal/journal.js';
 import { operationRecordOf } from './journal/record-request.js';
+import { forbiddenKey } from './json-body.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { type LogOptions, loggerOptions, logLine } from './logging.js';
 import { notSimulatedOperation } from './not-simulated-routes.js';
@@ -166,6 +169,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
       connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
     },
     requestTimeout: config.requestTimeoutMs,
+    // Between requests a kept-alive connection may idle this long (Fastify's default is 72 s).
+    keepAliveTimeout: config.idleTimeoutMs,
     // Account ids are checked by the route (≤ 255 characters); Fastify's default cap of 100 would answer first.
     routerOptions: { maxParamLength: 1024 },
     clientErrorHandler: clientErrorHandler(uuid),
@@ -200,6 +205,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     return { disarmed: scenarios.resetAccount(account) };
   });
 
+  closeSilentConnections(app.server, config.idleTimeoutMs);
+
   app.removeContentTypeParser('text/plain');
   // An empty JSON body is no body: DELETE clients often send the header anyway. Routes that need a body say so.
   const json = app.getDefaultJsonParser('error', 'error');
@@ -209,7 +216,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       return done(catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]));
     }
-    return json(request, body as string, done);
+    // Valid JSON with a __proto__ or constructor key is refused by name, not as "not valid JSON".
+    return json(request, body as string, (error, value) =>
+      error ? done(forbiddenKey(body as string) ?? error) : done(null, value),
+    );
   });
 
   // Hooks on the hot path take callbacks, not async functions: no promise per request.
@@ -221,6 +231,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     const oversized = oversizedHeader(request.headers, request.raw.rawHeaders);
     done(oversized === undefined ? undefined : catalogue.headersTooLarge(oversized));
   });
+  if (config.adminToken !== undefined) app.addHook('onRequest', adminTokenHook(config.adminToken));
   // Every Klarna operation goes in the journal: authorize journals itself (its route knows its plan and faults), the
   // others are journaled here, in the order they arrived.
   const journaled = (request: FastifyRequest) => {
@@ -331,6 +342,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   });
   await app.ready();
   return app;
+}
+
+/**
+ * Node's timeouts start with a request's first byte: a connection that never sends one would be held forever (tens
+ * of thousands at once). Each new connection gets idleTimeoutMs to start its first request; past it, Node's own
+ * socket timeout handler destroys it. Once a request has arrived the timer is off, and Node's header, request and
+ * keep-alive timeouts take over (a delayed answer is not idleness).
+ */
+function closeSilentConnections(server: Server, idleTimeoutMs: number) {
+  server.on('connection', (socket: Socket) => socket.setTimeout(idleTimeoutMs));
+  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
 }
 
 function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {

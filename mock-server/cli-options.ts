@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { MockConfig, type MockConfigInput } from './config.js';
+import { AdminToken, MockConfig, type MockConfigInput } from './config.js';
 
 export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authorize API
 
@@ -16,7 +16,15 @@ Options:
   --seed <text>      seed for probability scenarios and ranged delays (default klarna-mock)
   --log-level <lvl>  fatal, error, warn, info, debug, trace or silent (default info; env LOG_LEVEL)
   --log-format <f>   pretty or json (default: pretty in a terminal, json otherwise)
+  --admin-token <t>  every /__mock request must send Authorization: Bearer <t> (env KLARNA_MOCK_ADMIN_TOKEN,
+                     which keeps it out of the process list; settings adminToken); at least 16 characters
+  --admin-open       let the /__mock admin API go without a token beyond loopback, on a trusted network such
+                     as a container (env KLARNA_MOCK_ADMIN_OPEN=true; settings adminOpen)
   -h, --help         show this help
+
+A --host beyond loopback (anything but 127.0.0.0/8, ::1 or localhost) needs --admin-token or --admin-open:
+the admin API could otherwise read every account's journal, approve payment requests, reset accounts and arm
+global faults for anyone on the network.
 
 Once ready it prints one line with its URL. Try:
   curl http://127.0.0.1:4747/__mock/health
@@ -62,6 +70,8 @@ export function readCliOptions(
       seed: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'admin-open': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -72,7 +82,7 @@ export function readCliOptions(
     host: values.host ?? env.HOST ?? '127.0.0.1',
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     logFormat: values['log-format'] ?? (isTty ? 'pretty' : 'json'),
-    config: withFlags(values.config === undefined ? {} : readConfigFile(values.config), values),
+    config: withAdmin(withFlags(values.config === undefined ? {} : readConfigFile(values.config), values), values, env),
   });
   if (!parsed.success) {
     const source = (key: PropertyKey) => {
@@ -101,6 +111,34 @@ function withFlags(config: MockConfigInput, flags: { fixtures?: string; seed?: s
     ...(fixturesDir !== undefined && { fixturesDir }),
     ...(flags.seed !== undefined && { seed: flags.seed }),
   };
+}
+
+/** The admin token and open flag: a flag wins over its environment variable, which wins over the settings file. */
+function withAdmin(
+  config: MockConfigInput,
+  flags: { 'admin-token'?: string; 'admin-open'?: boolean },
+  env: NodeJS.ProcessEnv,
+): MockConfigInput {
+  const [tokenSource, token] =
+    flags['admin-token'] !== undefined
+      ? ['--admin-token', flags['admin-token']]
+      : ['KLARNA_MOCK_ADMIN_TOKEN', env.KLARNA_MOCK_ADMIN_TOKEN];
+  const checked = token === undefined ? undefined : AdminToken.safeParse(token);
+  // The message never quotes the token.
+  if (checked?.success === false) throw new Error(`${tokenSource}: ${checked.error.issues[0]?.message}`);
+  const open = flags['admin-open'] ?? openFromEnv(env.KLARNA_MOCK_ADMIN_OPEN);
+  return {
+    ...config,
+    ...(checked?.success && { adminToken: checked.data }),
+    ...(open !== undefined && { adminOpen: open }),
+  };
+}
+
+function openFromEnv(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error('KLARNA_MOCK_ADMIN_OPEN: expected true or false');
 }
 
 function readConfigFile(file: string): MockConfigInput {

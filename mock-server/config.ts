@@ -24,6 +24,13 @@ export const DEFAULT_CURRENCIES = [
   'USD',
 ] as const;
 
+/** Printable ASCII without spaces (it travels in a header), long enough not to be guessed. */
+export const AdminToken = z
+  .string()
+  .min(16, 'at least 16 characters')
+  .max(256, 'at most 256 characters')
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII characters without spaces');
+
 export const ApiKeyConfig = z.strictObject({
   key: z.string().min(1),
   /** Partner accounts this key may act on; absent means every account. */
@@ -92,6 +99,11 @@ export const MockConfig = z.strictObject({
   /** A client must have sent its headers within this long, and its whole request within requestTimeoutMs. */
   headersTimeoutMs: z.int().positive().default(10_000),
   requestTimeoutMs: z.int().positive().default(30_000),
+  /**
+   * A connection that sends nothing for this long is closed: a new one before its first request, a kept-alive one
+   * between requests (an answer being prepared, in a delay or a hang, is not idle).
+   */
+  idleTimeoutMs: z.int().positive().default(30_000),
   bodyLimitBytes: z
     .int()
     .positive()
@@ -115,6 +127,13 @@ export const MockConfig = z.strictObject({
     .default(12 * HOUR),
   /** On shutdown, requests in a scenario delay get this long to finish before the delay is cut short. */
   shutdownGraceMs: z.int().min(0).default(5_000),
+  /**
+   * With a token, every /__mock route needs `Authorization: Bearer <token>` (on loopback too); without one, the
+   * command line refuses to bind beyond loopback unless adminOpen is true (mock-server/admin-exposure.ts).
+   */
+  adminToken: AdminToken.optional(),
+  /** Lets the admin API go without a token beyond loopback, for a trusted network (a container); warns at start. */
+  adminOpen: z.boolean().default(false),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z.url().optional(),
 });

@@ -62,6 +62,16 @@ export const catalogue = {
     new KlarnaHttpError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', message),
   unauthorized: () =>
     new KlarnaHttpError(401, 'ACCESS_ERROR', 'UNAUTHORIZED', 'The presented credentials failed authentication'),
+  /** The admin API's refusal when an admin token is set (mock-server/admin-token.ts). */
+  adminUnauthorized: () =>
+    new KlarnaHttpError(
+      401,
+      'ACCESS_ERROR',
+      'UNAUTHORIZED',
+      'The presented credentials failed authentication',
+      undefined,
+      { 'WWW-Authenticate': 'Bearer realm="klarna-mock admin"' },
+    ),
   forbidden: (account: string, operation = 'authorize payments') =>
     new KlarnaHttpError(
       403,

@@ -1,7 +1,8 @@
 import type { FastifyBodyParser } from 'fastify';
-import { catalogue } from './error-catalogue.js';
+import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import { toKlarnaError } from './error-handler.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { parameterPath } from './parameter-path.js';
 
 /** Fastify's own JSON parser (prototype poisoning refused), which every text that might need it goes through. */
 type JsonParser = FastifyBodyParser<string>;
@@ -34,6 +35,37 @@ export function parseJsonBody(text: string, secure: JsonParser, bodyLimit: numbe
       parsed = value;
     },
   );
-  if (failure) throw toKlarnaError(failure, bodyLimit);
+  if (failure) throw forbiddenKey(text) ?? toKlarnaError(failure, bodyLimit);
   return parsed;
 }
+
+/**
+ * A body the secure parser refused although it is valid JSON: it holds a `__proto__` key, or a `constructor` key
+ * whose value has a `prototype` key (secure-json-parse's two rules). Named by its path, as any other refused
+ * parameter; undefined when the text is not JSON at all. The walk is bounded: bodies are depth-checked first.
+ */
+export function forbiddenKey(text: string): KlarnaHttpError | undefined {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const pending: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    const { value, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const at = [...path, Array.isArray(value) ? Number(key) : key];
+      if (key === '__proto__') return refused(at, 'a key named __proto__ is refused');
+      if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) {
+        return refused(at, 'a key named constructor holding prototype is refused');
+      }
+      pending.push({ value: child, path: at });
+    }
+  }
+  return undefined;
+}
+
+const refused = (path: PropertyKey[], reason: string) =>
+  catalogue.validation([{ parameter: parameterPath(path), reason }]);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoggerOptions } from 'pino';
+import { redactUrl } from './redact-url.js';
 
 export interface LogOptions {
   level?: string;
@@ -11,9 +12,13 @@ export interface LogOptions {
   stream?: Writable;
 }
 
-/** Credentials and tokens never reach a log. */
+/** Credentials and tokens never reach a log or the journal. */
 export const REDACTED_HEADERS = [
   'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
   'klarna-network-session-token',
   'klarna-customer-token',
   'klarna-payment-token',
@@ -47,9 +52,10 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   const plan = request.authorizePlan;
   const action = plan?.action;
   const unknownFields = plan && plan.warnings.length > 0 ? plan.warnings : undefined;
+  const url = redactUrl(request.url);
   const line = {
     // Not `req`/`res`: Fastify's serializers for those keys would drop the headers.
-    request: { method: request.method, url: request.url, headers: request.headers },
+    request: { method: request.method, url, headers: request.headers },
     ...(typeof answer === 'number' ? { statusCode: answer } : { fault: answer }),
     ...(reply && { responseTime: Math.round(reply.elapsedTime * 100) / 100 }),
     ...(plan?.decision && { rule: plan.decision.rule }),
@@ -57,7 +63,7 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
     ...(action?.kind === 'respond' && action.replayed && { replayed: true }),
     ...(unknownFields && { unknownFields }),
   };
-  const message = `${request.method} ${request.url} ${typeof answer === 'number' ? answer : `fault ${answer}`}`;
+  const message = `${request.method} ${url} ${typeof answer === 'number' ? answer : `fault ${answer}`}`;
   if (unknownFields) request.log.warn(line, `${message} (unknown fields: ${unknownFields.join(', ')})`);
   else request.log.info(line, message);
 }

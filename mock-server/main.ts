@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { adminExposure, readyAddress } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
+import type { MockConfigInput } from './config.js';
 
 // The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
 
@@ -19,17 +22,24 @@ async function main() {
     return;
   }
   const { options } = read;
+  const exposure = adminExposure(options.host, adminSettings(options.config));
+  if (exposure.kind === 'refuse') {
+    process.stderr.write(`klarna-mock: ${exposure.message}\n`);
+    process.exit(2);
+  }
   const app = await buildApp({
     config: options.config,
     logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
   });
   warnIfHeapTooSmall(app);
+  if (exposure.kind === 'warn') app.log.warn(exposure.message);
   // Fastify logs its own "Server listening" line; the ready line written last is the one the README promises, so
   // mute Fastify's.
   const info = app.log.info;
   app.log.info = () => {};
-  const url = await app.listen({ port: options.port, host: options.host });
+  await app.listen({ port: options.port, host: options.host });
   app.log.info = info;
+  const { url, note } = readyAddress(app.server.address() as AddressInfo);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -45,7 +55,13 @@ async function main() {
   // so a supervisor that stops us right after reading the line would otherwise see a signal death, not exit code 0.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.stdout.write(`klarna-mock listening on ${url} (ready in ${Math.round(performance.now())} ms)\n`);
+  const ready = `ready in ${Math.round(performance.now())} ms${note === undefined ? '' : `; ${note}`}`;
+  process.stdout.write(`klarna-mock listening on ${url} (${ready})\n`);
+}
+
+/** The admin settings as the settings file and flags give them (buildApp checks them again, with the rest). */
+function adminSettings(config: MockConfigInput) {
+  return { adminToken: config.adminToken, adminOpen: config.adminOpen ?? false };
 }
 
 /**

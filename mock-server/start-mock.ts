@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ArmedScenario, ArmScenarioRequest, type ClientReport, type JournalEntry } from '../contracts/index.js';
+import { adminExposure, readyAddress } from './admin-exposure.js';
 import { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
 import { KlarnaHttpError } from './error-catalogue.js';
 
@@ -29,7 +30,13 @@ export interface RunningMock {
 /** Starts the simulator inside a test suite (vitest, jest, …) on a free port. */
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const { port = 0, host = '127.0.0.1', ...buildOptions } = options;
+  const exposure = adminExposure(host, {
+    adminToken: buildOptions.config?.adminToken,
+    adminOpen: buildOptions.config?.adminOpen ?? false,
+  });
+  if (exposure.kind === 'refuse') throw new Error(`klarna-mock: ${exposure.message}`);
   const app = await buildApp(buildOptions);
+  if (exposure.kind === 'warn') app.log.warn(exposure.message);
   try {
     await app.listen({ port, host });
   } catch (error) {
@@ -38,8 +45,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     await app.close();
     throw error;
   }
-  const address = app.server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const { url } = readyAddress(app.server.address() as AddressInfo);
   return {
     url,
     authorizeUrl: (account) => `${url}/v2/accounts/${encodeURIComponent(account)}/payment/authorize`,

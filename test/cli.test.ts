@@ -35,7 +35,15 @@ afterEach(({ task }) => {
 function startCli(test: { id: string }, args: string[], env: Record<string, string> = {}): Cli {
   const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/main.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: undefined, HOST: undefined, LOG_LEVEL: undefined, ...env },
+    env: {
+      ...process.env,
+      PORT: undefined,
+      HOST: undefined,
+      LOG_LEVEL: undefined,
+      KLARNA_MOCK_ADMIN_TOKEN: undefined,
+      KLARNA_MOCK_ADMIN_OPEN: undefined,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const children = running.get(test.id) ?? new Set();
@@ -199,10 +207,53 @@ describe.concurrent('the klarna-mock command', () => {
     expect((await fetch(`${base}/__mock/health`)).status).toBe(200);
   });
 
+  it('refuses to bind every interface without an admin token, with exit code 2 and the ways out', async ({ task }) => {
+    const cli = startCli(task, ['--port', '0'], { HOST: '0.0.0.0' });
+    expect(await exitOf(cli)).toEqual({ code: 2, signal: null });
+    expect(cli.stderr()).toMatch(/^klarna-mock: refusing to listen on 0\.0\.0\.0 without an admin token/);
+    for (const way of ['--admin-token <token>', 'KLARNA_MOCK_ADMIN_TOKEN', '--admin-open']) {
+      expect(cli.stderr()).toContain(way);
+    }
+    expect(cli.stdout()).not.toContain('listening');
+  });
+
+  it('binds every interface with an admin token from the environment, says so, and asks for the token', async ({
+    task,
+  }) => {
+    const token = 'a-long-enough-admin-token';
+    const cli = startCli(task, ['--port', '0', '--log-format', 'json'], {
+      HOST: '0.0.0.0',
+      KLARNA_MOCK_ADMIN_TOKEN: token,
+    });
+    const [, base] = await cli.waitForStdout(
+      /^klarna-mock listening on (http:\/\/127\.0\.0\.1:\d+) \(ready in \d+ ms; bound to 0\.0\.0\.0: every IPv4 interface\)$/m,
+    );
+    expect((await fetch(`${base}/__mock/health`)).status).toBe(401);
+    const health = await fetch(`${base}/__mock/health`, { headers: { authorization: `Bearer ${token}` } });
+    expect(health.status).toBe(200);
+    expect(cli.stdout() + cli.stderr()).not.toContain(token);
+  });
+
+  it('binds every interface with --admin-open and warns that the admin API is open', async ({ task }) => {
+    const cli = startCli(task, ['--port', '0', '--log-format', 'json', '--admin-open'], { HOST: '0.0.0.0' });
+    await cli.waitForStdout(/^klarna-mock listening on http:\/\/127\.0\.0\.1:\d+ /m);
+    expect(cli.stdout()).toMatch(/"level":40,.*"msg":"the \/__mock admin API is open/);
+  });
+
   it('prints every option with --help and exits 0', async ({ task }) => {
     const cli = startCli(task, ['--help']);
     expect(await exitOf(cli)).toEqual({ code: 0, signal: null });
-    for (const option of ['--port', '--host', '--config', '--fixtures', '--seed', '--log-level', '--log-format']) {
+    for (const option of [
+      '--port',
+      '--host',
+      '--config',
+      '--fixtures',
+      '--seed',
+      '--log-level',
+      '--log-format',
+      '--admin-token',
+      '--admin-open',
+    ]) {
       expect(cli.stdout()).toContain(option);
     }
   });

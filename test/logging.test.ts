@@ -83,6 +83,35 @@ describe('the request log', () => {
     },
   );
 
+  it('redacts proxy credentials, cookies and secrets in the query string', async () => {
+    const log = logCollector();
+    ({ app } = await testApp({ logger: { stream: log.stream } }));
+    const sample = sampleNamed('final-authorization');
+    const secrets = ['proxy-secret-1', 'cookie-secret-2', 'set-cookie-secret-3', 'query-secret-4', 'query-secret-5'];
+    const url = `${AUTHORIZE_URL()}?token=${secrets[3]}&keep=visible&API_KEY=${secrets[4]}`;
+    await app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        ...(sample.headers as Record<string, string>),
+        'proxy-authorization': `Basic ${secrets[0]}`,
+        cookie: `session=${secrets[1]}`,
+        'set-cookie': `x=${secrets[2]}`,
+      },
+      payload: sample.body,
+    });
+
+    const [line] = await log.linesSoFar(1);
+    const redactedUrl = `${AUTHORIZE_URL()}?token=[redacted]&keep=visible&API_KEY=[redacted]`;
+    expect(line).toMatchObject({ request: { url: redactedUrl }, msg: `POST ${redactedUrl} 200` });
+    expect(line?.request.headers).toMatchObject({
+      'proxy-authorization': '[redacted]',
+      cookie: '[redacted]',
+      'set-cookie': '[redacted]',
+    });
+    for (const secret of secrets) expect(JSON.stringify(line)).not.toContain(secret);
+  });
+
   it("names the rule that decided: Klarna's final-authorization sample carries a token never issued here, context", async () => {
     const log = logCollector();
     ({ app } = await testApp({ logger: { stream: log.stream } }));

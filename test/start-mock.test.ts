@@ -28,6 +28,22 @@ describe('startMock', () => {
     expect(run.status).toBe(0);
   }, 30_000);
 
+  it('refuses to bind beyond loopback without an admin token, as the command does', async () => {
+    await expect(startMock({ host: '0.0.0.0' })).rejects.toThrow(
+      /refusing to listen on 0\.0\.0\.0 without an admin token/,
+    );
+  });
+
+  it('binds every interface with an admin token and gives a URL a client can use', async () => {
+    const mock = await startMock({ host: '0.0.0.0', config: { adminToken: 'a-long-enough-admin-token' } });
+    try {
+      expect(mock.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${mock.url}/__mock/health`)).status).toBe(401);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('says which scenario directory is missing', async () => {
     const missing = join(dir, 'nope');
     await expect(startMock({ config: { fixturesDir: missing } })).rejects.toThrow(

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ClientReport, Finding, JournalEntry } from '../../contracts/index.js';
 import { fingerprint, tokenHashes } from '../idempotency.js';
+import { redactUrl } from '../redact-url.js';
 import { clientFindings, failed } from './client-findings.js';
 import { bodyOf, type JournalRecord, redactHeaders } from './journal-record.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -242,7 +243,7 @@ function view(record: JournalRecord, body: unknown, findings: Finding[]): Journa
     time: new Date(record.time).toISOString(),
     account: record.account,
     method: record.method,
-    path: record.path,
+    path: redactUrl(record.path),
     headers: redactHeaders(record.headers),
     // Sent without a body: null, so the entry still has the field its contract requires.
     body: body === undefined ? null : body,

@@ -8,6 +8,7 @@ import {
   WebhookState,
   WebhookSubscription,
   WebhookSubscriptionRequest,
+  type WebhookSubscriptionView,
 } from '../../contracts/index.js';
 import { serializeChecked } from '../check-response.js';
 import { catalogue } from '../error-catalogue.js';
@@ -26,7 +27,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
     {
       schema: {
         tags: [TAG],
-        summary: "Set an account's webhook URL and signing key (generated when absent)",
+        summary: "Set an account's webhook URL and signing key (generated when absent); the only answer with the key",
         body: WebhookSubscriptionRequest,
         response: { 201: WebhookSubscription, 400: KlarnaError },
       },
@@ -42,15 +43,17 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
     {
       schema: {
         tags: [TAG],
-        summary: "An account's webhook subscription and delivery log (oldest first)",
+        summary:
+          "An account's webhook subscription (its signing_key_id, never the key) and delivery log (oldest first)",
         querystring: AccountQuery,
         response: { 200: WebhookState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
       const { account } = parseInput(AccountQuery, request.query);
+      const current = deps.webhooks.subscription(account);
       const state = {
-        subscription: deps.webhooks.subscription(account) ?? null,
+        subscription: current === undefined ? null : withoutKey(current),
         deliveries: deps.webhooks.deliveries(account),
       };
       return sendJson(reply, 200, serializeChecked(WebhookState, state));
@@ -93,4 +96,9 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
       return sendNoContent(reply);
     },
   );
+}
+
+/** Reads never carry the signing key: only the POST that sets it returns it. */
+function withoutKey({ signing_key: _key, ...view }: WebhookSubscription): WebhookSubscriptionView {
+  return view;
 }

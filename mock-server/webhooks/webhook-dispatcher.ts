@@ -9,6 +9,7 @@ import {
   type WebhookSubscription,
   WebhookSubscriptionRequest,
 } from '../../contracts/index.js';
+import { redactUrl } from '../redact-url.js';
 import { AccountWebhooks } from './account-webhooks.js';
 import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { type DeliveryRecord, isDue } from './delivery-record.js';
@@ -257,7 +258,7 @@ export class WebhookDispatcher {
           // An attempt cut short by the shutdown is no receiver's failure worth a line in the log.
           if (outcome.state === 'failed' && !this.closed) {
             this.onError(
-              `webhook ${record.eventType} ${record.eventId} to ${record.url} failed after ${record.attempts} attempts`,
+              `webhook ${record.eventType} ${record.eventId} to ${redactUrl(record.url)} failed after ${record.attempts} attempts`,
             );
           }
         }

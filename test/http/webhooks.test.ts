@@ -156,6 +156,28 @@ describe('webhooks', () => {
     expect(hook.received[0]?.raw).toBe(hook.received[1]?.raw);
   });
 
+  it('returns the signing key only to the POST that sets it: reads show signing_key_id alone', async () => {
+    hook = await receiver();
+    const set = await admin('POST', '/__mock/webhooks', {
+      account: ACCOUNT,
+      url: hook.url,
+      signing_key: 'k'.repeat(32),
+    });
+    expect(set.json.signing_key).toBe('k'.repeat(32));
+    const generated = await subscribe(hook.url);
+    expect(generated.signing_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const read = await admin('GET', `/__mock/webhooks?account=${encodeURIComponent(ACCOUNT)}`);
+    expect(read.status).toBe(200);
+    expect(read.json.subscription).toEqual({
+      account: ACCOUNT,
+      url: hook.url,
+      webhook_id: generated.webhook_id,
+      signing_key_id: generated.signing_key_id,
+    });
+    expect(JSON.stringify(read.json)).not.toContain(generated.signing_key);
+  });
+
   it('answers an over-long account id on the admin API with a Klarna 400, not a 500', async () => {
     const answer = await admin('DELETE', `/__mock/webhooks?account=${'a'.repeat(3000)}`);
     expect(answer.status).toBe(400);
