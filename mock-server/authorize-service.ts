@@ -19,6 +19,7 @@ import {
   tokenHashes,
   tokensDigest,
 } from './idempotency.js';
+import { keepPurchaseData } from './payment-requests/kept-purchase-data.js';
 import type { PaymentRequests } from './payment-requests/payment-requests.js';
 import { newCustomerToken, renderAuthorize } from './render-authorize.js';
 import { requestFacts } from './scenarios/match.js';
@@ -261,7 +262,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
       transaction,
       createdAt: now,
       expiresAt: now + config.transactionTtlMs,
-      supplementaryPurchaseData: body.supplementary_purchase_data,
+      purchaseData: keepPurchaseData(body.supplementary_purchase_data),
     });
   }
   const action: AuthorizeAction =

@@ -100,6 +100,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     new Store(
       config.maxStoredResponses,
       (account, createdAt) => clock.now(account) - createdAt >= config.idempotencyWindowMs,
+      {
+        maxBytes: config.storeMaxBytes,
+        onFull: (store) =>
+          app.log.warn(`the store of ${store} is full (storeMaxBytes or maxStoredResponses): the oldest go first`),
+      },
     );
   const scenarios = new ScenarioEngine(config.seed, uuid);
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.

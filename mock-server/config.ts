@@ -86,6 +86,14 @@ export const MockConfig = z.strictObject({
     .default(60 * MINUTE),
   /** Idempotency records kept at most, across accounts (each ~1 KB). */
   maxStoredResponses: z.int().positive().default(50_000),
+  /**
+   * Bytes each store may hold (idempotency answers, session-token answers, payment requests, transactions, issued
+   * tokens): past it the oldest go first, whatever their count. 24 MB each fits npm start's 256 MB heap.
+   */
+  storeMaxBytes: z
+    .int()
+    .min(1024 * 1024)
+    .default(24 * 1024 * 1024),
   /** Authorize requests kept in the journal per account (a ring buffer), and accounts kept at most. */
   journalSize: z.int().positive().default(1000),
   journalAccounts: z.int().positive().default(1000),

@@ -11,11 +11,33 @@ export interface LazyCache<V extends {}> {
  * An LRU made on first use. lru-cache sets up its arrays for `max` entries at once (milliseconds for 100k), and
  * most runs never touch most caches: the start stays fast.
  */
-export function lazyCache<V extends {}>(max: number): LazyCache<V> {
+export function lazyCache<V extends {}>(max: number, bound?: CacheBound<V>): LazyCache<V> {
   let cache: LRUCache<string, V> | undefined;
   const use = () => {
-    cache ??= new LRUCache<string, V>({ max });
+    cache ??= new LRUCache<string, V>(bound === undefined ? { max } : withBytes(max, bound));
     return cache;
   };
   return Object.assign(use, { ifMade: () => cache });
+}
+
+/** A cap on bytes besides entries: the least recently used go first; `onFull` hears of the first such eviction. */
+export interface CacheBound<V> {
+  size: (value: V, key: string) => number;
+  maxBytes: number;
+  onFull?: () => void;
+}
+
+function withBytes<V extends {}>(max: number, bound: CacheBound<V>): LRUCache.Options<string, V, unknown> {
+  let warned = false;
+  return {
+    max,
+    maxSize: bound.maxBytes,
+    // An entry counts at least 1 byte (lru-cache's rule), its key included.
+    sizeCalculation: (value, key) => Math.max(1, bound.size(value, key) + key.length),
+    dispose: (_value, _key, reason) => {
+      if (reason !== 'evict' || warned) return;
+      warned = true;
+      bound.onFull?.();
+    },
+  };
 }

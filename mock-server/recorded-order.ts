@@ -43,7 +43,7 @@ export class RecordedOrder<V> {
   /** Records `value` as the newest entry (a key recorded again moves to the newest end). */
   set(key: string, value: V): void {
     const seq = this.nextSeq++;
-    const bytes = this.bound?.size(value) ?? 0;
+    const bytes = this.bound === undefined ? 0 : this.bound.size(value) + key.length;
     this.delete(key);
     this.entries.set(key, { value, seq, bytes });
     this.bytes += bytes;

@@ -1,9 +1,21 @@
 import type { CustomerToken } from '../contracts/index.js';
 import type { IssuedToken, StoredResponse } from './idempotency.js';
 import { type LazyCache, lazyCache } from './lazy-cache.js';
+import { keptBytes } from './payment-requests/kept-purchase-data.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
 import { RecordedOrder } from './recorded-order.js';
 import { type TransactionRecord, transactionUuid } from './transactions/transaction-record.js';
+
+/** Bytes each store may hold by default: seven stores fit well inside npm start's 256 MB heap. */
+export const DEFAULT_STORE_BYTES = 24 * 1024 * 1024;
+
+export interface StoreLimits {
+  maxBytes?: number;
+  onFull?: (store: string) => void;
+}
+
+/** A stored answer, roughly: its body text, fingerprint, hashes and the record around them. */
+const recordedBytes = (entry: Recorded) => 320 + entry.stored.body.length + entry.account.length;
 
 /** Whether an idempotency record recorded at `createdAt` on `account`'s clock is past its window. */
 export type PastWindow = (account: string, createdAt: number) => boolean;
@@ -33,16 +45,36 @@ export class Store {
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: LazyCache<string>;
 
-  /** `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. */
-  constructor(maxEntries: number, pastWindow: PastWindow = () => false) {
-    this.byKey = new RecordedOrder(maxEntries, (entry) => pastWindow(entry.account, entry.stored.createdAt));
-    // One token, one result, for as long as the store keeps it: token records go by count only.
-    this.byToken = new RecordedOrder(maxEntries);
-    this.issued = lazyCache(maxEntries);
-    this.customerTokens = lazyCache(maxEntries);
-    this.paymentRequests = lazyCache(maxEntries);
-    this.transactions = lazyCache(maxEntries);
-    this.paymentRequestAccounts = lazyCache(maxEntries);
+  /**
+   * `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. Each store
+   * holding what a client sent (answers, payment requests, transactions, tokens) is capped at `limits.maxBytes`
+   * too, so no sequence of valid requests can fill the heap; `onFull` hears once of each store that reached a cap.
+   */
+  constructor(maxEntries: number, pastWindow: PastWindow = () => false, limits: StoreLimits = {}) {
+    const maxBytes = limits.maxBytes ?? DEFAULT_STORE_BYTES;
+    const full = (store: string) => () => limits.onFull?.(store);
+    const answerBound = (store: string) => ({ size: recordedBytes, maxBytes, onFull: full(store) });
+    this.byKey = new RecordedOrder(
+      maxEntries,
+      (entry) => pastWindow(entry.account, entry.stored.createdAt),
+      answerBound('idempotency answers'),
+    );
+    // One token, one result, for as long as the store keeps it: token records go by count and bytes only.
+    this.byToken = new RecordedOrder(maxEntries, () => false, answerBound('session-token answers'));
+    const small = (store: string) => ({ size: () => 128, maxBytes, onFull: full(store) });
+    this.issued = lazyCache(maxEntries, small('issued session tokens'));
+    this.customerTokens = lazyCache(maxEntries, small('issued customer tokens'));
+    this.paymentRequests = lazyCache(maxEntries, {
+      size: (record) => 768 + keptBytes(record.purchaseData),
+      maxBytes,
+      onFull: full('payment requests'),
+    });
+    this.transactions = lazyCache(maxEntries, {
+      size: (record) => 512 + keptBytes(record.purchaseData),
+      maxBytes,
+      onFull: full('payment transactions'),
+    });
+    this.paymentRequestAccounts = lazyCache(maxEntries, small('payment request accounts'));
   }
 
   /**

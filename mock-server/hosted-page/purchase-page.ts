@@ -3,8 +3,9 @@ import { escapeHtml, formatAmount, page } from './html.js';
 
 /** The hosted purchase page: what is bought, and approve, decline or abort (and consent, for a customer token). */
 export function purchasePage(record: PaymentRequestRecord, error?: string): string {
-  const purchase = record.supplementaryPurchaseData;
-  const items = purchase?.line_items ?? [];
+  const purchase = record.purchaseData;
+  const items = purchase?.lineItems ?? [];
+  const more = (purchase?.lineItemCount ?? 0) - items.length;
   const rows = items
     .map(
       (item) =>
@@ -21,7 +22,7 @@ export function purchasePage(record: PaymentRequestRecord, error?: string): stri
   return page(
     'Pay with Klarna',
     `<dl>
-<dt>Merchant reference</dt><dd id="reference">${escapeHtml(record.reference ?? purchase?.purchase_reference ?? '(none)')}</dd>
+<dt>Merchant reference</dt><dd id="reference">${escapeHtml(record.reference ?? purchase?.purchaseReference ?? '(none)')}</dd>
 <dt>Amount</dt><dd id="amount">${record.amount === undefined ? 'No payment now' : escapeHtml(formatAmount(record.amount, record.currency))}</dd>
 <dt>Currency</dt><dd id="currency">${escapeHtml(record.currency)}</dd>
 </dl>
@@ -29,7 +30,7 @@ ${
   items.length
     ? `<table><caption>Line items</caption><thead><tr><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Total</th></tr></thead>
 <tbody>
-${rows}
+${rows}${more > 0 ? `\n<tr><td colspan="3">and ${more} more</td></tr>` : ''}
 </tbody></table>`
     : ''
 }

@@ -5,6 +5,7 @@ import type {
   PaymentRequestInteractionConfig,
   UpdatePaymentRequestBody,
 } from '../../contracts/index.js';
+import { type KeptPurchaseData, keepPurchaseData } from './kept-purchase-data.js';
 
 export type PaymentRequestState = PaymentRequest['state'];
 
@@ -17,7 +18,7 @@ export interface PaymentRequestFields {
   amount: number | undefined;
   currency: string;
   interaction: PaymentRequestInteractionConfig | undefined;
-  supplementaryPurchaseData: AuthorizeRequest['supplementary_purchase_data'];
+  purchaseData: KeptPurchaseData | undefined;
   requestCustomerToken: AuthorizeRequest['request_customer_token'];
 }
 
@@ -47,7 +48,7 @@ export function fieldsOfAuthorize(body: AuthorizeRequest): PaymentRequestFields 
     amount: body.request_payment_transaction?.amount,
     currency: body.currency,
     interaction: body.step_up_config?.customer_interaction_config,
-    supplementaryPurchaseData: body.supplementary_purchase_data,
+    purchaseData: keepPurchaseData(body.supplementary_purchase_data),
     requestCustomerToken: body.request_customer_token,
   };
 }
@@ -83,7 +84,7 @@ export function fieldsOfPaymentRequestBody(body: UpdatePaymentRequestBody): Part
     amount: body.amount,
     currency: body.currency,
     interaction: body.customer_interaction_config,
-    supplementaryPurchaseData: body.supplementary_purchase_data,
+    purchaseData: keepPurchaseData(body.supplementary_purchase_data),
     requestCustomerToken: body.request_customer_token,
   };
 }

@@ -1,4 +1,5 @@
 import type { CustomerToken, PaymentRequest } from '../../contracts/index.js';
+import { purchaseDataOf } from './kept-purchase-data.js';
 import type { PaymentRequestRecord } from './payment-request-record.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -36,8 +37,8 @@ export function renderPaymentRequest(record: PaymentRequestRecord): PaymentReque
     updated_at: iso(record.updatedAt),
     ...(record.canceledAt !== undefined && { canceled_at: iso(record.canceledAt) }),
     // Echoed as sent: Klarna's request collection reads purchase_reference and line_items back and reuses them.
-    ...(record.supplementaryPurchaseData !== undefined && {
-      supplementary_purchase_data: record.supplementaryPurchaseData,
+    ...(record.purchaseData !== undefined && {
+      supplementary_purchase_data: purchaseDataOf(record.purchaseData),
     }),
     state_context: {
       customer_interaction: {

@@ -1,9 +1,5 @@
-import type {
-  AuthorizeRequest,
-  PaymentTransaction,
-  PaymentTransactionResource,
-  PaymentTransactionState,
-} from '../../contracts/index.js';
+import type { PaymentTransaction, PaymentTransactionResource, PaymentTransactionState } from '../../contracts/index.js';
+import { type KeptPurchaseData, purchaseDataOf } from '../payment-requests/kept-purchase-data.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** An EXPIRED transaction closes this long after its expiry unless reauthorized (Klarna's transaction lifecycle). */
@@ -16,7 +12,7 @@ export interface TransactionRecord {
   transaction: PaymentTransaction;
   createdAt: number;
   expiresAt: number;
-  supplementaryPurchaseData: AuthorizeRequest['supplementary_purchase_data'];
+  purchaseData: KeptPurchaseData | undefined;
 }
 
 /** The last segment of `krn:payment:eu1:transaction:<uuid>`: how the store finds a transaction. */
@@ -49,8 +45,8 @@ export function renderTransaction(record: TransactionRecord, now: number): Payme
     state,
     created_at: iso(record.createdAt),
     updated_at: iso(changedAt),
-    ...(record.supplementaryPurchaseData !== undefined && {
-      supplementary_purchase_data: record.supplementaryPurchaseData,
+    ...(record.purchaseData !== undefined && {
+      supplementary_purchase_data: purchaseDataOf(record.purchaseData),
     }),
   };
 }

@@ -18,7 +18,7 @@ const record = (captured?: number): TransactionRecord => ({
   },
   createdAt: 0,
   expiresAt: 28 * DAY,
-  supplementaryPurchaseData: undefined,
+  purchaseData: undefined,
 });
 
 describe('the state of a payment transaction on the account clock', () => {
