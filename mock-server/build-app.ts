@@ -85,7 +85,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
       config.maxStoredResponses,
       (account, createdAt) => clock.now(account) - createdAt >= config.idempotencyWindowMs,
     );
-  const scenarios = new ScenarioEngine(config.seed, uuid);
+  const scenarios = new ScenarioEngine(config.seed, uuid, {
+    perAccount: config.maxArmedPerAccount,
+    forAll: config.maxArmedForAll,
+    total: config.maxArmedScenarios,
+  });
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();

@@ -24,6 +24,15 @@ export const DEFAULT_CURRENCIES = [
   'USD',
 ] as const;
 
+/**
+ * Caps on scenarios armed through the admin API. Each request looks at its own account's entries and at those armed
+ * for all, so these two caps bound the work one request can cost; 100 is more than a test suite arms at once. The
+ * total bounds memory (a scenario's fields are bounded, ~3 KB at most, so ~30 MB) and, with the per-account cap, it
+ * takes 100 accounts to reach it: one account at its cap leaves every other account free to arm.
+ */
+export const ARMED_SCENARIO_LIMITS = { perAccount: 100, forAll: 100, total: 10_000 };
+export type ArmedScenarioLimits = typeof ARMED_SCENARIO_LIMITS;
+
 export const ApiKeyConfig = z.strictObject({
   key: z.string().min(1),
   /** Partner accounts this key may act on; absent means every account. */
@@ -100,6 +109,10 @@ export const MockConfig = z.strictObject({
   fixturesDir: z.string().min(1).optional(),
   /** Reload scenario files when they change. */
   watchFixtures: z.boolean().default(true),
+  /** Scenarios armed at once for one account, for all accounts, and in all (ARMED_SCENARIO_LIMITS says why). */
+  maxArmedPerAccount: z.int().positive().default(ARMED_SCENARIO_LIMITS.perAccount),
+  maxArmedForAll: z.int().positive().default(ARMED_SCENARIO_LIMITS.forAll),
+  maxArmedScenarios: z.int().positive().default(ARMED_SCENARIO_LIMITS.total),
   /** Seed of the generator behind `probability` and ranged delays: the same seed replays the same run. */
   seed: z.string().default('klarna-mock'),
   /** Longest a `hang` holds a request before the connection is closed. */

@@ -136,8 +136,13 @@ export const catalogue = {
   timeout: () => new KlarnaHttpError(500, 'TECHNICAL_ERROR', 'TIMEOUT', 'Request processing timeout.'),
   unavailable: () =>
     new KlarnaHttpError(503, 'TECHNICAL_ERROR', 'TEMPORARY_UNAVAILABLE', 'Service Temporarily Unavailable'),
-  armedLimit: (max: number) =>
-    new KlarnaHttpError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', `At most ${max} scenarios can be armed at once`),
+  armedLimit: (max: number, scope?: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `At most ${max} scenarios can be armed at once${scope === undefined ? '' : ` ${scope}`}`,
+    ),
   internal: (detail?: string) =>
     new KlarnaHttpError(
       500,

@@ -63,3 +63,33 @@ describe('a delay given as a range', () => {
     );
   });
 });
+
+describe('caps on armed scenarios', () => {
+  const OTHER = 'krn:partner:global:account:test:BBBBBBBB';
+
+  it('one account at its cap gets 409, while another account can still arm', async () => {
+    await start({ config: { maxArmedPerAccount: 2 } });
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    const refused = await arm({ account: ACCOUNT, name: 'declined' });
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchInlineSnapshot(`
+      {
+        "error_code": "RESOURCE_CONFLICT",
+        "error_id": "00000000-0000-4000-8000-000000000005",
+        "error_message": "At most 2 scenarios can be armed at once for account krn:partner:global:account:test:M48JWZF8",
+        "error_type": "RESOURCE_ERROR",
+      }
+    `);
+    expect((await arm({ account: OTHER, name: 'declined' })).status).toBe(201);
+    expect((await arm({ name: 'declined' })).status).toBe(201);
+  });
+
+  it('an account reset frees its place', async () => {
+    await start({ config: { maxArmedPerAccount: 1 } });
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(409);
+    await fetch(`${base}/__mock/accounts/${encodeURIComponent(ACCOUNT)}/reset`, { method: 'POST' });
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+  });
+});
