@@ -106,6 +106,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     uuid,
     post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
     horizonMs: config.webhookRetryHorizonMs,
+    maxPendingBytesPerAccount: config.webhookPendingBytesPerAccount,
+    maxPendingBytes: config.webhookPendingBytes,
     onError: (message) => app.log.warn(`webhooks: ${message}`),
   });
   for (const subscription of config.webhooks ?? []) webhooks.subscribe(subscription);
