@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryBytes } from '../../../mock-server/webhooks/delivery-record.js';
+import { testApp } from '../../support/test-app.js';
 import { A, B, HOUR, setup, URL_A, URL_B } from './harness.js';
 
 /** What one pending delivery of a COMPLETED event counts against the byte caps, measured from a real one. */
@@ -96,5 +97,29 @@ describe('the work of one event does not grow with the deliveries pending', () =
     await emit(A, 'COMPLETED', 501);
     expect(dispatcher.examined - before).toBeLessThanOrEqual(2);
     expect(dispatcher.pendingDeliveries(A)).toBe(500);
+  });
+});
+
+describe('settings', () => {
+  it.each([
+    ['webhookPendingBytes', 'all accounts'],
+    ['webhookPendingBytesPerAccount', 'this account'],
+  ])('%s caps what the app keeps pending', async (setting, whose) => {
+    const cost = await costOfOne();
+    const { app } = await testApp({ config: { [setting]: Math.floor(1.5 * cost) }, webhookPost: async () => 500 });
+    try {
+      app.webhooks.subscribe({ account: A, url: URL_A });
+      for (const n of [1, 2]) {
+        app.webhooks.emit(A, 'payment.request.state-change.completed', {
+          payment_request_id: `krn:payment:eu1:request:00000000-0000-4000-8000-00000000000${n}`,
+          state: 'COMPLETED',
+        });
+        await app.webhooks.idle();
+      }
+      expect(app.webhooks.deliveries(A).map((d) => d.state)).toEqual(['dropped', 'pending']);
+      expect(app.webhooks.deliveries(A)[0]?.last_error).toContain(`pending webhooks of ${whose} over`);
+    } finally {
+      await app.close();
+    }
   });
 });
