@@ -36,6 +36,7 @@ export class ScenarioEngine {
   private readonly byAccount = new Map<string, ArmedEntry[]>();
   private readonly forAll: ArmedEntry[] = [];
   private examinedCount = 0;
+  private lastScope: { account: string; text: string } | undefined;
   private readonly counters = lazyCache<number>(100_000);
   private readonly randoms = lazyCache<() => number>(10_000);
   private readonly generations = lazyCache<number>(100_000);
@@ -122,6 +123,7 @@ export class ScenarioEngine {
     this.byAccount.delete(account);
     // Counters and draws are keyed by the account's generation: bumping it forgets them all at once.
     this.generations().set(account, (this.generations().get(account) ?? 0) + 1);
+    this.lastScope = undefined;
     return bucket.length;
   }
 
@@ -200,13 +202,25 @@ export class ScenarioEngine {
     return JSON.stringify([key, account, this.generations().get(account) ?? 0]);
   }
 
+  /**
+   * The counters' key for an account and its generation, made once for a run of requests of one account: a request
+   * may count against every scenario armed for all, and building the key each time cost more than the count.
+   */
+  private counterScope(account: string): string {
+    if (this.lastScope?.account !== account) {
+      this.lastScope = { account, text: JSON.stringify([account, this.generations().get(account) ?? 0]) };
+    }
+    return this.lastScope.text;
+  }
+
   private count(key: string, account: string): number {
-    return this.counters().get(this.scoped(key, account)) ?? 0;
+    return this.counters().get(`${key}\n${this.counterScope(account)}`) ?? 0;
   }
 
   private bump(key: string, account: string): number {
-    const next = this.count(key, account) + 1;
-    this.counters().set(this.scoped(key, account), next);
+    const scoped = `${key}\n${this.counterScope(account)}`;
+    const next = (this.counters().get(scoped) ?? 0) + 1;
+    this.counters().set(scoped, next);
     return next;
   }
 
