@@ -28,7 +28,8 @@ export const DEFAULT_CURRENCIES = [
  * Caps on scenarios armed through the admin API. Each request looks at its own account's entries and at those armed
  * for all, so these two caps bound the work one request can cost; 100 is more than a test suite arms at once. The
  * total bounds memory (a scenario's fields are bounded, ~3 KB at most, so ~30 MB) and, with the per-account cap, it
- * takes 100 accounts to reach it: one account at its cap leaves every other account free to arm.
+ * takes 100 accounts to reach it: one account at its cap leaves every other account free to arm
+ * (docs/simulator-choices.md#scenarios).
  */
 export const ARMED_SCENARIO_LIMITS = { perAccount: 100, forAll: 100, total: 10_000 };
 export type ArmedScenarioLimits = typeof ARMED_SCENARIO_LIMITS;
@@ -129,7 +130,7 @@ export const MockConfig = z.strictObject({
   /**
    * Bytes pending webhook deliveries may hold (each keeps its signed body until it is final), per account and in
    * all: 74k pending deliveries once took RSS to 340 MB. Past a cap the oldest pending ones are dropped, shown as
-   * `dropped` in the delivery log, with one warning.
+   * `dropped` in the delivery log, with one warning (docs/simulator-choices.md#webhook-delivery).
    */
   webhookPendingBytesPerAccount: z
     .int()
