@@ -25,9 +25,16 @@ export type ScenarioError = z.infer<typeof ScenarioError>;
 export const ScenarioFault = z.enum(['hang', 'reset', 'empty_reply', 'response_lost']);
 export type ScenarioFault = z.infer<typeof ScenarioFault>;
 
-const Range = z
-  .strictObject({ min: z.int().min(0), max: z.int().min(0) })
-  .refine((r) => r.min <= r.max, 'min must not exceed max');
+const range = (bound: z.ZodInt) =>
+  z.strictObject({ min: bound, max: bound }).refine((r) => r.min <= r.max, 'min must not exceed max');
+const Range = range(z.int().min(0));
+
+/**
+ * The longest a scenario may hold an answer, plain or as a range: ten minutes is past any client's timeout, and
+ * setTimeout cannot wait 2^31 ms or more (it fires after ~1 ms instead).
+ */
+export const MAX_SCENARIO_DELAY_MS = 600_000;
+const Delay = z.int().min(0).max(MAX_SCENARIO_DELAY_MS);
 
 export const ScenarioMatch = z.strictObject({
   // Bounded, so a scenario cannot hold megabytes: an account or a reference prefix longer than the request's own
@@ -66,7 +73,7 @@ export const Scenario = z
     retry_after_seconds: z.int().min(0).max(86_400).optional().describe('Retry-After of a RATE_LIMITED error'),
     fault: ScenarioFault.optional(),
     delay_ms: z
-      .union([z.int().min(0).max(600_000), Range])
+      .union([Delay, range(Delay)])
       .optional()
       .describe('Wait before answering'),
     times: z.int().min(1).optional().describe('Answer this many matching requests, then step aside'),

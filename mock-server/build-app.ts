@@ -106,7 +106,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
           app.log.warn(`the store of ${store} is full (storeMaxBytes or maxStoredResponses): the oldest go first`),
       },
     );
-  const scenarios = new ScenarioEngine(config.seed, uuid);
+  const scenarios = new ScenarioEngine(config.seed, uuid, {
+    perAccount: config.maxArmedPerAccount,
+    forAll: config.maxArmedForAll,
+    total: config.maxArmedScenarios,
+  });
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const closing = new AbortController();
@@ -124,6 +128,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     uuid,
     post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
     horizonMs: config.webhookRetryHorizonMs,
+    maxPendingBytesPerAccount: config.webhookPendingBytesPerAccount,
+    maxPendingBytes: config.webhookPendingBytes,
     onError: (message) => app.log.warn(`webhooks: ${message}`),
     targets: (account, eventType) =>
       eventRecipients(account, config).flatMap((recipient) =>
@@ -241,7 +247,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   // others are journaled here, in the order they arrived.
   const journaled = (request: FastifyRequest) => {
     const url = request.routeOptions.url;
-    return url !== undefined && url.startsWith('/v2/') && !url.endsWith('/payment/authorize');
+    return url?.startsWith('/v2/') === true && !url.endsWith('/payment/authorize');
   };
   app.addHook('onRequest', (request, _reply, done) => {
     if (journaled(request)) request.journalSeq = journal.arrival();

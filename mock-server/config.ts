@@ -31,6 +31,16 @@ export const AdminToken = z
   .max(256, 'at most 256 characters')
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII characters without spaces');
 
+/**
+ * Caps on scenarios armed through the admin API. Each request looks at its own account's entries and at those armed
+ * for all, so these two caps bound the work one request can cost; 100 is more than a test suite arms at once. The
+ * total bounds memory (a scenario's fields are bounded, ~3 KB at most, so ~30 MB) and, with the per-account cap, it
+ * takes 100 accounts to reach it: one account at its cap leaves every other account free to arm
+ * (docs/simulator-choices.md#scenarios).
+ */
+export const ARMED_SCENARIO_LIMITS = { perAccount: 100, forAll: 100, total: 10_000 };
+export type ArmedScenarioLimits = typeof ARMED_SCENARIO_LIMITS;
+
 export const ApiKeyConfig = z.strictObject({
   key: z.string().min(1),
   /** Partner accounts this key may act on; absent means every account. */
@@ -120,6 +130,10 @@ export const MockConfig = z.strictObject({
   fixturesDir: z.string().min(1).optional(),
   /** Reload scenario files when they change. */
   watchFixtures: z.boolean().default(true),
+  /** Scenarios armed at once for one account, for all accounts, and in all (ARMED_SCENARIO_LIMITS says why). */
+  maxArmedPerAccount: z.int().positive().default(ARMED_SCENARIO_LIMITS.perAccount),
+  maxArmedForAll: z.int().positive().default(ARMED_SCENARIO_LIMITS.forAll),
+  maxArmedScenarios: z.int().positive().default(ARMED_SCENARIO_LIMITS.total),
   /** Seed of the generator behind `probability` and ranged delays: the same seed replays the same run. */
   seed: z.string().default('klarna-mock'),
   /** Longest a `hang` holds a request before the connection is closed. */
@@ -133,6 +147,19 @@ export const MockConfig = z.strictObject({
     .int()
     .positive()
     .default(12 * HOUR),
+  /**
+   * Bytes pending webhook deliveries may hold (each keeps its signed body until it is final), per account and in
+   * all: 74k pending deliveries once took RSS to 340 MB. Past a cap the oldest pending ones are dropped, shown as
+   * `dropped` in the delivery log, with one warning (docs/simulator-choices.md#webhook-delivery).
+   */
+  webhookPendingBytesPerAccount: z
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
+  webhookPendingBytes: z
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** On shutdown, requests in a scenario delay get this long to finish before the delay is cut short. */
   shutdownGraceMs: z.int().min(0).default(5_000),
   /**

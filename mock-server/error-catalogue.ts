@@ -184,8 +184,13 @@ export const catalogue = {
       'TEMPORARY_UNAVAILABLE',
       "Service Temporarily Unavailable: the account's webhook delivery queue is full of pending deliveries",
     ),
-  armedLimit: (max: number) =>
-    new KlarnaHttpError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', `At most ${max} scenarios can be armed at once`),
+  armedLimit: (max: number, scope?: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `At most ${max} scenarios can be armed at once${scope === undefined ? '' : ` ${scope}`}`,
+    ),
   internal: (detail?: string) =>
     new KlarnaHttpError(
       500,

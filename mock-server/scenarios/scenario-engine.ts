@@ -1,4 +1,5 @@
 import type { ArmedScenario, ArmScenarioRequest, Scenario } from '../../contracts/index.js';
+import { ARMED_SCENARIO_LIMITS, type ArmedScenarioLimits } from '../config.js';
 import { catalogue } from '../error-catalogue.js';
 import { lazyCache } from '../lazy-cache.js';
 import { BUILT_IN_SCENARIOS } from './built-in.js';
@@ -20,15 +21,22 @@ interface ArmedEntry {
   remaining: number;
 }
 
-const MAX_ARMED = 10_000;
-
 /**
  * Chooses the scenario for a request, highest precedence first: armed through the admin API (this account's, then
  * those armed for all), the Mock-Scenario header, fixture rules, magic amounts. Everything it counts or draws is
  * kept per partner account, so parallel CI jobs on distinct accounts never see each other.
  */
 export class ScenarioEngine {
-  private armed: ArmedEntry[] = [];
+  /** Every armed entry by id, in arming order (the order `list` shows). */
+  private readonly armed = new Map<string, ArmedEntry>();
+  /**
+   * The same entries by account, and those armed for all: a request looks at its own account's and the for-all
+   * ones only, so what other accounts armed costs it nothing.
+   */
+  private readonly byAccount = new Map<string, ArmedEntry[]>();
+  private readonly forAll: ArmedEntry[] = [];
+  private examinedCount = 0;
+  private lastScope: { account: string; text: string } | undefined;
   private readonly counters = lazyCache<number>(100_000);
   private readonly randoms = lazyCache<() => number>(10_000);
   private readonly generations = lazyCache<number>(100_000);
@@ -37,7 +45,13 @@ export class ScenarioEngine {
   constructor(
     private readonly seed: string,
     private readonly uuid: () => string,
+    private readonly limits: ArmedScenarioLimits = ARMED_SCENARIO_LIMITS,
   ) {}
+
+  /** Armed entries the requests so far have looked at: what selection costs, counted rather than timed. */
+  get examined(): number {
+    return this.examinedCount;
+  }
 
   setFixtures(scenarios: Scenario[]): void {
     this.fixtures = scenarios;
@@ -74,33 +88,43 @@ export class ScenarioEngine {
         },
       ]);
     }
-    if (this.armed.length >= MAX_ARMED) throw catalogue.armedLimit(MAX_ARMED);
-    const entry: ArmedEntry = {
-      id: this.uuid(),
-      account: request.account ?? null,
-      scenario,
-      remaining: request.times ?? scenario.times ?? 1,
-    };
-    this.armed.push(entry);
+    const account = request.account ?? null;
+    const bucket = account === null ? this.forAll : (this.byAccount.get(account) ?? []);
+    if (account === null && bucket.length >= this.limits.forAll) {
+      throw catalogue.armedLimit(this.limits.forAll, 'for all accounts');
+    }
+    if (account !== null && bucket.length >= this.limits.perAccount) {
+      throw catalogue.armedLimit(this.limits.perAccount, `for account ${account}`);
+    }
+    if (this.armed.size >= this.limits.total) throw catalogue.armedLimit(this.limits.total);
+    const entry: ArmedEntry = { id: this.uuid(), account, scenario, remaining: request.times ?? scenario.times ?? 1 };
+    this.armed.set(entry.id, entry);
+    bucket.push(entry);
+    if (account !== null && bucket.length === 1) this.byAccount.set(account, bucket);
     return view(entry);
   }
 
   list(account?: string): ArmedScenario[] {
-    return this.armed.filter((e) => account === undefined || e.account === account).map(view);
+    if (account !== undefined) return (this.byAccount.get(account) ?? []).map(view);
+    return [...this.armed.values()].map(view);
   }
 
   disarm(id: string): boolean {
-    const before = this.armed.length;
-    this.armed = this.armed.filter((e) => e.id !== id);
-    return this.armed.length < before;
+    const entry = this.armed.get(id);
+    if (entry === undefined) return false;
+    this.remove(entry);
+    return true;
   }
 
   /** Forgets what one account armed, counted and drew; other accounts and scenarios armed for all stay. */
   resetAccount(account: string): number {
-    const before = this.armed.length;
-    this.armed = this.armed.filter((e) => e.account !== account);
+    const bucket = this.byAccount.get(account) ?? [];
+    for (const entry of bucket) this.armed.delete(entry.id);
+    this.byAccount.delete(account);
+    // Counters and draws are keyed by the account's generation: bumping it forgets them all at once.
     this.generations().set(account, (this.generations().get(account) ?? 0) + 1);
-    return before - this.armed.length;
+    this.lastScope = undefined;
+    return bucket.length;
   }
 
   select(facts: RequestFacts, headerName: string | undefined): SelectedScenario | undefined {
@@ -124,19 +148,29 @@ export class ScenarioEngine {
   }
 
   private selectArmed(facts: RequestFacts): SelectedScenario | undefined {
-    if (this.armed.length === 0) return undefined;
-    const candidates = [
-      ...this.armed.filter((e) => e.account === facts.account),
-      ...this.armed.filter((e) => e.account === null),
-    ];
-    for (const entry of candidates) {
+    return this.firstArmed(this.byAccount.get(facts.account), facts) ?? this.firstArmed(this.forAll, facts);
+  }
+
+  private firstArmed(entries: ArmedEntry[] | undefined, facts: RequestFacts): SelectedScenario | undefined {
+    if (entries === undefined) return undefined;
+    for (const entry of entries) {
+      this.examinedCount += 1;
       if (!fits(entry.scenario, facts)) continue;
       if (!this.ruleApplies(`armed:${entry.id}`, entry.scenario, facts, undefined)) continue;
       entry.remaining -= 1;
-      if (entry.remaining <= 0) this.armed = this.armed.filter((e) => e !== entry);
+      if (entry.remaining <= 0) this.remove(entry);
       return this.selected(entry.scenario, 'armed', facts.account);
     }
     return undefined;
+  }
+
+  /** Out of the index; a bucket holds at most its cap of entries, so the splice stays cheap. */
+  private remove(entry: ArmedEntry): void {
+    this.armed.delete(entry.id);
+    const bucket = entry.account === null ? this.forAll : this.byAccount.get(entry.account);
+    if (bucket === undefined) return;
+    bucket.splice(bucket.indexOf(entry), 1);
+    if (entry.account !== null && bucket.length === 0) this.byAccount.delete(entry.account);
   }
 
   /** Conditions, then the nth count, then `times` (fixture rules, per account), then the probability draw. */
@@ -168,13 +202,25 @@ export class ScenarioEngine {
     return JSON.stringify([key, account, this.generations().get(account) ?? 0]);
   }
 
+  /**
+   * The counters' key for an account and its generation, made once for a run of requests of one account: a request
+   * may count against every scenario armed for all, and building the key each time cost more than the count.
+   */
+  private counterScope(account: string): string {
+    if (this.lastScope?.account !== account) {
+      this.lastScope = { account, text: JSON.stringify([account, this.generations().get(account) ?? 0]) };
+    }
+    return this.lastScope.text;
+  }
+
   private count(key: string, account: string): number {
-    return this.counters().get(this.scoped(key, account)) ?? 0;
+    return this.counters().get(`${key}\n${this.counterScope(account)}`) ?? 0;
   }
 
   private bump(key: string, account: string): number {
-    const next = this.count(key, account) + 1;
-    this.counters().set(this.scoped(key, account), next);
+    const scoped = `${key}\n${this.counterScope(account)}`;
+    const next = (this.counters().get(scoped) ?? 0) + 1;
+    this.counters().set(scoped, next);
     return next;
   }
 

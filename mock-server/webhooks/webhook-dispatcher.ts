@@ -12,12 +12,17 @@ import {
 import { redactUrl } from '../redact-url.js';
 import { AccountWebhooks } from './account-webhooks.js';
 import { attemptDelivery, type Post } from './attempt-delivery.js';
-import { type DeliveryRecord, isDue } from './delivery-record.js';
+import { type DeliveryRecord, deliveryBytes, isDue } from './delivery-record.js';
 import { buildEnvelope } from './envelope.js';
+import { PendingBudget } from './pending-budget.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
 import { signBody } from './sign.js';
 
 // Webhooks (reference §7.1): https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
+
+/** Defaults of the byte caps on pending deliveries: a few thousand ~1 KB events per account, 64 MB in all. */
+export const DEFAULT_PENDING_BYTES_PER_ACCOUNT = 4 * 1024 * 1024;
+export const DEFAULT_PENDING_BYTES = 64 * 1024 * 1024;
 
 export interface WebhookDispatcherOptions {
   /** The account's simulator clock, ms: schedules and retries follow it. */
@@ -29,6 +34,12 @@ export interface WebhookDispatcherOptions {
   horizonMs?: number;
   /** Cap of each account's delivery log and queue. */
   maxDeliveriesPerAccount?: number;
+  /**
+   * Bytes pending deliveries may hold (their signed bodies), per account and over all accounts. Past either, the
+   * oldest pending deliveries are dropped: kept in the log as `dropped` with the reason, with one warning.
+   */
+  maxPendingBytesPerAccount?: number;
+  maxPendingBytes?: number;
   /** Cap of accounts with webhook state; the least recently used is forgotten, with an onError. */
   maxAccounts?: number;
   /** Told about events that could not be queued, deliveries that failed for good and forgotten accounts. */
@@ -59,6 +70,11 @@ export class WebhookDispatcher {
   private readonly runs = new Set<Promise<void>>();
   private readonly horizonMs: number;
   private readonly maxDeliveries: number;
+  private readonly maxPendingBytesPerAccount: number;
+  /** The pending deliveries of all accounts, by bytes. */
+  private readonly budget: PendingBudget;
+  private warnedFull = false;
+  private examinedBefore = 0;
   private readonly onError: (message: string) => void;
   private closed = false;
   private readonly closing = new AbortController();
@@ -66,10 +82,13 @@ export class WebhookDispatcher {
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.horizonMs = options.horizonMs ?? DEFAULT_RETRY_HORIZON_MS;
     this.maxDeliveries = options.maxDeliveriesPerAccount ?? 1000;
+    this.maxPendingBytesPerAccount = options.maxPendingBytesPerAccount ?? DEFAULT_PENDING_BYTES_PER_ACCOUNT;
+    this.budget = new PendingBudget(options.maxPendingBytes ?? DEFAULT_PENDING_BYTES);
     this.onError = options.onError ?? ((message) => process.emitWarning(message, 'KlarnaMockWebhook'));
     this.accounts = new LRUCache({
       max: options.maxAccounts ?? 1000,
       dispose: (state, account, reason) => {
+        this.forget(state);
         if (reason !== 'evict' || (state.subscription === undefined && state.pending() === 0)) return;
         this.onError(`webhooks of ${account} forgotten (more than ${this.accounts.max} accounts): reset unused ones`);
       },
@@ -150,6 +169,7 @@ export class WebhookDispatcher {
     const now = this.options.now(account);
     const eventId = this.options.uuid();
     const fault = state.takeFault();
+    const copies = fault?.fault === 'duplicate' ? 2 : fault?.fault === 'drop' ? 0 : 1;
     let queued = 0;
     for (const target of targets) {
       const envelope = WebhookEnvelope.parse(
@@ -173,12 +193,23 @@ export class WebhookDispatcher {
         signature: signBody(body, target.signingKey),
         signingKeyId: target.signingKeyId,
       };
-      if (state.enqueue(event, fault, now)) queued += 1;
-      else {
+      if (!state.makeRoom(Math.max(copies, 1))) {
         this.onError(
           `webhook ${eventType} ${eventId} for ${account} not queued: ${this.maxDeliveries} deliveries pending`,
         );
+        continue;
       }
+      if (!this.makeBytes(account, state, copies * deliveryBytes(event))) {
+        this.onError(`webhook ${eventType} ${eventId} for ${account} not queued: pending bytes full, all in flight`);
+        continue;
+      }
+      for (const record of state.enqueue(event, fault, now) ?? []) {
+        if (record.state !== 'pending') continue;
+        record.charged = deliveryBytes(event);
+        state.budget.add(record);
+        this.budget.add(record);
+      }
+      queued += 1;
     }
     if (queued === 0) return undefined;
     void this.pump(account);
@@ -210,6 +241,18 @@ export class WebhookDispatcher {
     return this.accounts.get(account)?.view() ?? [];
   }
 
+  /** Pending deliveries of the account, counted, not looked for. */
+  pendingDeliveries(account: string): number {
+    return this.accounts.peek(account)?.pending() ?? 0;
+  }
+
+  /** Deliveries looked at to find the due ones, since the start: what a pump costs, counted rather than timed. */
+  get examined(): number {
+    let examined = this.examinedBefore;
+    for (const state of this.accounts.values()) examined += state.examined;
+    return examined;
+  }
+
   /** Forgets the account's subscription, queue, faults and log; an attempt in flight finishes unrecorded. */
   reset(account: string): void {
     this.accounts.delete(account);
@@ -233,7 +276,7 @@ export class WebhookDispatcher {
   private state(account: string): AccountWebhooks {
     let state = this.accounts.get(account);
     if (state === undefined) {
-      state = new AccountWebhooks(this.maxDeliveries);
+      state = new AccountWebhooks(account, this.maxDeliveries, this.maxPendingBytesPerAccount);
       this.accounts.set(account, state);
     }
     return state;
@@ -247,7 +290,10 @@ export class WebhookDispatcher {
       for (let due = this.due(account, state); due.length > 0; due = this.due(account, state)) {
         for (const record of due) {
           if (!this.live(account, state)) return;
-          if (!isDue(record, this.options.now(account))) continue;
+          if (!isDue(record, this.options.now(account))) {
+            state.reschedule(record);
+            continue;
+          }
           const outcome = await attemptDelivery(
             record,
             this.options.post,
@@ -255,6 +301,8 @@ export class WebhookDispatcher {
             this.horizonMs,
             this.closing.signal,
           );
+          if (outcome.state === 'pending') state.reschedule(record);
+          else this.settle(state, record);
           // An attempt cut short by the shutdown is no receiver's failure worth a line in the log.
           if (outcome.state === 'failed' && !this.closed) {
             this.onError(
@@ -265,6 +313,69 @@ export class WebhookDispatcher {
       }
     } finally {
       state.running = undefined;
+    }
+  }
+
+  /**
+   * Makes room for `bytes` more pending bytes, in the account and over all accounts, by dropping the oldest pending
+   * deliveries; false when nothing is left to drop (every pending delivery in flight).
+   */
+  private makeBytes(account: string, state: AccountWebhooks, bytes: number): boolean {
+    while (!state.budget.fits(bytes)) {
+      const oldest = state.budget.oldest();
+      if (oldest === undefined) return false;
+      const why = `pending webhooks of this account over ${state.budget.maxBytes} bytes (webhookPendingBytesPerAccount)`;
+      this.drop(state, oldest, why);
+      if (!state.warnedFull) {
+        state.warnedFull = true;
+        this.onError(
+          `pending webhooks of ${account} over ${state.budget.maxBytes} bytes: the oldest are dropped, as the delivery log shows`,
+        );
+      }
+    }
+    while (!this.budget.fits(bytes)) {
+      const oldest = this.budget.oldest();
+      const owner = oldest === undefined ? undefined : this.accounts.peek(oldest.account);
+      if (oldest === undefined || owner === undefined) return false;
+      this.drop(
+        owner,
+        oldest,
+        `pending webhooks of all accounts over ${this.budget.maxBytes} bytes (webhookPendingBytes)`,
+      );
+      if (!this.warnedFull) {
+        this.warnedFull = true;
+        this.onError(
+          `pending webhooks of all accounts over ${this.budget.maxBytes} bytes: the oldest are dropped, as each account's delivery log shows`,
+        );
+      }
+    }
+    return true;
+  }
+
+  /** A pending delivery given up to make room: it stays in the log, without its body, saying why. */
+  private drop(state: AccountWebhooks, record: DeliveryRecord, why: string): void {
+    record.state = 'dropped';
+    record.body = undefined;
+    record.nextAttemptAt = undefined;
+    record.lastError = `dropped: ${why}`;
+    this.settle(state, record);
+  }
+
+  /** A delivery no longer pending gives its bytes back. */
+  private settle(state: AccountWebhooks, record: DeliveryRecord): void {
+    if (record.charged === 0) return;
+    state.budget.remove(record);
+    this.budget.remove(record);
+    record.charged = 0;
+    state.settled();
+  }
+
+  /** An account reset or forgotten gives back the bytes its pending deliveries held. */
+  private forget(state: AccountWebhooks): void {
+    this.examinedBefore += state.examined;
+    for (const record of state.charged()) {
+      this.budget.remove(record);
+      record.charged = 0;
     }
   }
 

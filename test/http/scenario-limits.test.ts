@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import { ACCOUNT } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+
+let app: MockApp;
+let base: string;
+const start = async (options: BuildAppOptions = {}) => {
+  ({ app } = await testApp(options));
+  base = await listening(app);
+};
+afterEach(() => app?.close());
+
+async function arm(request: unknown) {
+  const response = await fetch(`${base}/__mock/scenarios`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, json };
+}
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+function fixtureDir(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'klarna-mock-limits-'));
+  made.push(dir);
+  writeFileSync(join(dir, 'slow.json'), JSON.stringify(content));
+  return dir;
+}
+
+describe('a delay given as a range', () => {
+  it.each([
+    ['max above the cap', { min: 0, max: 700_000 }, 'scenario.delay_ms.max'],
+    ['max at 2^31 ms, which setTimeout would cut to 1 ms', { min: 0, max: 2 ** 31 }, 'scenario.delay_ms.max'],
+    ['both ends above the cap', { min: 600_001, max: 700_000 }, 'scenario.delay_ms.min'],
+  ])('is refused with 400 naming the path when it has %s', async (_what, delay, parameter) => {
+    await start();
+    const answer = await arm({ account: ACCOUNT, scenario: { name: 'slow', delay_ms: delay } });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({
+      error_code: 'VALIDATION_ERROR',
+      validation_errors: expect.arrayContaining([{ parameter, reason: 'Too big: expected number to be <=600000' }]),
+    });
+  });
+
+  it('is accepted up to the same cap as a plain delay', async () => {
+    await start();
+    const answer = await arm({ account: ACCOUNT, scenario: { name: 'slow', delay_ms: { min: 0, max: 600_000 } } });
+    expect(answer.status).toBe(201);
+  });
+
+  it('above the cap in a scenario file stops the start, naming the file and the path', async () => {
+    const dir = fixtureDir({ scenarios: [{ name: 'slow', delay_ms: { min: 0, max: 700_000 } }] });
+    await expect(testApp({ config: { fixturesDir: dir, watchFixtures: false } })).rejects.toThrow(
+      /slow\.json: scenarios\[0\]\.delay_ms\.max: Too big: expected number to be <=600000/,
+    );
+  });
+});
+
+describe('caps on armed scenarios', () => {
+  const OTHER = 'krn:partner:global:account:test:BBBBBBBB';
+
+  it('one account at its cap gets 409, while another account can still arm', async () => {
+    await start({ config: { maxArmedPerAccount: 2 } });
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    const refused = await arm({ account: ACCOUNT, name: 'declined' });
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchInlineSnapshot(`
+      {
+        "error_code": "RESOURCE_CONFLICT",
+        "error_id": "00000000-0000-4000-8000-000000000005",
+        "error_message": "At most 2 scenarios can be armed at once for account krn:partner:global:account:test:M48JWZF8",
+        "error_type": "RESOURCE_ERROR",
+      }
+    `);
+    expect((await arm({ account: OTHER, name: 'declined' })).status).toBe(201);
+    expect((await arm({ name: 'declined' })).status).toBe(201);
+  });
+
+  it('an account reset frees its place', async () => {
+    await start({ config: { maxArmedPerAccount: 1 } });
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(409);
+    await fetch(`${base}/__mock/accounts/${encodeURIComponent(ACCOUNT)}/reset`, { method: 'POST' });
+    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+  });
+});
