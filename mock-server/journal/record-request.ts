@@ -54,30 +54,13 @@ export function operationRecordOf(
 ): JournalRecord {
   const sent: unknown = request.body;
   const text = typeof sent === 'string' ? sent : sent === undefined || sent === null ? undefined : JSON.stringify(sent);
-  const thrown: KlarnaHttpError | undefined = request.klarnaError;
+  const key = request.headers['klarna-idempotency-key'];
   return {
-    seq: request.journalSeq,
-    id: request.id,
-    time: now(account),
-    account,
-    method: request.method,
-    path: request.url,
-    headers: request.headers,
+    // Without an authorize plan, recordOf leaves result, scenario, fingerprint and unknown fields out, valid false.
+    ...recordOf(request, { status: answer.status }, now, account),
     bodyText: keptText(text),
     bodyLength: text?.length,
-    status: answer.status,
-    fault: undefined,
-    result: undefined,
-    scenario: undefined,
     replayed: answer.replayed,
-    clientError:
-      thrown && thrown.statusCode < 500
-        ? { code: thrown.errorCode, message: thrown.message, validationErrors: thrown.validationErrors }
-        : undefined,
-    unknownFields: [],
-    fingerprint: undefined,
-    idempotencyKey: request.headers['klarna-idempotency-key'] as string | undefined,
-    valid: false,
-    stepUpAmount: undefined,
+    idempotencyKey: typeof key === 'string' ? key : undefined,
   };
 }
