@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { PaymentRequestSample, SampleRequest } from '../contracts/index.js';
 import type { SuiteContext } from './interaction.js';
 import type { ProviderRequest } from './provider-client.js';
@@ -14,21 +15,7 @@ export const SAMPLES_DIR = SAMPLE_DIRS.find((dir) => existsSync(dir)) ?? String(
 
 /** Klarna's documented requests in fixtures/samples/, each parsed by SampleRequest; a broken file names itself. */
 export function loadSamples(dir = SAMPLES_DIR): Record<string, SampleRequest> {
-  const samples: Record<string, SampleRequest> = {};
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    } catch (error) {
-      throw new Error(`${join(dir, file)}: ${(error as Error).message}`);
-    }
-    const parsed = SampleRequest.safeParse(json);
-    if (!parsed.success) throw new Error(`${join(dir, file)}: ${parsed.error.message}`);
-    samples[file.replace(/\.json$/, '')] = parsed.data;
-  }
-  return samples;
+  return loadJsonDir(dir, SampleRequest);
 }
 
 /**
@@ -37,22 +24,27 @@ export function loadSamples(dir = SAMPLES_DIR): Record<string, SampleRequest> {
  */
 export function loadPaymentRequestSamples(dir = SAMPLES_DIR): Record<string, PaymentRequestSample> {
   const folder = join(dir, 'payment-requests');
-  const samples: Record<string, PaymentRequestSample> = {};
-  if (!existsSync(folder)) return samples;
-  for (const file of readdirSync(folder)
+  return existsSync(folder) ? loadJsonDir(folder, PaymentRequestSample) : {};
+}
+
+/** Every `*.json` of a folder, by name without `.json`, in name order, parsed by `schema`; a broken file names itself. */
+function loadJsonDir<S extends z.ZodType>(dir: string, schema: S): Record<string, z.output<S>> {
+  const out: Record<string, z.output<S>> = {};
+  for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
+    const path = join(dir, file);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(join(folder, file), 'utf8'));
+      json = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`${join(folder, file)}: ${(error as Error).message}`);
+      throw new Error(`${path}: ${(error as Error).message}`);
     }
-    const parsed = PaymentRequestSample.safeParse(json);
-    if (!parsed.success) throw new Error(`${join(folder, file)}: ${parsed.error.message}`);
-    samples[file.replace(/\.json$/, '')] = parsed.data;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new Error(`${path}: ${parsed.error.message}`);
+    out[file.replace(/\.json$/, '')] = parsed.data;
   }
-  return samples;
+  return out;
 }
 
 export function sampleNamed(ctx: SuiteContext, name: string): SampleRequest {
