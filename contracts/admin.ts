@@ -32,7 +32,18 @@ export const ClockMove = z
 
 export const ClockState = z.object({ account: z.string(), now: z.string() });
 
+/** One page of an account's delivery log, newest first, like the request journal's. */
+export const WebhookLogQuery = AccountQuery.extend({
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe('The newest n deliveries (default 100)'),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional().describe('Skip the newest n deliveries first'),
+});
+
 export const WebhookState = z.object({
   subscription: WebhookSubscriptionView.nullable(),
+  /** The page's deliveries, oldest first. */
   deliveries: z.array(WebhookDelivery),
+  /** Deliveries in the account's log, of which this page shows some. */
+  total: z.int().min(0),
+  /** Older deliveries than these are in the log: page on with `offset`. */
+  truncated: z.boolean(),
 });

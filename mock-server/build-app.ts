@@ -130,6 +130,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     horizonMs: config.webhookRetryHorizonMs,
     maxPendingBytesPerAccount: config.webhookPendingBytesPerAccount,
     maxPendingBytes: config.webhookPendingBytes,
+    maxFinished: config.webhookFinishedDeliveries,
+    maxFinishedBytes: config.webhookFinishedBytes,
     onError: (message) => app.log.warn(`webhooks: ${message}`),
     targets: (account, eventType) =>
       eventRecipients(account, config).flatMap((recipient) =>

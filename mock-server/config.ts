@@ -160,6 +160,17 @@ export const MockConfig = z.strictObject({
     .int()
     .positive()
     .default(64 * 1024 * 1024),
+  /**
+   * Finished webhook deliveries (delivered, failed, dropped) kept in the delivery logs of all accounts, by count and
+   * by estimated bytes (~0.35 KB each, the URL and last error included; no body is kept). Past either, the deliveries
+   * that finished first leave the logs, whatever their account, with one warning; pending deliveries never do
+   * (docs/simulator-choices.md#webhook-delivery).
+   */
+  webhookFinishedDeliveries: z.int().positive().default(50_000),
+  webhookFinishedBytes: z
+    .int()
+    .min(64 * 1024)
+    .default(16 * 1024 * 1024),
   /** On shutdown, requests in a scenario delay get this long to finish before the delay is cut short. */
   shutdownGraceMs: z.int().min(0).default(5_000),
   /**

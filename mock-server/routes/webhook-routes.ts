@@ -5,6 +5,7 @@ import {
   AccountQuery,
   KlarnaError,
   WebhookFaultRequest,
+  WebhookLogQuery,
   WebhookState,
   WebhookSubscription,
   WebhookSubscriptionRequest,
@@ -44,18 +45,17 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
       schema: {
         tags: [TAG],
         summary:
-          "An account's webhook subscription (its signing_key_id, never the key) and delivery log (oldest first)",
-        querystring: AccountQuery,
+          "An account's webhook subscription (its signing_key_id, never the key) and its newest deliveries (oldest first)",
+        querystring: WebhookLogQuery,
         response: { 200: WebhookState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(AccountQuery, request.query);
+      const { account, limit, offset } = parseInput(WebhookLogQuery, request.query);
       const current = deps.webhooks.subscription(account);
-      const state = {
-        subscription: current === undefined ? null : withoutKey(current),
-        deliveries: deps.webhooks.deliveries(account),
-      };
+      // Paged before any delivery is rendered: a read costs what it shows, not what the log holds.
+      const page = deps.webhooks.deliveryPage(account, { limit, offset });
+      const state = { subscription: current === undefined ? null : withoutKey(current), ...page };
       return sendJson(reply, 200, serializeChecked(WebhookState, state));
     },
   );

@@ -1,7 +1,21 @@
 import type { WebhookDelivery, WebhookDeliveryState, WebhookFault } from '../../contracts/index.js';
+import type { FinishedDelivery } from './finished-delivery.js';
+import type { Links } from './linked-list.js';
 
-/** One delivery of one event to one URL: the queue entry and its line in the delivery log. Times in ms. */
+/** A line of an account's delivery log: a delivery still pending, or what is kept of a finished one. */
+export type LogLine = DeliveryRecord | FinishedDelivery;
+
+/**
+ * One delivery of one event to one URL while it is pending: the queue entry and its line in the delivery log. Once
+ * final it is replaced in the log by a FinishedDelivery. Times in ms.
+ */
 export interface DeliveryRecord {
+  /** Neighbours in the account's delivery log (a linked list, so a line leaves it in O(1)). */
+  prev: LogLine | undefined;
+  next: LogLine | undefined;
+  /** Neighbours among the pending deliveries by age: the account's, and all accounts' (PendingBudget). */
+  inAccountBudget: Links<DeliveryRecord>;
+  inBudget: Links<DeliveryRecord>;
   account: string;
   /** Bytes this delivery counts against the pending caps while it holds its body; 0 once it no longer does. */
   charged: number;
@@ -10,7 +24,7 @@ export interface DeliveryRecord {
   eventId: string;
   eventType: string;
   url: string;
-  /** The exact bytes that were signed; let go once the delivery is final, so the log stays small. */
+  /** The exact bytes that were signed; let go once the delivery is final (dropped before it is replaced). */
   body: string | undefined;
   signature: string;
   signingKeyId: string;
@@ -49,10 +63,10 @@ export function isDue(record: DeliveryRecord, now: number): boolean {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-export function deliveryView(record: DeliveryRecord): WebhookDelivery {
+export function deliveryView(record: LogLine): WebhookDelivery {
   const first = iso(record.firstAttemptAt);
   const last = iso(record.lastAttemptAt);
-  const next = record.state === 'pending' ? iso(record.nextAttemptAt) : undefined;
+  const next = 'nextAttemptAt' in record && record.state === 'pending' ? iso(record.nextAttemptAt) : undefined;
   return {
     event_id: record.eventId,
     event_type: record.eventType,

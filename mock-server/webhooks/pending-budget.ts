@@ -1,17 +1,21 @@
 import type { DeliveryRecord } from './delivery-record.js';
+import { LinkedList, type Links } from './linked-list.js';
 
 /**
  * The bytes held by pending deliveries (one account's, or all accounts'), oldest first, so that the oldest can make
- * room. A delivery stops counting when its `charged` is set to 0 (final, dropped or forgotten); the queue forgets it
- * lazily and is compacted when stale entries outnumber live ones, so each step costs O(1) on average.
+ * room. A linked list through links the deliveries carry: one that stops counting (final, dropped or forgotten)
+ * leaves it in O(1), and none stays reachable from here once settled.
  */
 export class PendingBudget {
   bytes = 0;
-  private live = 0;
-  private queue: DeliveryRecord[] = [];
-  private head = 0;
+  private readonly list: LinkedList<DeliveryRecord>;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    links: (record: DeliveryRecord) => Links<DeliveryRecord>,
+  ) {
+    this.list = new LinkedList(links);
+  }
 
   fits(bytes: number): boolean {
     return this.bytes + bytes <= this.maxBytes;
@@ -19,28 +23,18 @@ export class PendingBudget {
 
   add(record: DeliveryRecord): void {
     this.bytes += record.charged;
-    this.live += 1;
-    this.queue.push(record);
-    if (this.queue.length > 2 * this.live + 1024) {
-      this.queue = this.queue.filter((r, i) => i >= this.head && r.charged > 0);
-      this.head = 0;
-    }
+    this.list.append(record);
   }
 
   /** Called before the record's `charged` is set to 0. */
   remove(record: DeliveryRecord): void {
     if (record.charged === 0) return;
-    this.bytes -= record.charged;
-    this.live -= 1;
+    if (this.list.remove(record)) this.bytes -= record.charged;
   }
 
   /** The oldest delivery still counted that is not in flight (at most one per account is). */
   oldest(): DeliveryRecord | undefined {
-    while (this.head < this.queue.length && (this.queue[this.head] as DeliveryRecord).charged === 0) this.head += 1;
-    for (let i = this.head; i < this.queue.length; i += 1) {
-      const record = this.queue[i] as DeliveryRecord;
-      if (record.charged > 0 && !record.inFlight) return record;
-    }
+    for (const record of this.list) if (!record.inFlight) return record;
     return undefined;
   }
 }

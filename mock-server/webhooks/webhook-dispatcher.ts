@@ -10,10 +10,12 @@ import {
   WebhookSubscriptionRequest,
 } from '../../contracts/index.js';
 import { redactUrl } from '../redact-url.js';
-import { AccountWebhooks } from './account-webhooks.js';
+import { AccountWebhooks, type DeliveryPage } from './account-webhooks.js';
 import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { type DeliveryRecord, deliveryBytes, isDue } from './delivery-record.js';
 import { buildEnvelope } from './envelope.js';
+import type { FinishedDelivery } from './finished-delivery.js';
+import { FinishedQueue, type QueueWork } from './finished-queue.js';
 import { PendingBudget } from './pending-budget.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
 import { signBody } from './sign.js';
@@ -23,6 +25,11 @@ import { signBody } from './sign.js';
 /** Defaults of the byte caps on pending deliveries: a few thousand ~1 KB events per account, 64 MB in all. */
 export const DEFAULT_PENDING_BYTES_PER_ACCOUNT = 4 * 1024 * 1024;
 export const DEFAULT_PENDING_BYTES = 64 * 1024 * 1024;
+/** Defaults of the caps on finished deliveries over all accounts: ~300 bytes each, so ~15 MB at most. */
+export const DEFAULT_FINISHED = 50_000;
+export const DEFAULT_FINISHED_BYTES = 16 * 1024 * 1024;
+/** Deliveries a read of the log shows when it names no limit. */
+export const DEFAULT_DELIVERY_PAGE = 100;
 
 export interface WebhookDispatcherOptions {
   /** The account's simulator clock, ms: schedules and retries follow it. */
@@ -34,6 +41,13 @@ export interface WebhookDispatcherOptions {
   horizonMs?: number;
   /** Cap of each account's delivery log and queue. */
   maxDeliveriesPerAccount?: number;
+  /**
+   * Finished deliveries (delivered, failed, dropped) kept over all accounts, by count and by estimated bytes. Past
+   * either, the deliveries that finished first leave their logs, whatever their account, with one warning; pending
+   * deliveries never do (their bodies have their own caps below).
+   */
+  maxFinished?: number;
+  maxFinishedBytes?: number;
   /**
    * Bytes pending deliveries may hold (their signed bodies), per account and over all accounts. Past either, the
    * oldest pending deliveries are dropped: kept in the log as `dropped` with the reason, with one warning.
@@ -74,6 +88,12 @@ export class WebhookDispatcher {
   /** The pending deliveries of all accounts, by bytes. */
   private readonly budget: PendingBudget;
   private warnedFull = false;
+  /** The finished deliveries of all accounts, oldest finished first. */
+  private readonly finished: FinishedQueue;
+  private readonly maxFinished: number;
+  private readonly maxFinishedBytes: number;
+  private warnedFinished = false;
+  private readonly work: QueueWork = { examined: 0 };
   private examinedBefore = 0;
   private readonly onError: (message: string) => void;
   private closed = false;
@@ -83,7 +103,10 @@ export class WebhookDispatcher {
     this.horizonMs = options.horizonMs ?? DEFAULT_RETRY_HORIZON_MS;
     this.maxDeliveries = options.maxDeliveriesPerAccount ?? 1000;
     this.maxPendingBytesPerAccount = options.maxPendingBytesPerAccount ?? DEFAULT_PENDING_BYTES_PER_ACCOUNT;
-    this.budget = new PendingBudget(options.maxPendingBytes ?? DEFAULT_PENDING_BYTES);
+    this.budget = new PendingBudget(options.maxPendingBytes ?? DEFAULT_PENDING_BYTES, (record) => record.inBudget);
+    this.finished = new FinishedQueue((line) => line.overall, this.work);
+    this.maxFinished = options.maxFinished ?? DEFAULT_FINISHED;
+    this.maxFinishedBytes = options.maxFinishedBytes ?? DEFAULT_FINISHED_BYTES;
     this.onError = options.onError ?? ((message) => process.emitWarning(message, 'KlarnaMockWebhook'));
     this.accounts = new LRUCache({
       max: options.maxAccounts ?? 1000,
@@ -193,7 +216,7 @@ export class WebhookDispatcher {
         signature: signBody(body, target.signingKey),
         signingKeyId: target.signingKeyId,
       };
-      if (!state.makeRoom(Math.max(copies, 1))) {
+      if (!this.makeRoom(state, Math.max(copies, 1))) {
         this.onError(
           `webhook ${eventType} ${eventId} for ${account} not queued: ${this.maxDeliveries} deliveries pending`,
         );
@@ -204,7 +227,10 @@ export class WebhookDispatcher {
         continue;
       }
       for (const record of state.enqueue(event, fault, now) ?? []) {
-        if (record.state !== 'pending') continue;
+        if (record.state !== 'pending') {
+          this.finish(state, record);
+          continue;
+        }
         record.charged = deliveryBytes(event);
         state.budget.add(record);
         this.budget.add(record);
@@ -236,9 +262,28 @@ export class WebhookDispatcher {
     return run;
   }
 
-  /** The delivery log of the account, oldest first. */
-  deliveries(account: string): WebhookDelivery[] {
-    return this.accounts.get(account)?.view() ?? [];
+  /**
+   * A page of the account's delivery log, oldest first: the newest `limit` deliveries (default 100) after skipping
+   * the newest `offset`. Only the deliveries shown are looked at, whatever the log holds.
+   */
+  deliveryPage(account: string, page: { limit?: number; offset?: number } = {}): DeliveryPage {
+    const { limit = DEFAULT_DELIVERY_PAGE, offset = 0 } = page;
+    return this.accounts.get(account)?.page(limit, offset) ?? { deliveries: [], total: 0, truncated: false };
+  }
+
+  /** The deliveries of a page of the account's log (the newest 100 by default), oldest first. */
+  deliveries(account: string, page?: { limit?: number; offset?: number }): WebhookDelivery[] {
+    return this.deliveryPage(account, page).deliveries;
+  }
+
+  /** Finished deliveries kept over all accounts. */
+  get finishedDeliveries(): number {
+    return this.finished.count;
+  }
+
+  /** Finished deliveries looked at to make room, since the start: what eviction costs, counted rather than timed. */
+  get evictionExamined(): number {
+    return this.work.examined;
   }
 
   /** Pending deliveries of the account, counted, not looked for. */
@@ -276,7 +321,7 @@ export class WebhookDispatcher {
   private state(account: string): AccountWebhooks {
     let state = this.accounts.get(account);
     if (state === undefined) {
-      state = new AccountWebhooks(account, this.maxDeliveries, this.maxPendingBytesPerAccount);
+      state = new AccountWebhooks(account, this.maxDeliveries, this.maxPendingBytesPerAccount, this.work);
       this.accounts.set(account, state);
     }
     return state;
@@ -302,7 +347,7 @@ export class WebhookDispatcher {
             this.closing.signal,
           );
           if (outcome.state === 'pending') state.reschedule(record);
-          else this.settle(state, record);
+          else this.finish(state, record);
           // An attempt cut short by the shutdown is no receiver's failure worth a line in the log.
           if (outcome.state === 'failed' && !this.closed) {
             this.onError(
@@ -355,10 +400,56 @@ export class WebhookDispatcher {
   /** A pending delivery given up to make room: it stays in the log, without its body, saying why. */
   private drop(state: AccountWebhooks, record: DeliveryRecord, why: string): void {
     record.state = 'dropped';
-    record.body = undefined;
     record.nextAttemptAt = undefined;
     record.lastError = `dropped: ${why}`;
+    this.finish(state, record);
+  }
+
+  /**
+   * Whether `count` more deliveries fit the account's log once its oldest finished deliveries make room (pending ones
+   * never do).
+   */
+  private makeRoom(state: AccountWebhooks, count: number): boolean {
+    while (!state.fits(count)) {
+      const oldest = state.finished.oldest();
+      if (oldest === undefined) return false;
+      this.evict(state, oldest);
+    }
+    return true;
+  }
+
+  /**
+   * A delivery now final gives its pending bytes back and is replaced in the log by what the log shows of it, with
+   * nothing it does not (body, signature). Then the finished deliveries of all accounts are kept within their caps.
+   */
+  private finish(state: AccountWebhooks, record: DeliveryRecord): void {
     this.settle(state, record);
+    record.body = undefined;
+    record.signature = '';
+    // Reset or forgotten while its attempt was in flight: its log is gone, and so is this line.
+    if (this.accounts.peek(record.account) !== state) return;
+    this.finished.add(state.finish(record));
+    while (this.finished.count > 1 && this.overFinishedCaps()) {
+      const oldest = this.finished.oldest() as FinishedDelivery;
+      const owner = this.accounts.peek(oldest.account) as AccountWebhooks;
+      this.evict(owner, oldest);
+      if (!this.warnedFinished) {
+        this.warnedFinished = true;
+        this.onError(
+          `finished webhook deliveries of all accounts over ${this.maxFinished} deliveries or ${this.maxFinishedBytes} bytes (webhookFinishedDeliveries, webhookFinishedBytes): the oldest finished leave the delivery logs`,
+        );
+      }
+    }
+  }
+
+  private overFinishedCaps(): boolean {
+    return this.finished.count > this.maxFinished || this.finished.bytes > this.maxFinishedBytes;
+  }
+
+  /** A finished delivery leaves its account's log and both queues of finished deliveries. */
+  private evict(state: AccountWebhooks, line: FinishedDelivery): void {
+    state.evict(line);
+    this.finished.remove(line);
   }
 
   /** A delivery no longer pending gives its bytes back. */
@@ -370,13 +461,14 @@ export class WebhookDispatcher {
     state.settled();
   }
 
-  /** An account reset or forgotten gives back the bytes its pending deliveries held. */
+  /** An account reset or forgotten gives back the bytes its pending deliveries held, and its finished deliveries. */
   private forget(state: AccountWebhooks): void {
     this.examinedBefore += state.examined;
     for (const record of state.charged()) {
       this.budget.remove(record);
       record.charged = 0;
     }
+    for (const line of [...state.finished]) this.finished.remove(line);
   }
 
   /** False once closed, or once the account was reset or forgotten: a stale drain must stop sending. */

@@ -204,6 +204,35 @@ describe('webhooks', () => {
     await app.webhooks.idle();
     expect(verifyKlarnaSignature(hook.received[0]?.raw ?? '', hook.received[0]?.signature, 'k'.repeat(32))).toBe(true);
   });
+
+  it('pages the delivery log: the newest 100 by default, limit and offset as in the journal, with total and truncated', async () => {
+    hook = await receiver();
+    await subscribe(hook.url);
+    for (let n = 1; n <= 120; n += 1) {
+      app.webhooks.emit(ACCOUNT, 'payment.request.state-change.completed', {
+        payment_request_id: `krn:payment:eu1:request:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+        state: 'COMPLETED',
+      });
+    }
+    await app.webhooks.idle();
+    const log = (query: string) => admin('GET', `/__mock/webhooks?account=${encodeURIComponent(ACCOUNT)}${query}`);
+    const all = (await log('&limit=1000')).json;
+    expect([all.deliveries.length, all.total, all.truncated]).toEqual([120, 120, false]);
+    const ids = all.deliveries.map((d: { event_id: string }) => d.event_id);
+
+    const newest = (await log('')).json;
+    expect([newest.deliveries.length, newest.total, newest.truncated]).toEqual([100, 120, true]);
+    expect(newest.deliveries.map((d: { event_id: string }) => d.event_id)).toEqual(ids.slice(20));
+    const older = (await log('&limit=15&offset=100')).json;
+    expect(older.deliveries.map((d: { event_id: string }) => d.event_id)).toEqual(ids.slice(5, 20));
+    expect(older.truncated).toBe(true);
+
+    for (const bad of ['&limit=0', '&limit=1001', '&offset=-1', '&limit=ten']) {
+      const answer = await log(bad);
+      expect(answer.status).toBe(400);
+      expect(answer.json.error_code).toBe('VALIDATION_ERROR');
+    }
+  });
 });
 
 describe('a delivery attempt over HTTP', () => {
