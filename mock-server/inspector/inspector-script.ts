@@ -14,7 +14,7 @@ export const INSPECTOR_SCRIPT = `(() => {
   const token = params.get('token');
   const headers = token ? { authorization: 'Bearer ' + token } : {};
   const $ = (id) => document.getElementById(id);
-  const state = { account: '', entries: new Map(), selected: undefined, pending: 0, reading: false, stream: undefined, generation: 0 };
+  const state = { account: '', entries: new Map(), selected: undefined, pending: 0, reading: false, stream: undefined, generation: 0, known: new Set() };
 
   function el(tag, className, ...children) {
     const node = document.createElement(tag);
@@ -60,6 +60,16 @@ export const INSPECTOR_SCRIPT = `(() => {
     renderList();
   }
 
+  // The account is in the heading already: the list shows its part of the path as …, the detail the whole path.
+  function shortPath(path) {
+    for (const account of [encodeURIComponent(state.account), state.account]) {
+      const prefix = '/v2/accounts/' + account + '/';
+      if (path.startsWith(prefix)) return '/v2/accounts/…/' + path.slice(prefix.length);
+    }
+    return path;
+  }
+  const plural = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+
   function row(entry) {
     const findings = entry.findings || [];
     const errors = findings.filter((f) => f.severity === 'error').length;
@@ -70,7 +80,7 @@ export const INSPECTOR_SCRIPT = `(() => {
     const tr = el('tr', entry.id === state.selected ? 'selected' : '',
       el('td', '', open),
       el('td', '', text(entry.method)),
-      el('td', 'path', text(entry.path)),
+      el('td', 'path', shortPath(text(entry.path))),
       el('td', entry.status >= 400 || entry.fault ? 'num bad' : 'num', entry.fault ? 'fault: ' + entry.fault : text(entry.status)),
       el('td', '', text(entry.result)),
       el('td', 'key', text(entry.headers && entry.headers['klarna-idempotency-key'])),
@@ -79,6 +89,7 @@ export const INSPECTOR_SCRIPT = `(() => {
       el('td', errors > 0 ? 'num bad' : findings.length > 0 ? 'num warn' : 'num', String(findings.length)),
     );
     tr.dataset.id = entry.id;
+    tr.cells[2].title = text(entry.path);
     return tr;
   }
 
@@ -89,6 +100,7 @@ export const INSPECTOR_SCRIPT = `(() => {
   }
 
   function pairs(list, object) {
+    list.replaceChildren();
     for (const [name, value] of Object.entries(object)) {
       list.append(el('dt', '', name), el('dd', '', typeof value === 'string' ? value : JSON.stringify(value)));
     }
@@ -107,7 +119,7 @@ export const INSPECTOR_SCRIPT = `(() => {
     detail.hidden = entry === undefined;
     if (entry === undefined) return;
     $('detail-id').textContent = entry.id;
-    pairs($('detail-summary').replaceChildren(), {
+    pairs($('detail-summary'), {
       time: entry.time,
       request: entry.method + ' ' + entry.path,
       answer: entry.fault ? 'fault: ' + entry.fault : text(entry.status),
@@ -115,7 +127,7 @@ export const INSPECTOR_SCRIPT = `(() => {
       scenario: text(entry.scenario) || '—',
       replayed: entry.replayed ? 'yes: the stored answer to an earlier request' : 'no',
     });
-    pairs($('detail-headers').replaceChildren(), entry.headers || {});
+    pairs($('detail-headers'), entry.headers || {});
     $('detail-body').textContent = entry.body === null ? '(no body)' : JSON.stringify(entry.body, null, 2);
     const findings = (entry.findings || []).map((f) =>
       el('li', f.severity === 'error' ? 'bad' : 'warn', f.severity + ' ' + f.code + (f.parameter ? ' (' + f.parameter + ')' : '') + ': ' + f.message),
@@ -145,7 +157,7 @@ export const INSPECTOR_SCRIPT = `(() => {
   async function readReport() {
     const report = await read(q('/__mock/report'));
     $('report-summary').textContent =
-      report.requests + ' requests, ' + report.errors + ' errors, ' + report.warnings + ' warnings';
+      plural(report.requests, 'request') + ', ' + plural(report.errors, 'error') + ', ' + plural(report.warnings, 'warning');
     const rows = report.findings.map((f) =>
       el('tr', '',
         el('td', f.severity === 'error' ? 'bad' : 'warn', f.severity),
@@ -164,6 +176,9 @@ export const INSPECTOR_SCRIPT = `(() => {
       if (!state.account) return;
       readWebhooks().catch((error) => say(error.message, true));
       readReport().catch((error) => say(error.message, true));
+      if (state.entries.size > 0 && !state.known.has(state.account)) {
+        readAccounts().catch((error) => say(error.message, true));
+      }
     }, 300);
   }
 
@@ -229,6 +244,7 @@ export const INSPECTOR_SCRIPT = `(() => {
 
   async function readAccounts() {
     const { accounts } = await read('/__mock/ui/accounts');
+    state.known = new Set(accounts);
     const picker = $('picker');
     const options = accounts.map((account) => {
       const option = el('option', '', account);
