@@ -64,6 +64,8 @@ export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }
   routes.get(
     '/__mock/ui/events',
     {
+      // A HEAD would hold a stream open with nothing to read.
+      exposeHeadRoute: false,
       schema: {
         tags: [TAG],
         summary:
