@@ -60,6 +60,9 @@ export const RequestList = z.object({
   truncated: z.boolean().optional(),
 });
 
+/** The accounts the journal keeps requests of, the most recently seen first (the request inspector's picker). */
+export const JournalAccounts = z.object({ accounts: z.array(z.string()) });
+
 export const FindingSummary = z.object({
   severity: z.enum(['error', 'warning']),
   code: FindingCode,

@@ -14,11 +14,23 @@ export function adminTokenMatches(header: string | undefined, token: string): bo
   return timingSafeEqual(digest(presented), digest(token)) && presented !== '';
 }
 
+/**
+ * The request inspector's page is opened by a browser, which sends no header on navigation: there, and only there,
+ * the token may come as `?token=` (redacted in logs, as every `token` parameter is). Its script then sends the
+ * header.
+ */
+const TOKEN_IN_QUERY = '/__mock/ui';
+
 /** Every /__mock route (matched by its route pattern, so no spelling of the URL slips past) needs the token. */
 export function adminTokenHook(token: string): onRequestHookHandler {
   return (request, _reply, done) => {
     const route = request.routeOptions.url;
     if (route === undefined || !route.startsWith('/__mock/')) return done();
-    done(adminTokenMatches(request.headers.authorization, token) ? undefined : catalogue.adminUnauthorized());
+    let header = request.headers.authorization;
+    if (header === undefined && route === TOKEN_IN_QUERY) {
+      const inQuery = (request.query as { token?: unknown } | undefined)?.token;
+      if (typeof inQuery === 'string') header = `Bearer ${inQuery}`;
+    }
+    done(adminTokenMatches(header, token) ? undefined : catalogue.adminUnauthorized());
   };
 }

@@ -26,6 +26,7 @@ import { clockRoutes } from './routes/clock-routes.js';
 import { customerActionRoutes } from './routes/customer-action-routes.js';
 import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
+import { inspectorRoutes } from './routes/inspector-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
 import { operationScenario } from './routes/operation-scenario.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
@@ -317,6 +318,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   registerOpenApi(app);
   healthRoute(app);
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
+  inspectorRoutes(app, { journal });
   paymentRequestRoutes(app, { config, paymentRequests });
   transactionRoutes(app, { config, store, clock });
   await paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });

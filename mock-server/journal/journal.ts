@@ -18,6 +18,13 @@ export interface JournalLimits {
   now: (account: string) => number;
 }
 
+/** What a listener hears of a record just kept: enough to fetch it through the paged journal read. */
+export interface RecordNote {
+  seq: number;
+  id: string;
+  account: string;
+}
+
 interface AccountRecords {
   ring: RingBuffer<JournalRecord>;
   bytes: number;
@@ -42,6 +49,7 @@ export class Journal {
   private readonly byAccount: LRUCache<string, AccountRecords>;
   private bytes = 0;
   private arrived = 0;
+  private readonly listeners = new Set<(note: RecordNote) => void>();
 
   constructor(private readonly limits: JournalLimits) {
     this.byAccount = new LRUCache({
@@ -77,6 +85,32 @@ export class Journal {
     const overwritten = records.ring.push(record);
     if (overwritten !== undefined) this.forget(records, overwritten);
     this.keepWithinBytes();
+    if (this.listeners.size > 0) this.notify({ seq: record.seq, id: record.id, account: record.account });
+  }
+
+  /**
+   * Calls `listener` after each record is kept (the inspector's live list); returns the call that stops it. A
+   * listener runs on the request's path, so it must be quick and must not throw: it hears a note, not the record.
+   */
+  onRecord(listener: (note: RecordNote) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private notify(note: RecordNote): void {
+    for (const listener of this.listeners) listener(note);
+  }
+
+  /** The accounts with kept records, the most recently recorded first, at most `limit`. */
+  accounts(limit = Number.POSITIVE_INFINITY): string[] {
+    const out: string[] = [];
+    for (const account of this.byAccount.keys()) {
+      if (out.length >= limit) break;
+      out.push(account);
+    }
+    return out;
   }
 
   /** The least recently used account loses its oldest records first; the record just made always stays. */

@@ -1,33 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthorizeRequest, AuthorizeResponse, PaymentRequest } from '../../contracts/index.js';
 import type { MockApp } from '../../mock-server/build-app.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
+import { launchChromium } from './chromium.js';
 import { returnReceiver } from './return-receiver.js';
 
-/**
- * The hosted purchase page in a real headless browser: Debian's chromium driven by playwright-core. CI installs
- * chromium when it is missing (.ci/run); playwright's own browser download is never used.
- */
-const CHROMIUM = '/usr/bin/chromium';
-// Without the background-networking flags chromium keeps calling home, which a closed network answers slowly.
-// playwright gives every launch a new empty profile directory of its own (it refuses a --user-data-dir here).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // A name that is neither localhost nor 127.0.0.1, as behind a proxy or in a container (the /docs test).
-  '--host-resolver-rules=MAP klarna-mock.test 127.0.0.1',
-];
+// The hosted purchase page in a real headless browser (chromium.ts says which, and how it is started).
 const WAIT_MS = 5_000;
 const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 
@@ -36,22 +19,6 @@ function sampleBody(name: string): AuthorizeRequest {
   const body = samples[name]?.body;
   if (body === undefined) throw new Error(`fixtures/samples/${name}.json is missing`);
   return body;
-}
-
-/** The browser, or why there is none: every test then fails with that reason (a skip would hide it in CI). */
-async function launchChromium(): Promise<Browser | Error> {
-  if (!existsSync(CHROMIUM)) {
-    return new Error(
-      `${CHROMIUM} is missing: the hosted-page tests need Debian's chromium. Install it with ` +
-        '`apt-get install -y chromium` (.ci/run does so when it is missing).',
-    );
-  }
-  try {
-    // A bound, not a wait: under the whole suite on two cores, a cold start has taken over 10 s.
-    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 45_000 });
-  } catch (error) {
-    return new Error(`${CHROMIUM} did not start: ${(error as Error).message}`);
-  }
 }
 
 let browser: Browser | Error | undefined;

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AccountId, JournalAccounts, KlarnaError, OptionalAccountQuery } from '../../contracts/index.js';
+import { serializeChecked } from '../check-response.js';
+import { KlarnaHttpError } from '../error-catalogue.js';
+import { EventStreams } from '../inspector/event-streams.js';
+import { INSPECTOR_HEADERS, inspectorPage } from '../inspector/inspector-page.js';
+import type { Journal } from '../journal/journal.js';
+import { parseInput } from './parse-input.js';
+import { sendJson } from './send-json.js';
+
+const TAG = 'Simulator admin';
+/** Inspector pages live at once: each holds one stream (and one connection). */
+export const MAX_EVENT_STREAMS = 8;
+const HEARTBEAT_MS = 15_000;
+/** The picker lists at most this many accounts (the journal keeps 1000 by default). */
+const MAX_ACCOUNTS = 1000;
+/** `token` is read by the admin token hook (admin-token.ts), the page's own script, and nothing here. */
+const PageQuery = z.object({ account: AccountId.optional(), token: z.string().optional() });
+
+const tooManyStreams = () =>
+  new KlarnaHttpError(
+    503,
+    'TECHNICAL_ERROR',
+    'TEMPORARY_UNAVAILABLE',
+    `Service Temporarily Unavailable: at most ${MAX_EVENT_STREAMS} inspector pages can follow the journal at once`,
+    undefined,
+    { 'Retry-After': '5' },
+  );
+
+/**
+ * The request inspector at /__mock/ui: a page that shows one account's journal live, one exchange in detail, the
+ * account's webhook deliveries and its client report. Behind the admin token like every /__mock route.
+ */
+export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const streams = new EventStreams(deps.journal, { maxStreams: MAX_EVENT_STREAMS, heartbeatMs: HEARTBEAT_MS });
+  // An open stream would keep its connection, and so close(), waiting forever.
+  app.addHook('preClose', async () => streams.closeAll());
+
+  routes.get('/__mock/ui', { schema: { hide: true } }, async (request, reply) => {
+    const { account } = parseInput(PageQuery, request.query);
+    return reply
+      .code(200)
+      .headers(INSPECTOR_HEADERS)
+      .type('text/html; charset=utf-8')
+      .send(inspectorPage(account ?? ''));
+  });
+
+  routes.get(
+    '/__mock/ui/accounts',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'The accounts the request journal keeps requests of, the most recently seen first',
+        response: { 200: JournalAccounts },
+      },
+    },
+    async (_request, reply) =>
+      sendJson(reply, 200, serializeChecked(JournalAccounts, { accounts: deps.journal.accounts(MAX_ACCOUNTS) })),
+  );
+
+  routes.get(
+    '/__mock/ui/events',
+    {
+      // A HEAD would hold a stream open with nothing to read.
+      exposeHeadRoute: false,
+      schema: {
+        tags: [TAG],
+        summary:
+          'Server-sent events: `request` (seq, id, account) per new journal record of the account (or of every ' +
+          'account); read the entries with GET /__mock/requests',
+        querystring: OptionalAccountQuery,
+        response: { 400: KlarnaError, 503: KlarnaError.describe('Too many streams open: retry after Retry-After') },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parseInput(OptionalAccountQuery, request.query);
+      if (streams.full) throw tooManyStreams();
+      reply.hijack();
+      streams.open(reply.raw, account, { 'klarna-correlation-id': request.id });
+    },
+  );
+}

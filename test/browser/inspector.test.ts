@@ -1,0 +1,122 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MockApp } from '../../mock-server/build-app.js';
+import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { listening, testApp } from '../support/test-app.js';
+import { launchChromium } from './chromium.js';
+
+// The request inspector in a real headless browser (chromium.ts says which, and how it is started).
+/** The screenshot, kept as a test artifact (reports/ is not committed). */
+const SCREENSHOT = join(import.meta.dirname, '../../reports/inspector.png');
+const TOKEN = 'a-long-enough-admin-token';
+const HOSTILE = '</pre><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+const FINAL = loadSamples()['final-authorization']?.body;
+
+let browser: Browser | Error | undefined;
+const apps: { open: MockApp; base: string; token: MockApp; tokenBase: string } = {} as never;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  ({ app: apps.open } = await testApp());
+  apps.base = await listening(apps.open);
+  ({ app: apps.token } = await testApp({ config: { adminToken: TOKEN } }));
+  apps.tokenBase = await listening(apps.token);
+}, 60_000);
+
+afterAll(async () => {
+  if (!(browser instanceof Error)) await browser?.close();
+  await apps.open?.close();
+  await apps.token?.close();
+});
+
+let context: BrowserContext;
+let page: Page;
+let requested: string[];
+/** Console errors and uncaught exceptions of the page. */
+let errors: string[];
+
+beforeEach(async () => {
+  if (browser === undefined || browser instanceof Error) throw browser ?? new Error('beforeAll did not run');
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(5_000);
+  page = await context.newPage();
+  requested = [];
+  errors = [];
+  page.on('request', (request) => requested.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+});
+afterEach(() => context?.close());
+
+function authorize(base: string, account: string, body: unknown, key: string) {
+  return fetch(`${base}${AUTHORIZE_URL(account)}`, {
+    method: 'POST',
+    headers: {
+      authorization: 'Basic klarna_test_api_k',
+      'content-type': 'application/json',
+      'klarna-idempotency-key': key,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+const rows = () => page.locator('#requests tbody tr');
+
+describe('the request inspector in a browser', () => {
+  it('shows a request sent after it loaded within a second, in detail, as text however hostile its body', async () => {
+    const account = 'krn:partner:global:account:test:INSPECT1';
+    await page.goto(`${apps.base}/__mock/ui?account=${encodeURIComponent(account)}`);
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+    expect(await rows().count()).toBe(0);
+
+    const sent = Date.now();
+    const key = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+    const answer = await authorize(apps.base, account, { ...FINAL, merchant_note: HOSTILE }, key);
+    await rows().first().waitFor({ timeout: 1_000 });
+    expect(Date.now() - sent).toBeLessThan(1_000);
+
+    const row = rows().first();
+    expect(await row.getAttribute('data-id')).toBe(answer.headers.get('klarna-correlation-id'));
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1, 4)).toEqual(['POST', '/v2/accounts/…/payment/authorize', String(answer.status)]);
+    expect(cells[5]).toBe(key);
+
+    await row.getByRole('button').click();
+    const detail = page.locator('#detail');
+    await detail.waitFor();
+    expect(await page.locator('#detail-body').textContent()).toContain(JSON.stringify(HOSTILE));
+    expect(await page.locator('#detail-headers').textContent()).toContain('[redacted]');
+    expect(await page.locator('#detail-headers').textContent()).not.toContain('klarna_test_api_k');
+    expect(await page.locator('#detail-findings li').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    await page.locator('#report-summary', { hasText: '1 request,' }).waitFor();
+    expect(await page.locator('#subscription').textContent()).toContain('No webhook receiver');
+    await page.locator('#picker option', { hasText: account }).waitFor({ state: 'attached' });
+
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(readFileSync(SCREENSHOT).subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+
+    expect(requested.filter((url) => new URL(url).origin !== apps.base)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('behind an admin token: opened with ?token=, it reads and follows the journal with the header', async () => {
+    const account = 'krn:partner:global:account:test:INSPECT2';
+    const reads: { url: string; authorization: string | undefined }[] = [];
+    page.on('request', (request) => reads.push({ url: request.url(), authorization: request.headers().authorization }));
+    await page.goto(`${apps.tokenBase}/__mock/ui?account=${encodeURIComponent(account)}&token=${TOKEN}`);
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+    await authorize(apps.tokenBase, account, FINAL, 'b6a5c4d3-e2f1-4a0b-9c8d-7e6f5a4b3c2d');
+    await rows().first().waitFor({ timeout: 1_000 });
+    const later = reads.slice(1);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((read) => read.authorization === `Bearer ${TOKEN}` && !read.url.includes(TOKEN))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
