@@ -11,7 +11,8 @@ import { launchChromium } from './chromium.js';
 import { returnReceiver } from './return-receiver.js';
 
 // The hosted purchase page in a real headless browser (chromium.ts says which, and how it is started).
-const WAIT_MS = 5_000;
+// A page element may take a few seconds on a loaded 2-core machine; the test timeout is 15 s.
+const WAIT_MS = 10_000;
 const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 
 const samples = loadSamples();
