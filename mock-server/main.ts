@@ -6,6 +6,7 @@ import { adminExposure, readyAddress } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
 import type { MockConfigInput } from './config.js';
+import { runProxy } from './proxy/run-proxy.js';
 
 // The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
 
@@ -79,7 +80,9 @@ function warnIfHeapTooSmall(app: Awaited<ReturnType<typeof buildApp>>) {
   }
 }
 
-main().catch((error: unknown) => {
+// `klarna-mock proxy …` runs the validating proxy (proxy/run-proxy.ts) instead of the simulator.
+const run = process.argv[2] === 'proxy' ? runProxy(process.argv.slice(3)) : main();
+run.catch((error: unknown) => {
   const hint = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another port: --port <n> or PORT=<n>)' : '';
   process.stderr.write(`klarna-mock: could not start: ${(error as Error).message}${hint}\n`);
   process.exit(1);

@@ -1,0 +1,192 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DriftReport, RequestList } from '../../contracts/index.js';
+import { buildProxy, type ProxyApp } from '../../mock-server/proxy/build-proxy.js';
+import { driftText } from '../../mock-server/proxy/drift-text.js';
+import { ACCOUNT } from '../support/samples.js';
+import { closedPort } from '../support/test-app.js';
+
+// A fake upstream that drifts from the contracts in four known ways, one per route: the proxy must pass each answer
+// on unchanged and name each drift by operation, status and path.
+
+const PAYMENT = `/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment`;
+const AUTH = { authorization: 'Basic klarna_test_api_key' };
+const REQUEST_ID = 'krn:payment:eu1:request:00000000-0000-4000-8000-000000000001';
+
+function driftingUpstream(): FastifyInstance {
+  const app = Fastify({ forceCloseConnections: true });
+  const correlated = (id: string) => ({ 'klarna-correlation-id': id });
+  // An unknown response field.
+  app.post('/v2/accounts/:account/payment/authorize', async (_request, reply) =>
+    reply.headers(correlated('c-authorize')).send({
+      payment_transaction_response: { result: 'DECLINED', result_reason: 'RISK', risk_score: 7 },
+    }),
+  );
+  // A wrong type.
+  app.get('/v2/accounts/:account/payment/requests/:id', async (_request, reply) =>
+    reply.headers(correlated('c-read')).send({ payment_request_id: REQUEST_ID, state: 'SUBMITTED', amount: '1000' }),
+  );
+  // A status code the operation does not document.
+  app.post('/v2/accounts/:account/payment/requests', async (_request, reply) =>
+    reply.code(202).headers(correlated('c-create')).send({ payment_request_id: REQUEST_ID, state: 'SUBMITTED' }),
+  );
+  // An error body without error_id.
+  app.get('/v2/accounts/:account/payment/transactions/:id', async (_request, reply) =>
+    reply
+      .code(404)
+      .headers(correlated('c-transaction'))
+      .send({ error_type: 'RESOURCE_ERROR', error_code: 'RESOURCE_NOT_FOUND' }),
+  );
+  // Never answers: the proxy's timeout.
+  app.get('/v2/accounts/:account/payment/transactions/slow', () => new Promise(() => {}));
+  return app;
+}
+
+let upstream: FastifyInstance;
+let proxy: ProxyApp;
+
+beforeAll(async () => {
+  upstream = driftingUpstream();
+  const url = await upstream.listen({ port: 0, host: '127.0.0.1' });
+  proxy = await buildProxy({ upstream: url, timeoutMs: 300 });
+});
+afterAll(async () => {
+  await proxy.close();
+  await upstream.close();
+});
+
+describe('the proxy in front of an upstream that drifts', () => {
+  it('passes every answer on unchanged', async () => {
+    const authorized = await proxy.inject({
+      method: 'POST',
+      url: `${PAYMENT}/authorize`,
+      headers: { ...AUTH, 'klarna-idempotency-key': 'k-1' },
+      payload: { currency: 'USD', request_payment_transaction: { amount: 1000, payment_transaction_reference: 'r' } },
+    });
+    expect(authorized.statusCode).toBe(200);
+    expect(authorized.headers['klarna-correlation-id']).toBe('c-authorize');
+    expect(authorized.json().payment_transaction_response.risk_score).toBe(7);
+    const read = await proxy.inject({ method: 'GET', url: `${PAYMENT}/requests/${REQUEST_ID}`, headers: AUTH });
+    expect(read.json().amount).toBe('1000');
+    const created = await proxy.inject({
+      method: 'POST',
+      url: `${PAYMENT}/requests`,
+      headers: AUTH,
+      payload: { currency: 'USD', amount: 1000 },
+    });
+    expect(created.statusCode).toBe(202);
+    const transaction = await proxy.inject({ method: 'GET', url: `${PAYMENT}/transactions/krn:tx`, headers: AUTH });
+    expect(transaction.statusCode).toBe(404);
+    expect(transaction.json()).toEqual({ error_type: 'RESOURCE_ERROR', error_code: 'RESOURCE_NOT_FOUND' });
+  });
+
+  it('names each drift by operation, status and path in /__mock/drift', async () => {
+    const report = DriftReport.parse((await proxy.inject({ method: 'GET', url: '/__mock/drift' })).json());
+    expect(report.unknown_fields).toEqual([
+      {
+        operation: 'authorizePayment',
+        status: 200,
+        path: 'payment_transaction_response.risk_score',
+        count: 1,
+        examples: ['c-authorize'],
+      },
+    ]);
+    expect(report.violations).toEqual([
+      {
+        operation: 'readPaymentRequest',
+        status: 200,
+        path: 'amount',
+        expected: 'number (int)',
+        count: 1,
+        examples: [{ request_id: 'c-read', received: '"1000"' }],
+      },
+      {
+        operation: 'readPaymentTransaction',
+        status: 404,
+        path: 'error_id',
+        expected: 'string',
+        count: 1,
+        examples: [{ request_id: 'c-transaction', received: '(missing)' }],
+      },
+    ]);
+    expect(report.undocumented_statuses).toEqual([
+      {
+        operation: 'createPaymentRequest',
+        status: 202,
+        documented: [201, 400, 401, 403, 404, 409, 429, 500, 503],
+        count: 1,
+        examples: ['c-create'],
+      },
+    ]);
+    expect(report.checked).toBe(4);
+  });
+
+  it('prints the same drift when it stops, one line per kind', () => {
+    const text = driftText(proxy.drift.report());
+    expect(text).toContain('createPaymentRequest answered 202');
+    expect(text).toContain('readPaymentRequest 200 amount: expected number (int), received "1000"');
+    expect(text).toContain('readPaymentTransaction 404 error_id: expected string, received (missing)');
+    expect(text).toContain('authorizePayment 200 payment_transaction_response.risk_score');
+  });
+
+  it("judges the client's requests against the contracts too: a violation is a finding in the client report", async () => {
+    await proxy.inject({
+      method: 'POST',
+      url: `${PAYMENT}/authorize`,
+      headers: AUTH,
+      payload: { currency: 'usd', request_payment_transaction: { amount: '1000' } },
+    });
+    const [entry] = RequestList.parse(
+      (await proxy.inject({ method: 'GET', url: '/__mock/requests' })).json(),
+    ).requests.slice(-1);
+    expect(entry?.findings.filter((f) => f.code === 'VALIDATION_ERROR').map((f) => f.parameter)).toEqual([
+      'currency',
+      'request_payment_transaction.amount',
+    ]);
+  });
+
+  it('answers a Klarna-shaped 504 when the upstream does not answer in time, and journals it', async () => {
+    const slow = await proxy.inject({ method: 'GET', url: `${PAYMENT}/transactions/slow`, headers: AUTH });
+    expect(slow.statusCode).toBe(504);
+    expect(slow.json()).toEqual({
+      error_id: slow.headers['klarna-correlation-id'],
+      error_type: 'TECHNICAL_ERROR',
+      error_code: 'GATEWAY_TIMEOUT',
+      error_message: 'The upstream did not answer within 300 ms',
+    });
+    const entries = RequestList.parse((await proxy.inject({ method: 'GET', url: '/__mock/requests' })).json()).requests;
+    expect(entries.at(-1)).toMatchObject({ id: slow.headers['klarna-correlation-id'], status: 504 });
+  });
+});
+
+describe('the proxy in front of an upstream that is down', () => {
+  it('answers a Klarna-shaped 502, journals it and counts it', async () => {
+    const down = await buildProxy({ upstream: `http://127.0.0.1:${await closedPort()}` });
+    try {
+      const answer = await down.inject({
+        method: 'POST',
+        url: `${PAYMENT}/authorize`,
+        headers: { ...AUTH, 'klarna-network-session-token': 'secret-token' },
+        payload: { currency: 'USD' },
+      });
+      expect(answer.statusCode).toBe(502);
+      expect(answer.json()).toMatchObject({
+        error_id: answer.headers['klarna-correlation-id'],
+        error_type: 'TECHNICAL_ERROR',
+        error_code: 'BAD_GATEWAY',
+      });
+      expect(answer.json().error_message).toMatch(/^The upstream could not be reached \(ECONNREFUSED/);
+      const [entry] = RequestList.parse(
+        (await down.inject({ method: 'GET', url: '/__mock/requests' })).json(),
+      ).requests;
+      expect(entry).toMatchObject({ status: 502, account: ACCOUNT });
+      expect(entry?.headers).toMatchObject({
+        authorization: '[redacted]',
+        'klarna-network-session-token': '[redacted]',
+      });
+      expect(down.drift.report().upstream_failures).toBe(1);
+    } finally {
+      await down.close();
+    }
+  });
+});
