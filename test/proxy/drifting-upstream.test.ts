@@ -37,6 +37,20 @@ function driftingUpstream(): FastifyInstance {
       .headers(correlated('c-transaction'))
       .send({ error_type: 'RESOURCE_ERROR', error_code: 'RESOURCE_NOT_FOUND' }),
   );
+  // Echoes what arrived, for the pass-through test.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.all('/v2/echo/*', async (request, reply) =>
+    reply
+      .code(299)
+      .headers({ 'x-upstream': 'yes', 'content-type': 'application/octet-stream' })
+      .send(
+        Buffer.concat([
+          Buffer.from(`${request.method} ${request.url}\n${JSON.stringify(request.headers)}\n`),
+          request.body as Buffer,
+        ]),
+      ),
+  );
   // Never answers: the proxy's timeout.
   app.get('/v2/accounts/:account/payment/transactions/slow', () => new Promise(() => {}));
   return app;
@@ -156,6 +170,29 @@ describe('the proxy in front of an upstream that drifts', () => {
     });
     const entries = RequestList.parse((await proxy.inject({ method: 'GET', url: '/__mock/requests' })).json()).requests;
     expect(entries.at(-1)).toMatchObject({ id: slow.headers['klarna-correlation-id'], status: 504 });
+  });
+});
+
+describe('the proxy passing calls through', () => {
+  it('sends method, path, query, headers and body bytes unchanged but hop-by-hop headers, and answers likewise', async () => {
+    const body = Buffer.from([0xc3, 0xa4, 0x00, 0xff]);
+    const answer = await proxy.inject({
+      method: 'PUT',
+      url: '/v2/echo/a%20b?x=1&token=secret',
+      headers: { 'content-type': 'text/plain', 'x-partner': 'p', connection: 'keep-alive, x-drop', 'x-drop': 'd' },
+      payload: body,
+    });
+    expect(answer.statusCode).toBe(299);
+    expect(answer.headers['x-upstream']).toBe('yes');
+    const [line, headers, ...rest] = answer.rawPayload.toString('latin1').split('\n');
+    expect(line).toBe('PUT /v2/echo/a%20b?x=1&token=secret');
+    const sent = JSON.parse(headers ?? '{}');
+    expect(sent).toMatchObject({ 'content-type': 'text/plain', 'x-partner': 'p', 'content-length': '4' });
+    expect(sent).not.toHaveProperty('x-drop');
+    expect(Buffer.from(rest.join('\n'), 'latin1')).toEqual(body);
+    const entries = RequestList.parse((await proxy.inject({ method: 'GET', url: '/__mock/requests' })).json()).requests;
+    expect(entries.at(-1)?.path).toBe('/v2/echo/a%20b?x=1&token=[redacted]');
+    expect(proxy.drift.report().unchecked).toBe(1);
   });
 });
 
