@@ -20,6 +20,9 @@ type Entry =
   | { kind: 'violation'; value: Violated }
   | { kind: 'status'; value: Status };
 
+/** A value at such a path is a credential (a session or customer token, a signing key): never shown, even malformed. */
+const SECRET = /token|secret|signing_key|password/i;
+
 /** Array indices as `[]`: the same field of every line item is one kind of drift, not one per item. */
 const normalized = (path: string) => path.replace(/\[\d+\]/g, '[]');
 
@@ -68,7 +71,7 @@ export class DriftTracker {
       const key = `violation ${operation} ${status} ${path} ${violation.expected}`;
       const value = { operation, status, path, expected: violation.expected, count: 0, examples: [] };
       this.add(key, () => ({ kind: 'violation', value }));
-      this.example(key, requestId, violation.received);
+      this.example(key, requestId, SECRET.test(path) ? '[redacted]' : violation.received);
     }
   }
 

@@ -26,6 +26,13 @@ describe('the drift tracker', () => {
     expect(report.dropped).toBe(dropped);
   });
 
+  it('never shows a credential the upstream sent malformed', () => {
+    const drift = new DriftTracker('http://up');
+    const violation = { path: 'state_context.klarna_network_session_token', expected: 'string', received: '12345' };
+    drift.note(answer('a'), { violations: [violation], unknownFields: [], body: undefined });
+    expect(drift.report().violations[0]?.examples).toEqual([{ request_id: 'a', received: '[redacted]' }]);
+  });
+
   it('names a status the operation does not document, and counts answers checked', () => {
     const drift = new DriftTracker('http://up');
     drift.note(answer('a', 418), unknown());
