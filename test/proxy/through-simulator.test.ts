@@ -99,10 +99,40 @@ describe('the proxy in front of a simulator', () => {
     );
   });
 
+  it('checks transactions and webhook management against the same contracts', async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${proxied}${path}`, {
+        method,
+        headers: body === undefined ? { authorization: AUTH.authorization } : AUTH,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: response.status === 204 ? null : await response.json() };
+    };
+    const approved = await call('POST', AUTHORIZE_URL(), {
+      currency: 'USD',
+      request_payment_transaction: { amount: 1000, payment_transaction_reference: 'ref-1' },
+    });
+    const transaction = approved.body.payment_transaction_response.payment_transaction.payment_transaction_id;
+    const path = `/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/transactions/${encodeURIComponent(transaction)}`;
+    expect((await call('GET', path)).status).toBe(200);
+    const key = await call('POST', '/v2/notification/signing-keys');
+    expect(key.status).toBe(201);
+    const hook = await call('POST', '/v2/notification/webhooks', {
+      url: 'https://partner.example/klarna/webhooks',
+      event_types: ['payment.*'],
+      signing_key_id: key.body.signing_key_id,
+    });
+    expect(hook.status).toBe(201);
+    expect((await call('GET', '/v2/notification/webhooks')).status).toBe(200);
+    expect((await call('DELETE', `/v2/notification/webhooks/${encodeURIComponent(hook.body.webhook_id)}`)).status).toBe(
+      204,
+    );
+  });
+
   it('finds no drift in the simulator', async () => {
     const report = DriftReport.parse(await (await fetch(`${proxied}/__mock/drift`)).json());
     expect(report).toMatchObject({
-      checked: 5,
+      checked: 11,
       unchecked: 0,
       upstream_failures: 0,
       unknown_fields: [],
