@@ -30,6 +30,11 @@ export interface BuildProxyOptions {
   uuid?: () => string;
   drift?: DriftLimits;
   logger?: LogOptions | false;
+  /**
+   * The account journaled for calls whose path names none (Klarna Direct, webhook management): Klarna acts on the
+   * API key's account, which the proxy cannot know. Default: none ('').
+   */
+  account?: string;
   /** Every /__mock request must then send Authorization: Bearer <token>, as on the simulator. */
   adminToken?: string;
 }
@@ -110,7 +115,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyApp> 
   }
   app.setErrorHandler(errorHandler(bodyLimit));
 
-  const deps = { upstream, journal, drift, now, timeoutMs };
+  const deps = { upstream, journal, drift, now, timeoutMs, account: options.account ?? '' };
   for (const operation of PROXY_OPERATIONS) {
     app.route({ method: operation.method, url: operation.path, handler: forwarding(deps, operation) });
   }
@@ -130,6 +135,7 @@ interface ForwardDeps {
   drift: DriftTracker;
   now: () => number;
   timeoutMs: number;
+  account: string;
 }
 
 /** The handler of one operation (undefined: a path the contracts do not describe, forwarded unchecked). */
@@ -150,7 +156,7 @@ function forwarding(deps: ForwardDeps, operation: ProxyOperation | undefined) {
           ? catalogue.upstreamTimeout(deps.timeoutMs)
           : catalogue.upstreamUnreachable(answer.message);
       request.log.warn(`upstream ${answer.failure}: ${answer.message}`);
-      if (journaled) deps.journal.record(proxyRecord(request, operation, { status: error.statusCode }, deps.now));
+      if (journaled) deps.journal.record(proxyRecord(request, operation, { status: error.statusCode }, deps));
       return sendKlarnaError(error, request.id, reply);
     }
     reply.code(answer.status).headers(answer.headers).send(answer.body);
@@ -170,7 +176,7 @@ function check(
   const text = bodyText(answer.body, answer.headers['content-encoding']);
   if (operation === undefined) {
     deps.drift.noteUnchecked();
-    deps.journal.record(proxyRecord(request, undefined, { status: answer.status, requestId }, deps.now));
+    deps.journal.record(proxyRecord(request, undefined, { status: answer.status, requestId }, deps));
     return;
   }
   const sent = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : undefined;
@@ -180,7 +186,7 @@ function check(
   deps.drift.note({ operation: operation.name, status: answer.status, documented, requestId }, responseCheck);
   const replayed = answer.headers['idempotent-replayed'] === 'true';
   const exchange = { status: answer.status, requestId, replayed, request: requestCheck, response: responseCheck };
-  deps.journal.record(proxyRecord(request, operation, exchange, deps.now));
+  deps.journal.record(proxyRecord(request, operation, exchange, deps));
   const drifted = [...responseCheck.violations.map((v) => v.path), ...responseCheck.unknownFields];
   if (drifted.length > 0 || !documented.includes(answer.status)) {
     request.log.warn(

@@ -12,6 +12,8 @@ Options:
   --upstream <url>   base URL the calls go to: Klarna's test environment, or a simulator (env KLARNA_MOCK_UPSTREAM)
   --port <n>         port to listen on (default 4748; env PORT; 0 picks a free port)
   --host <addr>      address to bind (default 127.0.0.1; env HOST)
+  --account <id>     account journaled for calls whose path names none (Klarna Direct, webhook management):
+                     the API key's, which the proxy cannot tell (env KLARNA_ACCOUNT_ID; default none)
   --timeout <ms>     an upstream answer must have come within this long, else the client gets a 504 (default 30000)
   --log-level <lvl>  fatal, error, warn, info, debug, trace or silent (default info; env LOG_LEVEL)
   --log-format <f>   pretty or json (default: pretty in a terminal, json otherwise)
@@ -33,6 +35,7 @@ const ProxyCliOptions = z.strictObject({
     .transform(Number)
     .pipe(z.int().max(65535, 'expected a whole number from 0 to 65535')),
   host: z.string().min(1),
+  account: z.string().max(255).optional(),
   timeoutMs: z
     .string()
     .regex(/^\d{1,9}$/, 'expected a whole number of milliseconds')
@@ -49,6 +52,7 @@ const FLAGS: Record<string, string> = {
   upstream: 'upstream',
   port: 'port',
   host: 'host',
+  account: 'account',
   timeoutMs: 'timeout',
   logLevel: 'log-level',
   logFormat: 'log-format',
@@ -68,6 +72,7 @@ export function readProxyOptions(
       upstream: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      account: { type: 'string' },
       timeout: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
@@ -82,6 +87,7 @@ export function readProxyOptions(
     upstream: values.upstream ?? env.KLARNA_MOCK_UPSTREAM,
     port: values.port ?? env.PORT ?? '4748',
     host: values.host ?? env.HOST ?? '127.0.0.1',
+    account: values.account ?? env.KLARNA_ACCOUNT_ID,
     timeoutMs: values.timeout ?? '30000',
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     logFormat: values['log-format'] ?? (isTty ? 'pretty' : 'json'),

@@ -25,14 +25,14 @@ export function proxyRecord(
   request: FastifyRequest,
   operation: ProxyOperation | undefined,
   exchange: ProxiedExchange,
-  now: () => number,
+  context: { now: () => number; account: string },
 ): JournalRecord {
   const account = (request.params as { partner_account_id?: unknown } | undefined)?.partner_account_id;
   const record = operationRecordOf(
     request,
     { status: exchange.status, replayed: exchange.replayed ?? false },
-    () => now(),
-    typeof account === 'string' ? account : '',
+    () => context.now(),
+    typeof account === 'string' ? account : context.account,
   );
   const violations = exchange.request?.violations ?? [];
   const authorize = operation?.path.endsWith('/payment/authorize') === true;

@@ -28,6 +28,7 @@ export async function runProxy(argv: string[]): Promise<void> {
     app = await buildProxy({
       upstream: options.upstream,
       timeoutMs: options.timeoutMs,
+      ...(options.account !== undefined && { account: options.account }),
       ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
       logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
     });

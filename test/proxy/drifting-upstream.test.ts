@@ -197,8 +197,8 @@ describe('the proxy passing calls through', () => {
 });
 
 describe('the proxy in front of an upstream that is down', () => {
-  it('answers a Klarna-shaped 502, journals it and counts it', async () => {
-    const down = await buildProxy({ upstream: `http://127.0.0.1:${await closedPort()}` });
+  it('answers a Klarna-shaped 502, journals it (a path naming no account under --account) and counts it', async () => {
+    const down = await buildProxy({ upstream: `http://127.0.0.1:${await closedPort()}`, account: 'krn:key-account' });
     try {
       const answer = await down.inject({
         method: 'POST',
@@ -221,7 +221,12 @@ describe('the proxy in front of an upstream that is down', () => {
         authorization: '[redacted]',
         'klarna-network-session-token': '[redacted]',
       });
-      expect(down.drift.report().upstream_failures).toBe(1);
+      await down.inject({ method: 'GET', url: '/v2/notification/webhooks', headers: AUTH });
+      const entries = RequestList.parse(
+        (await down.inject({ method: 'GET', url: '/__mock/requests' })).json(),
+      ).requests;
+      expect(entries[1]).toMatchObject({ status: 502, account: 'krn:key-account' });
+      expect(down.drift.report().upstream_failures).toBe(2);
     } finally {
       await down.close();
     }
