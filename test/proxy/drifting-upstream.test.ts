@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftReport, RequestList } from '../../contracts/index.js';
@@ -36,6 +37,12 @@ function driftingUpstream(): FastifyInstance {
       .code(404)
       .headers(correlated('c-transaction'))
       .send({ error_type: 'RESOURCE_ERROR', error_code: 'RESOURCE_NOT_FOUND' }),
+  );
+  // Compressed: checked inflated, passed on as sent.
+  app.get('/v2/notification/webhooks', async (_request, reply) =>
+    reply
+      .headers({ 'content-encoding': 'gzip', 'content-type': 'application/json', 'klarna-correlation-id': 'c-gzip' })
+      .send(gzipSync(JSON.stringify({ webhooks: [], next_page: null }))),
   );
   // Echoes what arrived, for the pass-through test.
   app.removeAllContentTypeParsers();
@@ -193,6 +200,21 @@ describe('the proxy passing calls through', () => {
     const entries = RequestList.parse((await proxy.inject({ method: 'GET', url: '/__mock/requests' })).json()).requests;
     expect(entries.at(-1)?.path).toBe('/v2/echo/a%20b?x=1&token=[redacted]');
     expect(proxy.drift.report().unchecked).toBe(1);
+  });
+});
+
+describe('the proxy and a compressed answer', () => {
+  it('checks it inflated and passes it on compressed, as sent', async () => {
+    const answer = await proxy.inject({ method: 'GET', url: '/v2/notification/webhooks', headers: AUTH });
+    expect(answer.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(answer.rawPayload).toString())).toEqual({ webhooks: [], next_page: null });
+    expect(proxy.drift.report().unknown_fields).toContainEqual({
+      operation: 'listWebhooks',
+      status: 200,
+      path: 'next_page',
+      count: 1,
+      examples: ['c-gzip'],
+    });
   });
 });
 
