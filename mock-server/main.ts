@@ -6,7 +6,6 @@ import { adminExposure, readyAddress } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
 import type { MockConfigInput } from './config.js';
-import { runProxy } from './proxy/run-proxy.js';
 
 // The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
 
@@ -80,8 +79,12 @@ function warnIfHeapTooSmall(app: Awaited<ReturnType<typeof buildApp>>) {
   }
 }
 
-// `klarna-mock proxy …` runs the validating proxy (proxy/run-proxy.ts) instead of the simulator.
-const run = process.argv[2] === 'proxy' ? runProxy(process.argv.slice(3)) : main();
+// `klarna-mock proxy …` runs the validating proxy (proxy/run-proxy.ts) instead of the simulator; loaded only then, so
+// the simulator's start-up reads none of it.
+const run =
+  process.argv[2] === 'proxy'
+    ? import('./proxy/run-proxy.js').then(({ runProxy }) => runProxy(process.argv.slice(3)))
+    : main();
 run.catch((error: unknown) => {
   const hint = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another port: --port <n> or PORT=<n>)' : '';
   process.stderr.write(`klarna-mock: could not start: ${(error as Error).message}${hint}\n`);
