@@ -7,6 +7,8 @@ export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authoriz
 
 Usage: npm start -- [options]      (in a checkout; npm run dev -- [options] runs the TypeScript sources)
        npx klarna-mock [options]   (where the package is installed)
+       klarna-mock proxy --upstream <url> [options]   (the validating proxy in front of Klarna or another
+                                                       simulator; npm run proxy -- …; proxy --help)
 
 Options:
   --port <n>         port to listen on (default 4747; env PORT; 0 picks a free port)

@@ -191,6 +191,17 @@ export const catalogue = {
       'RESOURCE_CONFLICT',
       `At most ${max} scenarios can be armed at once${scope === undefined ? '' : ` ${scope}`}`,
     ),
+  /** The validating proxy (`klarna-mock proxy`) got no answer from its upstream: refused, reset or unreadable. */
+  upstreamUnreachable: (detail: string) =>
+    new KlarnaHttpError(502, 'TECHNICAL_ERROR', 'BAD_GATEWAY', `The upstream could not be reached (${detail})`),
+  /** The validating proxy's upstream did not answer within its timeout. */
+  upstreamTimeout: (timeoutMs: number) =>
+    new KlarnaHttpError(
+      504,
+      'TECHNICAL_ERROR',
+      'GATEWAY_TIMEOUT',
+      `The upstream did not answer within ${timeoutMs} ms`,
+    ),
   internal: (detail?: string) =>
     new KlarnaHttpError(
       500,

@@ -79,7 +79,13 @@ function warnIfHeapTooSmall(app: Awaited<ReturnType<typeof buildApp>>) {
   }
 }
 
-main().catch((error: unknown) => {
+// `klarna-mock proxy …` runs the validating proxy (proxy/run-proxy.ts) instead of the simulator; loaded only then, so
+// the simulator's start-up reads none of it.
+const run =
+  process.argv[2] === 'proxy'
+    ? import('./proxy/run-proxy.js').then(({ runProxy }) => runProxy(process.argv.slice(3)))
+    : main();
+run.catch((error: unknown) => {
   const hint = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another port: --port <n> or PORT=<n>)' : '';
   process.stderr.write(`klarna-mock: could not start: ${(error as Error).message}${hint}\n`);
   process.exit(1);

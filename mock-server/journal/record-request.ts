@@ -53,7 +53,17 @@ export function operationRecordOf(
   account: string,
 ): JournalRecord {
   const sent: unknown = request.body;
-  const text = typeof sent === 'string' ? sent : sent === undefined || sent === null ? undefined : JSON.stringify(sent);
+  // A string as received (authorize, payment requests), bytes as received (the proxy), or what a parser made of it.
+  const text =
+    typeof sent === 'string'
+      ? sent
+      : Buffer.isBuffer(sent)
+        ? sent.length === 0
+          ? undefined
+          : sent.toString('utf8')
+        : sent === undefined || sent === null
+          ? undefined
+          : JSON.stringify(sent);
   const key = request.headers['klarna-idempotency-key'];
   return {
     // Without an authorize plan, recordOf leaves result, scenario, fingerprint and unknown fields out, valid false.

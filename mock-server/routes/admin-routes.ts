@@ -5,11 +5,8 @@ import {
   AccountParams,
   ArmedScenario,
   ArmScenarioRequest,
-  ClientReport,
   KlarnaError,
   OptionalAccountQuery,
-  RequestList,
-  RequestsQuery,
   ResetResult,
   ScenarioList,
 } from '../../contracts/index.js';
@@ -17,6 +14,7 @@ import { serializeChecked } from '../check-response.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
+import { journalRoutes } from './journal-routes.js';
 import { parseInput } from './parse-input.js';
 import { sendJson, sendNoContent } from './send-json.js';
 
@@ -102,37 +100,5 @@ export function adminRoutes(
     },
   );
 
-  routes.get(
-    '/__mock/requests',
-    {
-      schema: {
-        tags: [TAG],
-        summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
-        querystring: RequestsQuery,
-        response: { 200: RequestList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
-      },
-    },
-    async (request, reply) => {
-      const { account, limit, offset } = parseInput(RequestsQuery, request.query);
-      const page = deps.journal.page(account, { limit: limit ?? 1000, offset: offset ?? 0 });
-      const list = { requests: page.entries, total: page.total, truncated: page.truncated };
-      return sendJson(reply, 200, serializeChecked(RequestList, list));
-    },
-  );
-
-  routes.get(
-    '/__mock/report',
-    {
-      schema: {
-        tags: [TAG],
-        summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
-        querystring: OptionalAccountQuery,
-        response: { 200: ClientReport, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
-      },
-    },
-    async (request, reply) => {
-      const { account } = parseInput(OptionalAccountQuery, request.query);
-      return sendJson(reply, 200, serializeChecked(ClientReport, deps.journal.report(account)));
-    },
-  );
+  journalRoutes(app, deps);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthorizeRequest } from '../../contracts/index.js';
+import { AuthorizeRequest, PaymentRequest } from '../../contracts/index.js';
 import { unknownFields } from '../../mock-server/unknown-fields.js';
 
 describe('unknown fields (docs/simulator-choices.md#unknown-fields)', () => {
@@ -8,6 +8,16 @@ describe('unknown fields (docs/simulator-choices.md#unknown-fields)', () => {
     expect(unknownFields(AuthorizeRequest, body)).toEqual([
       'request_payment_transaction.paymnet_transaction_reference',
     ]);
+  });
+
+  it('knows every key of a free-form object (an echo of what the partner sent), and still the keys around it', () => {
+    const body = {
+      payment_request_id: 'krn:payment:eu1:request:1',
+      state: 'SUBMITTED',
+      supplementary_purchase_data: { purchase_reference: 'r', line_items: [{ name: 'a' }] },
+      colour: 'red',
+    };
+    expect(unknownFields(PaymentRequest, body)).toEqual(['colour']);
   });
 
   it('walks into arrays and optional objects', () => {

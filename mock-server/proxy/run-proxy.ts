@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import { adminExposure, readyAddress } from '../admin-exposure.js';
+import { buildProxy } from './build-proxy.js';
+import { driftText } from './drift-text.js';
+import { PROXY_HELP, readProxyOptions } from './proxy-cli-options.js';
+
+/** `klarna-mock proxy …`: the proxy's entry point, the only place it listens. */
+export async function runProxy(argv: string[]): Promise<void> {
+  let read: ReturnType<typeof readProxyOptions>;
+  try {
+    read = readProxyOptions(argv, process.env, process.stdout.isTTY === true);
+  } catch (error) {
+    process.stderr.write(`klarna-mock proxy: ${(error as Error).message}\nRun with --help for the options.\n`);
+    process.exit(2);
+  }
+  if (read.help) {
+    process.stdout.write(PROXY_HELP);
+    return;
+  }
+  const { options } = read;
+  const exposure = adminExposure(options.host, { adminToken: options.adminToken, adminOpen: options.adminOpen });
+  if (exposure.kind === 'refuse') {
+    process.stderr.write(`klarna-mock proxy: ${exposure.message}\n`);
+    process.exit(2);
+  }
+  let app: Awaited<ReturnType<typeof buildProxy>>;
+  try {
+    app = await buildProxy({
+      upstream: options.upstream,
+      timeoutMs: options.timeoutMs,
+      ...(options.account !== undefined && { account: options.account }),
+      ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+      logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
+    });
+  } catch (error) {
+    process.stderr.write(`klarna-mock proxy: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (exposure.kind === 'warn') app.log.warn(exposure.message);
+  const info = app.log.info;
+  app.log.info = () => {};
+  await app.listen({ port: options.port, host: options.host });
+  app.log.info = info;
+  const { url, note } = readyAddress(app.server.address() as AddressInfo);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal} received, closing`);
+    // The drift report is the proxy's result: printed on the way out, whatever the log level.
+    process.stdout.write(driftText(app.drift.report()));
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const upstream = app.drift.report().upstream;
+  process.stdout.write(
+    `klarna-mock proxy listening on ${url}, forwarding to ${upstream}${note === undefined ? '' : `; ${note}`}\n`,
+  );
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ClientReport, KlarnaError, OptionalAccountQuery, RequestList, RequestsQuery } from '../../contracts/index.js';
+import { serializeChecked } from '../check-response.js';
+import type { Journal } from '../journal/journal.js';
+import { parseInput } from './parse-input.js';
+import { sendJson } from './send-json.js';
+
+const TAG = 'Simulator admin';
+
+/**
+ * The journal and the client report (/__mock/requests, /__mock/report): served by the simulator and by the
+ * validating proxy alike, so a client is judged the same way on simulated and on real traffic.
+ */
+export function journalRoutes(app: FastifyInstance, deps: { journal: Journal }) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.get(
+    '/__mock/requests',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
+        querystring: RequestsQuery,
+        response: { 200: RequestList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+      },
+    },
+    async (request, reply) => {
+      const { account, limit, offset } = parseInput(RequestsQuery, request.query);
+      const page = deps.journal.page(account, { limit: limit ?? 1000, offset: offset ?? 0 });
+      const list = { requests: page.entries, total: page.total, truncated: page.truncated };
+      return sendJson(reply, 200, serializeChecked(RequestList, list));
+    },
+  );
+
+  routes.get(
+    '/__mock/report',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
+        querystring: OptionalAccountQuery,
+        response: { 200: ClientReport, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+      },
+    },
+    async (request, reply) => {
+      const { account } = parseInput(OptionalAccountQuery, request.query);
+      return sendJson(reply, 200, serializeChecked(ClientReport, deps.journal.report(account)));
+    },
+  );
+}
