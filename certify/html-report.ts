@@ -15,7 +15,7 @@ export function htmlReport(result: CertifyResult, command?: string): string {
   const rows = result.cases.flatMap((c) =>
     c.verdicts.map(
       (v, i) =>
-        `<tr>${i === 0 ? `<td rowspan="${c.verdicts.length}"><code>${escapeHtml(caseLabel(c))}</code><br>${escapeHtml(c.case.title)}<br><small>${c.attempts} attempts; client ${escapeHtml(c.client)}</small></td>` : ''}` +
+        `<tr>${i === 0 ? `<td rowspan="${c.verdicts.length}"><code>${escapeHtml(caseLabel(c))}</code><br>${escapeHtml(c.case.title)}<br><small>${c.attempts} ${c.attempts === 1 ? 'attempt' : 'attempts'}; client ${escapeHtml(c.client)}</small></td>` : ''}` +
         `<td class="${v.passed ? 'pass' : 'fail'}">${v.passed ? '✓' : '✗'}</td><td><code>${v.rule}</code></td><td>${escapeHtml(v.why)}</td></tr>`,
     ),
   );

@@ -40,7 +40,9 @@ export function textReport(result: CertifyResult, command?: string): string {
   }
   lines.push('', 'Cases:');
   for (const c of result.cases) {
-    lines.push(`  ${caseLabel(c).padEnd(caseWidth)}  ${c.case.title}; ${c.attempts} attempts; client ${c.client}`);
+    lines.push(
+      `  ${caseLabel(c).padEnd(caseWidth)}  ${c.case.title}; ${c.attempts} ${c.attempts === 1 ? 'attempt' : 'attempts'}; client ${c.client}`,
+    );
   }
   lines.push('', summaryLine(result), '');
   return lines.join('\n');
