@@ -21,7 +21,9 @@ function io() {
   return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } };
 }
 
-describe('certifying the sample clients', () => {
+// The two runs go side by side (each has its own simulator): every rule they are judged by holds on a slow machine
+// (the careful client waits 200 ms and up, the naive one is judged with a 400 ms minimum gap).
+describe.concurrent('certifying the sample clients', () => {
   it('passes the careful client on every rule of every case', { timeout: 60_000 }, async () => {
     const result = await certify({ client: commandClient(['node', join(root, 'examples/careful-client.mjs')]) });
     const failed = result.cases.flatMap((c) =>
