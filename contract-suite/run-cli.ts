@@ -81,7 +81,7 @@ function writeReport(path: string, xml: string, io: CliIo): boolean {
 }
 
 /** Why a report could not be written at `path` (its directory is made when missing), or undefined. */
-function unwritable(path: string): string | undefined {
+export function unwritable(path: string): string | undefined {
   try {
     const existing = statSync(path, { throwIfNoEntry: false });
     if (existing?.isDirectory()) return `${path} is a directory`;
