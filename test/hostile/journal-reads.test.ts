@@ -48,7 +48,7 @@ describe('reading the journal of hostile traffic, with npm start heap', () => {
     expect(((await report.json()) as { requests: number }).requests).toBe(1000);
     expect(server.alive()).toBe(true);
     expect((await fetch(`${base}/__mock/health`)).status).toBe(200);
-  });
+  }, 60_000);
 
   it('survives 2,500 heavy requests over 1,000 accounts and a read of every account', async () => {
     server = await startBuiltServer();
@@ -62,5 +62,5 @@ describe('reading the journal of hostile traffic, with npm start heap', () => {
     }
     expect(server.alive()).toBe(true);
     expect((await fetch(`${base}/__mock/health`)).status).toBe(200);
-  });
+  }, 60_000);
 });
