@@ -50,7 +50,7 @@ describe('pending webhook deliveries to a receiver that is down, with npm start 
 
     let pendingInAll = 0;
     for (const of of ACCOUNTS) {
-      const read = await fetch(`${base}/__mock/webhooks?account=${encodeURIComponent(of)}`);
+      const read = await fetch(`${base}/__mock/webhooks?account=${encodeURIComponent(of)}&limit=1000`);
       expect(read.status).toBe(200);
       const { deliveries } = (await read.json()) as { deliveries: Delivery[] };
       const pending = deliveries.filter((d) => d.state === 'pending').length;
