@@ -122,3 +122,9 @@ export const PaymentRefundResource = z.looseObject({
   supplementary_refund_data: z.looseObject({}).optional(),
 });
 export type PaymentRefundResource = z.infer<typeof PaymentRefundResource>;
+
+/** The headers a transaction write documents (Authorization aside). */
+export const TransactionWriteHeaders = z.object({
+  'klarna-idempotency-key': z.string().min(1).max(255).optional().describe('Ideally a UUID; replays the first answer'),
+  'partner-correlation-id': z.string().max(255).optional().describe('Echoed in the response'),
+});

@@ -27,6 +27,7 @@ import type { ScenarioEngine, SelectedScenario } from './scenarios/scenario-engi
 import { scenarioError } from './scenarios/scenario-error.js';
 import type { Store } from './store.js';
 import { newTransactionRecord } from './transactions/transaction-record.js';
+import type { Transactions } from './transactions/transactions.js';
 import { validateAuthorize } from './validate-authorize.js';
 
 export interface AuthorizeDeps {
@@ -34,6 +35,8 @@ export interface AuthorizeDeps {
   store: Store;
   scenarios: ScenarioEngine;
   paymentRequests: PaymentRequests;
+  /** Where an approval's transaction goes (and is announced). */
+  transactions: Transactions;
   clock: AccountClock;
   uuid: () => string;
 }
@@ -258,7 +261,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   if (token !== undefined && tokens.final) markUsed(store, input.account, token, issued, now);
   const transaction = rendered.payment_transaction_response?.payment_transaction;
   if (transaction !== undefined) {
-    store.saveTransaction(
+    deps.transactions.created(
       newTransactionRecord({
         account: input.account,
         transaction,
