@@ -21,8 +21,8 @@ export interface TransactionsOptions {
 
 /**
  * The transactions of every account: found in the store, changed by the pure rules of lifecycle.ts, saved, and
- * announced. A change the clock makes (expiry, the end of the grace) is announced when the clock moves (sweep) or
- * when the transaction is next touched, whichever comes first.
+ * announced (docs/simulator-choices.md#transaction-events). A change the clock makes (expiry, the end of the grace) is
+ * announced when the clock moves (sweep) or when the transaction is next touched, whichever comes first.
  */
 export class Transactions {
   /** Per account, the uuids of transactions whose state the clock may still change. */
