@@ -208,6 +208,14 @@ export const catalogue = {
       'OPERATION_FORBIDDEN',
       `${parameter} ${asked} exceeds the ${available} ${what} on payment transaction ${id}`,
     ),
+  /** A capture a `DECLINED` scenario refuses (docs/simulator-choices.md#capture-declined). */
+  captureDeclined: (id: string, scenario: string, reason?: string) =>
+    new KlarnaHttpError(
+      403,
+      'RESOURCE_ERROR',
+      'OPERATION_FORBIDDEN',
+      `Capture of payment transaction ${id} was declined${reason === undefined ? '' : `: ${reason}`} (scenario ${scenario})`,
+    ),
   armedLimit: (max: number, scope?: string) =>
     new KlarnaHttpError(
       409,

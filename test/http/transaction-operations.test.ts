@@ -103,6 +103,32 @@ describe('capturing a payment transaction', () => {
   });
 });
 
+describe('scenarios on transaction operations', () => {
+  it('declines a capture under a DECLINED scenario with 403, capturing nothing', async () => {
+    const id = await client.approve();
+    const answer = await client.capture(id, { capture_amount: 100 }, { 'mock-scenario': 'declined' });
+    expect(refused(answer)).toEqual([403, 'OPERATION_FORBIDDEN']);
+    expect(answer.json.error_message).toBe(`Capture of payment transaction ${id} was declined (scenario declined)`);
+    expect((await client.read(id)).json.captured_amount).toBe(0);
+  });
+
+  it('answers an error scenario instead of the operation, and refuses a result other than a declined capture', async () => {
+    const id = await client.approve();
+    await client.capture(id, { capture_amount: 100 });
+    expect(refused(await client.void(id, { 'mock-scenario': 'forbidden' }))).toEqual([403, 'OPERATION_FORBIDDEN']);
+    expect((await client.read(id)).json.state).toBe('AUTHORIZED');
+    const refund = await client.refund(
+      id,
+      { refund_amount: 1, supplementary_refund_data: { line_items: LINE_ITEMS } },
+      { 'mock-scenario': 'declined' },
+    );
+    expect(refund.status).toBe(400);
+    expect(refund.json.validation_errors).toEqual([
+      { parameter: 'Mock-Scenario', reason: 'scenario "declined" applies to authorize only' },
+    ]);
+  });
+});
+
 describe('refunding', () => {
   it('refunds a transaction with line items, readable by its refund id; never more than was captured', async () => {
     const id = await client.approve();

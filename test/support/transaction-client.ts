@@ -45,10 +45,11 @@ export function transactionClient(base: () => string, account = ACCOUNT) {
     update: (id: string, body: unknown) => call('PATCH', tx(id), body),
     capture: (id: string, body: unknown, headers?: Record<string, string>) =>
       call('POST', `${tx(id)}/capture`, body, headers),
-    refund: (id: string, body: unknown) => call('POST', `${tx(id)}/refund`, body),
+    refund: (id: string, body: unknown, headers?: Record<string, string>) =>
+      call('POST', `${tx(id)}/refund`, body, headers),
     refundCapture: (captureId: string, body: unknown) =>
       call('POST', `${prefix}/captures/${encodeURIComponent(captureId)}/refund`, body),
-    void: (id: string) => call('POST', `${tx(id)}/void`),
+    void: (id: string, headers?: Record<string, string>) => call('POST', `${tx(id)}/void`, undefined, headers),
     reauthorize: (id: string, body: unknown) => call('POST', `${tx(id)}/authorize`, body),
     readCapture: (id: string) => call('GET', `${prefix}/captures/${encodeURIComponent(id)}`),
     readRefund: (id: string) => call('GET', `${prefix}/refunds/${encodeURIComponent(id)}`),
