@@ -44,13 +44,9 @@ export function simulatorPaymentRequestInteractions(
       part: 'simulator',
       async run(ctx) {
         const exchange = await ctx.send({
-          method: 'POST',
-          url: providerUrl(
-            ctx,
-            '/v2/accounts/{partner_account_id}/payment/transactions/krn:payment:eu1:transaction:0/capture',
-          ),
+          method: 'GET',
+          url: providerUrl(ctx, '/v2/accounts/{partner_account_id}/payment/chargebacks/krn:payment:eu1:chargeback:0'),
           headers: { authorization: `Basic ${ctx.apiKey}` },
-          body: {},
         });
         return [
           ...expectStatus(exchange, 404),

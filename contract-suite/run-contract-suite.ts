@@ -5,6 +5,7 @@ import { paymentRequestInteractions, simulatorPaymentRequestInteractions } from 
 import { portableInteractions } from './portable-interactions.js';
 import { DEFAULT_TIMEOUT_MS, NoAnswerError, send } from './provider-client.js';
 import { simulatorInteractions } from './simulator-interactions.js';
+import { captureRefundRead, expiryOnTheClock, unknownTransaction } from './transaction-lifecycle-interactions.js';
 import { truncate } from './violation.js';
 
 export interface SuiteOptions {
@@ -83,8 +84,12 @@ export function suiteInteractions(
   return [
     ...portableInteractions(samples),
     ...paymentRequestInteractions(paymentRequestSamples),
+    unknownTransaction,
     ...simulatorInteractions(samples),
     ...simulatorPaymentRequestInteractions(paymentRequestSamples),
+    captureRefundRead,
+    // Last: it moves the account clock (and sets it back).
+    expiryOnTheClock,
   ];
 }
 

@@ -92,9 +92,11 @@ export const UpdateWebhookRequest = WebhookFields.partial();
 export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequest>;
 
 export const SimulateWebhookRequest = z.object({
-  event_type: NotificationEventName.refine((name) => name.startsWith('payment.request.'), {
-    message: 'the simulator simulates payment.request.* events only',
-  }),
+  event_type: NotificationEventName.refine(
+    (name) =>
+      name.startsWith('payment.request.') || (name.startsWith('payment.transaction.') && !name.endsWith('.chargeback')),
+    { message: 'the simulator simulates payment.request.* and payment.transaction.* events only (no chargeback)' },
+  ),
   event_version: z.literal('v2').default('v2'),
 });
 export type SimulateWebhookRequest = z.infer<typeof SimulateWebhookRequest>;

@@ -31,11 +31,21 @@ export const WebhookMetadata = z.looseObject({
 export type WebhookMetadata = z.infer<typeof WebhookMetadata>;
 
 /** The payment request as it is after the change; on completion it also carries the token(s) (reference §7.1). */
-export const WebhookPayload = z.looseObject({
+export const PaymentRequestEventPayload = z.looseObject({
   payment_request_id: z.string().min(1),
   payment_request_reference: z.string().optional(),
   state: z.string().min(1),
 });
+
+/** `payment.transaction.*`: the transaction after the change, with the capture or refund that made it, if any. */
+export const PaymentTransactionEventPayload = z.looseObject({
+  payment_transaction_id: z.string().min(1),
+  state: z.string().min(1),
+  payment_capture: z.looseObject({ payment_capture_id: z.string().min(1) }).optional(),
+  payment_refund: z.looseObject({ payment_refund_id: z.string().min(1) }).optional(),
+});
+
+export const WebhookPayload = z.union([PaymentRequestEventPayload, PaymentTransactionEventPayload]);
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
 export const WebhookEnvelope = z.looseObject({ metadata: WebhookMetadata, payload: WebhookPayload });

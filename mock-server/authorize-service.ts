@@ -26,6 +26,8 @@ import { requestFacts } from './scenarios/match.js';
 import type { ScenarioEngine, SelectedScenario } from './scenarios/scenario-engine.js';
 import { scenarioError } from './scenarios/scenario-error.js';
 import type { Store } from './store.js';
+import { newTransactionRecord } from './transactions/transaction-record.js';
+import type { Transactions } from './transactions/transactions.js';
 import { validateAuthorize } from './validate-authorize.js';
 
 export interface AuthorizeDeps {
@@ -33,6 +35,8 @@ export interface AuthorizeDeps {
   store: Store;
   scenarios: ScenarioEngine;
   paymentRequests: PaymentRequests;
+  /** Where an approval's transaction goes (and is announced). */
+  transactions: Transactions;
   clock: AccountClock;
   uuid: () => string;
 }
@@ -257,13 +261,15 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
   if (token !== undefined && tokens.final) markUsed(store, input.account, token, issued, now);
   const transaction = rendered.payment_transaction_response?.payment_transaction;
   if (transaction !== undefined) {
-    store.saveTransaction({
-      account: input.account,
-      transaction,
-      createdAt: now,
-      expiresAt: now + config.transactionTtlMs,
-      purchaseData: keepPurchaseData(body.supplementary_purchase_data),
-    });
+    deps.transactions.created(
+      newTransactionRecord({
+        account: input.account,
+        transaction,
+        now,
+        expiresAt: now + config.transactionTtlMs,
+        purchaseData: keepPurchaseData(body.supplementary_purchase_data),
+      }),
+    );
   }
   const action: AuthorizeAction =
     scenario?.fault === 'response_lost'

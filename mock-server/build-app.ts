@@ -33,11 +33,13 @@ import { operationScenario } from './routes/operation-scenario.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
 import { paymentRequestWriteRoutes } from './routes/payment-request-write-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
+import { transactionWriteRoutes } from './routes/transaction-write-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { loadScenarioDir, type ReloadResult, watchScenarioDir } from './scenarios/fixture-loader.js';
 import { ScenarioEngine } from './scenarios/scenario-engine.js';
 import { realSleep, type Sleep } from './sleep.js';
 import { Store } from './store.js';
+import { Transactions } from './transactions/transactions.js';
 import type { Post } from './webhooks/attempt-delivery.js';
 import { eventRecipients } from './webhooks/event-recipients.js';
 import { httpPost } from './webhooks/http-post.js';
@@ -152,6 +154,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     emit: (account, eventType, payload) => webhooks.emit(account, eventType, payload as WebhookPayload),
   });
 
+  const transactions = new Transactions({
+    store,
+    clock,
+    emit: (account, eventType, payload) => webhooks.emit(account, eventType, payload as WebhookPayload),
+  });
+
   const fastifyOptions: FastifyHttpOptions<Server> = {
     bodyLimit: config.bodyLimitBytes,
     // The request id is Klarna-Correlation-Id (and error_id): made for every request, even one Fastify rejects early.
@@ -207,6 +215,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);
+    transactions.reset(account);
     webhooks.reset(account);
     notifications.reset(account);
     return { disarmed: scenarios.resetAccount(account) };
@@ -313,7 +322,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   adminRoutes(app, { scenarios, journal, resetAccount: app.resetAccount });
   inspectorRoutes(app, { journal });
   paymentRequestRoutes(app, { config, paymentRequests });
-  transactionRoutes(app, { config, store, clock });
+  transactionRoutes(app, { config, transactions, clock });
+  await transactionWriteRoutes(app, { config, transactions, store, clock });
   await paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
@@ -323,12 +333,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     clock,
     moved: (account) => {
       paymentRequests.sweep(account);
+      transactions.sweep(account);
       void webhooks.pump(account);
     },
   });
   // Real time moves every account's clock too: expire payment requests and retry webhooks as it passes.
   const tick = setInterval(() => {
     paymentRequests.sweep();
+    transactions.sweep();
     void webhooks.pump();
   }, 1000);
   tick.unref();
@@ -341,6 +353,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     store,
     scenarios,
     paymentRequests,
+    transactions,
     clock,
     uuid,
     journal,

@@ -184,6 +184,38 @@ export const catalogue = {
       'TEMPORARY_UNAVAILABLE',
       "Service Temporarily Unavailable: the account's webhook delivery queue is full of pending deliveries",
     ),
+  /** A transaction operation its state refuses (docs/simulator-choices.md#transaction-errors). */
+  transactionState: (id: string, state: string, operation: string) =>
+    new KlarnaHttpError(
+      409,
+      'RESOURCE_ERROR',
+      'RESOURCE_CONFLICT',
+      `Payment transaction ${id} is ${state}; it cannot be ${operation}`,
+    ),
+  /** Klarna's per-transaction caps: 200 captures, 200 refunds, 200 voids, 500 actions in all. */
+  transactionLimit: (id: string, max: number, what: string) =>
+    new KlarnaHttpError(
+      403,
+      'RESOURCE_ERROR',
+      'OPERATION_FORBIDDEN',
+      `Payment transaction ${id} has reached its limit of ${max} ${what}`,
+    ),
+  /** More than can be captured or refunded (docs/simulator-choices.md#transaction-errors). */
+  transactionAmount: (id: string, parameter: string, asked: number, available: number, what: string) =>
+    new KlarnaHttpError(
+      403,
+      'RESOURCE_ERROR',
+      'OPERATION_FORBIDDEN',
+      `${parameter} ${asked} exceeds the ${available} ${what} on payment transaction ${id}`,
+    ),
+  /** A capture a `DECLINED` scenario refuses (docs/simulator-choices.md#capture-declined). */
+  captureDeclined: (id: string, scenario: string, reason?: string) =>
+    new KlarnaHttpError(
+      403,
+      'RESOURCE_ERROR',
+      'OPERATION_FORBIDDEN',
+      `Capture of payment transaction ${id} was declined${reason === undefined ? '' : `: ${reason}`} (scenario ${scenario})`,
+    ),
   armedLimit: (max: number, scope?: string) =>
     new KlarnaHttpError(
       409,

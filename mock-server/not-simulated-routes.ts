@@ -13,34 +13,9 @@ interface NotSimulated {
 }
 
 const ACCOUNT = '/v2/accounts/{partner_account_id}';
-const TRANSACTION = `${ACCOUNT}/payment/transactions/{payment_transaction_id}`;
 const DISPUTE = `${ACCOUNT}/payment/disputes/{payment_dispute_id}`;
 
 export const NOT_SIMULATED: readonly NotSimulated[] = [
-  { method: 'GET', path: TRANSACTION, operation: 'readPaymentTransaction', direct: true },
-  { method: 'PATCH', path: TRANSACTION, operation: 'updatePaymentTransaction', direct: true },
-  { method: 'POST', path: `${TRANSACTION}/authorize`, operation: 'reauthorizePaymentTransaction', direct: true },
-  { method: 'POST', path: `${TRANSACTION}/capture`, operation: 'capturePaymentTransaction', direct: true },
-  { method: 'POST', path: `${TRANSACTION}/refund`, operation: 'refundPaymentTransaction', direct: true },
-  { method: 'POST', path: `${TRANSACTION}/void`, operation: 'voidPaymentTransaction', direct: true },
-  {
-    method: 'GET',
-    path: `${ACCOUNT}/payment/captures/{payment_capture_id}`,
-    operation: 'readPaymentCapture',
-    direct: true,
-  },
-  {
-    method: 'POST',
-    path: `${ACCOUNT}/payment/captures/{payment_capture_id}/refund`,
-    operation: 'refundPaymentCapture',
-    direct: true,
-  },
-  {
-    method: 'GET',
-    path: `${ACCOUNT}/payment/refunds/{payment_refund_id}`,
-    operation: 'readPaymentRefund',
-    direct: true,
-  },
   {
     method: 'GET',
     path: `${ACCOUNT}/payment/chargebacks/{payment_chargeback_id}`,

@@ -4,7 +4,7 @@ import { type LazyCache, lazyCache } from './lazy-cache.js';
 import { keptBytes } from './payment-requests/kept-purchase-data.js';
 import type { PaymentRequestRecord } from './payment-requests/payment-request-record.js';
 import { RecordedOrder } from './recorded-order.js';
-import { type TransactionRecord, transactionUuid } from './transactions/transaction-record.js';
+import { recordBytes, type TransactionRecord, transactionUuid } from './transactions/transaction-record.js';
 
 /** Bytes each store may hold by default: seven stores fit well inside npm start's 256 MB heap. */
 export const DEFAULT_STORE_BYTES = 24 * 1024 * 1024;
@@ -70,7 +70,7 @@ export class Store {
       onFull: full('payment requests'),
     });
     this.transactions = lazyCache(maxEntries, {
-      size: (record) => 512 + keptBytes(record.purchaseData),
+      size: recordBytes,
       maxBytes,
       onFull: full('payment transactions'),
     });

@@ -243,6 +243,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
         const payload = simulatedPayload({
           eventType: body.event_type,
           paymentRequestId: `krn:payment:${deps.config.region}:request:${deps.uuid()}`,
+          paymentTransactionId: `krn:payment:${deps.config.region}:transaction:${deps.uuid()}`,
           now: deps.clock.now(account),
         });
         const eventId = deps.webhooks.simulate(account, target, body.event_type, payload);

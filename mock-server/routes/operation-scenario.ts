@@ -28,13 +28,19 @@ export async function operationScenario(
   const name = request.headers['mock-scenario'];
   if (typeof name !== 'string') return;
   const { scenario, delayMs } = deps.scenarios.forOperation(name, account);
-  const authorizeOnly = scenario.result !== undefined || scenario.fault === 'response_lost';
+  // A capture can be declined (docs/simulator-choices.md#capture-declined): the one result outside authorize.
+  const declinedCapture = scenario.result === 'DECLINED' && isCapture(request);
+  const authorizeOnly = (scenario.result !== undefined && !declinedCapture) || scenario.fault === 'response_lost';
   if (authorizeOnly && scenario.error === undefined) {
     throw catalogue.validation([
       { parameter: 'Mock-Scenario', reason: `scenario "${scenario.name}" applies to authorize only` },
     ]);
   }
   if (delayMs > 0) await deps.sleep(delayMs, deps.closing);
+  if (declinedCapture && scenario.error === undefined) {
+    const id = (request.params as { payment_transaction_id?: string }).payment_transaction_id ?? '';
+    throw catalogue.captureDeclined(id, scenario.name, scenario.result_reason);
+  }
   if (scenario.error !== undefined) {
     throw scenarioError(scenario.error, {
       account,
@@ -46,3 +52,7 @@ export async function operationScenario(
     await carryOutFault(scenario.fault, request, reply, () => deps.sleep(deps.hangMaxMs, deps.closing));
   }
 }
+
+const isCapture = (request: FastifyRequest) =>
+  request.method === 'POST' &&
+  (request.routeOptions.url ?? '').endsWith('/payment/transactions/:payment_transaction_id/capture');

@@ -73,6 +73,7 @@ describe('the contract suite against deliberately broken providers', () => {
         { path: 'validation_errors', expected: 'a non-empty array of { parameter, reason }', received: '(missing)' },
       ],
       'malformed JSON: 400 Klarna error': missing,
+      'read a payment transaction that does not exist: 404 with Klarna’s error body': missing,
     });
   });
 

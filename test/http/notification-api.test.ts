@@ -471,7 +471,10 @@ describe('validation', () => {
     });
     expect(simulate.status).toBe(400);
     expect(KlarnaError.parse(simulate.json).validation_errors).toEqual([
-      { parameter: 'event_type', reason: 'the simulator simulates payment.request.* events only' },
+      {
+        parameter: 'event_type',
+        reason: 'the simulator simulates payment.request.* and payment.transaction.* events only (no chargeback)',
+      },
     ]);
   });
 });

@@ -150,8 +150,8 @@ describe('routes', () => {
 
   it('says so when the unknown route is a real Klarna operation the simulator does not simulate', async () => {
     const response = await app.inject({
-      method: 'POST',
-      url: `/v2/accounts/${ACCOUNT}/payment/transactions/krn:payment:eu1:transaction:1/capture`,
+      method: 'GET',
+      url: `/v2/accounts/${ACCOUNT}/payment/chargebacks/krn:payment:eu1:chargeback:1`,
     });
     expect(response.statusCode).toBe(404);
     expect(klarnaError(response)).toMatchInlineSnapshot(
@@ -160,7 +160,7 @@ describe('routes', () => {
       {
         "error_code": "NOT_FOUND",
         "error_id": Any<String>,
-        "error_message": "POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture is Klarna's capturePaymentTransaction, not simulated by klarna-mock",
+        "error_message": "GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id} is Klarna's readPaymentChargeback, not simulated by klarna-mock",
       }
     `,
     );

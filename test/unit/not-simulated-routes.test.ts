@@ -8,40 +8,14 @@ describe('notSimulatedOperation', () => {
   it.each([
     [
       'GET',
-      `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}`,
-      "GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id} is Klarna's readPaymentTransaction",
+      `/v2/accounts/${ACCOUNT}/payment/chargebacks/cb1`,
+      "GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id} is Klarna's readPaymentChargeback",
     ],
     [
-      'PATCH',
-      `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}`,
-      "PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id} is Klarna's updatePaymentTransaction",
+      'GET',
+      '/v2/payment/chargebacks/cb1',
+      "GET /v2/payment/chargebacks/{payment_chargeback_id} is Klarna's readPaymentChargeback",
     ],
-    [
-      'POST',
-      `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}/capture`,
-      "POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture is Klarna's capturePaymentTransaction",
-    ],
-    [
-      'POST',
-      `/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/transactions/${TX}/void`,
-      "POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void is Klarna's voidPaymentTransaction",
-    ],
-    [
-      'POST',
-      `/v2/payment/transactions/${TX}/refund`,
-      "POST /v2/payment/transactions/{payment_transaction_id}/refund is Klarna's refundPaymentTransaction",
-    ],
-    [
-      'POST',
-      `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}/authorize`,
-      "POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize is Klarna's reauthorizePaymentTransaction",
-    ],
-    [
-      'POST',
-      `/v2/accounts/${ACCOUNT}/payment/captures/c1/refund`,
-      "POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund is Klarna's refundPaymentCapture",
-    ],
-    ['GET', '/v2/payment/refunds/r1', "GET /v2/payment/refunds/{payment_refund_id} is Klarna's readPaymentRefund"],
     [
       'DELETE',
       `/v2/accounts/${ACCOUNT}/payment/tokens/t1`,
@@ -72,6 +46,9 @@ describe('notSimulatedOperation', () => {
   });
 
   it.each([
+    ['GET', `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}`, 'a transaction read is simulated now'],
+    ['POST', `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}/capture`, 'so is a capture'],
+    ['GET', '/v2/payment/refunds/r1', 'and a refund read'],
     ['GET', `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}/capture`, 'capture is a POST'],
     ['POST', `/v2/accounts/${ACCOUNT}/payment/transactions/${TX}/captures`, 'the plural is no Klarna path'],
     ['POST', '/v2/interoperability/tokens', 'interoperability has no Direct form'],

@@ -34,3 +34,32 @@ describe('simulatedPayload', () => {
     });
   });
 });
+
+describe('simulated transaction events', () => {
+  const input = (eventType: string) => ({
+    eventType,
+    paymentRequestId: 'krn:payment:eu1:request:r1',
+    paymentTransactionId: 'krn:payment:eu1:transaction:t1',
+    now: 0,
+  });
+  it.each([
+    ['payment.transaction.state-change.authorized', 'AUTHORIZED', undefined, undefined],
+    ['payment.transaction.state-change.closed', 'CLOSED', undefined, undefined],
+    ['payment.transaction.captured', 'COMPLETED', 'krn:payment:eu1:transaction:t1:capture:1', undefined],
+    [
+      'payment.transaction.refunded',
+      'COMPLETED',
+      'krn:payment:eu1:transaction:t1:capture:1',
+      'krn:payment:eu1:transaction:t1:refund:1',
+    ],
+  ])('%s is a transaction payload in state %s', (eventType, state, captureId, refundId) => {
+    const payload = WebhookPayload.parse(simulatedPayload(input(eventType)));
+    expect(payload).toMatchObject({ payment_transaction_id: 'krn:payment:eu1:transaction:t1', state });
+    expect((payload as { payment_capture?: { payment_capture_id: string } }).payment_capture?.payment_capture_id).toBe(
+      captureId,
+    );
+    expect((payload as { payment_refund?: { payment_refund_id: string } }).payment_refund?.payment_refund_id).toBe(
+      refundId,
+    );
+  });
+});

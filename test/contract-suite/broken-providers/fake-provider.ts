@@ -109,6 +109,10 @@ export async function startProvider(flaw: Flaw = (answer) => answer, port = 0): 
       .pop();
     return send(reply, paymentRequest(request.headers, request.body, 200, id));
   });
+  // Klarna's answer to any transaction it does not have.
+  app.get('/v2/accounts/:account/payment/transactions/:id', (_request, reply) =>
+    send(reply, klarnaError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND')),
+  );
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
