@@ -10,6 +10,15 @@ export const OptionalAccountQuery = z.object({ account: AccountId.optional() });
 export const AccountQuery = z.object({ account: AccountId });
 export const AccountParams = z.object({ account: AccountId });
 
+/** A page of a list: the newest `limit` after skipping the newest `offset`. */
+const pageOf = (what: string, max: number, byDefault: number) => ({
+  limit: z.coerce.number().int().min(1).max(max).optional().describe(`The newest n ${what} (default ${byDefault})`),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional().describe(`Skip the newest n ${what} first`),
+});
+
+/** Armed scenarios: a page, as every list of the admin API (up to 10,000 can be armed). */
+export const ScenariosQuery = OptionalAccountQuery.extend(pageOf('armed scenarios', 10_000, 1000));
+
 export const RequestsQuery = OptionalAccountQuery.extend({
   limit: z.coerce.number().int().min(1).max(10_000).optional().describe('The newest n requests (default 1000)'),
   offset: z.coerce.number().int().min(0).max(1_000_000).optional().describe('Skip the newest n requests first'),

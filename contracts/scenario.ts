@@ -138,5 +138,9 @@ export type ArmedScenario = z.infer<typeof ArmedScenario>;
 
 export const ScenarioList = z.object({
   armed: z.array(ArmedScenario),
+  /** Armed in all (for the account asked about, or every one), of which `armed` is a page. */
+  total: z.int().optional(),
+  /** More armed scenarios than this page: page on with `offset`. */
+  truncated: z.boolean().optional(),
   available: z.array(z.object({ name: z.string(), source: z.enum(['built-in', 'fixture']), description: z.string() })),
 });

@@ -125,6 +125,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     maxAgeMs: config.journalMaxAgeMs,
     maxBytes: config.journalMaxBytes,
     now: (account) => clock.now(account),
+    onFull: (message) => app.log.warn(message),
   });
   const notifications = new NotificationRegistry({ now: (account) => clock.now(account), uuid });
   const webhooks = new WebhookDispatcher({

@@ -16,6 +16,8 @@ export interface JournalLimits {
   /** Estimated bytes of all records together: past it the least recently used account loses its oldest record. */
   maxBytes: number;
   now: (account: string) => number;
+  /** Called once, the first time the byte or account cap makes records go. */
+  onFull?: (message: string) => void;
 }
 
 /** What a listener hears of a record just kept: enough to fetch it through the paged journal read. */
@@ -49,14 +51,16 @@ export class Journal {
   private readonly byAccount: LRUCache<string, AccountRecords>;
   private bytes = 0;
   private arrived = 0;
+  private warned = false;
   private readonly listeners = new Set<(note: RecordNote) => void>();
 
   constructor(private readonly limits: JournalLimits) {
     this.byAccount = new LRUCache({
       max: limits.accounts,
       // An account forgotten (least recently used, or reset) gives its bytes back.
-      dispose: (records) => {
+      dispose: (records, _account, reason) => {
         this.bytes -= records.bytes;
+        if (reason === 'evict') this.full(`more than ${limits.accounts} accounts (journalAccounts)`);
       },
     });
   }
@@ -123,8 +127,15 @@ export class Journal {
       }
       const oldest = records.ring.shift();
       if (oldest !== undefined) this.forget(records, oldest);
+      this.full(`over ${this.limits.maxBytes} bytes (journalMaxBytes)`);
       if (records.ring.size === 0) this.byAccount.delete(account);
     }
+  }
+
+  private full(why: string): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.limits.onFull?.(`the request journal is full, ${why}: the oldest records go first`);
   }
 
   private forget(records: AccountRecords, record: JournalRecord): void {

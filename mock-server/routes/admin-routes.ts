@@ -6,9 +6,9 @@ import {
   ArmedScenario,
   ArmScenarioRequest,
   KlarnaError,
-  OptionalAccountQuery,
   ResetResult,
   ScenarioList,
+  ScenariosQuery,
 } from '../../contracts/index.js';
 import { serializeChecked } from '../check-response.js';
 import { catalogue } from '../error-catalogue.js';
@@ -50,13 +50,18 @@ export function adminRoutes(
       schema: {
         tags: [TAG],
         summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
-        querystring: OptionalAccountQuery,
+        querystring: ScenariosQuery,
         response: { 200: ScenarioList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(OptionalAccountQuery, request.query);
-      const list = { armed: deps.scenarios.list(account), available: deps.scenarios.available() };
+      const { account, limit = 1000, offset = 0 } = parseInput(ScenariosQuery, request.query);
+      const all = deps.scenarios.list(account);
+      // Oldest first, as armed; the page is the newest `limit` after skipping the newest `offset`.
+      const end = Math.max(0, all.length - offset);
+      const armed = all.slice(Math.max(0, end - limit), end);
+      const truncated = end - armed.length > 0;
+      const list = { armed, total: all.length, truncated, available: deps.scenarios.available() };
       return sendJson(reply, 200, serializeChecked(ScenarioList, list));
     },
   );

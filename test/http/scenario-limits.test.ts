@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ScenarioList } from '../../contracts/index.js';
 import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
 import { ACCOUNT } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
@@ -91,5 +92,30 @@ describe('caps on armed scenarios', () => {
     expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(409);
     await fetch(`${base}/__mock/accounts/${encodeURIComponent(ACCOUNT)}/reset`, { method: 'POST' });
     expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+  });
+});
+
+describe('the list of armed scenarios', () => {
+  it('is a page: the newest `limit` after skipping `offset`, with the total', async () => {
+    const { app } = await testApp();
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const armed = await app.inject({
+          method: 'POST',
+          url: '/__mock/scenarios',
+          payload: { account: 'krn:partner:global:account:test:PAGE1', name: 'declined' },
+        });
+        expect(armed.statusCode).toBe(201);
+      }
+      const page = await app.inject({ method: 'GET', url: '/__mock/scenarios?limit=2&offset=1' });
+      const list = ScenarioList.parse(page.json());
+      expect({ count: list.armed.length, total: list.total, truncated: list.truncated }).toEqual({
+        count: 2,
+        total: 5,
+        truncated: true,
+      });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -27,7 +27,9 @@ const record = (account: string, id: string, time = 0): JournalRecord => ({
 });
 
 const SIZE = recordBytes(record('a', 'x'));
-const journal = (over: { maxBytes?: number; perAccount?: number; accounts?: number } = {}) =>
+const journal = (
+  over: { maxBytes?: number; perAccount?: number; accounts?: number; onFull?: (message: string) => void } = {},
+) =>
   new Journal({
     perAccount: 100,
     accounts: 100,
@@ -74,6 +76,19 @@ describe('journal limits', () => {
     j.record(record('a', 'a1'));
     j.record(record('a', 'a2'));
     expect(ids(j)).toEqual(['a2']);
+  });
+});
+
+describe('when the journal is full', () => {
+  it.each([
+    ['its bytes', { maxBytes: SIZE * 2 }, 'over'],
+    ['its accounts', { accounts: 2 }, 'more than 2 accounts'],
+  ] as const)('says so once, when %s make records go', (_name, over, why) => {
+    const messages: string[] = [];
+    const j = journal({ ...over, onFull: (message) => messages.push(message) });
+    for (const account of ['a', 'b', 'c', 'd']) j.record(record(account, `${account}1`));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain(why);
   });
 });
 
