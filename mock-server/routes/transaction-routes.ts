@@ -56,85 +56,80 @@ export function transactionRoutes(app: FastifyInstance, deps: TransactionRouteDe
   for (const form of PATH_FORMS) readRoutesOf(app, form, deps);
 }
 
+interface Readable {
+  /** The path below `payment/`, its id parameter, and the operation as Klarna names it. */
+  path: string;
+  idName: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** What the 403 says may not be done. */
+  operation: string;
+  schema: z.ZodType;
+  /** The resource, rendered at `now`: throws the catalogue's 404 when there is none. */
+  render: (deps: TransactionRouteDeps, account: string, id: string, now: number) => unknown;
+}
+
+const READABLE: Readable[] = [
+  {
+    path: 'transactions',
+    idName: 'payment_transaction_id',
+    operationId: 'readPaymentTransaction',
+    summary: 'Read a payment transaction',
+    description: 'With its captures, refunds and the amounts captured, refunded and left to capture.',
+    operation: 'read payment transactions',
+    schema: PaymentTransactionResource,
+    render: (deps, account, id, now) => renderTransaction(deps.transactions.find(account, id), now),
+  },
+  {
+    path: 'captures',
+    idName: 'payment_capture_id',
+    operationId: 'readPaymentCapture',
+    summary: 'Read a payment capture',
+    operation: 'read payment captures',
+    schema: PaymentCaptureResource,
+    render: (deps, account, id) => {
+      const { record, capture } = deps.transactions.capture(account, id);
+      return renderCapture(record, capture);
+    },
+  },
+  {
+    path: 'refunds',
+    idName: 'payment_refund_id',
+    operationId: 'readPaymentRefund',
+    summary: 'Read a payment refund',
+    operation: 'read payment refunds',
+    schema: PaymentRefundResource,
+    render: (deps, account, id) => {
+      const { record, refund } = deps.transactions.refund(account, id);
+      return renderRefund(record, refund);
+    },
+  },
+];
+
 function readRoutesOf(app: FastifyInstance, form: PathForm, deps: TransactionRouteDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const direct = form.suffix === 'Direct' ? " (Klarna Direct: the API key's account)" : '';
-  const common = { tags: ['Payment Transaction API'], security: [{ klarna_api_key: [] }] };
-
-  routes.get(
-    `${form.prefix}/payment/transactions/:payment_transaction_id`,
-    {
-      schema: {
-        ...common,
-        operationId: `readPaymentTransaction${form.suffix}`,
-        summary: `Read a payment transaction${direct}`,
-        description: 'With its captures, refunds and the amounts captured, refunded and left to capture.',
-        params: form.params.extend({ payment_transaction_id: Id }),
-        response: { 200: PaymentTransactionResource, ...readErrors },
+  for (const readable of READABLE) {
+    routes.get(
+      `${form.prefix}/payment/${readable.path}/:${readable.idName}`,
+      {
+        schema: {
+          tags: ['Payment Transaction API'],
+          security: [{ klarna_api_key: [] }],
+          operationId: `${readable.operationId}${form.suffix}`,
+          summary: `${readable.summary}${direct}`,
+          ...(readable.description !== undefined && { description: readable.description }),
+          params: form.params.extend({ [readable.idName]: Id }),
+          response: { 200: readable.schema, ...readErrors },
+        },
       },
-    },
-    async (request, reply) => {
-      const { account, id } = transactionTarget(
-        form,
-        request.params,
-        request.headers.authorization,
-        deps,
-        'read payment transactions',
-        'payment_transaction_id',
-      );
-      const record = deps.transactions.find(account, id);
-      const body = renderTransaction(record, deps.clock.now(account));
-      return sendJson(reply, 200, serializeChecked(PaymentTransactionResource, body));
-    },
-  );
-
-  routes.get(
-    `${form.prefix}/payment/captures/:payment_capture_id`,
-    {
-      schema: {
-        ...common,
-        operationId: `readPaymentCapture${form.suffix}`,
-        summary: `Read a payment capture${direct}`,
-        params: form.params.extend({ payment_capture_id: Id }),
-        response: { 200: PaymentCaptureResource, ...readErrors },
+      async (request, reply) => {
+        const target = [form, request.params, request.headers.authorization, deps] as const;
+        const { account, id } = transactionTarget(...target, readable.operation, readable.idName);
+        const body = readable.render(deps, account, id, deps.clock.now(account));
+        return sendJson(reply, 200, serializeChecked(readable.schema, body));
       },
-    },
-    async (request, reply) => {
-      const { account, id } = transactionTarget(
-        form,
-        request.params,
-        request.headers.authorization,
-        deps,
-        'read payment captures',
-        'payment_capture_id',
-      );
-      const { record, capture } = deps.transactions.capture(account, id);
-      return sendJson(reply, 200, serializeChecked(PaymentCaptureResource, renderCapture(record, capture)));
-    },
-  );
-
-  routes.get(
-    `${form.prefix}/payment/refunds/:payment_refund_id`,
-    {
-      schema: {
-        ...common,
-        operationId: `readPaymentRefund${form.suffix}`,
-        summary: `Read a payment refund${direct}`,
-        params: form.params.extend({ payment_refund_id: Id }),
-        response: { 200: PaymentRefundResource, ...readErrors },
-      },
-    },
-    async (request, reply) => {
-      const { account, id } = transactionTarget(
-        form,
-        request.params,
-        request.headers.authorization,
-        deps,
-        'read payment refunds',
-        'payment_refund_id',
-      );
-      const { record, refund } = deps.transactions.refund(account, id);
-      return sendJson(reply, 200, serializeChecked(PaymentRefundResource, renderRefund(record, refund)));
-    },
-  );
+    );
+  }
 }
