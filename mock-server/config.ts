@@ -98,12 +98,13 @@ export const MockConfig = z.strictObject({
   maxStoredResponses: z.int().positive().default(50_000),
   /**
    * Bytes each store may hold (idempotency answers, session-token answers, payment requests, transactions, issued
-   * tokens): past it the oldest go first, whatever their count. 24 MB each fits npm start's 256 MB heap.
+   * tokens): past it the oldest go first, whatever their count. 12 MB each: the seven stores, the journal (32 MB) and
+   * the webhook deliveries (32 MB pending, 16 MB finished) together stay well inside npm start's 256 MB heap.
    */
   storeMaxBytes: z
     .int()
     .min(1024 * 1024)
-    .default(24 * 1024 * 1024),
+    .default(12 * 1024 * 1024),
   /** Authorize requests kept in the journal per account (a ring buffer), and accounts kept at most. */
   journalSize: z.int().positive().default(1000),
   journalAccounts: z.int().positive().default(1000),
@@ -159,7 +160,7 @@ export const MockConfig = z.strictObject({
   webhookPendingBytes: z
     .int()
     .positive()
-    .default(64 * 1024 * 1024),
+    .default(32 * 1024 * 1024),
   /**
    * Finished webhook deliveries (delivered, failed, dropped) kept in the delivery logs of all accounts, by count and
    * by estimated bytes (~0.35 KB each, the URL and last error included; no body is kept). Past either, the deliveries

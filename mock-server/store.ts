@@ -7,7 +7,7 @@ import { RecordedOrder } from './recorded-order.js';
 import { recordBytes, type TransactionRecord, transactionUuid } from './transactions/transaction-record.js';
 
 /** Bytes each store may hold by default: seven stores fit well inside npm start's 256 MB heap. */
-export const DEFAULT_STORE_BYTES = 24 * 1024 * 1024;
+export const DEFAULT_STORE_BYTES = 12 * 1024 * 1024;
 
 export interface StoreLimits {
   maxBytes?: number;

@@ -22,9 +22,9 @@ import { signBody } from './sign.js';
 
 // Webhooks (reference §7.1): https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
 
-/** Defaults of the byte caps on pending deliveries: a few thousand ~1 KB events per account, 64 MB in all. */
+/** Defaults of the byte caps on pending deliveries: a few thousand ~1 KB events per account, 32 MB in all. */
 export const DEFAULT_PENDING_BYTES_PER_ACCOUNT = 4 * 1024 * 1024;
-export const DEFAULT_PENDING_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_PENDING_BYTES = 32 * 1024 * 1024;
 /** Defaults of the caps on finished deliveries over all accounts: ~300 bytes each, so ~15 MB at most. */
 export const DEFAULT_FINISHED = 50_000;
 export const DEFAULT_FINISHED_BYTES = 16 * 1024 * 1024;
