@@ -37,6 +37,17 @@ export function clientFindings(
       message: `${path} is not a documented field`,
     });
   }
+  // The writes beside authorize (payment requests, captures, refunds, voids, webhook management): a retry without a
+  // key can capture or refund twice. Authorize has its own checks below.
+  const write = record.method === 'POST' || record.method === 'PATCH';
+  if (!record.valid && write && !record.path.includes('/payment/authorize') && record.idempotencyKey === undefined) {
+    findings.push({
+      severity: 'warning',
+      code: 'missing_idempotency_key',
+      parameter: 'Klarna-Idempotency-Key',
+      message: `send a Klarna-Idempotency-Key with ${record.method} ${record.path.split('?')[0]} so that a retry cannot act twice`,
+    });
+  }
   if (!record.valid) return findings;
 
   const body = parsed as { supplementary_purchase_data?: { line_items?: unknown[] } } | undefined;

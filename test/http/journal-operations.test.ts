@@ -84,3 +84,20 @@ describe('Mock-Scenario on the operations beside authorize', () => {
     });
   });
 });
+
+describe('client findings on the operations beside authorize', () => {
+  it('warns about a write sent without a Klarna-Idempotency-Key, not about one sent with it', async () => {
+    const account = 'krn:partner:global:account:test:FINDINGS1';
+    const create = (headers: Record<string, string>) =>
+      fetch(`${served.base}/v2/accounts/${account}/payment/requests`, {
+        method: 'POST',
+        headers: { ...AUTH, ...headers },
+        body: JSON.stringify({ currency: 'USD', amount: 1000, customer_interaction_config: { method: 'SDK' } }),
+      });
+    expect((await create({})).status).toBe(201);
+    expect((await create({ 'klarna-idempotency-key': crypto.randomUUID() })).status).toBe(201);
+    const [without, withKey] = await journal(account);
+    expect(without?.findings.map((f) => f.code)).toEqual(['missing_idempotency_key']);
+    expect(withKey?.findings).toEqual([]);
+  });
+});

@@ -151,6 +151,29 @@ describe('refunding', () => {
     expect((await client.read(id)).json).toMatchObject({ refunded_amount: 1000, captured_amount: 3000 });
   });
 
+  it('stops at 200 refunds with 403', async () => {
+    const id = await client.approve({ currency: 'EUR', request_payment_transaction: { amount: 100_000 } });
+    await client.capture(id, { capture_amount: 100_000 });
+    const refund = { refund_amount: 1, supplementary_refund_data: { line_items: LINE_ITEMS } };
+    for (let i = 0; i < 200; i += 1) expect((await client.refund(id, refund)).status).toBe(201);
+    const answer = await client.refund(id, refund);
+    expect(refused(answer)).toEqual([403, 'OPERATION_FORBIDDEN']);
+    expect(answer.json.error_message).toContain('limit of 200 refunds');
+  });
+
+  it('stops at 500 actions in all with 403, whatever they were', async () => {
+    const id = await client.approve({ currency: 'EUR', request_payment_transaction: { amount: 100_000 } });
+    const refund = { refund_amount: 1, supplementary_refund_data: { line_items: LINE_ITEMS } };
+    for (let i = 0; i < 200; i += 1) expect((await client.capture(id, { capture_amount: 1 })).status).toBe(201);
+    for (let i = 0; i < 200; i += 1) expect((await client.refund(id, refund)).status).toBe(201);
+    for (let i = 0; i < 100; i += 1) {
+      expect((await client.update(id, { payment_transaction_reference: `ref-${i}` })).status).toBe(200);
+    }
+    const answer = await client.update(id, { payment_transaction_reference: 'one-too-many' });
+    expect(refused(answer)).toEqual([403, 'OPERATION_FORBIDDEN']);
+    expect(answer.json.error_message).toContain('limit of 500 actions');
+  });
+
   it('refunds a capture, never more than is left of it', async () => {
     const id = await client.approve();
     await client.capture(id, { capture_amount: 1000 });
