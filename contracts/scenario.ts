@@ -36,6 +36,13 @@ const Range = range(z.int().min(0));
 export const MAX_SCENARIO_DELAY_MS = 600_000;
 const Delay = z.int().min(0).max(MAX_SCENARIO_DELAY_MS);
 
+/**
+ * The operation a scenario answers: authorize (the default), or one of the payment transaction's writes, by Klarna's
+ * operation name without its suffix (captures and transactions are both refunded by `refund`).
+ */
+export const ScenarioOperation = z.enum(['authorize', 'capture', 'refund', 'void', 'reauthorize', 'update']);
+export type ScenarioOperation = z.infer<typeof ScenarioOperation>;
+
 export const ScenarioMatch = z.strictObject({
   // Bounded, so a scenario cannot hold megabytes: an account or a reference prefix longer than the request's own
   // bound (255) could never match; no e-mail address comes near 1024 characters.
@@ -55,6 +62,7 @@ export const ScenarioMatch = z.strictObject({
     .describe('true: only final authorizations (a session token the simulator issued); false: every other request'),
   customer_token: z.boolean().optional(),
   nth: z.int().min(1).optional().describe('Only the nth request (per account) that meets the other conditions'),
+  operation: ScenarioOperation.optional().describe('The operation it answers; default authorize'),
 });
 export type ScenarioMatch = z.infer<typeof ScenarioMatch>;
 
@@ -92,6 +100,8 @@ export const Scenario = z
         message: 'a final authorization never steps up: this scenario could never apply',
       });
     }
+    const conflict = operationConflict(s);
+    if (conflict !== undefined) ctx.addIssue({ code: 'custom', path: ['match', 'operation'], message: conflict });
     if (s.result_reason !== undefined && s.result !== 'DECLINED') {
       ctx.addIssue({ code: 'custom', path: ['result_reason'], message: 'result_reason goes with result DECLINED' });
     }
@@ -104,6 +114,22 @@ export const Scenario = z
     }
   });
 export type Scenario = z.infer<typeof Scenario>;
+
+/**
+ * Why a scenario cannot apply to its `match.operation`, if it cannot: a result is authorize's (but a capture can be
+ * DECLINED), and `response_lost` needs an answer recorded first.
+ */
+export function operationConflict(
+  s: Pick<Scenario, 'result' | 'fault'> & { match?: { operation?: ScenarioOperation } },
+): string | undefined {
+  const operation = s.match?.operation;
+  if (operation === undefined || operation === 'authorize') return undefined;
+  if (s.result !== undefined && !(s.result === 'DECLINED' && operation === 'capture')) {
+    return `result ${s.result} applies to authorize only (a capture can be DECLINED)`;
+  }
+  if (s.fault === 'response_lost') return 'fault response_lost applies to authorize only';
+  return undefined;
+}
 
 /** A file in the fixtures directory: a list of scenarios. Those with `match` are rules; all are named. */
 export const ScenarioFile = z.strictObject({
@@ -123,6 +149,9 @@ export const ArmScenarioRequest = z
       .min(1)
       .optional()
       .describe('How many requests it answers; default: the scenario’s own times, else 1'),
+    match: ScenarioMatch.optional().describe(
+      'Conditions laid over the scenario’s own, e.g. {operation: "capture"} to arm a built-in for captures',
+    ),
   })
   .refine((r) => (r.name === undefined) !== (r.scenario === undefined), 'give either name or scenario')
   .describe('Give either `name` or `scenario`, not both');

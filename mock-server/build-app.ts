@@ -29,7 +29,7 @@ import { healthRoute } from './routes/health-route.js';
 import { hostedPageRoutes } from './routes/hosted-page-routes.js';
 import { inspectorRoutes } from './routes/inspector-routes.js';
 import { notificationRoutes } from './routes/notification-routes.js';
-import { operationScenario } from './routes/operation-scenario.js';
+import { operationScenario, transactionOperation } from './routes/operation-scenario.js';
 import { paymentRequestRoutes } from './routes/payment-request-routes.js';
 import { paymentRequestWriteRoutes } from './routes/payment-request-write-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
@@ -266,7 +266,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     }
     done();
   });
-  // Mock-Scenario's errors, faults and delays on the operations beside authorize (authorize chooses its own).
+  // Mock-Scenario's errors, faults and delays on the operations beside authorize (authorize chooses its own); the
+  // payment transaction writes also look for scenarios armed for them and for magic amounts.
   const scenarioDeps = {
     scenarios,
     sleep: options.sleep ?? realSleep,
@@ -274,7 +275,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
     closing: closing.signal,
   };
   app.addHook('preHandler', (request, reply, done) => {
-    if (!journaled(request) || request.headers['mock-scenario'] === undefined) return done();
+    if (!journaled(request)) return done();
+    if (request.headers['mock-scenario'] === undefined && transactionOperation(request) === undefined) return done();
     operationScenario(request, reply, accountOf(request), scenarioDeps).then(() => done(), done);
   });
   /** The account a Klarna operation acted on: its path's, else its API key's (Direct, webhook management). */

@@ -1,4 +1,4 @@
-import type { AuthorizeRequest, ScenarioMatch } from '../../contracts/index.js';
+import type { AuthorizeRequest, ScenarioMatch, ScenarioOperation } from '../../contracts/index.js';
 import { stepUpPossible, type TokenFacts } from '../decide.js';
 
 /** What a scenario can match on, taken once from a validated request. */
@@ -13,6 +13,8 @@ export interface RequestFacts {
   customerToken: boolean;
   /** Whether Klarna could answer STEP_UP_REQUIRED (decide.ts). */
   stepUpPossible: boolean;
+  /** The operation asked for; absent is authorize. */
+  operation?: ScenarioOperation;
 }
 
 export function requestFacts(account: string, body: AuthorizeRequest, tokens: TokenFacts): RequestFacts {
@@ -30,6 +32,8 @@ export function requestFacts(account: string, body: AuthorizeRequest, tokens: To
 
 /** Every condition given must hold; `nth` is counted by the caller, which keeps the counters. */
 export function matchesConditions(match: ScenarioMatch | undefined, facts: RequestFacts): boolean {
+  // A scenario armed for another operation never applies: one for a capture leaves authorize alone, and the reverse.
+  if ((match?.operation ?? 'authorize') !== (facts.operation ?? 'authorize')) return false;
   if (match === undefined) return true;
   if (match.account !== undefined && match.account !== facts.account) return false;
   if (match.amount !== undefined) {

@@ -1,4 +1,10 @@
-import type { ArmedScenario, ArmScenarioRequest, Scenario } from '../../contracts/index.js';
+import {
+  type ArmedScenario,
+  type ArmScenarioRequest,
+  operationConflict,
+  type Scenario,
+  type ScenarioOperation,
+} from '../../contracts/index.js';
 import { ARMED_SCENARIO_LIMITS, type ArmedScenarioLimits } from '../config.js';
 import { catalogue } from '../error-catalogue.js';
 import { lazyCache } from '../lazy-cache.js';
@@ -76,8 +82,12 @@ export class ScenarioEngine {
   }
 
   arm(request: ArmScenarioRequest): ArmedScenario {
-    const scenario = request.scenario ?? (request.name !== undefined ? this.byName(request.name) : undefined);
-    if (scenario === undefined) throw this.unknownName('name', request.name ?? '');
+    const chosen = request.scenario ?? (request.name !== undefined ? this.byName(request.name) : undefined);
+    if (chosen === undefined) throw this.unknownName('name', request.name ?? '');
+    // The request's match is laid over the scenario's own: {operation: 'capture'} arms a built-in for captures.
+    const scenario = request.match === undefined ? chosen : { ...chosen, match: { ...chosen.match, ...request.match } };
+    const conflict = operationConflict(scenario);
+    if (conflict !== undefined) throw catalogue.validation([{ parameter: 'match.operation', reason: conflict }]);
     // A scenario given in full may not take a built-in's or a fixture's name, as scenario files may not: the log and
     // the journal would name a scenario that did something else.
     if (request.scenario !== undefined && this.byName(request.scenario.name) !== undefined) {
@@ -243,6 +253,39 @@ export class ScenarioEngine {
     const scenario = this.byName(headerName);
     if (scenario === undefined) throw this.unknownName('Mock-Scenario', headerName);
     return this.selected(scenario, 'header', account);
+  }
+
+  /**
+   * The scenario for a payment transaction write (capture, refund, void, reauthorize, update), as on authorize:
+   * the first entry armed with this `match.operation` (this account's, then those for all; it counts against
+   * `remaining`), then the `Mock-Scenario` header, then a built-in's magic amount equal to the operation's amount.
+   * A magic amount whose scenario cannot apply here (a result other than a capture's DECLINED, `response_lost`)
+   * steps aside: the operation runs as asked.
+   */
+  selectForOperation(
+    account: string,
+    operation: Exclude<ScenarioOperation, 'authorize'>,
+    amount: number | undefined,
+    headerName?: string,
+  ): SelectedScenario | undefined {
+    const facts: RequestFacts = {
+      account,
+      amount,
+      currency: '',
+      email: undefined,
+      reference: undefined,
+      sessionToken: false,
+      customerToken: false,
+      stepUpPossible: false,
+      operation,
+    };
+    const armed = this.selectArmed(facts);
+    if (armed) return armed;
+    if (headerName !== undefined) return this.forOperation(headerName, account);
+    if (amount === undefined) return undefined;
+    const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount === amount);
+    if (magic === undefined || operationConflict({ ...magic, match: { operation } }) !== undefined) return undefined;
+    return this.selected(magic, 'magic', account);
   }
 
   /** The name is cut short; the catalogue cuts a long list of valid names at Klarna's 512 characters. */
