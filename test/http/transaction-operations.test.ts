@@ -209,6 +209,12 @@ describe('voiding, reauthorizing and updating', () => {
     expect(refused(await client.void(full))).toEqual([409, 'RESOURCE_CONFLICT']);
   });
 
+  it('never voids twice: a void ends AUTHORIZED, so the 200-void limit cannot be reached one void at a time', async () => {
+    const id = await client.approve();
+    expect((await client.void(id)).status).toBe(200);
+    expect(refused(await client.void(id))).toEqual([409, 'RESOURCE_CONFLICT']);
+  });
+
   it('reauthorizes an expired transaction: extension_days move expires_at, and it is AUTHORIZED again', async () => {
     const id = await client.approve();
     await client.advance(30 * DAY);
