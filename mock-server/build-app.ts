@@ -6,7 +6,7 @@ import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyReq
 import type { WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
 import { adminTokenHook } from './admin-token.js';
-import { accountOfKey } from './authenticate.js';
+import { accountOfKey, authenticate } from './authenticate.js';
 import type { AuthorizePlan } from './authorize-service.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from './config.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
@@ -277,7 +277,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   app.addHook('preHandler', (request, reply, done) => {
     if (!journaled(request)) return done();
     if (request.headers['mock-scenario'] === undefined && transactionOperation(request) === undefined) return done();
-    operationScenario(request, reply, accountOf(request), scenarioDeps).then(() => done(), done);
+    // As on authorize, a scenario answers only a request with valid credentials: the route answers the others (401,
+    // 403, 404), and an armed scenario is not used up by them.
+    const account = accountOf(request);
+    if (authenticate(request.headers.authorization, account, config) !== undefined) return done();
+    operationScenario(request, reply, account, scenarioDeps).then(() => done(), done);
   });
   /** The account a Klarna operation acted on: its path's, else its API key's (Direct, webhook management). */
   const accountOf = (request: FastifyRequest) => {

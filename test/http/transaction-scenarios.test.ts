@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PaymentCaptureResource } from '../../contracts/index.js';
-import { servedApp } from '../support/test-app.js';
+import { servedApp, testApp } from '../support/test-app.js';
 import { transactionClient } from '../support/transaction-client.js';
 
 const served = servedApp();
@@ -73,5 +73,22 @@ describe('scenarios on the payment transaction writes', () => {
       body: JSON.stringify({ account, name: 'approved', match: { operation: 'refund' } }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('scenarios and credentials on the transaction writes', () => {
+  it('answers a capture without credentials 401, whatever its magic amount', async () => {
+    const { app } = await testApp();
+    try {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v2/accounts/krn:partner:global:account:test:NOCREDS1/payment/transactions/krn:payment:eu1:transaction:x/capture',
+        headers: { 'content-type': 'application/json' },
+        payload: { capture_amount: 9929 },
+      });
+      expect(response.statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
   });
 });
