@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { adminExposure, readyAddress } from './admin-exposure.js';
+import { adminExposure } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
 import type { MockConfigInput } from './config.js';
+import { serveUntilSignal } from './serve.js';
 
 // The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
 
@@ -33,28 +33,7 @@ async function main() {
   });
   warnIfHeapTooSmall(app);
   if (exposure.kind === 'warn') app.log.warn(exposure.message);
-  // Fastify logs its own "Server listening" line; the ready line written last is the one the README promises, so
-  // mute Fastify's.
-  const info = app.log.info;
-  app.log.info = () => {};
-  await app.listen({ port: options.port, host: options.host });
-  app.log.info = info;
-  const { url, note } = readyAddress(app.server.address() as AddressInfo);
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`${signal} received, closing`);
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  // Before the ready line: until a handler exists, a signal takes the default action and kills the process at once,
-  // so a supervisor that stops us right after reading the line would otherwise see a signal death, not exit code 0.
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const { url, note } = await serveUntilSignal(app, { port: options.port, host: options.host });
   const ready = `ready in ${Math.round(performance.now())} ms${note === undefined ? '' : `; ${note}`}`;
   process.stdout.write(`klarna-mock listening on ${url} (${ready})\n`);
 }

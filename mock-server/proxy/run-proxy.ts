@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { adminExposure, readyAddress } from '../admin-exposure.js';
+import { adminExposure } from '../admin-exposure.js';
+import { serveUntilSignal } from '../serve.js';
 import { buildProxy } from './build-proxy.js';
 import { driftText } from './drift-text.js';
 import { PROXY_HELP, readProxyOptions } from './proxy-cli-options.js';
@@ -37,26 +37,10 @@ export async function runProxy(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (exposure.kind === 'warn') app.log.warn(exposure.message);
-  const info = app.log.info;
-  app.log.info = () => {};
-  await app.listen({ port: options.port, host: options.host });
-  app.log.info = info;
-  const { url, note } = readyAddress(app.server.address() as AddressInfo);
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`${signal} received, closing`);
-    // The drift report is the proxy's result: printed on the way out, whatever the log level.
-    process.stdout.write(driftText(app.drift.report()));
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // The drift report is the proxy's result: printed on the way out, whatever the log level.
+  const { url, note } = await serveUntilSignal(app, { port: options.port, host: options.host }, () =>
+    process.stdout.write(driftText(app.drift.report())),
+  );
   const upstream = app.drift.report().upstream;
   process.stdout.write(
     `klarna-mock proxy listening on ${url}, forwarding to ${upstream}${note === undefined ? '' : `; ${note}`}\n`,
