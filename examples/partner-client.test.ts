@@ -1,4 +1,4 @@
-// The README's "Use it from your own tests" example, run as part of this project's tests.
+// The example of docs/guides/testing-your-client.md ("Use it from your own tests"), run as part of this project's tests.
 
 import { type RunningMock, startMock } from 'klarna-mock';
 import { AuthorizeResponse } from 'klarna-mock/contracts';

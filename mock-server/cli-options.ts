@@ -13,7 +13,7 @@ Usage: npm start -- [options]      (in a checkout; npm run dev -- [options] runs
 Options:
   --port <n>         port to listen on (default 4747; env PORT; 0 picks a free port)
   --host <addr>      address to bind (default 127.0.0.1; env HOST)
-  --config <file>    JSON file with simulator settings (accounts, apiKeys, currencies, ...; see README)
+  --config <file>    JSON file with simulator settings (accounts, apiKeys, currencies, ...; see docs/reference/running.md)
   --fixtures <dir>   directory of scenario files (default fixtures/scenarios when it exists); reloaded on change
   --seed <text>      seed for probability scenarios and ranged delays (default klarna-mock)
   --log-level <lvl>  fatal, error, warn, info, debug, trace or silent (default info; env LOG_LEVEL)

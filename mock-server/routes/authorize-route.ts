@@ -139,7 +139,7 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
           summary: 'Authorize a payment transaction, request a customer token, or both',
           description:
             'Needs `request_payment_transaction` or `request_customer_token`; line items must add up to the amount. ' +
-            'Simulator extra: a `Mock-Scenario` header picks a built-in or fixture scenario (see the README).',
+            'Simulator extra: a `Mock-Scenario` header picks a built-in or fixture scenario (docs/guides/scenarios.md).',
           security: [{ klarna_api_key: [] }],
           params: form.params,
           // The key goes in the security scheme (OpenAPI ignores an Authorization header parameter).

@@ -8,7 +8,7 @@ export interface BuiltInScenario extends Scenario {
 
 /**
  * Every outcome a client must handle, by name (`Mock-Scenario` header, admin API) and by magic amount.
- * The README table "Trigger any outcome" lists the same rows.
+ * The table "Built-in scenarios" of docs/guides/scenarios.md lists the same rows.
  */
 export const BUILT_IN_SCENARIOS: readonly BuiltInScenario[] = [
   { name: 'approved', result: 'APPROVED', description: 'APPROVED, whatever the default decision says' },
