@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
-import type { WebhookPayload } from '../contracts/index.js';
+import { dotPath, type WebhookPayload } from '../contracts/index.js';
 import { AccountClock } from './account-clock.js';
 import { adminTokenHook } from './admin-token.js';
 import { accountOfKey, authenticate } from './authenticate.js';
@@ -384,5 +384,5 @@ function closeSilentConnections(server: Server, idleTimeoutMs: number) {
 }
 
 function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  return issues.map((issue) => `${dotPath(issue.path)}: ${issue.message}`).join('; ');
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { dotPath } from '../contracts/index.js';
 import { AdminToken, MockConfig, type MockConfigInput } from './config.js';
 
 export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authorize API
@@ -152,7 +153,7 @@ function readConfigFile(file: string): MockConfigInput {
   }
   const parsed = MockConfig.safeParse(json);
   if (!parsed.success) {
-    const reasons = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const reasons = parsed.error.issues.map((i) => `${dotPath(i.path)}: ${i.message}`).join('; ');
     throw new Error(`${file}: ${reasons}`);
   }
   return json as MockConfigInput;
