@@ -65,7 +65,8 @@ export const PROXY_OPTIONS: readonly CliOption[] = [
     name: 'admin-open',
     type: 'boolean',
     env: 'KLARNA_MOCK_ADMIN_OPEN',
-    description: 'let /__mock go without a token beyond loopback, on a trusted network; the environment variable takes true',
+    description:
+      'let /__mock go without a token beyond loopback, on a trusted network; the environment variable takes true',
   },
   HELP_OPTION,
 ];
