@@ -64,7 +64,9 @@ function factsOf(shown: string): RegExp[] {
     facts.push(new RegExp(`^${escapeRegExp(head ?? '')}$`, 'm'));
   }
   for (const [, mark, severity, code, count] of shown.matchAll(/^([✗!]) (error|warning)\s+(\S+) \((\d+)×\)$/gm)) {
-    facts.push(new RegExp(`^${escapeRegExp(mark ?? '')} ${severity}\\s+${escapeRegExp(code ?? '')} \\(${count}×\\)$`, 'm'));
+    facts.push(
+      new RegExp(`^${escapeRegExp(mark ?? '')} ${severity}\\s+${escapeRegExp(code ?? '')} \\(${count}×\\)$`, 'm'),
+    );
   }
   return facts;
 }
