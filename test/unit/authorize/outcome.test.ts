@@ -17,7 +17,8 @@ const selected = (scenario: Scenario): SelectedScenario => ({ scenario, source: 
 function describeOutcome(outcome: Outcome): string {
   if (outcome.kind === 'error') return `error ${outcome.error.statusCode} ${outcome.error.errorCode}`;
   if (outcome.kind === 'fault') return `fault ${outcome.fault}`;
-  return `${outcome.decision.result} by ${outcome.decision.rule}${outcome.responseLost ? ', then the answer is lost' : ''}`;
+  const lost = outcome.responseLost ? ', then the answer is lost' : '';
+  return `${outcome.decision.result} by ${outcome.decision.rule}${lost}`;
 }
 
 describe('the outcome of a processed request', () => {

@@ -46,11 +46,12 @@ describe('recording a processed answer', () => {
     const answer = renderedAnswer(request, decision, () => 'http://127.0.0.1:1', deps);
     recordAnswer(request, decision, answer, deps);
     const transaction = answer.response.payment_transaction_response?.payment_transaction;
+    const kept = transaction && deps.transactions.get(ACCOUNT, transaction.payment_transaction_id);
     const found = [
       `key ${deps.store.keyRecord(ACCOUNT, 'k1')?.body === answer.serialized ? 'yes' : 'no'}`,
       `token ${deps.store.tokenRecord(ACCOUNT, 'tok')?.body === answer.serialized ? 'yes' : 'no'}`,
       `used ${deps.store.issuedToken(ACCOUNT, 'tok')?.usedAt !== undefined ? 'yes' : 'no'}`,
-      `transactions ${transaction !== undefined && deps.transactions.get(ACCOUNT, transaction.payment_transaction_id) ? 1 : 0}`,
+      `transactions ${kept === undefined ? 0 : 1}`,
     ];
     expect(found.join(', ')).toBe(expected);
   });
