@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { dotPath } from '../contracts/index.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from './config.js';
 import type { LogOptions } from './logging.js';
 import { exchangeHooks } from './plugins/exchange-hooks.js';
@@ -76,5 +77,5 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
 }
 
 function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  return issues.map((issue) => `${dotPath(issue.path)}: ${issue.message}`).join('; ');
 }

@@ -4,10 +4,13 @@ import { KlarnaError } from '../contracts/index.js';
 import { serializeChecked } from './check-response.js';
 import { catalogue, KlarnaHttpError } from './error-catalogue.js';
 import { sendJson } from './routes/send-json.js';
+import { klarnaErrorOfCompilers } from './validation-errors.js';
 
 /** Maps anything thrown (catalogue entries, Fastify's own body errors, bugs) onto the catalogue. */
 export function toKlarnaError(error: unknown, bodyLimit: number): KlarnaHttpError {
   if (error instanceof KlarnaHttpError) return error;
+  const checked = klarnaErrorOfCompilers(error);
+  if (checked !== undefined) return checked;
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

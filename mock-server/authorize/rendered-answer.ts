@@ -1,8 +1,9 @@
 import { type AuthorizeRequest, AuthorizeResponse, type CustomerToken } from '../../contracts/index.js';
 import { serializeChecked } from '../check-response.js';
+import { newCustomerToken } from '../customer-token.js';
 import type { Decision } from '../decide.js';
 import type { IssuedToken } from '../idempotency.js';
-import { newCustomerToken, renderAuthorize } from '../render-authorize.js';
+import { renderAuthorize } from '../render-authorize.js';
 import type { AuthorizeDeps } from './authorize-deps.js';
 import type { CheckedRequest } from './checked-request.js';
 
