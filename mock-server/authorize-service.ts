@@ -136,7 +136,6 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Authorize
           method: 'POST',
           account: input.account,
           body: rawBody,
-          inSchemaOrder: valid.inSchemaOrder,
           tokens: sentTokens,
         });
   const stepUpAmount =
