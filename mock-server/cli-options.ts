@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { dotPath } from '../contracts/index.js';
 import { AdminToken, MockConfig, type MockConfigInput } from './config.js';
+import { readJsonFile } from './json-file.js';
 
 export const HELP = `klarna-mock: a local simulator of Klarna's Payment Authorize API
 
@@ -144,17 +144,5 @@ function openFromEnv(value: string | undefined): boolean | undefined {
   throw new Error('KLARNA_MOCK_ADMIN_OPEN: expected true or false');
 }
 
-function readConfigFile(file: string): MockConfigInput {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
-  const parsed = MockConfig.safeParse(json);
-  if (!parsed.success) {
-    const reasons = parsed.error.issues.map((i) => `${dotPath(i.path)}: ${i.message}`).join('; ');
-    throw new Error(`${file}: ${reasons}`);
-  }
-  return json as MockConfigInput;
-}
+/** The settings file, parsed: its defaults filled in, which buildApp's own parse of the settings leaves as they are. */
+const readConfigFile = (file: string): MockConfigInput => readJsonFile(file, MockConfig);
