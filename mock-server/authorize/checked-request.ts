@@ -56,7 +56,6 @@ export function checkedRequest(
             method: 'POST',
             account: input.account,
             body: rawBody,
-            inSchemaOrder: valid.inSchemaOrder,
             tokens: sentTokens,
           }),
     stepUpAmount:

@@ -6,6 +6,7 @@ import {
   ClientReport,
   ClockState,
   CustomerActionResult,
+  dotPath,
   Health,
   KlarnaError,
   PaymentCaptureResource,
@@ -47,7 +48,7 @@ type Contracts = Record<number, z.ZodType>;
 export function contractViolations(schema: z.ZodType, body: unknown): string[] {
   const result = schema.safeParse(body);
   if (result.success) return [];
-  return result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return result.error.issues.map((issue) => `${dotPath(issue.path)}: ${issue.message}`);
 }
 
 /** An answer as tests read it, with the contract of the operation that gave it. */
