@@ -280,7 +280,8 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
     /** The simulator's own `/__mock` API: not Klarna's, no credentials. */
     admin: {
       health: () => op('health', 200, Health, { method: 'GET', path: '/__mock/health' }),
-      arm: (request: ArmScenarioRequest | Record<string, unknown>) =>
+      // A string is sent as it is: a body JSON.stringify cannot make.
+      arm: (request: ArmScenarioRequest | Record<string, unknown> | string) =>
         op('armScenario', 201, ArmedScenario, {
           method: 'POST',
           path: '/__mock/scenarios',
