@@ -9,6 +9,7 @@ import type { AccountClock } from './account-clock.js';
 import { authenticate } from './authenticate.js';
 import { serializeChecked } from './check-response.js';
 import type { MockConfig } from './config.js';
+import { newCustomerToken } from './customer-token.js';
 import { type Decision, decide, type TokenFacts } from './decide.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
 import {
@@ -21,7 +22,7 @@ import {
 } from './idempotency.js';
 import { keepPurchaseData } from './payment-requests/kept-purchase-data.js';
 import type { PaymentRequests } from './payment-requests/payment-requests.js';
-import { newCustomerToken, renderAuthorize } from './render-authorize.js';
+import { renderAuthorize } from './render-authorize.js';
 import { requestFacts } from './scenarios/match.js';
 import type { ScenarioEngine, SelectedScenario } from './scenarios/scenario-engine.js';
 import { scenarioError } from './scenarios/scenario-error.js';
