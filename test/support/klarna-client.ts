@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dotPath } from '../../contracts/dot-path.js';
 import {
   ArmedScenario,
   type ArmScenarioRequest,
@@ -43,11 +44,11 @@ type Transport = (request: {
 /** Every documented status of an operation and the contract of its body (`z.null()`: no body). */
 type Contracts = Record<number, z.ZodType>;
 
-/** Each path that breaks the schema, with zod's message: `payment_request.state: Invalid option …`. */
+/** Each path that breaks the schema, in the one path notation, with zod's message: `payment_request.state: Invalid option …`. */
 export function contractViolations(schema: z.ZodType, body: unknown): string[] {
   const result = schema.safeParse(body);
   if (result.success) return [];
-  return result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return result.error.issues.map((issue) => `${dotPath(issue.path)}: ${issue.message}`);
 }
 
 /** An answer as tests read it, with the contract of the operation that gave it. */
