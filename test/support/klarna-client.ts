@@ -220,6 +220,14 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
       });
     },
 
+    /** Authorizes and answers the id of the approved transaction; fails when it is not approved. */
+    async approve(body: unknown, options: AuthorizeOptions = {}): Promise<string> {
+      const answer = await this.authorize(body, options);
+      const transaction = answer.ok().payment_transaction_response?.payment_transaction;
+      if (!transaction) throw new Error(`not approved: ${answer.text.slice(0, 500)}`);
+      return transaction.payment_transaction_id;
+    },
+
     paymentRequests: {
       create: (body: unknown, headers?: Record<string, string>, account = defaultAccount) =>
         op('createPaymentRequest', 201, PaymentRequest, {
