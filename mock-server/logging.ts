@@ -37,7 +37,7 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   // Nothing to build when nothing would be written (logger off, or level above warn).
   const log = request.log as { isLevelEnabled?: (level: string) => boolean };
   if (log.isLevelEnabled?.('warn') !== true) return;
-  const plan = request.authorizePlan;
+  const plan = request.exchange?.plan;
   const action = plan?.action;
   const unknownFields = plan && plan.warnings.length > 0 ? plan.warnings : undefined;
   const url = redactUrl(request.url);
