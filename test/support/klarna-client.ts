@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { dotPath } from '../../contracts/dot-path.js';
 import {
   ArmedScenario,
   type ArmScenarioRequest,
