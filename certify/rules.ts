@@ -1,4 +1,4 @@
-import { canonicalJson } from '../mock-server/canonical-json.js';
+import { canonicalJson } from '../mock-server/index.js';
 
 // The judging rules: pure functions of one case's authorize attempts, as the journal recorded them.
 // https://docs.klarna.com/api/ (Klarna-Idempotency-Key: a retry with the same key and body is safe; 429 carries

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { formatPath, type Violation, valueAt, violation } from './violation.js';
+import { dotPath } from '../contracts/index.js';
+import { type Violation, valueAt, violation } from './violation.js';
 
 // zod's issues say "expected number" for an int and lose the format of a string; the schema at the issue's path
 // knows better, so the report describes that schema ("number (int)", "string (ISO 8601 date-time)").
@@ -78,7 +79,7 @@ export function schemaViolations(schema: z.ZodType, value: unknown): Violation[]
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) =>
-    violation(formatPath(issue.path), expectedOf(issue, schema), valueAt(value, issue.path)),
+    violation(dotPath(issue.path), expectedOf(issue, schema), valueAt(value, issue.path)),
   );
 }
 

@@ -3,6 +3,7 @@ export * from './authorize-request.js';
 export * from './authorize-response.js';
 export * from './authorize-rules.js';
 export * from './common.js';
+export * from './dot-path.js';
 export * from './drift.js';
 export * from './journal.js';
 export * from './klarna-error.js';

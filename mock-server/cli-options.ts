@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dotPath } from '../contracts/index.js';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
 import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
@@ -188,7 +189,7 @@ function readConfigFile(file: string): MockConfigInput {
   }
   const parsed = MockConfig.safeParse(json);
   if (!parsed.success) {
-    const reasons = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const reasons = parsed.error.issues.map((i) => `${dotPath(i.path)}: ${i.message}`).join('; ');
     throw new Error(`${file}: ${reasons}`);
   }
   return json as MockConfigInput;

@@ -6,6 +6,7 @@ import { serializeChecked } from '../check-response.js';
 import { parseMockConfig } from '../config.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
 import { errorHandler, sendKlarnaError, toKlarnaError } from '../error-handler.js';
+import { newExchange } from '../exchange.js';
 import { Journal } from '../journal/journal.js';
 import { type LogOptions, loggerOptions, logLine } from '../logging.js';
 import { PLAIN_SCHEMA_CONTROLLER } from '../plain-schema-controller.js';
@@ -95,8 +96,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyApp> 
   }) as unknown as ProxyApp;
   app.decorate('journal', journal);
   app.decorate('drift', drift);
-  app.decorateRequest('journalSeq', 0);
-  app.decorateRequest('klarnaError', undefined);
+  app.decorateRequest('exchange', null);
   app.addHook('onClose', async () => upstream.close());
   if (options.adminToken !== undefined) app.addHook('onRequest', adminTokenHook(options.adminToken));
 
@@ -104,7 +104,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyApp> 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', (request, _reply, done) => {
-    request.journalSeq = journal.arrival();
+    request.exchange = newExchange(journal.arrival(), 'other');
     done();
   });
   if (options.logger) {

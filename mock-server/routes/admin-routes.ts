@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AccountParams,
@@ -10,37 +9,45 @@ import {
   ScenarioList,
   ScenariosQuery,
 } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
 import { journalRoutes } from './journal-routes.js';
-import { parseInput } from './parse-input.js';
-import { sendJson, sendNoContent } from './send-json.js';
+import { sendNoContent } from './send-json.js';
 
 const TAG = 'Simulator admin';
 const IdParams = z.object({ id: z.string().min(1) });
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
-export function adminRoutes(
-  app: FastifyInstance,
-  deps: { scenarios: ScenarioEngine; journal: Journal; resetAccount: (account: string) => { disarmed: number } },
-) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+export function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
+  checkedScope(app, (routes) => scenarioRoutes(routes, deps));
+  journalRoutes(app, deps);
+}
 
+interface AdminDeps {
+  scenarios: ScenarioEngine;
+  journal: Journal;
+  resetAccount: (account: string) => { disarmed: number };
+}
+
+function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
   routes.post(
     '/__mock/scenarios',
     {
       schema: {
         tags: [TAG],
+        operationId: 'armMockScenario',
+        description:
+          'Give a built-in or fixture scenario by `name`, or a whole `scenario`; it answers the next `times` requests it matches, for one account or for all.',
         summary: 'Arm a scenario for the next matching requests of one account (or of all accounts)',
         body: ArmScenarioRequest,
         response: { 201: ArmedScenario, 400: KlarnaError },
       },
     },
     async (request, reply) => {
-      const armed = deps.scenarios.arm(parseInput(ArmScenarioRequest, request.body ?? {}));
-      return sendJson(reply, 201, serializeChecked(ArmedScenario, armed));
+      reply.code(201);
+      return deps.scenarios.arm(request.body);
     },
   );
 
@@ -49,20 +56,22 @@ export function adminRoutes(
     {
       schema: {
         tags: [TAG],
+        operationId: 'listMockScenarios',
+        description:
+          'The armed scenarios, optionally of one account, and the names of every scenario that can be armed by name.',
         summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
         querystring: ScenariosQuery,
         response: { 200: ScenarioList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account, limit = 1000, offset = 0 } = parseInput(ScenariosQuery, request.query);
+    async (request) => {
+      const { account, limit = 1000, offset = 0 } = request.query;
       const all = deps.scenarios.list(account);
       // Oldest first, as armed; the page is the newest `limit` after skipping the newest `offset`.
       const end = Math.max(0, all.length - offset);
       const armed = all.slice(Math.max(0, end - limit), end);
       const truncated = end - armed.length > 0;
-      const list = { armed, total: all.length, truncated, available: deps.scenarios.available() };
-      return sendJson(reply, 200, serializeChecked(ScenarioList, list));
+      return { armed, total: all.length, truncated, available: deps.scenarios.available() };
     },
   );
 
@@ -71,6 +80,8 @@ export function adminRoutes(
     {
       schema: {
         tags: [TAG],
+        operationId: 'disarmMockScenario',
+        description: 'Removes one armed scenario by the id its arming answered; an unknown id answers 404.',
         summary: 'Disarm one armed scenario',
         params: IdParams,
         response: {
@@ -81,7 +92,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { id } = parseInput(IdParams, request.params);
+      const { id } = request.params;
       if (!deps.scenarios.disarm(id)) throw catalogue.resourceNotFound(`scenario ${id}`);
       return sendNoContent(reply);
     },
@@ -92,18 +103,19 @@ export function adminRoutes(
     {
       schema: {
         tags: [TAG],
+        operationId: 'resetMockAccount',
+        description:
+          'Forgets what the simulator keeps for one account, as if it had never been seen; other accounts are untouched.',
         summary:
           "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,
         response: { 200: ResetResult, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account } = parseInput(AccountParams, request.params);
+    async (request) => {
+      const { account } = request.params;
       const { disarmed } = deps.resetAccount(account);
-      return sendJson(reply, 200, serializeChecked(ResetResult, { account, disarmed }));
+      return { account, disarmed };
     },
   );
-
-  journalRoutes(app, deps);
 }

@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccountId, JournalAccounts, KlarnaError, OptionalAccountQuery } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { KlarnaHttpError } from '../error-catalogue.js';
 import { EventStreams } from '../inspector/event-streams.js';
 import { INSPECTOR_HEADERS, inspectorPage } from '../inspector/inspector-page.js';
 import type { Journal } from '../journal/journal.js';
-import { parseInput } from './parse-input.js';
-import { sendJson } from './send-json.js';
 
 const TAG = 'Simulator admin';
 /** Inspector pages live at once: each holds one stream (and one connection). */
@@ -34,13 +31,15 @@ const tooManyStreams = () =>
  * account's webhook deliveries and its client report. Behind the admin token like every /__mock route.
  */
 export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
   const streams = new EventStreams(deps.journal, { maxStreams: MAX_EVENT_STREAMS, heartbeatMs: HEARTBEAT_MS });
   // An open stream would keep its connection, and so close(), waiting forever.
   app.addHook('preClose', async () => streams.closeAll());
+  checkedScope(app, (routes) => inspectorRoutesIn(routes, deps, streams));
+}
 
-  routes.get('/__mock/ui', { schema: { hide: true } }, async (request, reply) => {
-    const { account } = parseInput(PageQuery, request.query);
+function inspectorRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }, streams: EventStreams) {
+  routes.get('/__mock/ui', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const { account } = request.query;
     return reply
       .code(200)
       .headers(INSPECTOR_HEADERS)
@@ -53,12 +52,13 @@ export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }
     {
       schema: {
         tags: [TAG],
+        operationId: 'listMockJournalAccounts',
+        description: 'The accounts the request inspector can show, read from the request journal.',
         summary: 'The accounts the request journal keeps requests of, the most recently seen first',
         response: { 200: JournalAccounts },
       },
     },
-    async (_request, reply) =>
-      sendJson(reply, 200, serializeChecked(JournalAccounts, { accounts: deps.journal.accounts(MAX_ACCOUNTS) })),
+    async () => ({ accounts: deps.journal.accounts(MAX_ACCOUNTS) }),
   );
 
   routes.get(
@@ -68,15 +68,25 @@ export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }
       exposeHeadRoute: false,
       schema: {
         tags: [TAG],
+        operationId: 'streamMockJournalEvents',
+        description:
+          'A text/event-stream, read by the request inspector; past the limit of open streams it answers 503.',
         summary:
           'Server-sent events: `request` (seq, id, account) per new journal record of the account (or of every ' +
           'account); read the entries with GET /__mock/requests',
         querystring: OptionalAccountQuery,
-        response: { 400: KlarnaError, 503: KlarnaError.describe('Too many streams open: retry after Retry-After') },
+        response: {
+          200: {
+            description: 'One `request` event per new journal record, until the client closes the stream',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
+          400: KlarnaError,
+          503: KlarnaError.describe('Too many streams open: retry after Retry-After'),
+        },
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(OptionalAccountQuery, request.query);
+      const { account } = request.query;
       if (streams.full) throw tooManyStreams();
       reply.hijack();
       streams.open(reply.raw, account, { 'klarna-correlation-id': request.id });

@@ -32,9 +32,10 @@ function paymentRequestRoutesOf(
 ) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const path = `${form.prefix}/payment/requests/:payment_request_id`;
-  const schema = (summary: string, operationId: string) => ({
+  const schema = (summary: string, operationId: string, description: string) => ({
     operationId: `${operationId}${form.suffix}`,
     summary: form.suffix === 'Direct' ? `${summary} (Klarna Direct: the API key's account)` : summary,
+    description,
     tags: ['Payment Request API'],
     security: [{ klarna_api_key: [] }],
     params: form.params.extend(Id.shape),
@@ -50,14 +51,30 @@ function paymentRequestRoutesOf(
   const find = (params: unknown, authorization: string | undefined, operation: string) =>
     findPaymentRequest(form, deps, params, authorization, operation);
 
-  routes.get(path, { schema: schema('Read a payment request', 'readPaymentRequest') }, async (request, reply) => {
-    const record = find(request.params, request.headers.authorization, 'read payment requests');
-    return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(record)));
-  });
+  routes.get(
+    path,
+    {
+      schema: schema(
+        'Read a payment request',
+        'readPaymentRequest',
+        'The payment request in its current state, expired when its time is up.',
+      ),
+    },
+    async (request, reply) => {
+      const record = find(request.params, request.headers.authorization, 'read payment requests');
+      return sendJson(reply, 200, serializeChecked(PaymentRequest, renderPaymentRequest(record)));
+    },
+  );
 
   routes.delete(
     path,
-    { schema: schema('Cancel a payment request', 'cancelPaymentRequest') },
+    {
+      schema: schema(
+        'Cancel a payment request',
+        'cancelPaymentRequest',
+        'Cancels a payment request while its state allows it (a completed one until its token is used in a final authorization); otherwise 409.',
+      ),
+    },
     async (request, reply) => {
       const canceled = deps.paymentRequests.act(
         find(request.params, request.headers.authorization, 'cancel payment requests'),

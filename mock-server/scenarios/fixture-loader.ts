@@ -1,6 +1,6 @@
 import { type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { type Scenario, ScenarioFile } from '../../contracts/index.js';
+import { dotPath, type Scenario, ScenarioFile } from '../../contracts/index.js';
 import { BUILT_IN_SCENARIOS } from './built-in.js';
 
 /**
@@ -30,8 +30,7 @@ export function loadScenarioDir(dir: string): Scenario[] {
     const parsed = ScenarioFile.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const path = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') ?? '';
-      throw new Error(`${where}: ${path.replace(/^\./, '') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+      throw new Error(`${where}: ${dotPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
     }
     parsed.data.scenarios.forEach((scenario, i) => {
       const other = seen.get(scenario.name);
