@@ -1,4 +1,4 @@
-import { seededRandom } from '../mock-server/scenarios/seeded-random.js';
+import { seededRandom } from '../mock-server/index.js';
 import type { RuleName } from './rules.js';
 
 // The fault matrix a client is driven through, one run of the client per case. Each case arms one built-in

@@ -1,36 +1,75 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { UsageError } from '../contract-suite/cli-options.js';
+import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
+import { helpText } from '../shared-cli/help-text.js';
+import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
+import { UsageError } from '../shared-cli/usage-error.js';
 import { DEFAULT_SEED } from './run-certify.js';
 
 export { UsageError };
 
-export const HELP = `klarna-mock certify: drives your Klarna client through lost answers, errors and network faults, and
-judges from the simulator's journal whether it retried safely
+/** Certify's own options: its parser, --help and docs/reference/cli.md read this table. */
+export const CERTIFY_OPTIONS: readonly CliOption[] = [
+  {
+    name: 'base-url',
+    type: 'string',
+    value: '<url>',
+    description: 'a running simulator (admin API included); by default certify starts its own',
+  },
+  {
+    name: 'seed',
+    type: 'string',
+    value: '<text>',
+    default: DEFAULT_SEED,
+    description: 'the order of the cases: same seed, same cases, same order',
+  },
+  { name: 'junit', type: 'string', value: '<file>', description: 'also write a JUnit XML report' },
+  { name: 'html', type: 'string', value: '<file>', description: 'also write a self-contained HTML report' },
+  {
+    name: 'hang-ms',
+    type: 'string',
+    value: '<ms>',
+    defaultText: '2000',
+    description:
+      "how long the hang case holds the connection, when certify starts the simulator (keep it past your client's " +
+      'own timeout)',
+  },
+  {
+    name: 'case-timeout',
+    type: 'string',
+    value: '<ms>',
+    defaultText: '60000',
+    description: 'abandon a run of the client after this long',
+  },
+  {
+    name: 'min-gap',
+    type: 'string',
+    value: '<ms>',
+    defaultText: '100',
+    description: 'the least gap between a failed attempt and its retry, for backoff',
+  },
+  { name: 'verbose', type: 'boolean', description: "show the client's own output" },
+  HELP_OPTION,
+];
 
-Usage: npm run certify -- [options] [--] <command…>           (in a checkout)
-       npx klarna-mock-certify [options] [--] <command…>      (where the package is installed)
-
-<command…> makes one purchase: it is run once per case with KLARNA_BASE_URL, KLARNA_ACCOUNT_ID and
-KLARNA_API_KEY in its environment, e.g.  npm run certify -- node examples/careful-client.mjs
-
-Options:
-  --base-url <url>      a running simulator (admin API included); by default certify starts its own
-  --seed <text>         the order of the cases (default ${DEFAULT_SEED}): same seed, same cases, same order
-  --junit <file>        also write a JUnit XML report
-  --html <file>         also write a self-contained HTML report
-  --hang-ms <ms>        how long the hang case holds the connection, when certify starts the simulator
-                        (default 2000; keep it past your client's own timeout)
-  --case-timeout <ms>   abandon a run of the client after this long (default 60000)
-  --min-gap <ms>        the least gap between a failed attempt and its retry, for backoff (default 100)
-  --verbose             show the client's own output
-  -h, --help            show this help
-
-The admin token of a running simulator, if it has one, is read from KLARNA_MOCK_ADMIN_TOKEN.
+export const CERTIFY_COMMAND: CliCommand = {
+  name: 'klarna-mock-certify',
+  summary: `klarna-mock certify: drives your Klarna client through lost answers, errors and network faults, and
+judges from the simulator's journal whether it retried safely`,
+  usage: [
+    'npm run certify -- [options] [--] <command…>           (in a checkout)',
+    'npx klarna-mock-certify [options] [--] <command…>      (where the package is installed)',
+    '',
+    '<command…> makes one purchase: it is run once per case with KLARNA_BASE_URL, KLARNA_ACCOUNT_ID and',
+    'KLARNA_API_KEY in its environment, e.g.  npm run certify -- node examples/careful-client.mjs',
+  ],
+  options: CERTIFY_OPTIONS,
+  notes: `The admin token of a running simulator, if it has one, is read from KLARNA_MOCK_ADMIN_TOKEN.
 
 Rules: same-key-on-retry, one-transaction, retry-after-honoured, no-retry-on-4xx, backoff, eventually-succeeds.
-Exit codes: 0 every rule passed, 1 a rule failed, 2 could not run (bad arguments, no simulator, no command).
-`;
+Exit codes: 0 every rule passed, 1 a rule failed, 2 could not run (bad arguments, no simulator, no command).`,
+};
+
+export const HELP = helpText(CERTIFY_COMMAND);
 
 const Ms = (max: number) =>
   z
@@ -52,17 +91,17 @@ const CertifyCliOptions = z.strictObject({
 });
 export type CertifyCliOptions = z.infer<typeof CertifyCliOptions>;
 
-const FLAGS: Record<string, string> = {
-  baseUrl: '--base-url',
-  seed: '--seed',
-  junit: '--junit',
-  html: '--html',
-  hangMs: '--hang-ms',
-  caseTimeoutMs: '--case-timeout',
-  minGapMs: '--min-gap',
+const NAMES = {
+  baseUrl: 'base-url',
+  seed: 'seed',
+  junit: 'junit',
+  html: 'html',
+  hangMs: 'hang-ms',
+  caseTimeoutMs: 'case-timeout',
+  minGapMs: 'min-gap',
   command: '<command>',
 };
-const WITH_VALUE = new Set(['--base-url', '--seed', '--junit', '--html', '--hang-ms', '--case-timeout', '--min-gap']);
+const WITH_VALUE = new Set(CERTIFY_OPTIONS.filter((o) => o.type === 'string').map((o) => `--${o.name}`));
 
 /**
  * Certify's own options come first; the client's command is everything from `--` or the first word that is not
@@ -81,50 +120,25 @@ export function splitCommand(argv: string[]): { own: string[]; command: string[]
 
 export function readCertifyOptions(argv: string[]): { help: true } | { help: false; options: CertifyCliOptions } {
   const { own, command } = splitCommand(argv);
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    ({ values } = parse(own));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) return { help: true };
+  // No environment: certify's options have none (the admin token is read where it is used).
+  const cli = parseCli(CERTIFY_OPTIONS, own, {});
+  if (cli.help) return { help: true };
   const parsed = CertifyCliOptions.safeParse({
-    baseUrl: values['base-url'],
-    seed: values.seed ?? DEFAULT_SEED,
-    junit: values.junit,
-    html: values.html,
-    hangMs: values['hang-ms'],
-    caseTimeoutMs: values['case-timeout'],
-    minGapMs: values['min-gap'],
-    verbose: values.verbose ?? false,
+    baseUrl: cli.value('base-url'),
+    seed: cli.value('seed'),
+    junit: cli.value('junit'),
+    html: cli.value('html'),
+    hangMs: cli.value('hang-ms'),
+    caseTimeoutMs: cli.value('case-timeout'),
+    minGapMs: cli.value('min-gap'),
+    verbose: cli.flag('verbose') === true,
     command,
   });
   if (!parsed.success) {
-    throw new UsageError(
-      parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '),
-    );
+    throw usageErrorOf(parsed.error, cli, NAMES);
   }
   if (parsed.data.baseUrl !== undefined && parsed.data.hangMs !== undefined) {
     throw new UsageError('--hang-ms applies to a simulator certify starts, not to --base-url (its hangMaxMs holds)');
   }
   return { help: false, options: parsed.data };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      'base-url': { type: 'string' },
-      seed: { type: 'string' },
-      junit: { type: 'string' },
-      html: { type: 'string' },
-      'hang-ms': { type: 'string' },
-      'case-timeout': { type: 'string' },
-      'min-gap': { type: 'string' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }

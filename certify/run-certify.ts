@@ -1,4 +1,4 @@
-import { startMock } from '../mock-server/start-mock.js';
+import { startMock } from '../mock-server/index.js';
 import { type CertifyCase, caseAccount, casesForSeed } from './cases.js';
 import { attemptOf, judge, type RuleVerdict } from './rules.js';
 import { CouldNotRunError, type SimulatorAdmin, simulatorAdmin } from './simulator-admin.js';

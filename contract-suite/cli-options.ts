@@ -1,35 +1,77 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
+import { helpText } from '../shared-cli/help-text.js';
+import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
+import { UsageError } from '../shared-cli/usage-error.js';
 import { DEFAULT_TIMEOUT_MS } from './provider-client.js';
 
 export const DEFAULT_ACCOUNT = 'krn:partner:global:account:test:CONTRACT1';
 export const DEFAULT_API_KEY = 'klarna_test_api_contract';
 
-export const HELP = `klarna-mock contract suite: checks a provider of Klarna's Payment Authorize API against contracts/
+/** The contract suite's options: its parser, --help and docs/reference/cli.md read this table. */
+export const CONTRACT_OPTIONS: readonly CliOption[] = [
+  {
+    name: 'base-url',
+    type: 'string',
+    value: '<url>',
+    description:
+      "the provider: the simulator (http://127.0.0.1:4747) or Klarna's test environment " +
+      '(https://api-global.test.klarna.com); required',
+  },
+  {
+    name: 'account',
+    type: 'string',
+    value: '<id>',
+    env: 'KLARNA_ACCOUNT_ID',
+    default: DEFAULT_ACCOUNT,
+    description: 'partner account id; the default only the simulator accepts',
+  },
+  {
+    name: 'api-key',
+    type: 'string',
+    value: '<key>',
+    env: 'KLARNA_API_KEY',
+    default: DEFAULT_API_KEY,
+    description: 'API key, sent as "Authorization: Basic <key>"; the default only the simulator accepts',
+  },
+  {
+    name: 'simulator',
+    type: 'boolean',
+    description: 'run the simulator-only part even if GET <url>/__mock/health does not answer {"status":"ok"}',
+  },
+  {
+    name: 'reporter',
+    type: 'string',
+    value: 'junit',
+    description: 'also write a JUnit XML report (needs --output)',
+  },
+  { name: 'output', type: 'string', value: '<file>', description: 'where the JUnit report goes' },
+  {
+    name: 'timeout',
+    type: 'string',
+    value: '<ms>',
+    default: String(DEFAULT_TIMEOUT_MS),
+    description: 'give up on a request, its whole answer included, after this long, 1 to 9999999',
+  },
+  HELP_OPTION,
+];
 
-Usage: npm run contract -- --base-url <url> [options]          (in a checkout)
-       npx klarna-mock-contract --base-url <url> [options]     (where the package is installed)
-
-Options:
-  --base-url <url>     the provider: the simulator (http://127.0.0.1:4747) or Klarna's test environment
-                       (https://api-global.test.klarna.com)
-  --account <id>       partner account id (env KLARNA_ACCOUNT_ID; default ${DEFAULT_ACCOUNT},
-                       which only the simulator accepts)
-  --api-key <key>      API key, sent as "Authorization: Basic <key>" (env KLARNA_API_KEY;
-                       default ${DEFAULT_API_KEY}, which only the simulator accepts)
-  --simulator          run the simulator-only part even if GET <url>/__mock/health does not answer {"status":"ok"}
-  --reporter junit     also write a JUnit XML report (needs --output)
-  --output <file>      where the JUnit report goes
-  --timeout <ms>       give up on a request, its whole answer included, after this long
-                       (1 to 9999999; default ${DEFAULT_TIMEOUT_MS})
-  -h, --help           show this help
-
-The portable part checks only what Klarna documents (status class, body shape); the simulator-only part
+export const CONTRACT_COMMAND: CliCommand = {
+  name: 'klarna-mock-contract',
+  summary: "klarna-mock contract suite: checks a provider of Klarna's Payment Authorize API against contracts/",
+  usage: [
+    'npm run contract -- --base-url <url> [options]          (in a checkout)',
+    'npx klarna-mock-contract --base-url <url> [options]     (where the package is installed)',
+  ],
+  options: CONTRACT_OPTIONS,
+  notes: `The portable part checks only what Klarna documents (status class, body shape); the simulator-only part
 (Mock-Scenario outcomes, default decisions, idempotent replay, Notification API) runs when the provider is
 the simulator.
 
-Exit codes: 0 every interaction passed, 1 contract violations, 2 could not run (bad arguments, no answer).
-`;
+Exit codes: 0 every interaction passed, 1 contract violations, 2 could not run (bad arguments, no answer).`,
+};
+
+export const HELP = helpText(CONTRACT_COMMAND);
 
 const ContractOptions = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
@@ -55,51 +97,34 @@ export type ContractOptions = z.infer<typeof ContractOptions> & {
   defaulted: { account: boolean; apiKey: boolean };
 };
 
-const FLAGS: Record<string, string> = {
-  baseUrl: '--base-url',
-  account: '--account',
-  apiKey: '--api-key',
-  reporter: '--reporter',
-  output: '--output',
-  timeoutMs: '--timeout',
+const NAMES = {
+  baseUrl: 'base-url',
+  account: 'account',
+  apiKey: 'api-key',
+  reporter: 'reporter',
+  output: 'output',
+  timeoutMs: 'timeout',
 };
 
-/** A bad command line: the message names the option. Exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export function readContractOptions(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): { help: true } | { help: false; options: ContractOptions } {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    ({ values } = parse(argv));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) return { help: true };
-  if (values['base-url'] === undefined) throw new UsageError('--base-url is required');
-  const account = values.account ?? env.KLARNA_ACCOUNT_ID;
-  const apiKey = values['api-key'] ?? env.KLARNA_API_KEY;
+  const cli = parseCli(CONTRACT_OPTIONS, argv, env);
+  if (cli.help) return { help: true };
+  if (cli.value('base-url') === undefined) throw new UsageError('--base-url is required');
   const parsed = ContractOptions.safeParse({
-    baseUrl: values['base-url'],
-    account: account ?? DEFAULT_ACCOUNT,
-    apiKey: apiKey ?? DEFAULT_API_KEY,
-    simulator: values.simulator ? 'force' : 'detect',
-    reporter: values.reporter ?? 'text',
-    output: values.output,
-    timeoutMs: values.timeout ?? String(DEFAULT_TIMEOUT_MS),
+    baseUrl: cli.value('base-url'),
+    account: cli.value('account'),
+    apiKey: cli.value('api-key'),
+    simulator: cli.flag('simulator') ? 'force' : 'detect',
+    reporter: cli.value('reporter') ?? 'text',
+    output: cli.value('output'),
+    timeoutMs: cli.value('timeout'),
   });
-  if (!parsed.success) {
-    // Name what the user actually typed: the flag, or the environment variable when no flag was given.
-    const nameOf = (key: string) =>
-      key === 'account' && values.account === undefined
-        ? 'KLARNA_ACCOUNT_ID'
-        : key === 'apiKey' && values['api-key'] === undefined
-          ? 'KLARNA_API_KEY'
-          : (FLAGS[key] ?? key);
-    throw new UsageError(parsed.error.issues.map((i) => `${nameOf(String(i.path[0]))}: ${i.message}`).join('; '));
-  }
+  if (!parsed.success) throw usageErrorOf(parsed.error, cli, NAMES);
   const options = parsed.data;
   if (options.reporter === 'junit' && options.output === undefined) {
     throw new UsageError('--reporter junit needs --output <file>');
@@ -109,24 +134,9 @@ export function readContractOptions(
   }
   return {
     help: false,
-    options: { ...options, defaulted: { account: account === undefined, apiKey: apiKey === undefined } },
-  };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
     options: {
-      'base-url': { type: 'string' },
-      account: { type: 'string' },
-      'api-key': { type: 'string' },
-      simulator: { type: 'boolean' },
-      reporter: { type: 'string' },
-      output: { type: 'string' },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...options,
+      defaulted: { account: cli.from('account') === 'default', apiKey: cli.from('api-key') === 'default' },
     },
-    strict: true,
-    allowPositionals: false,
-  });
+  };
 }

@@ -1,26 +1,57 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ClientReport } from '../contracts/index.js';
+import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
+import { helpText } from '../shared-cli/help-text.js';
+import { type ParsedCli, parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { DEFAULT_TIMEOUT_MS, networkReason } from './provider-client.js';
 import { truncate } from './violation.js';
 
-export const CLIENT_HELP = `klarna-mock client check: what the simulator noticed about your client's requests
+/** The client check's options: its parser, --help and docs/reference/cli.md read this table. */
+export const CLIENT_CHECK_OPTIONS: readonly CliOption[] = [
+  {
+    name: 'base-url',
+    type: 'string',
+    value: '<url>',
+    description: 'the running simulator, e.g. http://127.0.0.1:4747; required',
+  },
+  {
+    name: 'account',
+    type: 'string',
+    value: '<id>',
+    env: 'KLARNA_ACCOUNT_ID',
+    defaultText: 'every account',
+    description: "only this partner account's requests",
+  },
+  {
+    name: 'strict',
+    type: 'boolean',
+    description: 'fail on warnings too (unknown fields, missing idempotency keys, ...)',
+  },
+  { name: 'json', type: 'boolean', description: 'print the report as JSON instead of text' },
+  {
+    name: 'timeout',
+    type: 'string',
+    value: '<ms>',
+    default: String(DEFAULT_TIMEOUT_MS),
+    description: "give up on the simulator's answer after this long",
+  },
+  HELP_OPTION,
+];
 
-Usage: npm run contract:client -- --base-url <simulator url> [options]      (in a checkout)
-       npx klarna-mock-client-check --base-url <simulator url> [options]   (where the package is installed)
+export const CLIENT_CHECK_COMMAND: CliCommand = {
+  name: 'klarna-mock-client-check',
+  summary: `klarna-mock client check: what the simulator noticed about your client's requests`,
+  usage: [
+    'npm run contract:client -- --base-url <simulator url> [options]      (in a checkout)',
+    'npx klarna-mock-client-check --base-url <simulator url> [options]   (where the package is installed)',
+    '',
+    "Run your client's tests against the simulator first, then this. It reads GET <url>/__mock/report.",
+  ],
+  options: CLIENT_CHECK_OPTIONS,
+  notes: 'Exit codes: 0 no errors (and no warnings with --strict), 1 findings, 2 could not run.',
+};
 
-Run your client's tests against the simulator first, then this. It reads GET <url>/__mock/report.
-
-Options:
-  --base-url <url>   the running simulator, e.g. http://127.0.0.1:4747
-  --account <id>     only this partner account's requests (env KLARNA_ACCOUNT_ID; default: every account)
-  --strict           fail on warnings too (unknown fields, missing idempotency keys, ...)
-  --json             print the report as JSON instead of text
-  --timeout <ms>     give up on the simulator's answer after this long (default ${DEFAULT_TIMEOUT_MS})
-  -h, --help         show this help
-
-Exit codes: 0 no errors (and no warnings with --strict), 1 findings, 2 could not run.
-`;
+export const CLIENT_HELP = helpText(CLIENT_CHECK_COMMAND);
 
 const Options = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
@@ -41,49 +72,34 @@ export interface Io {
 
 /** The whole command without process.exit; resolves with the exit code. */
 export async function runClientCheck(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let cli: ParsedCli;
   try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'base-url': { type: 'string' },
-        account: { type: 'string' },
-        strict: { type: 'boolean' },
-        json: { type: 'boolean' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    cli = parseCli(CLIENT_CHECK_OPTIONS, argv, env);
   } catch (error) {
     io.err(`contract:client: ${(error as Error).message}\n`);
     return 2;
   }
-  if (values.help) {
+  if (cli.help) {
     io.out(CLIENT_HELP);
     return 0;
   }
-  if (values['base-url'] === undefined) {
+  if (cli.value('base-url') === undefined) {
     io.err('contract:client: --base-url is required (the running simulator, e.g. http://127.0.0.1:4747)\n');
     return 2;
   }
   const parsed = Options.safeParse({
-    baseUrl: values['base-url'],
-    account: values.account ?? env.KLARNA_ACCOUNT_ID,
-    strict: values.strict === true,
-    json: values.json === true,
-    timeoutMs: values.timeout ?? String(DEFAULT_TIMEOUT_MS),
+    baseUrl: cli.value('base-url'),
+    account: cli.value('account'),
+    strict: cli.flag('strict') === true,
+    json: cli.flag('json') === true,
+    timeoutMs: cli.value('timeout'),
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0]);
-    // Name what the user typed: the flag, or the environment variable when no flag was given.
-    const name =
-      key === 'account' && values.account === undefined
-        ? 'KLARNA_ACCOUNT_ID'
-        : key === 'timeoutMs'
-          ? '--timeout'
-          : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    io.err(`contract:client: ${name}: ${issue?.message}\n`);
+    // The first problem only, named by what the user typed: the flag, or the environment variable.
+    const first = new z.ZodError(parsed.error.issues.slice(0, 1));
+    io.err(
+      `contract:client: ${usageErrorOf(first, cli, { baseUrl: 'base-url', account: 'account', timeoutMs: 'timeout' }).message}\n`,
+    );
     return 2;
   }
   const { baseUrl, account, strict, json, timeoutMs } = parsed.data;

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { AuthorizeResponse, KlarnaError } from '../contracts/index.js';
+import { AuthorizeResponse, dotPath, KlarnaError } from '../contracts/index.js';
 import type { Exchange } from './provider-client.js';
 import { schemaViolations } from './schema-violations.js';
-import { encodeReceived, formatPath, type Violation, valueAt, violation } from './violation.js';
+import { encodeReceived, type Violation, valueAt, violation } from './violation.js';
 
 // Small checks that return violations instead of throwing, so one interaction reports everything that is wrong.
 
@@ -34,16 +34,16 @@ export function expectContractBody(exchange: Exchange, success: z.ZodType = Auth
 
 export function expectEqual(exchange: Exchange, path: PropertyKey[], expected: unknown): Violation[] {
   const actual = valueAt(exchange.json, path);
-  return actual === expected ? [] : [violation(formatPath(path), JSON.stringify(expected), actual)];
+  return actual === expected ? [] : [violation(dotPath(path), JSON.stringify(expected), actual)];
 }
 
 export function expectPresent(exchange: Exchange, path: PropertyKey[], expected: string): Violation[] {
-  return valueAt(exchange.json, path) === undefined ? [violation(formatPath(path), expected, undefined)] : [];
+  return valueAt(exchange.json, path) === undefined ? [violation(dotPath(path), expected, undefined)] : [];
 }
 
 export function expectAbsent(exchange: Exchange, path: PropertyKey[]): Violation[] {
   const actual = valueAt(exchange.json, path);
-  return actual === undefined ? [] : [violation(formatPath(path), '(absent)', actual)];
+  return actual === undefined ? [] : [violation(dotPath(path), '(absent)', actual)];
 }
 
 export function expectHeader(exchange: Exchange, name: string, pattern: RegExp, expected: string): Violation[] {
@@ -56,7 +56,7 @@ export function firstDifference(first: unknown, second: unknown, path: PropertyK
   if (Object.is(first, second)) return undefined;
   const bothObjects = typeof first === 'object' && first !== null && typeof second === 'object' && second !== null;
   if (!bothObjects || Array.isArray(first) !== Array.isArray(second)) {
-    return violation(formatPath(path), encodeReceived(first), second);
+    return violation(dotPath(path), encodeReceived(first), second);
   }
   const a = first as Record<string, unknown>;
   const b = second as Record<string, unknown>;

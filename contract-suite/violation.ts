@@ -8,18 +8,6 @@ export interface Violation {
 }
 
 const RECEIVED_MAX = 80;
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
-/** `['validation_errors', 0, 'parameter']` → `validation_errors[0].parameter`; the empty path is `(root)`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
-    else text += `[${JSON.stringify(String(key))}]`;
-  }
-  return text === '' ? '(root)' : text;
-}
 
 /** A received value as the report shows it: JSON, cut to a readable length, safe to print on a terminal. */
 export function encodeReceived(value: unknown): string {

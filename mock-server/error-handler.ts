@@ -4,10 +4,13 @@ import { KlarnaError } from '../contracts/index.js';
 import { serializeChecked } from './check-response.js';
 import { catalogue, KlarnaHttpError } from './error-catalogue.js';
 import { sendJson } from './routes/send-json.js';
+import { klarnaErrorOfCompilers } from './validation-errors.js';
 
 /** Maps anything thrown (catalogue entries, Fastify's own body errors, bugs) onto the catalogue. */
 export function toKlarnaError(error: unknown, bodyLimit: number): KlarnaHttpError {
   if (error instanceof KlarnaHttpError) return error;
+  const checked = klarnaErrorOfCompilers(error);
+  if (checked !== undefined) return checked;
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -82,11 +85,9 @@ export function clientErrorHandler(uuid: () => string) {
 export function errorHandler(bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const klarnaError = toKlarnaError(error, bodyLimit);
-    request.klarnaError = klarnaError;
-    // A scenario's staged 5xx is no failure: the request's own log line names the scenario.
-    const action = request.authorizePlan?.action;
-    const staged = action?.kind === 'error' && error === action.error;
-    if (klarnaError.statusCode >= 500 && !staged) request.log.error({ err: error }, 'request failed');
+    // For the journal. A scenario's staged error never comes here: the route sends it as the answer it chose.
+    if (request.exchange) request.exchange.error = klarnaError;
+    if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return sendKlarnaError(klarnaError, request.id, reply);
   };
 }

@@ -1,68 +1,59 @@
-import type { FastifyBodyParser } from 'fastify';
+import secureJsonParse from 'secure-json-parse';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
-import { toKlarnaError } from './error-handler.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { parameterPath } from './parameter-path.js';
 
-/** Fastify's own JSON parser (prototype poisoning refused), which every text that might need it goes through. */
-type JsonParser = FastifyBodyParser<string>;
-
 /**
- * Parses a JSON request body the way the Fastify parser would (same answers for malformed, poisoned or too deep
- * bodies), for the authorize route, which receives its body as text and parses it only when a replay did not answer
- * it first. Plain JSON.parse takes the texts that cannot carry a `__proto__` or `constructor` key, even escaped;
- * the rest go through `secure`.
+ * Parses a JSON request body, throwing catalogue errors: too deep (checked first, so nothing later can exhaust the
+ * stack), not JSON, or carrying a `__proto__` key or a `constructor` key holding `prototype`, which secure-json-parse
+ * refuses (after a native pre-check, so most bodies cost one JSON.parse). A refused key is named by its path, as any
+ * other refused parameter.
  */
-export function parseJsonBody(text: string, secure: JsonParser, bodyLimit: number): unknown {
+export function parseJson(text: string): unknown {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     throw catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
   }
-  if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // Malformed: Fastify's parser words the error.
-    }
+  try {
+    return secureJsonParse(text, null, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    throw refusedKey(text) ?? catalogue.invalidJson();
   }
-  let parsed: unknown;
-  let failure: unknown;
-  // Fastify's parser answers synchronously.
-  (secure as (request: unknown, body: string, done: (error: unknown, value?: unknown) => void) => void)(
-    undefined,
-    text,
-    (error, value) => {
-      failure = error;
-      parsed = value;
-    },
-  );
-  if (failure) throw forbiddenKey(text) ?? toKlarnaError(failure, bodyLimit);
-  return parsed;
+}
+
+/** The old form of parseJson, for routes that still pass Fastify's parser and the body limit (both unused now). */
+export function parseJsonBody(text: string, _secure?: unknown, _bodyLimit?: number): unknown {
+  return parseJson(text);
 }
 
 /**
- * A body the secure parser refused although it is valid JSON: it holds a `__proto__` key, or a `constructor` key
- * whose value has a `prototype` key (secure-json-parse's two rules). Named by its path, as any other refused
- * parameter; undefined when the text is not JSON at all. The walk is bounded: bodies are depth-checked first.
+ * Where secure-json-parse found the key it refused, looked for in its own order (breadth first; in each object
+ * `__proto__` before `constructor`). Undefined when the text is not JSON at all. Bounded: the depth was checked.
  */
-export function forbiddenKey(text: string): KlarnaHttpError | undefined {
+function refusedKey(text: string): KlarnaHttpError | undefined {
   let root: unknown;
   try {
-    root = JSON.parse(text);
+    root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     return undefined;
   }
-  const pending: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
-  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-    const { value, path } = next;
-    if (typeof value !== 'object' || value === null) continue;
-    for (const [key, child] of Object.entries(value)) {
-      const at = [...path, Array.isArray(value) ? Number(key) : key];
-      if (key === '__proto__') return refused(at, 'a key named __proto__ is refused');
-      if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) {
-        return refused(at, 'a key named constructor holding prototype is refused');
+  let level: { value: object; path: PropertyKey[] }[] =
+    typeof root === 'object' && root !== null ? [{ value: root, path: [] }] : [];
+  while (level.length > 0) {
+    const next: typeof level = [];
+    for (const { value, path } of level) {
+      const at = (key: string) => [...path, Array.isArray(value) ? Number(key) : key];
+      if (Object.hasOwn(value, '__proto__')) return refused(at('__proto__'), 'a key named __proto__ is refused');
+      const held: unknown = Object.hasOwn(value, 'constructor')
+        ? (value as { constructor: unknown }).constructor
+        : undefined;
+      if (typeof held === 'object' && held !== null && Object.hasOwn(held, 'prototype')) {
+        return refused(at('constructor'), 'a key named constructor holding prototype is refused');
       }
-      pending.push({ value: child, path: at });
+      for (const [key, child] of Object.entries(value)) {
+        if (typeof child === 'object' && child !== null) next.push({ value: child, path: at(key) });
+      }
     }
+    level = next;
   }
   return undefined;
 }

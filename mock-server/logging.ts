@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { redactUrl } from './redact-url.js';
+import { REDACTED_HEADERS } from './redacted-headers.js';
 
 export interface LogOptions {
   level?: string;
@@ -11,19 +12,6 @@ export interface LogOptions {
   /** Where lines go; standard output by default. */
   stream?: Writable;
 }
-
-/** Credentials and tokens never reach a log or the journal. */
-export const REDACTED_HEADERS = [
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'klarna-network-session-token',
-  'klarna-customer-token',
-  'klarna-payment-token',
-  'klarna-interoperability-token',
-];
 
 /** pino-pretty is loaded only for a terminal: JSON logging (CI) starts without it. */
 function prettyStream(): Writable {
@@ -49,7 +37,7 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   // Nothing to build when nothing would be written (logger off, or level above warn).
   const log = request.log as { isLevelEnabled?: (level: string) => boolean };
   if (log.isLevelEnabled?.('warn') !== true) return;
-  const plan = request.authorizePlan;
+  const plan = request.exchange?.plan;
   const action = plan?.action;
   const unknownFields = plan && plan.warnings.length > 0 ? plan.warnings : undefined;
   const url = redactUrl(request.url);

@@ -58,19 +58,6 @@ export function customerTokenResponse(token: CustomerToken): NonNullable<Authori
   };
 }
 
-/** A new customer token (reference §3.4): `krn:customer-token:<region>:<uuid>`, its reference echoed. */
-export function newCustomerToken(
-  scopes: CustomerToken['scopes'],
-  reference: string | undefined,
-  ids: { region: string; uuid: () => string },
-): CustomerToken {
-  return {
-    customer_token: `krn:customer-token:${ids.region}:${ids.uuid()}`,
-    ...(reference !== undefined && { customer_token_reference: reference }),
-    scopes,
-  };
-}
-
 function paymentTransaction(body: AuthorizeRequest, ctx: RenderContext): PaymentTransaction {
   const rpt = body.request_payment_transaction;
   if (rpt === undefined) throw new Error('paymentTransaction needs request_payment_transaction');

@@ -1,6 +1,6 @@
 import type { ValidationError } from '../../contracts/index.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
-import { REDACTED_HEADERS } from '../logging.js';
+import { REDACTED_HEADERS } from '../redacted-headers.js';
 
 /** What the journal keeps of one authorize request; findings are derived from these when read. */
 export interface JournalRecord {

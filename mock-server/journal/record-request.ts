@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { KlarnaHttpError } from '../error-catalogue.js';
 import { type JournalRecord, keptText } from './journal-record.js';
 
-/** The journal's record of an authorize request, from what the route and the error handler left on it. */
+/** The journal's record of an authorize request, from what the route and the error handler left on its exchange. */
 export function recordOf(
   request: FastifyRequest,
   answer: { status: number } | { fault: string },
@@ -10,20 +10,22 @@ export function recordOf(
   /** The account the request acted on, when its path names none (Klarna Direct). */
   actedOn?: string,
 ): JournalRecord {
-  const plan = request.authorizePlan;
-  const thrown: KlarnaHttpError | undefined = request.klarnaError;
+  const exchange = request.exchange;
+  const plan = exchange?.plan;
+  const thrown: KlarnaHttpError | undefined = exchange?.error;
+  // A scenario's error is the answer chosen, not the client's mistake.
   const staged = plan?.action.kind === 'error';
   const account = actedOn ?? (request.params as { partner_account_id?: string }).partner_account_id ?? '';
   return {
-    seq: request.journalSeq,
+    seq: exchange?.seq ?? 0,
     id: request.id,
     time: now(account),
     account,
     method: request.method,
     path: request.url,
     headers: request.headers,
-    bodyText: keptText(request.rawBodyText),
-    bodyLength: request.rawBodyText?.length,
+    bodyText: keptText(exchange?.bodyText),
+    bodyLength: exchange?.bodyText?.length,
     status: 'status' in answer ? answer.status : undefined,
     fault: 'fault' in answer ? answer.fault : undefined,
     result: plan?.result,

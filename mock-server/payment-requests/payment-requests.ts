@@ -1,7 +1,7 @@
 import type { AuthorizeRequest } from '../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
+import { newCustomerToken } from '../customer-token.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
-import { newCustomerToken } from '../render-authorize.js';
 import type { Store } from '../store.js';
 import {
   fieldsOfAuthorize,

@@ -1,31 +1,92 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type CliCommand, type CliOption, HELP_OPTION } from '../../shared-cli/cli-option.js';
+import { helpText } from '../../shared-cli/help-text.js';
+import { parseCli, usageErrorOf } from '../../shared-cli/parse-cli.js';
 import { AdminToken } from '../config.js';
 
-export const PROXY_HELP = `klarna-mock proxy: forwards a client's Klarna calls to an upstream and checks both directions
-against the simulator's contracts
+/** The proxy's options: its parser, --help and docs/reference/cli.md read this table. */
+export const PROXY_OPTIONS: readonly CliOption[] = [
+  {
+    name: 'upstream',
+    type: 'string',
+    value: '<url>',
+    env: 'KLARNA_MOCK_UPSTREAM',
+    description: "base URL the calls go to: Klarna's test environment, or a simulator",
+  },
+  {
+    name: 'port',
+    type: 'string',
+    value: '<n>',
+    env: 'PORT',
+    default: '4748',
+    description: 'port to listen on; 0 picks a free port',
+  },
+  { name: 'host', type: 'string', value: '<addr>', env: 'HOST', default: '127.0.0.1', description: 'address to bind' },
+  {
+    name: 'account',
+    type: 'string',
+    value: '<id>',
+    env: 'KLARNA_ACCOUNT_ID',
+    defaultText: 'none',
+    description:
+      "account journaled for calls whose path names none (Klarna Direct, webhook management): the API key's, " +
+      'which the proxy cannot tell',
+  },
+  {
+    name: 'timeout',
+    type: 'string',
+    value: '<ms>',
+    default: '30000',
+    description: 'an upstream answer must have come within this long, else the client gets a 504',
+  },
+  {
+    name: 'log-level',
+    type: 'string',
+    value: '<lvl>',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    name: 'log-format',
+    type: 'string',
+    value: '<f>',
+    defaultText: 'pretty in a terminal, json otherwise',
+    description: 'pretty or json',
+  },
+  {
+    name: 'admin-token',
+    type: 'string',
+    value: '<t>',
+    env: 'KLARNA_MOCK_ADMIN_TOKEN',
+    description: 'every /__mock request must send Authorization: Bearer <t>',
+  },
+  {
+    name: 'admin-open',
+    type: 'boolean',
+    env: 'KLARNA_MOCK_ADMIN_OPEN',
+    description:
+      'let /__mock go without a token beyond loopback, on a trusted network; the environment variable takes true',
+  },
+  HELP_OPTION,
+];
 
-Usage: npm run proxy -- --upstream <url> [options]     (in a checkout)
-       npx klarna-mock proxy --upstream <url> [options]   (where the package is installed)
-
-Options:
-  --upstream <url>   base URL the calls go to: Klarna's test environment, or a simulator (env KLARNA_MOCK_UPSTREAM)
-  --port <n>         port to listen on (default 4748; env PORT; 0 picks a free port)
-  --host <addr>      address to bind (default 127.0.0.1; env HOST)
-  --account <id>     account journaled for calls whose path names none (Klarna Direct, webhook management):
-                     the API key's, which the proxy cannot tell (env KLARNA_ACCOUNT_ID; default none)
-  --timeout <ms>     an upstream answer must have come within this long, else the client gets a 504 (default 30000)
-  --log-level <lvl>  fatal, error, warn, info, debug, trace or silent (default info; env LOG_LEVEL)
-  --log-format <f>   pretty or json (default: pretty in a terminal, json otherwise)
-  --admin-token <t>  every /__mock request must send Authorization: Bearer <t> (env KLARNA_MOCK_ADMIN_TOKEN)
-  --admin-open       let /__mock go without a token beyond loopback, on a trusted network
-  -h, --help         show this help
-
-Point the client at the proxy's URL instead of the upstream's. Then:
+export const PROXY_COMMAND: CliCommand = {
+  name: 'klarna-mock proxy',
+  summary: `klarna-mock proxy: forwards a client's Klarna calls to an upstream and checks both directions
+against the simulator's contracts`,
+  usage: [
+    'npm run proxy -- --upstream <url> [options]     (in a checkout)',
+    'npx klarna-mock proxy --upstream <url> [options]   (where the package is installed)',
+  ],
+  options: PROXY_OPTIONS,
+  notes: `Point the client at the proxy's URL instead of the upstream's. Then:
   GET /__mock/requests   the journal of the client's calls (credentials redacted)
   GET /__mock/report     the client report: contract errors and warnings of its requests
-  GET /__mock/drift      where the upstream's answers leave the contracts; printed again when the proxy stops
-`;
+  GET /__mock/drift      where the upstream's answers leave the contracts; printed again when the proxy stops`,
+};
+
+export const PROXY_HELP = helpText(PROXY_COMMAND);
 
 const ProxyCliOptions = z.strictObject({
   upstream: z.string({ error: 'required: the base URL to forward to' }).min(1),
@@ -48,7 +109,7 @@ const ProxyCliOptions = z.strictObject({
 });
 export type ProxyCliOptions = z.infer<typeof ProxyCliOptions>;
 
-const FLAGS: Record<string, string> = {
+const NAMES = {
   upstream: 'upstream',
   port: 'port',
   host: 'host',
@@ -66,38 +127,20 @@ export function readProxyOptions(
   env: NodeJS.ProcessEnv,
   isTty: boolean,
 ): { help: true } | { help: false; options: ProxyCliOptions } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      upstream: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      account: { type: 'string' },
-      timeout: { type: 'string' },
-      'log-level': { type: 'string' },
-      'log-format': { type: 'string' },
-      'admin-token': { type: 'string' },
-      'admin-open': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) return { help: true };
+  const cli = parseCli(PROXY_OPTIONS, argv, env);
+  if (cli.help) return { help: true };
   const parsed = ProxyCliOptions.safeParse({
-    upstream: values.upstream ?? env.KLARNA_MOCK_UPSTREAM,
-    port: values.port ?? env.PORT ?? '4748',
-    host: values.host ?? env.HOST ?? '127.0.0.1',
-    account: values.account ?? env.KLARNA_ACCOUNT_ID,
-    timeoutMs: values.timeout ?? '30000',
-    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
-    logFormat: values['log-format'] ?? (isTty ? 'pretty' : 'json'),
-    adminToken: values['admin-token'] ?? env.KLARNA_MOCK_ADMIN_TOKEN,
-    adminOpen: values['admin-open'] ?? env.KLARNA_MOCK_ADMIN_OPEN === 'true',
+    upstream: cli.value('upstream'),
+    port: cli.value('port'),
+    host: cli.value('host'),
+    account: cli.value('account'),
+    timeoutMs: cli.value('timeout'),
+    logLevel: cli.value('log-level'),
+    logFormat: cli.value('log-format') ?? (isTty ? 'pretty' : 'json'),
+    adminToken: cli.value('admin-token'),
+    adminOpen: (cli.flag('admin-open') as boolean | undefined) ?? env.KLARNA_MOCK_ADMIN_OPEN === 'true',
   });
-  if (!parsed.success) {
-    // The message never quotes the token.
-    const name = (key: PropertyKey) => `--${FLAGS[String(key)] ?? String(key)}`;
-    throw new Error(parsed.error.issues.map((i) => `${name(i.path[0] ?? '')}: ${i.message}`).join('; '));
-  }
+  // The message never quotes the token.
+  if (!parsed.success) throw usageErrorOf(parsed.error, cli, NAMES);
   return { help: false, options: parsed.data };
 }

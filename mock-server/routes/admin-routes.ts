@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AccountParams,
@@ -10,24 +9,29 @@ import {
   ScenarioList,
   ScenariosQuery,
 } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { catalogue } from '../error-catalogue.js';
 import type { Journal } from '../journal/journal.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
 import { journalRoutes } from './journal-routes.js';
-import { parseInput } from './parse-input.js';
-import { sendJson, sendNoContent } from './send-json.js';
+import { sendNoContent } from './send-json.js';
 
 const TAG = 'Simulator admin';
 const IdParams = z.object({ id: z.string().min(1) });
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
-export function adminRoutes(
-  app: FastifyInstance,
-  deps: { scenarios: ScenarioEngine; journal: Journal; resetAccount: (account: string) => { disarmed: number } },
-) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+export function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
+  checkedScope(app, (routes) => scenarioRoutes(routes, deps));
+  journalRoutes(app, deps);
+}
 
+interface AdminDeps {
+  scenarios: ScenarioEngine;
+  journal: Journal;
+  resetAccount: (account: string) => { disarmed: number };
+}
+
+function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
   routes.post(
     '/__mock/scenarios',
     {
@@ -42,8 +46,8 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const armed = deps.scenarios.arm(parseInput(ArmScenarioRequest, request.body ?? {}));
-      return sendJson(reply, 201, serializeChecked(ArmedScenario, armed));
+      reply.code(201);
+      return deps.scenarios.arm(request.body);
     },
   );
 
@@ -60,15 +64,14 @@ export function adminRoutes(
         response: { 200: ScenarioList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account, limit = 1000, offset = 0 } = parseInput(ScenariosQuery, request.query);
+    async (request) => {
+      const { account, limit = 1000, offset = 0 } = request.query;
       const all = deps.scenarios.list(account);
       // Oldest first, as armed; the page is the newest `limit` after skipping the newest `offset`.
       const end = Math.max(0, all.length - offset);
       const armed = all.slice(Math.max(0, end - limit), end);
       const truncated = end - armed.length > 0;
-      const list = { armed, total: all.length, truncated, available: deps.scenarios.available() };
-      return sendJson(reply, 200, serializeChecked(ScenarioList, list));
+      return { armed, total: all.length, truncated, available: deps.scenarios.available() };
     },
   );
 
@@ -89,7 +92,7 @@ export function adminRoutes(
       },
     },
     async (request, reply) => {
-      const { id } = parseInput(IdParams, request.params);
+      const { id } = request.params;
       if (!deps.scenarios.disarm(id)) throw catalogue.resourceNotFound(`scenario ${id}`);
       return sendNoContent(reply);
     },
@@ -109,12 +112,10 @@ export function adminRoutes(
         response: { 200: ResetResult, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account } = parseInput(AccountParams, request.params);
+    async (request) => {
+      const { account } = request.params;
       const { disarmed } = deps.resetAccount(account);
-      return sendJson(reply, 200, serializeChecked(ResetResult, { account, disarmed }));
+      return { account, disarmed };
     },
   );
-
-  journalRoutes(app, deps);
 }

@@ -12,10 +12,10 @@ import {
 import { accountOfKey } from '../authenticate.js';
 import { type AuthorizeAction, type AuthorizeDeps, authorize } from '../authorize-service.js';
 import { catalogue } from '../error-catalogue.js';
-import type { Journal } from '../journal/journal.js';
-import { recordOf } from '../journal/record-request.js';
-import { parseJsonBody } from '../json-body.js';
-import { logLine } from '../logging.js';
+import { sendKlarnaError } from '../error-handler.js';
+import { exchangeOf } from '../exchange.js';
+import { parseJson } from '../json-body.js';
+import { type ExchangeDeps, settleExchange } from '../plugins/exchange-hooks.js';
 import type { Sleep } from '../sleep.js';
 import { carryOutFault } from './carry-out-fault.js';
 import { requestOrigin } from './request-origin.js';
@@ -55,15 +55,6 @@ function authorizeForms(config: AuthorizeDeps['config']): AuthorizeForm[] {
   ];
 }
 
-/** The account for the journal: a Direct request whose key names none is journaled without one. */
-function journalAccount(form: AuthorizeForm, request: FastifyRequest): string {
-  try {
-    return form.account(request);
-  } catch {
-    return '';
-  }
-}
-
 /** What /docs offers to send: a request the simulator approves as it is ("Try it out"). */
 const EXAMPLE_REQUEST = {
   currency: 'USD',
@@ -79,7 +70,8 @@ const DocumentedHeaders = AuthorizeHeaders.omit({ authorization: true }).extend(
 });
 
 export interface AuthorizeRouteDeps extends AuthorizeDeps {
-  journal: Journal;
+  /** Where a fault, which has no answer, is journaled and logged. */
+  exchange: ExchangeDeps;
   sleep: Sleep;
   /** Fires when the app starts closing: hangs let go. */
   closing: AbortSignal;
@@ -94,12 +86,11 @@ export async function authorizeRoute(app: FastifyInstance, deps: AuthorizeRouteD
 
 /**
  * The route in a scope of its own, where a JSON body arrives as text: a replay answers from the stored bytes
- * without parsing them, and anything else is parsed by the handler (parseJsonBody), after the credentials.
+ * without parsing them, and anything else is parsed by the handler (parseJson), after the credentials.
  */
 function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
-  const secureJson = scope.getDefaultJsonParser('error', 'error');
   const parseBody = (text: string) => {
-    const body = parseJsonBody(text, secureJson, deps.config.bodyLimitBytes);
+    const body = parseJson(text);
     // `null` is JSON, but no request body.
     if (body === null) throw catalogue.invalidJson('The received input is JSON null, not a request object');
     return body;
@@ -114,25 +105,6 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
     scope.withTypeProvider<ZodTypeProvider>().post(
       form.path,
       {
-        // The journal lists requests in the order they arrive, whenever their answers go out.
-        onRequest: (request, _reply, done) => {
-          request.journalSeq = deps.journal.arrival();
-          done();
-        },
-        // Faults are journaled where they happen; everything answered is journaled here.
-        onResponse: (request, reply, done) => {
-          if (request.authorizePlan?.action.kind !== 'fault') {
-            deps.journal.record(
-              recordOf(
-                request,
-                { status: reply.statusCode },
-                (account) => deps.clock.now(account),
-                journalAccount(form, request),
-              ),
-            );
-          }
-          done();
-        },
         schema: {
           operationId: form.operationId,
           tags: ['Payment Authorize API'],
@@ -161,14 +133,18 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
           },
         },
       },
-      // Not an async function: an answer with no delay is sent without a promise in between.
+      // Authorize keeps its hand-tuned path instead of Fastify's validator and serializer: the body arrives as text so
+      // that a replay answers from the stored bytes before any parsing, the checks run after the credentials in the
+      // order Klarna answers them, and the answer is serialized once when recorded. Not an async function either: an
+      // answer with no delay is sent without a promise in between.
       (request, reply) => {
         // An absent body (no content type, or nothing sent) is parsed as '', which is not JSON: after the credentials,
         // like any other body that is not JSON.
         // (Fastify hands an absent body over as null.)
         const received: unknown = request.body;
         const text = typeof received === 'string' ? received : '';
-        request.rawBodyText = typeof received === 'string' ? received : undefined;
+        const exchange = exchangeOf(request);
+        exchange.bodyText = typeof received === 'string' ? received : undefined;
         const account = form.account(request);
         const plan = authorize(
           {
@@ -183,28 +159,27 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
           },
           deps,
         );
-        request.authorizePlan = plan;
-        if (plan.delayMs === 0) return carryOut(plan.action, request, reply, account);
+        exchange.plan = plan;
+        if (plan.delayMs === 0) return carryOut(plan.action, request, reply);
         // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
         request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
         return sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver).then(() =>
-          carryOut(plan.action, request, reply, account),
+          carryOut(plan.action, request, reply),
         );
       },
     );
   }
 
-  /** Sends the answer (undefined), or returns the fault being carried out. */
-  function carryOut(
-    action: AuthorizeAction,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    account: string,
-  ): Promise<void> | undefined {
-    if (action.kind === 'error') throw action.error;
+  /** Sends the answer or the scenario's error (undefined), or returns the fault being carried out. */
+  function carryOut(action: AuthorizeAction, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    if (action.kind === 'error') {
+      exchangeOf(request).error = action.error;
+      sendKlarnaError(action.error, request.id, reply);
+      return undefined;
+    }
     if (action.kind === 'fault') {
-      logLine(request, action.fault);
-      deps.journal.record(recordOf(request, { fault: action.fault }, (at) => deps.clock.now(at), account));
+      // No answer goes out, so no onResponse: the fault is journaled and logged here.
+      settleExchange(request, action.fault, deps.exchange);
       const hang = () => sleepUnlessLeaving(deps.sleep, deps.config.hangMaxMs, request, deps.closing);
       return carryOutFault(action.fault, request, reply, hang);
     }

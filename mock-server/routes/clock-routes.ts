@@ -1,15 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccountQuery, ClockMove, ClockState, KlarnaError, MAX_CLOCK_MS } from '../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { catalogue } from '../error-catalogue.js';
-import { parseInput } from './parse-input.js';
-import { sendJson } from './send-json.js';
 
 /** The test clock of one account: every expiry and webhook retry of that account follows it. */
-export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; moved: (account: string) => void }) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+export function clockRoutes(app: FastifyInstance, deps: ClockDeps) {
+  checkedScope(app, (routes) => clockRoutesIn(routes, deps));
+}
+
+interface ClockDeps {
+  clock: AccountClock;
+  moved: (account: string) => void;
+}
+
+function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
   const state = (account: string) => ({ account, now: new Date(deps.clock.now(account)).toISOString() });
 
   routes.get(
@@ -24,10 +29,7 @@ export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; m
         response: { 200: ClockState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account } = parseInput(AccountQuery, request.query);
-      return sendJson(reply, 200, serializeChecked(ClockState, state(account)));
-    },
+    async (request) => state(request.query.account),
   );
 
   routes.post(
@@ -43,8 +45,8 @@ export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; m
         response: { 200: ClockState, 400: KlarnaError },
       },
     },
-    async (request, reply) => {
-      const { account, advance_ms, set } = parseInput(ClockMove, request.body ?? {});
+    async (request) => {
+      const { account, advance_ms, set } = request.body;
       const target = set !== undefined ? Date.parse(set) : deps.clock.now(account) + (advance_ms ?? 0);
       // Refused before anything moves: past this, dates would leave ISO 8601's four-digit years.
       if (target > MAX_CLOCK_MS || target < 0) {
@@ -54,7 +56,7 @@ export function clockRoutes(app: FastifyInstance, deps: { clock: AccountClock; m
       }
       deps.clock.set(account, target);
       deps.moved(account);
-      return sendJson(reply, 200, serializeChecked(ClockState, state(account)));
+      return state(account);
     },
   );
 }

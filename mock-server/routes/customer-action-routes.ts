@@ -1,16 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CustomerActionResult, KlarnaError } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { catalogue, KlarnaHttpError } from '../error-catalogue.js';
 import type { PaymentRequestRecord } from '../payment-requests/payment-request-record.js';
 import type { PaymentRequests } from '../payment-requests/payment-requests.js';
 import { renderPaymentRequest, stateChangeEvent } from '../payment-requests/render-payment-request.js';
 import { fillReturnUrl } from '../payment-requests/return-url.js';
 import type { CustomerAction } from '../payment-requests/transition.js';
-import { parseInput } from './parse-input.js';
-import { sendJson } from './send-json.js';
 
 const Params = z.object({
   id: z.string().min(1).describe('payment_request_id (krn:…) or the uuid in payment_request_url'),
@@ -42,7 +39,11 @@ export function actAsCustomer(
 
 /** Acting as the customer from a test: the same as the hosted page's buttons, without a browser. */
 export function customerActionRoutes(app: FastifyInstance, deps: { paymentRequests: PaymentRequests }) {
-  app.withTypeProvider<ZodTypeProvider>().post(
+  checkedScope(app, (routes) => customerActionRoute(routes, deps));
+}
+
+function customerActionRoute(routes: CheckedRoutes, deps: { paymentRequests: PaymentRequests }) {
+  routes.post(
     '/__mock/payment-requests/:id/:action',
     {
       schema: {
@@ -55,10 +56,9 @@ export function customerActionRoutes(app: FastifyInstance, deps: { paymentReques
         response: { 200: CustomerActionResult, 400: KlarnaError, 404: KlarnaError, 409: KlarnaError },
       },
     },
-    async (request, reply) => {
-      const { id, action } = parseInput(Params, request.params);
-      const record = actAsCustomer(deps.paymentRequests, id, action);
-      return sendJson(reply, 200, serializeChecked(CustomerActionResult, customerActionResult(record)));
+    async (request) => {
+      const { id, action } = request.params;
+      return customerActionResult(actAsCustomer(deps.paymentRequests, id, action));
     },
   );
 }

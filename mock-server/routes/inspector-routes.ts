@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccountId, JournalAccounts, KlarnaError, OptionalAccountQuery } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { KlarnaHttpError } from '../error-catalogue.js';
 import { EventStreams } from '../inspector/event-streams.js';
 import { INSPECTOR_HEADERS, inspectorPage } from '../inspector/inspector-page.js';
 import type { Journal } from '../journal/journal.js';
-import { parseInput } from './parse-input.js';
-import { sendJson } from './send-json.js';
 
 const TAG = 'Simulator admin';
 /** Inspector pages live at once: each holds one stream (and one connection). */
@@ -34,13 +31,15 @@ const tooManyStreams = () =>
  * account's webhook deliveries and its client report. Behind the admin token like every /__mock route.
  */
 export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
   const streams = new EventStreams(deps.journal, { maxStreams: MAX_EVENT_STREAMS, heartbeatMs: HEARTBEAT_MS });
   // An open stream would keep its connection, and so close(), waiting forever.
   app.addHook('preClose', async () => streams.closeAll());
+  checkedScope(app, (routes) => inspectorRoutesIn(routes, deps, streams));
+}
 
-  routes.get('/__mock/ui', { schema: { hide: true } }, async (request, reply) => {
-    const { account } = parseInput(PageQuery, request.query);
+function inspectorRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }, streams: EventStreams) {
+  routes.get('/__mock/ui', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const { account } = request.query;
     return reply
       .code(200)
       .headers(INSPECTOR_HEADERS)
@@ -59,8 +58,7 @@ export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }
         response: { 200: JournalAccounts },
       },
     },
-    async (_request, reply) =>
-      sendJson(reply, 200, serializeChecked(JournalAccounts, { accounts: deps.journal.accounts(MAX_ACCOUNTS) })),
+    async () => ({ accounts: deps.journal.accounts(MAX_ACCOUNTS) }),
   );
 
   routes.get(
@@ -88,7 +86,7 @@ export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(OptionalAccountQuery, request.query);
+      const { account } = request.query;
       if (streams.full) throw tooManyStreams();
       reply.hijack();
       streams.open(reply.raw, account, { 'klarna-correlation-id': request.id });

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ClientReport, KlarnaError, OptionalAccountQuery, RequestList, RequestsQuery } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import type { Journal } from '../journal/journal.js';
-import { parseInput } from './parse-input.js';
-import { sendJson } from './send-json.js';
 
 const TAG = 'Simulator admin';
 
@@ -13,8 +10,10 @@ const TAG = 'Simulator admin';
  * validating proxy alike, so a client is judged the same way on simulated and on real traffic.
  */
 export function journalRoutes(app: FastifyInstance, deps: { journal: Journal }) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+  checkedScope(app, (routes) => journalRoutesIn(routes, deps));
+}
 
+function journalRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }) {
   routes.get(
     '/__mock/requests',
     {
@@ -28,11 +27,10 @@ export function journalRoutes(app: FastifyInstance, deps: { journal: Journal }) 
         response: { 200: RequestList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account, limit, offset } = parseInput(RequestsQuery, request.query);
+    async (request) => {
+      const { account, limit, offset } = request.query;
       const page = deps.journal.page(account, { limit: limit ?? 1000, offset: offset ?? 0 });
-      const list = { requests: page.entries, total: page.total, truncated: page.truncated };
-      return sendJson(reply, 200, serializeChecked(RequestList, list));
+      return { requests: page.entries, total: page.total, truncated: page.truncated };
     },
   );
 
@@ -49,9 +47,6 @@ export function journalRoutes(app: FastifyInstance, deps: { journal: Journal }) 
         response: { 200: ClientReport, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account } = parseInput(OptionalAccountQuery, request.query);
-      return sendJson(reply, 200, serializeChecked(ClientReport, deps.journal.report(account)));
-    },
+    async (request) => deps.journal.report(request.query.account),
   );
 }

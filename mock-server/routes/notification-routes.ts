@@ -61,6 +61,11 @@ export interface NotificationRouteDeps {
   webhooks: WebhookDispatcher;
 }
 
+/**
+ * Checked by hand (checkNotificationRequest), not by Fastify's per-part compilers: one VALIDATION_ERROR lists every
+ * violation of the idempotency key, the path and the body together, after the credentials; and the writes' answers
+ * are serialized once so that a replay sends the same bytes.
+ */
 export function notificationRoutes(app: FastifyInstance, deps: NotificationRouteDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { notifications } = deps;

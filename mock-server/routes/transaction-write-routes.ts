@@ -40,7 +40,9 @@ const writeErrors = {
 /**
  * The writes of Klarna's Payment Transaction API at the collection's paths (capture, refund by transaction and by
  * capture, void, reauthorize, update), each with Klarna-Idempotency-Key as on authorize (answerOnce). The rules are
- * lifecycle.ts's; docs/simulator-choices.md#transaction-lifecycle.
+ * lifecycle.ts's; docs/simulator-choices.md#transaction-lifecycle. Checked by hand, as authorize is: the body is read
+ * after the credentials (a 401 whatever the body), its raw form is the idempotency fingerprint, and an answer is
+ * serialized once so that a replay sends the same bytes.
  */
 export async function transactionWriteRoutes(app: FastifyInstance, deps: Deps) {
   await app.register(async (scope) => {

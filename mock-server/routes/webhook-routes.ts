@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AccountQuery,
@@ -11,18 +10,19 @@ import {
   WebhookSubscriptionRequest,
   type WebhookSubscriptionView,
 } from '../../contracts/index.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { catalogue } from '../error-catalogue.js';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
-import { parseInput } from './parse-input.js';
-import { sendJson, sendNoContent } from './send-json.js';
+import { sendNoContent } from './send-json.js';
 
 const TAG = 'Simulator admin';
 
 /** Per account: where webhooks go and with which key, what was delivered, and delivery faults on demand. */
 export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDispatcher }) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+  checkedScope(app, (routes) => webhookRoutesIn(routes, deps));
+}
 
+function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatcher }) {
   routes.post(
     '/__mock/webhooks',
     {
@@ -36,8 +36,8 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
       },
     },
     async (request, reply) => {
-      const subscription = deps.webhooks.subscribe(parseInput(WebhookSubscriptionRequest, request.body ?? {}));
-      return sendJson(reply, 201, serializeChecked(WebhookSubscription, subscription));
+      reply.code(201);
+      return deps.webhooks.subscribe(request.body);
     },
   );
 
@@ -54,13 +54,12 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
         response: { 200: WebhookState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
       },
     },
-    async (request, reply) => {
-      const { account, limit, offset } = parseInput(WebhookLogQuery, request.query);
+    async (request) => {
+      const { account, limit, offset } = request.query;
       const current = deps.webhooks.subscription(account);
       // Paged before any delivery is rendered: a read costs what it shows, not what the log holds.
       const page = deps.webhooks.deliveryPage(account, { limit, offset });
-      const state = { subscription: current === undefined ? null : withoutKey(current), ...page };
-      return sendJson(reply, 200, serializeChecked(WebhookState, state));
+      return { subscription: current === undefined ? null : withoutKey(current), ...page };
     },
   );
 
@@ -81,7 +80,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
       },
     },
     async (request, reply) => {
-      const { account } = parseInput(AccountQuery, request.query);
+      const { account } = request.query;
       if (!deps.webhooks.unsubscribe(account)) throw catalogue.resourceNotFound(`webhook of ${account}`);
       return sendNoContent(reply);
     },
@@ -101,7 +100,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDis
       },
     },
     async (request, reply) => {
-      deps.webhooks.setFault(parseInput(WebhookFaultRequest, request.body ?? {}));
+      deps.webhooks.setFault(request.body);
       return sendNoContent(reply);
     },
   );

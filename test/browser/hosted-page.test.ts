@@ -7,7 +7,7 @@ import { type AuthorizeRequest, AuthorizeResponse, PaymentRequest } from '../../
 import type { MockApp } from '../../mock-server/build-app.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, NoChromium } from './chromium.js';
 import { returnReceiver } from './return-receiver.js';
 
 // The hosted purchase page in a real headless browser (chromium.ts says which, and how it is started).
@@ -22,7 +22,7 @@ function sampleBody(name: string): AuthorizeRequest {
   return body;
 }
 
-let browser: Browser | Error | undefined;
+let browser: Browser | NoChromium | Error | undefined;
 let app: MockApp | undefined;
 let base: string;
 let receiver: Awaited<ReturnType<typeof returnReceiver>> | undefined;
@@ -35,7 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (!(browser instanceof Error)) await browser?.close();
+  if (!(browser instanceof Error || browser instanceof NoChromium)) await browser?.close();
   await app?.close();
   await receiver?.close();
 });
@@ -45,7 +45,8 @@ let page: Page;
 /** Every URL the page asked for, in order. */
 let requested: string[];
 
-beforeEach(async () => {
+beforeEach(async ({ skip }) => {
+  if (browser instanceof NoChromium) return skip(browser.reason);
   if (browser === undefined || browser instanceof Error) throw browser ?? new Error('beforeAll did not run');
   context = await browser.newContext();
   context.setDefaultTimeout(WAIT_MS);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { MockApp } from '../../mock-server/build-app.js';
 import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, NoChromium } from './chromium.js';
 
 // The request inspector in a real headless browser (chromium.ts says which, and how it is started).
 /** The screenshot, kept as a test artifact (reports/ is not committed). */
@@ -14,7 +14,7 @@ const TOKEN = 'a-long-enough-admin-token';
 const HOSTILE = '</pre><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 const FINAL = loadSamples()['final-authorization']?.body;
 
-let browser: Browser | Error | undefined;
+let browser: Browser | NoChromium | Error | undefined;
 const apps: { open: MockApp; base: string; token: MockApp; tokenBase: string } = {} as never;
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (!(browser instanceof Error)) await browser?.close();
+  if (!(browser instanceof Error || browser instanceof NoChromium)) await browser?.close();
   await apps.open?.close();
   await apps.token?.close();
 });
@@ -37,7 +37,8 @@ let requested: string[];
 /** Console errors and uncaught exceptions of the page. */
 let errors: string[];
 
-beforeEach(async () => {
+beforeEach(async ({ skip }) => {
+  if (browser instanceof NoChromium) return skip(browser.reason);
   if (browser === undefined || browser instanceof Error) throw browser ?? new Error('beforeAll did not run');
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(5_000);

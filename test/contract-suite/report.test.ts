@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeXml, junitXml } from '../../contract-suite/junit-report.js';
 import type { SuiteResult } from '../../contract-suite/run-contract-suite.js';
 import { schemaViolations } from '../../contract-suite/schema-violations.js';
-import { formatPath } from '../../contract-suite/violation.js';
-import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import { AuthorizeResponse, dotPath, KlarnaError } from '../../contracts/index.js';
 
 const approved = (transaction: Record<string, unknown>) => ({
   payment_transaction_response: {
@@ -46,8 +45,8 @@ describe('violations from the contracts schemas', () => {
     expect(schemaViolations(KlarnaError, body)).toEqual([
       { path: 'validation_errors[0].reason', expected: 'string or array', received: '5' },
     ]);
-    expect(formatPath([])).toBe('(root)');
-    expect(formatPath(['a', 'odd key', 0])).toBe('a["odd key"][0]');
+    expect(dotPath([])).toBe('(root)');
+    expect(dotPath(['a', 'odd key', 0])).toBe('a["odd key"][0]');
   });
 });
 

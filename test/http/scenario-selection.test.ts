@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AuthorizeResponse, KlarnaError, ScenarioList } from '../../contracts/index.js';
 import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
 import type { ReloadResult } from '../../mock-server/scenarios/fixture-loader.js';
-import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
+import { type KlarnaAnswer, klarnaClient } from '../support/klarna-client.js';
+import { ACCOUNT } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
 const ACCOUNT_B = 'krn:partner:global:account:test:BBBBBBBB';
@@ -23,29 +23,18 @@ const start = async (options: BuildAppOptions = {}) => {
 };
 afterEach(() => app?.close());
 
-async function post(headers: Record<string, string> = {}, payload: unknown = body(), account = ACCOUNT) {
-  const response = await fetch(`${base}${AUTHORIZE_URL(account)}`, {
-    method: 'POST',
-    headers: { authorization: 'Basic k', 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(payload),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const client = klarnaClient(() => base);
+/** Any key will do; this file sends a short one. */
+const authorize = (headers: Record<string, string> = {}, payload: unknown = body(), account = ACCOUNT) =>
+  client.authorize(payload, { account, apiKey: 'k', headers });
 /** The outcome as one word: the result, or the error code. */
 const outcome = async (headers: Record<string, string> = {}, payload: unknown = body(), account = ACCOUNT) => {
-  const { status, json } = await post(headers, payload, account);
-  if (status !== 200) return KlarnaError.parse(json).error_code;
-  const parsed = AuthorizeResponse.parse(json).payment_transaction_response;
+  const answer = await authorize(headers, payload, account);
+  if (answer.status !== 200) return answer.error().error_code;
+  const parsed = answer.ok().payment_transaction_response;
   return parsed?.result_reason ? `${parsed.result}:${parsed.result_reason}` : parsed?.result;
 };
-async function admin(method: string, path: string, payload?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    ...(payload !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
-}
+const statusAndBody = ({ status, body }: KlarnaAnswer) => ({ status, body });
 const made: string[] = [];
 afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
@@ -64,7 +53,7 @@ describe('precedence: admin API, then header, then fixture rules, then magic amo
   it('walks down the order as each source steps aside', async () => {
     await start({ config: { fixturesDir: fixtureDir({ 'a.json': { scenarios: [rule] } }), watchFixtures: false } });
     const everything = body(9901, 'decline-me-1');
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'timeout' });
+    await client.admin.arm({ account: ACCOUNT, name: 'timeout' });
     expect(await outcome({ 'mock-scenario': 'rate-limited' }, everything)).toBe('TIMEOUT');
     expect(await outcome({ 'mock-scenario': 'rate-limited' }, everything)).toBe('RATE_LIMITED');
     expect(await outcome({}, { ...everything, currency: 'USD' })).toBe('DECLINED');
@@ -75,8 +64,8 @@ describe('precedence: admin API, then header, then fixture rules, then magic amo
 
   it('prefers a scenario armed for the account over one armed for all', async () => {
     await start();
-    await admin('POST', '/__mock/scenarios', { name: 'unavailable' });
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined' });
+    await client.admin.arm({ name: 'unavailable' });
+    await client.admin.arm({ account: ACCOUNT, name: 'declined' });
     expect(await outcome()).toBe('DECLINED');
     expect(await outcome()).toBe('TEMPORARY_UNAVAILABLE');
     expect(await outcome()).toBe('APPROVED');
@@ -86,51 +75,49 @@ describe('precedence: admin API, then header, then fixture rules, then magic amo
 describe('the admin API', () => {
   it('arms a scenario for the next n matching requests, lists it, then drops it', async () => {
     await start();
-    const armed = await admin('POST', '/__mock/scenarios', {
+    const armed = await client.admin.arm({
       account: ACCOUNT,
       times: 2,
       scenario: { name: 'eur-declines', match: { currency: 'EUR' }, result: 'DECLINED' },
     });
     expect(armed.status).toBe(201);
-    expect(armed.json).toMatchObject({ account: ACCOUNT, remaining: 2, scenario: { name: 'eur-declines' } });
+    expect(armed.body).toMatchObject({ account: ACCOUNT, remaining: 2, scenario: { name: 'eur-declines' } });
     expect(await outcome({}, { ...body(), currency: 'USD' })).toBe('APPROVED');
     expect(await outcome({}, { ...body(), currency: 'EUR' })).toBe('DECLINED');
-    const listed = ScenarioList.parse(
-      (await admin('GET', `/__mock/scenarios?account=${encodeURIComponent(ACCOUNT)}`)).json,
-    );
+    const listed = (await client.admin.scenarios(`?account=${encodeURIComponent(ACCOUNT)}`)).ok();
     expect(listed.armed.map((a) => a.remaining)).toEqual([1]);
     expect(listed.available.map((a) => a.name)).toContain('response-lost');
     expect(await outcome({}, { ...body(), currency: 'EUR' })).toBe('DECLINED');
     expect(await outcome({}, { ...body(), currency: 'EUR' })).toBe('APPROVED');
-    expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toEqual([]);
+    expect((await client.admin.scenarios()).ok().armed).toEqual([]);
   });
 
   it('keeps an armed scenario for the next request when a session-token check refuses this one', async () => {
     await app.close();
     await start({ config: { strictSessionTokens: true } });
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined' });
+    await client.admin.arm({ account: ACCOUNT, name: 'declined' });
     expect(await outcome({ 'klarna-network-session-token': 'never-issued' })).toBe('VALIDATION_ERROR');
     expect(await outcome()).toBe('DECLINED');
   });
 
   it('disarms by id', async () => {
     await start();
-    const armed = await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined' });
-    expect((await admin('DELETE', `/__mock/scenarios/${armed.json.id}`)).status).toBe(204);
+    const armed = await client.admin.arm({ account: ACCOUNT, name: 'declined' });
+    expect((await client.admin.disarm(armed.ok().id)).status).toBe(204);
     expect(await outcome()).toBe('APPROVED');
-    expect((await admin('DELETE', `/__mock/scenarios/${armed.json.id}`)).status).toBe(404);
+    expect((await client.admin.disarm(armed.ok().id)).status).toBe(404);
   });
 
   it('rejects an unknown name and a bad scenario with every path listed', async () => {
     await start();
-    const unknown = await admin('POST', '/__mock/scenarios', { name: 'nope' });
+    const unknown = await client.admin.arm({ name: 'nope' });
     expect(unknown.status).toBe(400);
-    expect(KlarnaError.parse(unknown.json).validation_errors?.[0]?.reason).toContain('valid: approved, declined');
-    const bad = await admin('POST', '/__mock/scenarios', {
+    expect(unknown.error().validation_errors?.[0]?.reason).toContain('valid: approved, declined');
+    const bad = await client.admin.arm({
       scenario: { name: 'Bad Name', error: 'TEAPOT', times: 0 },
     });
     expect(bad.status).toBe(400);
-    expect(KlarnaError.parse(bad.json).validation_errors?.map((v) => v.parameter)).toEqual([
+    expect(bad.error().validation_errors?.map((v) => v.parameter)).toEqual([
       'scenario.name',
       'scenario.error',
       'scenario.times',
@@ -139,30 +126,30 @@ describe('the admin API', () => {
 
   it("refuses a scenario given in full under a built-in's name, as a scenario file would be refused", async () => {
     await start();
-    const clash = await admin('POST', '/__mock/scenarios', { scenario: { name: 'declined', result: 'APPROVED' } });
+    const clash = await client.admin.arm({ scenario: { name: 'declined', result: 'APPROVED' } });
     expect(clash.status).toBe(400);
-    expect(KlarnaError.parse(clash.json).validation_errors).toEqual([
+    expect(clash.error().validation_errors).toEqual([
       {
         parameter: 'scenario.name',
         reason: '"declined" is already a scenario\'s name: arm that one by name, or give yours another',
       },
     ]);
-    expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toEqual([]);
+    expect((await client.admin.scenarios()).ok().armed).toEqual([]);
   });
 
   it('resets one account without touching another', async () => {
     await start();
     const key = { 'klarna-idempotency-key': 'shared-key' };
-    const a = await post(key);
-    const b = await post(key, body(), ACCOUNT_B);
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined' });
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT_B, name: 'declined' });
-    const reset = await admin('POST', `/__mock/accounts/${encodeURIComponent(ACCOUNT)}/reset`);
-    expect(reset.json).toEqual({ account: ACCOUNT, disarmed: 1 });
-    const aAgain = await post(key, body(11800, 'another'));
+    const a = await authorize(key);
+    const b = await authorize(key, body(), ACCOUNT_B);
+    await client.admin.arm({ account: ACCOUNT, name: 'declined' });
+    await client.admin.arm({ account: ACCOUNT_B, name: 'declined' });
+    const reset = await client.admin.reset(ACCOUNT);
+    expect(reset.body).toEqual({ account: ACCOUNT, disarmed: 1 });
+    const aAgain = await authorize(key, body(11800, 'another'));
     expect(aAgain.status).toBe(200);
-    expect(aAgain.json).not.toEqual(a.json);
-    expect(await post(key, body(), ACCOUNT_B)).toEqual(b);
+    expect(aAgain.body).not.toEqual(a.body);
+    expect(statusAndBody(await authorize(key, body(), ACCOUNT_B))).toEqual(statusAndBody(b));
     expect(await outcome({}, body(), ACCOUNT_B)).toBe('DECLINED');
   });
 });
@@ -170,9 +157,9 @@ describe('the admin API', () => {
 describe('the Mock-Scenario header', () => {
   it('answers an unknown name with 400 listing the valid names', async () => {
     await start();
-    const answer = await post({ 'mock-scenario': 'no-such-thing' });
+    const answer = await authorize({ 'mock-scenario': 'no-such-thing' });
     expect(answer.status).toBe(400);
-    const error = KlarnaError.parse(answer.json);
+    const error = answer.error();
     expect(error.validation_errors?.[0]?.parameter).toBe('Mock-Scenario');
     expect(error.validation_errors?.[0]?.reason).toMatch(/valid: approved, declined, step-up, .*response-lost/);
   });
@@ -199,10 +186,10 @@ describe('what Klarna never answers', () => {
       expect(await outcome({ ...headers(), 'mock-scenario': 'step-up' })).toBe('APPROVED');
       expect(await outcome(headers(), body(9902))).toBe('APPROVED');
     }
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'step-up' });
+    await client.admin.arm({ account: ACCOUNT, name: 'step-up' });
     expect(await outcome(finalAuthorization())).toBe('APPROVED');
     // Untouched, still armed for the next request that can step up.
-    expect(ScenarioList.parse((await admin('GET', '/__mock/scenarios')).json).armed).toHaveLength(1);
+    expect((await client.admin.scenarios()).ok().armed).toHaveLength(1);
     expect(await outcome()).toBe('STEP_UP_REQUIRED');
   });
 
@@ -215,11 +202,11 @@ describe('what Klarna never answers', () => {
 
   it('refuses a step-up scenario that matches only final authorizations: it could never apply', async () => {
     await start();
-    const armed = await admin('POST', '/__mock/scenarios', {
+    const armed = await client.admin.arm({
       scenario: { name: 'never', result: 'STEP_UP_REQUIRED', match: { session_token: true } },
     });
     expect(armed.status).toBe(400);
-    expect(KlarnaError.parse(armed.json).validation_errors).toEqual([
+    expect(armed.error().validation_errors).toEqual([
       {
         parameter: 'scenario.match.session_token',
         reason: 'a final authorization never steps up: this scenario could never apply',
@@ -285,8 +272,8 @@ describe('fixture rules', () => {
 describe('parallel accounts', () => {
   it('two accounts armed differently each get their own outcome, interleaved', async () => {
     await start();
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT, name: 'declined', times: 5 });
-    await admin('POST', '/__mock/scenarios', { account: ACCOUNT_B, name: 'timeout', times: 5 });
+    await client.admin.arm({ account: ACCOUNT, name: 'declined', times: 5 });
+    await client.admin.arm({ account: ACCOUNT_B, name: 'timeout', times: 5 });
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => outcome({}, body(), i % 2 === 0 ? ACCOUNT : ACCOUNT_B)),
     );
@@ -298,7 +285,7 @@ describe('parallel accounts', () => {
 describe('probability', () => {
   const run = async (seed: string) => {
     await start({ config: { seed } });
-    await admin('POST', '/__mock/scenarios', {
+    await client.admin.arm({
       account: ACCOUNT,
       times: 1000,
       scenario: { name: 'coin', result: 'DECLINED', probability: 0.5 },

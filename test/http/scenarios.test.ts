@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
+import type { AuthorizeResponse } from '../../contracts/index.js';
 import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
 import { BUILT_IN_SCENARIOS } from '../../mock-server/scenarios/built-in.js';
+import { type KlarnaAnswer, klarnaClient } from '../support/klarna-client.js';
 import { rawPost } from '../support/raw-post.js';
 import { recordingSleep } from '../support/recording-sleep.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
@@ -22,25 +23,8 @@ const start = async (options: BuildAppOptions = {}) => {
 };
 afterEach(() => app?.close());
 
-async function post(headers: Record<string, string>, payload: unknown = body(), account = ACCOUNT) {
-  const response = await fetch(`${base}${AUTHORIZE_URL(account)}`, {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(payload),
-  });
-  return {
-    status: response.status,
-    headers: response.headers,
-    json: (await response.json()) as Record<string, unknown>,
-  };
-}
-const result = (json: Record<string, unknown>) => AuthorizeResponse.parse(json).payment_transaction_response?.result;
-const arm = (request: Record<string, unknown>) =>
-  fetch(`${base}/__mock/scenarios`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
+const client = klarnaClient(() => base);
+const result = (answer: KlarnaAnswer<AuthorizeResponse>) => answer.ok().payment_transaction_response?.result;
 
 describe('results and Klarna errors', () => {
   it.each([
@@ -49,12 +33,11 @@ describe('results and Klarna errors', () => {
     ['approved', 'APPROVED'],
   ])('the %s scenario answers %s', async (name, expected) => {
     await start();
-    const answer = await post(
-      { 'mock-scenario': name },
-      body(11800, { step_up_config: { customer_interaction_config: {} } }),
-    );
+    const answer = await client.authorize(body(11800, { step_up_config: { customer_interaction_config: {} } }), {
+      scenario: name,
+    });
     expect(answer.status).toBe(200);
-    expect(result(answer.json)).toBe(expected);
+    expect(result(answer)).toBe(expected);
   });
 
   const errors = BUILT_IN_SCENARIOS.filter((s) => s.error !== undefined);
@@ -69,13 +52,17 @@ describe('results and Klarna errors', () => {
     TIMEOUT: 500,
     TEMPORARY_UNAVAILABLE: 503,
   };
+  it('has built-in error scenarios to check (the table below is not empty)', () => {
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it.each(errors.map((s) => [s.name, s.magicAmount, s.error] as const))(
     'the %s scenario (magic amount %i) answers %s in Klarna shape',
     async (_name, amount, code) => {
       await start();
-      const answer = await post({}, body(amount));
+      const answer = await client.authorize(body(amount));
       expect(answer.status).toBe(status[code as string]);
-      const error = KlarnaError.parse(answer.json);
+      const error = answer.error();
       expect(error.error_code).toBe(code);
       expect(answer.headers.get('klarna-correlation-id')).toBe(error.error_id);
       if (code === 'RATE_LIMITED') expect(answer.headers.get('retry-after')).toBe('1');
@@ -84,8 +71,8 @@ describe('results and Klarna errors', () => {
 
   it("answers TIMEOUT with Klarna's documented body", async () => {
     await start();
-    const answer = await post({ 'mock-scenario': 'timeout' });
-    expect(answer.json).toEqual({
+    const answer = await client.authorize(body(), { scenario: 'timeout' });
+    expect(answer.body).toEqual({
       error_id: answer.headers.get('klarna-correlation-id'),
       error_type: 'TECHNICAL_ERROR',
       error_code: 'TIMEOUT',
@@ -95,9 +82,12 @@ describe('results and Klarna errors', () => {
 
   it('gives a DECLINED scenario its result_reason', async () => {
     await start();
-    await arm({ account: ACCOUNT, scenario: { name: 'nsf', result: 'DECLINED', result_reason: 'INSUFFICIENT_FUNDS' } });
-    const answer = await post({});
-    expect(answer.json).toEqual({
+    await client.admin.arm({
+      account: ACCOUNT,
+      scenario: { name: 'nsf', result: 'DECLINED', result_reason: 'INSUFFICIENT_FUNDS' },
+    });
+    const answer = await client.authorize(body());
+    expect(answer.body).toEqual({
       payment_transaction_response: { result: 'DECLINED', result_reason: 'INSUFFICIENT_FUNDS' },
     });
   });
@@ -108,22 +98,22 @@ describe('network faults', () => {
     const timer = recordingSleep('held');
     await start({ sleep: timer.sleep });
     const waiting = timer.nextWait();
-    const pending = post({}, body(9970));
+    const pending = client.authorize(body(9970));
     await waiting;
     expect(timer.waits).toEqual([3000]);
     timer.releaseAll();
     const answer = await pending;
     expect(answer.status).toBe(200);
-    expect(result(answer.json)).toBe('APPROVED');
+    expect(result(answer)).toBe('APPROVED');
   });
 
   it('journals requests in the order they arrived, though a delayed one is answered last', async () => {
     const timer = recordingSleep('held');
     await start({ sleep: timer.sleep });
     const waiting = timer.nextWait();
-    const slow = post({ 'klarna-idempotency-key': 'first' }, body(9970));
+    const slow = client.authorize(body(9970), { idempotencyKey: 'first' });
     await waiting;
-    expect((await post({ 'klarna-idempotency-key': 'second' })).status).toBe(200);
+    expect((await client.authorize(body(), { idempotencyKey: 'second' })).status).toBe(200);
     timer.releaseAll();
     expect((await slow).status).toBe(200);
     const keys = app.journal.entries(ACCOUNT).map((entry) => entry.headers['klarna-idempotency-key']);
@@ -133,8 +123,12 @@ describe('network faults', () => {
   it('draws a ranged delay inside its range', async () => {
     const timer = recordingSleep();
     await start({ sleep: timer.sleep });
-    await arm({ account: ACCOUNT, times: 20, scenario: { name: 'slow', delay_ms: { min: 100, max: 200 } } });
-    for (let i = 0; i < 20; i++) await post({});
+    await client.admin.arm({
+      account: ACCOUNT,
+      times: 20,
+      scenario: { name: 'slow', delay_ms: { min: 100, max: 200 } },
+    });
+    for (let i = 0; i < 20; i++) await client.authorize(body());
     expect(timer.waits).toHaveLength(20);
     expect(timer.waits.every((ms) => ms >= 100 && ms <= 200)).toBe(true);
     expect(new Set(timer.waits).size).toBeGreaterThan(1);
@@ -180,30 +174,30 @@ describe('network faults', () => {
     const lost = await rawPost(base, AUTHORIZE_URL(), { ...AUTH, ...key }, body(9974));
     expect(lost).toEqual({ text: '', errorCode: undefined });
     expect(app.store.size.keys).toBe(1);
-    const retry = await post({ 'klarna-idempotency-key': 'lost-1' }, body(9974));
+    const retry = await client.authorize(body(9974), { idempotencyKey: 'lost-1' });
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
-    expect(result(retry.json)).toBe('APPROVED');
+    expect(result(retry)).toBe('APPROVED');
   });
 
   it('loses the response of a final authorization; a retry with the same token replays it', async () => {
     await start();
     const token = { 'Klarna-Network-Session-Token': 'krn:payment:eu1:klarna-network-session-token:lost' };
     await rawPost(base, AUTHORIZE_URL(), { ...AUTH, ...token }, body(9974));
-    const retry = await post({ 'klarna-network-session-token': token['Klarna-Network-Session-Token'] }, body(9974));
+    const retry = await client.authorize(body(9974), { sessionToken: token['Klarna-Network-Session-Token'] });
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
-    expect(result(retry.json)).toBe('APPROVED');
+    expect(result(retry)).toBe('APPROVED');
   });
 
   it('never stores errors or faults: a retry under the same key is processed afresh', async () => {
     await start();
-    await arm({ account: ACCOUNT, name: 'internal-error' });
-    expect((await post({ 'klarna-idempotency-key': 'k1' })).status).toBe(500);
-    await arm({ account: ACCOUNT, name: 'reset' });
+    await client.admin.arm({ account: ACCOUNT, name: 'internal-error' });
+    expect((await client.authorize(body(), { idempotencyKey: 'k1' })).status).toBe(500);
+    await client.admin.arm({ account: ACCOUNT, name: 'reset' });
     expect((await rawPost(base, AUTHORIZE_URL(), { ...AUTH, 'Klarna-Idempotency-Key': 'k1' }, body())).errorCode).toBe(
       'ECONNRESET',
     );
-    const retry = await post({ 'klarna-idempotency-key': 'k1' });
+    const retry = await client.authorize(body(), { idempotencyKey: 'k1' });
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HELP, readCliOptions } from '../mock-server/cli-options.js';
+import { UsageError } from '../shared-cli/usage-error.js';
+
+// The simulator's command line in-process: mock-server/main.ts prints a thrown message after `klarna-mock: ` and
+// exits 2 (test/cli.test.ts runs the real command for that).
+
+const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readCliOptions(argv, env, false);
+
+describe("the simulator's options", () => {
+  it('has its defaults with no arguments', () => {
+    expect(read([])).toEqual({
+      help: false,
+      options: expect.objectContaining({ port: 4747, host: '127.0.0.1', logLevel: 'info', logFormat: 'json' }),
+    });
+  });
+
+  it('takes PORT, HOST and LOG_LEVEL from the environment, and a flag over each', () => {
+    const env = { PORT: '1234', HOST: '127.0.0.2', LOG_LEVEL: 'warn' };
+    expect(read([], env)).toMatchObject({ options: { port: 1234, host: '127.0.0.2', logLevel: 'warn' } });
+    expect(read(['--port', '0', '--host', 'localhost', '--log-level', 'debug'], env)).toMatchObject({
+      options: { port: 0, host: 'localhost', logLevel: 'debug' },
+    });
+  });
+
+  it('is pretty in a terminal and json otherwise, unless told', () => {
+    expect(readCliOptions([], {}, true)).toMatchObject({ options: { logFormat: 'pretty' } });
+    expect(readCliOptions(['--log-format', 'json'], {}, true)).toMatchObject({ options: { logFormat: 'json' } });
+  });
+
+  it('answers --help and -h with the help, which lists every option', () => {
+    expect(read(['--help'])).toEqual({ help: true });
+    expect(read(['-h'])).toEqual({ help: true });
+    for (const option of ['--port', '--host', '--config', '--fixtures', '--seed', '--log-level', '--log-format']) {
+      expect(HELP).toContain(option);
+    }
+    expect(HELP).toContain('--admin-token');
+    expect(HELP).toContain('--admin-open');
+  });
+
+  it('puts --seed, --admin-token and --admin-open into the settings', () => {
+    const token = 'a-long-enough-admin-token';
+    expect(read(['--seed', 's', '--admin-token', token, '--admin-open'])).toMatchObject({
+      options: { config: { seed: 's', adminToken: token, adminOpen: true } },
+    });
+    expect(read([], { KLARNA_MOCK_ADMIN_TOKEN: token, KLARNA_MOCK_ADMIN_OPEN: '1' })).toMatchObject({
+      options: { config: { adminToken: token, adminOpen: true } },
+    });
+  });
+
+  // A plain number coercion reads '' as 0: an empty value used to start the simulator on a random port.
+  it.each([
+    [['--port', 'nope'], {}, '--port: expected a whole number from 0 to 65535'],
+    [['--port', ''], {}, '--port: expected a whole number from 0 to 65535'],
+    [['--port', '99999'], {}, '--port: expected a whole number from 0 to 65535'],
+    [['--port', '1e3'], {}, '--port: expected a whole number from 0 to 65535'],
+    [['--log-level', 'loud'], {}, '--log-level: '],
+    [['--log-format', 'xml'], {}, '--log-format: '],
+    [[], { PORT: 'nope' }, 'PORT: expected a whole number from 0 to 65535'],
+    [[], { PORT: '' }, 'PORT: expected a whole number from 0 to 65535'],
+    [[], { LOG_LEVEL: 'loud' }, 'LOG_LEVEL: '],
+    [['--admin-token', 'short'], {}, '--admin-token: at least 16 characters'],
+    [[], { KLARNA_MOCK_ADMIN_TOKEN: 'short' }, 'KLARNA_MOCK_ADMIN_TOKEN: at least 16 characters'],
+    [[], { KLARNA_MOCK_ADMIN_OPEN: 'yes' }, 'KLARNA_MOCK_ADMIN_OPEN: expected true or false'],
+    [['--colour'], {}, "Unknown option '--colour'"],
+    [['--port'], {}, "Option '--port <value>' argument missing"],
+    [['stray'], {}, "Unexpected argument 'stray'"],
+  ])('refuses %j with the environment %j, the message starting %j', (argv, env, message) => {
+    const refuse = () => read(argv, env);
+    expect(refuse).toThrow(UsageError);
+    expect(refuse).toThrow(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('never quotes a bad admin token', () => {
+    expect(() => read(['--admin-token', 'secret with spaces!'])).toThrow(/^--admin-token: (?!.*secret)/);
+  });
+
+  describe('with files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klarna-mock-cli-options-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses a config file that breaks the schema, naming the file and the bad setting', () => {
+      const file = join(dir, 'bad-currencies.json');
+      writeFileSync(file, JSON.stringify({ currencies: 'USD' }));
+      expect(() => read(['--config', file])).toThrow(`${file}: currencies: `);
+    });
+
+    it('refuses a config file that is not JSON, naming the file', () => {
+      const file = join(dir, 'not-json.json');
+      writeFileSync(file, '{ currencies: ');
+      expect(() => read(['--config', file])).toThrow(file);
+    });
+
+    it('refuses a --fixtures directory that does not exist', () => {
+      expect(() => read(['--fixtures', join(dir, 'missing')])).toThrow(UsageError);
+      expect(() => read(['--fixtures', join(dir, 'missing')])).toThrow(/^--fixtures: .*missing does not exist$/);
+    });
+
+    it('takes --fixtures over the settings file, and the flags over its seed', () => {
+      const file = join(dir, 'settings.json');
+      writeFileSync(file, JSON.stringify({ fixturesDir: 'elsewhere', seed: 'from-file' }));
+      expect(read(['--config', file, '--fixtures', dir, '--seed', 'flag'])).toMatchObject({
+        options: { config: { fixturesDir: dir, seed: 'flag' } },
+      });
+    });
+  });
+});
