@@ -23,6 +23,11 @@ export type RuleName = (typeof RULE_NAMES)[number];
 export interface Attempt {
   /** Arrival, ms since the epoch on the account clock: the journal's time (the answer) less duration_ms. */
   at: number;
+  /**
+   * When the answer went, or the fault began (a hang is noted as it starts): the journal's time. Defaults to `at`.
+   * Backoff counts from here; Retry-After from the arrival, which a client waiting from the answer always clears.
+   */
+  answeredAt?: number;
   key: string | undefined;
   /** The body as canonical JSON, so key order does not count as a change. */
   body: string;
@@ -84,6 +89,7 @@ export function attemptOf(entry: {
     // The journal's time is when the answer went: the arrival is that less the exchange's duration. Gaps between
     // arrivals cannot be shortened by the simulator being slow to note an answer.
     at: Math.round(Date.parse(entry.time) - (entry.duration_ms ?? 0)),
+    answeredAt: Date.parse(entry.time),
     key: typeof key === 'string' && key !== '' ? key : undefined,
     body: canonicalJson(entry.body),
     status: entry.status,
@@ -160,7 +166,7 @@ function backoff(attempts: Attempt[], minGapMs: number): RuleVerdict {
   for (let i = 0; i + 1 < attempts.length; i++) {
     const [a, next] = [attempts[i] as Attempt, attempts[i + 1] as Attempt];
     if (!retryable(a)) continue;
-    const gap = next.at - a.at;
+    const gap = next.at - (a.answeredAt ?? a.at);
     if (gap < minGapMs) {
       return fail(rule, `attempt ${i + 2} came ${gap} ms after the ${outcome(a)} (minimum ${minGapMs} ms)`);
     }

@@ -104,6 +104,13 @@ describe('each rule judges a case from its attempts', () => {
       'attempt 3 came 10 ms after the reset (minimum 100 ms)',
     ],
     ['no retry at all', 'backoff', [A(0)], true, 'no retry'],
+    [
+      'a retry at once after a slow failed answer',
+      'backoff',
+      [A(0, { ...failed, answeredAt: 400 }), A(420)],
+      false,
+      'attempt 2 came 20 ms after the 500 (minimum 100 ms)',
+    ],
     ['approved on the retry', 'eventually-succeeds', [A(0, failed), A(500)], true, 'APPROVED on attempt 2'],
     [
       'the lost approval heard on replay',
@@ -239,6 +246,7 @@ describe('the webhook and session-token rules judge what was delivered, reported
     });
     expect(attempt).toMatchObject({
       at: Date.parse('2026-01-01T00:00:00.750Z'),
+      answeredAt: Date.parse('2026-01-01T00:00:01.000Z'),
       sessionToken: true,
       tokenExpired: true,
     });
