@@ -8,6 +8,8 @@ import { commandClient } from '../../certify/command-client.js';
 import { certify } from '../../certify/run-certify.js';
 import { runCertifyCli } from '../../certify/run-cli.js';
 import { failedRules } from '../../certify/text-report.js';
+import { CertificationState } from '../../contracts/index.js';
+import { startMock } from '../../mock-server/start-mock.js';
 
 // The two sample clients of examples/, certified as a partner would: each case runs the client once, in its own
 // process. A run takes a few seconds (one 429 with Retry-After: 1, one hang of 2 s at most). Each client runs its own
@@ -131,6 +133,30 @@ describe('certify as a library call', () => {
     expect(result.cases.map((c) => c.case.id)).toEqual(
       (await certify({ seed: 'library', client: async () => {} })).cases.map((c) => c.case.id),
     );
+  });
+});
+
+describe("certify's report in the simulator's inspector", () => {
+  it('hands the report to a simulator named by baseUrl, which keeps it for GET /__mock/certification', {
+    timeout: 30_000,
+  }, async () => {
+    const mock = await startMock();
+    try {
+      const result = await certify({
+        baseUrl: mock.url,
+        client: async () => {},
+        clientName: 'a client that never calls',
+      });
+      expect(result.inspector).toBe('handed in');
+      const { report } = CertificationState.parse(await (await fetch(`${mock.url}/__mock/certification`)).json());
+      expect(report).toMatchObject({ simulator: 'given', passed: false, client: 'a client that never calls' });
+      expect(report?.cases.map((c) => c.id)).toEqual(result.cases.map((c) => c.case.id));
+      expect(report?.cases.flatMap((c) => c.verdicts.map((v) => v.passed))).toEqual(
+        result.cases.flatMap((c) => c.verdicts.map((v) => v.passed)),
+      );
+    } finally {
+      await mock.close();
+    }
   });
 });
 
