@@ -2,6 +2,7 @@ export * from './admin.js';
 export * from './authorize-request.js';
 export * from './authorize-response.js';
 export * from './authorize-rules.js';
+export * from './certification.js';
 export * from './common.js';
 export * from './dot-path.js';
 export * from './drift.js';
