@@ -63,12 +63,14 @@ describe('whether the Redis tests run', () => {
 
 const unavailable = redisUnavailable();
 
-beforeEach(({ skip }) => {
-  if (unavailable instanceof NoRedis) return skip(unavailable.reason);
+/** For the tests on real servers (not the plan's above): skipped or failed with the reason when there is none. */
+function needsRedis({ skip }: { skip: (note?: string) => void }): void {
+  if (unavailable instanceof NoRedis) skip(unavailable.reason);
   if (unavailable instanceof Error) throw unavailable;
-});
+}
 
 describe('one redis-server', () => {
+  beforeEach(needsRedis);
   let server: RedisServer | undefined;
   beforeAll(async () => {
     if (!unavailable) server = await startRedis();
@@ -130,6 +132,7 @@ describe('one redis-server', () => {
 });
 
 describe('a redis-server with an append-only file', () => {
+  beforeEach(needsRedis);
   let server: RedisServer | undefined;
   beforeAll(async () => {
     if (!unavailable) server = await startRedis({ appendOnly: true });
@@ -158,6 +161,7 @@ describe('a redis-server with an append-only file', () => {
 });
 
 describe('a Redis Cluster of three masters', () => {
+  beforeEach(needsRedis);
   let cluster: RedisCluster | undefined;
   beforeAll(async () => {
     if (!unavailable) cluster = await startRedisCluster();
@@ -216,6 +220,32 @@ describe('a Redis Cluster of three masters', () => {
       ).rejects.toThrow(/CROSSSLOT|same slot/);
     } finally {
       client.disconnect();
+    }
+  });
+
+  it('lets exactly one of many concurrent clients claim a key with SET NX and a lease', async () => {
+    if (!cluster) throw new Error('beforeAll did not start the cluster');
+    const clients = [cluster.client(), cluster.client(), cluster.client()];
+    // The stored answer if there is one, else a lease for this claimant, else the lease holder's name.
+    const claim =
+      "local done = redis.call('GET', KEYS[2]) if done then return {'done', done} end " +
+      "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'claimed', ARGV[1]} end " +
+      "return {'wait', redis.call('GET', KEYS[1])}";
+    const keys = ['{krn:partner:p1}:lease:k9', '{krn:partner:p1}:idem:k9'];
+    try {
+      const answers = (await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          clients[index % 3]?.eval(claim, 2, ...keys, `claimant-${index}`, '5000'),
+        ),
+      )) as [string, string][];
+      const winners = answers.filter(([state]) => state === 'claimed');
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]?.[1];
+      expect(answers.filter(([state]) => state === 'wait')).toEqual(Array(59).fill(['wait', winner]));
+      await clients[0]?.set(keys[1] ?? '', 'the answer');
+      expect(await clients[1]?.eval(claim, 2, ...keys, 'late', '5000')).toEqual(['done', 'the answer']);
+    } finally {
+      for (const client of clients) client.disconnect();
     }
   });
 
