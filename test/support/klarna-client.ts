@@ -198,7 +198,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
   const payment = (account = defaultAccount) => `${accountPrefix(account)}/payment`;
   const transaction = (id: string, account?: string) => `${payment(account)}/transactions/${segment(id)}`;
 
-  return {
+  const client = {
     /** Any request, for what has no method here; its contract is Klarna's error shape for 4xx and 5xx only. */
     send: (request: ClientRequest, operation = `${request.method} ${request.path}`) =>
       call<unknown>(operation, {}, request),
@@ -222,7 +222,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
 
     /** Authorizes and answers the id of the approved transaction; fails when it is not approved. */
     async approve(body: unknown, options: AuthorizeOptions = {}): Promise<string> {
-      const answer = await this.authorize(body, options);
+      const answer = await client.authorize(body, options);
       const transaction = answer.ok().payment_transaction_response?.payment_transaction;
       if (!transaction) throw new Error(`not approved: ${answer.text.slice(0, 500)}`);
       return transaction.payment_transaction_id;
@@ -333,6 +333,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
         }),
     },
   };
+  return client;
 }
 
 export type KlarnaClient = ReturnType<typeof klarnaClient>;
