@@ -326,6 +326,9 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
           path: '/__mock/webhooks',
           body: { account, url, ...extra },
         }),
+      /** A webhook fault (delay, duplicate, drop, out_of_order) for the account's next deliveries. */
+      webhookFault: (request: Record<string, unknown>) =>
+        op('armWebhookFault', 204, z.null(), { method: 'POST', path: '/__mock/webhooks/faults', body: request }),
       webhooks: (account = defaultAccount, query = '') =>
         op('webhookState', 200, WebhookState, {
           method: 'GET',
