@@ -1,4 +1,4 @@
-import { canonicalJson } from '../mock-server/index.js';
+import { stringify } from 'safe-stable-stringify';
 
 // The judging rules: pure functions of one case's authorize attempts, as the journal recorded them.
 // https://docs.klarna.com/api/ (Klarna-Idempotency-Key: a retry with the same key and body is safe; 429 carries
@@ -56,7 +56,7 @@ export function attemptOf(entry: {
   return {
     at: Date.parse(entry.time),
     key: typeof key === 'string' && key !== '' ? key : undefined,
-    body: canonicalJson(entry.body),
+    body: stringify(entry.body) ?? 'null',
     status: entry.status,
     fault: entry.fault,
     result: entry.result,

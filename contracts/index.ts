@@ -6,6 +6,7 @@ export * from './common.js';
 export * from './dot-path.js';
 export * from './drift.js';
 export * from './journal.js';
+export * from './json-file.js';
 export * from './klarna-error.js';
 export * from './notification.js';
 export * from './payment-request.js';

@@ -12,7 +12,8 @@ const trees = new WeakMap<z.ZodType, KeyTree>();
 /**
  * Paths of fields the schema does not know (docs/simulator-choices.md#unknown-fields): accepted, but reported so that a typo like
  * `paymnet_transaction_reference` is caught. Walks the value beside the schema's key tree (built once per
- * schema); it never throws.
+ * schema); it never throws. Not zod's own unrecognized_keys: zod reports them only from strict objects, which refuse
+ * the body, and the contract accepts extra fields.
  */
 export function unknownFields(schema: z.ZodType, value: unknown): string[] {
   let tree = trees.get(schema);

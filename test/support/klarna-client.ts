@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { dotPath } from '../../contracts/dot-path.js';
 import {
   ArmedScenario,
   type ArmScenarioRequest,
@@ -7,6 +6,7 @@ import {
   ClientReport,
   ClockState,
   CustomerActionResult,
+  dotPath,
   Health,
   KlarnaError,
   PaymentCaptureResource,
