@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { DriftReport } from '../../contracts/index.js';
 import { adminTokenHook } from '../admin-token.js';
-import { serializeChecked } from '../check-response.js';
+import { checkedScope } from '../checked-scope.js';
 import { parseMockConfig } from '../config.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
 import { errorHandler, sendKlarnaError, toKlarnaError } from '../error-handler.js';
@@ -12,7 +12,6 @@ import { type LogOptions, loggerOptions, logLine } from '../logging.js';
 import { PLAIN_SCHEMA_CONTROLLER } from '../plain-schema-controller.js';
 import { healthRoute } from '../routes/health-route.js';
 import { journalRoutes } from '../routes/journal-routes.js';
-import { sendJson } from '../routes/send-json.js';
 import { checkRequest, checkResponse } from './check-exchange.js';
 import { DRIFT_LIMITS, type DriftLimits, DriftTracker } from './drift-tracker.js';
 import { bodyText, type Upstream, type UpstreamAnswer, upstreamOf } from './forward.js';
@@ -122,8 +121,8 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyApp> 
   app.setNotFoundHandler(forwarding(deps, undefined));
   healthRoute(app);
   journalRoutes(app, { journal });
-  app.get('/__mock/drift', async (_request, reply) =>
-    sendJson(reply, 200, serializeChecked(DriftReport, drift.report())),
+  checkedScope(app, (routes) =>
+    routes.get('/__mock/drift', { schema: { response: { 200: DriftReport } } }, async () => drift.report()),
   );
   await app.ready();
   return app;

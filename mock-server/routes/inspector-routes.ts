@@ -52,6 +52,8 @@ function inspectorRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }, st
     {
       schema: {
         tags: [TAG],
+        operationId: 'listMockJournalAccounts',
+        description: 'The accounts the request inspector can show, read from the request journal.',
         summary: 'The accounts the request journal keeps requests of, the most recently seen first',
         response: { 200: JournalAccounts },
       },
@@ -66,11 +68,21 @@ function inspectorRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }, st
       exposeHeadRoute: false,
       schema: {
         tags: [TAG],
+        operationId: 'streamMockJournalEvents',
+        description:
+          'A text/event-stream, read by the request inspector; past the limit of open streams it answers 503.',
         summary:
           'Server-sent events: `request` (seq, id, account) per new journal record of the account (or of every ' +
           'account); read the entries with GET /__mock/requests',
         querystring: OptionalAccountQuery,
-        response: { 400: KlarnaError, 503: KlarnaError.describe('Too many streams open: retry after Retry-After') },
+        response: {
+          200: {
+            description: 'One `request` event per new journal record, until the client closes the stream',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
+          400: KlarnaError,
+          503: KlarnaError.describe('Too many streams open: retry after Retry-After'),
+        },
       },
     },
     async (request, reply) => {

@@ -46,6 +46,9 @@ const errors = {
 };
 
 /**
+ * Checked by hand, as authorize is: the body is read after the credentials, its rules depend on the settings
+ * (validatePaymentRequest), and an answer is serialized once so that a replay sends the same bytes.
+ *
  * createPaymentRequest and updatePaymentRequest (https://docs.klarna.com/acquirer/klarna-direct/payment-authorization/authorization-resources/payment-request/),
  * on the account path and on Klarna Direct's. The payment request they make is the one authorize's step-up makes:
  * the same hosted page, customer actions, webhooks and final authorization.

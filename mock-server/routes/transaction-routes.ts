@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   KlarnaError,
@@ -8,13 +7,12 @@ import {
   PaymentTransactionResource,
 } from '../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
-import { serializeChecked } from '../check-response.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import type { MockConfig } from '../config.js';
 import { renderCapture, renderRefund, renderTransaction } from '../transactions/transaction-record.js';
 import type { Transactions } from '../transactions/transactions.js';
 import { parseInput } from './parse-input.js';
-import { PATH_FORMS, type PathForm } from './path-forms.js';
-import { sendJson } from './send-json.js';
+import { credentialsFirst, PATH_FORMS, type PathForm } from './path-forms.js';
 
 export interface TransactionRouteDeps {
   config: MockConfig;
@@ -53,7 +51,7 @@ export function transactionTarget<K extends string>(
  * https://docs.klarna.com/klarna-network-distribution/manage-payments/payment-transaction-lifecycle/.
  */
 export function transactionRoutes(app: FastifyInstance, deps: TransactionRouteDeps) {
-  for (const form of PATH_FORMS) readRoutesOf(app, form, deps);
+  for (const form of PATH_FORMS) checkedScope(app, (routes) => readRoutesOf(routes, form, deps));
 }
 
 interface Readable {
@@ -62,7 +60,7 @@ interface Readable {
   idName: string;
   operationId: string;
   summary: string;
-  description?: string;
+  description: string;
   /** What the 403 says may not be done. */
   operation: string;
   schema: z.ZodType;
@@ -86,6 +84,7 @@ const READABLE: Readable[] = [
     idName: 'payment_capture_id',
     operationId: 'readPaymentCapture',
     summary: 'Read a payment capture',
+    description: 'The capture as its transaction records it, with the amount refunded of it so far.',
     operation: 'read payment captures',
     schema: PaymentCaptureResource,
     render: (deps, account, id) => {
@@ -98,6 +97,7 @@ const READABLE: Readable[] = [
     idName: 'payment_refund_id',
     operationId: 'readPaymentRefund',
     summary: 'Read a payment refund',
+    description: 'The refund as its transaction records it, with the capture it refunds when it was made of one.',
     operation: 'read payment refunds',
     schema: PaymentRefundResource,
     render: (deps, account, id) => {
@@ -107,8 +107,7 @@ const READABLE: Readable[] = [
   },
 ];
 
-function readRoutesOf(app: FastifyInstance, form: PathForm, deps: TransactionRouteDeps) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
+function readRoutesOf(routes: CheckedRoutes, form: PathForm, deps: TransactionRouteDeps) {
   const direct = form.suffix === 'Direct' ? " (Klarna Direct: the API key's account)" : '';
   for (const readable of READABLE) {
     routes.get(
@@ -119,16 +118,17 @@ function readRoutesOf(app: FastifyInstance, form: PathForm, deps: TransactionRou
           security: [{ klarna_api_key: [] }],
           operationId: `${readable.operationId}${form.suffix}`,
           summary: `${readable.summary}${direct}`,
-          ...(readable.description !== undefined && { description: readable.description }),
+          description: readable.description,
           params: form.params.extend({ [readable.idName]: Id }),
           response: { 200: readable.schema, ...readErrors },
         },
+        preValidation: credentialsFirst(form, deps.config, readable.operation),
       },
-      async (request, reply) => {
-        const target = [form, request.params, request.headers.authorization, deps] as const;
-        const { account, id } = transactionTarget(...target, readable.operation, readable.idName);
-        const body = readable.render(deps, account, id, deps.clock.now(account));
-        return sendJson(reply, 200, serializeChecked(readable.schema, body));
+      async (request) => {
+        const params = request.params as Record<string, string>;
+        const account = form.account(params, request.headers.authorization, deps.config, readable.operation);
+        const id = params[readable.idName] ?? '';
+        return readable.render(deps, account, id, deps.clock.now(account));
       },
     );
   }
