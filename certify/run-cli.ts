@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import type { CliIo } from '../contract-suite/run-cli.js';
-import { unwritable } from '../contract-suite/run-cli.js';
+import { type CliIo, PROCESS_IO } from '../shared-cli/cli-io.js';
+import { unwritable } from '../shared-cli/unwritable.js';
 import { HELP, readCertifyOptions, UsageError } from './cli-options.js';
 import { commandClient } from './command-client.js';
 import { htmlReport } from './html-report.js';
@@ -8,13 +8,8 @@ import { certifyJunit, certifyJunitCouldNotRun } from './junit-report.js';
 import { type CertifyResult, CouldNotRunError, certify } from './run-certify.js';
 import { textReport } from './text-report.js';
 
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
 /** The whole command without process.exit: 0 every rule passed, 1 a rule failed, 2 could not run. */
-export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
+export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = PROCESS_IO): Promise<number> {
   let read: ReturnType<typeof readCertifyOptions>;
   try {
     read = readCertifyOptions(argv);
