@@ -45,6 +45,7 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: 
       hangMs: options.hangMs,
       caseTimeoutMs: options.caseTimeoutMs,
       minGapMs: options.minGapMs,
+      clientName: command,
     });
   } catch (error) {
     if (!(error instanceof CouldNotRunError)) throw error;
@@ -53,12 +54,20 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: 
     return 2;
   }
   io.out(textReport(result, command));
+  io.out(inspectorLine(result));
   const written = [
     options.junit === undefined || write(options.junit, certifyJunit(result, command), 'JUnit', io),
     options.html === undefined || write(options.html, htmlReport(result, command), 'HTML', io),
   ];
   if (written.includes(false)) return 2;
   return result.passed ? 0 : 1;
+}
+
+function inspectorLine(result: CertifyResult): string {
+  if (result.inspector !== 'handed in') return `Inspector: the report was ${result.inspector}\n`;
+  if (result.simulator === 'given') return `Inspector: the report is at ${result.baseUrl}/__mock/ui\n`;
+  // Said plainly: the simulator certify started has closed, and the report with it.
+  return 'Inspector: the simulator certify started has closed with the report; run with --base-url to keep it\n';
 }
 
 function write(path: string, text: string, what: string, io: CliIo): boolean {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ClockMove, ClockState, Health, ResetResult, WebhookState } from './admin.js';
 import { AuthorizeRequest } from './authorize-request.js';
 import { AuthorizeResponse, CustomerActionResult, PaymentRequest } from './authorize-response.js';
+import { CertificationReport, CertificationState } from './certification.js';
 import { ClientReport, JournalAccounts, RequestList } from './journal.js';
 import { KlarnaError } from './klarna-error.js';
 import {
@@ -77,4 +78,6 @@ export const COMPONENT_NAMES: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['MockWebhookSubscription', WebhookSubscription],
   ['MockWebhookState', WebhookState],
   ['MockWebhookFaultRequest', WebhookFaultRequest],
+  ['MockCertificationReport', CertificationReport],
+  ['MockCertificationState', CertificationState],
 ];

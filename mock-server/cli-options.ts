@@ -5,7 +5,7 @@ import { helpText } from '../shared-cli/help-text.js';
 import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { UsageError } from '../shared-cli/usage-error.js';
 import { AdminToken, MockConfig, type MockConfigInput } from './config.js';
-import { readJsonFile } from './json-file.js';
+import { readJsonFile } from './read-json-file.js';
 
 const LOG_LEVELS = 'fatal, error, warn, info, debug, trace or silent';
 

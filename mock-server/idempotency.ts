@@ -78,14 +78,13 @@ export interface CanonicalRequest {
 
 /**
  * Hash of the canonical request (docs/simulator-choices.md#idempotency): method, path, the token headers and the
- * body with its keys sorted at every depth (safe-stable-stringify),
- * so that equal requests hash equally whatever their key order or spacing.
+ * body with its keys sorted at every depth (safe-stable-stringify), so that equal requests hash equally whatever
+ * their key order or spacing.
  */
 export function fingerprint(request: CanonicalRequest): string {
-  const body = `sorted ${stringify(request.body)}`;
   const head = [request.method, request.account, tokensDigest(request.tokens)];
   if (request.path !== undefined) head.push(request.path);
-  return hash('sha256', `${JSON.stringify(head)}\n${body}`, 'base64url');
+  return hash('sha256', `${JSON.stringify(head)}\n${stringify(request.body)}`, 'base64url');
 }
 
 export type ReplayDecision =

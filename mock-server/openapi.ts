@@ -20,7 +20,9 @@ const SERVERS = [
  * scheme is optional: `{}` says "no credentials" is also accepted.
  */
 const ADMIN_SECURITY: Record<string, string[]>[] = [{}, { mock_admin_token: [] }];
-const ADMIN_UNAUTHORIZED = KlarnaError.describe('UNAUTHORIZED: an admin token is set and the request did not carry it');
+const ADMIN_UNAUTHORIZED = KlarnaError.describe(
+  'ACCESS_ERROR: UNAUTHORIZED (the simulator has an admin token and the request did not carry it)',
+);
 
 /**
  * The OpenAPI document is generated from the same zod schemas the routes use; nothing is written twice. It is built

@@ -57,7 +57,7 @@ function keyTree(schema: z.ZodType): KeyTree {
   if (inner instanceof z.ZodObject) {
     const shape = inner.shape as Record<string, z.ZodType>;
     // `z.looseObject({})` declares a free-form object (an echo of what the partner sent): any key is known.
-    const catchall = (inner.def as { catchall?: z.ZodType }).catchall;
+    const catchall = inner.def.catchall;
     if (Object.keys(shape).length === 0 && catchall instanceof z.ZodUnknown) return {};
     return { keys: new Map(Object.entries(shape).map(([key, child]) => [key, keyTree(child)])) };
   }

@@ -10,7 +10,13 @@ import { testApp } from './support/test-app.js';
 const run = promisify(execFile);
 const BIN = join(process.cwd(), 'node_modules', '.bin');
 // Redocly would otherwise send usage data and look for a newer version of itself: the tests stay on this machine.
-const QUIET = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+const QUIET = {
+  ...process.env,
+  REDOCLY_TELEMETRY: 'off',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+  REDOCLY_SUPPRESS_NOTIFICATIONS: 'true',
+  DO_NOT_TRACK: '1',
+};
 const LINTER_TIMEOUT = 60_000;
 
 const RedoclyReport = z.object({

@@ -52,12 +52,7 @@ export function checkedRequest(
     fingerprint:
       key === undefined && token === undefined
         ? undefined
-        : fingerprint({
-            method: 'POST',
-            account: input.account,
-            body: rawBody,
-            tokens: sentTokens,
-          }),
+        : fingerprint({ method: 'POST', account: input.account, body: rawBody, tokens: sentTokens }),
     stepUpAmount:
       token === undefined
         ? undefined

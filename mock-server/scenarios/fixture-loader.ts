@@ -1,7 +1,7 @@
 import { type FSWatcher, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { type Scenario, ScenarioFile } from '../../contracts/index.js';
-import { readJsonFile } from '../json-file.js';
+import { readJsonFile } from '../read-json-file.js';
 import { BUILT_IN_SCENARIOS } from './built-in.js';
 
 /**
