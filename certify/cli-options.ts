@@ -61,11 +61,16 @@ judges from the simulator's journal whether it retried safely`,
     '',
     '<command…> makes one purchase: it is run once per case with KLARNA_BASE_URL, KLARNA_ACCOUNT_ID and',
     'KLARNA_API_KEY in its environment, e.g.  npm run certify -- node examples/careful-client.mjs',
+    "For the webhook cases it may run a receiver: KLARNA_CERTIFY_REPORT_URL is where it reports (its receiver's URL,",
+    'each effect applied, that the purchase is done) and KLARNA_WEBHOOK_SIGNING_KEY signs the webhooks; the',
+    'expired-token case also gives KLARNA_SESSION_TOKEN. See docs/guides/certify-your-client.md.',
   ],
   options: CERTIFY_OPTIONS,
   notes: `The admin token of a running simulator, if it has one, is read from KLARNA_MOCK_ADMIN_TOKEN.
 
-Rules: same-key-on-retry, one-transaction, retry-after-honoured, no-retry-on-4xx, backoff, eventually-succeeds.
+Rules: same-key-on-retry, one-transaction, retry-after-honoured, no-retry-on-4xx, backoff, eventually-succeeds,
+webhook-processed-once, webhook-newest-state-kept, expired-token-not-reused.
+The report also goes to the simulator's inspector (/__mock/ui); one certify started closes with it: use --base-url.
 Exit codes: 0 every rule passed, 1 a rule failed, 2 could not run (bad arguments, no simulator, no command).`,
 };
 

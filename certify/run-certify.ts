@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import type { JournalEntry } from '../contracts/index.js';
 import { startMock } from '../mock-server/index.js';
 import { type CertifyCase, caseAccount, casesForSeed } from './cases.js';
-import { attemptOf, judge, type RuleVerdict } from './rules.js';
+import { type CaseNotes, type ReportCollector, startReportCollector } from './report-collector.js';
+import { attemptOf, judge, type RuleVerdict, type WebhookFacts } from './rules.js';
 import { CouldNotRunError, type SimulatorAdmin, simulatorAdmin } from './simulator-admin.js';
 
 export { CouldNotRunError };
@@ -10,6 +13,16 @@ export interface ClientContext {
   baseUrl: string;
   accountId: string;
   apiKey: string;
+  /**
+   * Where the client reports back (KLARNA_CERTIFY_REPORT_URL): POST `{ "type": "receiver", "url" }` before the
+   * purchase, `{ "type": "effect", "event_id", "state" }` per webhook its receiver applied (before answering the
+   * delivery), `{ "type": "done" }` after the purchase (answered once the case's webhooks are delivered).
+   */
+  reportUrl: string;
+  /** The key the case's webhooks are signed with (KLARNA_WEBHOOK_SIGNING_KEY). */
+  signingKey: string;
+  /** A session token for the purchase (KLARNA_SESSION_TOKEN), in the expired-token case only. */
+  sessionToken?: string;
   /** Aborted when the case runs past caseTimeoutMs. */
   signal: AbortSignal;
 }
@@ -34,6 +47,8 @@ export interface CertifyOptions {
   apiKey?: string;
   /** Called as each case is judged, e.g. to print progress. */
   onCase?: (result: CaseResult) => void;
+  /** Named in the report handed to the simulator's inspector (the CLI gives the command). */
+  clientName?: string;
 }
 
 export interface CaseResult {
@@ -56,6 +71,8 @@ export interface CertifyResult {
   cases: CaseResult[];
   /** Every rule of every case passed. */
   passed: boolean;
+  /** Whether the simulator took the report for its inspector, and if not why. */
+  inspector: 'handed in' | `not handed in: ${string}`;
 }
 
 export const DEFAULT_SEED = 'klarna-mock';
@@ -72,41 +89,172 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       ? await startMock({ config: { seed, hangMaxMs: options.hangMs ?? 2000 } })
       : undefined;
   const baseUrl = (options.baseUrl ?? started?.url ?? '').replace(/\/+$/, '');
+  let collector: ReportCollector | undefined;
   try {
     const admin = simulatorAdmin(baseUrl, options.adminToken);
     await admin.health();
+    collector = await startReportCollector();
     const cases: CaseResult[] = [];
     for (const [index, spec] of casesForSeed(seed).entries()) {
-      const result = await runCase(admin, baseUrl, index + 1, spec, options);
+      const result = await runCase({ admin, baseUrl, collector, seed }, index + 1, spec, options);
       cases.push(result);
       options.onCase?.(result);
     }
     const passed = cases.every((c) => c.verdicts.every((v) => v.passed));
-    return { seed, baseUrl, simulator: started ? 'started' : 'given', cases, passed };
+    const result: Omit<CertifyResult, 'inspector'> = {
+      seed,
+      baseUrl,
+      simulator: started ? 'started' : 'given',
+      cases,
+      passed,
+    };
+    return { ...result, inspector: await handIn(admin, result, options.clientName) };
   } finally {
+    await collector?.stop();
     await started?.close();
   }
 }
 
-async function runCase(
+/**
+ * The report goes to the simulator's request inspector (GET /__mock/certification, shown at /__mock/ui). A
+ * simulator certify started closes with the run, and the report with it: name a running one with --base-url to
+ * keep it. A simulator that refuses it (an older version, a proxy) does not make the run fail.
+ */
+async function handIn(
   admin: SimulatorAdmin,
-  baseUrl: string,
-  n: number,
-  spec: CertifyCase,
-  options: CertifyOptions,
-): Promise<CaseResult> {
+  result: Omit<CertifyResult, 'inspector'>,
+  clientName: string | undefined,
+): Promise<CertifyResult['inspector']> {
+  try {
+    await admin.putCertification(certificationReport(result, clientName));
+    return 'handed in';
+  } catch (error) {
+    return `not handed in: ${(error as Error).message.slice(0, 200)}`;
+  }
+}
+
+/** The result in the shape of contracts' CertificationReport. */
+export function certificationReport(result: Omit<CertifyResult, 'inspector'>, clientName?: string) {
+  const failed = result.cases.flatMap((c) => c.verdicts.filter((v) => !v.passed));
+  const verdicts = result.cases.reduce((sum, c) => sum + c.verdicts.length, 0);
+  return {
+    seed: result.seed,
+    base_url: result.baseUrl,
+    simulator: result.simulator,
+    ...(clientName !== undefined && { client: clientName.slice(0, 1000) }),
+    finished_at: new Date().toISOString(),
+    passed: result.passed,
+    summary: `${result.cases.length} cases, ${verdicts} verdicts, ${failed.length} failed`,
+    cases: result.cases.map((c) => ({
+      n: c.n,
+      id: c.case.id,
+      title: c.case.title,
+      account: c.account,
+      attempts: c.attempts,
+      client: c.client.slice(0, 512),
+      duration_ms: Math.round(c.durationMs),
+      verdicts: c.verdicts.map((v) => ({ rule: v.rule, passed: v.passed, why: v.why.slice(0, 512) })),
+    })),
+  };
+}
+
+interface Run {
+  admin: SimulatorAdmin;
+  baseUrl: string;
+  collector: ReportCollector;
+  seed: string;
+}
+
+/** A session token's life (60 minutes) and an authorization's (28 days), each passed by a minute. */
+const PAST_TOKEN_TTL_MS = 61 * 60 * 1000;
+const PAST_AUTHORIZATION_TTL_MS = 28 * 24 * 3600 * 1000 + 60 * 1000;
+/** The amount certify's own step-up authorization approves: the sample clients' purchase. */
+export const SESSION_TOKEN_AMOUNT = 2500;
+
+/** The signing key of case n: from the seed, so a rerun signs alike. */
+export const signingKeyOf = (seed: string, n: number) =>
+  createHash('sha256').update(`certify:${seed}:${n}`).digest('base64url');
+
+async function runCase(run: Run, n: number, spec: CertifyCase, options: CertifyOptions): Promise<CaseResult> {
+  const { admin, collector } = run;
   const account = caseAccount(n);
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const signingKey = signingKeyOf(run.seed, n);
   await admin.reset(account);
-  await admin.arm(account, spec.scenario);
+  if (spec.scenario !== undefined) await admin.arm(account, spec.scenario);
+  let sessionToken: string | undefined;
+  if (spec.expiredSessionToken) {
+    sessionToken = await admin.issueSessionToken(account, apiKey, SESSION_TOKEN_AMOUNT);
+    await admin.advanceClock(account, PAST_TOKEN_TTL_MS);
+  }
+  // certify's own requests (the step-up that issued the token) are not the client's attempts.
+  const own = new Set((await admin.authorizeRequests(account)).map((e) => e.id));
+  // Moving the clock 28 days ages the client's requests out of the journal (a day): they are read before it moves.
+  const seen = new Map<string, JournalEntry>();
+  collector.open(n, {
+    async receiver(url) {
+      if (spec.webhookFault === undefined) return;
+      await admin.subscribe(account, url, signingKey);
+      await admin.armWebhookFault(account, spec.webhookFault);
+    },
+    async done() {
+      if (spec.webhookFault === undefined) return;
+      if (spec.expireAfterPurchase) {
+        for (const entry of await admin.authorizeRequests(account)) seen.set(entry.id, entry);
+        await admin.advanceClock(account, PAST_AUTHORIZATION_TTL_MS);
+      }
+      await deliveriesSettled(admin, account);
+    },
+  });
   const begun = performance.now();
-  const client = await runClient(options, { baseUrl, accountId: account, apiKey: options.apiKey ?? DEFAULT_API_KEY });
-  const entries = await settledJournal(admin, account);
-  const attempts = entries.map(attemptOf);
+  let client: string;
+  let notes: CaseNotes;
+  try {
+    client = await runClient(options, {
+      baseUrl: run.baseUrl,
+      accountId: account,
+      apiKey,
+      reportUrl: collector.url(n),
+      signingKey,
+      sessionToken,
+    });
+  } finally {
+    notes = collector.close(n);
+  }
+  for (const entry of await settledJournal(admin, account)) seen.set(entry.id, entry);
+  const attempts = [...seen.values()].filter((e) => !own.has(e.id)).map(attemptOf);
+  const webhooks = spec.webhookFault === undefined ? undefined : await webhookFacts(admin, account, spec, notes);
   const verdicts = judge(spec.rules, attempts, {
     retryAfterSeconds: spec.retryAfterSeconds,
     minGapMs: options.minGapMs,
+    webhooks,
   });
   return { n, case: spec, account, attempts: attempts.length, verdicts, client, durationMs: performance.now() - begun };
+}
+
+async function webhookFacts(
+  admin: SimulatorAdmin,
+  account: string,
+  spec: CertifyCase,
+  notes: CaseNotes,
+): Promise<WebhookFacts> {
+  const deliveries = await admin.deliveries(account);
+  return {
+    receiver: notes.receiver,
+    deliveries: deliveries.filter((d) => d.attempts > 0).length,
+    events: new Set(deliveries.map((d) => d.event_id)).size,
+    effects: notes.effects,
+    newestState: spec.newestState,
+  };
+}
+
+/** Until no delivery of the account is pending (each delivered, failed or dropped), 5 s at most. */
+async function deliveriesSettled(admin: SimulatorAdmin, account: string): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    const deliveries = await admin.deliveries(account);
+    if (deliveries.length > 0 && deliveries.every((d) => d.state !== 'pending')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function runClient(options: CertifyOptions, context: Omit<ClientContext, 'signal'>): Promise<string> {

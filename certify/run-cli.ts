@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import type { CliIo } from '../contract-suite/run-cli.js';
-import { unwritable } from '../contract-suite/run-cli.js';
+import { type CliIo, PROCESS_IO } from '../shared-cli/cli-io.js';
+import { unwritable } from '../shared-cli/unwritable.js';
 import { HELP, readCertifyOptions, UsageError } from './cli-options.js';
 import { commandClient } from './command-client.js';
 import { htmlReport } from './html-report.js';
@@ -8,13 +8,8 @@ import { certifyJunit, certifyJunitCouldNotRun } from './junit-report.js';
 import { type CertifyResult, CouldNotRunError, certify } from './run-certify.js';
 import { textReport } from './text-report.js';
 
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
 /** The whole command without process.exit: 0 every rule passed, 1 a rule failed, 2 could not run. */
-export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
+export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = PROCESS_IO): Promise<number> {
   let read: ReturnType<typeof readCertifyOptions>;
   try {
     read = readCertifyOptions(argv);
@@ -50,6 +45,7 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: 
       hangMs: options.hangMs,
       caseTimeoutMs: options.caseTimeoutMs,
       minGapMs: options.minGapMs,
+      clientName: command,
     });
   } catch (error) {
     if (!(error instanceof CouldNotRunError)) throw error;
@@ -58,12 +54,20 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv, io: 
     return 2;
   }
   io.out(textReport(result, command));
+  io.out(inspectorLine(result));
   const written = [
     options.junit === undefined || write(options.junit, certifyJunit(result, command), 'JUnit', io),
     options.html === undefined || write(options.html, htmlReport(result, command), 'HTML', io),
   ];
   if (written.includes(false)) return 2;
   return result.passed ? 0 : 1;
+}
+
+function inspectorLine(result: CertifyResult): string {
+  if (result.inspector !== 'handed in') return `Inspector: the report was ${result.inspector}\n`;
+  if (result.simulator === 'given') return `Inspector: the report is at ${result.baseUrl}/__mock/ui\n`;
+  // Said plainly: the simulator certify started has closed, and the report with it.
+  return 'Inspector: the simulator certify started has closed with the report; run with --base-url to keep it\n';
 }
 
 function write(path: string, text: string, what: string, io: CliIo): boolean {

@@ -1,4 +1,12 @@
-import { type JournalEntry, RequestList } from '../contracts/index.js';
+import {
+  AuthorizeResponse,
+  type CertificationReport,
+  CustomerActionResult,
+  type JournalEntry,
+  RequestList,
+  type WebhookDelivery,
+  WebhookState,
+} from '../contracts/index.js';
 
 // The simulator's admin API as certify uses it, over HTTP: the same code whether certify started the simulator
 // or --base-url names a running one.
@@ -11,16 +19,34 @@ export interface SimulatorAdmin {
   arm(account: string, scenario: string): Promise<void>;
   /** The account's authorize requests, oldest first. */
   authorizeRequests(account: string): Promise<JournalEntry[]>;
+  /** Sends the account's webhooks to `url`, signed with `signingKey`. */
+  subscribe(account: string, url: string, signingKey: string): Promise<void>;
+  armWebhookFault(account: string, fault: 'duplicate' | 'out_of_order'): Promise<void>;
+  advanceClock(account: string, ms: number): Promise<void>;
+  /** The account's webhook deliveries, oldest first. */
+  deliveries(account: string): Promise<WebhookDelivery[]>;
+  /**
+   * A session token the simulator issued: a step-up authorization of `amount` EUR under `apiKey`, approved as the
+   * customer would. Its authorize request is in the journal: certify leaves it out of the client's attempts.
+   */
+  issueSessionToken(account: string, apiKey: string, amount: number): Promise<string>;
+  /** Hands the report to the simulator's request inspector. */
+  putCertification(report: CertificationReport): Promise<void>;
 }
 
 export function simulatorAdmin(baseUrl: string, adminToken?: string): SimulatorAdmin {
   const auth: Record<string, string> = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = auth,
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
@@ -49,6 +75,45 @@ export function simulatorAdmin(baseUrl: string, adminToken?: string): SimulatorA
       // One purchase makes a handful of requests: the first page (the newest 1000) holds them all.
       const list = RequestList.parse(await call('GET', `/__mock/requests?account=${account(id)}`));
       return list.requests.filter((e) => e.method === 'POST' && e.path.endsWith('/payment/authorize'));
+    },
+    async subscribe(id, url, signingKey) {
+      await call('POST', '/__mock/webhooks', { account: id, url, signing_key: signingKey });
+    },
+    async armWebhookFault(id, fault) {
+      await call('POST', '/__mock/webhooks/faults', { account: id, fault, times: 1 });
+    },
+    async advanceClock(id, ms) {
+      await call('POST', '/__mock/clock', { account: id, advance_ms: ms });
+    },
+    async deliveries(id) {
+      return WebhookState.parse(await call('GET', `/__mock/webhooks?account=${account(id)}&limit=1000`)).deliveries;
+    },
+    async issueSessionToken(id, apiKey, amount) {
+      const stepUp = AuthorizeResponse.parse(
+        await call(
+          'POST',
+          `/v2/accounts/${account(id)}/payment/authorize`,
+          {
+            currency: 'EUR',
+            request_payment_transaction: { amount },
+            step_up_config: {
+              customer_interaction_config: { method: 'HANDOVER', return_url: 'https://certify.invalid/return' },
+            },
+          },
+          { authorization: `Basic ${apiKey}`, 'klarna-idempotency-key': crypto.randomUUID() },
+        ),
+      );
+      const request = stepUp.payment_request?.payment_request_id;
+      if (request === undefined) throw new CouldNotRunError('the step-up authorization made no payment request');
+      const approved = CustomerActionResult.parse(
+        await call('POST', `/__mock/payment-requests/${encodeURIComponent(request)}/approve`),
+      );
+      const token = approved.payload.state_context?.klarna_network_session_token;
+      if (token === undefined) throw new CouldNotRunError('the approved payment request carried no session token');
+      return token;
+    },
+    async putCertification(report) {
+      await call('PUT', '/__mock/certification', report);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { RuleName } from './rules.js';
+import { RULE_NAMES, type RuleName } from './rules.js';
 import type { CaseResult, CertifyResult } from './run-certify.js';
 
 // The verdict table: one line per case and rule, ✓ or ✗ and why; then the failed rules by name.
@@ -14,10 +14,10 @@ export const caseLabel = (c: CaseResult) => `CERT${c.n} ${c.case.id}`;
 
 /** Rule names that failed in at least one case, with how many cases, in the rules' own order. */
 export function failedRules(result: CertifyResult): Map<RuleName, number> {
-  const failed = new Map<RuleName, number>();
+  const counts = new Map<RuleName, number>();
   for (const c of result.cases)
-    for (const v of c.verdicts) if (!v.passed) failed.set(v.rule, (failed.get(v.rule) ?? 0) + 1);
-  return failed;
+    for (const v of c.verdicts) if (!v.passed) counts.set(v.rule, (counts.get(v.rule) ?? 0) + 1);
+  return new Map(RULE_NAMES.filter((rule) => counts.has(rule)).map((rule) => [rule, counts.get(rule) ?? 0]));
 }
 
 export function summaryLine(result: CertifyResult): string {

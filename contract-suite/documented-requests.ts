@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { PaymentRequestSample, SampleRequest } from '../contracts/index.js';
+import { PaymentRequestSample, parseJsonFile, SampleRequest } from '../contracts/index.js';
 import type { SuiteContext } from './interaction.js';
 import type { ProviderRequest } from './provider-client.js';
 
@@ -34,14 +34,9 @@ function loadJsonDir<S extends z.ZodType>(dir: string, schema: S): Record<string
     .filter((f) => f.endsWith('.json'))
     .sort()) {
     const path = join(dir, file);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`${path}: ${(error as Error).message}`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new Error(`${path}: ${parsed.error.message}`);
+    // The suite imports contracts/, never mock-server/: the read is here, the parse and its reasons are shared.
+    const parsed = parseJsonFile(path, readFileSync(path, 'utf8'), schema);
+    if (!parsed.ok) throw new Error(`${parsed.file}: ${parsed.reason}`);
     out[file.replace(/\.json$/, '')] = parsed.data;
   }
   return out;

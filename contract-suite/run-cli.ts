@@ -1,25 +1,16 @@
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { type CliIo, PROCESS_IO } from '../shared-cli/cli-io.js';
+import { unwritable } from '../shared-cli/unwritable.js';
 import { DEFAULT_ACCOUNT, HELP, readContractOptions, UsageError } from './cli-options.js';
 import { junitCouldNotRun, junitXml } from './junit-report.js';
 import { CouldNotRunError, runContractSuite } from './run-contract-suite.js';
 import { exitCodeOf, textReport } from './text-report.js';
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
 /**
  * The whole command without process.exit, so tests run it in-process. Resolves with the exit code:
  * 0 passed, 1 violations, 2 could not run (bad arguments, no answer, report not written).
  */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = PROCESS_IO): Promise<number> {
   let read: ReturnType<typeof readContractOptions>;
   try {
     read = readContractOptions(argv, env);
@@ -78,17 +69,4 @@ function writeReport(path: string, xml: string, io: CliIo): boolean {
   }
   io.out(`JUnit report written to ${path}\n`);
   return true;
-}
-
-/** Why a report could not be written at `path` (its directory is made when missing), or undefined. */
-export function unwritable(path: string): string | undefined {
-  try {
-    const existing = statSync(path, { throwIfNoEntry: false });
-    if (existing?.isDirectory()) return `${path} is a directory`;
-    mkdirSync(dirname(path), { recursive: true });
-    accessSync(existing === undefined ? dirname(path) : path, constants.W_OK);
-    return undefined;
-  } catch (error) {
-    return `cannot write ${path}: ${(error as Error).message}`;
-  }
 }

@@ -1,32 +1,27 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { dotPath } from '../contracts/index.js';
 import { type Violation, valueAt, violation } from './violation.js';
 
 // zod's issues say "expected number" for an int and lose the format of a string; the schema at the issue's path
 // knows better, so the report describes that schema ("number (int)", "string (ISO 8601 date-time)").
 
-/** The parts of zod 4's schema definitions read here; the rest of `def` is left alone. */
-interface Def {
-  type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  element?: z.ZodType;
-  options?: z.ZodType[];
-  entries?: Record<string, string | number>;
-  values?: unknown[];
-  checks?: { _zod: { def: { format?: string; pattern?: RegExp } } }[];
-}
-
-const defOf = (schema: z.ZodType) => schema.def as unknown as Def;
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+/** Schemas that wrap another one without changing what the value at their path looks like. */
+const WRAPPERS = [
+  z.ZodOptional,
+  z.ZodNullable,
+  z.ZodDefault,
+  z.ZodPrefault,
+  z.ZodReadonly,
+  z.ZodCatch,
+  z.ZodNonOptional,
+];
+type Wrapper = InstanceType<(typeof WRAPPERS)[number]>;
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
-  for (let def = defOf(current); ; def = defOf(current)) {
-    if (WRAPPERS.has(def.type) && def.innerType) current = def.innerType;
-    else if (def.type === 'pipe' && def.in) current = def.in;
+  for (;;) {
+    if (WRAPPERS.some((wrapper) => current instanceof wrapper)) current = (current as Wrapper).unwrap() as z.ZodType;
+    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
     else return current;
   }
 }
@@ -35,9 +30,9 @@ function unwrap(schema: z.ZodType): z.ZodType {
 export function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   let current: z.ZodType | undefined = unwrap(root);
   for (const key of path) {
-    const def: Def = defOf(current);
-    if (def.type === 'object') current = def.shape?.[String(key)] ?? def.catchall;
-    else if (def.type === 'array') current = def.element;
+    if (current instanceof z.ZodObject)
+      current = current.shape[String(key)] ?? (current.def.catchall as z.ZodType | undefined);
+    else if (current instanceof z.ZodArray) current = current.element as z.ZodType;
     else return undefined;
     if (current === undefined) return undefined;
     current = unwrap(current);
@@ -48,27 +43,21 @@ export function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodTy
 /** A short human description of what a schema accepts. */
 export function describeSchema(schema: z.ZodType): string {
   const inner = unwrap(schema);
-  const def = defOf(inner);
-  const format = (inner as { format?: string | null }).format ?? undefined;
-  switch (def.type) {
-    case 'number':
-      return (inner as { isInt?: boolean }).isInt || format?.includes('int') ? 'number (int)' : 'number';
-    case 'string': {
-      if (format === 'datetime') return 'string (ISO 8601 date-time)';
-      if (format === 'url') return 'string (URL)';
-      const pattern = def.checks?.find((c) => c._zod.def.pattern)?._zod.def.pattern;
-      if (format === 'regex' && pattern) return `string matching ${pattern}`;
-      return format ? `string (${format})` : 'string';
-    }
-    case 'enum':
-      return oneOf(Object.values(def.entries ?? {}));
-    case 'literal':
-      return oneOf(def.values ?? []);
-    case 'union':
-      return (def.options ?? []).map(describeSchema).join(' or ');
-    default:
-      return def.type;
+  if (inner instanceof z.ZodNumber) return inner.format?.includes('int') ? 'number (int)' : 'number';
+  if (inner instanceof z.ZodString || inner instanceof z.ZodStringFormat) {
+    const format = inner.format ?? undefined;
+    if (format === 'datetime') return 'string (ISO 8601 date-time)';
+    if (format === 'url') return 'string (URL)';
+    // zod keeps a string's pattern to itself; its JSON Schema says it.
+    const pattern = format === 'regex' ? z.toJSONSchema(inner, { io: 'input' }).pattern : undefined;
+    if (pattern !== undefined) return `string matching /${pattern}/`;
+    return format ? `string (${format})` : 'string';
   }
+  if (inner instanceof z.ZodEnum) return oneOf(inner.options);
+  if (inner instanceof z.ZodLiteral) return oneOf([...inner.values]);
+  if (inner instanceof z.ZodUnion)
+    return inner.options.map((option) => describeSchema(option as z.ZodType)).join(' or ');
+  return inner.type;
 }
 
 const oneOf = (values: readonly unknown[]) =>

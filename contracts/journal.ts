@@ -48,6 +48,11 @@ export const JournalEntry = z.object({
   result: z.string().optional(),
   scenario: z.string().optional(),
   replayed: z.boolean(),
+  duration_ms: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Arrival to answer (or fault), in ms; `time` is when the answer went, so arrival is time - duration_ms'),
   findings: z.array(Finding),
 });
 export type JournalEntry = z.infer<typeof JournalEntry>;

@@ -38,7 +38,10 @@ export interface MockApp extends FastifyInstance, Exposed {
   /** Webhooks and signing keys of Klarna's Notifications API, per account. */
   notifications: Services['notifications'];
   mockConfig: MockConfig;
-  /** Forgets one account's idempotency records, tokens, payment requests, journal, clock, armed scenarios, webhooks and signing keys. */
+  /**
+   * Forgets one account's idempotency records, tokens, payment requests, journal, clock, armed scenarios, webhooks
+   * and signing keys.
+   */
   resetAccount: Services['resetAccount'];
   /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
   fixtureEvents: EventEmitter<{ reload: [ReloadResult] }>;

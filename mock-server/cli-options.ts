@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { dotPath } from '../contracts/index.js';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
 import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { UsageError } from '../shared-cli/usage-error.js';
 import { AdminToken, MockConfig, type MockConfigInput } from './config.js';
+import { readJsonFile } from './read-json-file.js';
 
 const LOG_LEVELS = 'fatal, error, warn, info, debug, trace or silent';
 
@@ -180,17 +180,5 @@ function openFromEnv(value: string | undefined): boolean | undefined {
   throw new UsageError('KLARNA_MOCK_ADMIN_OPEN: expected true or false');
 }
 
-function readConfigFile(file: string): MockConfigInput {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
-  const parsed = MockConfig.safeParse(json);
-  if (!parsed.success) {
-    const reasons = parsed.error.issues.map((i) => `${dotPath(i.path)}: ${i.message}`).join('; ');
-    throw new Error(`${file}: ${reasons}`);
-  }
-  return json as MockConfigInput;
-}
+/** The settings file, parsed: its defaults filled in, which buildApp's own parse of the settings leaves as they are. */
+const readConfigFile = (file: string): MockConfigInput => readJsonFile(file, MockConfig);

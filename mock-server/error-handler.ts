@@ -86,7 +86,7 @@ export function errorHandler(bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const klarnaError = toKlarnaError(error, bodyLimit);
     // For the journal. A scenario's staged error never comes here: the route sends it as the answer it chose.
-    if (request.exchange !== null) request.exchange.error = klarnaError;
+    if (request.exchange) request.exchange.error = klarnaError;
     if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return sendKlarnaError(klarnaError, request.id, reply);
   };

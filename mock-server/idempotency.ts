@@ -1,8 +1,7 @@
 import { hash } from 'node:crypto';
-import { AuthorizeRequest, type CustomerToken } from '../contracts/index.js';
-import { canonicalJson } from './canonical-json.js';
+import { stringify } from 'safe-stable-stringify';
+import type { CustomerToken } from '../contracts/index.js';
 import { catalogue, type KlarnaHttpError } from './error-catalogue.js';
-import { unknownFields } from './unknown-fields.js';
 
 // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency
 // Conflicts, the window and the token rules are simulator choices: docs/simulator-choices.md#idempotency.
@@ -75,31 +74,17 @@ export interface CanonicalRequest {
   body: unknown;
   /** tokenHashes of the request's headers. */
   tokens?: TokenHashes | undefined;
-  /**
-   * The body as the contract parsed it, when it has no unknown fields, or undefined when it has some or fails the
-   * contract; worked out here when not given.
-   */
-  inSchemaOrder?: AuthorizeRequest | undefined;
 }
 
 /**
  * Hash of the canonical request (docs/simulator-choices.md#idempotency): method, path, the token headers and the
- * body with its keys in one fixed order,
- * so that equal requests hash equally whatever their key order or spacing. A body the contract parses without
- * unknown fields comes out of the parse with its keys in the schema's order, so JSON.stringify (native, twice as
- * fast as sorting) writes it canonically; any other body has its keys sorted at every depth.
+ * body with its keys sorted at every depth (safe-stable-stringify), so that equal requests hash equally whatever
+ * their key order or spacing.
  */
 export function fingerprint(request: CanonicalRequest): string {
-  const inOrder = 'inSchemaOrder' in request ? request.inSchemaOrder : inSchemaOrder(request.body);
-  const body = inOrder === undefined ? `sorted ${canonicalJson(request.body)}` : `schema ${JSON.stringify(inOrder)}`;
   const head = [request.method, request.account, tokensDigest(request.tokens)];
   if (request.path !== undefined) head.push(request.path);
-  return hash('sha256', `${JSON.stringify(head)}\n${body}`, 'base64url');
-}
-
-function inSchemaOrder(body: unknown): AuthorizeRequest | undefined {
-  const parsed = AuthorizeRequest.safeParse(body);
-  return parsed.success && unknownFields(AuthorizeRequest, body).length === 0 ? parsed.data : undefined;
+  return hash('sha256', `${JSON.stringify(head)}\n${stringify(request.body)}`, 'base64url');
 }
 
 export type ReplayDecision =

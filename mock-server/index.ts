@@ -1,8 +1,7 @@
-// The package entry. canonicalJson and seededRandom are exported for certify, which reaches the simulator through
+// The package entry. seededRandom is exported for certify, which reaches the simulator through
 // this entry only (the layer rule).
 export type { AuthorizePlan } from './authorize-service.js';
 export { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
-export { canonicalJson } from './canonical-json.js';
 export { MockConfig, type MockConfigInput } from './config.js';
 export type { LogOptions } from './logging.js';
 export { BUILT_IN_SCENARIOS } from './scenarios/built-in.js';

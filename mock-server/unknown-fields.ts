@@ -12,7 +12,8 @@ const trees = new WeakMap<z.ZodType, KeyTree>();
 /**
  * Paths of fields the schema does not know (docs/simulator-choices.md#unknown-fields): accepted, but reported so that a typo like
  * `paymnet_transaction_reference` is caught. Walks the value beside the schema's key tree (built once per
- * schema); it never throws.
+ * schema); it never throws. Not zod's own unrecognized_keys: zod reports them only from strict objects, which refuse
+ * the body, and the contract accepts extra fields.
  */
 export function unknownFields(schema: z.ZodType, value: unknown): string[] {
   let tree = trees.get(schema);
@@ -56,7 +57,7 @@ function keyTree(schema: z.ZodType): KeyTree {
   if (inner instanceof z.ZodObject) {
     const shape = inner.shape as Record<string, z.ZodType>;
     // `z.looseObject({})` declares a free-form object (an echo of what the partner sent): any key is known.
-    const catchall = (inner.def as { catchall?: z.ZodType }).catchall;
+    const catchall = inner.def.catchall;
     if (Object.keys(shape).length === 0 && catchall instanceof z.ZodUnknown) return {};
     return { keys: new Map(Object.entries(shape).map(([key, child]) => [key, keyTree(child)])) };
   }

@@ -24,8 +24,6 @@ export type ValidatedAuthorize =
       headers: AuthorizeHeaders;
       body: AuthorizeRequest;
       warnings: string[];
-      /** The parsed body when it has no unknown fields: its keys are then in the schema's order (a fingerprint's). */
-      inSchemaOrder: AuthorizeRequest | undefined;
     }
   | { ok: false; error: KlarnaHttpError };
 
@@ -82,14 +80,7 @@ export function validateAuthorize(
   if (!params.success || !headers.success || !body.success || violations.length > 0) {
     return { ok: false, error: catalogue.validation(violations) };
   }
-  const warnings = unknownFields(AuthorizeRequest, rawBody);
-  return {
-    ok: true,
-    headers: headers.data,
-    body: body.data,
-    warnings,
-    inSchemaOrder: warnings.length === 0 ? body.data : undefined,
-  };
+  return { ok: true, headers: headers.data, body: body.data, warnings: unknownFields(AuthorizeRequest, rawBody) };
 }
 
 function headerViolations(error: z.ZodError): ValidationError[] {

@@ -9,7 +9,7 @@ export function flagOf(option: CliOption): string {
 }
 
 /** The description with its default and environment variable, as help and the docs show it. */
-export function describeOption(option: CliOption): string {
+function describeOption(option: CliOption): string {
   const defaultText = option.defaultText ?? option.default;
   const extras = [
     ...(defaultText === undefined ? [] : [`default ${defaultText}`]),

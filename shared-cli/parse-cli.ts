@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { CliOption } from './cli-option.js';
 import { UsageError } from './usage-error.js';
 
-export type ValueSource = 'flag' | 'env' | 'default';
+type ValueSource = 'flag' | 'env' | 'default';
 
 export interface ParsedCli {
   help: boolean;

@@ -45,6 +45,10 @@ afterEach(async () => {
 });
 
 describe('the request log', () => {
+  it('has samples to log (the table below is not empty)', () => {
+    expect(Object.keys(samples).length).toBeGreaterThan(0);
+  });
+
   it.each(Object.entries(samples))(
     'writes one line for the %s sample, with the deciding rule and credentials redacted',
     async (_name, sample) => {
@@ -75,8 +79,12 @@ describe('the request log', () => {
       const { headers } = line.request;
       expect(headers['content-type']).toBe('application/json');
       const raw = JSON.stringify(line);
-      for (const [name, value] of Object.entries(sample.headers)) {
-        if (!REDACTED_HEADERS.includes(name) || value === undefined) continue;
+      const credentials = Object.entries(sample.headers).filter(
+        (entry): entry is [string, string] => REDACTED_HEADERS.includes(entry[0]) && entry[1] !== undefined,
+      );
+      // Every sample sends at least its API key: a sample without one would check nothing here.
+      expect(credentials.length).toBeGreaterThan(0);
+      for (const [name, value] of credentials) {
         expect(headers[name]).toBe('[redacted]');
         expect(raw).not.toContain(value);
       }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual as isDeepEqual } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,12 +35,32 @@ const propertiesOf = (bodyOrResponse: unknown) =>
 
 let app: MockApp;
 let document: z.infer<typeof Document>;
+// As served, before the parser resolves its $refs.
+let served: z.infer<typeof ServedDocument>;
+
+const MediaTypes = z.record(z.string(), z.object({ schema: z.record(z.string(), z.unknown()) }));
+const ServedOperation = z.object({
+  operationId: z.string(),
+  description: z.string().min(1),
+  security: z.array(z.record(z.string(), z.array(z.string()))).optional(),
+  requestBody: z.object({ content: MediaTypes }).optional(),
+  responses: z.record(z.string(), z.object({ content: MediaTypes.optional() })),
+});
+const ServedDocument = z.object({
+  servers: z.array(z.object({ url: z.string(), variables: z.record(z.string(), z.object({ default: z.string() })) })),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.object({
+    schemas: z.record(z.string(), z.unknown()),
+    securitySchemes: z.record(z.string(), z.object({ type: z.string(), scheme: z.string() })),
+  }),
+});
 
 beforeAll(async () => {
   ({ app } = await testApp());
   const response = await app.inject({ method: 'GET', url: '/openapi.json' });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toMatch(/^application\/json/);
+  served = ServedDocument.parse(response.json());
   // The parser resolves $refs in place, so it gets a copy; what it returns is the dereferenced document.
   document = Document.parse(await SwaggerParser.validate(structuredClone(response.json()) as OpenAPI.Document));
 });
@@ -129,6 +150,7 @@ describe('the OpenAPI document at /openapi.json', () => {
       Object.keys(methods).map((method) => [`${method.toUpperCase()} ${path}`, operation(path, method).tags] as const),
     );
     const klarnaTags = (document.tags ?? []).map((tag) => tag.name).filter((name) => name !== ADMIN_TAG);
+    expect(tagsByRoute.length).toBeGreaterThan(0);
     for (const [route, tags] of tagsByRoute) {
       if (route.includes(' /__mock/')) expect({ route, tags }).toEqual({ route, tags: [ADMIN_TAG] });
       else
@@ -183,10 +205,62 @@ describe('the OpenAPI document at /openapi.json', () => {
   });
 });
 
+describe('the OpenAPI document, for code generators', () => {
+  const operations = () =>
+    Object.entries(served.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, body]) => ({ route: `${method} ${path}`, ...ServedOperation.parse(body) })),
+    );
+
+  it('gives every operation its own operationId and a description', () => {
+    const ids = operations().map((operation) => operation.operationId);
+    expect(ids.length).toBeGreaterThan(40);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('names the server a generated client calls, localhost:4747 unless told otherwise', () => {
+    expect(served.servers).toEqual([
+      expect.objectContaining({
+        url: 'http://{host}:{port}',
+        variables: { host: { default: 'localhost' }, port: { default: '4747' } },
+      }),
+    ]);
+  });
+
+  it('declares on every /__mock operation the admin bearer token, optional as the simulator makes it', () => {
+    expect(served.components.securitySchemes.mock_admin_token).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
+    const admin = operations().filter((operation) => operation.route.includes(' /__mock/'));
+    expect(admin.length).toBeGreaterThan(10);
+    expect(admin.filter((operation) => !isDeepEqual(operation.security, [{}, { mock_admin_token: [] }]))).toEqual([]);
+  });
+
+  it('refers every JSON request and response body to a named component schema', () => {
+    const bodies = operations().flatMap((operation) =>
+      [operation.requestBody, ...Object.values(operation.responses)].flatMap((part) =>
+        Object.entries(part?.content ?? {})
+          .filter(([type]) => type === 'application/json')
+          .map(([, media]) => ({ route: operation.route, ref: media.schema.$ref })),
+      ),
+    );
+    expect(bodies.length).toBeGreaterThan(100);
+    const prefix = '#/components/schemas/';
+    expect(
+      bodies.filter(({ ref }) => typeof ref !== 'string' || !(ref.slice(prefix.length) in served.components.schemas)),
+    ).toEqual([]);
+    const names = (id: string) => bodies.some(({ ref }) => ref === `${prefix}${id}`);
+    expect(['AuthorizePaymentRequest', 'AuthorizePaymentResponse', 'ErrorResponse'].filter((id) => !names(id))).toEqual(
+      [],
+    );
+  });
+});
+
 describe('the documentation page at /docs', () => {
   it('serves the Swagger UI assets it links to, and nothing else from that folder', async () => {
     const page = (await app.inject({ method: 'GET', url: '/docs' })).body;
-    for (const asset of page.match(/\/docs\/static\/[\w.-]+/g) ?? []) {
+    const assets = page.match(/\/docs\/static\/[\w.-]+/g) ?? [];
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
       const response = await app.inject({ method: 'GET', url: asset });
       expect(response.statusCode, asset).toBe(200);
     }

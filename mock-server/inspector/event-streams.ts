@@ -69,6 +69,12 @@ export class EventStreams {
     return true;
   }
 
+  /** Sends one small event to every open stream, whatever its account (a new certification report). */
+  broadcast(event: string, data: Record<string, unknown>): void {
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const stream of this.streams) this.send(stream, text);
+  }
+
   /** Ends every stream (the app is closing: an open stream would hold its connection forever). */
   closeAll(): void {
     for (const stream of [...this.streams]) {

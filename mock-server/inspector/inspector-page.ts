@@ -116,7 +116,11 @@ export function inspectorPage(account: string): string {
 </section>
 <section class="wide" id="certification">
   <h2>Certification report</h2>
-  <p class="muted">Not available yet: the simulator has no retry-safety certification to read. This is where its latest report will show.</p>
+  <p id="certification-summary" class="muted">No certification report yet: run <code>npm run certify -- --base-url &lt;this simulator&gt; &lt;your client&gt;</code> and its latest report shows here (a simulator certify starts itself closes with its report).</p>
+  <table id="certification-verdicts" aria-label="Certification verdicts" hidden>
+    <thead><tr><th>Case</th><th>Account</th><th></th><th>Rule</th><th>Why</th></tr></thead>
+    <tbody></tbody>
+  </table>
 </section>
 </main>
 <script>${INSPECTOR_SCRIPT}</script>

@@ -126,6 +126,7 @@ export const INSPECTOR_SCRIPT = `(() => {
       result: text(entry.result) || '—',
       scenario: text(entry.scenario) || '—',
       replayed: entry.replayed ? 'yes: the stored answer to an earlier request' : 'no',
+      duration: entry.duration_ms === undefined ? '—' : entry.duration_ms + ' ms (arrival to answer)',
     });
     pairs($('detail-headers'), entry.headers || {});
     $('detail-body').textContent = entry.body === null ? '(no body)' : JSON.stringify(entry.body, null, 2);
@@ -169,6 +170,30 @@ export const INSPECTOR_SCRIPT = `(() => {
     $('report').tBodies[0].replaceChildren(...rows);
   }
 
+  // The latest certification report: every account's, so it is read whatever account is shown.
+  async function readCertification() {
+    const { report } = await read('/__mock/certification');
+    const summary = $('certification-summary');
+    const table = $('certification-verdicts');
+    if (!report) return;
+    summary.className = report.passed ? 'good' : 'bad';
+    summary.textContent = (report.passed ? 'PASSED: ' : 'FAILED: ') + report.summary + '; seed ' + JSON.stringify(report.seed) +
+      (report.client ? '; client ' + report.client : '') + '; finished ' + report.finished_at;
+    const rows = report.cases.flatMap((c) =>
+      c.verdicts.map((v) =>
+        el('tr', '',
+          el('td', '', 'CERT' + c.n + ' ' + c.id + ' (' + c.title + ')'),
+          el('td', 'key', c.account),
+          el('td', v.passed ? 'good' : 'bad', v.passed ? '✓' : '✗'),
+          el('td', v.passed ? '' : 'bad', v.rule),
+          el('td', '', v.why),
+        ),
+      ),
+    );
+    table.tBodies[0].replaceChildren(...rows);
+    table.hidden = false;
+  }
+
   let sideTimer;
   function readSides() {
     clearTimeout(sideTimer);
@@ -209,6 +234,7 @@ export const INSPECTOR_SCRIPT = `(() => {
     if (name === 'ready') say('live');
     if (name === 'request') state.pending += 1;
     if (name === 'resync') state.pending = PAGE;
+    if (name === 'certification') readCertification().catch((error) => say(error.message, true));
     if (name === 'request' || name === 'resync') readNew();
   }
 
@@ -286,11 +312,13 @@ export const INSPECTOR_SCRIPT = `(() => {
   $('picker').addEventListener('focus', () => readAccounts().catch((error) => say(error.message, true)));
   $('refresh').addEventListener('click', () => {
     readAccounts().catch((error) => say(error.message, true));
+    readCertification().catch((error) => say(error.message, true));
     if (!state.account) return;
     state.pending = PAGE;
     readNew();
   });
 
+  readCertification().catch((error) => say(error.message, true));
   readAccounts()
     .then((accounts) => show($('account').value.trim() || accounts[0] || ''))
     .catch((error) => say(error.message, true));

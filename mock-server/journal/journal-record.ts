@@ -30,6 +30,8 @@ export interface JournalRecord {
   valid: boolean;
   /** Amount of the payment request a final authorization refers to, when the simulator knows it. */
   stepUpAmount: number | undefined;
+  /** Arrival to answer, ms (the journal fills it in when it records). */
+  durationMs?: number;
 }
 
 const REDACTED = new Set(REDACTED_HEADERS);

@@ -18,7 +18,12 @@ export interface JournalLimits {
   now: (account: string) => number;
   /** Called once, the first time the byte or account cap makes records go. */
   onFull?: (message: string) => void;
+  /** A monotonic clock in ms for each exchange's duration (default performance.now); injected by tests. */
+  elapsed?: () => number;
 }
+
+/** Requests in flight whose arrival is remembered for their duration: past this, the oldest are forgotten. */
+export const MAX_IN_FLIGHT = 10_000;
 
 /** What a listener hears of a record just kept: enough to fetch it through the paged journal read. */
 export interface RecordNote {
@@ -53,8 +58,12 @@ export class Journal {
   private arrived = 0;
   private warned = false;
   private readonly listeners = new Set<(note: RecordNote) => void>();
+  /** Arrival (on `elapsed`) of each request in flight, by seq: a request that never records is forgotten by age. */
+  private readonly inFlight = new Map<number, number>();
+  private readonly elapsed: () => number;
 
   constructor(private readonly limits: JournalLimits) {
+    this.elapsed = limits.elapsed ?? (() => performance.now());
     this.byAccount = new LRUCache({
       max: limits.accounts,
       // An account forgotten (least recently used, or reset) gives its bytes back.
@@ -68,10 +77,19 @@ export class Journal {
   /** The next place in the order of arrival, taken when a request arrives; its record carries it as `seq`. */
   arrival(): number {
     this.arrived += 1;
+    this.inFlight.set(this.arrived, this.elapsed());
+    if (this.inFlight.size > MAX_IN_FLIGHT) this.inFlight.delete(this.inFlight.keys().next().value as number);
     return this.arrived;
   }
 
   record(record: JournalRecord): void {
+    // The exchange's duration, arrival to answer (or fault), on the monotonic clock: the inspector shows it, and
+    // certify works out each attempt's arrival from it (the record's time is taken when the answer has gone).
+    const arrived = this.inFlight.get(record.seq);
+    if (arrived !== undefined) {
+      this.inFlight.delete(record.seq);
+      record.durationMs ??= Math.max(0, Math.round((this.elapsed() - arrived) * 10) / 10);
+    }
     // A failed request is the one a retry refers to: its fingerprint is worked out now (failures are few), so that
     // reads need not decode every body to find it.
     if (record.fingerprint === undefined && record.valid && failed(record)) {
@@ -297,6 +315,7 @@ function view(record: JournalRecord, body: unknown, findings: Finding[]): Journa
     ...(record.result !== undefined && { result: record.result }),
     ...(record.scenario !== undefined && { scenario: record.scenario }),
     replayed: record.replayed,
+    ...(record.durationMs !== undefined && { duration_ms: record.durationMs }),
     findings,
   };
 }

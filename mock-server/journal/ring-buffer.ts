@@ -1,4 +1,7 @@
-/** Keeps the last `capacity` items; the oldest is overwritten, or dropped sooner by `shift` or `dropOldestWhile`. */
+/**
+ * Keeps the last `capacity` items; the oldest is overwritten, or dropped sooner by `shift` or `dropOldestWhile`.
+ * Hand-written: no bounded queue is among the dependencies (lru-cache evicts by use, not by arrival).
+ */
 export class RingBuffer<T> {
   private readonly items: (T | undefined)[] = [];
   /** Index of the oldest item. */

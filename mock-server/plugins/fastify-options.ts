@@ -5,7 +5,7 @@ import { clientErrorHandler, sendKlarnaError, toKlarnaError } from '../error-han
 import { type LogOptions, loggerOptions } from '../logging.js';
 import { PLAIN_SCHEMA_CONTROLLER } from '../plain-schema-controller.js';
 
-/** The simulator's server settings: Klarna's ids and error shapes from the first byte, timeouts against slow clients. */
+/** The server's settings: Klarna's ids and error shapes from the first byte, timeouts against slow clients. */
 export function fastifyOptions(
   config: MockConfig,
   uuid: () => string,

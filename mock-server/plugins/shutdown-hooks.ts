@@ -10,7 +10,10 @@ export interface ShutdownSignals {
   graceOver: AbortSignal;
 }
 
-/** Shutdown: refuse new requests (503, klarna-headers.ts), let hangs go, give delayed answers shutdownGraceMs to finish. */
+/**
+ * Shutdown: refuse new requests (503, klarna-headers.ts), let hangs go, give delayed answers shutdownGraceMs to
+ * finish.
+ */
 export function shutdownHooks(
   app: FastifyInstance,
   config: Pick<MockConfig, 'shutdownGraceMs' | 'idleTimeoutMs'>,

@@ -46,7 +46,7 @@ function checkBody(schema: z.ZodType, text: string | undefined): SideCheck {
   return { violations: schemaViolations(schema, value), unknownFields: unknownFields(schema, value), body: value };
 }
 
-const isNull = (schema: z.ZodType) => (schema.def as { type: string }).type === 'null';
+const isNull = (schema: z.ZodType) => schema.type === 'null';
 
 /** The partner's request: headers and body against the operation's contracts. */
 export function checkRequest(

@@ -37,6 +37,9 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     {
       schema: {
         tags: [TAG],
+        operationId: 'armMockScenario',
+        description:
+          'Give a built-in or fixture scenario by `name`, or a whole `scenario`; it answers the next `times` requests it matches, for one account or for all.',
         summary: 'Arm a scenario for the next matching requests of one account (or of all accounts)',
         body: ArmScenarioRequest,
         response: { 201: ArmedScenario, 400: KlarnaError },
@@ -53,6 +56,9 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     {
       schema: {
         tags: [TAG],
+        operationId: 'listMockScenarios',
+        description:
+          'The armed scenarios, optionally of one account, and the names of every scenario that can be armed by name.',
         summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
         querystring: ScenariosQuery,
         response: { 200: ScenarioList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
@@ -74,6 +80,8 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     {
       schema: {
         tags: [TAG],
+        operationId: 'disarmMockScenario',
+        description: 'Removes one armed scenario by the id its arming answered; an unknown id answers 404.',
         summary: 'Disarm one armed scenario',
         params: IdParams,
         response: {
@@ -95,6 +103,9 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     {
       schema: {
         tags: [TAG],
+        operationId: 'resetMockAccount',
+        description:
+          'Forgets what the simulator keeps for one account, as if it had never been seen; other accounts are untouched.',
         summary:
           "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,

@@ -51,7 +51,6 @@ export function answerOnce(reply: FastifyReply, op: Operation, deps: AnswerOnceD
           account,
           path: op.path,
           body: op.body,
-          inSchemaOrder: undefined,
           tokens: op.tokens,
         });
   const decision = replayDecision({

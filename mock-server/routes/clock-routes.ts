@@ -22,6 +22,8 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
     {
       schema: {
         tags: ['Simulator admin'],
+        operationId: 'getMockClock',
+        description: "The account's simulated time, by which its expiries and webhook retries are decided.",
         summary: "An account's clock",
         querystring: AccountQuery,
         response: { 200: ClockState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
@@ -35,6 +37,9 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
     {
       schema: {
         tags: ['Simulator admin'],
+        operationId: 'moveMockClock',
+        description:
+          'Give either `advance_ms` or `set`; expiries and webhook retries that fall due by the new time run before the answer.',
         summary: "Advance or set an account's clock; due expiries and webhook retries run at once",
         body: ClockMove,
         response: { 200: ClockState, 400: KlarnaError },

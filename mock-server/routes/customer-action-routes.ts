@@ -48,6 +48,9 @@ function customerActionRoute(routes: CheckedRoutes, deps: { paymentRequests: Pay
     {
       schema: {
         tags: ['Simulator admin'],
+        operationId: 'actOnMockPaymentRequest',
+        description:
+          "Plays the customer's part of a payment request without the hosted page; the answer carries the state-change event a subscribed webhook receives.",
         summary: 'Approve, decline or abort a payment request as the customer would; returns what the webhook carries',
         params: Params,
         response: { 200: CustomerActionResult, 400: KlarnaError, 404: KlarnaError, 409: KlarnaError },

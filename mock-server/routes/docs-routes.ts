@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
-/** Swagger UI's assets, as @fastify/swagger-ui ships them; read on first request, not at start. */
+/**
+ * Swagger UI's assets, as @fastify/swagger-ui ships them; read on first request, not at start. Not swagger-ui-dist,
+ * which has the same files: since 5.x it depends on @scarf/scarf, whose install script reports every install over the
+ * network unless opted out (swagger-api/swagger-ui#10194). @fastify/swagger-ui copies the files when it is published
+ * and installs with no such script.
+ */
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'index.css': 'text/css; charset=utf-8',

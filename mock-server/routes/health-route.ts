@@ -6,7 +6,15 @@ export function healthRoute(app: FastifyInstance) {
   checkedScope(app, (routes) =>
     routes.get(
       '/__mock/health',
-      { schema: { tags: ['Simulator admin'], summary: 'Liveness of the simulator', response: { 200: Health } } },
+      {
+        schema: {
+          operationId: 'getMockHealth',
+          description: 'Answers 200 once the simulator serves requests: a readiness probe for CI and containers.',
+          tags: ['Simulator admin'],
+          summary: 'Liveness of the simulator',
+          response: { 200: Health },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     ),
   );

@@ -19,6 +19,9 @@ function journalRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }) {
     {
       schema: {
         tags: [TAG],
+        operationId: 'listMockRequests',
+        description:
+          'The bounded request journal of authorize requests, secrets redacted, each with its outcome and contract findings.',
         summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
         querystring: RequestsQuery,
         response: { 200: RequestList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
@@ -36,6 +39,9 @@ function journalRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }) {
     {
       schema: {
         tags: [TAG],
+        operationId: 'getMockClientReport',
+        description:
+          "The contract findings of a client's requests, summed up by kind: what `klarna-mock-client-check` reports.",
         summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
         querystring: OptionalAccountQuery,
         response: { 200: ClientReport, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },

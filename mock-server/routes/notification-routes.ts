@@ -37,6 +37,21 @@ const KEY = `${KEYS}/:signing_key_id`;
 const HOOKS = '/v2/notification/webhooks';
 const HOOK = `${HOOKS}/:webhook_id`;
 
+/** What each Notification API operation does, for /openapi.json. */
+const NOTIFICATION_DESCRIPTIONS = {
+  createSigningKey: 'A new key to sign webhooks with; store its secret, which no later answer shows.',
+  listSigningKeys: 'Every signing key of the account, without the secrets.',
+  getSigningKey: "One signing key of the account, without its secret; another account's key answers 404.",
+  deleteSigningKey: 'A key that a webhook still uses answers 409 instead.',
+  createWebhook: 'Registers a URL for the event types given; each delivery is signed with the signing key named.',
+  listWebhooks: 'Every webhook of the account, oldest first.',
+  getWebhook: "One webhook of the account; another account's webhook answers 404.",
+  updateWebhook: "A partial update: the fields sent replace the webhook's, the others stay as they were.",
+  deleteWebhook: 'The webhook receives no further events.',
+  simulateWebhook:
+    'Queues a sample event of the type given for this webhook; the delivery shows in the delivery log like any other.',
+} as const;
+
 export interface NotificationRouteDeps {
   config: MockConfig;
   store: Store;
@@ -54,9 +69,15 @@ export interface NotificationRouteDeps {
 export function notificationRoutes(app: FastifyInstance, deps: NotificationRouteDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { notifications } = deps;
-  const schema = (operationId: string, summary: string, ok: Record<number, z.ZodType>, parts: object = {}) => ({
+  const schema = (
+    operationId: keyof typeof NOTIFICATION_DESCRIPTIONS,
+    summary: string,
+    ok: Record<number, z.ZodType>,
+    parts: object = {},
+  ) => ({
     operationId,
     summary,
+    description: NOTIFICATION_DESCRIPTIONS[operationId],
     tags: ['Notification API'],
     security: [{ klarna_api_key: [] }],
     ...parts,

@@ -29,9 +29,10 @@ function paymentRequestRoutesOf(
   deps: { config: MockConfig; paymentRequests: PaymentRequests },
 ) {
   const path = `${form.prefix}/payment/requests/:payment_request_id`;
-  const schema = (summary: string, operationId: string) => ({
+  const schema = (summary: string, operationId: string, description: string) => ({
     operationId: `${operationId}${form.suffix}`,
     summary: form.suffix === 'Direct' ? `${summary} (Klarna Direct: the API key's account)` : summary,
+    description,
     tags: ['Payment Request API'],
     security: [{ klarna_api_key: [] }],
     params: form.params.extend(Id.shape),
@@ -54,13 +55,27 @@ function paymentRequestRoutesOf(
 
   routes.get(
     path,
-    { schema: schema('Read a payment request', 'readPaymentRequest'), ...checks('read payment requests') },
+    {
+      schema: schema(
+        'Read a payment request',
+        'readPaymentRequest',
+        'The payment request in its current state, expired when its time is up.',
+      ),
+      ...checks('read payment requests'),
+    },
     async (request) => renderPaymentRequest(find(request, 'read payment requests')),
   );
 
   routes.delete(
     path,
-    { schema: schema('Cancel a payment request', 'cancelPaymentRequest'), ...checks('cancel payment requests') },
+    {
+      schema: schema(
+        'Cancel a payment request',
+        'cancelPaymentRequest',
+        'Cancels a payment request while its state allows it (a completed one until its token is used in a final authorization); otherwise 409.',
+      ),
+      ...checks('cancel payment requests'),
+    },
     async (request) => {
       const canceled = deps.paymentRequests.act(find(request, 'cancel payment requests'), 'cancel');
       if (canceled instanceof KlarnaHttpError) throw canceled;

@@ -60,7 +60,7 @@ interface Readable {
   idName: string;
   operationId: string;
   summary: string;
-  description?: string;
+  description: string;
   /** What the 403 says may not be done. */
   operation: string;
   schema: z.ZodType;
@@ -84,6 +84,7 @@ const READABLE: Readable[] = [
     idName: 'payment_capture_id',
     operationId: 'readPaymentCapture',
     summary: 'Read a payment capture',
+    description: 'The capture as its transaction records it, with the amount refunded of it so far.',
     operation: 'read payment captures',
     schema: PaymentCaptureResource,
     render: (deps, account, id) => {
@@ -96,6 +97,7 @@ const READABLE: Readable[] = [
     idName: 'payment_refund_id',
     operationId: 'readPaymentRefund',
     summary: 'Read a payment refund',
+    description: 'The refund as its transaction records it, with the capture it refunds when it was made of one.',
     operation: 'read payment refunds',
     schema: PaymentRefundResource,
     render: (deps, account, id) => {
@@ -116,7 +118,7 @@ function readRoutesOf(routes: CheckedRoutes, form: PathForm, deps: TransactionRo
           security: [{ klarna_api_key: [] }],
           operationId: `${readable.operationId}${form.suffix}`,
           summary: `${readable.summary}${direct}`,
-          ...(readable.description !== undefined && { description: readable.description }),
+          description: readable.description,
           params: form.params.extend({ [readable.idName]: Id }),
           response: { 200: readable.schema, ...readErrors },
         },

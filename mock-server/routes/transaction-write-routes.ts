@@ -58,6 +58,7 @@ interface Write<B extends z.ZodType> {
   idName: 'payment_transaction_id' | 'payment_capture_id';
   operationId: string;
   summary: string;
+  description: string;
   /** What a 403 for the key says it may not do. */
   privilege: string;
   body: B | undefined;
@@ -84,6 +85,8 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       idName: 'payment_transaction_id',
       operationId: 'capturePaymentTransaction',
       summary: 'Capture all or part of what is left of the authorization',
+      description:
+        'A capture of at most the amount left to capture of an AUTHORIZED transaction; its answer is the new capture.',
       privilege: 'capture payment transactions',
       body: CaptureBody,
       status: 201,
@@ -120,6 +123,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       idName: 'payment_transaction_id',
       operationId: 'refundPaymentTransaction',
       summary: 'Refund part or all of what was captured; line items are required',
+      description: 'A refund of at most what was captured of the transaction, with the line items refunded.',
       privilege: 'refund payment transactions',
       body: RefundTransactionBody,
       status: 201,
@@ -141,6 +145,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       idName: 'payment_capture_id',
       operationId: 'refundPaymentCapture',
       summary: 'Refund part or all of one capture',
+      description: 'A refund of at most what is left of one capture; its answer is the new refund.',
       privilege: 'refund payment captures',
       body: RefundCaptureBody,
       status: 201,
@@ -168,6 +173,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       idName: 'payment_transaction_id',
       operationId: 'voidPaymentTransaction',
       summary: 'Void what is left of the authorization (no body)',
+      description: 'Releases what is left to capture; the transaction can then no longer be captured.',
       privilege: 'void payment transactions',
       body: undefined,
       status: 200,
@@ -181,6 +187,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       idName: 'payment_transaction_id',
       operationId: 'reauthorizePaymentTransaction',
       summary: 'Reauthorize: extend expires_at by extension_days, change the amount',
+      description: "Extends the authorization's expiry by `extension_days` and may change its amount.",
       privilege: 'reauthorize payment transactions',
       body: ReauthorizeBody,
       status: 200,
@@ -206,6 +213,8 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       idName: 'payment_transaction_id',
       operationId: 'updatePaymentTransaction',
       summary: 'Update the references and purchase data of an AUTHORIZED transaction',
+      description:
+        'Replaces the references and supplementary purchase data given; only an AUTHORIZED transaction can be updated.',
       privilege: 'update payment transactions',
       body: UpdateTransactionBody,
       status: 200,
@@ -251,6 +260,7 @@ function register(
     schema: {
       operationId: `${route.operationId}${form.suffix}`,
       summary: `${route.summary}${direct}`,
+      description: `${route.description} Safe to retry with the same Klarna-Idempotency-Key.`,
       tags: ['Payment Transaction API'],
       security: [{ klarna_api_key: [] }],
       params: form.params.extend({ [route.idName]: z.string().min(1).max(255) }),

@@ -28,6 +28,8 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     {
       schema: {
         tags: [TAG],
+        operationId: 'subscribeMockWebhooks',
+        description: "Subscribes an account to the simulator's webhooks; the signing key is shown in this answer only.",
         summary: "Set an account's webhook URL and signing key (generated when absent); the only answer with the key",
         body: WebhookSubscriptionRequest,
         response: { 201: WebhookSubscription, 400: KlarnaError },
@@ -44,6 +46,8 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     {
       schema: {
         tags: [TAG],
+        operationId: 'getMockWebhooks',
+        description: "The account's subscription, without its key, and a page of its newest deliveries.",
         summary:
           "An account's webhook subscription (its signing_key_id, never the key) and its newest deliveries (oldest first)",
         querystring: WebhookLogQuery,
@@ -64,6 +68,8 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     {
       schema: {
         tags: [TAG],
+        operationId: 'unsubscribeMockWebhooks',
+        description: "Removes the account's subscription; an account with none answers 404.",
         summary: 'Stop sending webhooks for an account',
         querystring: AccountQuery,
         response: {
@@ -85,6 +91,9 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     {
       schema: {
         tags: [TAG],
+        operationId: 'armMockWebhookFaults',
+        description:
+          "Faults for the account's next deliveries, to test how a receiver handles late, repeated, lost and reordered webhooks.",
         summary: "Delay, duplicate, drop or reorder an account's next webhook deliveries",
         body: WebhookFaultRequest,
         response: { 204: z.null().describe('Armed'), 400: KlarnaError },

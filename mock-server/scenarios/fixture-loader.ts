@@ -1,6 +1,7 @@
-import { type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
+import { type FSWatcher, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { dotPath, type Scenario, ScenarioFile } from '../../contracts/index.js';
+import { type Scenario, ScenarioFile } from '../../contracts/index.js';
+import { readJsonFile } from '../read-json-file.js';
 import { BUILT_IN_SCENARIOS } from './built-in.js';
 
 /**
@@ -21,18 +22,7 @@ export function loadScenarioDir(dir: string): Scenario[] {
   const seen = new Map<string, string>(BUILT_IN_SCENARIOS.map((s) => [s.name, 'the built-in scenarios']));
   for (const file of files) {
     const where = join(dir, file);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(where, 'utf8'));
-    } catch (error) {
-      throw new Error(`${where}: not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = ScenarioFile.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${where}: ${dotPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
-    }
-    parsed.data.scenarios.forEach((scenario, i) => {
+    readJsonFile(where, ScenarioFile).scenarios.forEach((scenario, i) => {
       const other = seen.get(scenario.name);
       if (other !== undefined) {
         throw new Error(`${where}: scenarios[${i}].name: "${scenario.name}" is already defined in ${other}`);

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 
-/** mulberry32: small, fast and good enough to make `probability` scenarios reproducible from a seed. */
+/**
+ * mulberry32: small, fast and good enough to make `probability` scenarios reproducible from a seed. Hand-written:
+ * node:crypto has no seeded generator and none is among the dependencies; ten lines do not earn one.
+ */
 export function seededRandom(seed: string): () => number {
   let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
   return () => {

@@ -1,6 +1,11 @@
 // Klarna "retries at increasing intervals for up to 12 h", then the notification is permanently failed
 // (reference §7.1, https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks).
 // The intervals are not published: these are a simulator choice (docs/simulator-choices.md#webhook-delivery).
+//
+// Hand-written rather than a retry library (p-retry, exponential-backoff): those wait on real timers and retry a
+// promise in place, while a delivery here falls due on its account's simulator clock, which /__mock/clock moves
+// (the dispatcher owns no timer and is pumped). So the schedule is a pure function of the first attempt, the count
+// and the horizon, and a test moves a clock instead of sleeping.
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -67,6 +67,32 @@ function authorize(base: string, account: string, body: unknown, key: string) {
 
 const rows = () => page.locator('#requests tbody tr');
 
+/** A certification report as certify hands it in: one case, one rule passed, one failed (its why hostile). */
+const REPORT = {
+  seed: 'klarna-mock',
+  base_url: 'http://127.0.0.1:1',
+  simulator: 'given',
+  client: 'node examples/naive-client.mjs',
+  finished_at: '2026-12-05T08:00:00.000Z',
+  passed: false,
+  summary: '1 cases, 2 verdicts, 1 failed',
+  cases: [
+    {
+      n: 1,
+      id: 'duplicate-webhook',
+      title: 'the AUTHORIZED webhook delivered twice',
+      account: 'krn:partner:global:account:test:CERT1',
+      attempts: 1,
+      client: 'exit 0',
+      duration_ms: 120,
+      verdicts: [
+        { rule: 'webhook-processed-once', passed: false, why: `event 1234abcd… applied 2 times ${HOSTILE}` },
+        { rule: 'eventually-succeeds', passed: true, why: 'APPROVED on attempt 1' },
+      ],
+    },
+  ],
+};
+
 describe('the request inspector in a browser', () => {
   it('shows a request sent after it loaded within a second, in detail, as text however hostile its body', async () => {
     const account = 'krn:partner:global:account:test:INSPECT1';
@@ -93,6 +119,29 @@ describe('the request inspector in a browser', () => {
     expect(await page.locator('#detail-headers').textContent()).toContain('[redacted]');
     expect(await page.locator('#detail-headers').textContent()).not.toContain('klarna_test_api_k');
     expect(await page.locator('#detail-findings li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#detail-summary').textContent()).toMatch(/duration[\d.]+ ms \(arrival to answer\)/);
+
+    // The latest certification report, handed in while the page is open: it shows without a reload.
+    const handed = await fetch(`${apps.base}/__mock/certification`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(REPORT),
+    });
+    expect(handed.status).toBe(204);
+    const verdicts = page.locator('#certification-verdicts tbody tr');
+    await verdicts.first().waitFor({ timeout: 1_000 });
+    expect(await page.locator('#certification-summary').textContent()).toContain(
+      'FAILED: 1 cases, 2 verdicts, 1 failed',
+    );
+    const failedRow = await verdicts.first().locator('td').allTextContents();
+    expect(failedRow.slice(0, 4)).toEqual([
+      'CERT1 duplicate-webhook (the AUTHORIZED webhook delivered twice)',
+      'krn:partner:global:account:test:CERT1',
+      '✗',
+      'webhook-processed-once',
+    ]);
+    expect(failedRow[4]).toContain(HOSTILE);
+    expect(await verdicts.nth(1).locator('td').nth(2).textContent()).toBe('✓');
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 
     await page.locator('#report-summary', { hasText: '1 request,' }).waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CERTIFY_CASES, casesForSeed } from '../../certify/cases.js';
-import { type Attempt, judge, type RuleName } from '../../certify/rules.js';
+import { type Attempt, attemptOf, judge, type RuleName, type WebhookFacts } from '../../certify/rules.js';
 
 const A = (at: number, extra: Partial<Attempt> = {}): Attempt => ({
   at,
@@ -104,6 +104,13 @@ describe('each rule judges a case from its attempts', () => {
       'attempt 3 came 10 ms after the reset (minimum 100 ms)',
     ],
     ['no retry at all', 'backoff', [A(0)], true, 'no retry'],
+    [
+      'a retry at once after a slow failed answer',
+      'backoff',
+      [A(0, { ...failed, answeredAt: 400 }), A(420)],
+      false,
+      'attempt 2 came 20 ms after the 500 (minimum 100 ms)',
+    ],
     ['approved on the retry', 'eventually-succeeds', [A(0, failed), A(500)], true, 'APPROVED on attempt 2'],
     [
       'the lost approval heard on replay',
@@ -129,6 +136,120 @@ describe('each rule judges a case from its attempts', () => {
     ['never called', 'eventually-succeeds', [], false, 'the client sent no authorize request'],
   ])('%s', (_, rule, attempts, passed, why) => {
     expect(verdict(rule, attempts, 1)).toEqual({ rule, passed, why });
+  });
+});
+
+const expired = { status: 400, result: undefined, sessionToken: true, tokenExpired: true };
+const facts = (extra: Partial<WebhookFacts> = {}): WebhookFacts => ({
+  receiver: 'http://127.0.0.1:1/hooks',
+  deliveries: 2,
+  events: 1,
+  effects: [{ event_id: 'e1', state: 'AUTHORIZED' }],
+  newestState: 'AUTHORIZED',
+  ...extra,
+});
+
+describe('the webhook and session-token rules judge what was delivered, reported and sent', () => {
+  it.each<[string, RuleName, WebhookFacts | undefined, boolean, string]>([
+    [
+      'a duplicate applied once',
+      'webhook-processed-once',
+      facts(),
+      true,
+      '1 of 1 event applied, none twice (2 deliveries)',
+    ],
+    [
+      'a duplicate applied twice',
+      'webhook-processed-once',
+      facts({
+        effects: [
+          { event_id: 'e1234567-x', state: 'AUTHORIZED' },
+          { event_id: 'e1234567-x', state: 'AUTHORIZED' },
+        ],
+      }),
+      false,
+      'event e1234567… applied 2 times (2 deliveries)',
+    ],
+    [
+      'no receiver announced',
+      'webhook-processed-once',
+      facts({ receiver: undefined }),
+      false,
+      'the client announced no webhook receiver to its report URL',
+    ],
+    [
+      'a receiver that reports nothing',
+      'webhook-newest-state-kept',
+      facts({ effects: [] }),
+      false,
+      'the receiver reported no effect of 2 deliveries',
+    ],
+    [
+      'nothing delivered',
+      'webhook-newest-state-kept',
+      facts({ deliveries: 0 }),
+      false,
+      'no webhook was delivered (did the purchase succeed?)',
+    ],
+    [
+      'a stale event ignored',
+      'webhook-newest-state-kept',
+      facts({ events: 2, effects: [{ event_id: 'e2', state: 'EXPIRED' }], newestState: 'EXPIRED' }),
+      true,
+      "ended on EXPIRED, the newest event's state",
+    ],
+    [
+      'a stale event applied last',
+      'webhook-newest-state-kept',
+      facts({
+        events: 2,
+        effects: [
+          { event_id: 'e2', state: 'EXPIRED' },
+          { event_id: 'e1', state: 'AUTHORIZED' },
+        ],
+        newestState: 'EXPIRED',
+      }),
+      false,
+      'ended on AUTHORIZED, delivered last; the newest event says EXPIRED',
+    ],
+  ])('%s', (_, rule, webhooks, passed, why) => {
+    expect(judge([rule], [], { webhooks })[0]).toEqual({ rule, passed, why });
+  });
+
+  it.each<[string, Attempt[], boolean, string]>([
+    [
+      'the token dropped after it was refused',
+      [A(0, expired), A(300, { key: 'k2' })],
+      true,
+      'dropped the session token after attempt 1 was refused as expired',
+    ],
+    [
+      'the token sent again',
+      [A(0, expired), A(10, { ...expired, key: 'k2' }), A(20, { ...expired, key: 'k3' })],
+      false,
+      'sent the expired session token again 2 times after the 400 said expired',
+    ],
+    ['the token never sent', [A(0)], true, 'the expired session token was never sent'],
+  ])('expired-token-not-reused: %s', (_, attempts, passed, why) => {
+    expect(verdict('expired-token-not-reused', attempts)).toEqual({ rule: 'expired-token-not-reused', passed, why });
+  });
+
+  it('reads the token and its refusal from a journal entry, and the arrival from time less duration_ms', () => {
+    const attempt = attemptOf({
+      time: '2026-01-01T00:00:01.000Z',
+      duration_ms: 250.4,
+      headers: { 'klarna-network-session-token': '[redacted]' },
+      body: {},
+      status: 400,
+      replayed: false,
+      findings: [{ code: 'VALIDATION_ERROR', parameter: 'Klarna-Network-Session-Token', message: 'expired' }],
+    });
+    expect(attempt).toMatchObject({
+      at: Date.parse('2026-01-01T00:00:00.750Z'),
+      answeredAt: Date.parse('2026-01-01T00:00:01.000Z'),
+      sessionToken: true,
+      tokenExpired: true,
+    });
   });
 });
 

@@ -54,6 +54,7 @@ describe('the contract suite against the simulator', () => {
 
   it('encodes an account id with a slash and a space so that it stays one path segment', async () => {
     const result = await runContractSuite({ baseUrl: anyIds.base, account: 'acct/with space', apiKey: 'k' });
+    expect(result.interactions.length).toBeGreaterThan(0);
     expect(result.interactions.every((i) => i.outcome === 'passed')).toBe(true);
   });
 

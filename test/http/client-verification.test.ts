@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuthorizeResponse, ClientReport, RequestList } from '../../contracts/index.js';
+import type { ClientReport } from '../../contracts/index.js';
 import type { MockApp } from '../../mock-server/build-app.js';
+import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
@@ -19,19 +20,12 @@ beforeEach(async () => {
 });
 afterEach(() => app.close());
 
-async function post(account: string, headers: Record<string, string>, body: unknown) {
-  const response = await fetch(`${base}${AUTHORIZE_URL(account)}`, {
-    method: 'POST',
-    headers: { authorization: 'Basic klarna_test_api_secret', 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-}
+const client = klarnaClient(() => base);
+const post = (account: string, headers: Record<string, string>, body: unknown) =>
+  client.authorize(body, { account, apiKey: 'klarna_test_api_secret', headers });
 const report = async (account?: string) =>
-  ClientReport.parse(
-    await (await fetch(`${base}/__mock/report${account ? `?account=${encodeURIComponent(account)}` : ''}`)).json(),
-  );
-const journal = async (query = '') => RequestList.parse(await (await fetch(`${base}/__mock/requests${query}`)).json());
+  (await client.admin.report(account ? `?account=${encodeURIComponent(account)}` : '')).ok();
+const journal = async (query = '') => (await client.admin.requests(query)).ok();
 const codes = (r: ClientReport) => r.findings.map((f) => `${f.severity}:${f.code}`);
 
 describe('client verification', () => {
@@ -115,7 +109,7 @@ describe('client verification', () => {
 
   it('warns when a final authorization asks for another amount than the step-up', async () => {
     const first = await post(BAD_CLIENT, { 'klarna-idempotency-key': randomUUID() }, stepUp.body);
-    const paymentRequestId = AuthorizeResponse.parse(first.json).payment_request?.payment_request_id;
+    const paymentRequestId = first.ok().payment_request?.payment_request_id;
     const final = {
       currency: 'USD',
       payment_request_id: paymentRequestId,
@@ -148,11 +142,7 @@ describe('the request journal', () => {
   });
 
   it('keeps a body that is not JSON as the text received, and flags it', async () => {
-    await fetch(`${base}${AUTHORIZE_URL(ACCOUNT)}`, {
-      method: 'POST',
-      headers: { authorization: 'Basic k', 'content-type': 'application/json' },
-      body: '{"currency": "USD",',
-    });
+    await client.authorize('{"currency": "USD",', { apiKey: 'k' });
     const [entry] = (await journal()).requests;
     expect(entry?.body).toBe('{"currency": "USD",');
     expect(entry?.status).toBe(400);
@@ -176,9 +166,13 @@ describe('the request journal', () => {
   });
 
   it('records a request with no body, or an empty one, with its 400', async () => {
-    const url = `${base}${AUTHORIZE_URL(ACCOUNT)}`;
-    await fetch(url, { method: 'POST', headers: { authorization: 'Basic k' } });
-    await fetch(url, { method: 'POST', headers: { authorization: 'Basic k', 'content-type': 'application/json' } });
+    const path = AUTHORIZE_URL(ACCOUNT);
+    await client.send({ method: 'POST', path, headers: { authorization: 'Basic k' } });
+    await client.send({
+      method: 'POST',
+      path,
+      headers: { authorization: 'Basic k', 'content-type': 'application/json' },
+    });
     const entries = (await journal()).requests;
     expect(entries.map((e) => [e.status, e.body])).toEqual([
       [400, null],
@@ -189,11 +183,7 @@ describe('the request journal', () => {
   it('drops records older than journalMaxAgeMs on their own account clock', async () => {
     await post(ACCOUNT, { 'partner-correlation-id': 'old' }, GOOD_BODY);
     await post(GOOD_CLIENT, { 'partner-correlation-id': 'other' }, GOOD_BODY);
-    const advance = await fetch(`${base}/__mock/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ account: ACCOUNT, advance_ms: 24 * 3_600_000 }),
-    });
+    const advance = await client.admin.moveClock({ advance_ms: 24 * 3_600_000 }, ACCOUNT);
     expect(advance.status).toBe(200);
     await post(ACCOUNT, { 'partner-correlation-id': 'new' }, GOOD_BODY);
     const ids = (await journal()).requests.map((e) => e.headers['partner-correlation-id']);
@@ -203,7 +193,7 @@ describe('the request journal', () => {
   it('forgets an account on reset, keeping the others', async () => {
     await post(ACCOUNT, {}, GOOD_BODY);
     await post(GOOD_CLIENT, {}, GOOD_BODY);
-    await fetch(`${base}/__mock/accounts/${encodeURIComponent(ACCOUNT)}/reset`, { method: 'POST' });
+    await client.admin.reset(ACCOUNT);
     expect((await journal()).requests.map((e) => e.account)).toEqual([GOOD_CLIENT]);
   });
 });

@@ -1,11 +1,11 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
-import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { AuthorizeResponse } from '../../contracts/index.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { servedApp } from '../support/test-app.js';
 
 const STEP_UP = loadSamples()['initial-authorization-step-up']?.body as Record<string, unknown>;
-const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 const withReturnUrl = (returnUrl: string) => ({
   ...STEP_UP,
   step_up_config: { customer_interaction_config: { method: 'HANDOVER', return_url: returnUrl } },
@@ -13,14 +13,7 @@ const withReturnUrl = (returnUrl: string) => ({
 
 const served = servedApp();
 
-async function authorize(body: unknown) {
-  const response = await fetch(`${served.base}${AUTHORIZE_URL()}`, {
-    method: 'POST',
-    headers: AUTH,
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as unknown };
-}
+const client = klarnaClient(() => served.base);
 
 /** Sends a request with a Host header of our choosing (fetch sets its own), over a plain socket. */
 function rawRequest(head: string, body: string): Promise<string> {
@@ -59,9 +52,9 @@ describe('return_url', () => {
     'file:///etc/passwd',
     'ftp://shop.example/back',
   ])('refuses %s: http and https only', async (returnUrl) => {
-    const answer = await authorize(withReturnUrl(returnUrl));
+    const answer = await client.authorize(withReturnUrl(returnUrl));
     expect(answer.status).toBe(400);
-    expect(KlarnaError.parse(answer.json)).toMatchObject({
+    expect(answer.error()).toMatchObject({
       error_code: 'VALIDATION_ERROR',
       validation_errors: [{ parameter: 'step_up_config.customer_interaction_config.return_url' }],
     });
@@ -73,9 +66,9 @@ describe('return_url', () => {
     ['a lone surrogate', 'https://example.com/a\ud800b', 'https://example.com/a%EF%BF%BDb'],
     ['a space', 'https://example.com/a b', 'https://example.com/a%20b'],
   ])('sends the browser on with a percent-encoded Location when it has %s', async (_name, returnUrl, location) => {
-    const answer = await authorize(withReturnUrl(returnUrl));
+    const answer = await client.authorize(withReturnUrl(returnUrl));
     expect(answer.status).toBe(200);
-    const id = String(AuthorizeResponse.parse(answer.json).payment_request?.payment_request_id);
+    const id = String(answer.ok().payment_request?.payment_request_id);
     const response = await fetch(`${served.base}/pay/requests/${id.split(':').pop()}/approve`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -121,36 +114,24 @@ describe('a __proto__ or constructor key', () => {
     ],
     ['{"currency":"USD","\\u005f_proto__":1}', '__proto__', 'a key named __proto__ is refused'],
   ])('is refused in an authorize body %s as a validation error naming its path', async (text, parameter, reason) => {
-    const response = await fetch(`${served.base}${AUTHORIZE_URL(ACCOUNT)}`, {
-      method: 'POST',
-      headers: AUTH,
-      body: text,
-    });
+    const response = await client.authorize(text);
     expect(response.status).toBe(400);
-    expect(KlarnaError.parse(await response.json())).toMatchObject({
+    expect(response.error()).toMatchObject({
       error_code: 'VALIDATION_ERROR',
       validation_errors: [{ parameter, reason }],
     });
   });
 
   it('is refused in an admin body the same way', async () => {
-    const response = await fetch(`${served.base}/__mock/scenarios`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"scenario":{"name":"x","__proto__":{"error":"INTERNAL_ERROR"}}}',
-    });
+    const response = await client.admin.arm('{"scenario":{"name":"x","__proto__":{"error":"INTERNAL_ERROR"}}}');
     expect(response.status).toBe(400);
-    expect(KlarnaError.parse(await response.json()).validation_errors).toEqual([
+    expect(response.error().validation_errors).toEqual([
       { parameter: 'scenario.__proto__', reason: 'a key named __proto__ is refused' },
     ]);
   });
 
   it('is still JSON: a malformed body is still not valid JSON', async () => {
-    const response = await fetch(`${served.base}${AUTHORIZE_URL()}`, {
-      method: 'POST',
-      headers: AUTH,
-      body: '{"__proto__":',
-    });
-    expect(KlarnaError.parse(await response.json()).error_code).toBe('INVALID_CONTENT_TYPE');
+    const response = await client.authorize('{"__proto__":');
+    expect(response.error().error_code).toBe('INVALID_CONTENT_TYPE');
   });
 });

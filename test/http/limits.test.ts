@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KlarnaError } from '../../contracts/index.js';
 import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import { klarnaClient } from '../support/klarna-client.js';
 import { rawPost } from '../support/raw-post.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
@@ -15,45 +16,46 @@ const start = async (options: BuildAppOptions = {}) => {
 };
 afterEach(() => app.close());
 
-async function post(headers: Record<string, string>, body: string = JSON.stringify(BODY)) {
-  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
-    method: 'POST',
-    headers: { authorization: 'Basic k', 'content-type': 'application/json', ...headers },
-    body,
-  });
-  return { status: response.status, json: await response.json() };
-}
+const client = klarnaClient(() => base);
 
 describe("Klarna's request limits", () => {
   it('answers one header over 6 KB with 431 HEADERS_TOO_LARGE naming it', async () => {
     await start();
-    const answer = await post({ 'x-trace': 'a'.repeat(6 * 1024) });
+    const answer = await client.authorize(JSON.stringify(BODY), {
+      apiKey: 'k',
+      headers: { 'x-trace': 'a'.repeat(6 * 1024) },
+    });
     expect(answer.status).toBe(431);
-    expect(KlarnaError.parse(answer.json).error_message).toMatch(/^x-trace too large/);
+    expect(answer.error().error_message).toMatch(/^x-trace too large/);
   });
 
   it('answers headers over 20 KB together with 431', async () => {
     await start();
     const four = Object.fromEntries([1, 2, 3, 4].map((i) => [`x-part-${i}`, 'a'.repeat(5 * 1024 + 100)]));
-    const answer = await post(four);
+    const answer = await client.authorize(JSON.stringify(BODY), { apiKey: 'k', headers: four });
     expect(answer.status).toBe(431);
-    expect(KlarnaError.parse(answer.json).error_message).toMatch(/^all headers together too large/);
+    expect(answer.error().error_message).toMatch(/^all headers together too large/);
   });
 
   it('leaves a long session token (up to 8192 characters) to validation', async () => {
     await start();
-    expect((await post({ 'klarna-network-session-token': 't'.repeat(8000) })).status).toBe(200);
+    expect(
+      (
+        await client.authorize(JSON.stringify(BODY), {
+          apiKey: 'k',
+          headers: { 'klarna-network-session-token': 't'.repeat(8000) },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('rejects a body nested deeper than 64 levels with VALIDATION_ERROR, however deep', async () => {
     await start();
     for (const depth of [65, 10_000, 200_000]) {
       const deep = `{"currency":"USD","request_payment_transaction":{"amount":1},"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
-      const answer = await post({}, deep);
+      const answer = await client.authorize(deep, { apiKey: 'k' });
       expect(answer.status).toBe(400);
-      expect(KlarnaError.parse(answer.json).validation_errors).toEqual([
-        { parameter: 'body', reason: 'nested deeper than 64 levels' },
-      ]);
+      expect(answer.error().validation_errors).toEqual([{ parameter: 'body', reason: 'nested deeper than 64 levels' }]);
     }
   });
 
@@ -61,10 +63,10 @@ describe("Klarna's request limits", () => {
     await start();
     // 16,000 brackets: under the journal's 16 KB, so the text is kept; reading it must not walk the nesting.
     const deep = `${'['.repeat(8000)}${']'.repeat(8000)}`;
-    expect((await post({}, deep)).status).toBe(400);
-    const journal = await fetch(`${base}/__mock/requests`);
+    expect((await client.authorize(deep, { apiKey: 'k' })).status).toBe(400);
+    const journal = await client.admin.requests();
     expect(journal.status).toBe(200);
-    const [entry] = ((await journal.json()) as { requests: Array<{ body: unknown }> }).requests;
+    const [entry] = (journal.body as { requests: Array<{ body: unknown }> }).requests;
     expect(entry?.body).toBe(deep);
   });
 
@@ -95,7 +97,7 @@ describe("Klarna's request limits", () => {
   it('accepts brackets inside strings and reasonable nesting', async () => {
     await start();
     const nested = `{"currency":"USD","request_payment_transaction":{"amount":1},"x":${'['.repeat(60)}"[[[[{{{{"${']'.repeat(60)}}`;
-    expect((await post({}, nested)).status).toBe(200);
+    expect((await client.authorize(nested, { apiKey: 'k' })).status).toBe(200);
   });
 
   it('closes a connection whose headers never finish (slow-loris), and keeps serving', async () => {
@@ -114,6 +116,6 @@ describe("Klarna's request limits", () => {
     expect(KlarnaError.parse(JSON.parse(closed.slice(closed.indexOf('\r\n\r\n') + 4))).error_code).toBe(
       'REQUEST_TIMEOUT',
     );
-    expect((await post({})).status).toBe(200);
+    expect((await client.authorize(JSON.stringify(BODY), { apiKey: 'k' })).status).toBe(200);
   });
 });

@@ -21,6 +21,11 @@ const send = (name: string) => {
 };
 
 describe("Klarna's documented requests over HTTP", () => {
+  it('has documented authorize and payment request samples to send (the tables below are not empty)', () => {
+    expect(Object.keys(samples).length).toBeGreaterThan(0);
+    expect(Object.keys(paymentRequestSamples).length).toBeGreaterThan(0);
+  });
+
   it.each(Object.entries(samples))('%s gives the outcome of the default decision', async (name, sample) => {
     const body = await send(name).expectStatus(200).expect('contract', AuthorizeResponse).returns('res.body');
     const response = AuthorizeResponse.parse(body);

@@ -52,6 +52,10 @@ describe('results and Klarna errors', () => {
     TIMEOUT: 500,
     TEMPORARY_UNAVAILABLE: 503,
   };
+  it('has built-in error scenarios to check (the table below is not empty)', () => {
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it.each(errors.map((s) => [s.name, s.magicAmount, s.error] as const))(
     'the %s scenario (magic amount %i) answers %s in Klarna shape',
     async (_name, amount, code) => {

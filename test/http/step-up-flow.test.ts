@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuthorizeResponse, CustomerActionResult, KlarnaError, PaymentRequest } from '../../contracts/index.js';
 import type { MockApp } from '../../mock-server/build-app.js';
-import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { ACCOUNT, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
 const samples = loadSamples();
@@ -18,41 +18,15 @@ beforeEach(async () => {
 });
 afterEach(() => app.close());
 
-async function authorize(body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
-    method: 'POST',
-    headers: { ...AUTH, ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as unknown };
-}
+const client = klarnaClient(() => base);
 async function stepUp(body: unknown = STEP_UP) {
-  const answer = await authorize(body);
-  const request = AuthorizeResponse.parse(answer.json).payment_request;
+  const request = (await client.authorize(body)).ok().payment_request;
   if (!request) throw new Error('no payment_request');
   return request;
 }
-async function act(id: string, action: string) {
-  const response = await fetch(`${base}/__mock/payment-requests/${encodeURIComponent(id)}/${action}`, {
-    method: 'POST',
-  });
-  return { status: response.status, json: (await response.json()) as unknown };
-}
-async function approve(id: string) {
-  return CustomerActionResult.parse((await act(id, 'approve')).json);
-}
-const paymentRequestUrl = (id: string) =>
-  `${base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/${encodeURIComponent(id)}`;
-async function read(id: string) {
-  const response = await fetch(paymentRequestUrl(id), { headers: AUTH });
-  return { status: response.status, json: (await response.json()) as unknown };
-}
-const moveClock = (advance_ms: number) =>
-  fetch(`${base}/__mock/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ account: ACCOUNT, advance_ms }),
-  });
+const paymentRequestPath = (id: string) =>
+  `/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/${encodeURIComponent(id)}`;
+const approve = async (id: string) => (await client.admin.act(id, 'approve')).ok();
 /** A step-up approved by the customer: the payment request's id and the session token it issued. */
 async function approvedToken() {
   const id = (await stepUp()).payment_request_id;
@@ -60,11 +34,9 @@ async function approvedToken() {
   return { id, token };
 }
 async function expectTokenRefused(token: string, reason: string) {
-  const answer = await authorize(finalBody, { 'klarna-network-session-token': token });
+  const answer = await client.authorize(finalBody, { headers: { 'klarna-network-session-token': token } });
   expect(answer.status).toBe(400);
-  expect(KlarnaError.parse(answer.json).validation_errors).toEqual([
-    { parameter: 'Klarna-Network-Session-Token', reason },
-  ]);
+  expect(answer.error().validation_errors).toEqual([{ parameter: 'Klarna-Network-Session-Token', reason }]);
 }
 const finalBody = {
   currency: 'USD',
@@ -74,7 +46,7 @@ const finalBody = {
 describe('the step-up journey through the admin API', () => {
   it('steps up, completes on approval with a session token, and finalizes to APPROVED', async () => {
     const request = await stepUp();
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('SUBMITTED');
+    expect((await client.paymentRequests.read(request.payment_request_id)).ok().state).toBe('SUBMITTED');
 
     const approved = await approve(request.payment_request_id);
     expect(approved.event_type).toBe('payment.request.state-change.completed');
@@ -83,40 +55,44 @@ describe('the step-up journey through the admin API', () => {
     expect(token).toMatch(/^krn:payment:eu1:klarna-network-session-token:/);
     expect(approved.payload.state_context?.payment_token).toBe(token);
     expect(
-      PaymentRequest.parse((await read(request.payment_request_id)).json).state_context?.klarna_network_session_token,
+      (await client.paymentRequests.read(request.payment_request_id)).ok().state_context?.klarna_network_session_token,
     ).toBe(token);
 
-    const final = await authorize(finalBody, { 'klarna-network-session-token': String(token) });
+    const final = await client.authorize(finalBody, { headers: { 'klarna-network-session-token': String(token) } });
     expect(final.status).toBe(200);
-    expect(AuthorizeResponse.parse(final.json).payment_transaction_response?.result).toBe('APPROVED');
+    expect(final.ok().payment_transaction_response?.result).toBe('APPROVED');
   });
 
   it('refuses the step-up key sent again with the session token instead of replaying the stale step-up', async () => {
     const key = { 'klarna-idempotency-key': 'initial-key' };
-    const first = await authorize(STEP_UP, key);
-    const request = AuthorizeResponse.parse(first.json).payment_request;
+    const first = await client.authorize(STEP_UP, { headers: key });
+    const request = first.ok().payment_request;
     const token = String(
       (await approve(String(request?.payment_request_id))).payload.state_context?.klarna_network_session_token,
     );
     // The same key and body with the token: another request (the tokens are part of the fingerprint), never a replay.
-    const again = await authorize(STEP_UP, { ...key, 'klarna-network-session-token': token });
+    const again = await client.authorize(STEP_UP, { headers: { ...key, 'klarna-network-session-token': token } });
     expect(again.status).toBe(409);
-    expect(KlarnaError.parse(again.json).error_message).toBe(
+    expect(again.error().error_message).toBe(
       'Idempotent operation on initial-key failed: the Klarna-Network-Session-Token header differs from the first one sent with this key',
     );
-    const final = await authorize(finalBody, {
-      'klarna-idempotency-key': 'final-key',
-      'klarna-network-session-token': token,
+    const final = await client.authorize(finalBody, {
+      headers: {
+        'klarna-idempotency-key': 'final-key',
+        'klarna-network-session-token': token,
+      },
     });
-    expect(AuthorizeResponse.parse(final.json).payment_transaction_response?.result).toBe('APPROVED');
+    expect(final.ok().payment_transaction_response?.result).toBe('APPROVED');
   });
 
   it('binds a token that came along as context to the transaction approved with it: it never gets a second one', async () => {
     const token = { 'klarna-network-session-token': 'krn:payment:eu1:klarna-network-session-token:made-up' };
-    const first = await authorize(finalBody, { 'klarna-idempotency-key': 'k1', ...token });
-    expect(AuthorizeResponse.parse(first.json).payment_transaction_response?.result).toBe('APPROVED');
-    expect((await authorize(finalBody, { 'klarna-idempotency-key': 'k2', ...token })).json).toEqual(first.json);
-    expect((await authorize(finalBody, { 'klarna-idempotency-key': 'k1' })).status).toBe(409);
+    const first = await client.authorize(finalBody, { headers: { 'klarna-idempotency-key': 'k1', ...token } });
+    expect(first.ok().payment_transaction_response?.result).toBe('APPROVED');
+    expect((await client.authorize(finalBody, { headers: { 'klarna-idempotency-key': 'k2', ...token } })).body).toEqual(
+      first.body,
+    );
+    expect((await client.authorize(finalBody, { headers: { 'klarna-idempotency-key': 'k1' } })).status).toBe(409);
   });
 
   it('answers a final authorization for another amount or currency with 409 RESOURCE_CONFLICT', async () => {
@@ -128,52 +104,46 @@ describe('the step-up journey through the admin API', () => {
       { ...finalBody, request_payment_transaction: { amount: 11801 } },
       { ...finalBody, currency: 'EUR' },
     ]) {
-      const answer = await authorize(body, { 'klarna-network-session-token': token });
+      const answer = await client.authorize(body, { headers: { 'klarna-network-session-token': token } });
       expect(answer.status).toBe(409);
-      expect(KlarnaError.parse(answer.json).error_code).toBe('RESOURCE_CONFLICT');
+      expect(answer.error().error_code).toBe('RESOURCE_CONFLICT');
     }
   });
 
   it('lets the session token expire 60 minutes after completion, on the account clock', async () => {
     const { token } = await approvedToken();
-    await moveClock(60 * MINUTE);
+    await client.admin.moveClock({ advance_ms: 60 * MINUTE });
     await expectTokenRefused(token, 'expired');
   });
 
   it('declines, aborts back to SUBMITTED, and refuses actions on a final state with 409', async () => {
     const first = await stepUp();
-    expect(CustomerActionResult.parse((await act(first.payment_request_id, 'abort')).json).payload.state).toBe(
-      'SUBMITTED',
-    );
-    expect(CustomerActionResult.parse((await act(first.payment_request_id, 'decline')).json).payload.state).toBe(
-      'DECLINED',
-    );
-    const again = await act(first.payment_request_id, 'approve');
+    expect((await client.admin.act(first.payment_request_id, 'abort')).ok().payload.state).toBe('SUBMITTED');
+    expect((await client.admin.act(first.payment_request_id, 'decline')).ok().payload.state).toBe('DECLINED');
+    const again = await client.admin.act(first.payment_request_id, 'approve');
     expect(again.status).toBe(409);
-    expect(KlarnaError.parse(again.json).error_message).toContain('is DECLINED');
+    expect(again.error().error_message).toContain('is DECLINED');
   });
 
   it('cancels with DELETE, then refuses approval', async () => {
     const request = await stepUp();
-    const response = await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH });
+    const response = await client.paymentRequests.cancel(request.payment_request_id);
     expect(response.status).toBe(200);
-    const canceled = PaymentRequest.parse(await response.json());
+    const canceled = response.ok();
     expect(canceled).toMatchObject({
       state: 'CANCELED',
       previous_state: 'SUBMITTED',
       canceled_at: '2026-11-26T12:00:00.000Z',
     });
-    expect((await act(request.payment_request_id, 'approve')).status).toBe(409);
-    expect(
-      (await fetch(paymentRequestUrl(request.payment_request_id), { method: 'DELETE', headers: AUTH })).status,
-    ).toBe(409);
+    expect((await client.admin.act(request.payment_request_id, 'approve')).status).toBe(409);
+    expect((await client.paymentRequests.cancel(request.payment_request_id)).status).toBe(409);
   });
 
   it('cancels a COMPLETED request while its token is unused, and then refuses the token', async () => {
     const { id, token } = await approvedToken();
-    const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
+    const cancel = await client.paymentRequests.cancel(id);
     expect(cancel.status).toBe(200);
-    const canceled = PaymentRequest.parse(await cancel.json());
+    const canceled = cancel.ok();
     expect(canceled).toMatchObject({ state: 'CANCELED', previous_state: 'COMPLETED' });
     // Withdrawn, so no longer shown.
     expect(canceled.state_context?.klarna_network_session_token).toBeUndefined();
@@ -183,11 +153,9 @@ describe('the step-up journey through the admin API', () => {
   it('refuses to cancel a COMPLETED tokenization alone: it was final when the customer approved', async () => {
     const id = (await stepUp(TOKENIZATION)).payment_request_id;
     await approve(id);
-    const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
+    const cancel = await client.paymentRequests.cancel(id);
     expect(cancel.status).toBe(409);
-    expect(KlarnaError.parse(await cancel.json()).error_message).toBe(
-      `Payment request ${id} is COMPLETED; it cannot be canceled any more`,
-    );
+    expect(cancel.error().error_message).toBe(`Payment request ${id} is COMPLETED; it cannot be canceled any more`);
   });
 
   it('remembers a used token on the token itself: the cancel is refused after its answer left a full store', async () => {
@@ -195,48 +163,50 @@ describe('the step-up journey through the admin API', () => {
     ({ app } = await testApp({ config: { maxStoredResponses: 2 } }));
     base = await listening(app);
     const { id, token } = await approvedToken();
-    expect((await authorize(finalBody, { 'klarna-network-session-token': token })).status).toBe(200);
+    expect((await client.authorize(finalBody, { headers: { 'klarna-network-session-token': token } })).status).toBe(
+      200,
+    );
     // Two more tokens' answers push the first out of the token store (capped at 2).
     for (const other of ['t1', 't2']) {
-      await authorize(finalBody, {
-        'klarna-network-session-token': `krn:payment:eu1:klarna-network-session-token:${other}`,
+      await client.authorize(finalBody, {
+        headers: {
+          'klarna-network-session-token': `krn:payment:eu1:klarna-network-session-token:${other}`,
+        },
       });
     }
     expect(app.store.tokenRecord(ACCOUNT, token)).toBeUndefined();
-    expect((await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH })).status).toBe(409);
+    expect((await client.paymentRequests.cancel(id)).status).toBe(409);
   });
 
   it('refuses to cancel a COMPLETED request once its token has been used in a final authorization', async () => {
     const { id, token } = await approvedToken();
-    expect((await authorize(finalBody, { 'klarna-network-session-token': token })).status).toBe(200);
-    const cancel = await fetch(paymentRequestUrl(id), { method: 'DELETE', headers: AUTH });
+    expect((await client.authorize(finalBody, { headers: { 'klarna-network-session-token': token } })).status).toBe(
+      200,
+    );
+    const cancel = await client.paymentRequests.cancel(id);
     expect(cancel.status).toBe(409);
-    expect(KlarnaError.parse(await cancel.json()).error_message).toBe(
+    expect(cancel.error().error_message).toBe(
       `Payment request ${id} is COMPLETED and its session token has been used in a final authorization; ` +
         'it cannot be canceled any more',
     );
-    expect(PaymentRequest.parse((await read(id)).json).state).toBe('COMPLETED');
+    expect((await client.paymentRequests.read(id)).ok().state).toBe('COMPLETED');
   });
 
   it('refuses to move a clock past what dates can show, and the account keeps working', async () => {
-    const far = await moveClock(Number.MAX_SAFE_INTEGER);
+    const far = await client.admin.moveClock({ advance_ms: Number.MAX_SAFE_INTEGER });
     expect(far.status).toBe(400);
-    const set = await fetch(`${base}/__mock/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ account: ACCOUNT, set: '9999-12-31T00:00:00Z' }),
-    });
+    const set = await client.admin.moveClock({ set: '9999-12-31T00:00:00Z' });
     expect(set.status).toBe(400);
-    expect((await authorize(finalBody)).status).toBe(200);
+    expect((await client.authorize(finalBody)).status).toBe(200);
   });
 
   it('expires the payment request after 3 hours on the account clock', async () => {
     const request = await stepUp();
-    await moveClock(3 * 60 * MINUTE - 1);
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('SUBMITTED');
-    await moveClock(1);
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('EXPIRED');
-    expect((await act(request.payment_request_id, 'approve')).status).toBe(409);
+    await client.admin.moveClock({ advance_ms: 3 * 60 * MINUTE - 1 });
+    expect((await client.paymentRequests.read(request.payment_request_id)).ok().state).toBe('SUBMITTED');
+    await client.admin.moveClock({ advance_ms: 1 });
+    expect((await client.paymentRequests.read(request.payment_request_id)).ok().state).toBe('EXPIRED');
+    expect((await client.admin.act(request.payment_request_id, 'approve')).status).toBe(409);
   });
 
   it('gives a tokenization alone its customer token on approval, and no session token: no further call', async () => {
@@ -258,7 +228,7 @@ describe('the step-up journey through the admin API', () => {
     expect(customerToken?.scopes).toEqual(['payment:customer_not_present']);
     const token = String(approved.payload.state_context?.klarna_network_session_token);
     const { step_up_config: _stepUp, ...final } = { ...TOKENIZATION, ...firstPayment };
-    const answer = AuthorizeResponse.parse((await authorize(final, { 'klarna-network-session-token': token })).json);
+    const answer = (await client.authorize(final, { headers: { 'klarna-network-session-token': token } })).ok();
     expect(answer.payment_transaction_response?.result).toBe('APPROVED');
     expect(answer.customer_token_response).toEqual({ result: 'APPROVED', ...customerToken });
   });
@@ -288,19 +258,23 @@ describe('the step-up journey through the admin API', () => {
 
   it('needs the same credentials as authorize to read a payment request, and 404s an unknown one', async () => {
     const request = await stepUp();
-    expect((await fetch(paymentRequestUrl(request.payment_request_id))).status).toBe(401);
-    expect((await read('krn:payment:eu1:request:00000000-0000-4000-8000-0000000000ff')).status).toBe(404);
-    const other = `${base}/v2/accounts/krn:partner:global:account:test:OTHER/payment/requests/${encodeURIComponent(request.payment_request_id)}`;
-    expect((await fetch(other, { headers: AUTH })).status).toBe(404);
+    expect((await client.send({ method: 'GET', path: paymentRequestPath(request.payment_request_id) })).status).toBe(
+      401,
+    );
+    expect(
+      (await client.paymentRequests.read('krn:payment:eu1:request:00000000-0000-4000-8000-0000000000ff')).status,
+    ).toBe(404);
+    const other = 'krn:partner:global:account:test:OTHER';
+    expect((await client.paymentRequests.read(request.payment_request_id, {}, other)).status).toBe(404);
   });
 
   it('checks the path parameters after the credentials, as authorize does', async () => {
-    const tooLong = `${base}/v2/accounts/${'a'.repeat(256)}/payment/requests/x`;
-    expect((await fetch(tooLong)).status).toBe(401);
-    for (const method of ['GET', 'DELETE']) {
-      const response = await fetch(tooLong, { method, headers: AUTH });
+    const tooLong = `/v2/accounts/${'a'.repeat(256)}/payment/requests/x`;
+    expect((await client.send({ method: 'GET', path: tooLong })).status).toBe(401);
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await client.send({ method, path: tooLong, headers: AUTH });
       expect(response.status).toBe(400);
-      expect(KlarnaError.parse(await response.json()).validation_errors).toEqual([
+      expect(response.error().validation_errors).toEqual([
         { parameter: 'partner_account_id', reason: 'Too big: expected string to have <=255 characters' },
       ]);
     }
@@ -318,14 +292,14 @@ describe('the hosted purchase page', () => {
     expect(html).toContain('acquiring-partner-request-reference-1234');
     expect(html).toContain('$118.00');
     expect(html).toContain('Running shoes');
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('IN_PROGRESS');
+    expect((await client.paymentRequests.read(request.payment_request_id)).ok().state).toBe('IN_PROGRESS');
   });
 
   it('is not opened by a HEAD request (a link checker or a chat preview)', async () => {
     const request = await stepUp();
     const url = String(request.state_context?.customer_interaction?.payment_request_url);
     expect((await fetch(url, { method: 'HEAD' })).status).toBe(404);
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('SUBMITTED');
+    expect((await client.paymentRequests.read(request.payment_request_id)).ok().state).toBe('SUBMITTED');
   });
 
   it('approves from the form and sends the browser to return_url', async () => {
@@ -339,7 +313,7 @@ describe('the hosted purchase page', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('https://example.com/klarna/return');
-    expect(PaymentRequest.parse((await read(request.payment_request_id)).json).state).toBe('COMPLETED');
+    expect((await client.paymentRequests.read(request.payment_request_id)).ok().state).toBe('COMPLETED');
   });
 
   it('asks for consent before approving a tokenization', async () => {
@@ -360,7 +334,7 @@ describe('the hosted purchase page', () => {
 
   it('shows the state, not the consent form, for a request that can no longer be approved', async () => {
     const request = await stepUp(TOKENIZATION);
-    await act(request.payment_request_id, 'decline');
+    await client.admin.act(request.payment_request_id, 'decline');
     const uuid = request.payment_request_id.split(':').pop();
     const response = await fetch(`${base}/pay/requests/${uuid}/approve`, {
       method: 'POST',

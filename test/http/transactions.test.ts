@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthorizeResponse, KlarnaError, PaymentTransactionResource } from '../../contracts/index.js';
+import { PaymentTransactionResource } from '../../contracts/index.js';
 import type { MockApp } from '../../mock-server/build-app.js';
 import type { fakeClock } from '../support/fake-clock.js';
-import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { ACCOUNT } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 const PAYMENT = {
   currency: 'EUR',
   request_payment_transaction: { amount: 4000, payment_transaction_reference: 'order-7' },
@@ -25,26 +25,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function approve(body: unknown = PAYMENT) {
-  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
-    method: 'POST',
-    headers: AUTH,
-    body: JSON.stringify(body),
-  });
-  const transaction = AuthorizeResponse.parse(await response.json()).payment_transaction_response?.payment_transaction;
-  if (!transaction) throw new Error('not approved');
-  return transaction.payment_transaction_id;
-}
-async function read(id: string, account = ACCOUNT) {
-  const url = `${base}/v2/accounts/${encodeURIComponent(account)}/payment/transactions/${encodeURIComponent(id)}`;
-  const response = await fetch(url, { headers: AUTH });
-  return { status: response.status, json: (await response.json()) as unknown };
-}
+const client = klarnaClient(() => base);
+const approve = (body: unknown = PAYMENT) => client.approve(body);
 
 describe('reading a payment transaction', () => {
   it('answers an approved transaction AUTHORIZED, with its amount, reference and purchase data', async () => {
     const id = await approve();
-    const { status, json } = await read(id);
+    const { status, body: json } = await client.transactions.read(id);
     expect(status).toBe(200);
     expect(PaymentTransactionResource.parse(json)).toMatchObject({
       payment_transaction_id: id,
@@ -58,25 +45,25 @@ describe('reading a payment transaction', () => {
 
   it('answers a transaction captured at once (capture NOW) COMPLETED', async () => {
     const id = await approve({ ...PAYMENT, request_payment_transaction: { amount: 4000, capture: 'NOW' } });
-    expect(PaymentTransactionResource.parse((await read(id)).json).state).toBe('COMPLETED');
+    expect((await client.transactions.read(id)).ok().state).toBe('COMPLETED');
   });
 
   it('answers EXPIRED past expires_at on the account clock, and CLOSED 7 days later', async () => {
     const id = await approve();
     clock.advance(28 * DAY);
-    expect(PaymentTransactionResource.parse((await read(id)).json).state).toBe('EXPIRED');
+    expect((await client.transactions.read(id)).ok().state).toBe('EXPIRED');
     clock.advance(7 * DAY);
-    expect(PaymentTransactionResource.parse((await read(id)).json).state).toBe('CLOSED');
+    expect((await client.transactions.read(id)).ok().state).toBe('CLOSED');
   });
 
   it('keeps transactions per account: another account, or an id never issued, is 404 RESOURCE_NOT_FOUND', async () => {
     const id = await approve();
     for (const answer of [
-      await read(id, 'krn:partner:global:account:test:SOMEONEELSE'),
-      await read('krn:payment:eu1:transaction:00000000-0000-4000-8000-000000000000'),
+      await client.transactions.read(id, 'krn:partner:global:account:test:SOMEONEELSE'),
+      await client.transactions.read('krn:payment:eu1:transaction:00000000-0000-4000-8000-000000000000'),
     ]) {
       expect(answer.status).toBe(404);
-      expect(KlarnaError.parse(answer.json)).toMatchObject({
+      expect(answer.error()).toMatchObject({
         error_type: 'RESOURCE_ERROR',
         error_code: 'RESOURCE_NOT_FOUND',
       });
@@ -85,7 +72,7 @@ describe('reading a payment transaction', () => {
 
   it('needs the same credentials as authorize', async () => {
     const id = await approve();
-    const url = `${base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/transactions/${encodeURIComponent(id)}`;
-    expect((await fetch(url)).status).toBe(401);
+    const path = `/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/transactions/${encodeURIComponent(id)}`;
+    expect((await client.send({ method: 'GET', path })).status).toBe(401);
   });
 });

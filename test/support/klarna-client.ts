@@ -6,6 +6,7 @@ import {
   ClientReport,
   ClockState,
   CustomerActionResult,
+  dotPath,
   Health,
   KlarnaError,
   PaymentCaptureResource,
@@ -43,11 +44,11 @@ type Transport = (request: {
 /** Every documented status of an operation and the contract of its body (`z.null()`: no body). */
 type Contracts = Record<number, z.ZodType>;
 
-/** Each path that breaks the schema, with zod's message: `payment_request.state: Invalid option …`. */
+/** Each path that breaks the schema, in the one path notation, with zod's message: `payment_request.state: Invalid option …`. */
 export function contractViolations(schema: z.ZodType, body: unknown): string[] {
   const result = schema.safeParse(body);
   if (result.success) return [];
-  return result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return result.error.issues.map((issue) => `${dotPath(issue.path)}: ${issue.message}`);
 }
 
 /** An answer as tests read it, with the contract of the operation that gave it. */
@@ -219,6 +220,14 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
       });
     },
 
+    /** Authorizes and answers the id of the approved transaction; fails when it is not approved. */
+    async approve(body: unknown, options: AuthorizeOptions = {}): Promise<string> {
+      const answer = await this.authorize(body, options);
+      const transaction = answer.ok().payment_transaction_response?.payment_transaction;
+      if (!transaction) throw new Error(`not approved: ${answer.text.slice(0, 500)}`);
+      return transaction.payment_transaction_id;
+    },
+
     paymentRequests: {
       create: (body: unknown, headers?: Record<string, string>, account = defaultAccount) =>
         op('createPaymentRequest', 201, PaymentRequest, {
@@ -280,7 +289,8 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
     /** The simulator's own `/__mock` API: not Klarna's, no credentials. */
     admin: {
       health: () => op('health', 200, Health, { method: 'GET', path: '/__mock/health' }),
-      arm: (request: ArmScenarioRequest | Record<string, unknown>) =>
+      // A string is sent as it is: a body JSON.stringify cannot make.
+      arm: (request: ArmScenarioRequest | Record<string, unknown> | string) =>
         op('armScenario', 201, ArmedScenario, {
           method: 'POST',
           path: '/__mock/scenarios',

@@ -1,5 +1,5 @@
-import { AuthorizeResponse } from '../../contracts/index.js';
-import { ACCOUNT, AUTHORIZE_URL } from './samples.js';
+import { type ClientRequest, klarnaClient } from './klarna-client.js';
+import { ACCOUNT } from './samples.js';
 
 const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 export const PAYMENT = {
@@ -12,35 +12,35 @@ export const PAYMENT = {
 };
 export const LINE_ITEMS = [{ name: 'Shoe', quantity: 1, total_amount: 4000 }];
 
-/** A small client of the Payment Transaction API for tests: every answer as status, headers and parsed JSON. */
+/**
+ * The Payment Transaction API for the transaction tests, on the typed client's transport: every answer as status,
+ * headers and parsed JSON, any body sent as given (these tests send bodies the contract refuses).
+ */
 export function transactionClient(base: () => string, account = ACCOUNT) {
+  const client = klarnaClient(base, { account });
   const prefix = `/v2/accounts/${encodeURIComponent(account)}/payment`;
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${base()}${path}`, {
+  async function call(
+    method: ClientRequest['method'],
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const answer = await client.send({
       method,
+      path,
       headers: { ...AUTH, ...headers },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
+      ...(body !== undefined && { body }),
     });
-    const text = await response.text();
     return {
-      status: response.status,
-      headers: response.headers,
-      json: (text === '' ? undefined : JSON.parse(text)) as Record<string, unknown> & {
-        error_code?: string;
-        error_message?: string;
-        state?: string;
-      },
+      status: answer.status,
+      headers: answer.headers,
+      json: answer.body as Record<string, unknown> & { error_code?: string; error_message?: string; state?: string },
     };
   }
   const tx = (id: string) => `${prefix}/transactions/${encodeURIComponent(id)}`;
   return {
     call,
-    async approve(body: unknown = PAYMENT): Promise<string> {
-      const response = await call('POST', AUTHORIZE_URL(account), body);
-      const transaction = AuthorizeResponse.parse(response.json).payment_transaction_response?.payment_transaction;
-      if (!transaction) throw new Error(`not approved: ${JSON.stringify(response.json)}`);
-      return transaction.payment_transaction_id;
-    },
+    approve: (body: unknown = PAYMENT): Promise<string> => client.approve(body),
     read: (id: string) => call('GET', tx(id)),
     update: (id: string, body: unknown) => call('PATCH', tx(id), body),
     capture: (id: string, body: unknown, headers?: Record<string, string>) =>
@@ -54,12 +54,8 @@ export function transactionClient(base: () => string, account = ACCOUNT) {
     readCapture: (id: string) => call('GET', `${prefix}/captures/${encodeURIComponent(id)}`),
     readRefund: (id: string) => call('GET', `${prefix}/refunds/${encodeURIComponent(id)}`),
     advance: async (ms: number) => {
-      const response = await fetch(`${base()}/__mock/clock`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ account, advance_ms: ms }),
-      });
-      if (response.status !== 200) throw new Error(`clock: ${response.status}`);
+      const answer = await client.admin.moveClock({ advance_ms: ms });
+      if (answer.status !== 200) throw new Error(`clock: ${answer.status}`);
     },
   };
 }

@@ -42,7 +42,9 @@ describe('the error catalogue', () => {
           ? catalogue.idempotencyConflict('x', ['Klarna-Customer-Token'])
           : (make as (...args: unknown[]) => KlarnaHttpError)('x', 'y', 'z'),
     );
-    for (const error of samples.filter((e) => e.statusCode < 500)) {
+    const clientErrors = samples.filter((e) => e.statusCode < 500);
+    expect(clientErrors.length).toBeGreaterThan(0);
+    for (const error of clientErrors) {
       expect(FindingCode.options, error.errorCode).toContain(error.errorCode);
     }
   });
