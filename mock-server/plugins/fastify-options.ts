@@ -15,7 +15,8 @@ export function fastifyOptions(
     bodyLimit: config.bodyLimitBytes,
     // The request id is Klarna-Correlation-Id (and error_id): made for every request, even one Fastify rejects early.
     genReqId: () => uuid(),
-    // Routes check their own input and serialize their own checked output (plain-schema-controller.ts).
+    // Authorize, the idempotent writes and the Notifications API check and serialize by hand
+    // (plain-schema-controller.ts); the other routes are checked by Fastify in their own scopes (checked-scope.ts).
     schemaController: PLAIN_SCHEMA_CONTROLLER,
     // logging.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
