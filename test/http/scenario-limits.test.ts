@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ScenarioList } from '../../contracts/index.js';
-import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import type { BuildAppOptions, MockApp } from '../../mock-server/app/build-app.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';

@@ -19,7 +19,7 @@ import {
   WebhookState,
   WebhookSubscription,
 } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { ACCOUNT } from './samples.js';
 
 /** The API key every test sends unless it says otherwise (the simulator takes any key). */

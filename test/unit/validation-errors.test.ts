@@ -1,7 +1,7 @@
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { klarnaErrorOfCompilers } from '../../mock-server/validation-errors.js';
+import { klarnaErrorOfCompilers } from '../../mock-server/http/validation-errors.js';
 
 const Order = z.object({ lines: z.array(z.object({ quantity: z.int().min(1) })), note: z.string().optional() });
 
