@@ -338,5 +338,3 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
   };
   return client;
 }
-
-export type KlarnaClient = ReturnType<typeof klarnaClient>;
