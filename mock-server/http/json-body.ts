@@ -20,11 +20,6 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** The old form of parseJson, for routes that still pass Fastify's parser and the body limit (both unused now). */
-export function parseJsonBody(text: string, _secure?: unknown, _bodyLimit?: number): unknown {
-  return parseJson(text);
-}
-
 /**
  * Where secure-json-parse found the key it refused, looked for in its own order (breadth first; in each object
  * `__proto__` before `constructor`). Undefined when the text is not JSON at all. Bounded: the depth was checked.

@@ -11,7 +11,7 @@ import {
 import type { AccountClock } from '../../core/account-clock.js';
 import { serializeChecked } from '../../core/check-response.js';
 import type { MockConfig } from '../../core/config.js';
-import { catalogue, KlarnaHttpError } from '../../core/error-catalogue.js';
+import { KlarnaHttpError } from '../../core/error-catalogue.js';
 import { tokenHashes } from '../../core/idempotency.js';
 import {
   fieldsOfPaymentRequestBody,
@@ -22,8 +22,8 @@ import type { PaymentRequests } from '../../core/payment-requests/payment-reques
 import { renderPaymentRequest } from '../../core/payment-requests/render-payment-request.js';
 import { validatePaymentRequest } from '../../core/payment-requests/validate-payment-request.js';
 import type { Store } from '../../core/store/store.js';
-import { parseJsonBody } from '../json-body.js';
 import { requestOrigin } from '../request-origin.js';
+import { jsonAfterAuth } from '../text-body.js';
 import { answerOnce } from './answer-once.js';
 import { PATH_FORMS, type PathForm } from './path-forms.js';
 import { findPaymentRequest } from './payment-request-routes.js';
@@ -57,16 +57,7 @@ export async function paymentRequestWriteRoutes(app: FastifyInstance, deps: Deps
   await app.register(async (scope) => {
     // As on authorize, the body arrives as text and is parsed after the credentials: a request without them is a
     // 401 whatever its body.
-    const secureJson = scope.getDefaultJsonParser('error', 'error');
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-      done(null, body === '' ? undefined : body),
-    );
-    const parseBody = (received: unknown) => {
-      const body = parseJsonBody(typeof received === 'string' ? received : '', secureJson, deps.config.bodyLimitBytes);
-      if (body === null) throw catalogue.invalidJson('The received input is JSON null, not a request object');
-      return body;
-    };
+    const parseBody = jsonAfterAuth(scope);
     for (const form of PATH_FORMS) writeRoutesOf(scope, form, deps, parseBody);
   });
 }

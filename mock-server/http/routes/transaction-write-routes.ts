@@ -46,7 +46,7 @@ const writeErrors = {
  */
 export async function transactionWriteRoutes(app: FastifyInstance, deps: Deps) {
   await app.register(async (scope) => {
-    const parseBody = jsonAfterAuth(scope, deps.config);
+    const parseBody = jsonAfterAuth(scope);
     for (const form of PATH_FORMS) writeRoutesOf(scope, form, deps, parseBody);
   });
 }
