@@ -7,7 +7,7 @@ const ROOT = join(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'klarna-mock-bench');
 
 /**
- * Bundles mock-server/main.ts exactly as `npm run build` does for `npm start` (scripts/bundle.mjs), from the
+ * Bundles mock-server/app/main.ts exactly as `npm run build` does for `npm start` (scripts/bundle.mjs), from the
  * current sources, so the start-up measured is the one `npm start` gets even before a rebuild.
  */
 export function compileMain(): string {

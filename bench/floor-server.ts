@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { AuthorizeHeaders, AuthorizeRequest, AuthorizeResponse, lineItemSumIssue } from '../contracts/index.js';
-import { MockConfig } from '../mock-server/config.js';
+import { MockConfig } from '../mock-server/core/config.js';
 import { parseFloorSkip } from './floor-parts.js';
 import { HEADERS } from './request.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MockConfig } from '../mock-server/config.js';
+import { MockConfig } from '../mock-server/core/config.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { compileMain } from './compile.js';
 import { parseFloorSkip } from './floor-parts.js';
@@ -183,7 +183,7 @@ function printRows(rows: Row[]): boolean {
 
 /** The target is judged on what `npm start` runs; the TypeScript loader's start (`npm run dev`) is shown beside it. */
 async function measureReady(bundle: string): Promise<boolean> {
-  const main = join(ROOT, 'mock-server', 'main.ts');
+  const main = join(ROOT, 'mock-server', 'app', 'main.ts');
   const flags = ['--log-level', 'silent'];
   const variants: Array<[string, string[], boolean]> = [
     ['npm start (bundle)', [...START_FLAGS, bundle, ...flags], true],

@@ -1,4 +1,4 @@
-import { type JunitCase, junitDocument } from '../contract-suite/junit-xml.js';
+import { type JunitCase, junitDocument } from '../shared-cli/junit-xml.js';
 import type { CertifyResult } from './run-certify.js';
 
 // Certify in JUnit: one <testsuite>, one <testcase> per case and rule (classname certify.<case>), a <failure>

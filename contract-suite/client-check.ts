@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ClientReport } from '../contracts/index.js';
+import { truncate } from '../contracts/violation.js';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
 import { type ParsedCli, parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { DEFAULT_TIMEOUT_MS, networkReason } from './provider-client.js';
-import { truncate } from './violation.js';
 
 /** The client check's options: its parser, --help and docs/reference/cli.md read this table. */
 export const CLIENT_CHECK_OPTIONS: readonly CliOption[] = [

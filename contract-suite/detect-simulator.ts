@@ -1,5 +1,5 @@
+import { printable, truncate } from '../contracts/violation.js';
 import { send } from './provider-client.js';
-import { printable, truncate } from './violation.js';
 
 export interface ProviderKind {
   simulator: boolean;

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { AuthorizeResponse, dotPath, KlarnaError } from '../contracts/index.js';
+import { schemaViolations } from '../contracts/schema-violations.js';
+import { encodeReceived, type Violation, valueAt, violation } from '../contracts/violation.js';
 import type { Exchange } from './provider-client.js';
-import { schemaViolations } from './schema-violations.js';
-import { encodeReceived, type Violation, valueAt, violation } from './violation.js';
 
 // Small checks that return violations instead of throwing, so one interaction reports everything that is wrong.
 

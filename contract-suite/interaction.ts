@@ -1,6 +1,6 @@
 import type { PaymentRequestSample, SampleRequest } from '../contracts/index.js';
+import type { Violation } from '../contracts/violation.js';
 import type { Exchange, ProviderRequest } from './provider-client.js';
-import type { Violation } from './violation.js';
 
 /**
  * `portable`: needs nothing but the behaviour Klarna documents, so it holds against Klarna's test environment too.

@@ -1,9 +1,9 @@
+import { type JunitCase, junitDocument } from '../shared-cli/junit-xml.js';
 import type { InteractionResult, Part } from './interaction.js';
-import { type JunitCase, junitDocument } from './junit-xml.js';
 import type { SuiteResult } from './run-contract-suite.js';
 import { formatViolation, providerLine } from './text-report.js';
 
-export { escapeXml } from './junit-xml.js';
+export { escapeXml } from '../shared-cli/junit-xml.js';
 
 // The contract suite in JUnit: one <testsuite> per part, one <testcase> per interaction, a <failure> listing its
 // violations, <skipped/> for the simulator-only part against another provider.

@@ -8,11 +8,11 @@ import {
   Webhook,
   WebhookList,
 } from '../contracts/index.js';
+import { schemaViolations } from '../contracts/schema-violations.js';
+import { encodeReceived, type Violation, valueAt, violation } from '../contracts/violation.js';
 import { expectEqual, expectStatus, isSuccess, statusViolation } from './expect-exchange.js';
 import type { Interaction, SuiteContext } from './interaction.js';
 import type { Exchange, ProviderRequest } from './provider-client.js';
-import { schemaViolations } from './schema-violations.js';
-import { encodeReceived, type Violation, valueAt, violation } from './violation.js';
 
 // Klarna's Notifications API as Klarna's request collection (r2512) drives it: a signing key first, then a webhook
 // that names it. https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks

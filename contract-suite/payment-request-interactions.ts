@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentRequest, type PaymentRequestSample } from '../contracts/index.js';
+import { type Violation, violation } from '../contracts/violation.js';
 import { providerUrl } from './documented-requests.js';
 import { expectAbsent, expectContractBody, expectEqual, expectStatus } from './expect-exchange.js';
 import type { Interaction, SuiteContext } from './interaction.js';
 import type { Exchange, ProviderRequest } from './provider-client.js';
-import { type Violation, violation } from './violation.js';
 
 // createPaymentRequest and updatePaymentRequest as Klarna's request collection (r2512) tests them: 201 on create,
 // 200 on update, the payment request at the top level, a krn:payment id, state SUBMITTED.

@@ -1,4 +1,5 @@
 import type { SampleRequest } from '../contracts/index.js';
+import { type Violation, violation } from '../contracts/violation.js';
 import { documentedRequest, sampleNamed } from './documented-requests.js';
 import {
   expectContractBody,
@@ -10,7 +11,6 @@ import {
 } from './expect-exchange.js';
 import type { Interaction } from './interaction.js';
 import type { Exchange } from './provider-client.js';
-import { type Violation, violation } from './violation.js';
 
 // Checks Klarna surely passes: the status class and the shape of the body (contracts/ schemas), nothing that
 // depends on the outcome Klarna picks. https://docs.klarna.com/api/kn/klarna-product-api-payment/klarna-product-api-payment-v2-r6

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../mock-server/json-depth.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../contracts/json-depth.js';
 
 /** A request to the provider; `body` is sent as JSON, `rawBody` as it is. */
 export interface ProviderRequest {

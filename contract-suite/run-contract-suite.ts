@@ -1,3 +1,4 @@
+import { truncate } from '../contracts/violation.js';
 import { detectSimulator, type ProviderKind } from './detect-simulator.js';
 import { loadPaymentRequestSamples, loadSamples, SAMPLES_DIR } from './documented-requests.js';
 import type { Interaction, InteractionResult, SuiteContext } from './interaction.js';
@@ -6,7 +7,6 @@ import { portableInteractions } from './portable-interactions.js';
 import { DEFAULT_TIMEOUT_MS, NoAnswerError, send } from './provider-client.js';
 import { simulatorInteractions } from './simulator-interactions.js';
 import { captureRefundRead, expiryOnTheClock, unknownTransaction } from './transaction-lifecycle-interactions.js';
-import { truncate } from './violation.js';
 
 export interface SuiteOptions {
   /** The provider's origin (and path prefix, if any), without a trailing slash. */

@@ -1,4 +1,5 @@
 import type { SampleRequest, TransactionResult } from '../contracts/index.js';
+import type { Violation } from '../contracts/violation.js';
 import { documentedRequest, sampleNamed } from './documented-requests.js';
 import { errorScenarioInteractions } from './error-scenarios.js';
 import {
@@ -14,7 +15,6 @@ import { notificationInteractions } from './notification-interactions.js';
 import { ERROR_CASE_SAMPLE } from './portable-interactions.js';
 import type { Exchange } from './provider-client.js';
 import { readTransaction } from './transaction-interactions.js';
-import type { Violation } from './violation.js';
 
 // Outcomes Klarna's test environment cannot produce on demand: the simulator's default decision
 // (docs/simulator-choices.md#default-decision), results and errors picked with `Mock-Scenario`, and idempotent replay (docs/simulator-choices.md#idempotency).

@@ -1,6 +1,6 @@
+import type { Violation } from '../contracts/violation.js';
 import type { InteractionResult, Part } from './interaction.js';
 import type { SuiteResult } from './run-contract-suite.js';
-import type { Violation } from './violation.js';
 
 export const PART_TITLES: Record<Part, string> = {
   portable: "Portable part (status class and body shape only; holds against Klarna's test environment too)",

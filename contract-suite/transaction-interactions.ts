@@ -1,9 +1,9 @@
 import { PaymentTransactionResource } from '../contracts/index.js';
+import { schemaViolations } from '../contracts/schema-violations.js';
+import { violation } from '../contracts/violation.js';
 import { documentedRequest, sampleNamed } from './documented-requests.js';
 import { expectEqual, expectStatus } from './expect-exchange.js';
 import type { Interaction } from './interaction.js';
-import { schemaViolations } from './schema-violations.js';
-import { violation } from './violation.js';
 
 /** The documented request the simulator approves by default: a token never issued there, no step_up_config. */
 const APPROVED_SAMPLE = 'final-authorization';

@@ -6,13 +6,13 @@ import {
   PaymentRefundResource,
   PaymentTransactionResource,
 } from '../contracts/index.js';
+import { schemaViolations } from '../contracts/schema-violations.js';
+import type { Violation } from '../contracts/violation.js';
+import { violation } from '../contracts/violation.js';
 import { documentedRequest, providerUrl, sampleNamed } from './documented-requests.js';
 import { expectContractBody, expectEqual, expectStatus } from './expect-exchange.js';
 import type { Interaction, SuiteContext } from './interaction.js';
 import type { Exchange, ProviderRequest } from './provider-client.js';
-import { schemaViolations } from './schema-violations.js';
-import type { Violation } from './violation.js';
-import { violation } from './violation.js';
 
 // Klarna's request collection, "Payment Transaction API": capture, refund, read, and the lifecycle on the clock
 // (https://docs.klarna.com/klarna-network-distribution/manage-payments/payment-transaction-lifecycle/).

@@ -1,11 +1,12 @@
 // The package entry. seededRandom is exported for certify, which reaches the simulator through
 // this entry only (the layer rule).
-export type { AuthorizePlan } from './authorize-service.js';
-export { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
-export { MockConfig, type MockConfigInput } from './config.js';
-export type { LogOptions } from './logging.js';
-export { BUILT_IN_SCENARIOS } from './scenarios/built-in.js';
-export { seededRandom } from './scenarios/seeded-random.js';
-export { type RunningMock, type StartMockOptions, startMock } from './start-mock.js';
-export type { Store } from './store.js';
-export { signBody, verifyKlarnaSignature } from './webhooks/sign.js';
+
+export { type BuildAppOptions, buildApp, type MockApp } from './app/build-app.js';
+export { type RunningMock, type StartMockOptions, startMock } from './app/start-mock.js';
+export type { AuthorizePlan } from './core/authorize/authorize-service.js';
+export { MockConfig, type MockConfigInput } from './core/config.js';
+export { BUILT_IN_SCENARIOS } from './core/scenarios/built-in.js';
+export { seededRandom } from './core/scenarios/seeded-random.js';
+export type { Store } from './core/store/store.js';
+export { signBody, verifyKlarnaSignature } from './core/webhooks/sign.js';
+export type { LogOptions } from './http/logging.js';

@@ -24,7 +24,7 @@ const onlyEnglishZodMessages = {
 
 export async function bundle(outfile = BUNDLE) {
   await build({
-    entryPoints: [join(ROOT, 'mock-server', 'main.ts')],
+    entryPoints: [join(ROOT, 'mock-server', 'app', 'main.ts')],
     outfile,
     bundle: true,
     minify: process.env.BUNDLE_MINIFY !== '0',

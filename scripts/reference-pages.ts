@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { CERTIFY_COMMAND } from '../certify/cli-options.js';
 import { CONTRACT_COMMAND } from '../contract-suite/cli-options.js';
 import { CLIENT_CHECK_COMMAND } from '../contract-suite/client-check.js';
-import { buildApp } from '../mock-server/build-app.js';
-import { SIMULATOR_COMMAND } from '../mock-server/cli-options.js';
-import { MockConfig } from '../mock-server/config.js';
-import { catalogue } from '../mock-server/error-catalogue.js';
-import { PROXY_COMMAND } from '../mock-server/proxy/proxy-cli-options.js';
+import { buildApp } from '../mock-server/app/build-app.js';
+import { SIMULATOR_COMMAND } from '../mock-server/app/cli-options.js';
+import { PROXY_COMMAND } from '../mock-server/app/proxy-cli-options.js';
+import { MockConfig } from '../mock-server/core/config.js';
+import { catalogue } from '../mock-server/core/error-catalogue.js';
 import type { CliCommand } from '../shared-cli/cli-option.js';
 import { flagOf } from '../shared-cli/help-text.js';
 
@@ -202,7 +202,7 @@ function errorsPage(): string {
 
 # Errors
 
-Every error the simulator answers with comes from one catalogue (mock-server/error-catalogue.ts) and is rendered by one
+Every error the simulator answers with comes from one catalogue (mock-server/core/error-catalogue.ts) and is rendered by one
 error handler as Klarna's error body: \`error_id\`, \`error_type\`, \`error_code\`, \`error_message\`, and
 \`validation_errors\` on a \`VALIDATION_ERROR\`. The messages below are examples: the parts in them that name a
 resource, an amount or a limit come from the request. [Idempotency and errors](idempotency-and-errors.md) says when

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HELP, readCliOptions } from '../mock-server/cli-options.js';
+import { HELP, readCliOptions } from '../mock-server/app/cli-options.js';
 import { UsageError } from '../shared-cli/usage-error.js';
 
-// The simulator's command line in-process: mock-server/main.ts prints a thrown message after `klarna-mock: ` and
+// The simulator's command line in-process: mock-server/app/main.ts prints a thrown message after `klarna-mock: ` and
 // exits 2 (test/cli.test.ts runs the real command for that).
 
 const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readCliOptions(argv, env, false);

@@ -33,7 +33,7 @@ afterEach(({ task }) => {
 });
 
 function startCli(test: { id: string }, args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/app/main.ts', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,

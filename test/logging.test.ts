@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MockApp } from '../mock-server/build-app.js';
-import { REDACTED_HEADERS } from '../mock-server/redacted-headers.js';
+import type { MockApp } from '../mock-server/app/build-app.js';
+import { REDACTED_HEADERS } from '../mock-server/core/redacted-headers.js';
 import { recordingSleep } from './support/recording-sleep.js';
 import { AUTHORIZE_URL, loadSamples } from './support/samples.js';
 import { testApp } from './support/test-app.js';

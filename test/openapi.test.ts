@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { MockApp } from '../mock-server/build-app.js';
+import type { MockApp } from '../mock-server/app/build-app.js';
 import { testApp } from './support/test-app.js';
 
 const AUTHORIZE_PATH = '/v2/accounts/{partner_account_id}/payment/authorize';

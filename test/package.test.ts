@@ -60,7 +60,9 @@ describe('the package npm pack makes', () => {
     expect(packed).toEqual(
       expect.arrayContaining(['bin/klarna-mock.mjs', 'bin/node-flags.json', 'dist/klarna-mock.mjs']),
     );
-    expect(packed.filter((path) => path.startsWith('dist/mock-server/main.') || path.includes('/proxy/'))).toEqual([]);
+    expect(packed.filter((path) => path.startsWith('dist/mock-server/app/main.') || path.includes('/proxy/'))).toEqual(
+      [],
+    );
   });
 });
 

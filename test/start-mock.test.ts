@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startMock } from '../mock-server/start-mock.js';
+import { startMock } from '../mock-server/app/start-mock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'start-mock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,7 +12,7 @@ describe('startMock', () => {
   it('closes what it built when it cannot listen, so nothing holds the process open', () => {
     // In a process of its own: whether it exits once the first mock is closed is the point.
     const script = `
-      import { startMock } from ${JSON.stringify(join(import.meta.dirname, '../mock-server/start-mock.ts'))};
+      import { startMock } from ${JSON.stringify(join(import.meta.dirname, '../mock-server/app/start-mock.ts'))};
       const first = await startMock();
       const port = Number(new URL(first.url).port);
       const error = await startMock({ port, config: { fixturesDir: ${JSON.stringify(dir)} } }).catch((e) => e);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AuthorizeRequest, AuthorizeResponse, PaymentRequest } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
-import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import type { AuthorizeRequest } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 import { launchChromium, NoChromium } from './chromium.js';
 import { returnReceiver } from './return-receiver.js';
@@ -13,7 +14,6 @@ import { returnReceiver } from './return-receiver.js';
 // The hosted purchase page in a real headless browser (chromium.ts says which, and how it is started).
 // A page element may take a few seconds on a loaded 2-core machine; the test timeout is 15 s.
 const WAIT_MS = 10_000;
-const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 
 const samples = loadSamples();
 function sampleBody(name: string): AuthorizeRequest {
@@ -70,19 +70,13 @@ function returningToReceiver(body: AuthorizeRequest): AuthorizeRequest {
   };
 }
 
-async function authorize(body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
-    method: 'POST',
-    headers: { ...AUTH, ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: AuthorizeResponse.parse(await response.json()) };
-}
+const client = klarnaClient(() => base);
 
 /** An initial authorization that steps up; returns the payment request's id and its hosted page. */
 async function stepUp(body: AuthorizeRequest) {
-  const { status, json } = await authorize(returningToReceiver(body));
-  expect(status).toBe(200);
+  const answer = await client.authorize(returningToReceiver(body));
+  expect(answer.status).toBe(200);
+  const json = answer.ok();
   const id = json.payment_request?.payment_request_id;
   const url = json.payment_request?.state_context?.customer_interaction?.payment_request_url;
   if (id === undefined || url === undefined) throw new Error('STEP_UP_REQUIRED without a payment request');
@@ -90,10 +84,9 @@ async function stepUp(body: AuthorizeRequest) {
 }
 
 async function readPaymentRequest(id: string) {
-  const url = `${base}/v2/accounts/${encodeURIComponent(ACCOUNT)}/payment/requests/${encodeURIComponent(id)}`;
-  const response = await fetch(url, { headers: AUTH });
-  expect(response.status).toBe(200);
-  return PaymentRequest.parse(await response.json());
+  const answer = await client.paymentRequests.read(id);
+  expect(answer.status).toBe(200);
+  return answer.ok();
 }
 
 /** Clicks a button by its accessible name and waits until the browser is back at the receiver. */
@@ -137,12 +130,12 @@ describe('the hosted purchase page in a browser', () => {
     expect(query.token).toMatch(/^krn:payment:eu1:klarna-network-session-token:/);
     expect(hitsFor(request.id)?.map((hit) => hit.query)).toEqual([query]);
 
-    const final = await authorize(
+    const final = await client.authorize(
       { currency: 'USD', request_payment_transaction: { amount: 11800, payment_transaction_reference: 'final-1' } },
-      { 'klarna-network-session-token': String(query.token) },
+      { sessionToken: String(query.token) },
     );
     expect(final.status).toBe(200);
-    expect(final.json.payment_transaction_response?.result).toBe('APPROVED');
+    expect(final.ok().payment_transaction_response?.result).toBe('APPROVED');
   });
 
   it('declines: the browser returns with state DECLINED and the payment request is DECLINED', async () => {

@@ -9,7 +9,7 @@ import { certify } from '../../certify/run-certify.js';
 import { runCertifyCli } from '../../certify/run-cli.js';
 import { failedRules } from '../../certify/text-report.js';
 import { CertificationState } from '../../contracts/index.js';
-import { startMock } from '../../mock-server/start-mock.js';
+import { startMock } from '../../mock-server/app/start-mock.js';
 
 // The two sample clients of examples/, certified as a partner would: each case runs the client once, in its own
 // process. A run takes a few seconds (one 429 with Retry-After: 1, one hang of 2 s at most). Each client runs its own

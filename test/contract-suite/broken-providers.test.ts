@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runContractSuite } from '../../contract-suite/run-contract-suite.js';
-import type { Violation } from '../../contract-suite/violation.js';
+import type { Violation } from '../../contracts/violation.js';
 import { amountAsString } from './broken-providers/amount-as-string.js';
 import { type Flaw, type RunningProvider, startProvider } from './broken-providers/fake-provider.js';
 import { missingCorrelationId } from './broken-providers/missing-correlation-id.js';

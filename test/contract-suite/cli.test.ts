@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPaymentRequestSamples, loadSamples } from '../../contract-suite/documented-requests.js';
 import { runCli } from '../../contract-suite/run-cli.js';
 import { suiteInteractions } from '../../contract-suite/run-contract-suite.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { closedPort, listening, testApp } from '../support/test-app.js';
 import { type RunningProvider, startProvider } from './broken-providers/fake-provider.js';
 import { wrongResultEnum } from './broken-providers/wrong-result-enum.js';

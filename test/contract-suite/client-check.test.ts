@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClientCheck } from '../../contract-suite/client-check.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { closedPort, listening, testApp } from '../support/test-app.js';
 

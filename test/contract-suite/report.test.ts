@@ -2,8 +2,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, junitXml } from '../../contract-suite/junit-report.js';
 import type { SuiteResult } from '../../contract-suite/run-contract-suite.js';
-import { schemaViolations } from '../../contract-suite/schema-violations.js';
 import { AuthorizeResponse, dotPath, KlarnaError } from '../../contracts/index.js';
+import { schemaViolations } from '../../contracts/schema-violations.js';
 
 const approved = (transaction: Record<string, unknown>) => ({
   payment_transaction_response: {

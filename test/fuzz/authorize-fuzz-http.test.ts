@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 import { type Answer, expectKlarnaAnswer } from './answer-check.js';

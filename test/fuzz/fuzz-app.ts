@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { MockConfigInput } from '../../mock-server/config.js';
+import type { MockConfigInput } from '../../mock-server/core/config.js';
 import { ACCOUNT } from '../support/samples.js';
 import { headerValue } from './header-arbitraries.js';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BUILT_IN_SCENARIOS } from '../../mock-server/scenarios/built-in.js';
+import { BUILT_IN_SCENARIOS } from '../../mock-server/core/scenarios/built-in.js';
 
 // Arbitrary JSON for the authorize fuzz suites, generated as text, so that it can carry what a JS value cannot:
 // numbers beyond double precision and `__proto__` as an own key.

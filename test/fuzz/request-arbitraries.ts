@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_CURRENCIES } from '../../mock-server/config.js';
+import { DEFAULT_CURRENCIES } from '../../mock-server/core/config.js';
 import {
   fuzzKey,
   fuzzValue,

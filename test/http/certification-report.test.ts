@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CertificationState } from '../../contracts/index.js';
-import { MAX_CERTIFICATION_BYTES } from '../../mock-server/routes/inspector-routes.js';
+import { MAX_CERTIFICATION_BYTES } from '../../mock-server/http/pages/inspector/inspector-routes.js';
 import { testApp } from '../support/test-app.js';
 
 // The latest certification report, as certify hands it to the simulator for the request inspector.

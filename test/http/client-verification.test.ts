@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientReport } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizeResponse } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthorizeResponse, KlarnaError } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { type KlarnaAnswer, klarnaClient } from '../support/klarna-client.js';
 import { pactum } from '../support/pactum-contract.js';
 import { AUTHORIZE_URL } from '../support/samples.js';

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { JournalAccounts } from '../../contracts/index.js';
-import { INSPECTOR_SCRIPT } from '../../mock-server/inspector/inspector-script.js';
-import { MAX_EVENT_STREAMS } from '../../mock-server/routes/inspector-routes.js';
-import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { MAX_EVENT_STREAMS } from '../../mock-server/http/pages/inspector/inspector-routes.js';
+import { INSPECTOR_SCRIPT } from '../../mock-server/http/pages/inspector/inspector-script.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { loadSamples } from '../support/samples.js';
 import { servedApp, testApp } from '../support/test-app.js';
 
-const AUTH = { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' };
 const FINAL = loadSamples()['final-authorization']?.body;
 const TOKEN = 'a-long-enough-admin-token';
 
@@ -52,9 +52,6 @@ async function openStream(url: string, headers: Record<string, string> = {}) {
   };
 }
 
-const authorize = (base: string, account = ACCOUNT) =>
-  fetch(`${base}${AUTHORIZE_URL(account)}`, { method: 'POST', headers: AUTH, body: JSON.stringify(FINAL) });
-
 describe('the request inspector page', () => {
   it('is one self-contained HTML page whose CSP allows only its own inline script and style', async () => {
     const { app } = await testApp();
@@ -83,9 +80,7 @@ describe('the request inspector page', () => {
 
   it('lists the accounts of the journal, the most recently seen first', async () => {
     const { app } = await testApp();
-    for (const account of ['krn:a', 'krn:b']) {
-      await app.inject({ method: 'POST', url: AUTHORIZE_URL(account), headers: AUTH, payload: FINAL });
-    }
+    for (const account of ['krn:a', 'krn:b']) await klarnaClient(app).authorize(FINAL, { account });
     const response = await app.inject({ method: 'GET', url: '/__mock/ui/accounts' });
     await app.close();
     expect(JournalAccounts.parse(response.json())).toEqual({ accounts: ['krn:b', 'krn:a'] });
@@ -101,8 +96,9 @@ describe('the request inspector’s event stream', () => {
     try {
       expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
       await stream.until(/event: ready\n/);
-      await authorize(served.base, 'krn:someone-else');
-      const answer = await authorize(served.base, account);
+      const client = klarnaClient(served.base);
+      await client.authorize(FINAL, { account: 'krn:someone-else' });
+      const answer = await client.authorize(FINAL, { account });
       const match = await stream.until(/event: request\nid: (\d+)\ndata: (.*)\n\n/);
       expect(JSON.parse(match[2] as string)).toEqual({
         seq: Number(match[1]),

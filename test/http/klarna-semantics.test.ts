@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthorizeResponse } from '../../contracts/index.js';
-import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import type { BuildAppOptions, MockApp } from '../../mock-server/app/build-app.js';
 import { type KlarnaAnswer, klarnaClient } from '../support/klarna-client.js';
 import { loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KlarnaError } from '../../contracts/index.js';
-import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import type { BuildAppOptions, MockApp } from '../../mock-server/app/build-app.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { rawPost } from '../support/raw-post.js';
 import { AUTHORIZE_URL } from '../support/samples.js';

@@ -11,8 +11,8 @@ import {
   WebhookEnvelope,
   WebhookList,
 } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
-import { verifyKlarnaSignature } from '../../mock-server/webhooks/sign.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
+import { verifyKlarnaSignature } from '../../mock-server/core/webhooks/sign.js';
 import { pactum } from '../support/pactum-contract.js';
 import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPaymentRequestSamples } from '../../contract-suite/documented-requests.js';
 import { AuthorizeRequest, AuthorizeResponse, KlarnaError, PaymentRequest } from '../../contracts/index.js';
-import { unknownFields } from '../../mock-server/unknown-fields.js';
+import { unknownFields } from '../../mock-server/core/unknown-fields.js';
 import { pactum } from '../support/pactum-contract.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { servedApp } from '../support/test-app.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ScenarioList } from '../../contracts/index.js';
-import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
+import type { BuildAppOptions, MockApp } from '../../mock-server/app/build-app.js';
+import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
@@ -15,15 +16,7 @@ const start = async (options: BuildAppOptions = {}) => {
 };
 afterEach(() => app?.close());
 
-async function arm(request: unknown) {
-  const response = await fetch(`${base}/__mock/scenarios`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  return { status: response.status, json };
-}
+const { admin } = klarnaClient(() => base);
 
 const made: string[] = [];
 afterAll(() => {
@@ -43,9 +36,9 @@ describe('a delay given as a range', () => {
     ['both ends above the cap', { min: 600_001, max: 700_000 }, 'scenario.delay_ms.min'],
   ])('is refused with 400 naming the path when it has %s', async (_what, delay, parameter) => {
     await start();
-    const answer = await arm({ account: ACCOUNT, scenario: { name: 'slow', delay_ms: delay } });
+    const answer = await admin.arm({ account: ACCOUNT, scenario: { name: 'slow', delay_ms: delay } });
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({
+    expect(answer.body).toMatchObject({
       error_code: 'VALIDATION_ERROR',
       validation_errors: expect.arrayContaining([{ parameter, reason: 'Too big: expected number to be <=600000' }]),
     });
@@ -53,7 +46,10 @@ describe('a delay given as a range', () => {
 
   it('is accepted up to the same cap as a plain delay', async () => {
     await start();
-    const answer = await arm({ account: ACCOUNT, scenario: { name: 'slow', delay_ms: { min: 0, max: 600_000 } } });
+    const answer = await admin.arm({
+      account: ACCOUNT,
+      scenario: { name: 'slow', delay_ms: { min: 0, max: 600_000 } },
+    });
     expect(answer.status).toBe(201);
   });
 
@@ -70,11 +66,11 @@ describe('caps on armed scenarios', () => {
 
   it('one account at its cap gets 409, while another account can still arm', async () => {
     await start({ config: { maxArmedPerAccount: 2 } });
-    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
-    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
-    const refused = await arm({ account: ACCOUNT, name: 'declined' });
+    expect((await admin.arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await admin.arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    const refused = await admin.arm({ account: ACCOUNT, name: 'declined' });
     expect(refused.status).toBe(409);
-    expect(refused.json).toMatchInlineSnapshot(`
+    expect(refused.body).toMatchInlineSnapshot(`
       {
         "error_code": "RESOURCE_CONFLICT",
         "error_id": "00000000-0000-4000-8000-000000000005",
@@ -82,16 +78,16 @@ describe('caps on armed scenarios', () => {
         "error_type": "RESOURCE_ERROR",
       }
     `);
-    expect((await arm({ account: OTHER, name: 'declined' })).status).toBe(201);
-    expect((await arm({ name: 'declined' })).status).toBe(201);
+    expect((await admin.arm({ account: OTHER, name: 'declined' })).status).toBe(201);
+    expect((await admin.arm({ name: 'declined' })).status).toBe(201);
   });
 
   it('an account reset frees its place', async () => {
     await start({ config: { maxArmedPerAccount: 1 } });
-    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
-    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(409);
+    expect((await admin.arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await admin.arm({ account: ACCOUNT, name: 'declined' })).status).toBe(409);
     await fetch(`${base}/__mock/accounts/${encodeURIComponent(ACCOUNT)}/reset`, { method: 'POST' });
-    expect((await arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
+    expect((await admin.arm({ account: ACCOUNT, name: 'declined' })).status).toBe(201);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthorizeResponse } from '../../contracts/index.js';
-import type { BuildAppOptions, MockApp } from '../../mock-server/build-app.js';
-import { BUILT_IN_SCENARIOS } from '../../mock-server/scenarios/built-in.js';
+import type { BuildAppOptions, MockApp } from '../../mock-server/app/build-app.js';
+import { BUILT_IN_SCENARIOS } from '../../mock-server/core/scenarios/built-in.js';
 import { type KlarnaAnswer, klarnaClient } from '../support/klarna-client.js';
 import { rawPost } from '../support/raw-post.js';
 import { recordingSleep } from '../support/recording-sleep.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PaymentCaptureResource } from '../../contracts/index.js';
+import { klarnaClient } from '../support/klarna-client.js';
 import { servedApp, testApp } from '../support/test-app.js';
 import { transactionClient } from '../support/transaction-client.js';
 
@@ -15,14 +16,7 @@ beforeEach(() => {
   client = transactionClient(() => served.base, account);
 });
 
-const arm = async (request: Record<string, unknown>) => {
-  const response = await fetch(`${served.base}/__mock/scenarios`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  expect(response.status).toBe(201);
-};
+const { admin } = klarnaClient(() => served.base);
 
 describe('scenarios on the payment transaction writes', () => {
   it('a capture of the magic amount 9929 is rate limited: 429 with Retry-After, nothing captured', async () => {
@@ -50,7 +44,7 @@ describe('scenarios on the payment transaction writes', () => {
 
   it('armed with match.operation capture: the next capture gets it, the one after is normal', async () => {
     const id = await client.approve(PLAIN);
-    await arm({ account, name: 'internal-error', match: { operation: 'capture' } });
+    expect((await admin.arm({ account, name: 'internal-error', match: { operation: 'capture' } })).status).toBe(201);
     const failed = await client.capture(id, { capture_amount: 1000 });
     expect([failed.status, failed.json.error_code]).toEqual([500, 'INTERNAL_ERROR']);
     const next = await client.capture(id, { capture_amount: 1000 });
@@ -59,7 +53,7 @@ describe('scenarios on the payment transaction writes', () => {
   });
 
   it('an armed capture scenario leaves authorize alone', async () => {
-    await arm({ account, name: 'declined', match: { operation: 'capture' } });
+    expect((await admin.arm({ account, name: 'declined', match: { operation: 'capture' } })).status).toBe(201);
     const id = await client.approve(PLAIN);
     const declined = await client.capture(id, { capture_amount: 1000 });
     expect([declined.status, declined.json.error_code]).toEqual([403, 'OPERATION_FORBIDDEN']);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebhookEnvelope } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { ACCOUNT } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 import { LINE_ITEMS, PAYMENT, transactionClient } from '../support/transaction-client.js';

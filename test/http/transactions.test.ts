@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentTransactionResource } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import type { fakeClock } from '../support/fake-clock.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT } from '../support/samples.js';

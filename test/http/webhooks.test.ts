@@ -2,15 +2,15 @@ import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuthorizeResponse, WebhookDelivery, WebhookEnvelope, WebhookSubscription } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
-import { httpPost } from '../../mock-server/webhooks/http-post.js';
-import { verifyKlarnaSignature } from '../../mock-server/webhooks/sign.js';
-import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { AuthorizeResponse, WebhookDelivery, WebhookEnvelope } from '../../contracts/index.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
+import { verifyKlarnaSignature } from '../../mock-server/core/webhooks/sign.js';
+import { httpPost } from '../../mock-server/io/http-post.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { ACCOUNT, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
 const STEP_UP = loadSamples()['initial-authorization-step-up']?.body;
-const AUTH = { authorization: 'Basic k', 'content-type': 'application/json' };
 
 interface Received {
   raw: string;
@@ -53,40 +53,27 @@ afterEach(async () => {
   hook?.close();
 });
 
-const admin = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
-};
+const client = klarnaClient(() => base);
+const { admin } = client;
 async function subscribe(url: string) {
-  const answer = await admin('POST', '/__mock/webhooks', { account: ACCOUNT, url });
+  const answer = await admin.subscribe(url);
   expect(answer.status).toBe(201);
-  return WebhookSubscription.parse(answer.json);
+  return answer.ok();
 }
 async function stepUp() {
-  const response = await fetch(`${base}${AUTHORIZE_URL()}`, {
-    method: 'POST',
-    headers: AUTH,
-    body: JSON.stringify(STEP_UP),
-  });
-  return AuthorizeResponse.parse(await response.json()).payment_request?.payment_request_id ?? '';
+  const answer = await client.authorize(STEP_UP, { apiKey: 'k' });
+  return AuthorizeResponse.parse(answer.body).payment_request?.payment_request_id ?? '';
 }
 const events = (received: Received[]) =>
   received.map((r) => WebhookEnvelope.parse(JSON.parse(r.raw)).metadata.event_type);
-const deliveries = async () =>
-  WebhookDelivery.array().parse(
-    (await admin('GET', `/__mock/webhooks?account=${encodeURIComponent(ACCOUNT)}`)).json.deliveries,
-  );
+const deliveries = async () => WebhookDelivery.array().parse((await admin.webhooks()).ok().deliveries);
 
 describe('webhooks', () => {
   it('delivers each state change, signed, and the completed one carries the session token', async () => {
     hook = await receiver();
     const subscription = await subscribe(hook.url);
     const id = await stepUp();
-    await admin('POST', `/__mock/payment-requests/${encodeURIComponent(id)}/approve`);
+    await admin.act(id, 'approve');
     await app.webhooks.idle();
 
     expect(events(hook.received)).toEqual([
@@ -105,12 +92,11 @@ describe('webhooks', () => {
     });
     const token = (completed.payload.state_context as { klarna_network_session_token?: string })
       .klarna_network_session_token;
-    const final = await fetch(`${base}${AUTHORIZE_URL()}`, {
-      method: 'POST',
-      headers: { ...AUTH, 'klarna-network-session-token': String(token) },
-      body: JSON.stringify({ currency: 'USD', request_payment_transaction: { amount: 11800 } }),
-    });
-    expect(AuthorizeResponse.parse(await final.json()).payment_transaction_response?.result).toBe('APPROVED');
+    const final = await client.authorize(
+      { currency: 'USD', request_payment_transaction: { amount: 11800 } },
+      { apiKey: 'k', sessionToken: String(token) },
+    );
+    expect(AuthorizeResponse.parse(final.body).payment_transaction_response?.result).toBe('APPROVED');
   });
 
   it('retries a failing receiver with growing delays on the account clock until it succeeds', async () => {
@@ -121,13 +107,13 @@ describe('webhooks', () => {
     expect(hook.received).toHaveLength(1);
     expect((await deliveries())[0]).toMatchObject({ state: 'pending', attempts: 1, last_status: 500 });
 
-    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 29_000 });
+    await admin.moveClock({ advance_ms: 29_000 });
     await app.webhooks.idle();
     expect(hook.received).toHaveLength(1);
-    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 1_000 });
+    await admin.moveClock({ advance_ms: 1_000 });
     await app.webhooks.idle();
     expect(hook.received).toHaveLength(2);
-    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 60_000 });
+    await admin.moveClock({ advance_ms: 60_000 });
     await app.webhooks.idle();
     expect(hook.received).toHaveLength(3);
     expect((await deliveries())[0]).toMatchObject({ state: 'delivered', attempts: 3 });
@@ -138,7 +124,7 @@ describe('webhooks', () => {
     hook = await receiver();
     await subscribe(hook.url);
     await stepUp();
-    await admin('POST', '/__mock/clock', { account: ACCOUNT, advance_ms: 3 * 3_600_000 });
+    await admin.moveClock({ advance_ms: 3 * 3_600_000 });
     await app.webhooks.idle();
     expect(events(hook.received)).toEqual([
       'payment.request.state-change.submitted',
@@ -149,7 +135,7 @@ describe('webhooks', () => {
   it('duplicates a delivery on demand, same event id and bytes', async () => {
     hook = await receiver();
     await subscribe(hook.url);
-    expect((await admin('POST', '/__mock/webhooks/faults', { account: ACCOUNT, fault: 'duplicate' })).status).toBe(204);
+    expect((await admin.webhookFault({ account: ACCOUNT, fault: 'duplicate' })).status).toBe(204);
     await stepUp();
     await app.webhooks.idle();
     expect(hook.received).toHaveLength(2);
@@ -158,39 +144,37 @@ describe('webhooks', () => {
 
   it('returns the signing key only to the POST that sets it: reads show signing_key_id alone', async () => {
     hook = await receiver();
-    const set = await admin('POST', '/__mock/webhooks', {
-      account: ACCOUNT,
-      url: hook.url,
-      signing_key: 'k'.repeat(32),
-    });
-    expect(set.json.signing_key).toBe('k'.repeat(32));
+    const set = await admin.subscribe(hook.url, ACCOUNT, { signing_key: 'k'.repeat(32) });
+    expect(set.ok().signing_key).toBe('k'.repeat(32));
     const generated = await subscribe(hook.url);
     expect(generated.signing_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const read = await admin('GET', `/__mock/webhooks?account=${encodeURIComponent(ACCOUNT)}`);
+    const read = await admin.webhooks();
     expect(read.status).toBe(200);
-    expect(read.json.subscription).toEqual({
+    expect(read.ok().subscription).toEqual({
       account: ACCOUNT,
       url: hook.url,
       webhook_id: generated.webhook_id,
       signing_key_id: generated.signing_key_id,
     });
-    expect(JSON.stringify(read.json)).not.toContain(generated.signing_key);
+    expect(JSON.stringify(read.body)).not.toContain(generated.signing_key);
   });
 
   it('answers an over-long account id on the admin API with a Klarna 400, not a 500', async () => {
-    const answer = await admin('DELETE', `/__mock/webhooks?account=${'a'.repeat(3000)}`);
+    const answer = await client.send({ method: 'DELETE', path: `/__mock/webhooks?account=${'a'.repeat(3000)}` });
     expect(answer.status).toBe(400);
-    expect(answer.json.validation_errors[0].parameter).toBe('account');
+    expect(answer.error().validation_errors?.[0]?.parameter).toBe('account');
   });
 
   it('rejects a bad subscription with every path named', async () => {
-    const answer = await admin('POST', '/__mock/webhooks', { account: '', url: 'ftp://x' });
+    const answer = await admin.subscribe('ftp://x', '');
     expect(answer.status).toBe(400);
-    expect(answer.json.validation_errors.map((v: { parameter: string }) => v.parameter).sort()).toEqual([
-      'account',
-      'url',
-    ]);
+    expect(
+      answer
+        .error()
+        .validation_errors?.map((v) => v.parameter)
+        .sort(),
+    ).toEqual(['account', 'url']);
   });
 
   it('subscribes receivers from the settings file', async () => {
@@ -215,22 +199,22 @@ describe('webhooks', () => {
       });
     }
     await app.webhooks.idle();
-    const log = (query: string) => admin('GET', `/__mock/webhooks?account=${encodeURIComponent(ACCOUNT)}${query}`);
-    const all = (await log('&limit=1000')).json;
+    const log = (query: string) => admin.webhooks(ACCOUNT, query);
+    const all = (await log('&limit=1000')).ok();
     expect([all.deliveries.length, all.total, all.truncated]).toEqual([120, 120, false]);
-    const ids = all.deliveries.map((d: { event_id: string }) => d.event_id);
+    const ids = all.deliveries.map((d) => d.event_id);
 
-    const newest = (await log('')).json;
+    const newest = (await log('')).ok();
     expect([newest.deliveries.length, newest.total, newest.truncated]).toEqual([100, 120, true]);
-    expect(newest.deliveries.map((d: { event_id: string }) => d.event_id)).toEqual(ids.slice(20));
-    const older = (await log('&limit=15&offset=100')).json;
-    expect(older.deliveries.map((d: { event_id: string }) => d.event_id)).toEqual(ids.slice(5, 20));
+    expect(newest.deliveries.map((d) => d.event_id)).toEqual(ids.slice(20));
+    const older = (await log('&limit=15&offset=100')).ok();
+    expect(older.deliveries.map((d) => d.event_id)).toEqual(ids.slice(5, 20));
     expect(older.truncated).toBe(true);
 
     for (const bad of ['&limit=0', '&limit=1001', '&offset=-1', '&limit=ten']) {
       const answer = await log(bad);
       expect(answer.status).toBe(400);
-      expect(answer.json.error_code).toBe('VALIDATION_ERROR');
+      expect(answer.error().error_code).toBe('VALIDATION_ERROR');
     }
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KlarnaError } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { testApp } from '../support/test-app.js';
 
-// The admin routes are checked by Fastify with the zod compilers (mock-server/checked-scope.ts): what those throw must
+// The admin routes are checked by Fastify with the zod compilers (mock-server/http/checked-scope.ts): what those throw must
 // answer as every other error does, in Klarna's shape.
 
 let app: MockApp;

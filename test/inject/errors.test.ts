@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KlarnaError } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
 import { testApp } from '../support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
 import { testApp } from '../support/test-app.js';
 

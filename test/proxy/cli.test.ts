@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => upstream.close());
 
 function startProxy(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/main.ts', 'proxy', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/app/main.ts', 'proxy', ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: undefined, HOST: undefined, KLARNA_MOCK_UPSTREAM: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriftTracker } from '../../mock-server/proxy/drift-tracker.js';
+import { DriftTracker } from '../../mock-server/core/proxy/drift-tracker.js';
 
 const answer = (requestId: string, status = 200) => ({ operation: 'op', status, documented: [200], requestId });
 const unknown = (...unknownFields: string[]) => ({ violations: [], unknownFields, body: undefined });

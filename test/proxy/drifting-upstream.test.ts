@@ -2,8 +2,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftReport, RequestList } from '../../contracts/index.js';
-import { buildProxy, type ProxyApp } from '../../mock-server/proxy/build-proxy.js';
-import { driftText } from '../../mock-server/proxy/drift-text.js';
+import { driftText } from '../../mock-server/core/proxy/drift-text.js';
+import { buildProxy, type ProxyApp } from '../../mock-server/http/proxy/build-proxy.js';
 import { ACCOUNT } from '../support/samples.js';
 import { closedPort } from '../support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROXY_HELP, readProxyOptions } from '../../mock-server/proxy/proxy-cli-options.js';
+import { PROXY_HELP, readProxyOptions } from '../../mock-server/app/proxy-cli-options.js';
 import { UsageError } from '../../shared-cli/usage-error.js';
 
 // The proxy's command line in-process: run-proxy.ts prints a thrown message after `klarna-mock proxy: ` and exits 2.

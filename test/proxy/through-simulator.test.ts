@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftReport, RequestList } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
-import { buildProxy, type ProxyApp } from '../../mock-server/proxy/build-proxy.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
+import { buildProxy, type ProxyApp } from '../../mock-server/http/proxy/build-proxy.js';
 import { ACCOUNT, AUTHORIZE_URL, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizeResponse } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { KlarnaAnswer, klarnaClient } from './klarna-client.js';
 import { listening, testApp } from './test-app.js';
 

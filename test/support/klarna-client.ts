@@ -19,7 +19,7 @@ import {
   WebhookState,
   WebhookSubscription,
 } from '../../contracts/index.js';
-import type { MockApp } from '../../mock-server/build-app.js';
+import type { MockApp } from '../../mock-server/app/build-app.js';
 import { ACCOUNT } from './samples.js';
 
 /** The API key every test sends unless it says otherwise (the simulator takes any key). */
@@ -198,7 +198,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
   const payment = (account = defaultAccount) => `${accountPrefix(account)}/payment`;
   const transaction = (id: string, account?: string) => `${payment(account)}/transactions/${segment(id)}`;
 
-  return {
+  const client = {
     /** Any request, for what has no method here; its contract is Klarna's error shape for 4xx and 5xx only. */
     send: (request: ClientRequest, operation = `${request.method} ${request.path}`) =>
       call<unknown>(operation, {}, request),
@@ -222,7 +222,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
 
     /** Authorizes and answers the id of the approved transaction; fails when it is not approved. */
     async approve(body: unknown, options: AuthorizeOptions = {}): Promise<string> {
-      const answer = await this.authorize(body, options);
+      const answer = await client.authorize(body, options);
       const transaction = answer.ok().payment_transaction_response?.payment_transaction;
       if (!transaction) throw new Error(`not approved: ${answer.text.slice(0, 500)}`);
       return transaction.payment_transaction_id;
@@ -326,6 +326,9 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
           path: '/__mock/webhooks',
           body: { account, url, ...extra },
         }),
+      /** A webhook fault (delay, duplicate, drop, out_of_order) for the account's next deliveries. */
+      webhookFault: (request: Record<string, unknown>) =>
+        op('armWebhookFault', 204, z.null(), { method: 'POST', path: '/__mock/webhooks/faults', body: request }),
       webhooks: (account = defaultAccount, query = '') =>
         op('webhookState', 200, WebhookState, {
           method: 'GET',
@@ -333,6 +336,5 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
         }),
     },
   };
+  return client;
 }
-
-export type KlarnaClient = ReturnType<typeof klarnaClient>;

@@ -1,4 +1,4 @@
-import type { Sleep } from '../../mock-server/sleep.js';
+import type { Sleep } from '../../mock-server/io/sleep.js';
 
 /**
  * A Sleep that never waits for real: it records each requested wait, and either returns at once or holds until

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
-import { type BuildAppOptions, buildApp, type MockApp } from '../../mock-server/build-app.js';
+import { type BuildAppOptions, buildApp, type MockApp } from '../../mock-server/app/build-app.js';
 import { fakeClock, sequentialUuids } from './fake-clock.js';
 
 /** An app with a fake clock and predictable ids; the clock is returned so a test can move it. */

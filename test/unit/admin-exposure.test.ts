@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { adminExposure, isLoopbackHost, readyAddress } from '../../mock-server/admin-exposure.js';
-import { adminTokenMatches } from '../../mock-server/admin-token.js';
+import { adminExposure, isLoopbackHost, readyAddress } from '../../mock-server/app/admin-exposure.js';
+import { adminTokenMatches } from '../../mock-server/http/admin-token.js';
 
 const TOKEN = 'a-long-enough-admin-token';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate } from '../../mock-server/authenticate.js';
+import { authenticate } from '../../mock-server/core/authenticate.js';
 
 const base64 = (s: string) => Buffer.from(s).toString('base64');
 const open = { apiKeys: undefined, accounts: undefined };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthorizeResponse } from '../../contracts/index.js';
-import { serializeChecked } from '../../mock-server/check-response.js';
-import { KlarnaHttpError } from '../../mock-server/error-catalogue.js';
+import { serializeChecked } from '../../mock-server/core/check-response.js';
+import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
 
 describe('responses are checked against their contract before they leave', () => {
   it('serializes a body that satisfies the schema', () => {
@@ -33,7 +33,7 @@ describe('responses are checked against their contract before they leave', () =>
 
 describe('the error catalogue', () => {
   it('lists every client error code among the journal finding codes, so a report can always be built', async () => {
-    const { catalogue } = await import('../../mock-server/error-catalogue.js');
+    const { catalogue } = await import('../../mock-server/core/error-catalogue.js');
     const { FindingCode } = await import('../../contracts/index.js');
     const samples = Object.values(catalogue).map((make) =>
       make === catalogue.validation

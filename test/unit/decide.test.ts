@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthorizeRequest } from '../../contracts/index.js';
-import { decide, NO_TOKENS, stepUpPossible, type TokenFacts } from '../../mock-server/decide.js';
+import { decide, NO_TOKENS, stepUpPossible, type TokenFacts } from '../../mock-server/core/authorize/decide.js';
 
 const payment = { amount: 11800 };
 const stepUp = { customer_interaction_config: { method: 'HANDOVER' as const } };

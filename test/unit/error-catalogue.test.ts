@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogue, KlarnaHttpError } from '../../mock-server/error-catalogue.js';
+import { catalogue, KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
 
 describe('catalogue errors', () => {
   it('carry no stack trace (they are answers, not faults) and leave the process stack-trace limit as it was', () => {

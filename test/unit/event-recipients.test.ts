@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventRecipients } from '../../mock-server/webhooks/event-recipients.js';
+import { eventRecipients } from '../../mock-server/core/webhooks/event-recipients.js';
 
 const DEFAULT = 'krn:partner:global:account:test:DEFAULT';
 const X = 'krn:partner:global:account:test:XXXX1111';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotificationEventPattern } from '../../contracts/index.js';
-import { anyEventTypeMatches, eventTypeMatches } from '../../mock-server/webhooks/event-type-matches.js';
+import { anyEventTypeMatches, eventTypeMatches } from '../../mock-server/core/webhooks/event-type-matches.js';
 
 describe('eventTypeMatches', () => {
   it.each([

@@ -7,7 +7,7 @@ import {
   replayDecision,
   type StoredResponse,
   sessionTokenIssue,
-} from '../../mock-server/idempotency.js';
+} from '../../mock-server/core/idempotency.js';
 
 const HOUR = 3_600_000;
 const stored = (over: Partial<StoredResponse> = {}): StoredResponse => ({

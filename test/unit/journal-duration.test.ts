@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Journal } from '../../mock-server/journal/journal.js';
-import type { JournalRecord } from '../../mock-server/journal/journal-record.js';
+import { Journal } from '../../mock-server/core/journal/journal.js';
+import type { JournalRecord } from '../../mock-server/core/journal/journal-record.js';
 
 // Each exchange's duration, arrival to answer, on the journal's injected monotonic clock.
 

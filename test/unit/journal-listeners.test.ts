@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Journal, type RecordNote } from '../../mock-server/journal/journal.js';
-import type { JournalRecord } from '../../mock-server/journal/journal-record.js';
+import { Journal, type RecordNote } from '../../mock-server/core/journal/journal.js';
+import type { JournalRecord } from '../../mock-server/core/journal/journal-record.js';
 
 let arrived = 0;
 const record = (account: string, id: string): JournalRecord => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KlarnaHttpError } from '../../mock-server/error-catalogue.js';
-import { parseJson } from '../../mock-server/json-body.js';
+import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
+import { parseJson } from '../../mock-server/http/json-body.js';
 
 /** The parsed value as JSON, or the catalogue error as "<code>: <parameter> <reason>" / "<code>: <message>". */
 function parsed(text: string): string {

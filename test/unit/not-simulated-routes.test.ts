@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_SIMULATED, notSimulatedOperation } from '../../mock-server/not-simulated-routes.js';
+import { NOT_SIMULATED, notSimulatedOperation } from '../../mock-server/http/routes/not-simulated-routes.js';
 
 const ACCOUNT = 'krn:partner:global:account:test:M48JWZF8';
 const TX = 'krn:payment:eu1:transaction:6d5b4a3f';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateWebhookRequest } from '../../contracts/index.js';
-import { KlarnaHttpError } from '../../mock-server/error-catalogue.js';
-import { MAX_WEBHOOKS, NotificationRegistry } from '../../mock-server/webhooks/notification-registry.js';
+import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
+import { MAX_WEBHOOKS, NotificationRegistry } from '../../mock-server/core/webhooks/notification-registry.js';
 import { sequentialUuids } from '../support/fake-clock.js';
 
 const A = 'krn:partner:global:account:test:AAAA1111';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ArmScenarioRequest, ScenarioOperation } from '../../contracts/index.js';
-import { KlarnaHttpError } from '../../mock-server/error-catalogue.js';
-import type { RequestFacts } from '../../mock-server/scenarios/match.js';
-import { ScenarioEngine } from '../../mock-server/scenarios/scenario-engine.js';
+import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
+import type { RequestFacts } from '../../mock-server/core/scenarios/match.js';
+import { ScenarioEngine } from '../../mock-server/core/scenarios/scenario-engine.js';
 import { sequentialUuids } from '../support/fake-clock.js';
 
 const authorizeFacts = (account: string, amount = 5000): RequestFacts => ({

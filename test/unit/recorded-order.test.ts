@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredResponse } from '../../mock-server/idempotency.js';
-import { RecordedOrder } from '../../mock-server/recorded-order.js';
-import { Store } from '../../mock-server/store.js';
+import type { StoredResponse } from '../../mock-server/core/idempotency.js';
+import { RecordedOrder } from '../../mock-server/core/store/recorded-order.js';
+import { Store } from '../../mock-server/core/store/store.js';
 
 const WINDOW = 1000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../mock-server/redact-url.js';
+import { redactUrl } from '../../mock-server/core/redact-url.js';
 
 describe('redacting secrets in a URL', () => {
   it.each([

@@ -2,8 +2,8 @@ import { validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CustomerInteractionConfig } from '../../contracts/index.js';
-import type { PaymentRequestRecord } from '../../mock-server/payment-requests/payment-request-record.js';
-import { fillReturnUrl } from '../../mock-server/payment-requests/return-url.js';
+import type { PaymentRequestRecord } from '../../mock-server/core/payment-requests/payment-request-record.js';
+import { fillReturnUrl } from '../../mock-server/core/payment-requests/return-url.js';
 
 const record = {
   paymentRequestId: 'krn:payment:eu1:request:00000000-0000-4000-8000-000000000001',

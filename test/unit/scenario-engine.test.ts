@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KlarnaHttpError } from '../../mock-server/error-catalogue.js';
-import type { RequestFacts } from '../../mock-server/scenarios/match.js';
-import { ScenarioEngine } from '../../mock-server/scenarios/scenario-engine.js';
+import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
+import type { RequestFacts } from '../../mock-server/core/scenarios/match.js';
+import { ScenarioEngine } from '../../mock-server/core/scenarios/scenario-engine.js';
 import { sequentialUuids } from '../support/fake-clock.js';
 
 const facts = (account: string, amount = 11800): RequestFacts => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WebhookPayload } from '../../contracts/index.js';
-import { simulatedPayload, simulatedState } from '../../mock-server/webhooks/simulated-payload.js';
+import { simulatedPayload, simulatedState } from '../../mock-server/core/webhooks/simulated-payload.js';
 
 describe('simulatedState', () => {
   it.each([

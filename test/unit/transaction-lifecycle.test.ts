@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KlarnaHttpError } from '../../mock-server/error-catalogue.js';
+import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
 import {
   capture,
   KEPT_DATA_CHARS,
@@ -9,7 +9,7 @@ import {
   refund,
   update,
   voidTransaction,
-} from '../../mock-server/transactions/lifecycle.js';
+} from '../../mock-server/core/transactions/lifecycle.js';
 import {
   capturedOf,
   newTransactionRecord,
@@ -18,7 +18,7 @@ import {
   remainingOf,
   type TransactionRecord,
   transactionState,
-} from '../../mock-server/transactions/transaction-record.js';
+} from '../../mock-server/core/transactions/transaction-record.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const EXPIRES = 28 * DAY;

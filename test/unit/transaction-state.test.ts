@@ -4,7 +4,7 @@ import {
   newTransactionRecord,
   stateChangedAt,
   transactionState,
-} from '../../mock-server/transactions/transaction-record.js';
+} from '../../mock-server/core/transactions/transaction-record.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const record = (captured?: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthorizeRequest, PaymentRequest } from '../../contracts/index.js';
-import { unknownFields } from '../../mock-server/unknown-fields.js';
+import { unknownFields } from '../../mock-server/core/unknown-fields.js';
 
 describe('unknown fields (docs/simulator-choices.md#unknown-fields)', () => {
   it('finds a typo with its path', () => {

@@ -1,9 +1,9 @@
 import type { AuthorizeRequest } from '../../../contracts/index.js';
-import type { AuthorizeDeps, AuthorizeInput } from '../../../mock-server/authorize/authorize-deps.js';
-import type { CheckedRequest } from '../../../mock-server/authorize/checked-request.js';
-import { checkedRequest } from '../../../mock-server/authorize/checked-request.js';
-import { type MockConfigInput, parseMockConfig } from '../../../mock-server/config.js';
-import { buildServices, type Services } from '../../../mock-server/services.js';
+import { buildServices, type Services } from '../../../mock-server/app/services.js';
+import type { AuthorizeDeps, AuthorizeInput } from '../../../mock-server/core/authorize/authorize-deps.js';
+import type { CheckedRequest } from '../../../mock-server/core/authorize/checked-request.js';
+import { checkedRequest } from '../../../mock-server/core/authorize/checked-request.js';
+import { type MockConfigInput, parseMockConfig } from '../../../mock-server/core/config.js';
 import { fakeClock, sequentialUuids } from '../../support/fake-clock.js';
 
 export const ACCOUNT = 'krn:partner:global:account:test:AB12CD34';

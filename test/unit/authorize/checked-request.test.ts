@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckedRequest, checkedRequest } from '../../../mock-server/authorize/checked-request.js';
+import { type CheckedRequest, checkedRequest } from '../../../mock-server/core/authorize/checked-request.js';
 import { ACCOUNT, authorizeDeps, BODY, inputOf } from './authorize-deps.js';
 import { refusalOf } from './refusal.js';
 

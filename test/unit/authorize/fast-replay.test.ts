@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fastReplay } from '../../../mock-server/authorize/fast-replay.js';
-import type { StoredResponse } from '../../../mock-server/idempotency.js';
+import { fastReplay } from '../../../mock-server/core/authorize/fast-replay.js';
+import type { StoredResponse } from '../../../mock-server/core/idempotency.js';
 import { ACCOUNT, authorizeDeps, BODY, inputOf } from './authorize-deps.js';
 
 const DAY = 24 * 3_600_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../contracts/index.js';
-import { chooseOutcome, type Outcome } from '../../../mock-server/authorize/outcome.js';
-import type { TokenFacts } from '../../../mock-server/decide.js';
-import type { SelectedScenario } from '../../../mock-server/scenarios/scenario-engine.js';
+import type { TokenFacts } from '../../../mock-server/core/authorize/decide.js';
+import { chooseOutcome, type Outcome } from '../../../mock-server/core/authorize/outcome.js';
+import type { SelectedScenario } from '../../../mock-server/core/scenarios/scenario-engine.js';
 import { ACCOUNT, BODY } from './authorize-deps.js';
 
 const NO_TOKENS: TokenFacts = {

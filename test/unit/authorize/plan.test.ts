@@ -4,7 +4,7 @@ import {
   type AuthorizePlan,
   type PlanFacts,
   planOf,
-} from '../../../mock-server/authorize/plan.js';
+} from '../../../mock-server/core/authorize/plan.js';
 
 const FACTS: PlanFacts = { warnings: ['extra'], fingerprint: 'fp', key: 'k1', stepUpAmount: 500 };
 const RESPOND: AuthorizeAction = { kind: 'respond', status: 200, body: '{}', replayed: false };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionResult } from '../../../contracts/index.js';
-import { recordAnswer } from '../../../mock-server/authorize/record-answer.js';
-import { renderedAnswer } from '../../../mock-server/authorize/rendered-answer.js';
+import { recordAnswer } from '../../../mock-server/core/authorize/record-answer.js';
+import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
 import { ACCOUNT, authorizeDeps, BODY, checked } from './authorize-deps.js';
 
 interface Case {

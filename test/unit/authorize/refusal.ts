@@ -1,4 +1,4 @@
-import { KlarnaHttpError } from '../../../mock-server/error-catalogue.js';
+import { KlarnaHttpError } from '../../../mock-server/core/error-catalogue.js';
 
 /**
  * What a stage did with a request, as one comparable line: 'passes', or the catalogue error it threw as

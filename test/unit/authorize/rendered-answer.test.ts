@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionResult } from '../../../contracts/index.js';
-import { renderedAnswer } from '../../../mock-server/authorize/rendered-answer.js';
+import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
 import { ACCOUNT, authorizeDeps, BODY, checked } from './authorize-deps.js';
 
 const TOKENIZE = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthorizeRequest } from '../../../contracts/index.js';
-import { checkSessionToken } from '../../../mock-server/authorize/session-token-check.js';
-import type { IssuedToken } from '../../../mock-server/idempotency.js';
+import { checkSessionToken } from '../../../mock-server/core/authorize/session-token-check.js';
+import type { IssuedToken } from '../../../mock-server/core/idempotency.js';
 import { BODY } from './authorize-deps.js';
 import { refusalOf } from './refusal.js';
 

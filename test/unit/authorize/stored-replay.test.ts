@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { recordAnswer } from '../../../mock-server/authorize/record-answer.js';
-import { renderedAnswer } from '../../../mock-server/authorize/rendered-answer.js';
-import { storedReplay } from '../../../mock-server/authorize/stored-replay.js';
+import { recordAnswer } from '../../../mock-server/core/authorize/record-answer.js';
+import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
+import { storedReplay } from '../../../mock-server/core/authorize/stored-replay.js';
 import { ACCOUNT, authorizeDeps, BODY, checked } from './authorize-deps.js';
 import { refusalOf } from './refusal.js';
 

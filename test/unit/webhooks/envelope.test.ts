@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WebhookEnvelope } from '../../../contracts/index.js';
-import { accountUuid, buildEnvelope } from '../../../mock-server/webhooks/envelope.js';
+import { accountUuid, buildEnvelope } from '../../../mock-server/core/webhooks/envelope.js';
 import { A, B, START } from './harness.js';
 
 const input = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FinishedDelivery, LAST_ERROR_MAX_CHARS } from '../../../mock-server/webhooks/finished-delivery.js';
+import { FinishedDelivery, LAST_ERROR_MAX_CHARS } from '../../../mock-server/core/webhooks/finished-delivery.js';
 import { testApp } from '../../support/test-app.js';
 import { A, B, HOUR, setup, URL_A } from './harness.js';
 

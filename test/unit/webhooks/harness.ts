@@ -1,4 +1,7 @@
-import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../../mock-server/webhooks/webhook-dispatcher.js';
+import {
+  WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from '../../../mock-server/core/webhooks/webhook-dispatcher.js';
 import { sequentialUuids } from '../../support/fake-clock.js';
 
 export const START = Date.parse('2026-11-26T12:00:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryBytes } from '../../../mock-server/webhooks/delivery-record.js';
+import { deliveryBytes } from '../../../mock-server/core/webhooks/delivery-record.js';
 import { testApp } from '../../support/test-app.js';
 import { A, B, HOUR, setup, URL_A, URL_B } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attemptOutcome } from '../../../mock-server/webhooks/attempt-outcome.js';
-import { DEFAULT_RETRY_HORIZON_MS, nextAttemptAt } from '../../../mock-server/webhooks/retry-schedule.js';
+import { attemptOutcome } from '../../../mock-server/core/webhooks/attempt-outcome.js';
+import { DEFAULT_RETRY_HORIZON_MS, nextAttemptAt } from '../../../mock-server/core/webhooks/retry-schedule.js';
 import { HOUR, MINUTE, SECOND } from './harness.js';
 
 const T0 = 1_000_000;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signBody, verifyKlarnaSignature } from '../../../mock-server/webhooks/sign.js';
+import { signBody, verifyKlarnaSignature } from '../../../mock-server/core/webhooks/sign.js';
 
 const KEY = 'whsec-0123456789abcdef';
 const BODY =

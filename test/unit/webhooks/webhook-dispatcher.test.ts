@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebhookDelivery, WebhookEnvelope, WebhookSubscription } from '../../../contracts/index.js';
-import { verifyKlarnaSignature } from '../../../mock-server/webhooks/sign.js';
-import { WebhookDispatcher } from '../../../mock-server/webhooks/webhook-dispatcher.js';
+import { verifyKlarnaSignature } from '../../../mock-server/core/webhooks/sign.js';
+import { WebhookDispatcher } from '../../../mock-server/core/webhooks/webhook-dispatcher.js';
 import { A, B, HOUR, KEY, MINUTE, SECOND, START, setup, URL_A, URL_B } from './harness.js';
 
 const iso = (offset: number) => new Date(START + offset).toISOString();

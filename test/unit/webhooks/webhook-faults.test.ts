@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WebhookFaultRequestInput } from '../../../contracts/index.js';
-import { verifyKlarnaSignature } from '../../../mock-server/webhooks/sign.js';
+import { verifyKlarnaSignature } from '../../../mock-server/core/webhooks/sign.js';
 import { A, B, HOUR, KEY, MINUTE, SECOND, START, setup, URL_A } from './harness.js';
 
 const iso = (offset: number) => new Date(START + offset).toISOString();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebhookEnvelope } from '../../../contracts/index.js';
-import { verifyKlarnaSignature } from '../../../mock-server/webhooks/sign.js';
-import type { WebhookTarget } from '../../../mock-server/webhooks/webhook-dispatcher.js';
+import { verifyKlarnaSignature } from '../../../mock-server/core/webhooks/sign.js';
+import type { WebhookTarget } from '../../../mock-server/core/webhooks/webhook-dispatcher.js';
 import { A, B, KEY, setup, URL_A } from './harness.js';
 
 const TARGET: WebhookTarget = {

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { dotPath } from '../../contracts/index.js';
+import { type MockConfig, type MockConfigInput, parseMockConfig } from '../core/config.js';
+import type { Store } from '../core/store/store.js';
+import type { Post } from '../core/webhooks/attempt-delivery.js';
+import type { LogOptions } from '../http/logging.js';
+import { exchangeHooks } from '../http/plugins/exchange-hooks.js';
+import { fastifyOptions } from '../http/plugins/fastify-options.js';
+import { fixtureWatch } from '../http/plugins/fixture-watch.js';
+import { jsonBodyParser } from '../http/plugins/json-body-parser.js';
+import { klarnaHeaders } from '../http/plugins/klarna-headers.js';
+import { operationScenarios } from '../http/plugins/operation-scenarios.js';
+import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
+import type { ReloadResult } from '../io/fixture-loader.js';
+import { realSleep, type Sleep } from '../io/sleep.js';
+import { registerRoutes } from './register-routes.js';
+import { buildServices, type Services } from './services.js';
+import { sweepTimer } from './sweep-timer.js';
+
+export interface BuildAppOptions {
+  config?: MockConfigInput;
+  /** Milliseconds since the epoch; every expiry reads it. Tests pass a fake clock. */
+  now?: () => number;
+  /** Source of UUIDs for identifiers and correlation ids. */
+  uuid?: () => string;
+  /** Sends one webhook attempt; tests may pass their own. Default: HTTP POST with a timeout. */
+  webhookPost?: Post;
+  /** Waits for scenario delays and hangs. Tests pass one that records the wait instead of sleeping. */
+  sleep?: Sleep;
+  store?: Store;
+  logger?: LogOptions | false;
+}
+
+type Exposed = Pick<Services, 'store' | 'clock' | 'paymentRequests' | 'webhooks' | 'journal' | 'scenarios'>;
+export interface MockApp extends FastifyInstance, Exposed {
+  /** Webhooks and signing keys of Klarna's Notifications API, per account. */
+  notifications: Services['notifications'];
+  mockConfig: MockConfig;
+  /**
+   * Forgets one account's idempotency records, tokens, payment requests, journal, clock, armed scenarios, webhooks
+   * and signing keys.
+   */
+  resetAccount: Services['resetAccount'];
+  /** Emits 'reload' with a ReloadResult each time the scenario files are read again. */
+  fixtureEvents: EventEmitter<{ reload: [ReloadResult] }>;
+}
+
+/** Builds the simulator (config → services → server); it never listens (only main.ts does). */
+export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> {
+  const parsed = parseMockConfig(options.config ?? {});
+  if (!parsed.success) throw new Error(`invalid klarna-mock config: ${formatIssues(parsed.error.issues)}`);
+  const config = parsed.data;
+  const uuid = options.uuid ?? randomUUID;
+  const warn = (message: string) => app.log.warn(message);
+  const services = buildServices(config, { ...options, now: options.now ?? Date.now, uuid, warn });
+  const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
+  const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
+  const exposed = { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount };
+  for (const [name, value] of Object.entries(exposed)) app.decorate(name, value as unknown);
+  app.decorate('mockConfig', config);
+  app.decorate('fixtureEvents', new EventEmitter<{ reload: [ReloadResult] }>());
+
+  const exchange = { journal, config, now: (account: string) => clock.now(account) };
+  exchangeHooks(app, exchange);
+  const signals = shutdownHooks(app, config);
+  klarnaHeaders(app, signals.closing, config.adminToken);
+  jsonBodyParser(app);
+  const sleep = options.sleep ?? realSleep;
+  operationScenarios(app, config, { scenarios, sleep, hangMaxMs: config.hangMaxMs, closing: signals.closing });
+  fixtureWatch(app, config, scenarios, app.fixtureEvents);
+  sweepTimer(app, services);
+  await registerRoutes(app, services, { ...signals, sleep, exchange });
+  await app.ready();
+  return app;
+}
+
+function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((issue) => `${dotPath(issue.path)}: ${issue.message}`).join('; ');
+}

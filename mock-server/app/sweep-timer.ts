@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from './services.js';
+
+/**
+ * Real time moves every account's clock too: payment requests and transactions expire and webhooks are retried as
+ * it passes, once a second. On close the timer stops and webhooks in flight finish.
+ */
+export function sweepTimer(
+  app: FastifyInstance,
+  services: Pick<Services, 'paymentRequests' | 'transactions' | 'webhooks'>,
+) {
+  const { paymentRequests, transactions, webhooks } = services;
+  const tick = setInterval(() => {
+    paymentRequests.sweep();
+    transactions.sweep();
+    void webhooks.pump();
+  }, 1000);
+  tick.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(tick);
+    await webhooks.close();
+  });
+}

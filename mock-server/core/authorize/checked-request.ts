@@ -1,0 +1,92 @@
+import type { AuthorizeHeaders, AuthorizeRequest } from '../../../contracts/index.js';
+import { fingerprint, type IssuedToken, type TokenHashes, tokenHashes } from '../idempotency.js';
+import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
+import type { TokenFacts } from './decide.js';
+import type { PlanFacts } from './plan.js';
+import { validateAuthorize } from './validate-authorize.js';
+
+/** A request that passed the checks, with what the later stages read of it. */
+export interface CheckedRequest extends PlanFacts {
+  account: string;
+  headers: AuthorizeHeaders;
+  body: AuthorizeRequest;
+  /** The session token sent, under either of its names. */
+  token: string | undefined;
+  /** The simulator's record of that session token, when it issued it. */
+  issued: IssuedToken | undefined;
+  tokens: TokenFacts;
+  sentTokens: TokenHashes | undefined;
+  /** The account's clock when the request was checked. */
+  now: number;
+  rawBodyHash: string | undefined;
+}
+
+/**
+ * Parses and validates the body and headers (throwing the catalogue's errors) and reads what the tokens make of the
+ * request; the fingerprint only when a key or token could replay it (otherwise the journal works it out when read).
+ */
+export function checkedRequest(
+  input: AuthorizeInput,
+  deps: Pick<AuthorizeDeps, 'config' | 'store' | 'clock' | 'paymentRequests'>,
+): CheckedRequest {
+  const rawBody = input.parseBody(input.bodyText);
+  const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, rawBody, deps.config);
+  if (!valid.ok) throw valid.error;
+  const { headers, body, warnings } = valid;
+  const key = headers['klarna-idempotency-key'];
+  const token = sessionTokenOf(headers);
+  const issued = token === undefined ? undefined : deps.store.issuedToken(input.account, token);
+  const sentTokens = tokenHashes(headers);
+  return {
+    account: input.account,
+    headers,
+    body,
+    warnings,
+    key,
+    token,
+    issued,
+    tokens: tokenFacts(input.account, headers, body, issued, deps),
+    sentTokens,
+    now: deps.clock.now(input.account),
+    rawBodyHash: input.rawBodyHash,
+    fingerprint:
+      key === undefined && token === undefined
+        ? undefined
+        : fingerprint({ method: 'POST', account: input.account, body: rawBody, tokens: sentTokens }),
+    stepUpAmount:
+      token === undefined
+        ? undefined
+        : (issued?.amount ?? deps.paymentRequests.get(input.account, body.payment_request_id)?.amount),
+  };
+}
+
+/** The session token sent, under either of its names (Klarna-Payment-Token is an alias; validation refused two). */
+function sessionTokenOf(headers: AuthorizeHeaders): string | undefined {
+  return headers['klarna-network-session-token'] ?? headers['klarna-payment-token'];
+}
+
+/**
+ * What the tokens make of the request (docs/simulator-choices.md#session-tokens): a final authorization only with a
+ * session token the simulator issued (or any, under `unknownSessionTokens: "final"`); whether a customer token's
+ * holder is present, from the scopes the simulator issued it with, else from whether step_up_config came along.
+ */
+function tokenFacts(
+  account: string,
+  headers: AuthorizeHeaders,
+  body: AuthorizeRequest,
+  issued: IssuedToken | undefined,
+  deps: Pick<AuthorizeDeps, 'config' | 'store'>,
+): TokenFacts {
+  const session = sessionTokenOf(headers);
+  const customer = headers['klarna-customer-token'];
+  const scopes = customer === undefined ? undefined : deps.store.issuedCustomerToken(account, customer);
+  const present =
+    scopes === undefined ? body.step_up_config !== undefined : !scopes.includes('payment:customer_not_present');
+  const final = session !== undefined && (issued !== undefined || deps.config.unknownSessionTokens === 'final');
+  return {
+    final,
+    contextSessionToken: session !== undefined && !final,
+    customerToken: customer === undefined ? undefined : present ? 'present' : 'not_present',
+    interoperability: headers['klarna-interoperability-token'] !== undefined,
+  };
+}

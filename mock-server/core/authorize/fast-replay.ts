@@ -1,0 +1,35 @@
+import { AuthorizeHeaders } from '../../../contracts/index.js';
+import { tokenHashes, tokensDigest } from '../idempotency.js';
+import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
+import type { AuthorizePlan } from './plan.js';
+
+/**
+ * The replay fast path: the same key with the same bytes and the same token headers as a stored answer inside the
+ * window replays at once. Those bytes passed validation when first sent and the settings have not changed, so only
+ * the headers are checked. Undefined: the long way decides.
+ */
+export function fastReplay(
+  input: AuthorizeInput,
+  deps: Pick<AuthorizeDeps, 'store' | 'clock' | 'config'>,
+): AuthorizePlan | undefined {
+  const key = input.headers['klarna-idempotency-key'];
+  if (typeof key !== 'string' || input.rawBodyHash === undefined) return undefined;
+  const stored = deps.store.keyRecord(input.account, key);
+  const now = deps.clock.now(input.account);
+  if (stored?.rawHash !== input.rawBodyHash || now - stored.createdAt >= deps.config.idempotencyWindowMs)
+    return undefined;
+  // No stale replay across tokens: another token is another request (a 409 from the long way).
+  if (tokensDigest(stored.tokens) !== tokensDigest(tokenHashes(input.headers))) return undefined;
+  if (!AuthorizeHeaders.safeParse(input.headers).success) return undefined;
+  return {
+    action: { kind: 'respond', status: stored.status, body: stored.body, replayed: true },
+    delayMs: 0,
+    decision: undefined,
+    scenario: undefined,
+    result: stored.result,
+    warnings: [],
+    fingerprint: stored.fingerprint,
+    idempotencyKey: key,
+    stepUpAmount: undefined,
+  };
+}

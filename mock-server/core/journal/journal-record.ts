@@ -1,0 +1,65 @@
+import type { ValidationError } from '../../../contracts/index.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../contracts/json-depth.js';
+import { REDACTED_HEADERS } from '../redacted-headers.js';
+
+/** What the journal keeps of one authorize request; findings are derived from these when read. */
+export interface JournalRecord {
+  /** Its place in the order of arrival, across accounts (Journal.arrival()). */
+  seq: number;
+  id: string;
+  time: number;
+  account: string;
+  method: string;
+  path: string;
+  /** As received (Node never changes them after); credentials are redacted when the journal is read. */
+  headers: Record<string, unknown>;
+  /** The JSON text as received, kept up to 16 KB: one string instead of a tree of objects for the collector. */
+  bodyText: string | undefined;
+  bodyLength: number | undefined;
+  status: number | undefined;
+  fault: string | undefined;
+  result: string | undefined;
+  scenario: string | undefined;
+  replayed: boolean;
+  /** A refusal the client caused (not one a scenario staged). */
+  clientError: { code: string; message: string; validationErrors: ValidationError[] | undefined } | undefined;
+  unknownFields: string[];
+  fingerprint: string | undefined;
+  idempotencyKey: string | undefined;
+  /** The request passed validation, so its recommended-data checks mean something. */
+  valid: boolean;
+  /** Amount of the payment request a final authorization refers to, when the simulator knows it. */
+  stepUpAmount: number | undefined;
+  /** Arrival to answer, ms (the journal fills it in when it records). */
+  durationMs?: number;
+}
+
+const REDACTED = new Set(REDACTED_HEADERS);
+const MAX_BODY_BYTES = 16 * 1024;
+
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = REDACTED.has(name) ? '[redacted]' : value;
+  return out;
+}
+
+/** Bodies are kept whole up to 16 KB of JSON text as received, so a journal of large requests stays small. */
+export function keptText(text: string | undefined): string | undefined {
+  return text !== undefined && text.length <= MAX_BODY_BYTES ? text : undefined;
+}
+
+/**
+ * The body as the journal shows it: parsed again, or a marker for one too large to keep. Text that is not JSON, or
+ * nests deeper than any body is accepted (the findings would walk it), is shown as received.
+ */
+export function bodyOf(record: Pick<JournalRecord, 'bodyText' | 'bodyLength'>): unknown {
+  if (record.bodyText !== undefined) {
+    if (nestsDeeperThan(record.bodyText, MAX_JSON_DEPTH)) return record.bodyText;
+    try {
+      return JSON.parse(record.bodyText);
+    } catch {
+      return record.bodyText;
+    }
+  }
+  return record.bodyLength === undefined ? undefined : { truncated: true, characters: record.bodyLength };
+}

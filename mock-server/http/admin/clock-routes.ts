@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { AccountQuery, ClockMove, ClockState, KlarnaError, MAX_CLOCK_MS } from '../../../contracts/index.js';
+import type { AccountClock } from '../../core/account-clock.js';
+import { catalogue } from '../../core/error-catalogue.js';
+import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
+
+/** The test clock of one account: every expiry and webhook retry of that account follows it. */
+export function clockRoutes(app: FastifyInstance, deps: ClockDeps) {
+  checkedScope(app, (routes) => clockRoutesIn(routes, deps));
+}
+
+interface ClockDeps {
+  clock: AccountClock;
+  moved: (account: string) => void;
+}
+
+function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
+  const state = (account: string) => ({ account, now: new Date(deps.clock.now(account)).toISOString() });
+
+  routes.get(
+    '/__mock/clock',
+    {
+      schema: {
+        tags: ['Simulator admin'],
+        operationId: 'getMockClock',
+        description: "The account's simulated time, by which its expiries and webhook retries are decided.",
+        summary: "An account's clock",
+        querystring: AccountQuery,
+        response: { 200: ClockState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+      },
+    },
+    async (request) => state(request.query.account),
+  );
+
+  routes.post(
+    '/__mock/clock',
+    {
+      schema: {
+        tags: ['Simulator admin'],
+        operationId: 'moveMockClock',
+        description:
+          'Give either `advance_ms` or `set`; expiries and webhook retries that fall due by the new time run before the answer.',
+        summary: "Advance or set an account's clock; due expiries and webhook retries run at once",
+        body: ClockMove,
+        response: { 200: ClockState, 400: KlarnaError },
+      },
+    },
+    async (request) => {
+      const { account, advance_ms, set } = request.body;
+      const target = set !== undefined ? Date.parse(set) : deps.clock.now(account) + (advance_ms ?? 0);
+      // Refused before anything moves: past this, dates would leave ISO 8601's four-digit years.
+      if (target > MAX_CLOCK_MS || target < 0) {
+        throw catalogue.validation([
+          { parameter: set !== undefined ? 'set' : 'advance_ms', reason: `the clock must stay between 1970 and 9900` },
+        ]);
+      }
+      deps.clock.set(account, target);
+      deps.moved(account);
+      return state(account);
+    },
+  );
+}

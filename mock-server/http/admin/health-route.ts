@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { Health } from '../../../contracts/index.js';
+import { checkedScope } from '../checked-scope.js';
+
+export function healthRoute(app: FastifyInstance) {
+  checkedScope(app, (routes) =>
+    routes.get(
+      '/__mock/health',
+      {
+        schema: {
+          operationId: 'getMockHealth',
+          description: 'Answers 200 once the simulator serves requests: a readiness probe for CI and containers.',
+          tags: ['Simulator admin'],
+          summary: 'Liveness of the simulator',
+          response: { 200: Health },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    ),
+  );
+}

@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  AccountId,
+  CertificationReport,
+  CertificationState,
+  JournalAccounts,
+  KlarnaError,
+  OptionalAccountQuery,
+} from '../../../../contracts/index.js';
+import { catalogue, KlarnaHttpError } from '../../../core/error-catalogue.js';
+import type { Journal } from '../../../core/journal/journal.js';
+import { type CheckedRoutes, checkedScope } from '../../checked-scope.js';
+import { EventStreams } from './event-streams.js';
+import { INSPECTOR_HEADERS, inspectorPage } from './inspector-page.js';
+
+const TAG = 'Simulator admin';
+/** Inspector pages live at once: each holds one stream (and one connection). */
+export const MAX_EVENT_STREAMS = 8;
+const HEARTBEAT_MS = 15_000;
+/** The picker lists at most this many accounts (the journal keeps 1000 by default). */
+const MAX_ACCOUNTS = 1000;
+/** `token` is read by the admin token hook (admin-token.ts), the page's own script, and nothing here. */
+/** A certification report of 100 cases is about 40 KB: the one kept is at most this. */
+export const MAX_CERTIFICATION_BYTES = 256 * 1024;
+const PageQuery = z.object({ account: AccountId.optional(), token: z.string().optional() });
+
+const tooManyStreams = () =>
+  new KlarnaHttpError(
+    503,
+    'TECHNICAL_ERROR',
+    'TEMPORARY_UNAVAILABLE',
+    `Service Temporarily Unavailable: at most ${MAX_EVENT_STREAMS} inspector pages can follow the journal at once`,
+    undefined,
+    { 'Retry-After': '5' },
+  );
+
+/**
+ * The request inspector at /__mock/ui: a page that shows one account's journal live, one exchange in detail, the
+ * account's webhook deliveries, its client report and the latest certification report. Behind the admin token like
+ * every /__mock route.
+ */
+export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }) {
+  const streams = new EventStreams(deps.journal, { maxStreams: MAX_EVENT_STREAMS, heartbeatMs: HEARTBEAT_MS });
+  // One report, the latest certify handed in: bounded by the route's byte cap, gone when the simulator stops.
+  const certification: { report: CertificationReport | null } = { report: null };
+  // An open stream would keep its connection, and so close(), waiting forever.
+  app.addHook('preClose', async () => streams.closeAll());
+  checkedScope(app, (routes) => inspectorRoutesIn(routes, deps, streams, certification));
+}
+
+function inspectorRoutesIn(
+  routes: CheckedRoutes,
+  deps: { journal: Journal },
+  streams: EventStreams,
+  certification: { report: CertificationReport | null },
+) {
+  routes.get('/__mock/ui', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const { account } = request.query;
+    return reply
+      .code(200)
+      .headers(INSPECTOR_HEADERS)
+      .type('text/html; charset=utf-8')
+      .send(inspectorPage(account ?? ''));
+  });
+
+  routes.get(
+    '/__mock/ui/accounts',
+    {
+      schema: {
+        tags: [TAG],
+        operationId: 'listMockJournalAccounts',
+        description: 'The accounts the request inspector can show, read from the request journal.',
+        summary: 'The accounts the request journal keeps requests of, the most recently seen first',
+        response: { 200: JournalAccounts },
+      },
+    },
+    async () => ({ accounts: deps.journal.accounts(MAX_ACCOUNTS) }),
+  );
+
+  routes.get(
+    '/__mock/ui/events',
+    {
+      // A HEAD would hold a stream open with nothing to read.
+      exposeHeadRoute: false,
+      schema: {
+        tags: [TAG],
+        operationId: 'streamMockJournalEvents',
+        description:
+          'A text/event-stream, read by the request inspector; past the limit of open streams it answers 503.',
+        summary:
+          'Server-sent events: `request` (seq, id, account) per new journal record of the account (or of every ' +
+          'account); read the entries with GET /__mock/requests',
+        querystring: OptionalAccountQuery,
+        response: {
+          200: {
+            description: 'One `request` event per new journal record, until the client closes the stream',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
+          400: KlarnaError,
+          503: KlarnaError.describe('Too many streams open: retry after Retry-After'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { account } = request.query;
+      if (streams.full) throw tooManyStreams();
+      reply.hijack();
+      streams.open(reply.raw, account, { 'klarna-correlation-id': request.id });
+    },
+  );
+
+  routes.put(
+    '/__mock/certification',
+    {
+      bodyLimit: MAX_CERTIFICATION_BYTES,
+      // Refused by its announced length before a byte is read, with the cap that applies here in the message.
+      onRequest: (request, _reply, done) => {
+        const length = Number(request.headers['content-length'] ?? 0);
+        done(length > MAX_CERTIFICATION_BYTES ? catalogue.payloadTooLarge(MAX_CERTIFICATION_BYTES) : undefined);
+      },
+      schema: {
+        tags: [TAG],
+        operationId: 'putMockCertification',
+        description:
+          'certify hands in its report after a run; the inspector shows the latest one. At most ' +
+          `${MAX_CERTIFICATION_BYTES} bytes; kept in memory until the simulator stops.`,
+        summary: "Hand in a certification report (certify does, after its run): the inspector's latest report",
+        body: CertificationReport,
+        response: { 204: z.null(), 400: KlarnaError, 413: KlarnaError },
+      },
+    },
+    async (request, reply) => {
+      certification.report = request.body;
+      streams.broadcast('certification', { passed: request.body.passed });
+      return reply.code(204).send(null);
+    },
+  );
+
+  routes.get(
+    '/__mock/certification',
+    {
+      schema: {
+        tags: [TAG],
+        operationId: 'getMockCertification',
+        description: 'The report the inspector shows: the latest certify handed in, or null before any.',
+        summary: 'The latest certification report handed in (null before any), as the inspector shows it',
+        response: { 200: CertificationState },
+      },
+    },
+    async () => ({ report: certification.report }),
+  );
+}
