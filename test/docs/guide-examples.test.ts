@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { listening, testApp } from '../support/test-app.js';
 // followed by an output block must print what it shows (the status line, the results, states and error codes, the
 // ids' shape); one without must exit 0. A block that starts or installs something is marked ```sh no-run and may
 // hold no curl. TypeScript examples that are tests live in examples/, which vitest runs: the guide's text must be
-// a file's there. docs/guides/after-payment.md has its own executing test (after-payment-guide.test.ts).
+// a file's there; a JavaScript program is examples/<its name>.mjs, run by a test of its own.
+// docs/guides/after-payment.md has its own executing test (after-payment-guide.test.ts).
 
 const ROOT = join(import.meta.dirname, '../..');
 const DOCUMENTED = 'http://127.0.0.1:4747';
@@ -135,5 +136,34 @@ describe('the TypeScript examples that are tests', () => {
 
   it.each(blocks)('$guide: the example is a file of examples/, which vitest runs', ({ code }) => {
     expect(examples.some((file) => file.includes(code))).toBe(true);
+  });
+
+  it('are never marked no-run: each is run, as a file of examples/', () => {
+    const marked = GUIDES.flatMap((guide) =>
+      [...readFileSync(join(ROOT, guide), 'utf8').matchAll(/^```(?:ts|js) no-run$/gm)].map(() => guide),
+    );
+    expect(marked).toEqual([]);
+  });
+});
+
+// A JavaScript program of a guide (```js, its first line `// <name>.mjs: …`) is examples/<name>.mjs, which a test
+// runs: the step-up guide's webhook receiver is run by webhook-receiver-example.test.ts.
+describe('the JavaScript programs of the guides', () => {
+  const programs = GUIDES.flatMap((guide) =>
+    [...readFileSync(join(ROOT, guide), 'utf8').matchAll(/^```js\n([\s\S]*?)^```$/gm)].map(([, code = '']) => ({
+      guide,
+      code,
+      name: /^\/\/ ([\w-]+\.mjs):/.exec(code)?.[1] ?? '(unnamed)',
+    })),
+  );
+
+  it('are found', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(programs)('$guide: $name is the file of examples/ of that name', ({ code, name }) => {
+    const file = join(ROOT, 'examples', name);
+    expect(existsSync(file), `examples/${name}`).toBe(true);
+    expect(readFileSync(file, 'utf8')).toContain(code);
   });
 });
