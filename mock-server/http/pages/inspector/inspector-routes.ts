@@ -11,6 +11,7 @@ import {
 import { catalogue } from '../../../core/error-catalogue.js';
 import type { Journal } from '../../../core/journal/journal.js';
 import { type CheckedRoutes, checkedScope } from '../../checked-scope.js';
+import { sendNoContent } from '../../send-json.js';
 import { EventStreams } from './event-streams.js';
 import { INSPECTOR_HEADERS, inspectorPage } from './inspector-page.js';
 
@@ -119,7 +120,7 @@ function inspectorRoutesIn(
     async (request, reply) => {
       certification.report = request.body;
       streams.broadcast('certification', { passed: request.body.passed });
-      return reply.code(204).send(null);
+      return sendNoContent(reply);
     },
   );
 
