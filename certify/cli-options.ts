@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
+import { millisecondsOption } from '../shared-cli/milliseconds-option.js';
 import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { UsageError } from '../shared-cli/usage-error.js';
 import { DEFAULT_SEED } from './run-certify.js';
@@ -76,21 +77,14 @@ Exit codes: 0 every rule passed, 1 a rule failed, 2 could not run (bad arguments
 
 export const HELP = helpText(CERTIFY_COMMAND);
 
-const Ms = (max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,7}$/, 'expected a whole number of milliseconds')
-    .transform(Number)
-    .pipe(z.int().min(1, 'must be at least 1').max(max, `must be at most ${max}`));
-
 const CertifyCliOptions = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
   seed: z.string().min(1, 'must not be empty'),
   junit: z.string().min(1, 'must not be empty').optional(),
   html: z.string().min(1, 'must not be empty').optional(),
-  hangMs: Ms(600_000).optional(),
-  caseTimeoutMs: Ms(3_600_000).optional(),
-  minGapMs: Ms(60_000).optional(),
+  hangMs: millisecondsOption(600_000).optional(),
+  caseTimeoutMs: millisecondsOption(3_600_000).optional(),
+  minGapMs: millisecondsOption(60_000).optional(),
   verbose: z.boolean(),
   command: z.array(z.string()).min(1, 'give the command that runs your client, e.g. node my-client.mjs'),
 });

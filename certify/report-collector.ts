@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CertifyClientNote } from '../contracts/index.js';
+import { CertifyClientNote, type CertifyEffect, dotPath } from '../contracts/index.js';
 
 // Where the client under test reports back (KLARNA_CERTIFY_REPORT_URL): its webhook receiver before the purchase,
 // each effect its receiver applied, and that its purchase is made. One small HTTP server on 127.0.0.1 for the run,
@@ -20,7 +20,7 @@ export interface CaseHooks {
 
 export interface CaseNotes {
   receiver: string | undefined;
-  effects: { event_id: string; state: string }[];
+  effects: CertifyEffect[];
   done: boolean;
   /** Notes refused (bad JSON, unknown shape, too big), in words, for the report. */
   refused: string[];
@@ -51,12 +51,12 @@ export async function startReportCollector(): Promise<ReportCollector> {
   return {
     url: (n) => `http://127.0.0.1:${port}/cases/${n}`,
     open(n, hooks) {
-      cases.set(n, { hooks, notes: { receiver: undefined, effects: [], done: false, refused: [] } });
+      cases.set(n, { hooks, notes: noNotes() });
     },
     close(n) {
       const open = cases.get(n);
       cases.delete(n);
-      return open?.notes ?? { receiver: undefined, effects: [], done: false, refused: [] };
+      return open?.notes ?? noNotes();
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -65,6 +65,8 @@ export async function startReportCollector(): Promise<ReportCollector> {
       }),
   };
 }
+
+const noNotes = (): CaseNotes => ({ receiver: undefined, effects: [], done: false, refused: [] });
 
 async function handle(cases: Map<number, OpenCase>, request: IncomingMessage, response: ServerResponse) {
   const match = /^\/cases\/(\d{1,4})$/.exec(request.url ?? '');
@@ -85,7 +87,7 @@ async function handle(cases: Map<number, OpenCase>, request: IncomingMessage, re
   }
   const parsed = CertifyClientNote.safeParse(json);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'note'}: ${i.message}`).join('; ');
+    const why = parsed.error.issues.map((i) => `${dotPath(i.path, 'note')}: ${i.message}`).join('; ');
     open.notes.refused.push(why.slice(0, 200));
     return answer(response, 400, why);
   }

@@ -1,4 +1,5 @@
 import { stringify } from 'safe-stable-stringify';
+import type { CertifyEffect } from '../contracts/index.js';
 
 // The judging rules: pure functions of one case's authorize attempts, as the journal recorded them.
 // https://docs.klarna.com/api/ (Klarna-Idempotency-Key: a retry with the same key and body is safe; 429 carries
@@ -49,7 +50,7 @@ export interface WebhookFacts {
   deliveries: number;
   events: number;
   /** What the client's receiver reported applying, in the order it reported. */
-  effects: { event_id: string; state: string }[];
+  effects: CertifyEffect[];
   /** The state the newest event carried (by occurred_at), which the receiver must end on. */
   newestState: string | undefined;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JournalEntry } from '../contracts/index.js';
+import type { CertificationReport, JournalEntry } from '../contracts/index.js';
 import { startMock } from '../mock-server/index.js';
 import { type CertifyCase, caseAccount, casesForSeed } from './cases.js';
 import { type CaseNotes, type ReportCollector, startReportCollector } from './report-collector.js';
@@ -134,7 +134,10 @@ async function handIn(
 }
 
 /** The result in the shape of contracts' CertificationReport. */
-export function certificationReport(result: Omit<CertifyResult, 'inspector'>, clientName?: string) {
+export function certificationReport(
+  result: Omit<CertifyResult, 'inspector'>,
+  clientName?: string,
+): CertificationReport {
   const failed = result.cases.flatMap((c) => c.verdicts.filter((v) => !v.passed));
   const verdicts = result.cases.reduce((sum, c) => sum + c.verdicts.length, 0);
   return {

@@ -1,11 +1,17 @@
+import type { z } from 'zod';
 import {
+  type ArmScenarioRequest,
+  type AuthorizeRequest,
   AuthorizeResponse,
   type CertificationReport,
+  type ClockMove,
   CustomerActionResult,
   type JournalEntry,
   RequestList,
   type WebhookDelivery,
+  type WebhookFaultRequestInput,
   WebhookState,
+  type WebhookSubscriptionRequest,
 } from '../contracts/index.js';
 
 // The simulator's admin API as certify uses it, over HTTP: the same code whether certify started the simulator
@@ -21,7 +27,7 @@ export interface SimulatorAdmin {
   authorizeRequests(account: string): Promise<JournalEntry[]>;
   /** Sends the account's webhooks to `url`, signed with `signingKey`. */
   subscribe(account: string, url: string, signingKey: string): Promise<void>;
-  armWebhookFault(account: string, fault: 'duplicate' | 'out_of_order'): Promise<void>;
+  armWebhookFault(account: string, fault: WebhookFaultRequestInput['fault']): Promise<void>;
   advanceClock(account: string, ms: number): Promise<void>;
   /** The account's webhook deliveries, oldest first. */
   deliveries(account: string): Promise<WebhookDelivery[]>;
@@ -69,7 +75,7 @@ export function simulatorAdmin(baseUrl: string, adminToken?: string): SimulatorA
       await call('POST', `/__mock/accounts/${account(id)}/reset`);
     },
     async arm(id, name) {
-      await call('POST', '/__mock/scenarios', { account: id, name, times: 1 });
+      await call('POST', '/__mock/scenarios', { account: id, name, times: 1 } satisfies ArmScenarioRequest);
     },
     async authorizeRequests(id) {
       // One purchase makes a handful of requests: the first page (the newest 1000) holds them all.
@@ -77,13 +83,21 @@ export function simulatorAdmin(baseUrl: string, adminToken?: string): SimulatorA
       return list.requests.filter((e) => e.method === 'POST' && e.path.endsWith('/payment/authorize'));
     },
     async subscribe(id, url, signingKey) {
-      await call('POST', '/__mock/webhooks', { account: id, url, signing_key: signingKey });
+      await call('POST', '/__mock/webhooks', {
+        account: id,
+        url,
+        signing_key: signingKey,
+      } satisfies WebhookSubscriptionRequest);
     },
     async armWebhookFault(id, fault) {
-      await call('POST', '/__mock/webhooks/faults', { account: id, fault, times: 1 });
+      await call('POST', '/__mock/webhooks/faults', {
+        account: id,
+        fault,
+        times: 1,
+      } satisfies WebhookFaultRequestInput);
     },
     async advanceClock(id, ms) {
-      await call('POST', '/__mock/clock', { account: id, advance_ms: ms });
+      await call('POST', '/__mock/clock', { account: id, advance_ms: ms } satisfies z.input<typeof ClockMove>);
     },
     async deliveries(id) {
       return WebhookState.parse(await call('GET', `/__mock/webhooks?account=${account(id)}&limit=1000`)).deliveries;
@@ -99,7 +113,7 @@ export function simulatorAdmin(baseUrl: string, adminToken?: string): SimulatorA
             step_up_config: {
               customer_interaction_config: { method: 'HANDOVER', return_url: 'https://certify.invalid/return' },
             },
-          },
+          } satisfies AuthorizeRequest,
           { authorization: `Basic ${apiKey}`, 'klarna-idempotency-key': crypto.randomUUID() },
         ),
       );

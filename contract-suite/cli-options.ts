@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
+import { millisecondsOption } from '../shared-cli/milliseconds-option.js';
 import { parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { UsageError } from '../shared-cli/usage-error.js';
 import { DEFAULT_TIMEOUT_MS } from './provider-client.js';
@@ -86,11 +87,7 @@ const ContractOptions = z.strictObject({
   simulator: z.enum(['detect', 'force']),
   reporter: z.enum(['text', 'junit'], { error: 'the only reporter is junit' }),
   output: z.string().min(1, 'must not be empty').optional(),
-  timeoutMs: z
-    .string()
-    .regex(/^\d{1,7}$/, 'expected a whole number of milliseconds')
-    .transform(Number)
-    .pipe(z.int().min(1, 'must be at least 1')),
+  timeoutMs: millisecondsOption(),
 });
 export type ContractOptions = z.infer<typeof ContractOptions> & {
   /** Which of account and key came from neither a flag nor the environment. */

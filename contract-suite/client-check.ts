@@ -3,6 +3,7 @@ import { ClientReport } from '../contracts/index.js';
 import { truncate } from '../contracts/violation.js';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
+import { millisecondsOption } from '../shared-cli/milliseconds-option.js';
 import { type ParsedCli, parseCli, usageErrorOf } from '../shared-cli/parse-cli.js';
 import { DEFAULT_TIMEOUT_MS, networkReason } from './provider-client.js';
 
@@ -58,11 +59,7 @@ const Options = z.strictObject({
   account: z.string().min(1, 'must not be empty').optional(),
   strict: z.boolean(),
   json: z.boolean(),
-  timeoutMs: z
-    .string()
-    .regex(/^\d{1,7}$/, 'expected a whole number of milliseconds')
-    .transform(Number)
-    .pipe(z.int().min(1, 'must be at least 1')),
+  timeoutMs: millisecondsOption(),
 });
 
 export interface Io {

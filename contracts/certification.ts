@@ -17,6 +17,9 @@ export const CertifyEffectNote = z.strictObject({
   state: z.string().min(1).max(64),
 });
 
+/** An effect as certify keeps it for the webhook rules. */
+export type CertifyEffect = Omit<z.infer<typeof CertifyEffectNote>, 'type'>;
+
 /** The client has made its purchase; certify answers once the case's webhooks are delivered. */
 export const CertifyDoneNote = z.strictObject({ type: z.literal('done') });
 

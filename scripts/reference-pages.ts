@@ -171,6 +171,7 @@ const ERROR_EXAMPLES: { [K in keyof typeof catalogue]: Parameters<(typeof catalo
   signingKeyInUse: ['krn:…:signing-key:…', 'krn:…:webhook:…'],
   unknownSigningKey: [],
   webhookQueueFull: [],
+  inspectorStreamsFull: [8],
   transactionState: ['krn:payment:eu1:transaction:…', 'VOIDED', 'captured'],
   transactionLimit: ['krn:payment:eu1:transaction:…', 200, 'captures'],
   transactionAmount: ['krn:payment:eu1:transaction:…', 'capture_amount', 5000, 1000, 'left to capture'],

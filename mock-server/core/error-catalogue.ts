@@ -184,6 +184,16 @@ export const catalogue = {
       'TEMPORARY_UNAVAILABLE',
       "Service Temporarily Unavailable: the account's webhook delivery queue is full of pending deliveries",
     ),
+  /** The request inspector's live streams are all taken (each holds a connection): one frees when a page closes. */
+  inspectorStreamsFull: (max: number) =>
+    new KlarnaHttpError(
+      503,
+      'TECHNICAL_ERROR',
+      'TEMPORARY_UNAVAILABLE',
+      `Service Temporarily Unavailable: at most ${max} inspector pages can follow the journal at once`,
+      undefined,
+      { 'Retry-After': '5' },
+    ),
   /** A transaction operation its state refuses (docs/simulator-choices.md#transaction-errors). */
   transactionState: (id: string, state: string, operation: string) =>
     new KlarnaHttpError(

@@ -6,15 +6,18 @@ import { catalogue, KlarnaHttpError } from '../core/error-catalogue.js';
 import { sendJson } from './send-json.js';
 import { klarnaErrorOfCompilers } from './validation-errors.js';
 
-/** Maps anything thrown (catalogue entries, Fastify's own body errors, bugs) onto the catalogue. */
-export function toKlarnaError(error: unknown, bodyLimit: number): KlarnaHttpError {
+/**
+ * Maps anything thrown (catalogue entries, Fastify's own body errors, bugs) onto the catalogue. `bodyLimit` is the
+ * limit a 413 names, or how to read it (the route's own, looked up only when a body was too large).
+ */
+export function toKlarnaError(error: unknown, bodyLimit: number | (() => number)): KlarnaHttpError {
   if (error instanceof KlarnaHttpError) return error;
   const checked = klarnaErrorOfCompilers(error);
   if (checked !== undefined) return checked;
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return catalogue.payloadTooLarge(bodyLimit);
+      return catalogue.payloadTooLarge(typeof bodyLimit === 'number' ? bodyLimit : bodyLimit());
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -84,7 +87,8 @@ export function clientErrorHandler(uuid: () => string) {
 
 export function errorHandler(bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const klarnaError = toKlarnaError(error, bodyLimit);
+    // A route with a limit of its own (the certification report) names that one in its 413.
+    const klarnaError = toKlarnaError(error, () => request.routeOptions.bodyLimit ?? bodyLimit);
     // For the journal. A scenario's staged error never comes here: the route sends it as the answer it chose.
     if (request.exchange) request.exchange.error = klarnaError;
     if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');

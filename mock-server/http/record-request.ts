@@ -7,15 +7,14 @@ export function recordOf(
   request: FastifyRequest,
   answer: { status: number } | { fault: string },
   now: (account: string) => number,
-  /** The account the request acted on, when its path names none (Klarna Direct). */
-  actedOn?: string,
+  /** The account the request acted on (exchange-hooks.ts's accountOf: its path's, else its API key's). */
+  account: string,
 ): JournalRecord {
   const exchange = request.exchange;
   const plan = exchange?.plan;
   const thrown: KlarnaHttpError | undefined = exchange?.error;
   // A scenario's error is the answer chosen, not the client's mistake.
   const staged = plan?.action.kind === 'error';
-  const account = actedOn ?? (request.params as { partner_account_id?: string }).partner_account_id ?? '';
   return {
     seq: exchange?.seq ?? 0,
     id: request.id,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockApp } from '../../mock-server/app/build-app.js';
-import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 import { launchChromium, NoChromium } from './chromium.js';
 
@@ -53,17 +54,8 @@ beforeEach(async ({ skip }) => {
 });
 afterEach(() => context?.close());
 
-function authorize(base: string, account: string, body: unknown, key: string) {
-  return fetch(`${base}${AUTHORIZE_URL(account)}`, {
-    method: 'POST',
-    headers: {
-      authorization: 'Basic klarna_test_api_k',
-      'content-type': 'application/json',
-      'klarna-idempotency-key': key,
-    },
-    body: JSON.stringify(body),
-  });
-}
+const authorize = (base: string, account: string, body: unknown, idempotencyKey: string) =>
+  klarnaClient(base).authorize(body, { account, idempotencyKey });
 
 const rows = () => page.locator('#requests tbody tr');
 

@@ -13,8 +13,9 @@ import {
 } from '../../contracts/index.js';
 import type { MockApp } from '../../mock-server/app/build-app.js';
 import { verifyKlarnaSignature } from '../../mock-server/core/webhooks/sign.js';
+import { klarnaClient } from '../support/klarna-client.js';
 import { pactum } from '../support/pactum-contract.js';
-import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
 
 const A = 'krn:partner:global:account:test:AAAA1111';
@@ -49,39 +50,15 @@ beforeEach(async () => {
   base = await listening(app);
 });
 afterEach(() => app.close());
-
-interface Answer {
-  status: number;
-  text: string;
-  json: unknown;
-  headers: Headers;
-}
-
-async function api(
-  method: string,
-  path: string,
-  options: { apiKey?: string | undefined; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const apiKey = 'apiKey' in options ? options.apiKey : 'key-a';
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(apiKey !== undefined && { authorization: `Basic ${apiKey}` }),
-      ...(options.body !== undefined && { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
+const client = klarnaClient(() => base, { account: A, apiKey: 'key-a' });
+const { notifications, admin } = client;
 
 const path = (...segments: string[]) => `/v2/notification/${segments.map(encodeURIComponent).join('/')}`;
 
 async function createKey(apiKey = 'key-a') {
-  const answer = await api('POST', path('signing-keys'), { apiKey });
+  const answer = await notifications.createSigningKey({ apiKey });
   expect(answer.status).toBe(201);
-  return CreatedSigningKey.parse(answer.json);
+  return CreatedSigningKey.parse(answer.body);
 }
 
 const hookBody = (signingKeyId: string, changes: Record<string, unknown> = {}) => ({
@@ -94,9 +71,9 @@ const hookBody = (signingKeyId: string, changes: Record<string, unknown> = {}) =
 });
 
 async function createHook(signingKeyId: string, changes: Record<string, unknown> = {}, apiKey = 'key-a') {
-  const answer = await api('POST', path('webhooks'), { apiKey, body: hookBody(signingKeyId, changes) });
+  const answer = await notifications.createWebhook(hookBody(signingKeyId, changes), { apiKey });
   expect(answer.status).toBe(201);
-  return Webhook.parse(answer.json);
+  return Webhook.parse(answer.body);
 }
 
 describe('signing keys', () => {
@@ -105,12 +82,12 @@ describe('signing keys', () => {
     expect(created.signing_key_id).toMatch(/^krn:partner:global:notification:signing-key:/);
     expect(created.signing_key.length).toBeGreaterThanOrEqual(32);
 
-    const list = await api('GET', path('signing-keys'));
-    expect(SigningKeyList.parse(list.json).signing_keys).toEqual([
+    const list = await notifications.signingKeys();
+    expect(SigningKeyList.parse(list.body).signing_keys).toEqual([
       { signing_key_id: created.signing_key_id, created_at: created.created_at },
     ]);
-    const one = await api('GET', path('signing-keys', created.signing_key_id));
-    expect(SigningKey.parse(one.json)).toEqual({
+    const one = await notifications.signingKey(created.signing_key_id);
+    expect(SigningKey.parse(one.body)).toEqual({
       signing_key_id: created.signing_key_id,
       created_at: created.created_at,
     });
@@ -140,22 +117,22 @@ describe('signing keys', () => {
     );
     // Another account has its own 50.
     await createKey('key-b');
-    expect((await api('DELETE', path('signing-keys', String(keys[0]?.signing_key_id)))).status).toBe(204);
+    expect((await notifications.deleteSigningKey(String(keys[0]?.signing_key_id))).status).toBe(204);
     await createKey();
   });
 
   it('refuses to delete a key a webhook signs with, naming the webhook, and deletes it once the webhook is gone', async () => {
     const key = await createKey();
     const hook = await createHook(key.signing_key_id);
-    const refused = await api('DELETE', path('signing-keys', key.signing_key_id));
+    const refused = await notifications.deleteSigningKey(key.signing_key_id);
     expect(refused.status).toBe(409);
-    expect(KlarnaError.parse(refused.json)).toMatchObject({
+    expect(KlarnaError.parse(refused.body)).toMatchObject({
       error_code: 'RESOURCE_CONFLICT',
       error_message: expect.stringContaining(hook.webhook_id),
     });
-    expect((await api('DELETE', path('webhooks', hook.webhook_id))).status).toBe(204);
-    expect((await api('DELETE', path('signing-keys', key.signing_key_id))).status).toBe(204);
-    expect((await api('GET', path('signing-keys', key.signing_key_id))).status).toBe(404);
+    expect((await notifications.deleteWebhook(hook.webhook_id)).status).toBe(204);
+    expect((await notifications.deleteSigningKey(key.signing_key_id)).status).toBe(204);
+    expect((await notifications.signingKey(key.signing_key_id)).status).toBe(404);
   });
 });
 
@@ -168,23 +145,24 @@ describe('webhooks', () => {
       webhook_id: expect.stringMatching(/^krn:partner:global:notification:webhook:/),
       ...hookBody(key.signing_key_id),
     });
-    expect(WebhookList.parse((await api('GET', path('webhooks'))).json).webhooks).toEqual([created]);
-    expect((await api('GET', path('webhooks', created.webhook_id))).json).toEqual(created);
+    expect(WebhookList.parse((await notifications.webhooks()).body).webhooks).toEqual([created]);
+    expect((await notifications.webhook(created.webhook_id)).body).toEqual(created);
 
-    const patched = await api('PATCH', path('webhooks', created.webhook_id), {
-      body: { status: 'DISABLED', signing_key_id: other.signing_key_id },
+    const patched = await notifications.updateWebhook(created.webhook_id, {
+      status: 'DISABLED',
+      signing_key_id: other.signing_key_id,
     });
     expect(patched.status).toBe(200);
-    expect(Webhook.parse(patched.json)).toEqual({
+    expect(Webhook.parse(patched.body)).toEqual({
       ...created,
       status: 'DISABLED',
       signing_key_id: other.signing_key_id,
     });
-    expect((await api('GET', path('webhooks', created.webhook_id))).json).toEqual(patched.json);
+    expect((await notifications.webhook(created.webhook_id)).body).toEqual(patched.body);
 
-    expect((await api('DELETE', path('webhooks', created.webhook_id))).status).toBe(204);
-    expect((await api('GET', path('webhooks', created.webhook_id))).status).toBe(404);
-    expect((await api('GET', path('webhooks'))).json).toEqual({ webhooks: [] });
+    expect((await notifications.deleteWebhook(created.webhook_id)).status).toBe(204);
+    expect((await notifications.webhook(created.webhook_id)).status).toBe(404);
+    expect((await notifications.webhooks()).body).toEqual({ webhooks: [] });
   });
 
   it('get each state change when enabled and one of their event types matches, a wildcard too, each signed with its own key', async () => {
@@ -199,10 +177,10 @@ describe('webhooks', () => {
       event_types: ['payment.*'],
       status: 'DISABLED',
     });
-    const subscription = await api('POST', '/__mock/webhooks', { body: { account: A, url: 'http://admin.example/' } });
+    const subscription = await admin.subscribe('http://admin.example/', A);
     expect(subscription.status).toBe(201);
 
-    const authorized = await api('POST', AUTHORIZE_URL(A), { body: STEP_UP });
+    const authorized = await client.authorize(STEP_UP, { account: A });
     expect(authorized.status).toBe(200);
     await app.webhooks.idle();
 
@@ -247,8 +225,8 @@ describe('webhooks', () => {
     });
     expect(envelope.payload.state).toBe('COMPLETED');
 
-    const log = await api('GET', `/__mock/webhooks?account=${encodeURIComponent(A)}`);
-    const deliveries = WebhookDelivery.array().parse((log.json as { deliveries: unknown }).deliveries);
+    const log = await admin.webhooks(A);
+    const deliveries = WebhookDelivery.array().parse((log.body as { deliveries: unknown }).deliveries);
     expect(deliveries).toEqual([
       expect.objectContaining({ event_id: answer.event_id, event_type: COMPLETED, state: 'delivered', url: hook.url }),
     ]);
@@ -257,9 +235,9 @@ describe('webhooks', () => {
   it('are forgotten with their keys when the account is reset', async () => {
     const key = await createKey();
     await createHook(key.signing_key_id);
-    expect((await api('POST', `/__mock/accounts/${encodeURIComponent(A)}/reset`)).status).toBe(200);
-    expect((await api('GET', path('webhooks'))).json).toEqual({ webhooks: [] });
-    expect((await api('GET', path('signing-keys'))).json).toEqual({ signing_keys: [] });
+    expect((await admin.reset(A)).status).toBe(200);
+    expect((await notifications.webhooks()).body).toEqual({ webhooks: [] });
+    expect((await notifications.signingKeys()).body).toEqual({ signing_keys: [] });
   });
 });
 
@@ -268,26 +246,24 @@ describe('accounts', () => {
     const key = await createKey();
     const hook = await createHook(key.signing_key_id);
     const asB = { apiKey: 'key-b' };
-    expect((await api('GET', path('webhooks'), asB)).json).toEqual({ webhooks: [] });
-    expect((await api('GET', path('signing-keys'), asB)).json).toEqual({ signing_keys: [] });
-    expect((await api('GET', path('webhooks', hook.webhook_id), asB)).status).toBe(404);
-    expect(
-      (await api('PATCH', path('webhooks', hook.webhook_id), { ...asB, body: { status: 'DISABLED' } })).status,
-    ).toBe(404);
-    expect((await api('DELETE', path('webhooks', hook.webhook_id), asB)).status).toBe(404);
-    expect((await api('DELETE', path('signing-keys', key.signing_key_id), asB)).status).toBe(404);
-    const borrowed = await api('POST', path('webhooks'), { ...asB, body: hookBody(key.signing_key_id) });
+    expect((await notifications.webhooks(asB)).body).toEqual({ webhooks: [] });
+    expect((await notifications.signingKeys(asB)).body).toEqual({ signing_keys: [] });
+    expect((await notifications.webhook(hook.webhook_id, asB)).status).toBe(404);
+    expect((await notifications.updateWebhook(hook.webhook_id, { status: 'DISABLED' }, asB)).status).toBe(404);
+    expect((await notifications.deleteWebhook(hook.webhook_id, asB)).status).toBe(404);
+    expect((await notifications.deleteSigningKey(key.signing_key_id, asB)).status).toBe(404);
+    const borrowed = await notifications.createWebhook(hookBody(key.signing_key_id), asB);
     expect(borrowed.status).toBe(400);
-    expect(KlarnaError.parse(borrowed.json).validation_errors).toEqual([
+    expect(KlarnaError.parse(borrowed.body).validation_errors).toEqual([
       { parameter: 'signing_key_id', reason: 'no signing key of this account has this id' },
     ]);
-    expect((await api('GET', path('webhooks', hook.webhook_id))).status).toBe(200);
+    expect((await notifications.webhook(hook.webhook_id)).status).toBe(200);
   });
 
   it('answer 401 in Klarna shape without Basic credentials or with an unknown key', async () => {
-    const missing = await api('GET', path('webhooks'), { apiKey: undefined });
+    const missing = await notifications.webhooks({ apiKey: null });
     expect(missing.status).toBe(401);
-    expect(missing.json).toMatchInlineSnapshot(
+    expect(missing.body).toMatchInlineSnapshot(
       { error_id: expect.any(String) },
       `
       {
@@ -298,7 +274,7 @@ describe('accounts', () => {
       }
     `,
     );
-    expect((await api('POST', path('signing-keys'), { apiKey: 'not-a-key' })).status).toBe(401);
+    expect((await notifications.createSigningKey({ apiKey: 'not-a-key' })).status).toBe(401);
   });
 });
 
@@ -313,21 +289,11 @@ describe('recipients', () => {
     });
     try {
       const openBase = await listening(open);
-      const post = async (url: string, body?: unknown) => {
-        const response = await fetch(`${openBase}${url}`, {
-          method: 'POST',
-          headers: {
-            authorization: 'Basic any-key',
-            ...(body !== undefined && { 'content-type': 'application/json' }),
-          },
-          ...(body !== undefined && { body: JSON.stringify(body) }),
-        });
-        return { status: response.status, json: (await response.json()) as unknown };
-      };
-      const key = CreatedSigningKey.parse((await post(path('signing-keys'))).json);
+      const anyKey = klarnaClient(openBase, { apiKey: 'any-key' });
+      const key = CreatedSigningKey.parse((await anyKey.notifications.createSigningKey()).body);
       const submittedOnly = hookBody(key.signing_key_id, { event_types: ['payment.request.state-change.submitted'] });
-      const hook = Webhook.parse((await post(path('webhooks'), submittedOnly)).json);
-      expect((await post(AUTHORIZE_URL(A), STEP_UP)).status).toBe(200);
+      const hook = Webhook.parse((await anyKey.notifications.createWebhook(submittedOnly)).body);
+      expect((await anyKey.authorize(STEP_UP, { account: A })).status).toBe(200);
       await open.webhooks.idle();
       expect(received).toHaveLength(1);
       const envelope = WebhookEnvelope.parse(JSON.parse(String(received[0]?.body)));
@@ -347,33 +313,30 @@ describe('Klarna-Idempotency-Key', () => {
 
   it('replays a create with the same request byte for byte, and creates nothing more', async () => {
     const key = await createKey();
-    const first = await api('POST', path('webhooks'), { body: hookBody(key.signing_key_id), headers: idem });
-    const again = await api('POST', path('webhooks'), { body: hookBody(key.signing_key_id), headers: idem });
+    const first = await notifications.createWebhook(hookBody(key.signing_key_id), { headers: idem });
+    const again = await notifications.createWebhook(hookBody(key.signing_key_id), { headers: idem });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.text).toBe(first.text);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    expect(WebhookList.parse((await api('GET', path('webhooks'))).json).webhooks).toHaveLength(1);
+    expect(WebhookList.parse((await notifications.webhooks()).body).webhooks).toHaveLength(1);
   });
 
   it('answers the same key with another body, or on another operation, with 409 RESOURCE_CONFLICT', async () => {
     const key = await createKey();
-    expect((await api('POST', path('webhooks'), { body: hookBody(key.signing_key_id), headers: idem })).status).toBe(
-      201,
-    );
-    const otherBody = await api('POST', path('webhooks'), {
-      body: hookBody(key.signing_key_id, { status: 'DISABLED' }),
+    expect((await notifications.createWebhook(hookBody(key.signing_key_id), { headers: idem })).status).toBe(201);
+    const otherBody = await notifications.createWebhook(hookBody(key.signing_key_id, { status: 'DISABLED' }), {
       headers: idem,
     });
     expect(otherBody.status).toBe(409);
-    expect(KlarnaError.parse(otherBody.json)).toMatchObject({
+    expect(KlarnaError.parse(otherBody.body)).toMatchObject({
       error_type: 'RESOURCE_ERROR',
       error_code: 'RESOURCE_CONFLICT',
     });
-    expect((await api('POST', path('signing-keys'), { headers: idem })).status).toBe(409);
+    expect((await notifications.createSigningKey({ headers: idem })).status).toBe(409);
     // Another account's records are its own.
-    expect((await api('POST', path('signing-keys'), { apiKey: 'key-b', headers: idem })).status).toBe(201);
+    expect((await notifications.createSigningKey({ apiKey: 'key-b', headers: idem })).status).toBe(201);
   });
 });
 
@@ -383,8 +346,8 @@ describe('Klarna-Idempotency-Key on simulate and update', () => {
     const hook = await createHook(key.signing_key_id);
     const headers = { 'klarna-idempotency-key': 'simulate-once' };
     const body = { event_type: COMPLETED, event_version: 'v2' };
-    const first = await api('POST', path('webhooks', hook.webhook_id, 'simulate'), { body, headers });
-    const again = await api('POST', path('webhooks', hook.webhook_id, 'simulate'), { body, headers });
+    const first = await notifications.simulate(hook.webhook_id, body, { headers });
+    const again = await notifications.simulate(hook.webhook_id, body, { headers });
     await app.webhooks.idle();
     expect([first.status, again.status]).toEqual([202, 202]);
     expect(again.text).toBe(first.text);
@@ -396,25 +359,25 @@ describe('Klarna-Idempotency-Key on simulate and update', () => {
     const [one, two] = [await createHook(key.signing_key_id), await createHook(key.signing_key_id)];
     const headers = { 'klarna-idempotency-key': 'update-once' };
     const body = { status: 'DISABLED' };
-    expect((await api('PATCH', path('webhooks', one.webhook_id), { body, headers })).status).toBe(200);
-    expect((await api('PATCH', path('webhooks', two.webhook_id), { body, headers })).status).toBe(409);
-    expect(Webhook.parse((await api('GET', path('webhooks', two.webhook_id))).json).status).toBe('ENABLED');
+    expect((await notifications.updateWebhook(one.webhook_id, body, { headers })).status).toBe(200);
+    expect((await notifications.updateWebhook(two.webhook_id, body, { headers })).status).toBe(409);
+    expect(Webhook.parse((await notifications.webhook(two.webhook_id)).body).status).toBe('ENABLED');
   });
 });
 
 describe('validation', () => {
   it('lists every violation of a webhook body at once, each named by its parameter', async () => {
-    const answer = await api('POST', path('webhooks'), {
-      body: {
+    const answer = await notifications.createWebhook(
+      {
         url: 'ftp://partner.example/hook',
         event_types: ['payment.request.state-change.complete', 'payment.*', '*'],
         event_version: 'v1',
         status: 'ON',
       },
-      headers: { 'klarna-idempotency-key': '' },
-    });
+      { headers: { 'klarna-idempotency-key': '' } },
+    );
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchInlineSnapshot(
+    expect(answer.body).toMatchInlineSnapshot(
       { error_id: expect.any(String) },
       `
       {
@@ -458,19 +421,20 @@ describe('validation', () => {
   });
 
   it('refuses a signing key id that names no key of the account, and a simulate event it cannot make', async () => {
-    const missing = await api('POST', path('webhooks'), {
-      body: hookBody('krn:partner:global:notification:signing-key:00000000-0000-4000-8000-0000000000ff'),
-    });
-    expect(KlarnaError.parse(missing.json).validation_errors).toEqual([
+    const missing = await notifications.createWebhook(
+      hookBody('krn:partner:global:notification:signing-key:00000000-0000-4000-8000-0000000000ff'),
+    );
+    expect(KlarnaError.parse(missing.body).validation_errors).toEqual([
       { parameter: 'signing_key_id', reason: 'no signing key of this account has this id' },
     ]);
     const key = await createKey();
     const hook = await createHook(key.signing_key_id);
-    const simulate = await api('POST', path('webhooks', hook.webhook_id, 'simulate'), {
-      body: { event_type: 'settlement.report.created', event_version: 'v2' },
+    const simulate = await notifications.simulate(hook.webhook_id, {
+      event_type: 'settlement.report.created',
+      event_version: 'v2',
     });
     expect(simulate.status).toBe(400);
-    expect(KlarnaError.parse(simulate.json).validation_errors).toEqual([
+    expect(KlarnaError.parse(simulate.body).validation_errors).toEqual([
       {
         parameter: 'event_type',
         reason: 'the simulator simulates payment.request.* and payment.transaction.* events only (no chargeback)',

@@ -5,6 +5,7 @@ import {
   AuthorizeResponse,
   ClientReport,
   ClockState,
+  CreatedSigningKey,
   CustomerActionResult,
   dotPath,
   Health,
@@ -16,6 +17,11 @@ import {
   RequestList,
   ResetResult,
   ScenarioList,
+  SigningKey,
+  SigningKeyList,
+  SimulatedEvent,
+  Webhook,
+  WebhookList,
   WebhookState,
   WebhookSubscription,
 } from '../../contracts/index.js';
@@ -124,6 +130,12 @@ export interface AuthorizeOptions {
   headers?: Record<string, string>;
 }
 
+/** What a Notification API call sends besides its body: the API key (null sends none) and any other header. */
+export interface NotificationOptions {
+  apiKey?: string | null;
+  headers?: Record<string, string>;
+}
+
 /** The account path, or Klarna Direct's (`/v2` alone) for `account: null`. */
 const accountPrefix = (account: string | null) =>
   account === null ? '/v2' : `/v2/accounts/${encodeURIComponent(account)}`;
@@ -159,7 +171,11 @@ function fetchTransport(base: () => string): Transport {
  * answers a `KlarnaAnswer` carrying the contract of its operation; `.ok()`, `.error(code)` and `.expectContract()`
  * check against it.
  */
-export function klarnaClient(target: MockApp | string | (() => string), defaults: { account?: string } = {}) {
+export function klarnaClient(
+  target: MockApp | string | (() => string),
+  /** The account and the API key sent unless a call says otherwise (TEST_API_KEY by default). */
+  defaults: { account?: string; apiKey?: string } = {},
+) {
   const transport =
     typeof target === 'string'
       ? fetchTransport(() => target)
@@ -167,6 +183,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
         ? fetchTransport(target)
         : injectTransport(target);
   const defaultAccount = defaults.account ?? ACCOUNT;
+  const defaultKey = defaults.apiKey ?? TEST_API_KEY;
 
   async function call<T>(operation: string, contracts: Contracts, request: ClientRequest): Promise<KlarnaAnswer<T>> {
     const headers: Record<string, string> = { ...request.headers };
@@ -188,9 +205,15 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
 
   /** Authorization with the default test key, then the caller's headers. */
   const klarnaHeaders = (headers: Record<string, string> = {}) => ({
-    authorization: `Basic ${TEST_API_KEY}`,
+    authorization: `Basic ${defaultKey}`,
     ...headers,
   });
+  /** The Notification API's headers: the key asked for (none for null), then the caller's. */
+  const notificationHeaders = ({ apiKey, headers }: NotificationOptions = {}) => ({
+    ...(apiKey !== null && { authorization: `Basic ${apiKey ?? defaultKey}` }),
+    ...headers,
+  });
+  const notification = (...segments: string[]) => `/v2/notification/${segments.map(segment).join('/')}`;
 
   /** An operation with one success status, typed by its contract. */
   const op = <S extends z.ZodType>(operation: string, status: number, schema: S, request: ClientRequest) =>
@@ -205,7 +228,7 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
 
     authorize(body: unknown, options: AuthorizeOptions = {}) {
       const headers: Record<string, string> = {};
-      if (options.apiKey !== null) headers.authorization = `Basic ${options.apiKey ?? TEST_API_KEY}`;
+      if (options.apiKey !== null) headers.authorization = `Basic ${options.apiKey ?? defaultKey}`;
       if (options.idempotencyKey !== undefined) headers['klarna-idempotency-key'] = options.idempotencyKey;
       if (options.sessionToken !== undefined) headers['klarna-network-session-token'] = options.sessionToken;
       if (options.paymentToken !== undefined) headers['klarna-payment-token'] = options.paymentToken;
@@ -283,6 +306,73 @@ export function klarnaClient(target: MockApp | string | (() => string), defaults
           method: 'POST',
           path: `${transaction(id)}/void`,
           headers: klarnaHeaders(headers),
+        }),
+    },
+
+    /** Klarna's Notification API: the signing keys and webhooks of the API key's account. */
+    notifications: {
+      createSigningKey: (options?: NotificationOptions) =>
+        op('createSigningKey', 201, CreatedSigningKey, {
+          method: 'POST',
+          path: notification('signing-keys'),
+          headers: notificationHeaders(options),
+        }),
+      signingKeys: (options?: NotificationOptions) =>
+        op('listSigningKeys', 200, SigningKeyList, {
+          method: 'GET',
+          path: notification('signing-keys'),
+          headers: notificationHeaders(options),
+        }),
+      signingKey: (id: string, options?: NotificationOptions) =>
+        op('getSigningKey', 200, SigningKey, {
+          method: 'GET',
+          path: notification('signing-keys', id),
+          headers: notificationHeaders(options),
+        }),
+      deleteSigningKey: (id: string, options?: NotificationOptions) =>
+        op('deleteSigningKey', 204, z.null(), {
+          method: 'DELETE',
+          path: notification('signing-keys', id),
+          headers: notificationHeaders(options),
+        }),
+      createWebhook: (body: unknown, options?: NotificationOptions) =>
+        op('createWebhook', 201, Webhook, {
+          method: 'POST',
+          path: notification('webhooks'),
+          headers: notificationHeaders(options),
+          body,
+        }),
+      webhooks: (options?: NotificationOptions) =>
+        op('listWebhooks', 200, WebhookList, {
+          method: 'GET',
+          path: notification('webhooks'),
+          headers: notificationHeaders(options),
+        }),
+      webhook: (id: string, options?: NotificationOptions) =>
+        op('getWebhook', 200, Webhook, {
+          method: 'GET',
+          path: notification('webhooks', id),
+          headers: notificationHeaders(options),
+        }),
+      updateWebhook: (id: string, body: unknown, options?: NotificationOptions) =>
+        op('updateWebhook', 200, Webhook, {
+          method: 'PATCH',
+          path: notification('webhooks', id),
+          headers: notificationHeaders(options),
+          body,
+        }),
+      deleteWebhook: (id: string, options?: NotificationOptions) =>
+        op('deleteWebhook', 204, z.null(), {
+          method: 'DELETE',
+          path: notification('webhooks', id),
+          headers: notificationHeaders(options),
+        }),
+      simulate: (id: string, body: unknown, options?: NotificationOptions) =>
+        op('simulateWebhook', 202, SimulatedEvent, {
+          method: 'POST',
+          path: notification('webhooks', id, 'simulate'),
+          headers: notificationHeaders(options),
+          body,
         }),
     },
 

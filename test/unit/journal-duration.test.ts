@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../mock-server/core/journal/journal.js';
-import type { JournalRecord } from '../../mock-server/core/journal/journal-record.js';
+import { journalRecord } from '../support/journal-record.js';
 
 // Each exchange's duration, arrival to answer, on the journal's injected monotonic clock.
 
-const record = (seq: number): JournalRecord => ({
-  seq,
-  id: `id-${seq}`,
-  time: 0,
-  account: 'A',
-  method: 'POST',
-  path: '/v2/accounts/A/payment/authorize',
-  headers: {},
-  bodyText: undefined,
-  bodyLength: undefined,
-  status: 200,
-  fault: undefined,
-  result: undefined,
-  scenario: undefined,
-  replayed: false,
-  clientError: undefined,
-  unknownFields: [],
-  fingerprint: undefined,
-  idempotencyKey: undefined,
-  valid: false,
-  stepUpAmount: undefined,
-});
+const record = (seq: number) =>
+  journalRecord({ seq, id: `id-${seq}`, account: 'A', path: '/v2/accounts/A/payment/authorize' });
 
 describe('the journal times each exchange', () => {
   it('records duration_ms from arrival to record, whatever order the answers go in', () => {

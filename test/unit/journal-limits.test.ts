@@ -1,30 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { Journal, recordBytes } from '../../mock-server/core/journal/journal.js';
-import type { JournalRecord } from '../../mock-server/core/journal/journal-record.js';
+import { journalRecord } from '../support/journal-record.js';
 
 let arrived = 0;
-const record = (account: string, id: string, time = 0): JournalRecord => ({
-  seq: ++arrived,
-  id,
-  time,
-  account,
-  method: 'POST',
-  path: '/v2/accounts/x/payment/authorize',
-  headers: { 'content-type': 'application/json' },
-  bodyText: '{"currency":"USD"}',
-  bodyLength: 18,
-  status: 200,
-  fault: undefined,
-  result: 'APPROVED',
-  scenario: undefined,
-  replayed: false,
-  clientError: undefined,
-  unknownFields: [],
-  fingerprint: 'fp',
-  idempotencyKey: undefined,
-  valid: true,
-  stepUpAmount: undefined,
-});
+const record = (account: string, id: string, time = 0) =>
+  journalRecord({
+    seq: ++arrived,
+    id,
+    time,
+    account,
+    headers: { 'content-type': 'application/json' },
+    bodyText: '{"currency":"USD"}',
+    bodyLength: 18,
+    result: 'APPROVED',
+    fingerprint: 'fp',
+    valid: true,
+  });
 
 const SIZE = recordBytes(record('a', 'x'));
 const journal = (

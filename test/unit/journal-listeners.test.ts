@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Journal, type RecordNote } from '../../mock-server/core/journal/journal.js';
-import type { JournalRecord } from '../../mock-server/core/journal/journal-record.js';
+import { journalRecord } from '../support/journal-record.js';
 
 let arrived = 0;
-const record = (account: string, id: string): JournalRecord => ({
-  seq: ++arrived,
-  id,
-  time: 0,
-  account,
-  method: 'POST',
-  path: '/v2/accounts/x/payment/authorize',
-  headers: {},
-  bodyText: '{}',
-  bodyLength: 2,
-  status: 200,
-  fault: undefined,
-  result: 'APPROVED',
-  scenario: undefined,
-  replayed: false,
-  clientError: undefined,
-  unknownFields: [],
-  fingerprint: undefined,
-  idempotencyKey: undefined,
-  valid: true,
-  stepUpAmount: undefined,
-});
+const record = (account: string, id: string) =>
+  journalRecord({ seq: ++arrived, id, account, bodyText: '{}', bodyLength: 2, result: 'APPROVED', valid: true });
 
 const journal = () =>
   new Journal({ perAccount: 10, accounts: 10, maxAgeMs: Number.POSITIVE_INFINITY, maxBytes: 1e9, now: () => 0 });

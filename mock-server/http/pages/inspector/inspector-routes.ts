@@ -8,9 +8,10 @@ import {
   KlarnaError,
   OptionalAccountQuery,
 } from '../../../../contracts/index.js';
-import { catalogue, KlarnaHttpError } from '../../../core/error-catalogue.js';
+import { catalogue } from '../../../core/error-catalogue.js';
 import type { Journal } from '../../../core/journal/journal.js';
 import { type CheckedRoutes, checkedScope } from '../../checked-scope.js';
+import { sendNoContent } from '../../send-json.js';
 import { EventStreams } from './event-streams.js';
 import { INSPECTOR_HEADERS, inspectorPage } from './inspector-page.js';
 
@@ -24,16 +25,6 @@ const MAX_ACCOUNTS = 1000;
 /** A certification report of 100 cases is about 40 KB: the one kept is at most this. */
 export const MAX_CERTIFICATION_BYTES = 256 * 1024;
 const PageQuery = z.object({ account: AccountId.optional(), token: z.string().optional() });
-
-const tooManyStreams = () =>
-  new KlarnaHttpError(
-    503,
-    'TECHNICAL_ERROR',
-    'TEMPORARY_UNAVAILABLE',
-    `Service Temporarily Unavailable: at most ${MAX_EVENT_STREAMS} inspector pages can follow the journal at once`,
-    undefined,
-    { 'Retry-After': '5' },
-  );
 
 /**
  * The request inspector at /__mock/ui: a page that shows one account's journal live, one exchange in detail, the
@@ -104,7 +95,7 @@ function inspectorRoutesIn(
     },
     async (request, reply) => {
       const { account } = request.query;
-      if (streams.full) throw tooManyStreams();
+      if (streams.full) throw catalogue.inspectorStreamsFull(MAX_EVENT_STREAMS);
       reply.hijack();
       streams.open(reply.raw, account, { 'klarna-correlation-id': request.id });
     },
@@ -113,12 +104,8 @@ function inspectorRoutesIn(
   routes.put(
     '/__mock/certification',
     {
+      // Fastify refuses a longer announced length before reading a byte; the 413 names this limit.
       bodyLimit: MAX_CERTIFICATION_BYTES,
-      // Refused by its announced length before a byte is read, with the cap that applies here in the message.
-      onRequest: (request, _reply, done) => {
-        const length = Number(request.headers['content-length'] ?? 0);
-        done(length > MAX_CERTIFICATION_BYTES ? catalogue.payloadTooLarge(MAX_CERTIFICATION_BYTES) : undefined);
-      },
       schema: {
         tags: [TAG],
         operationId: 'putMockCertification',
@@ -133,7 +120,7 @@ function inspectorRoutesIn(
     async (request, reply) => {
       certification.report = request.body;
       streams.broadcast('certification', { passed: request.body.passed });
-      return reply.code(204).send(null);
+      return sendNoContent(reply);
     },
   );
 
