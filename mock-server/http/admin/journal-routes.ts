@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  ClientReport,
-  OptionalAccountQuery,
-  RequestList,
-  RequestsQuery,
-} from '../../../contracts/index.js';
+import { ClientReport, OptionalAccountQuery, RequestList, RequestsQuery } from '../../../contracts/index.js';
 import type { Journal } from '../../core/journal/journal.js';
 import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 
@@ -24,8 +19,9 @@ function journalRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }) {
         tags: [ADMIN_TAG],
         operationId: 'listMockRequests',
         description:
-          'The bounded request journal of authorize requests, secrets redacted, each with its outcome and contract findings.',
-        summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
+          "The bounded journal of requests to Klarna's operations, secrets redacted, each with its outcome and findings.",
+        summary:
+          'The request journal: Klarna operation requests with redacted headers, outcome and findings, oldest first',
         querystring: RequestsQuery,
         response: { 200: RequestList, 400: BAD_PARAMETER },
       },
