@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../../shared-cli/cli-option.js';
 import { helpText } from '../../shared-cli/help-text.js';
+import { LOG_FORMAT_OPTION, LOG_LEVEL_OPTION, LogFormat, LogLevel } from '../../shared-cli/log-options.js';
 import { parseCli, usageErrorOf } from '../../shared-cli/parse-cli.js';
 import { AdminToken } from '../core/config.js';
 
@@ -39,21 +40,8 @@ export const PROXY_OPTIONS: readonly CliOption[] = [
     default: '30000',
     description: 'an upstream answer must have come within this long, else the client gets a 504',
   },
-  {
-    name: 'log-level',
-    type: 'string',
-    value: '<lvl>',
-    env: 'LOG_LEVEL',
-    default: 'info',
-    description: 'fatal, error, warn, info, debug, trace or silent',
-  },
-  {
-    name: 'log-format',
-    type: 'string',
-    value: '<f>',
-    defaultText: 'pretty in a terminal, json otherwise',
-    description: 'pretty or json',
-  },
+  LOG_LEVEL_OPTION,
+  LOG_FORMAT_OPTION,
   {
     name: 'admin-token',
     type: 'string',
@@ -102,8 +90,8 @@ const ProxyCliOptions = z.strictObject({
     .regex(/^\d{1,9}$/, 'expected a whole number of milliseconds')
     .transform(Number)
     .pipe(z.int().min(1, 'expected at least 1 ms')),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  logFormat: z.enum(['pretty', 'json']),
+  logLevel: LogLevel,
+  logFormat: LogFormat,
   adminToken: AdminToken.optional(),
   adminOpen: z.boolean(),
 });

@@ -1,5 +1,11 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { KlarnaError } from '../../contracts/index.js';
+
+/** The OpenAPI tag of the simulator's own /__mock operations. */
+export const ADMIN_TAG = 'Simulator admin';
+/** The documented 400 of a checked route whose query or path parameters break their schema. */
+export const BAD_PARAMETER = KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter');
 
 const typed = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
 /** A scope whose routes are typed by their zod schemas. */

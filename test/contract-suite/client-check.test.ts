@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClientCheck } from '../../contract-suite/client-check.js';
 import type { MockApp } from '../../mock-server/app/build-app.js';
-import { AUTHORIZE_URL, loadSamples } from '../support/samples.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { loadSamples } from '../support/samples.js';
 import { closedPort, listening, testApp } from '../support/test-app.js';
 
 const GOOD = 'krn:partner:global:account:test:GOODCLNT';
@@ -18,12 +19,9 @@ let base: string;
 beforeAll(async () => {
   ({ app } = await testApp());
   base = await listening(app);
+  const client = klarnaClient(base);
   const send = (account: string, headers: Record<string, string>, body: unknown) =>
-    fetch(`${base}${AUTHORIZE_URL(account)}`, {
-      method: 'POST',
-      headers: { authorization: 'Basic k', 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
+    client.authorize(body, { account, apiKey: 'k', headers });
   await send(GOOD, { 'klarna-idempotency-key': randomUUID() }, goodBody);
   await send(BAD, { 'klarna-idempotency-key': randomUUID() }, { request_payment_transaction: { amount: 1.5 } });
   await send(SLOPPY, {}, goodBody);

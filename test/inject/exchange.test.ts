@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MockApp } from '../../mock-server/app/build-app.js';
-import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { ACCOUNT } from '../support/samples.js';
 import { testApp } from '../support/test-app.js';
 
-const AUTH = { authorization: 'Basic klarna_test_api_made_up_key' };
+const API_KEY = 'klarna_test_api_made_up_key';
 const GOOD = {
   currency: 'USD',
   request_payment_transaction: { amount: 11800, payment_transaction_reference: 'order-1234' },
@@ -15,14 +16,13 @@ beforeEach(async () => {
 });
 afterEach(() => app.close());
 
-const post = (headers: Record<string, string>) =>
-  app.inject({ method: 'POST', url: AUTHORIZE_URL(), headers: { ...AUTH, ...headers }, payload: GOOD });
+const post = (headers: Record<string, string>) => klarnaClient(app).authorize(GOOD, { apiKey: API_KEY, headers });
 
 describe('one exchange per request, journaled once', () => {
   it('journals a request refused by a header limit in the order it arrived', async () => {
     const sends: Record<string, string>[] = [{}, { 'x-big': 'x'.repeat(7000) }, {}];
     const statuses: number[] = [];
-    for (const headers of sends) statuses.push((await post(headers)).statusCode);
+    for (const headers of sends) statuses.push((await post(headers)).status);
     expect(statuses).toEqual([200, 431, 200]);
     const entries = app.journal.entries(ACCOUNT);
     expect(entries.map((entry) => entry.status)).toEqual([200, 431, 200]);
@@ -30,8 +30,10 @@ describe('one exchange per request, journaled once', () => {
 
   it('journals an answered authorize exactly once, with the body as received', async () => {
     const response = await post({ 'klarna-idempotency-key': 'once' });
-    expect(response.statusCode).toBe(200);
+    expect(response.status).toBe(200);
     const entries = app.journal.entries(ACCOUNT);
-    expect(entries.map((entry) => [entry.id, entry.body])).toEqual([[response.headers['klarna-correlation-id'], GOOD]]);
+    expect(entries.map((entry) => [entry.id, entry.body])).toEqual([
+      [response.headers.get('klarna-correlation-id'), GOOD],
+    ]);
   });
 });

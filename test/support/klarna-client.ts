@@ -208,16 +208,26 @@ export function klarnaClient(
     authorization: `Basic ${defaultKey}`,
     ...headers,
   });
-  /** The Notification API's headers: the key asked for (none for null), then the caller's. */
-  const notificationHeaders = ({ apiKey, headers }: NotificationOptions = {}) => ({
-    ...(apiKey !== null && { authorization: `Basic ${apiKey ?? defaultKey}` }),
-    ...headers,
-  });
-  const notification = (...segments: string[]) => `/v2/notification/${segments.map(segment).join('/')}`;
 
   /** An operation with one success status, typed by its contract. */
   const op = <S extends z.ZodType>(operation: string, status: number, schema: S, request: ClientRequest) =>
     call<z.infer<S>>(operation, { [status]: schema }, request);
+  /** A Notification API operation: under /v2/notification/, the key asked for (none for null), then the headers. */
+  const notificationOp = <S extends z.ZodType>(
+    operation: string,
+    status: number,
+    schema: S,
+    method: ClientRequest['method'],
+    segments: string[],
+    { apiKey, headers }: NotificationOptions = {},
+    body?: unknown,
+  ) =>
+    op(operation, status, schema, {
+      method,
+      path: `/v2/notification/${segments.map(segment).join('/')}`,
+      headers: { ...(apiKey !== null && { authorization: `Basic ${apiKey ?? defaultKey}` }), ...headers },
+      body,
+    });
   const payment = (account = defaultAccount) => `${accountPrefix(account)}/payment`;
   const transaction = (id: string, account?: string) => `${payment(account)}/transactions/${segment(id)}`;
 
@@ -312,68 +322,25 @@ export function klarnaClient(
     /** Klarna's Notification API: the signing keys and webhooks of the API key's account. */
     notifications: {
       createSigningKey: (options?: NotificationOptions) =>
-        op('createSigningKey', 201, CreatedSigningKey, {
-          method: 'POST',
-          path: notification('signing-keys'),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('createSigningKey', 201, CreatedSigningKey, 'POST', ['signing-keys'], options),
       signingKeys: (options?: NotificationOptions) =>
-        op('listSigningKeys', 200, SigningKeyList, {
-          method: 'GET',
-          path: notification('signing-keys'),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('listSigningKeys', 200, SigningKeyList, 'GET', ['signing-keys'], options),
       signingKey: (id: string, options?: NotificationOptions) =>
-        op('getSigningKey', 200, SigningKey, {
-          method: 'GET',
-          path: notification('signing-keys', id),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('getSigningKey', 200, SigningKey, 'GET', ['signing-keys', id], options),
       deleteSigningKey: (id: string, options?: NotificationOptions) =>
-        op('deleteSigningKey', 204, z.null(), {
-          method: 'DELETE',
-          path: notification('signing-keys', id),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('deleteSigningKey', 204, z.null(), 'DELETE', ['signing-keys', id], options),
       createWebhook: (body: unknown, options?: NotificationOptions) =>
-        op('createWebhook', 201, Webhook, {
-          method: 'POST',
-          path: notification('webhooks'),
-          headers: notificationHeaders(options),
-          body,
-        }),
+        notificationOp('createWebhook', 201, Webhook, 'POST', ['webhooks'], options, body),
       webhooks: (options?: NotificationOptions) =>
-        op('listWebhooks', 200, WebhookList, {
-          method: 'GET',
-          path: notification('webhooks'),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('listWebhooks', 200, WebhookList, 'GET', ['webhooks'], options),
       webhook: (id: string, options?: NotificationOptions) =>
-        op('getWebhook', 200, Webhook, {
-          method: 'GET',
-          path: notification('webhooks', id),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('getWebhook', 200, Webhook, 'GET', ['webhooks', id], options),
       updateWebhook: (id: string, body: unknown, options?: NotificationOptions) =>
-        op('updateWebhook', 200, Webhook, {
-          method: 'PATCH',
-          path: notification('webhooks', id),
-          headers: notificationHeaders(options),
-          body,
-        }),
+        notificationOp('updateWebhook', 200, Webhook, 'PATCH', ['webhooks', id], options, body),
       deleteWebhook: (id: string, options?: NotificationOptions) =>
-        op('deleteWebhook', 204, z.null(), {
-          method: 'DELETE',
-          path: notification('webhooks', id),
-          headers: notificationHeaders(options),
-        }),
+        notificationOp('deleteWebhook', 204, z.null(), 'DELETE', ['webhooks', id], options),
       simulate: (id: string, body: unknown, options?: NotificationOptions) =>
-        op('simulateWebhook', 202, SimulatedEvent, {
-          method: 'POST',
-          path: notification('webhooks', id, 'simulate'),
-          headers: notificationHeaders(options),
-          body,
-        }),
+        notificationOp('simulateWebhook', 202, SimulatedEvent, 'POST', ['webhooks', id, 'simulate'], options, body),
     },
 
     /** The simulator's own `/__mock` API: not Klarna's, no credentials. */

@@ -2,7 +2,10 @@ import type { ValidationError } from '../../../contracts/index.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../contracts/json-depth.js';
 import { REDACTED_HEADERS } from '../redacted-headers.js';
 
-/** What the journal keeps of one authorize request; findings are derived from these when read. */
+/**
+ * What the journal keeps of one request to a Klarna operation (authorize, payment requests, transactions, webhook
+ * management); findings are derived from these when read.
+ */
 export interface JournalRecord {
   /** Its place in the order of arrival, across accounts (Journal.arrival()). */
   seq: number;

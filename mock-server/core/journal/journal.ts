@@ -48,9 +48,9 @@ export function recordBytes(record: JournalRecord): number {
 }
 
 /**
- * The request journal: per account, the last `perAccount` authorize requests (a ring buffer) no older than
- * `maxAgeMs` on the account's clock, for at most `accounts` accounts, and no more than `maxBytes` in all. Findings
- * are worked out when read, so recording stays cheap on the hot path.
+ * The request journal: per account, the last `perAccount` requests to Klarna's operations (a ring buffer) no
+ * older than `maxAgeMs` on the account's clock, for at most `accounts` accounts, and no more than `maxBytes` in all.
+ * Findings are worked out when read, so recording stays cheap on the hot path.
  */
 export class Journal {
   private readonly byAccount: LRUCache<string, AccountRecords>;

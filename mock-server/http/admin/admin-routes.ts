@@ -12,11 +12,10 @@ import {
 import { catalogue } from '../../core/error-catalogue.js';
 import type { Journal } from '../../core/journal/journal.js';
 import type { ScenarioEngine } from '../../core/scenarios/scenario-engine.js';
-import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { sendNoContent } from '../send-json.js';
 import { journalRoutes } from './journal-routes.js';
 
-const TAG = 'Simulator admin';
 const IdParams = z.object({ id: z.string().min(1) });
 
 /** The runtime admin API under /__mock/: arm, list and disarm scenarios; reset one account. Not a Klarna API. */
@@ -36,7 +35,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     '/__mock/scenarios',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'armMockScenario',
         description:
           'Give a built-in or fixture scenario by `name`, or a whole `scenario`; it answers the next `times` requests it matches, for one account or for all.',
@@ -55,13 +54,13 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     '/__mock/scenarios',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'listMockScenarios',
         description:
           'The armed scenarios, optionally of one account, and the names of every scenario that can be armed by name.',
         summary: 'List armed scenarios (optionally of one account) and every scenario available by name',
         querystring: ScenariosQuery,
-        response: { 200: ScenarioList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+        response: { 200: ScenarioList, 400: BAD_PARAMETER },
       },
     },
     async (request) => {
@@ -79,14 +78,14 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     '/__mock/scenarios/:id',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'disarmMockScenario',
         description: 'Removes one armed scenario by the id its arming answered; an unknown id answers 404.',
         summary: 'Disarm one armed scenario',
         params: IdParams,
         response: {
           204: z.null().describe('Disarmed'),
-          400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter'),
+          400: BAD_PARAMETER,
           404: KlarnaError,
         },
       },
@@ -102,14 +101,14 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     '/__mock/accounts/:account/reset',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'resetMockAccount',
         description:
           'Forgets what the simulator keeps for one account, as if it had never been seen; other accounts are untouched.',
         summary:
           "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,
-        response: { 200: ResetResult, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+        response: { 200: ResetResult, 400: BAD_PARAMETER },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountQuery, ClockMove, ClockState, KlarnaError, MAX_CLOCK_MS } from '../../../contracts/index.js';
 import type { AccountClock } from '../../core/account-clock.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 
 /** The test clock of one account: every expiry and webhook retry of that account follows it. */
 export function clockRoutes(app: FastifyInstance, deps: ClockDeps) {
@@ -21,12 +21,12 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
     '/__mock/clock',
     {
       schema: {
-        tags: ['Simulator admin'],
+        tags: [ADMIN_TAG],
         operationId: 'getMockClock',
         description: "The account's simulated time, by which its expiries and webhook retries are decided.",
         summary: "An account's clock",
         querystring: AccountQuery,
-        response: { 200: ClockState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+        response: { 200: ClockState, 400: BAD_PARAMETER },
       },
     },
     async (request) => state(request.query.account),
@@ -36,7 +36,7 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
     '/__mock/clock',
     {
       schema: {
-        tags: ['Simulator admin'],
+        tags: [ADMIN_TAG],
         operationId: 'moveMockClock',
         description:
           'Give either `advance_ms` or `set`; expiries and webhook retries that fall due by the new time run before the answer.',

@@ -7,7 +7,7 @@ import type { PaymentRequests } from '../../core/payment-requests/payment-reques
 import { renderPaymentRequest, stateChangeEvent } from '../../core/payment-requests/render-payment-request.js';
 import { fillReturnUrl } from '../../core/payment-requests/return-url.js';
 import type { CustomerAction } from '../../core/payment-requests/transition.js';
-import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 
 const Params = z.object({
   id: z.string().min(1).describe('payment_request_id (krn:…) or the uuid in payment_request_url'),
@@ -47,7 +47,7 @@ function customerActionRoute(routes: CheckedRoutes, deps: { paymentRequests: Pay
     '/__mock/payment-requests/:id/:action',
     {
       schema: {
-        tags: ['Simulator admin'],
+        tags: [ADMIN_TAG],
         operationId: 'actOnMockPaymentRequest',
         description:
           "Plays the customer's part of a payment request without the hosted page; the answer carries the state-change event a subscribed webhook receives.",

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Health } from '../../../contracts/index.js';
-import { checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, checkedScope } from '../checked-scope.js';
 
 export function healthRoute(app: FastifyInstance) {
   checkedScope(app, (routes) =>
@@ -10,7 +10,7 @@ export function healthRoute(app: FastifyInstance) {
         schema: {
           operationId: 'getMockHealth',
           description: 'Answers 200 once the simulator serves requests: a readiness probe for CI and containers.',
-          tags: ['Simulator admin'],
+          tags: [ADMIN_TAG],
           summary: 'Liveness of the simulator',
           response: { 200: Health },
         },

@@ -1,15 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  ClientReport,
-  KlarnaError,
-  OptionalAccountQuery,
-  RequestList,
-  RequestsQuery,
-} from '../../../contracts/index.js';
+import { ClientReport, OptionalAccountQuery, RequestList, RequestsQuery } from '../../../contracts/index.js';
 import type { Journal } from '../../core/journal/journal.js';
-import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
-
-const TAG = 'Simulator admin';
+import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 
 /**
  * The journal and the client report (/__mock/requests, /__mock/report): served by the simulator and by the
@@ -24,13 +16,14 @@ function journalRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }) {
     '/__mock/requests',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'listMockRequests',
         description:
-          'The bounded request journal of authorize requests, secrets redacted, each with its outcome and contract findings.',
-        summary: 'The request journal: authorize requests with redacted headers, outcome and findings, oldest first',
+          "The bounded journal of requests to Klarna's operations, secrets redacted, each with its outcome and findings.",
+        summary:
+          'The request journal: Klarna operation requests with redacted headers, outcome and findings, oldest first',
         querystring: RequestsQuery,
-        response: { 200: RequestList, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+        response: { 200: RequestList, 400: BAD_PARAMETER },
       },
     },
     async (request) => {
@@ -44,13 +37,13 @@ function journalRoutesIn(routes: CheckedRoutes, deps: { journal: Journal }) {
     '/__mock/report',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'getMockClientReport',
         description:
           "The contract findings of a client's requests, summed up by kind: what `klarna-mock-client-check` reports.",
         summary: "Client verification: the contract errors and warnings of a client's requests, by kind",
         querystring: OptionalAccountQuery,
-        response: { 200: ClientReport, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+        response: { 200: ClientReport, 400: BAD_PARAMETER },
       },
     },
     async (request) => deps.journal.report(request.query.account),

@@ -12,10 +12,8 @@ import {
 } from '../../../contracts/index.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import type { WebhookDispatcher } from '../../core/webhooks/webhook-dispatcher.js';
-import { type CheckedRoutes, checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { sendNoContent } from '../send-json.js';
-
-const TAG = 'Simulator admin';
 
 /** Per account: where webhooks go and with which key, what was delivered, and delivery faults on demand. */
 export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDispatcher }) {
@@ -27,7 +25,7 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     '/__mock/webhooks',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'subscribeMockWebhooks',
         description: "Subscribes an account to the simulator's webhooks; the signing key is shown in this answer only.",
         summary: "Set an account's webhook URL and signing key (generated when absent); the only answer with the key",
@@ -45,13 +43,13 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     '/__mock/webhooks',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'getMockWebhooks',
         description: "The account's subscription, without its key, and a page of its newest deliveries.",
         summary:
           "An account's webhook subscription (its signing_key_id, never the key) and its newest deliveries (oldest first)",
         querystring: WebhookLogQuery,
-        response: { 200: WebhookState, 400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter') },
+        response: { 200: WebhookState, 400: BAD_PARAMETER },
       },
     },
     async (request) => {
@@ -67,14 +65,14 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     '/__mock/webhooks',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'unsubscribeMockWebhooks',
         description: "Removes the account's subscription; an account with none answers 404.",
         summary: 'Stop sending webhooks for an account',
         querystring: AccountQuery,
         response: {
           204: z.null().describe('Unsubscribed'),
-          400: KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter'),
+          400: BAD_PARAMETER,
           404: KlarnaError,
         },
       },
@@ -90,7 +88,7 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     '/__mock/webhooks/faults',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'armMockWebhookFaults',
         description:
           "Faults for the account's next deliveries, to test how a receiver handles late, repeated, lost and reordered webhooks.",

@@ -10,12 +10,11 @@ import {
 } from '../../../../contracts/index.js';
 import { catalogue } from '../../../core/error-catalogue.js';
 import type { Journal } from '../../../core/journal/journal.js';
-import { type CheckedRoutes, checkedScope } from '../../checked-scope.js';
+import { ADMIN_TAG, type CheckedRoutes, checkedScope } from '../../checked-scope.js';
 import { sendNoContent } from '../../send-json.js';
 import { EventStreams } from './event-streams.js';
 import { INSPECTOR_HEADERS, inspectorPage } from './inspector-page.js';
 
-const TAG = 'Simulator admin';
 /** Inspector pages live at once: each holds one stream (and one connection). */
 export const MAX_EVENT_STREAMS = 8;
 const HEARTBEAT_MS = 15_000;
@@ -59,7 +58,7 @@ function inspectorRoutesIn(
     '/__mock/ui/accounts',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'listMockJournalAccounts',
         description: 'The accounts the request inspector can show, read from the request journal.',
         summary: 'The accounts the request journal keeps requests of, the most recently seen first',
@@ -75,7 +74,7 @@ function inspectorRoutesIn(
       // A HEAD would hold a stream open with nothing to read.
       exposeHeadRoute: false,
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'streamMockJournalEvents',
         description:
           'A text/event-stream, read by the request inspector; past the limit of open streams it answers 503.',
@@ -107,7 +106,7 @@ function inspectorRoutesIn(
       // Fastify refuses a longer announced length before reading a byte; the 413 names this limit.
       bodyLimit: MAX_CERTIFICATION_BYTES,
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'putMockCertification',
         description:
           'certify hands in its report after a run; the inspector shows the latest one. At most ' +
@@ -128,7 +127,7 @@ function inspectorRoutesIn(
     '/__mock/certification',
     {
       schema: {
-        tags: [TAG],
+        tags: [ADMIN_TAG],
         operationId: 'getMockCertification',
         description: 'The report the inspector shows: the latest certify handed in, or null before any.',
         summary: 'The latest certification report handed in (null before any), as the inspector shows it',
