@@ -164,12 +164,13 @@ describe('the hosted purchase page in a browser', () => {
     expect(await consent.count()).toBe(1);
     expect(await consent.isChecked()).toBe(false);
 
-    // The browser refuses first: the required checkbox fires `invalid` and the form is not sent.
-    const refusedByBrowser = consent.evaluate(
-      (box) => new Promise<boolean>((resolve) => box.addEventListener('invalid', () => resolve(true), { once: true })),
-    );
+    // The browser refuses first: the required checkbox fires `invalid` and the form is not sent. The listener is in
+    // place before the click (awaited), and the page remembers the event, so a fast click cannot slip past it.
+    await consent.evaluate((box) => {
+      box.addEventListener('invalid', () => box.setAttribute('data-refused', 'yes'), { once: true });
+    });
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    expect(await refusedByBrowser).toBe(true);
+    await expect.poll(() => consent.getAttribute('data-refused')).toBe('yes');
     expect(new URL(page.url()).pathname).toMatch(/\/start$/);
 
     // Without the browser's check, the server refuses with a 400 page that says why.
