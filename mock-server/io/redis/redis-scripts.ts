@@ -5,17 +5,15 @@
 
 /**
  * claim: KEYS = answer key, token-answer key, then one lease per id sent. ARGV = owner, lease ms, force ('1'),
- * whether a key was sent ('1'), whether a token was sent ('1'). Answers `stored` with both records ('' for none)
- * unless forced, else takes every lease (`claimed`) or none (`held` with the remaining ms of the one it met).
+ * whether a key was sent ('1'), whether a token was sent ('1'). Reads both answers ('' for none): `stored` with them
+ * unless forced, else takes every lease (`claimed`, with them) or none (`held`, with the remaining ms of the one met).
  */
 export const CLAIM = `
-if ARGV[3] ~= '1' then
-  local answer = false
-  local token = false
-  if ARGV[4] == '1' then answer = redis.call('GET', KEYS[1]) end
-  if ARGV[5] == '1' then token = redis.call('GET', KEYS[2]) end
-  if answer or token then return {'stored', answer or '', token or ''} end
-end
+local answer = false
+local token = false
+if ARGV[4] == '1' then answer = redis.call('GET', KEYS[1]) end
+if ARGV[5] == '1' then token = redis.call('GET', KEYS[2]) end
+if ARGV[3] ~= '1' and (answer or token) then return {'stored', answer or '', token or ''} end
 local taken = {}
 for i = 3, #KEYS do
   if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -25,7 +23,7 @@ for i = 3, #KEYS do
     return {'held', tostring(redis.call('PTTL', KEYS[i]))}
   end
 end
-return {'claimed'}
+return {'claimed', answer or '', token or ''}
 `;
 
 /**
