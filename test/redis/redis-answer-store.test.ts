@@ -1,9 +1,10 @@
+import { once } from 'node:events';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredResponse } from '../../mock-server/core/idempotency.js';
 import { parseStoreLocation } from '../../mock-server/core/store/store-location.js';
 import { openRedisStore, StoreUnreachable } from '../../mock-server/io/redis/open-redis-store.js';
-import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
+import { RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
 import { accountTag } from '../../mock-server/io/redis/redis-keys.js';
 import {
   NoRedis,
@@ -238,5 +239,49 @@ describe('opening the Redis store', () => {
     await expect(opening).rejects.toThrow(
       'the store redis://user:[redacted]@127.0.0.1:1/0 cannot be reached: connect ECONNREFUSED 127.0.0.1:1',
     );
+  });
+});
+
+describe('the Redis answer store when Redis goes away while serving', () => {
+  beforeEach(needsRedis);
+  let server: RedisServer | undefined;
+  let store: RedisAnswerStore | undefined;
+  beforeAll(async () => {
+    if (unavailable) return;
+    server = await startRedis({ appendOnly: true });
+    const url = `redis://${server.address}`;
+    const location = parseStoreLocation(url);
+    if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);
+    store = await openRedisStore(url, location, { ttls: TTLS });
+  });
+  afterAll(async () => {
+    store?.close();
+    await server?.stop();
+  });
+
+  it("answers the catalogue's 503 at once while Redis is down, and serves again, with what it kept, once it is back", async () => {
+    if (!server || !store) throw new Error('beforeAll did not start');
+    const warnings: string[] = [];
+    const answers = new RedisAnswerStore(store.client, { ttls: TTLS, onError: (message) => warnings.push(message) });
+    const key = freshKey();
+    const claim = await answers.claim(ODD_ACCOUNT, { key }, { leaseMs: 5_000 });
+    if (claim.kind !== 'claimed') throw new Error('not claimed');
+    await answers.commit(claim.lease, { keyAnswer: stored() });
+    await server.kill();
+    const started = Date.now();
+    const refused = await answers.claim(ODD_ACCOUNT, { key }, { leaseMs: 5_000 }).catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(refused).toMatchObject({
+      statusCode: 503,
+      errorType: 'TECHNICAL_ERROR',
+      errorCode: 'TEMPORARY_UNAVAILABLE',
+      headers: { 'Retry-After': '1' },
+    });
+    expect(warnings[0]).toMatch(/^the Redis store failed \(claim\): /);
+    await server.restart();
+    if (answers.client.status !== 'ready') await once(answers.client, 'ready');
+    // A restarted Redis has forgotten the scripts: the client sends them again (NOSCRIPT), and the AOF kept the answer.
+    const again = await answers.claim(ODD_ACCOUNT, { key }, { leaseMs: 5_000 });
+    expect(again.kind === 'stored' && again.answers.key?.body).toBe(BODY);
   });
 });
