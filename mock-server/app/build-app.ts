@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { dotPath } from '../../contracts/index.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from '../core/config.js';
+import type { AnswerStore } from '../core/store/answer-store.js';
 import type { Store } from '../core/store/store.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
 import type { LogOptions } from '../http/logging.js';
@@ -30,6 +31,8 @@ export interface BuildAppOptions {
   /** Waits for scenario delays and hangs. Tests pass one that records the wait instead of sleeping. */
   sleep?: Sleep;
   store?: Store;
+  /** Where idempotency answers and issued tokens live (issue 15); default: in memory, over `store`. */
+  answerStore?: AnswerStore;
   logger?: LogOptions | false;
 }
 

@@ -7,6 +7,14 @@ import type { IssuedToken, StoredResponse } from '../idempotency.js';
 // Decisions stay in the core (replayDecision, sessionTokenIssue): the store keeps records and leases, it never judges
 // a record's window, which is read on the account clocks by the caller.
 
+/**
+ * How long a lease holds if never committed or released (its process died): only pure stages run under it, a
+ * scenario's delay comes after the commit.
+ */
+export const LEASE_MS = 5_000;
+/** Claims before a 503: each one after the first waited for another request's answer, which should have settled it. */
+export const MAX_CLAIMS = 16;
+
 /** What a request may be answered under: its Klarna-Idempotency-Key and the session token it binds. */
 export interface AnswerIds {
   key?: string | undefined;

@@ -1,8 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import type { AccountClock } from '../../core/account-clock.js';
 import type { MockConfig } from '../../core/config.js';
-import { fingerprint, replayDecision, type TokenHashes } from '../../core/idempotency.js';
-import type { Store } from '../../core/store/store.js';
+import { catalogue } from '../../core/error-catalogue.js';
+import {
+  fingerprint,
+  type ReplayDecision,
+  replayDecision,
+  type StoredResponse,
+  type TokenHashes,
+} from '../../core/idempotency.js';
+import { type AnswerStore, LEASE_MS, type Lease, MAX_CLAIMS } from '../../core/store/answer-store.js';
 import { sendJson } from '../send-json.js';
 
 // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency
@@ -29,7 +36,7 @@ export interface Operation {
 
 export interface AnswerOnceDeps {
   config: Pick<MockConfig, 'idempotencyWindowMs'>;
-  store: Store;
+  answerStore: AnswerStore;
   clock: AccountClock;
 }
 
@@ -37,55 +44,116 @@ export interface AnswerOnceDeps {
  * Answers a write once per Klarna-Idempotency-Key (docs/simulator-choices.md#idempotency), with the store and the
  * decision authorize uses: the same request again replays the first 2xx answer byte for byte
  * (`Idempotent-Replayed: true`); another request under the key (another body, operation or path) is a 409. Errors
- * are thrown, so they are not stored and a retry runs afresh. Nothing awaits between the decision and the record:
- * two requests with one key cannot both run.
+ * are thrown, so they are not stored and a retry runs afresh. The request claims its key before it runs and commits
+ * its answer after: two requests with one key cannot both run (the second waits for the first one's answer). A
+ * replay or conflict the store can `peek` at (memory) is answered at once, without a promise.
  */
-export function answerOnce(reply: FastifyReply, op: Operation, deps: AnswerOnceDeps, run: () => Answer): FastifyReply {
+export function answerOnce(
+  reply: FastifyReply,
+  op: Operation,
+  deps: AnswerOnceDeps,
+  run: () => Answer,
+): FastifyReply | Promise<FastifyReply> {
   const { account, key } = op;
-  const now = deps.clock.now(account);
-  const print =
-    key === undefined
-      ? undefined
-      : fingerprint({
-          method: op.method,
-          account,
-          path: op.path,
-          body: op.body,
-          tokens: op.tokens,
-        });
-  const decision = replayDecision({
+  if (key === undefined) {
+    const answer = run();
+    return sendJson(reply, answer.status, answer.body);
+  }
+  const request = {
+    op,
     key,
-    keyRecord: deps.store.keyRecord(account, key),
+    now: deps.clock.now(account),
+    print: fingerprint({ method: op.method, account, path: op.path, body: op.body, tokens: op.tokens }),
+  };
+  const peeked = deps.answerStore.peek?.(account, key);
+  if (peeked !== undefined) {
+    const decision = decide(request, peeked, deps);
+    if (decision.kind !== 'process') return replayed(reply, decision);
+  }
+  return claimed(reply, request, deps, run);
+}
+
+interface KeyedRequest {
+  op: Operation;
+  key: string;
+  now: number;
+  print: string;
+}
+
+function decide(request: KeyedRequest, keyRecord: StoredResponse | undefined, deps: AnswerOnceDeps) {
+  return replayDecision({
+    key: request.key,
+    keyRecord,
     tokenRecord: undefined,
-    fingerprint: print,
-    tokens: op.tokens,
+    fingerprint: request.print,
+    tokens: request.op.tokens,
     amount: undefined,
     currency: '',
-    now,
+    now: request.now,
     windowMs: deps.config.idempotencyWindowMs,
   });
+}
+
+/** Sends a replay, or throws the conflict. */
+function replayed(reply: FastifyReply, decision: Exclude<ReplayDecision, { kind: 'process' }>): FastifyReply {
   if (decision.kind === 'reject') throw decision.error;
-  if (decision.kind === 'replay') {
-    reply.header('Idempotent-Replayed', 'true');
-    return sendJson(reply, decision.stored.status, decision.stored.body);
+  reply.header('Idempotent-Replayed', 'true');
+  return sendJson(reply, decision.stored.status, decision.stored.body);
+}
+
+/** Claims the key, then replays what is stored, or runs the operation under the lease and commits its answer. */
+async function claimed(
+  reply: FastifyReply,
+  request: KeyedRequest,
+  deps: AnswerOnceDeps,
+  run: () => Answer,
+): Promise<FastifyReply> {
+  const { op, key } = request;
+  const store = deps.answerStore;
+  const ids = { key };
+  let force = false;
+  for (let claims = 0; claims < MAX_CLAIMS; claims += 1) {
+    const claim = await store.claim(op.account, ids, { leaseMs: LEASE_MS, force });
+    if (claim.kind === 'held') {
+      await store.awaitAnswer(op.account, ids, claim.retryInMs);
+      force = false;
+      continue;
+    }
+    const lease = claim.kind === 'claimed' ? claim.lease : undefined;
+    const decision = decide(request, claim.answers.key, deps);
+    if (decision.kind !== 'process') {
+      if (lease !== undefined) await store.release(lease);
+      return replayed(reply, decision);
+    }
+    // What is stored is past its window: claim over it.
+    if (lease === undefined) {
+      force = true;
+      continue;
+    }
+    const answer = ranUnder(lease, store, run);
+    const stored = {
+      status: answer.status,
+      body: answer.body,
+      result: answer.result ?? op.method,
+      fingerprint: request.print,
+      tokens: op.tokens,
+      createdAt: request.now,
+      amount: undefined,
+      currency: '',
+      finalAuthorization: false,
+    };
+    if ((await store.commit(lease, { keyAnswer: stored })) === 'lease-lost') throw catalogue.unavailable();
+    return sendJson(reply, answer.status, answer.body);
   }
-  const answer = run();
-  if (key !== undefined) {
-    deps.store.record(
-      account,
-      { key },
-      {
-        status: answer.status,
-        body: answer.body,
-        result: answer.result ?? op.method,
-        fingerprint: print,
-        tokens: op.tokens,
-        createdAt: now,
-        amount: undefined,
-        currency: '',
-        finalAuthorization: false,
-      },
-    );
+  throw catalogue.unavailable();
+}
+
+/** Runs the operation; an error lets go of the lease (a failed release leaves it to expire) and is thrown on. */
+function ranUnder(lease: Lease, store: AnswerStore, run: () => Answer): Answer {
+  try {
+    return run();
+  } catch (error) {
+    store.release(lease).catch(() => undefined);
+    throw error;
   }
-  return sendJson(reply, answer.status, answer.body);
 }
