@@ -3,7 +3,14 @@ import { buildApp, type MockApp } from '../../mock-server/app/build-app.js';
 import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
 import { parseMockConfig } from '../../mock-server/core/config.js';
 import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
-import { NoRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
+import {
+  NoRedis,
+  type RedisCluster,
+  type RedisServer,
+  redisUnavailable,
+  startRedis,
+  startRedisCluster,
+} from '../support/redis-server.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening } from '../support/test-app.js';
 
@@ -52,31 +59,58 @@ async function post(instance: Instance, key: string): Promise<Sent> {
   };
 }
 
+/** Three simulators on port 0, each with its own connection to the store at `url`, as three processes would. */
+async function startThree(url: string): Promise<Instance[]> {
+  const parsed = parseMockConfig({ store: url });
+  if (!parsed.success) throw parsed.error;
+  return Promise.all(
+    [0, 1, 2].map(async () => {
+      const store = await openAnswerStore(parsed.data, () => {});
+      if (!store) throw new Error('memory store');
+      const app = await buildApp({ config: { store: url }, answerStore: store, logger: false });
+      return { app, base: await listening(app), store };
+    }),
+  );
+}
+
+async function stopAll(instances: Instance[]): Promise<void> {
+  await Promise.all(instances.map((instance) => instance.app.close()));
+  for (const instance of instances) instance.store.close();
+}
+
+/** Sends `count` requests with one key at once, round-robin over the instances. */
+function spread(instances: Instance[], count: number, key: string): Promise<Sent[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, index) => {
+      const instance = instances[index % instances.length];
+      if (!instance) throw new Error('no instances');
+      return post(instance, key);
+    }),
+  );
+}
+
+function expectOneAnswer(sent: Sent[]): void {
+  expect(sent.map((answer) => answer.status)).toEqual(Array(sent.length).fill(200));
+  expect(new Set(sent.map((answer) => answer.body)).size).toBe(1);
+  expect(sent.filter((answer) => !answer.replayed)).toHaveLength(1);
+  const body = JSON.parse(sent[0]?.body ?? '{}');
+  expect(body.payment_transaction_response.result).toBe('APPROVED');
+  expect(body.payment_transaction_response.payment_transaction.payment_transaction_id).toMatch(/^krn:payment:/);
+}
+
 describe('three instances sharing one Redis', () => {
   beforeEach(needsRedis);
   let server: RedisServer | undefined;
   let instances: Instance[] = [];
 
-  async function startInstances(): Promise<void> {
+  const startInstances = async () => {
     if (!server) throw new Error('no server');
-    const config = { store: `redis://${server.address}/0`, logger: false };
-    const parsed = parseMockConfig({ store: config.store });
-    if (!parsed.success) throw parsed.error;
-    instances = await Promise.all(
-      [0, 1, 2].map(async () => {
-        const store = await openAnswerStore(parsed.data, () => {});
-        if (!store) throw new Error('memory store');
-        const app = await buildApp({ config: { store: config.store }, answerStore: store, logger: false });
-        return { app, base: await listening(app), store };
-      }),
-    );
-  }
-
-  async function stopInstances(): Promise<void> {
-    await Promise.all(instances.map((instance) => instance.app.close()));
-    for (const instance of instances) instance.store.close();
+    instances = await startThree(`redis://${server.address}/0`);
+  };
+  const stopInstances = async () => {
+    await stopAll(instances);
     instances = [];
-  }
+  };
 
   beforeAll(async () => {
     if (unavailable) return;
@@ -95,13 +129,7 @@ describe('three instances sharing one Redis', () => {
   };
 
   it('answers concurrent requests with one key, spread round-robin, with one transaction and the same bytes', async () => {
-    const sent = await Promise.all(Array.from({ length: 60 }, (_, index) => post(at(index), 'same-key-1')));
-    expect(sent.map((answer) => answer.status)).toEqual(Array(60).fill(200));
-    expect(new Set(sent.map((answer) => answer.body)).size).toBe(1);
-    expect(sent.filter((answer) => !answer.replayed)).toHaveLength(1);
-    const body = JSON.parse(sent[0]?.body ?? '{}');
-    expect(body.payment_transaction_response.result).toBe('APPROVED');
-    expect(body.payment_transaction_response.payment_transaction.payment_transaction_id).toMatch(/^krn:payment:/);
+    expectOneAnswer(await spread(instances, 60, 'same-key-1'));
   });
 
   it('replays an answer after every instance restarted', async () => {
@@ -138,5 +166,25 @@ describe('three instances sharing one Redis', () => {
     );
     expect(await post(at(2), 'fault-key')).toEqual({ status: 200, body: before.body, replayed: true });
     expect(await post(at(1), 'after-fault-key')).toMatchObject({ status: 200, replayed: false });
+  });
+});
+
+describe('three instances sharing one Redis Cluster', () => {
+  beforeEach(needsRedis);
+  let cluster: RedisCluster | undefined;
+  let instances: Instance[] = [];
+  beforeAll(async () => {
+    if (unavailable) return;
+    cluster = await startRedisCluster();
+    const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
+    instances = await startThree(`redis-cluster://${nodes}`);
+  }, 30_000);
+  afterAll(async () => {
+    await stopAll(instances);
+    await cluster?.stop();
+  });
+
+  it('answers concurrent requests with one key, spread round-robin, with one transaction and the same bytes', async () => {
+    expectOneAnswer(await spread(instances, 60, 'cluster-key-1'));
   });
 });
