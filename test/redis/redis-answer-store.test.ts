@@ -252,12 +252,14 @@ describe('the Redis answer store when Redis goes away while serving', () => {
     const url = `redis://${server.address}`;
     const location = parseStoreLocation(url);
     if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);
-    store = await openRedisStore(url, location, { ttls: TTLS });
+    store = await openRedisStore(url, location, { ttls: TTLS, warn: (message) => connection.push(message) });
   });
   afterAll(async () => {
     store?.close();
     await server?.stop();
   });
+  /** What the store said of its connection: nothing at a good start, then once per loss and once per return. */
+  const connection: string[] = [];
 
   it("answers the catalogue's 503 at once while Redis is down, and serves again, with what it kept, once it is back", async () => {
     if (!server || !store) throw new Error('beforeAll did not start');
@@ -283,5 +285,9 @@ describe('the Redis answer store when Redis goes away while serving', () => {
     // A restarted Redis has forgotten the scripts: the client sends them again (NOSCRIPT), and the AOF kept the answer.
     const again = await answers.claim(ODD_ACCOUNT, { key }, { leaseMs: 5_000 });
     expect(again.kind === 'stored' && again.answers.key?.body).toBe(BODY);
+    expect(connection).toEqual([
+      expect.stringMatching(new RegExp(`^the store redis://${server.address} is unreachable \\(.+\\); reconnecting$`)),
+      `the store redis://${server.address} is reachable again`,
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { describeStoreLocation, type StoreLocation } from '../../core/store/store-location.js';
 import { RedisAnswerStore, type RedisClient, type RedisTtls } from './redis-answer-store.js';
 
@@ -41,17 +41,25 @@ export async function openRedisStore(
   options: OpenRedisOptions,
 ): Promise<RedisAnswerStore> {
   const address = describeStoreLocation(text);
-  const client = location.kind === 'cluster' ? clusterClient(location) : new Redis(location.url, CONNECTION);
+  // Loaded only here: an instance on the memory store (the default) never reads ioredis (the bundle leaves it out).
+  const { Cluster, Redis } = await import('ioredis');
+  const client = location.kind === 'cluster' ? clusterClient(Cluster, location) : new Redis(location.url, CONNECTION);
   let lastError: Error | undefined;
   // Quiet until started: a failed start is one StoreUnreachable, not a warning per attempt.
-  let down = true;
+  let started = false;
+  let down = false;
+  const lost = (reason: string) => {
+    if (started && !down) options.warn?.(`the store ${address} is unreachable (${reason}); reconnecting`);
+    down = true;
+  };
   client.on('error', (error: Error) => {
     lastError = error;
-    if (!down) options.warn?.(`the store ${address} is unreachable (${error.message}); reconnecting`);
-    down = true;
+    lost(error.message);
   });
+  // A server that dies closes the connection without an error; the reconnection attempts may then fail with one.
+  client.on('close', () => lost('the connection closed'));
   client.on('ready', () => {
-    if (down) options.warn?.(`the store ${address} is reachable again`);
+    if (started && down) options.warn?.(`the store ${address} is reachable again`);
     down = false;
   });
   try {
@@ -66,6 +74,7 @@ export async function openRedisStore(
     client.disconnect();
     throw new StoreUnreachable(address, reasonOf(lastError ?? (error as Error)));
   }
+  started = true;
   down = false;
   return new RedisAnswerStore(client, {
     ttls: options.ttls,
@@ -74,7 +83,10 @@ export async function openRedisStore(
   });
 }
 
-function clusterClient(location: Extract<StoreLocation, { kind: 'cluster' }>): RedisClient {
+function clusterClient(
+  Cluster: typeof import('ioredis').Cluster,
+  location: Extract<StoreLocation, { kind: 'cluster' }>,
+): RedisClient {
   const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = CONNECTION;
   const options: ClusterOptions = {
     lazyConnect,

@@ -251,8 +251,11 @@ export class RedisAnswerStore implements AnswerStore {
     });
   }
 
-  /** Closes the connections (pending commands fail). */
+  /** Closes the connections (pending commands fail), without the warnings of a lost connection. */
   close(): void {
+    this.client.removeAllListeners('close');
+    this.client.removeAllListeners('error');
+    this.client.on('error', () => {});
     this.client.disconnect();
   }
 }
