@@ -291,3 +291,50 @@ describe('the Redis answer store when Redis goes away while serving', () => {
     ]);
   });
 });
+
+describe('the Redis answer store when a Cluster node goes away while serving', () => {
+  beforeEach(needsRedis);
+  let cluster: RedisCluster | undefined;
+  let store: RedisAnswerStore | undefined;
+  beforeAll(async () => {
+    if (unavailable) return;
+    cluster = await startRedisCluster({ appendOnly: true });
+    const url = `redis-cluster://${cluster.startupNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+    const location = parseStoreLocation(url);
+    if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);
+    store = await openRedisStore(url, location, { ttls: TTLS });
+  }, 30_000);
+  afterAll(async () => {
+    store?.close();
+    await cluster?.stop();
+  });
+
+  it("answers the catalogue's 503 for the accounts of the node that is down, and serves them again once it is back", async () => {
+    if (!cluster || !store) throw new Error('beforeAll did not start');
+    const answers = store;
+    const victim = cluster.nodes[0];
+    if (!victim) throw new Error('no node 0');
+    // An account whose slot the victim serves.
+    const ranges = await (answers.client as Cluster).cluster('SLOTS');
+    let account: string | undefined;
+    for (let n = 0; n < 100 && account === undefined; n++) {
+      const slot = await (answers.client as Cluster).cluster('KEYSLOT', `km:${accountTag(`krn:partner:p${n}`)}:x`);
+      if (ranges.some(([from, to, master]) => master?.[1] === victim.port && slot >= from && slot <= to)) {
+        account = `krn:partner:p${n}`;
+      }
+    }
+    if (account === undefined) throw new Error('no account on node 0');
+    const key = freshKey();
+    const claim = await answers.claim(account, { key }, { leaseMs: 5_000 });
+    if (claim.kind !== 'claimed') throw new Error('not claimed');
+    await answers.commit(claim.lease, { keyAnswer: stored() });
+    await victim.kill();
+    const refused = await answers.claim(account, { key }, { leaseMs: 5_000 }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ statusCode: 503, errorCode: 'TEMPORARY_UNAVAILABLE' });
+    await victim.restart();
+    await cluster.untilOk();
+    // untilOk has seen every node serve its slots again; the client reconnects to the node by itself.
+    const again = await answers.claim(account, { key }, { leaseMs: 5_000 });
+    expect(again).toMatchObject({ kind: 'stored', answers: { key: { body: BODY } } });
+  }, 20_000);
+});
