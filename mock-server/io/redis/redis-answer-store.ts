@@ -70,10 +70,11 @@ interface Write {
 }
 
 /**
- * Authorize's answers and tokens in Redis, one server or a Cluster (docs/guides/scale-out.md). Every key carries
- * the account's hash tag (redis-keys.ts), so claim, commit and release are each one Lua script on one node: claim
- * reads the answers and takes the leases, commit writes every effect only while the leases are still its own
- * (fenced). Every failure of Redis is the catalogue's `storeUnavailable` (503): nothing was decided, so a retry is safe.
+ * Authorize's answers and tokens in Redis, one server or a Cluster (docs/simulator-choices.md#shared-store). Every
+ * key carries the account's hash tag (redis-keys.ts), so claim, commit and release are each one Lua script on one
+ * node: claim reads the answers and takes the leases, commit writes every effect only while the leases are still its
+ * own (fenced). Every failure of Redis is the catalogue's `storeUnavailable` (503): nothing was decided, so a retry
+ * is safe.
  */
 export class RedisAnswerStore implements AnswerStore {
   readonly kind = 'redis';
