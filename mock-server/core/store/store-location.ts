@@ -6,7 +6,7 @@ export type StoreLocation =
   | { kind: 'memory' }
   /** `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS): given to ioredis as it is. */
   | { kind: 'redis'; url: string; tls: boolean }
-  /** `redis-cluster://[user:password@]host:port,host:port,…` (or `rediss-cluster://`): the cluster's startup nodes. */
+  /** `redis-cluster://[user:password@]host:port,host:port,…` (`rediss-cluster://`: TLS): its startup nodes. */
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; tls: boolean; username?: string; password?: string };
 
 export const STORE_FORMS =

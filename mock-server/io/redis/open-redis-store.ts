@@ -34,7 +34,10 @@ export interface OpenRedisOptions {
   warn?: (message: string) => void;
 }
 
-/** Connects to the Redis (one server or a Cluster) `location` names and checks it answers PING; else StoreUnreachable. */
+/**
+ * Connects to the Redis (one server or a Cluster) `location` names and checks that it answers PING, or rejects with
+ * StoreUnreachable.
+ */
 export async function openRedisStore(
   text: string,
   location: Exclude<StoreLocation, { kind: 'memory' }>,
