@@ -16,6 +16,7 @@ import { operationScenarios } from '../http/plugins/operation-scenarios.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
+import { openAnswerStore } from './open-answer-store.js';
 import { registerRoutes } from './register-routes.js';
 import { buildServices, type Services } from './services.js';
 import { sweepTimer } from './sweep-timer.js';
@@ -56,10 +57,32 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   if (!parsed.success) throw new Error(`invalid klarna-mock config: ${formatIssues(parsed.error.issues)}`);
   const config = parsed.data;
   const uuid = options.uuid ?? randomUUID;
-  const warn = (message: string) => app.log.warn(message);
+  // The app's log, once the app exists: warnings come from running services, after it is built.
+  const made: { app?: MockApp } = {};
+  const warn = (message: string) => made.app?.log.warn(message);
+  // The shared store the settings name (`store`), unless one is given: opened (and PINGed) here, closed with the app.
+  const opened = options.answerStore === undefined ? await openAnswerStore(config, warn) : undefined;
+  try {
+    return await built(config, { ...options, ...(opened && { answerStore: opened }) }, uuid, warn, made, opened);
+  } catch (error) {
+    opened?.close();
+    throw error;
+  }
+}
+
+async function built(
+  config: MockConfig,
+  options: BuildAppOptions,
+  uuid: () => string,
+  warn: (message: string) => void,
+  made: { app?: MockApp },
+  opened: { close(): void } | undefined,
+): Promise<MockApp> {
   const services = buildServices(config, { ...options, now: options.now ?? Date.now, uuid, warn });
   const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
   const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
+  made.app = app;
+  if (opened !== undefined) app.addHook('onClose', async () => opened.close());
   const exposed = { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount };
   for (const [name, value] of Object.entries(exposed)) app.decorate(name, value as unknown);
   app.decorate('mockConfig', config);

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { type MockConfigInput, parseMockConfig } from '../core/config.js';
+import type { MockConfigInput } from '../core/config.js';
 import { StoreUnreachable } from '../io/redis/open-redis-store.js';
 import { adminExposure } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
-import { openAnswerStore } from './open-answer-store.js';
 import { serveUntilSignal } from './serve.js';
 
 // The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
@@ -29,38 +28,20 @@ async function main() {
     process.stderr.write(`klarna-mock: ${exposure.message}\n`);
     process.exit(2);
   }
-  // Until the app exists, the store's warnings go to stderr; then to its log.
-  let warn = (message: string): void => {
-    process.stderr.write(`klarna-mock: ${message}\n`);
-  };
-  const answerStore = await openStoreOrExit(options.config, (message) => warn(message));
   const app = await buildApp({
     config: options.config,
     logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
-    ...(answerStore !== undefined && { answerStore }),
+  }).catch((error: unknown) => {
+    // A shared store (--store) that cannot be reached is a bad setting: exit 2 with its address and the reason.
+    if (!(error instanceof StoreUnreachable)) throw error;
+    process.stderr.write(`klarna-mock: ${error.message}\n`);
+    process.exit(2);
   });
-  warn = (message) => {
-    app.log.warn(message);
-  };
   warnIfHeapTooSmall(app);
   if (exposure.kind === 'warn') app.log.warn(exposure.message);
   const { url, note } = await serveUntilSignal(app, { port: options.port, host: options.host });
   const ready = `ready in ${Math.round(performance.now())} ms${note === undefined ? '' : `; ${note}`}`;
   process.stdout.write(`klarna-mock listening on ${url} (${ready})\n`);
-}
-
-/** The shared store the settings name, connected and answering; exit 2 with the address and the reason when not. */
-async function openStoreOrExit(config: MockConfigInput, warn: (message: string) => void) {
-  const parsed = parseMockConfig(config);
-  // Bad settings are reported by buildApp, with every other issue.
-  if (!parsed.success) return undefined;
-  try {
-    return await openAnswerStore(parsed.data, warn);
-  } catch (error) {
-    if (!(error instanceof StoreUnreachable)) throw error;
-    process.stderr.write(`klarna-mock: ${error.message}\n`);
-    process.exit(2);
-  }
 }
 
 /** The admin settings as the settings file and flags give them (buildApp checks them again, with the rest). */

@@ -144,6 +144,30 @@ describe('three instances sharing one Redis', () => {
     ]);
   });
 
+  it('opens the store its settings name when built without one, and closes it with the app', async () => {
+    if (!server) throw new Error('no server');
+    const first = await post(at(0), 'settings-key');
+    const probe = server.client();
+    try {
+      const clients = async () =>
+        String(await probe.client('LIST'))
+          .trim()
+          .split('\n').length;
+      const before = await clients();
+      const app = await buildApp({ config: { store: `redis://${server.address}/0` }, logger: false });
+      const own = { app, base: await listening(app), store: at(0).store };
+      expect(await post(own, 'settings-key')).toEqual({ status: 200, body: first.body, replayed: true });
+      expect(await clients()).toBe(before + 1);
+      await app.close();
+      // The server notices the closed connection on its own schedule: asked again a bounded number of times.
+      let after = await clients();
+      for (let asked = 0; asked < 100 && after > before; asked++) after = await clients();
+      expect(after).toBe(before);
+    } finally {
+      probe.disconnect();
+    }
+  });
+
   it('answers a Klarna 503 while Redis is down, and serves again once it is back, its answers kept', async () => {
     if (!server) throw new Error('no server');
     const before = await post(at(0), 'fault-key');
