@@ -110,7 +110,9 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   const resetAccount = (account: string) => {
     store.resetAccount(account);
     // The memory store's records went with the Store's; a shared store forgets them in the background.
-    answerStore.resetAccount(account).catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
+    Promise.resolve()
+      .then(() => answerStore.resetAccount(account))
+      .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
     journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);

@@ -1,4 +1,5 @@
 import { authenticate } from '../authenticate.js';
+import { type Awaitable, after, onFailure } from '../awaitable.js';
 import { requestFacts } from '../scenarios/match.js';
 import type { IssuedTokens, Lease } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
@@ -19,60 +20,63 @@ const NO_TOKENS: IssuedTokens = { session: undefined, customerScopes: undefined 
 /**
  * The authorize operation without HTTP, as its stages (mock-server/core/authorize/): credentials → replay fast path →
  * checks → claim (stored replay, or the lease) → session token → scenario and outcome → answer → commit. Checks that
- * fail throw catalogue errors; everything else is the plan returned. The fast path answers synchronously (a store
- * that can `peek`); the long way is a promise, and concurrent identical requests wait on the first one's claim for
- * its answer (docs/simulator-choices.md#concurrency). A replay wins over any scenario, which is what lets a retry
- * after `response_lost` collect the stored answer.
+ * fail throw catalogue errors; everything else is the plan returned. With the memory store it all runs synchronously
+ * (no promise unless a request waits for another's answer); a store across processes makes it a promise.
+ * Concurrent identical requests wait on the first one's claim for its answer (docs/simulator-choices.md#concurrency).
+ * A replay wins over any scenario, which is what lets a retry after `response_lost` collect the stored answer.
  */
-export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan | Promise<AuthorizePlan> {
+export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Awaitable<AuthorizePlan> {
   const authError = authenticate(input.headers.authorization as string | undefined, input.account, deps.config);
   if (authError) throw authError;
   const fast = fastReplay(input, deps);
   if (fast) return fast;
-  return processed(input, deps);
-}
-
-async function processed(input: AuthorizeInput, deps: AuthorizeDeps): Promise<AuthorizePlan> {
   const valid = validRequest(input, deps.config);
   const sent = sentTokens(valid);
   const issued =
     sent.session === undefined && sent.customer === undefined
       ? NO_TOKENS
-      : await deps.answerStore.issuedTokens(input.account, sent);
-  const request = checkedRequest(valid, issued, deps);
-  const claimed = await claimAnswer(request, deps);
-  if (claimed.kind === 'replay') return claimed.plan;
-  const { lease } = claimed;
-  try {
-    return await run(request, lease, input, deps);
-  } catch (error) {
-    // Errors are never stored: the next retry runs afresh. A release that fails leaves the lease to expire.
-    if (lease !== undefined) await deps.answerStore.release(lease).catch(() => undefined);
-    throw error;
-  }
+      : deps.answerStore.issuedTokens(input.account, sent);
+  return after(issued, (tokens) => {
+    const request = checkedRequest(valid, tokens, deps);
+    return after(claimAnswer(request, deps), (claimed) => {
+      if (claimed.kind === 'replay') return claimed.plan;
+      const { lease } = claimed;
+      // Errors are never stored: the lease goes, and the next retry runs afresh (a failed release lets it expire).
+      return onFailure(
+        () => run(request, lease, input, deps),
+        () => lease !== undefined && releaseQuietly(lease, deps),
+      );
+    });
+  });
+}
+
+function releaseQuietly(lease: Lease, deps: AuthorizeDeps): void {
+  const released = deps.answerStore.release(lease);
+  if (released instanceof Promise) released.catch(() => undefined);
 }
 
 /** The claimed request's pure stages, then its commit; a scenario's error or fault lets go of the lease unrecorded. */
-async function run(
+function run(
   request: CheckedRequest,
   lease: Lease | undefined,
   input: AuthorizeInput,
   deps: AuthorizeDeps,
-): Promise<AuthorizePlan> {
+): Awaitable<AuthorizePlan> {
   checkSessionToken(request, deps.config);
   const named = typeof input.headers['mock-scenario'] === 'string' ? input.headers['mock-scenario'] : undefined;
   const selected = deps.scenarios.select(requestFacts(request.account, request.body, request.tokens), named);
   const chosen = { scenario: selected, delayMs: selected?.delayMs ?? 0 };
   const outcome = chooseOutcome(request.account, request.body, request.tokens, selected);
   if (outcome.kind !== 'decision') {
-    if (lease !== undefined) await deps.answerStore.release(lease);
-    return planOf(request, outcome, chosen);
+    const plan = planOf(request, outcome, chosen);
+    return after(lease === undefined ? undefined : deps.answerStore.release(lease), () => plan);
   }
   const { decision } = outcome;
   const answer = renderedAnswer(request, decision, input.origin, deps);
-  await recordAnswer(request, decision, answer, lease, deps);
-  const action: AuthorizeAction = outcome.responseLost
-    ? { kind: 'fault', fault: 'response_lost' }
-    : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
-  return planOf(request, action, { ...chosen, decision, result: decision.result });
+  return after(recordAnswer(request, decision, answer, lease, deps), () => {
+    const action: AuthorizeAction = outcome.responseLost
+      ? { kind: 'fault', fault: 'response_lost' }
+      : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
+    return planOf(request, action, { ...chosen, decision, result: decision.result });
+  });
 }

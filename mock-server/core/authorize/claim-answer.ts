@@ -1,6 +1,7 @@
+import { type Awaitable, after } from '../awaitable.js';
 import { catalogue } from '../error-catalogue.js';
 import { type ReplayDecision, replayDecision, type StoredResponse } from '../idempotency.js';
-import { LEASE_MS, type Lease, MAX_CLAIMS, type StoredAnswers } from '../store/answer-store.js';
+import { type Claim, LEASE_MS, type Lease, MAX_CLAIMS, type StoredAnswers } from '../store/answer-store.js';
 import type { AuthorizeDeps } from './authorize-deps.js';
 import type { CheckedRequest } from './checked-request.js';
 import { type AuthorizePlan, planOf } from './plan.js';
@@ -15,43 +16,36 @@ type Deps = Pick<AuthorizeDeps, 'answerStore' | 'config'>;
  * inside the window, is sent again (the catalogue's conflict is thrown for a different request under the same key);
  * otherwise the request claims its key and token, so that concurrent identical requests wait for its answer instead
  * of running too. A token replay under a new key records that key too, so that it answers with the same body. A
- * request with neither key nor token claims nothing and runs.
+ * request with neither key nor token claims nothing and runs. Synchronous while the store answers at once.
  */
-export async function claimAnswer(request: CheckedRequest, deps: Deps): Promise<ClaimedAnswer> {
-  const { account, key, token } = request;
-  if (key === undefined && token === undefined) return { kind: 'run', lease: undefined };
+export function claimAnswer(request: CheckedRequest, deps: Deps): Awaitable<ClaimedAnswer> {
+  if (request.key === undefined && request.token === undefined) return { kind: 'run', lease: undefined };
+  return claimFrom(request, deps, false, 0);
+}
+
+/** One claim; `force` after finding what is stored past its window. Each held claim waits, then claims again. */
+function claimFrom(request: CheckedRequest, deps: Deps, force: boolean, claims: number): Awaitable<ClaimedAnswer> {
+  if (claims >= MAX_CLAIMS) throw catalogue.unavailable();
   const store = deps.answerStore;
-  const ids = { key, token };
-  let force = false;
-  for (let claims = 0; claims < MAX_CLAIMS; claims += 1) {
-    const claim = await store.claim(account, ids, { leaseMs: LEASE_MS, force });
-    if (claim.kind === 'held') {
-      await store.awaitAnswer(account, ids, claim.retryInMs);
-      force = false;
-      continue;
-    }
+  const ids = { key: request.key, token: request.token };
+  const again = (forced: boolean) => claimFrom(request, deps, forced, claims + 1);
+  return after(store.claim(request.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
+    if (claim.kind === 'held')
+      return after(store.awaitAnswer(request.account, ids, claim.retryInMs), () => again(false));
     const lease = claim.kind === 'claimed' ? claim.lease : undefined;
     const replay = replayOf(request, claim.answers, deps);
-    if (replay.kind === 'process') {
-      if (lease !== undefined) return { kind: 'run', lease };
-      // What is stored is past its window: claim over it.
-      force = true;
-      continue;
-    }
+    if (replay.kind === 'process') return lease !== undefined ? { kind: 'run', lease } : again(true);
     if (replay.kind === 'reject') {
-      if (lease !== undefined) await store.release(lease);
-      throw replay.error;
+      return after(lease === undefined ? undefined : store.release(lease), () => {
+        throw replay.error;
+      });
     }
-    if (key === undefined || replay.stored === claim.answers.key) {
-      if (lease !== undefined) await store.release(lease);
-      return { kind: 'replay', plan: replayPlan(request, replay.stored) };
+    const plan: ClaimedAnswer = { kind: 'replay', plan: replayPlan(request, replay.stored) };
+    if (request.key === undefined || replay.stored === claim.answers.key) {
+      return after(lease === undefined ? undefined : store.release(lease), () => plan);
     }
-    if (await keyRecorded(request, replay.stored, claim.answers.token, lease, deps)) {
-      return { kind: 'replay', plan: replayPlan(request, replay.stored) };
-    }
-    force = false;
-  }
-  throw catalogue.unavailable();
+    return after(keyRecorded(request, replay.stored, claim, deps), (recorded) => (recorded ? plan : again(false)));
+  });
 }
 
 function replayOf(request: CheckedRequest, answers: StoredAnswers, deps: Deps): ReplayDecision {
@@ -69,33 +63,17 @@ function replayOf(request: CheckedRequest, answers: StoredAnswers, deps: Deps): 
 }
 
 /**
- * Records the request's key beside the token answer it replays, under `lease` or under a claim of the key alone (the
- * token's own lease is not needed: its answer is stored). False when another request got there first: claim again.
+ * Records the request's key beside the token answer it replays, under the claim's lease or under a claim of the key
+ * alone (the token's own lease is not needed: its answer is stored). False when another request got there first:
+ * claim again.
  */
-async function keyRecorded(
+function keyRecorded(
   request: CheckedRequest,
   stored: StoredResponse,
-  tokenAnswer: StoredResponse | undefined,
-  lease: Lease | undefined,
+  claim: Exclude<Claim, { kind: 'held' }>,
   deps: Deps,
-): Promise<boolean> {
+): Awaitable<boolean> {
   const store = deps.answerStore;
-  let keyLease = lease;
-  if (keyLease === undefined) {
-    const ids = { key: request.key };
-    const claim = await store.claim(request.account, ids, { leaseMs: LEASE_MS, force: true });
-    if (claim.kind === 'held') {
-      await store.awaitAnswer(request.account, ids, claim.retryInMs);
-      return false;
-    }
-    if (claim.kind === 'stored') return false;
-    keyLease = claim.lease;
-    const again = replayOf(request, { key: claim.answers.key, token: tokenAnswer }, deps);
-    if (again.kind !== 'replay' || again.stored !== tokenAnswer) {
-      await store.release(keyLease);
-      return false;
-    }
-  }
   const keyed = {
     ...stored,
     fingerprint: request.fingerprint,
@@ -103,7 +81,18 @@ async function keyRecorded(
     tokens: request.sentTokens,
     createdAt: request.now,
   };
-  return (await store.commit(keyLease, { keyAnswer: keyed })) === 'committed';
+  const commit = (lease: Lease) => after(store.commit(lease, { keyAnswer: keyed }), (result) => result === 'committed');
+  if (claim.kind === 'claimed') return commit(claim.lease);
+  const ids = { key: request.key };
+  return after(store.claim(request.account, ids, { leaseMs: LEASE_MS, force: true }), (keyClaim) => {
+    if (keyClaim.kind === 'held')
+      return after(store.awaitAnswer(request.account, ids, keyClaim.retryInMs), () => false);
+    if (keyClaim.kind === 'stored') return false;
+    // Still the token's answer to replay (no answer under the key meanwhile)?
+    const now = replayOf(request, { key: keyClaim.answers.key, token: claim.answers.token }, deps);
+    if (now.kind === 'replay' && now.stored === claim.answers.token) return commit(keyClaim.lease);
+    return after(store.release(keyClaim.lease), () => false);
+  });
 }
 
 function replayPlan(request: CheckedRequest, stored: StoredResponse): AuthorizePlan {

@@ -1,3 +1,4 @@
+import { type Awaitable, after } from '../awaitable.js';
 import { catalogue } from '../error-catalogue.js';
 import type { StoredResponse } from '../idempotency.js';
 import { keepPurchaseData } from '../payment-requests/kept-purchase-data.js';
@@ -45,22 +46,25 @@ export function answerEffects(request: CheckedRequest, decision: Decision, answe
  * token has none, and only a customer token to remember), then an approval's transaction created (and announced).
  * A lease another request took over (this one outlived it) is a 503: the retry replays that request's answer.
  */
-export async function recordAnswer(
+export function recordAnswer(
   request: CheckedRequest,
   decision: Decision,
   answer: RenderedAnswer,
   lease: Lease | undefined,
   deps: Pick<AuthorizeDeps, 'answerStore' | 'transactions' | 'config'>,
-): Promise<void> {
+): Awaitable<void> {
   const { account, body, now } = request;
   const effects = answerEffects(request, decision, answer);
-  if (lease !== undefined) {
-    if ((await deps.answerStore.commit(lease, effects)) === 'lease-lost') throw catalogue.unavailable();
-  } else if (effects.customerToken !== undefined) {
-    await deps.answerStore.issueCustomerToken(account, effects.customerToken);
-  }
-  const transaction = answer.response.payment_transaction_response?.payment_transaction;
-  if (transaction !== undefined) {
+  const written =
+    lease !== undefined
+      ? deps.answerStore.commit(lease, effects)
+      : effects.customerToken === undefined
+        ? undefined
+        : deps.answerStore.issueCustomerToken(account, effects.customerToken);
+  return after(written, (result) => {
+    if (result === 'lease-lost') throw catalogue.unavailable();
+    const transaction = answer.response.payment_transaction_response?.payment_transaction;
+    if (transaction === undefined) return;
     deps.transactions.created(
       newTransactionRecord({
         account,
@@ -70,5 +74,5 @@ export async function recordAnswer(
         purchaseData: keepPurchaseData(body.supplementary_purchase_data),
       }),
     );
-  }
+  });
 }

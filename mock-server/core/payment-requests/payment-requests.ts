@@ -1,5 +1,6 @@
 import type { AuthorizeRequest } from '../../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
+import type { Awaitable } from '../awaitable.js';
 import { newCustomerToken } from '../customer-token.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
 import { type AnswerStore, LEASE_MS, MAX_CLAIMS } from '../store/answer-store.js';
@@ -196,7 +197,7 @@ export class PaymentRequests {
     const { uuid, region, answerStore } = this.options;
     const rct = record.requestCustomerToken;
     const customerToken = rct && newCustomerToken(rct.scopes, rct.customer_token_reference, { region, uuid });
-    const writes: Promise<void>[] = [];
+    const writes: Awaitable<void>[] = [];
     if (customerToken !== undefined) writes.push(answerStore.issueCustomerToken(record.account, customerToken));
     if (record.amount === undefined) return { record: { ...record, customerToken }, written: Promise.all(writes) };
     const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;

@@ -1,9 +1,11 @@
 import type { CustomerToken } from '../../../contracts/index.js';
+import type { Awaitable } from '../awaitable.js';
 import type { IssuedToken, StoredResponse } from '../idempotency.js';
 
 // Issue 15, phase 1: what one write request remembers (its answer under its idempotency key and session token, and
 // the tokens it issues or uses) goes through this interface, so that it can live in this process (memory) or in a
-// store shared by many processes (Redis). Every method is async, a Redis round trip; the memory store answers at once.
+// store shared by many processes (Redis). Every method may answer with a promise (a Redis round trip) or at once (the
+// memory store: no microtask on the hot path); callers chain with `after` (core/awaitable.ts) or await.
 // Decisions stay in the core (replayDecision, sessionTokenIssue): the store keeps records and leases, it never judges
 // a record's window, which is read on the account clocks by the caller.
 
@@ -93,25 +95,25 @@ export interface AnswerStore {
    */
   peek?(account: string, key: string): StoredResponse | undefined;
   /** Reads the answers under `ids` and takes their lease unless one is stored (see Claim). Needs a key or token. */
-  claim(account: string, ids: AnswerIds, options: ClaimOptions): Promise<Claim>;
+  claim(account: string, ids: AnswerIds, options: ClaimOptions): Awaitable<Claim>;
   /** Writes every effect at once, and lets go of the lease, if it is still this lease's; wakes the waiters. */
-  commit(lease: Lease, effects: AnswerEffects): Promise<CommitResult>;
+  commit(lease: Lease, effects: AnswerEffects): Awaitable<CommitResult>;
   /** Lets go of the lease without recording anything (the request failed); wakes the waiters. */
-  release(lease: Lease): Promise<void>;
+  release(lease: Lease): Awaitable<void>;
   /**
    * Resolves when the lease over `ids` is committed or released, or at the latest after `withinMs`; then claim again.
    */
-  awaitAnswer(account: string, ids: AnswerIds, withinMs: number): Promise<void>;
+  awaitAnswer(account: string, ids: AnswerIds, withinMs: number): Awaitable<void>;
   /** The tokens the simulator issued, as sent with a request (undefined: none sent, or not issued here). */
   issuedTokens(
     account: string,
     sent: { session?: string | undefined; customer?: string | undefined },
-  ): Promise<IssuedTokens>;
+  ): Awaitable<IssuedTokens>;
   /** The answer a session token is bound to, if any (a completed payment request is then no longer cancelable). */
-  tokenAnswer(account: string, token: string): Promise<StoredResponse | undefined>;
+  tokenAnswer(account: string, token: string): Awaitable<StoredResponse | undefined>;
   /** Outside any claim: the payment request journey issues and cancels tokens (one writer per payment request). */
-  issueSessionToken(account: string, token: string, issued: IssuedToken): Promise<void>;
-  issueCustomerToken(account: string, token: CustomerToken): Promise<void>;
+  issueSessionToken(account: string, token: string, issued: IssuedToken): Awaitable<void>;
+  issueCustomerToken(account: string, token: CustomerToken): Awaitable<void>;
   /** Forgets one account's answers and tokens (the admin reset). */
-  resetAccount(account: string): Promise<void>;
+  resetAccount(account: string): Awaitable<void>;
 }

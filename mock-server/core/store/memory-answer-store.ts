@@ -33,8 +33,8 @@ const leaseNames = (account: string, ids: AnswerIds) => {
  * The answer store of one process (the default): the records live in the Store (its entry and byte caps, its window
  * on the account clocks), the leases in a Map beside it. No timers: a held claim's waiters are promises resolved when
  * the lease is committed or released, and a lease left behind is judged expired on the injected clock when another
- * claim comes. The methods write synchronously (an async function runs up to its first await), so a caller that does
- * not await still sees its write; `peek` lets the replay fast path answer with no promise at all.
+ * claim comes. Every method but `awaitAnswer` answers at once, with no promise, so the hot paths (a fresh answer, a
+ * replay) take no microtask; `peek` lets the replay fast path answer before the request is even parsed.
  */
 export class MemoryAnswerStore implements AnswerStore {
   readonly kind = 'memory';
@@ -51,12 +51,7 @@ export class MemoryAnswerStore implements AnswerStore {
     return this.store.keyRecord(account, key);
   }
 
-  async claim(account: string, ids: AnswerIds, options: ClaimOptions): Promise<Claim> {
-    return this.claimNow(account, ids, options);
-  }
-
-  /** The claim, synchronously (the memory store never waits to read). */
-  claimNow(account: string, ids: AnswerIds, options: ClaimOptions): Claim {
+  claim(account: string, ids: AnswerIds, options: ClaimOptions): Claim {
     const names = leaseNames(account, ids);
     if (names.length === 0) throw new Error('a claim needs an idempotency key or a session token');
     const answers = { key: this.store.keyRecord(account, ids.key), token: this.store.tokenRecord(account, ids.token) };
@@ -77,12 +72,8 @@ export class MemoryAnswerStore implements AnswerStore {
     return { kind: 'claimed', lease: { account, ids: { ...ids }, owner: held.owner }, answers };
   }
 
-  async commit(lease: Lease, effects: AnswerEffects): Promise<CommitResult> {
-    return this.commitNow(lease, effects);
-  }
-
-  /** The commit, synchronously. A lease past its time that nobody took over still commits: it is still the owner's. */
-  commitNow(lease: Lease, effects: AnswerEffects): CommitResult {
+  /** A lease past its time that nobody took over still commits: it is still the owner's. */
+  commit(lease: Lease, effects: AnswerEffects): CommitResult {
     const names = leaseNames(lease.account, lease.ids);
     if (!names.every((name) => this.leases.get(name)?.owner === lease.owner)) return 'lease-lost';
     const { account, ids } = lease;
@@ -100,11 +91,7 @@ export class MemoryAnswerStore implements AnswerStore {
     return 'committed';
   }
 
-  async release(lease: Lease): Promise<void> {
-    this.releaseNow(lease);
-  }
-
-  releaseNow(lease: Lease): void {
+  release(lease: Lease): void {
     this.free(leaseNames(lease.account, lease.ids), lease.owner);
   }
 
@@ -118,34 +105,27 @@ export class MemoryAnswerStore implements AnswerStore {
     return new Promise((resolve) => held.waiters.push(resolve));
   }
 
-  async issuedTokens(account: string, sent: { session?: string | undefined; customer?: string | undefined }) {
-    return this.issuedTokensNow(account, sent);
-  }
-
-  issuedTokensNow(
-    account: string,
-    sent: { session?: string | undefined; customer?: string | undefined },
-  ): IssuedTokens {
+  issuedTokens(account: string, sent: { session?: string | undefined; customer?: string | undefined }): IssuedTokens {
     return {
       session: sent.session === undefined ? undefined : this.store.issuedToken(account, sent.session),
       customerScopes: sent.customer === undefined ? undefined : this.store.issuedCustomerToken(account, sent.customer),
     };
   }
 
-  async tokenAnswer(account: string, token: string): Promise<StoredResponse | undefined> {
+  tokenAnswer(account: string, token: string): StoredResponse | undefined {
     return this.store.tokenRecord(account, token);
   }
 
-  async issueSessionToken(account: string, token: string, issued: IssuedToken): Promise<void> {
+  issueSessionToken(account: string, token: string, issued: IssuedToken): void {
     this.store.issueSessionToken(account, token, issued);
   }
 
-  async issueCustomerToken(account: string, token: CustomerToken): Promise<void> {
+  issueCustomerToken(account: string, token: CustomerToken): void {
     this.store.issueCustomerToken(account, token);
   }
 
   /** The Store's own resetAccount (with the payment requests and transactions it holds) forgets the records. */
-  async resetAccount(_account: string): Promise<void> {}
+  resetAccount(_account: string): void {}
 
   /** Drops the lease where it is still `owner`'s, and wakes whoever waited for it. */
   private free(names: string[], owner: string): void {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { AccountClock } from '../../core/account-clock.js';
+import { type Awaitable, after } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import {
@@ -45,15 +46,15 @@ export interface AnswerOnceDeps {
  * decision authorize uses: the same request again replays the first 2xx answer byte for byte
  * (`Idempotent-Replayed: true`); another request under the key (another body, operation or path) is a 409. Errors
  * are thrown, so they are not stored and a retry runs afresh. The request claims its key before it runs and commits
- * its answer after: two requests with one key cannot both run (the second waits for the first one's answer). A
- * replay or conflict the store can `peek` at (memory) is answered at once, without a promise.
+ * its answer after: two requests with one key cannot both run (the second waits for the first one's answer). With
+ * the memory store it all runs synchronously, as before.
  */
 export function answerOnce(
   reply: FastifyReply,
   op: Operation,
   deps: AnswerOnceDeps,
   run: () => Answer,
-): FastifyReply | Promise<FastifyReply> {
+): Awaitable<FastifyReply> {
   const { account, key } = op;
   if (key === undefined) {
     const answer = run();
@@ -102,34 +103,28 @@ function replayed(reply: FastifyReply, decision: Exclude<ReplayDecision, { kind:
 }
 
 /** Claims the key, then replays what is stored, or runs the operation under the lease and commits its answer. */
-async function claimed(
+function claimed(
   reply: FastifyReply,
   request: KeyedRequest,
   deps: AnswerOnceDeps,
   run: () => Answer,
-): Promise<FastifyReply> {
+  force = false,
+  claims = 0,
+): Awaitable<FastifyReply> {
+  if (claims >= MAX_CLAIMS) throw catalogue.unavailable();
   const { op, key } = request;
   const store = deps.answerStore;
   const ids = { key };
-  let force = false;
-  for (let claims = 0; claims < MAX_CLAIMS; claims += 1) {
-    const claim = await store.claim(op.account, ids, { leaseMs: LEASE_MS, force });
-    if (claim.kind === 'held') {
-      await store.awaitAnswer(op.account, ids, claim.retryInMs);
-      force = false;
-      continue;
-    }
+  const again = (forced: boolean) => claimed(reply, request, deps, run, forced, claims + 1);
+  return after(store.claim(op.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
+    if (claim.kind === 'held') return after(store.awaitAnswer(op.account, ids, claim.retryInMs), () => again(false));
     const lease = claim.kind === 'claimed' ? claim.lease : undefined;
     const decision = decide(request, claim.answers.key, deps);
     if (decision.kind !== 'process') {
-      if (lease !== undefined) await store.release(lease);
-      return replayed(reply, decision);
+      return after(lease === undefined ? undefined : store.release(lease), () => replayed(reply, decision));
     }
     // What is stored is past its window: claim over it.
-    if (lease === undefined) {
-      force = true;
-      continue;
-    }
+    if (lease === undefined) return again(true);
     const answer = ranUnder(lease, store, run);
     const stored = {
       status: answer.status,
@@ -142,10 +137,11 @@ async function claimed(
       currency: '',
       finalAuthorization: false,
     };
-    if ((await store.commit(lease, { keyAnswer: stored })) === 'lease-lost') throw catalogue.unavailable();
-    return sendJson(reply, answer.status, answer.body);
-  }
-  throw catalogue.unavailable();
+    return after(store.commit(lease, { keyAnswer: stored }), (result) => {
+      if (result === 'lease-lost') throw catalogue.unavailable();
+      return sendJson(reply, answer.status, answer.body);
+    });
+  });
 }
 
 /** Runs the operation; an error lets go of the lease (a failed release leaves it to expire) and is thrown on. */
@@ -153,7 +149,8 @@ function ranUnder(lease: Lease, store: AnswerStore, run: () => Answer): Answer {
   try {
     return run();
   } catch (error) {
-    store.release(lease).catch(() => undefined);
+    const released = store.release(lease);
+    if (released instanceof Promise) released.catch(() => undefined);
     throw error;
   }
 }
