@@ -42,13 +42,14 @@ interface Sent {
   replayed: boolean;
 }
 
-async function post(instance: Instance, key: string): Promise<Sent> {
+async function post(instance: Instance, key: string, headers: Record<string, string> = {}): Promise<Sent> {
   const response = await fetch(instance.base + AUTHORIZE_URL(), {
     method: 'POST',
     headers: {
       authorization: 'Basic klarna_test_api_k',
       'content-type': 'application/json',
       'klarna-idempotency-key': key,
+      ...headers,
     },
     body: BODY,
   });
@@ -130,6 +131,19 @@ describe('three instances sharing one Redis', () => {
 
   it('answers concurrent requests with one key, spread round-robin, with one transaction and the same bytes', async () => {
     expectOneAnswer(await spread(instances, 60, 'same-key-1'));
+  });
+
+  it('answers concurrent requests with one session token and distinct keys, round-robin, with one transaction', async () => {
+    const token = { 'klarna-network-session-token': 'cross-instance-session-token' };
+    const sent = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => post(at(index), `token-key-${index}`, token)),
+    );
+    expectOneAnswer(sent);
+    // Every key was recorded with that answer, on whichever instance: a retry under any of them replays it.
+    const retries = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => post(at(index + 1), `token-key-${index}`, token)),
+    );
+    expect(retries.filter((retry) => retry.replayed && retry.body === sent[0]?.body)).toHaveLength(30);
   });
 
   it('replays an answer after every instance restarted', async () => {
