@@ -8,6 +8,7 @@ import { deferredAnswerStore } from '../support/deferred-answer-store.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
+import { transactionClient } from '../support/transaction-client.js';
 
 // The claim → commit path of an answer store that answers later (as Redis does), over real HTTP: concurrent
 // identical requests wait for the first one's answer instead of running too (issue 15).
@@ -116,5 +117,18 @@ describe('an answer store that answers later', () => {
       200,
       false,
     ]);
+  });
+
+  it('captures once for concurrent identical captures with one key, each answered with that capture', async () => {
+    const transactions = transactionClient(() => base.origin);
+    const id = await transactions.approve();
+    const key = { 'klarna-idempotency-key': 'deferred-capture' };
+    const captures = await Promise.all(times(50, () => transactions.capture(id, { capture_amount: 1000 }, key)));
+    const read = await transactions.read(id);
+    expect([
+      new Set(captures.map((c) => `${c.status} ${c.json.payment_capture_id}`)),
+      captures.filter((c) => c.headers.get('idempotent-replayed') !== 'true').length,
+      read.json.captured_amount,
+    ]).toEqual([new Set([`201 ${id}:capture:1`]), 1, 1000]);
   });
 });
