@@ -74,7 +74,7 @@ export const SIMULATOR_OPTIONS: readonly CliOption[] = [
     env: 'KLARNA_MOCK_STORE',
     defaultText: 'memory',
     description:
-      "where authorize's answers and tokens live: memory, redis://host:port/db, rediss://host:port/db or " +
+      'where idempotency answers and issued tokens live: memory, redis://host:port/db, rediss://host:port/db or ' +
       'redis-cluster://host:port,host:port; instances naming one Redis share them (docs/guides/scale-out.md); ' +
       'settings store',
   },

@@ -325,8 +325,8 @@ export const MockConfig = z.strictObject({
       'Lets the command bind beyond loopback without `adminToken` (a trusted network such as a container); it logs a warning at start.',
     ),
   /**
-   * Where authorize's answers and tokens live (issue 15, phase 1): this process's memory, or a Redis (one server or a
-   * Cluster) that several instances share. Everything else stays per instance (docs/guides/scale-out.md).
+   * Where idempotency answers and issued tokens live (issue 15, phase 1): this process's memory, or a Redis (one
+   * server or a Cluster) that several instances share. Everything else stays per instance (docs/guides/scale-out.md).
    */
   store: z
     .string()
@@ -336,7 +336,7 @@ export const MockConfig = z.strictObject({
       if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
     })
     .describe(
-      "Where authorize's idempotency answers and issued tokens live: `memory` (this process), `redis://host:port/db`, `rediss://…` (TLS) or `redis-cluster://host:port,host:port` (a Redis Cluster), shared by every instance that names it. `--store` and `KLARNA_MOCK_STORE` win over it. See [Scale out](../guides/scale-out.md).",
+      "Where idempotency answers (authorize's and the other writes') and issued tokens live: `memory` (this process), `redis://host:port/db`, `rediss://…` (TLS) or `redis-cluster://host:port,host:port` (a Redis Cluster), shared by every instance that names it. `--store` and `KLARNA_MOCK_STORE` win over it. See [Scale out](../guides/scale-out.md).",
     ),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z
