@@ -81,6 +81,8 @@ export class RedisAnswerStore implements AnswerStore {
   private readonly namespace: string;
   private readonly maxPollMs: number;
   private readonly scripts: Scripts;
+  /** Whether the last operation failed, so that an outage is reported once. */
+  private failing = false;
 
   constructor(
     readonly client: RedisClient,
@@ -110,9 +112,13 @@ export class RedisAnswerStore implements AnswerStore {
   /** Runs Redis operations; any failure of Redis is answered as the catalogue's 503. */
   private async guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      const result = await run();
+      this.failing = false;
+      return result;
     } catch (error) {
-      this.options.onError?.(`the Redis store failed (${what}): ${(error as Error).message}`);
+      // Once per outage, not once per request: under load a Redis that is away would flood the log.
+      if (!this.failing) this.options.onError?.(`the Redis store failed (${what}): ${(error as Error).message}`);
+      this.failing = true;
       throw catalogue.storeUnavailable();
     }
   }
