@@ -33,9 +33,17 @@ export async function bundle(outfile = BUNDLE) {
     target: 'node20',
     logLevel: 'error',
     // Loaded only when used (Fastify's ajv compilers and inject(), which the simulator never calls when serving;
-    // @fastify/swagger, on the first GET /openapi.json):
+    // @fastify/swagger, on the first GET /openapi.json; ioredis, when a Redis store is named):
     // left out, they cost nothing to parse at start-up.
-    external: ['ajv', 'ajv-formats', '@fastify/ajv-compiler', 'light-my-request', 'pino-pretty', '@fastify/swagger'],
+    external: [
+      'ajv',
+      'ajv-formats',
+      '@fastify/ajv-compiler',
+      'light-my-request',
+      'pino-pretty',
+      '@fastify/swagger',
+      'ioredis',
+    ],
     plugins: [onlyEnglishZodMessages],
     // Bundled CommonJS packages call require(); an ES module has none, so give it one that resolves from dist/
     // (pino-pretty and swagger-ui's assets are still loaded from node_modules when used).

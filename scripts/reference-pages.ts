@@ -167,6 +167,7 @@ const ERROR_EXAMPLES: { [K in keyof typeof catalogue]: Parameters<(typeof catalo
   rateLimited: [1],
   timeout: [],
   unavailable: [],
+  storeUnavailable: [],
   notificationLimit: [100, 'webhooks'],
   signingKeyInUse: ['krn:…:signing-key:…', 'krn:…:webhook:…'],
   unknownSigningKey: [],

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { dotPath } from '../../contracts/index.js';
 import { type MockConfig, type MockConfigInput, parseMockConfig } from '../core/config.js';
+import type { AnswerStore } from '../core/store/answer-store.js';
 import type { Store } from '../core/store/store.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
 import type { LogOptions } from '../http/logging.js';
@@ -15,6 +16,7 @@ import { operationScenarios } from '../http/plugins/operation-scenarios.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
+import { openAnswerStore } from './open-answer-store.js';
 import { registerRoutes } from './register-routes.js';
 import { buildServices, type Services } from './services.js';
 import { sweepTimer } from './sweep-timer.js';
@@ -30,6 +32,8 @@ export interface BuildAppOptions {
   /** Waits for scenario delays and hangs. Tests pass one that records the wait instead of sleeping. */
   sleep?: Sleep;
   store?: Store;
+  /** Where idempotency answers and issued tokens live (issue 15); default: in memory, over `store`. */
+  answerStore?: AnswerStore;
   logger?: LogOptions | false;
 }
 
@@ -53,10 +57,32 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<MockApp> 
   if (!parsed.success) throw new Error(`invalid klarna-mock config: ${formatIssues(parsed.error.issues)}`);
   const config = parsed.data;
   const uuid = options.uuid ?? randomUUID;
-  const warn = (message: string) => app.log.warn(message);
+  // The app's log, once the app exists: warnings come from running services, after it is built.
+  const made: { app?: MockApp } = {};
+  const warn = (message: string) => made.app?.log.warn(message);
+  // The shared store the settings name (`store`), unless one is given: opened (and PINGed) here, closed with the app.
+  const opened = options.answerStore === undefined ? await openAnswerStore(config, warn) : undefined;
+  try {
+    return await built(config, { ...options, ...(opened && { answerStore: opened }) }, uuid, warn, made, opened);
+  } catch (error) {
+    opened?.close();
+    throw error;
+  }
+}
+
+async function built(
+  config: MockConfig,
+  options: BuildAppOptions,
+  uuid: () => string,
+  warn: (message: string) => void,
+  made: { app?: MockApp },
+  opened: { close(): void } | undefined,
+): Promise<MockApp> {
   const services = buildServices(config, { ...options, now: options.now ?? Date.now, uuid, warn });
   const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
   const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
+  made.app = app;
+  if (opened !== undefined) app.addHook('onClose', async () => opened.close());
   const exposed = { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount };
   for (const [name, value] of Object.entries(exposed)) app.decorate(name, value as unknown);
   app.decorate('mockConfig', config);

@@ -5,6 +5,7 @@ import { helpText } from '../../shared-cli/help-text.js';
 import { parseCli, usageErrorOf } from '../../shared-cli/parse-cli.js';
 import { UsageError } from '../../shared-cli/usage-error.js';
 import { AdminToken, MockConfig, type MockConfigInput } from '../core/config.js';
+import { parseStoreLocation } from '../core/store/store-location.js';
 import { readJsonFile } from '../io/read-json-file.js';
 
 const LOG_LEVELS = 'fatal, error, warn, info, debug, trace or silent';
@@ -66,6 +67,17 @@ export const SIMULATOR_OPTIONS: readonly CliOption[] = [
       'let the /__mock admin API go without a token beyond loopback, on a trusted network such as a container; ' +
       'the environment variable takes true or false; settings adminOpen',
   },
+  {
+    name: 'store',
+    type: 'string',
+    value: '<url>',
+    env: 'KLARNA_MOCK_STORE',
+    defaultText: 'memory',
+    description:
+      'where idempotency answers and issued tokens live: memory, redis://host:port/db, rediss://host:port/db or ' +
+      'redis-cluster://host:port,host:port; instances naming one Redis share them (docs/guides/scale-out.md); ' +
+      'settings store',
+  },
   HELP_OPTION,
 ];
 
@@ -120,6 +132,8 @@ export function readCliOptions(
     adminToken: cli.value('admin-token'),
     adminTokenLabel: cli.label('admin-token'),
     adminOpen: cli.flag('admin-open') as boolean | undefined,
+    store: cli.value('store'),
+    storeLabel: cli.label('store'),
   };
   const configFile = cli.value('config');
   const parsed = CliOptions.safeParse({
@@ -141,17 +155,20 @@ const DEFAULT_FIXTURES = 'fixtures/scenarios';
  */
 function withFlags(
   config: MockConfigInput,
-  flags: { fixtures?: string | undefined; seed?: string | undefined },
+  flags: { fixtures?: string | undefined; seed?: string | undefined; store?: string | undefined; storeLabel: string },
 ): MockConfigInput {
   if (flags.fixtures !== undefined && !existsSync(flags.fixtures)) {
     throw new UsageError(`--fixtures: ${flags.fixtures} does not exist`);
   }
+  const store = flags.store === undefined ? undefined : parseStoreLocation(flags.store);
+  if (store !== undefined && 'error' in store) throw new UsageError(`${flags.storeLabel}: ${store.error}`);
   const fixturesDir =
     flags.fixtures ?? config.fixturesDir ?? (existsSync(DEFAULT_FIXTURES) ? DEFAULT_FIXTURES : undefined);
   return {
     ...config,
     ...(fixturesDir !== undefined && { fixturesDir }),
     ...(flags.seed !== undefined && { seed: flags.seed }),
+    ...(flags.store !== undefined && { store: flags.store }),
   };
 }
 

@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { MockConfigInput } from '../core/config.js';
+import { StoreUnreachable } from '../io/redis/open-redis-store.js';
 import { adminExposure } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
 import { HELP, readCliOptions } from './cli-options.js';
@@ -30,6 +31,11 @@ async function main() {
   const app = await buildApp({
     config: options.config,
     logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
+  }).catch((error: unknown) => {
+    // A shared store (--store) that cannot be reached is a bad setting: exit 2 with its address and the reason.
+    if (!(error instanceof StoreUnreachable)) throw error;
+    process.stderr.write(`klarna-mock: ${error.message}\n`);
+    process.exit(2);
   });
   warnIfHeapTooSmall(app);
   if (exposure.kind === 'warn') app.log.warn(exposure.message);

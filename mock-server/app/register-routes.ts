@@ -27,8 +27,18 @@ export async function registerRoutes(
   services: Services,
   extra: ShutdownSignals & { sleep: Sleep; exchange: ExchangeDeps },
 ) {
-  const { config, store, clock, uuid, scenarios, journal, paymentRequests, transactions, webhooks, notifications } =
-    services;
+  const {
+    config,
+    answerStore,
+    clock,
+    uuid,
+    scenarios,
+    journal,
+    paymentRequests,
+    transactions,
+    webhooks,
+    notifications,
+  } = services;
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler((request, reply) =>
     sendKlarnaError(catalogue.routeNotFound(notSimulatedOperation(request.method, request.url)), request.id, reply),
@@ -39,12 +49,12 @@ export async function registerRoutes(
   inspectorRoutes(app, { journal });
   paymentRequestRoutes(app, { config, paymentRequests });
   transactionRoutes(app, { config, transactions, clock });
-  await transactionWriteRoutes(app, { config, transactions, store, clock });
-  await paymentRequestWriteRoutes(app, { config, paymentRequests, store, clock });
+  await transactionWriteRoutes(app, { config, transactions, answerStore, clock });
+  await paymentRequestWriteRoutes(app, { config, paymentRequests, answerStore, clock });
   customerActionRoutes(app, { paymentRequests });
   hostedPageRoutes(app, { paymentRequests });
   webhookRoutes(app, { webhooks });
-  notificationRoutes(app, { config, store, clock, uuid, notifications, webhooks });
+  notificationRoutes(app, { config, answerStore, clock, uuid, notifications, webhooks });
   clockRoutes(app, {
     clock,
     moved: (account) => {

@@ -4,6 +4,8 @@ import type { MockConfig } from '../core/config.js';
 import { Journal } from '../core/journal/journal.js';
 import { PaymentRequests } from '../core/payment-requests/payment-requests.js';
 import { ScenarioEngine } from '../core/scenarios/scenario-engine.js';
+import type { AnswerStore } from '../core/store/answer-store.js';
+import { MemoryAnswerStore } from '../core/store/memory-answer-store.js';
 import { Store } from '../core/store/store.js';
 import { Transactions } from '../core/transactions/transactions.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
@@ -18,6 +20,8 @@ export interface ServiceOptions {
   now: () => number;
   uuid: () => string;
   store?: Store | undefined;
+  /** Where idempotency answers and issued tokens live; default: the memory store over `store`. */
+  answerStore?: AnswerStore | undefined;
   webhookPost?: Post | undefined;
   /** Where a full store, journal or a failing webhook is reported (the app's log, bound once it exists). */
   warn: (message: string) => void;
@@ -29,6 +33,8 @@ export interface Services {
   uuid: () => string;
   clock: AccountClock;
   store: Store;
+  /** Idempotency answers and issued tokens (issue 15): over `store` in memory, or shared by many processes. */
+  answerStore: AnswerStore;
   scenarios: ScenarioEngine;
   journal: Journal;
   notifications: NotificationRegistry;
@@ -54,6 +60,7 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
           warn(`the store of ${full} is full (storeMaxBytes or maxStoredResponses): the oldest go first`),
       },
     );
+  const answerStore = options.answerStore ?? new MemoryAnswerStore(store, options.now);
   const scenarios = new ScenarioEngine(config.seed, uuid, {
     perAccount: config.maxArmedPerAccount,
     forAll: config.maxArmedForAll,
@@ -92,6 +99,7 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     webhooks.emit(account, eventType, payload as WebhookPayload);
   const paymentRequests = new PaymentRequests({
     store,
+    answerStore,
     clock,
     uuid,
     region: config.region,
@@ -101,6 +109,10 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   const transactions = new Transactions({ store, clock, emit });
   const resetAccount = (account: string) => {
     store.resetAccount(account);
+    // The memory store's records went with the Store's; a shared store forgets them in the background.
+    Promise.resolve()
+      .then(() => answerStore.resetAccount(account))
+      .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
     journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);
@@ -114,6 +126,7 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     uuid,
     clock,
     store,
+    answerStore,
     scenarios,
     journal,
     notifications,

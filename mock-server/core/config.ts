@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WebhookSubscriptionRequest } from '../../contracts/index.js';
+import { parseStoreLocation } from './store/store-location.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -322,6 +323,20 @@ export const MockConfig = z.strictObject({
     .default(false)
     .describe(
       'Lets the command bind beyond loopback without `adminToken` (a trusted network such as a container); it logs a warning at start.',
+    ),
+  /**
+   * Where idempotency answers and issued tokens live (issue 15, phase 1): this process's memory, or a Redis (one
+   * server or a Cluster) that several instances share. Everything else stays per instance (docs/guides/scale-out.md).
+   */
+  store: z
+    .string()
+    .default('memory')
+    .superRefine((text, context) => {
+      const parsed = parseStoreLocation(text);
+      if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
+    })
+    .describe(
+      "Where idempotency answers (authorize's and the other writes') and issued tokens live: `memory` (this process), `redis://host:port/db`, `rediss://…` (TLS) or `redis-cluster://host:port,host:port` (a Redis Cluster), shared by every instance that names it. `--store` and `KLARNA_MOCK_STORE` win over it. See [Scale out](../guides/scale-out.md).",
     ),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z

@@ -159,6 +159,19 @@ export const catalogue = {
   timeout: () => new KlarnaHttpError(500, 'TECHNICAL_ERROR', 'TIMEOUT', 'Request processing timeout.'),
   unavailable: () =>
     new KlarnaHttpError(503, 'TECHNICAL_ERROR', 'TEMPORARY_UNAVAILABLE', 'Service Temporarily Unavailable'),
+  /**
+   * The shared state store (Redis, docs/guides/scale-out.md) cannot be reached or did not answer in time: nothing was
+   * decided or recorded, so the same request may be retried once it is back.
+   */
+  storeUnavailable: () =>
+    new KlarnaHttpError(
+      503,
+      'TECHNICAL_ERROR',
+      'TEMPORARY_UNAVAILABLE',
+      "Service Temporarily Unavailable: the simulator's state store cannot be reached; retry the same request later",
+      undefined,
+      { 'Retry-After': '1' },
+    ),
   /** A per-account cap of the Notifications API: 50 signing keys (Klarna's), 100 webhooks (the simulator's). */
   notificationLimit: (max: number, what: 'signing keys' | 'webhooks') =>
     new KlarnaHttpError(

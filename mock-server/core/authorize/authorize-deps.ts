@@ -2,12 +2,13 @@ import type { AccountClock } from '../account-clock.js';
 import type { MockConfig } from '../config.js';
 import type { PaymentRequests } from '../payment-requests/payment-requests.js';
 import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
-import type { Store } from '../store/store.js';
+import type { AnswerStore } from '../store/answer-store.js';
 import type { Transactions } from '../transactions/transactions.js';
 
 export interface AuthorizeDeps {
   config: MockConfig;
-  store: Store;
+  /** Answers by key and session token, issued tokens: claimed, then committed at once. */
+  answerStore: AnswerStore;
   scenarios: ScenarioEngine;
   paymentRequests: PaymentRequests;
   /** Where an approval's transaction goes (and is announced). */

@@ -1,45 +1,82 @@
 import { authenticate } from '../authenticate.js';
+import { type Awaitable, after, onFailure } from '../awaitable.js';
 import { requestFacts } from '../scenarios/match.js';
+import type { IssuedTokens, Lease } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
-import { checkedRequest } from './checked-request.js';
+import { type CheckedRequest, checkedRequest, sentTokens, validRequest } from './checked-request.js';
+import { claimAnswer } from './claim-answer.js';
 import { fastReplay } from './fast-replay.js';
 import { chooseOutcome } from './outcome.js';
 import { type AuthorizeAction, type AuthorizePlan, planOf } from './plan.js';
 import { recordAnswer } from './record-answer.js';
 import { renderedAnswer } from './rendered-answer.js';
 import { checkSessionToken } from './session-token-check.js';
-import { storedReplay } from './stored-replay.js';
 
 export type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
 export type { AuthorizeAction, AuthorizePlan } from './plan.js';
 
+const NO_TOKENS: IssuedTokens = { session: undefined, customerScopes: undefined };
+
 /**
  * The authorize operation without HTTP, as its stages (mock-server/core/authorize/): credentials → replay fast path →
- * checks → stored replay → session token → scenario and outcome → answer → record. Checks that fail throw catalogue
- * errors; everything else is the plan returned. From the store lookup to the record it runs in one synchronous
- * stretch, so concurrent identical requests cannot interleave: the first one records, the others replay it
- * (docs/simulator-choices.md#concurrency). A replay wins over any scenario, which is what lets a retry after
- * `response_lost` collect the stored answer.
+ * checks → claim (stored replay, or the lease) → session token → scenario and outcome → answer → commit. Checks that
+ * fail throw catalogue errors; everything else is the plan returned. With the memory store it all runs synchronously
+ * (no promise unless a request waits for another's answer); a store across processes makes it a promise.
+ * Concurrent identical requests wait on the first one's claim for its answer (docs/simulator-choices.md#concurrency).
+ * A replay wins over any scenario, which is what lets a retry after `response_lost` collect the stored answer.
  */
-export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): AuthorizePlan {
+export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Awaitable<AuthorizePlan> {
   const authError = authenticate(input.headers.authorization as string | undefined, input.account, deps.config);
   if (authError) throw authError;
   const fast = fastReplay(input, deps);
   if (fast) return fast;
-  const request = checkedRequest(input, deps);
-  const replayed = storedReplay(request, deps);
-  if (replayed) return replayed;
+  const valid = validRequest(input, deps.config);
+  const sent = sentTokens(valid);
+  const issued =
+    sent.session === undefined && sent.customer === undefined
+      ? NO_TOKENS
+      : deps.answerStore.issuedTokens(input.account, sent);
+  return after(issued, (tokens) => {
+    const request = checkedRequest(valid, tokens, deps);
+    return after(claimAnswer(request, deps), (claimed) => {
+      if (claimed.kind === 'replay') return claimed.plan;
+      const { lease } = claimed;
+      // Errors are never stored: the lease goes, and the next retry runs afresh (a failed release lets it expire).
+      return onFailure(
+        () => run(request, lease, input, deps),
+        () => lease !== undefined && releaseQuietly(lease, deps),
+      );
+    });
+  });
+}
+
+function releaseQuietly(lease: Lease, deps: AuthorizeDeps): void {
+  const released = deps.answerStore.release(lease);
+  if (released instanceof Promise) released.catch(() => undefined);
+}
+
+/** The claimed request's pure stages, then its commit; a scenario's error or fault lets go of the lease unrecorded. */
+function run(
+  request: CheckedRequest,
+  lease: Lease | undefined,
+  input: AuthorizeInput,
+  deps: AuthorizeDeps,
+): Awaitable<AuthorizePlan> {
   checkSessionToken(request, deps.config);
   const named = typeof input.headers['mock-scenario'] === 'string' ? input.headers['mock-scenario'] : undefined;
   const selected = deps.scenarios.select(requestFacts(request.account, request.body, request.tokens), named);
   const chosen = { scenario: selected, delayMs: selected?.delayMs ?? 0 };
   const outcome = chooseOutcome(request.account, request.body, request.tokens, selected);
-  if (outcome.kind !== 'decision') return planOf(request, outcome, chosen);
+  if (outcome.kind !== 'decision') {
+    const plan = planOf(request, outcome, chosen);
+    return after(lease === undefined ? undefined : deps.answerStore.release(lease), () => plan);
+  }
   const { decision } = outcome;
   const answer = renderedAnswer(request, decision, input.origin, deps);
-  recordAnswer(request, decision, answer, deps);
-  const action: AuthorizeAction = outcome.responseLost
-    ? { kind: 'fault', fault: 'response_lost' }
-    : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
-  return planOf(request, action, { ...chosen, decision, result: decision.result });
+  return after(recordAnswer(request, decision, answer, lease, deps), () => {
+    const action: AuthorizeAction = outcome.responseLost
+      ? { kind: 'fault', fault: 'response_lost' }
+      : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
+    return planOf(request, action, { ...chosen, decision, result: decision.result });
+  });
 }

@@ -1,5 +1,6 @@
 import type { AuthorizeHeaders, AuthorizeRequest } from '../../../contracts/index.js';
 import { fingerprint, type IssuedToken, type TokenHashes, tokenHashes } from '../idempotency.js';
+import type { IssuedTokens } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
 import type { TokenFacts } from './decide.js';
 import type { PlanFacts } from './plan.js';
@@ -21,21 +22,41 @@ export interface CheckedRequest extends PlanFacts {
   rawBodyHash: string | undefined;
 }
 
+/** A request whose body and headers passed validation, before the store is asked about its tokens. */
+export interface ValidRequest {
+  input: AuthorizeInput;
+  rawBody: unknown;
+  headers: AuthorizeHeaders;
+  body: AuthorizeRequest;
+  warnings: string[];
+}
+
+/** Parses and validates the body and headers, throwing the catalogue's errors. */
+export function validRequest(input: AuthorizeInput, config: AuthorizeDeps['config']): ValidRequest {
+  const rawBody = input.parseBody(input.bodyText);
+  const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, rawBody, config);
+  if (!valid.ok) throw valid.error;
+  return { input, rawBody, headers: valid.headers, body: valid.body, warnings: valid.warnings };
+}
+
+/** The tokens a valid request sent that the simulator may have issued (what `AnswerStore.issuedTokens` is asked). */
+export function sentTokens(valid: ValidRequest): { session: string | undefined; customer: string | undefined } {
+  return { session: sessionTokenOf(valid.headers), customer: valid.headers['klarna-customer-token'] };
+}
+
 /**
- * Parses and validates the body and headers (throwing the catalogue's errors) and reads what the tokens make of the
- * request; the fingerprint only when a key or token could replay it (otherwise the journal works it out when read).
+ * What the tokens make of a valid request, given what the store knows of them (`issuedTokens`); the fingerprint only
+ * when a key or token could replay it (otherwise the journal works it out when read).
  */
 export function checkedRequest(
-  input: AuthorizeInput,
-  deps: Pick<AuthorizeDeps, 'config' | 'store' | 'clock' | 'paymentRequests'>,
+  valid: ValidRequest,
+  issuedTokens: IssuedTokens,
+  deps: Pick<AuthorizeDeps, 'config' | 'clock' | 'paymentRequests'>,
 ): CheckedRequest {
-  const rawBody = input.parseBody(input.bodyText);
-  const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, rawBody, deps.config);
-  if (!valid.ok) throw valid.error;
-  const { headers, body, warnings } = valid;
+  const { input, headers, body, warnings, rawBody } = valid;
   const key = headers['klarna-idempotency-key'];
   const token = sessionTokenOf(headers);
-  const issued = token === undefined ? undefined : deps.store.issuedToken(input.account, token);
+  const issued = token === undefined ? undefined : issuedTokens.session;
   const sentTokens = tokenHashes(headers);
   return {
     account: input.account,
@@ -45,7 +66,7 @@ export function checkedRequest(
     key,
     token,
     issued,
-    tokens: tokenFacts(input.account, headers, body, issued, deps),
+    tokens: tokenFacts(headers, body, issued, issuedTokens.customerScopes, deps.config),
     sentTokens,
     now: deps.clock.now(input.account),
     rawBodyHash: input.rawBodyHash,
@@ -71,18 +92,17 @@ function sessionTokenOf(headers: AuthorizeHeaders): string | undefined {
  * holder is present, from the scopes the simulator issued it with, else from whether step_up_config came along.
  */
 function tokenFacts(
-  account: string,
   headers: AuthorizeHeaders,
   body: AuthorizeRequest,
   issued: IssuedToken | undefined,
-  deps: Pick<AuthorizeDeps, 'config' | 'store'>,
+  scopes: IssuedTokens['customerScopes'],
+  config: AuthorizeDeps['config'],
 ): TokenFacts {
   const session = sessionTokenOf(headers);
   const customer = headers['klarna-customer-token'];
-  const scopes = customer === undefined ? undefined : deps.store.issuedCustomerToken(account, customer);
   const present =
     scopes === undefined ? body.step_up_config !== undefined : !scopes.includes('payment:customer_not_present');
-  const final = session !== undefined && (issued !== undefined || deps.config.unknownSessionTokens === 'final');
+  const final = session !== undefined && (issued !== undefined || config.unknownSessionTokens === 'final');
   return {
     final,
     contextSessionToken: session !== undefined && !final,

@@ -6,15 +6,17 @@ import type { AuthorizePlan } from './plan.js';
 /**
  * The replay fast path: the same key with the same bytes and the same token headers as a stored answer inside the
  * window replays at once. Those bytes passed validation when first sent and the settings have not changed, so only
- * the headers are checked. Undefined: the long way decides.
+ * the headers are checked. Only a store that answers synchronously (`peek`, the memory store) takes it, so that a
+ * replay costs no promise; undefined: the long way decides (and claims).
  */
 export function fastReplay(
   input: AuthorizeInput,
-  deps: Pick<AuthorizeDeps, 'store' | 'clock' | 'config'>,
+  deps: Pick<AuthorizeDeps, 'answerStore' | 'clock' | 'config'>,
 ): AuthorizePlan | undefined {
   const key = input.headers['klarna-idempotency-key'];
-  if (typeof key !== 'string' || input.rawBodyHash === undefined) return undefined;
-  const stored = deps.store.keyRecord(input.account, key);
+  const { answerStore } = deps;
+  if (typeof key !== 'string' || input.rawBodyHash === undefined || answerStore.peek === undefined) return undefined;
+  const stored = answerStore.peek(input.account, key);
   const now = deps.clock.now(input.account);
   if (stored?.rawHash !== input.rawBodyHash || now - stored.createdAt >= deps.config.idempotencyWindowMs)
     return undefined;

@@ -1,6 +1,8 @@
-import type { IssuedToken } from '../idempotency.js';
+import { type Awaitable, after } from '../awaitable.js';
+import { catalogue } from '../error-catalogue.js';
+import type { StoredResponse } from '../idempotency.js';
 import { keepPurchaseData } from '../payment-requests/kept-purchase-data.js';
-import type { Store } from '../store/store.js';
+import type { AnswerEffects, Lease } from '../store/answer-store.js';
 import { newTransactionRecord } from '../transactions/transaction-record.js';
 import type { AuthorizeDeps } from './authorize-deps.js';
 import type { CheckedRequest } from './checked-request.js';
@@ -8,38 +10,61 @@ import type { Decision } from './decide.js';
 import type { RenderedAnswer } from './rendered-answer.js';
 
 /**
- * Keeps a processed answer: stored under its key and the session token it binds (for replays), the token marked
- * used by a final authorization, and an approval's transaction created (and announced).
+ * What a processed answer leaves in the answer store, as data: the answer under its key and the session token it
+ * binds (for replays), the token marked used by a final authorization, and a customer token the answer issued.
+ */
+export function answerEffects(request: CheckedRequest, decision: Decision, answer: RenderedAnswer): AnswerEffects {
+  const { body, token, tokens, now, issued } = request;
+  // One session token, one transaction: a final authorization binds its token, and so does an approval that merely
+  // carried a token as context. A step-up does not: the token is then only context for the journey.
+  const bindsToken = token !== undefined && (tokens.final || decision.result === 'APPROVED');
+  const stored: StoredResponse = {
+    status: 200,
+    body: answer.serialized,
+    result: decision.result,
+    fingerprint: request.fingerprint,
+    rawHash: request.rawBodyHash,
+    tokens: request.sentTokens,
+    createdAt: now,
+    amount: body.request_payment_transaction?.amount,
+    currency: body.currency,
+    finalAuthorization: tokens.final,
+  };
+  // An issued token that has answered a final authorization: its payment request can no longer be canceled. Kept on
+  // the issued token, which lives as long as the payment request, rather than read from the bounded answer store.
+  const marksUsed = token !== undefined && tokens.final && issued !== undefined && issued.usedAt === undefined;
+  return {
+    ...(request.key !== undefined && { keyAnswer: stored }),
+    ...(bindsToken && { tokenAnswer: stored }),
+    ...(marksUsed && { sessionToken: { token, issued: { ...issued, usedAt: now } } }),
+    ...(answer.newCustomerToken !== undefined && { customerToken: answer.newCustomerToken }),
+  };
+}
+
+/**
+ * Keeps a processed answer: its effects committed at once under the request's lease (a request with neither key nor
+ * token has none, and only a customer token to remember), then an approval's transaction created (and announced).
+ * A lease another request took over (this one outlived it) is a 503: the retry replays that request's answer.
  */
 export function recordAnswer(
   request: CheckedRequest,
   decision: Decision,
   answer: RenderedAnswer,
-  deps: Pick<AuthorizeDeps, 'store' | 'transactions' | 'config'>,
-): void {
-  const { account, body, token, tokens, now } = request;
-  // One session token, one transaction: a final authorization binds its token, and so does an approval that merely
-  // carried a token as context. A step-up does not: the token is then only context for the journey.
-  const bindsToken = token !== undefined && (tokens.final || decision.result === 'APPROVED');
-  deps.store.record(
-    account,
-    { key: request.key, token: bindsToken ? token : undefined },
-    {
-      status: 200,
-      body: answer.serialized,
-      result: decision.result,
-      fingerprint: request.fingerprint,
-      rawHash: request.rawBodyHash,
-      tokens: request.sentTokens,
-      createdAt: now,
-      amount: body.request_payment_transaction?.amount,
-      currency: body.currency,
-      finalAuthorization: tokens.final,
-    },
-  );
-  if (token !== undefined && tokens.final) markUsed(deps.store, account, token, request.issued, now);
-  const transaction = answer.response.payment_transaction_response?.payment_transaction;
-  if (transaction !== undefined) {
+  lease: Lease | undefined,
+  deps: Pick<AuthorizeDeps, 'answerStore' | 'transactions' | 'config'>,
+): Awaitable<void> {
+  const { account, body, now } = request;
+  const effects = answerEffects(request, decision, answer);
+  const written =
+    lease !== undefined
+      ? deps.answerStore.commit(lease, effects)
+      : effects.customerToken === undefined
+        ? undefined
+        : deps.answerStore.issueCustomerToken(account, effects.customerToken);
+  return after(written, (result) => {
+    if (result === 'lease-lost') throw catalogue.unavailable();
+    const transaction = answer.response.payment_transaction_response?.payment_transaction;
+    if (transaction === undefined) return;
     deps.transactions.created(
       newTransactionRecord({
         account,
@@ -49,14 +74,5 @@ export function recordAnswer(
         purchaseData: keepPurchaseData(body.supplementary_purchase_data),
       }),
     );
-  }
-}
-
-/**
- * An issued token that has answered a final authorization: its payment request can no longer be canceled. Kept on
- * the issued token, which lives as long as the payment request, rather than read from the bounded answer store.
- */
-function markUsed(store: Store, account: string, token: string, issued: IssuedToken | undefined, now: number): void {
-  if (issued !== undefined && issued.usedAt === undefined)
-    store.issueSessionToken(account, token, { ...issued, usedAt: now });
+  });
 }

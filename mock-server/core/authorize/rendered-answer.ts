@@ -11,17 +11,20 @@ export interface RenderedAnswer {
   response: AuthorizeResponse;
   /** The body as sent and stored, checked against the contract. */
   serialized: string;
+  /** A customer token the answer issues (a scenario approving a tokenization outright): recorded with the answer. */
+  newCustomerToken: CustomerToken | undefined;
 }
 
 /**
  * The answer to a decision: a step-up makes its payment request, an approval carries its customer token (issuing a
- * new one when a scenario approves a tokenization outright), and the body is checked against the contract.
+ * new one when a scenario approves a tokenization outright, recorded with the answer), and the body is checked
+ * against the contract.
  */
 export function renderedAnswer(
   request: CheckedRequest,
   decision: Decision,
   origin: () => string,
-  deps: Pick<AuthorizeDeps, 'config' | 'store' | 'paymentRequests' | 'uuid'>,
+  deps: Pick<AuthorizeDeps, 'config' | 'paymentRequests' | 'uuid'>,
 ): RenderedAnswer {
   const { account, body, now } = request;
   const { config } = deps;
@@ -29,36 +32,40 @@ export function renderedAnswer(
     decision.result === 'STEP_UP_REQUIRED'
       ? deps.paymentRequests.create(account, body, config.publicUrl ?? origin())
       : undefined;
+  const customerToken = customerTokenOf(decision, body, request.issued, deps);
   const response = renderAuthorize(decision, body, {
     now,
     uuid: deps.uuid,
     region: config.region,
     transactionTtlMs: config.transactionTtlMs,
     paymentRequest,
-    customerToken: customerTokenOf(account, decision, body, request.issued, deps),
+    customerToken: customerToken.token,
   });
-  return { response, serialized: serializeChecked(AuthorizeResponse, response) };
+  return {
+    response,
+    serialized: serializeChecked(AuthorizeResponse, response),
+    newCustomerToken: customerToken.isNew ? customerToken.token : undefined,
+  };
 }
 
 /**
  * The customer token an approval carries: the one the customer consented to in the step-up (on the issued session
- * token), or, when a scenario approves a tokenization outright, a new one, remembered so that it can be charged.
+ * token), or, when a scenario approves a tokenization outright, a new one (`isNew`: to remember, so that it can be
+ * charged).
  */
 function customerTokenOf(
-  account: string,
   decision: Decision,
   body: AuthorizeRequest,
   issued: IssuedToken | undefined,
-  deps: Pick<AuthorizeDeps, 'config' | 'store' | 'uuid'>,
-): CustomerToken | undefined {
-  if (decision.result !== 'APPROVED') return undefined;
-  if (issued?.customerToken !== undefined) return issued.customerToken;
+  deps: Pick<AuthorizeDeps, 'config' | 'uuid'>,
+): { token: CustomerToken | undefined; isNew: boolean } {
+  if (decision.result !== 'APPROVED') return { token: undefined, isNew: false };
+  if (issued?.customerToken !== undefined) return { token: issued.customerToken, isNew: false };
   const rct = body.request_customer_token;
-  if (rct === undefined) return undefined;
+  if (rct === undefined) return { token: undefined, isNew: false };
   const token = newCustomerToken(rct.scopes, rct.customer_token_reference, {
     region: deps.config.region,
     uuid: deps.uuid,
   });
-  deps.store.issueCustomerToken(account, token);
-  return token;
+  return { token, isNew: true };
 }

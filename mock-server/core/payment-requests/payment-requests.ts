@@ -1,7 +1,9 @@
 import type { AuthorizeRequest } from '../../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
+import type { Awaitable } from '../awaitable.js';
 import { newCustomerToken } from '../customer-token.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
+import { type AnswerStore, LEASE_MS, MAX_CLAIMS } from '../store/answer-store.js';
 import type { Store } from '../store/store.js';
 import {
   fieldsOfAuthorize,
@@ -16,6 +18,8 @@ export type EmitWebhook = (account: string, eventType: string, payload: object) 
 
 interface Options {
   store: Store;
+  /** Issued session and customer tokens live here, beside the answers that use them. */
+  answerStore: AnswerStore;
   clock: AccountClock;
   uuid: () => string;
   region: string;
@@ -82,17 +86,31 @@ export class PaymentRequests {
     return record && this.expireIfDue(record);
   }
 
-  /** Applies an action; a request in a state that refuses it answers 409 RESOURCE_CONFLICT. */
-  act(record: PaymentRequestRecord, action: PaymentRequestAction): PaymentRequestRecord | KlarnaHttpError {
+  /**
+   * Applies an action; a request in a state that refuses it answers 409 RESOURCE_CONFLICT. Async where the answer
+   * store is written: an approval's tokens, a completed request's cancellation.
+   */
+  async act(
+    record: PaymentRequestRecord,
+    action: PaymentRequestAction,
+  ): Promise<PaymentRequestRecord | KlarnaHttpError> {
     const now = this.options.clock.now(record.account);
     if (action === 'cancel' && record.state === 'COMPLETED') return this.cancelCompleted(record, now);
     const result = transition(record, action, now);
     if (!result.ok) return catalogue.paymentRequestState(record.paymentRequestId, result.state, action);
     if (!result.changed) return result.record;
-    const next = result.record.state === 'COMPLETED' ? this.issueTokens(result.record, now) : result.record;
-    this.save(next);
-    this.announce(next);
-    return next;
+    if (result.record.state !== 'COMPLETED') {
+      this.save(result.record);
+      this.announce(result.record);
+      return result.record;
+    }
+    const issued = this.issueTokens(result.record, now);
+    // Saved before the tokens are written, so that a second approval meanwhile finds it completed; announced (and
+    // answered) after, so that nobody learns of a token the store does not hold yet.
+    this.save(issued.record);
+    await issued.written;
+    this.announce(issued.record);
+    return issued.record;
   }
 
   /** Expires every open request of the account (or of all) whose lifetime has run out, announcing each. */
@@ -112,52 +130,87 @@ export class PaymentRequests {
     this.open.delete(account);
   }
 
+  /** Synchronous: an expiry writes no token. */
   private expireIfDue(record: PaymentRequestRecord): PaymentRequestRecord {
-    if (!hasExpired(record, this.options.clock.now(record.account))) return record;
-    const expired = this.act(record, 'expire');
-    return 'paymentRequestId' in expired ? expired : record;
-  }
-
-  /**
-   * A COMPLETED request can be canceled until its session token has been used in a final authorization; the token
-   * is then withdrawn, so a final authorization with it is refused (reason `canceled`). A tokenization alone has no
-   * session token: it was final when the customer approved, and its customer token is out.
-   */
-  private cancelCompleted(record: PaymentRequestRecord, now: number): PaymentRequestRecord | KlarnaHttpError {
-    const { store } = this.options;
-    const token = record.sessionToken;
-    if (token === undefined) return catalogue.paymentRequestState(record.paymentRequestId, 'COMPLETED', 'cancel');
-    const issued = store.issuedToken(record.account, token);
-    if (issued?.usedAt !== undefined || store.tokenRecord(record.account, token) !== undefined) {
-      return catalogue.paymentRequestFinalized(record.paymentRequestId);
-    }
-    const result = transition(record, 'cancel', now);
-    if (!result.ok) return catalogue.paymentRequestState(record.paymentRequestId, result.state, 'cancel');
-    if (issued !== undefined) store.issueSessionToken(record.account, token, { ...issued, canceledAt: now });
+    const now = this.options.clock.now(record.account);
+    if (!hasExpired(record, now)) return record;
+    const result = transition(record, 'expire', now);
+    if (!result.ok) return record;
+    if (!result.changed) return result.record;
     this.save(result.record);
     this.announce(result.record);
     return result.record;
   }
 
   /**
-   * On approval: a customer token when one was requested, and a session token when a payment is to be finalized. A
-   * tokenization alone needs no further call (reference §6.2), so it gets no session token.
+   * A COMPLETED request can be canceled until its session token has been used in a final authorization; the token
+   * is then withdrawn, so a final authorization with it is refused (reason `canceled`). A tokenization alone has no
+   * session token: it was final when the customer approved, and its customer token is out. The cancellation claims
+   * the token as a final authorization does, so the two cannot both win.
    */
-  private issueTokens(record: PaymentRequestRecord, now: number): PaymentRequestRecord {
-    const { uuid, region, store } = this.options;
+  private async cancelCompleted(
+    record: PaymentRequestRecord,
+    now: number,
+  ): Promise<PaymentRequestRecord | KlarnaHttpError> {
+    const { answerStore } = this.options;
+    const { account } = record;
+    const token = record.sessionToken;
+    if (token === undefined) return catalogue.paymentRequestState(record.paymentRequestId, 'COMPLETED', 'cancel');
+    const ids = { token };
+    for (let claims = 0; claims < MAX_CLAIMS; claims += 1) {
+      const claim = await answerStore.claim(account, ids, { leaseMs: LEASE_MS });
+      if (claim.kind === 'held') {
+        await answerStore.awaitAnswer(account, ids, claim.retryInMs);
+        continue;
+      }
+      // A token answer is stored: a final authorization used it.
+      if (claim.kind === 'stored') return catalogue.paymentRequestFinalized(record.paymentRequestId);
+      const { session: issued } = await answerStore.issuedTokens(account, { session: token });
+      const refusal =
+        issued?.usedAt !== undefined
+          ? catalogue.paymentRequestFinalized(record.paymentRequestId)
+          : refusedCancel(record, now);
+      if (refusal !== undefined) {
+        await answerStore.release(claim.lease);
+        return refusal;
+      }
+      const canceled = transition(record, 'cancel', now);
+      if (!canceled.ok) throw new Error('a completed payment request refused its cancellation');
+      const effects = issued === undefined ? {} : { sessionToken: { token, issued: { ...issued, canceledAt: now } } };
+      if ((await answerStore.commit(claim.lease, effects)) === 'lease-lost') continue;
+      this.save(canceled.record);
+      this.announce(canceled.record);
+      return canceled.record;
+    }
+    return catalogue.unavailable();
+  }
+
+  /**
+   * On approval: a customer token when one was requested, and a session token when a payment is to be finalized. A
+   * tokenization alone needs no further call (reference §6.2), so it gets no session token. `written` settles when
+   * the answer store holds them.
+   */
+  private issueTokens(
+    record: PaymentRequestRecord,
+    now: number,
+  ): { record: PaymentRequestRecord; written: Promise<unknown> } {
+    const { uuid, region, answerStore } = this.options;
     const rct = record.requestCustomerToken;
     const customerToken = rct && newCustomerToken(rct.scopes, rct.customer_token_reference, { region, uuid });
-    if (customerToken !== undefined) store.issueCustomerToken(record.account, customerToken);
-    if (record.amount === undefined) return { ...record, customerToken };
+    const writes: Awaitable<void>[] = [];
+    if (customerToken !== undefined) writes.push(answerStore.issueCustomerToken(record.account, customerToken));
+    if (record.amount === undefined) return { record: { ...record, customerToken }, written: Promise.all(writes) };
     const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
-    store.issueSessionToken(record.account, sessionToken, {
-      completedAt: now,
-      paymentRequestId: record.paymentRequestId,
-      amount: record.amount,
-      currency: record.currency,
-      customerToken,
-    });
-    return { ...record, sessionToken, customerToken };
+    writes.push(
+      answerStore.issueSessionToken(record.account, sessionToken, {
+        completedAt: now,
+        paymentRequestId: record.paymentRequestId,
+        amount: record.amount,
+        currency: record.currency,
+        customerToken,
+      }),
+    );
+    return { record: { ...record, sessionToken, customerToken }, written: Promise.all(writes) };
   }
 
   private save(record: PaymentRequestRecord): void {
@@ -175,6 +228,12 @@ export class PaymentRequests {
   private announce(record: PaymentRequestRecord): void {
     this.options.emit(record.account, stateChangeEvent(record), renderPaymentRequest(record));
   }
+}
+
+/** Why a completed request cannot be canceled now (its transition refuses), or undefined. */
+function refusedCancel(record: PaymentRequestRecord, now: number): KlarnaHttpError | undefined {
+  const result = transition(record, 'cancel', now);
+  return result.ok ? undefined : catalogue.paymentRequestState(record.paymentRequestId, result.state, 'cancel');
 }
 
 /** The fields that were sent: an absent field leaves the record's value as it is. */

@@ -25,14 +25,14 @@ export function customerActionResult(record: PaymentRequestRecord) {
 }
 
 /** Runs a customer action; a refused one is a catalogue error. */
-export function actAsCustomer(
+export async function actAsCustomer(
   paymentRequests: PaymentRequests,
   id: string,
   action: CustomerAction,
-): PaymentRequestRecord {
+): Promise<PaymentRequestRecord> {
   const record = paymentRequests.find(id);
   if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
-  const next = paymentRequests.act(record, action);
+  const next = await paymentRequests.act(record, action);
   if (next instanceof KlarnaHttpError) throw next;
   return next;
 }
@@ -58,7 +58,7 @@ function customerActionRoute(routes: CheckedRoutes, deps: { paymentRequests: Pay
     },
     async (request) => {
       const { id, action } = request.params;
-      return customerActionResult(actAsCustomer(deps.paymentRequests, id, action));
+      return customerActionResult(await actAsCustomer(deps.paymentRequests, id, action));
     },
   );
 }

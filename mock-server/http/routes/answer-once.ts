@@ -1,8 +1,16 @@
 import type { FastifyReply } from 'fastify';
 import type { AccountClock } from '../../core/account-clock.js';
+import { type Awaitable, after } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
-import { fingerprint, replayDecision, type TokenHashes } from '../../core/idempotency.js';
-import type { Store } from '../../core/store/store.js';
+import { catalogue } from '../../core/error-catalogue.js';
+import {
+  fingerprint,
+  type ReplayDecision,
+  replayDecision,
+  type StoredResponse,
+  type TokenHashes,
+} from '../../core/idempotency.js';
+import { type AnswerStore, LEASE_MS, type Lease, MAX_CLAIMS } from '../../core/store/answer-store.js';
 import { sendJson } from '../send-json.js';
 
 // https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency
@@ -29,7 +37,7 @@ export interface Operation {
 
 export interface AnswerOnceDeps {
   config: Pick<MockConfig, 'idempotencyWindowMs'>;
-  store: Store;
+  answerStore: AnswerStore;
   clock: AccountClock;
 }
 
@@ -37,55 +45,112 @@ export interface AnswerOnceDeps {
  * Answers a write once per Klarna-Idempotency-Key (docs/simulator-choices.md#idempotency), with the store and the
  * decision authorize uses: the same request again replays the first 2xx answer byte for byte
  * (`Idempotent-Replayed: true`); another request under the key (another body, operation or path) is a 409. Errors
- * are thrown, so they are not stored and a retry runs afresh. Nothing awaits between the decision and the record:
- * two requests with one key cannot both run.
+ * are thrown, so they are not stored and a retry runs afresh. The request claims its key before it runs and commits
+ * its answer after: two requests with one key cannot both run (the second waits for the first one's answer). With
+ * the memory store it all runs synchronously, as before.
  */
-export function answerOnce(reply: FastifyReply, op: Operation, deps: AnswerOnceDeps, run: () => Answer): FastifyReply {
+export function answerOnce(
+  reply: FastifyReply,
+  op: Operation,
+  deps: AnswerOnceDeps,
+  run: () => Answer,
+): Awaitable<FastifyReply> {
   const { account, key } = op;
-  const now = deps.clock.now(account);
-  const print =
-    key === undefined
-      ? undefined
-      : fingerprint({
-          method: op.method,
-          account,
-          path: op.path,
-          body: op.body,
-          tokens: op.tokens,
-        });
-  const decision = replayDecision({
+  if (key === undefined) {
+    const answer = run();
+    return sendJson(reply, answer.status, answer.body);
+  }
+  const request = {
+    op,
     key,
-    keyRecord: deps.store.keyRecord(account, key),
+    now: deps.clock.now(account),
+    print: fingerprint({ method: op.method, account, path: op.path, body: op.body, tokens: op.tokens }),
+  };
+  const peeked = deps.answerStore.peek?.(account, key);
+  if (peeked !== undefined) {
+    const decision = decide(request, peeked, deps);
+    if (decision.kind !== 'process') return replayed(reply, decision);
+  }
+  return claimed(reply, request, deps, run);
+}
+
+interface KeyedRequest {
+  op: Operation;
+  key: string;
+  now: number;
+  print: string;
+}
+
+function decide(request: KeyedRequest, keyRecord: StoredResponse | undefined, deps: AnswerOnceDeps) {
+  return replayDecision({
+    key: request.key,
+    keyRecord,
     tokenRecord: undefined,
-    fingerprint: print,
-    tokens: op.tokens,
+    fingerprint: request.print,
+    tokens: request.op.tokens,
     amount: undefined,
     currency: '',
-    now,
+    now: request.now,
     windowMs: deps.config.idempotencyWindowMs,
   });
+}
+
+/** Sends a replay, or throws the conflict. */
+function replayed(reply: FastifyReply, decision: Exclude<ReplayDecision, { kind: 'process' }>): FastifyReply {
   if (decision.kind === 'reject') throw decision.error;
-  if (decision.kind === 'replay') {
-    reply.header('Idempotent-Replayed', 'true');
-    return sendJson(reply, decision.stored.status, decision.stored.body);
+  reply.header('Idempotent-Replayed', 'true');
+  return sendJson(reply, decision.stored.status, decision.stored.body);
+}
+
+/** Claims the key, then replays what is stored, or runs the operation under the lease and commits its answer. */
+function claimed(
+  reply: FastifyReply,
+  request: KeyedRequest,
+  deps: AnswerOnceDeps,
+  run: () => Answer,
+  force = false,
+  claims = 0,
+): Awaitable<FastifyReply> {
+  if (claims >= MAX_CLAIMS) throw catalogue.unavailable();
+  const { op, key } = request;
+  const store = deps.answerStore;
+  const ids = { key };
+  const again = (forced: boolean) => claimed(reply, request, deps, run, forced, claims + 1);
+  return after(store.claim(op.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
+    if (claim.kind === 'held') return after(store.awaitAnswer(op.account, ids, claim.retryInMs), () => again(false));
+    const lease = claim.kind === 'claimed' ? claim.lease : undefined;
+    const decision = decide(request, claim.answers.key, deps);
+    if (decision.kind !== 'process') {
+      return after(lease === undefined ? undefined : store.release(lease), () => replayed(reply, decision));
+    }
+    // What is stored is past its window: claim over it.
+    if (lease === undefined) return again(true);
+    const answer = ranUnder(lease, store, run);
+    const stored = {
+      status: answer.status,
+      body: answer.body,
+      result: answer.result ?? op.method,
+      fingerprint: request.print,
+      tokens: op.tokens,
+      createdAt: request.now,
+      amount: undefined,
+      currency: '',
+      finalAuthorization: false,
+    };
+    return after(store.commit(lease, { keyAnswer: stored }), (result) => {
+      if (result === 'lease-lost') throw catalogue.unavailable();
+      return sendJson(reply, answer.status, answer.body);
+    });
+  });
+}
+
+/** Runs the operation; an error lets go of the lease (a failed release leaves it to expire) and is thrown on. */
+function ranUnder(lease: Lease, store: AnswerStore, run: () => Answer): Answer {
+  try {
+    return run();
+  } catch (error) {
+    const released = store.release(lease);
+    if (released instanceof Promise) released.catch(() => undefined);
+    throw error;
   }
-  const answer = run();
-  if (key !== undefined) {
-    deps.store.record(
-      account,
-      { key },
-      {
-        status: answer.status,
-        body: answer.body,
-        result: answer.result ?? op.method,
-        fingerprint: print,
-        tokens: op.tokens,
-        createdAt: now,
-        amount: undefined,
-        currency: '',
-        finalAuthorization: false,
-      },
-    );
-  }
-  return sendJson(reply, answer.status, answer.body);
 }

@@ -10,7 +10,12 @@ import {
   KlarnaError,
 } from '../../../contracts/index.js';
 import { accountOfKey } from '../../core/authenticate.js';
-import { type AuthorizeAction, type AuthorizeDeps, authorize } from '../../core/authorize/authorize-service.js';
+import {
+  type AuthorizeAction,
+  type AuthorizeDeps,
+  type AuthorizePlan,
+  authorize,
+} from '../../core/authorize/authorize-service.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import type { Sleep } from '../../io/sleep.js';
 import { sendKlarnaError } from '../error-handler.js';
@@ -135,8 +140,8 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
       },
       // Authorize keeps its hand-tuned path instead of Fastify's validator and serializer: the body arrives as text so
       // that a replay answers from the stored bytes before any parsing, the checks run after the credentials in the
-      // order Klarna answers them, and the answer is serialized once when recorded. Not an async function either: an
-      // answer with no delay is sent without a promise in between.
+      // order Klarna answers them, and the answer is serialized once when recorded. Not an async function either: a
+      // replay from the memory store is sent without a promise in between.
       (request, reply) => {
         // An absent body (no content type, or nothing sent) is parsed as '', which is not JSON: after the credentials,
         // like any other body that is not JSON.
@@ -146,7 +151,7 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
         const exchange = exchangeOf(request);
         exchange.bodyText = typeof received === 'string' ? received : undefined;
         const account = form.account(request);
-        const plan = authorize(
+        const planned = authorize(
           {
             account,
             headers: request.headers,
@@ -159,14 +164,21 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
           },
           deps,
         );
-        exchange.plan = plan;
-        if (plan.delayMs === 0) return carryOut(plan.action, request, reply);
-        // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
-        request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
-        return sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver).then(() =>
-          carryOut(plan.action, request, reply),
-        );
+        // A fast replay comes back at once; the long way (claim, commit) is a promise.
+        if (planned instanceof Promise) return planned.then((plan) => carryOutPlan(plan, request, reply));
+        return carryOutPlan(planned, request, reply);
       },
+    );
+  }
+
+  /** Waits for the plan's delay if any, then carries it out. */
+  function carryOutPlan(plan: AuthorizePlan, request: FastifyRequest, reply: FastifyReply) {
+    exchangeOf(request).plan = plan;
+    if (plan.delayMs === 0) return carryOut(plan.action, request, reply);
+    // A delay survives a shutdown for its grace period; a hang lets go as soon as the app closes.
+    request.log.debug(`delaying the answer ${plan.delayMs} ms (scenario ${plan.scenario?.scenario.name})`);
+    return sleepUnlessLeaving(deps.sleep, plan.delayMs, request, deps.graceOver).then(() =>
+      carryOut(plan.action, request, reply),
     );
   }
 

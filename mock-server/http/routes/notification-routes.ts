@@ -21,7 +21,7 @@ import type { AccountClock } from '../../core/account-clock.js';
 import { serializeChecked } from '../../core/check-response.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import type { Store } from '../../core/store/store.js';
+import type { AnswerStore } from '../../core/store/answer-store.js';
 import type { NotificationRegistry } from '../../core/webhooks/notification-registry.js';
 import { simulatedPayload } from '../../core/webhooks/simulated-payload.js';
 import type { WebhookDispatcher } from '../../core/webhooks/webhook-dispatcher.js';
@@ -54,7 +54,7 @@ const NOTIFICATION_DESCRIPTIONS = {
 
 export interface NotificationRouteDeps {
   config: MockConfig;
-  store: Store;
+  answerStore: AnswerStore;
   clock: AccountClock;
   uuid: () => string;
   notifications: NotificationRegistry;

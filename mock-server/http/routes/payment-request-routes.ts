@@ -77,7 +77,7 @@ function paymentRequestRoutesOf(
       ...checks('cancel payment requests'),
     },
     async (request) => {
-      const canceled = deps.paymentRequests.act(find(request, 'cancel payment requests'), 'cancel');
+      const canceled = await deps.paymentRequests.act(find(request, 'cancel payment requests'), 'cancel');
       if (canceled instanceof KlarnaHttpError) throw canceled;
       return renderPaymentRequest(canceled);
     },

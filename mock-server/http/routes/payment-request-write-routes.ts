@@ -21,7 +21,7 @@ import {
 import type { PaymentRequests } from '../../core/payment-requests/payment-requests.js';
 import { renderPaymentRequest } from '../../core/payment-requests/render-payment-request.js';
 import { validatePaymentRequest } from '../../core/payment-requests/validate-payment-request.js';
-import type { Store } from '../../core/store/store.js';
+import type { AnswerStore } from '../../core/store/answer-store.js';
 import { requestOrigin } from '../request-origin.js';
 import { jsonAfterAuth } from '../text-body.js';
 import { answerOnce } from './answer-once.js';
@@ -31,7 +31,7 @@ import { findPaymentRequest } from './payment-request-routes.js';
 interface Deps {
   config: MockConfig;
   paymentRequests: PaymentRequests;
-  store: Store;
+  answerStore: AnswerStore;
   clock: AccountClock;
 }
 

@@ -14,7 +14,7 @@ import {
   UpdateTransactionBody,
 } from '../../../contracts/index.js';
 import { serializeChecked } from '../../core/check-response.js';
-import type { Store } from '../../core/store/store.js';
+import type { AnswerStore } from '../../core/store/answer-store.js';
 import { capture, reauthorize, refund, update, voidTransaction } from '../../core/transactions/lifecycle.js';
 import {
   renderCapture,
@@ -28,7 +28,7 @@ import { type Answer, answerOnce } from './answer-once.js';
 import { PATH_FORMS, type PathForm } from './path-forms.js';
 import { readErrors, type TransactionRouteDeps, transactionTarget } from './transaction-routes.js';
 
-type Deps = TransactionRouteDeps & { store: Store };
+type Deps = TransactionRouteDeps & { answerStore: AnswerStore };
 
 const writeErrors = {
   ...readErrors,

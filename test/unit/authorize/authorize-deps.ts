@@ -1,9 +1,19 @@
 import type { AuthorizeRequest } from '../../../contracts/index.js';
 import { buildServices, type Services } from '../../../mock-server/app/services.js';
 import type { AuthorizeDeps, AuthorizeInput } from '../../../mock-server/core/authorize/authorize-deps.js';
-import type { CheckedRequest } from '../../../mock-server/core/authorize/checked-request.js';
-import { checkedRequest } from '../../../mock-server/core/authorize/checked-request.js';
+import {
+  type CheckedRequest,
+  checkedRequest,
+  sentTokens,
+  validRequest,
+} from '../../../mock-server/core/authorize/checked-request.js';
+import { claimAnswer } from '../../../mock-server/core/authorize/claim-answer.js';
+import type { Decision } from '../../../mock-server/core/authorize/decide.js';
+import type { AuthorizePlan } from '../../../mock-server/core/authorize/plan.js';
+import { recordAnswer } from '../../../mock-server/core/authorize/record-answer.js';
+import type { RenderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
 import { type MockConfigInput, parseMockConfig } from '../../../mock-server/core/config.js';
+import { LEASE_MS } from '../../../mock-server/core/store/answer-store.js';
 import { fakeClock, sequentialUuids } from '../../support/fake-clock.js';
 
 export const ACCOUNT = 'krn:partner:global:account:test:AB12CD34';
@@ -50,9 +60,44 @@ export function inputOf(
 
 /** A request past the checks. */
 export function checked(
-  deps: AuthorizeDeps,
+  deps: AuthorizeDeps & Services,
   body: unknown = BODY,
   headers: Record<string, unknown> = {},
 ): CheckedRequest {
-  return checkedRequest(inputOf(body, headers), deps);
+  return checkedOf(inputOf(body, headers), deps);
+}
+
+/** The checks of `input`, with what the (memory) store knows of its tokens, read synchronously. */
+export function checkedOf(input: AuthorizeInput, deps: AuthorizeDeps & Services): CheckedRequest {
+  const valid = validRequest(input, deps.config);
+  const { session, customer } = sentTokens(valid);
+  const issued = {
+    session: session === undefined ? undefined : deps.store.issuedToken(input.account, session),
+    customerScopes: customer === undefined ? undefined : deps.store.issuedCustomerToken(input.account, customer),
+  };
+  return checkedRequest(valid, issued, deps);
+}
+
+/** Records a processed answer as the service does: under a claim of its key and token, when it has either. */
+export async function record(
+  request: CheckedRequest,
+  decision: Decision,
+  answer: RenderedAnswer,
+  deps: AuthorizeDeps,
+): Promise<void> {
+  const ids = { key: request.key, token: request.token };
+  const claim =
+    ids.key === undefined && ids.token === undefined
+      ? undefined
+      : await deps.answerStore.claim(request.account, ids, { leaseMs: LEASE_MS, force: true });
+  if (claim !== undefined && claim.kind !== 'claimed') throw new Error(`claim ${claim.kind}`);
+  await recordAnswer(request, decision, answer, claim?.lease, deps);
+}
+
+/** The stored replay of the long way: its plan, or undefined when the request is to run (its lease let go). */
+export async function storedReplayOf(request: CheckedRequest, deps: AuthorizeDeps): Promise<AuthorizePlan | undefined> {
+  const claimed = await claimAnswer(request, deps);
+  if (claimed.kind === 'replay') return claimed.plan;
+  if (claimed.lease !== undefined) await deps.answerStore.release(claimed.lease);
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckedRequest, checkedRequest } from '../../../mock-server/core/authorize/checked-request.js';
-import { ACCOUNT, authorizeDeps, BODY, inputOf } from './authorize-deps.js';
+import type { CheckedRequest } from '../../../mock-server/core/authorize/checked-request.js';
+import { ACCOUNT, authorizeDeps, BODY, checkedOf, inputOf } from './authorize-deps.js';
 import { refusalOf } from './refusal.js';
 
 /** What the later stages read of a checked request, in a line. */
@@ -55,7 +55,7 @@ describe('the checks of a request', () => {
       'key -, token -, initial, customer -, fingerprint no, warnings extra',
     ],
   ])('%s', (_name, body, headers, expected) => {
-    expect(facts(checkedRequest(inputOf(body, headers), authorizeDeps()))).toBe(expected);
+    expect(facts(checkedOf(inputOf(body, headers), authorizeDeps()))).toBe(expected);
   });
 
   it.each<[string, unknown, string]>([
@@ -66,13 +66,13 @@ describe('the checks of a request', () => {
       '400 VALIDATION_ERROR',
     ],
   ])('%s', (_name, body, expected) => {
-    expect(refusalOf(() => checkedRequest(inputOf(body), authorizeDeps())).split(':')[0]).toBe(expected);
+    expect(refusalOf(() => checkedOf(inputOf(body), authorizeDeps())).split(':')[0]).toBe(expected);
   });
 
   it('takes a session token the simulator issued as a final authorization for its amount', () => {
     const deps = authorizeDeps();
     deps.store.issueSessionToken(ACCOUNT, 'tok', { completedAt: 0, amount: 11800, currency: 'USD' });
-    const request = checkedRequest(inputOf(BODY, { 'klarna-network-session-token': 'tok' }), deps);
+    const request = checkedOf(inputOf(BODY, { 'klarna-network-session-token': 'tok' }), deps);
     expect([request.tokens.final, request.stepUpAmount]).toEqual([true, 11800]);
   });
 });

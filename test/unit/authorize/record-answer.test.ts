@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionResult } from '../../../contracts/index.js';
-import { recordAnswer } from '../../../mock-server/core/authorize/record-answer.js';
 import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
-import { ACCOUNT, authorizeDeps, BODY, checked } from './authorize-deps.js';
+import { ACCOUNT, authorizeDeps, BODY, checked, record } from './authorize-deps.js';
 
 interface Case {
   result: TransactionResult;
@@ -38,13 +37,13 @@ describe('recording a processed answer', () => {
       { result: 'STEP_UP_REQUIRED', headers: { 'klarna-network-session-token': 'tok' } },
       'key no, token no, used no, transactions 0',
     ],
-  ])('%s', (_name, { result, headers, issued }, expected) => {
+  ])('%s', async (_name, { result, headers, issued }, expected) => {
     const deps = authorizeDeps();
     if (issued) deps.store.issueSessionToken(ACCOUNT, 'tok', { completedAt: 0, amount: 11800, currency: 'USD' });
     const request = checked(deps, BODY, headers);
     const decision = { result, rule: 'test' };
     const answer = renderedAnswer(request, decision, () => 'http://127.0.0.1:1', deps);
-    recordAnswer(request, decision, answer, deps);
+    await record(request, decision, answer, deps);
     const transaction = answer.response.payment_transaction_response?.payment_transaction;
     const kept = transaction && deps.transactions.get(ACCOUNT, transaction.payment_transaction_id);
     const found = [

@@ -14,3 +14,15 @@ export function refusalOf(stage: () => unknown): string {
     return `${error.statusCode} ${error.errorCode}: ${reasons ?? error.message}`;
   }
 }
+
+/** refusalOf for a stage that answers with a promise. */
+export async function refusalOfAsync(stage: () => Promise<unknown>): Promise<string> {
+  try {
+    await stage();
+    return 'passes';
+  } catch (error) {
+    return refusalOf(() => {
+      throw error;
+    });
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionResult } from '../../../contracts/index.js';
 import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
-import { ACCOUNT, authorizeDeps, BODY, checked } from './authorize-deps.js';
+import { ACCOUNT, authorizeDeps, BODY, checked, record } from './authorize-deps.js';
 
 const TOKENIZE = {
   currency: 'USD',
@@ -35,14 +35,14 @@ describe('the answer to a decision', () => {
       TOKENIZE,
       'APPROVED, transaction no, payment request no, customer token issued',
     ],
-  ])('%s', (_name, result, body, expected) => {
+  ])('%s', async (_name, result, body, expected) => {
     const deps = authorizeDeps();
-    const { response, serialized } = renderedAnswer(
-      checked(deps, body),
-      { result, rule: 'test' },
-      () => 'http://127.0.0.1:1',
-      deps,
-    );
+    const request = checked(deps, body);
+    const decision = { result, rule: 'test' };
+    const answer = renderedAnswer(request, decision, () => 'http://127.0.0.1:1', deps);
+    // A customer token the answer issues is remembered when the answer is recorded.
+    await record(request, decision, answer, deps);
+    const { response, serialized } = answer;
     const transactionResponse = response.payment_transaction_response;
     const stepUp = JSON.stringify(response).includes('payment_request_id');
     const token = response.payment_transaction_response?.payment_transaction;

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { recordAnswer } from '../../../mock-server/core/authorize/record-answer.js';
 import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
-import { storedReplay } from '../../../mock-server/core/authorize/stored-replay.js';
-import { ACCOUNT, authorizeDeps, BODY, checked } from './authorize-deps.js';
-import { refusalOf } from './refusal.js';
+import { ACCOUNT, authorizeDeps, BODY, checked, record, storedReplayOf } from './authorize-deps.js';
+import { refusalOfAsync } from './refusal.js';
 
 const OTHER_REQUEST = {
   ...BODY,
@@ -43,12 +41,12 @@ describe('the replay of a stored answer', () => {
       { first: { 'klarna-idempotency-key': 'k1' }, headers: {} },
       'processes',
     ],
-  ])('%s', (_name, { first, headers, body, after }, expected) => {
+  ])('%s', async (_name, { first, headers, body, after }, expected) => {
     const deps = authorizeDeps();
     if (first !== undefined) {
       const request = checked(deps, BODY, first);
       const decision = { result: 'APPROVED' as const, rule: 'default' };
-      recordAnswer(
+      await record(
         request,
         decision,
         renderedAnswer(request, decision, () => '', deps),
@@ -58,21 +56,21 @@ describe('the replay of a stored answer', () => {
     deps.clockAt.advance(after ?? 0);
     const retry = checked(deps, body ?? BODY, headers);
     let outcome = 'processes';
-    const refusal = refusalOf(() => {
-      const plan = storedReplay(retry, deps);
+    const refusal = await refusalOfAsync(async () => {
+      const plan = await storedReplayOf(retry, deps);
       if (plan !== undefined) outcome = `replays ${plan.result}`;
     });
     expect(refusal === 'passes' ? outcome : refusal.split(':')[0]).toBe(expected);
   });
 
-  it('records a new key for a replay found by its session token, answering with the same body', () => {
+  it('records a new key for a replay found by its session token, answering with the same body', async () => {
     const deps = authorizeDeps({ unknownSessionTokens: 'final' });
     const first = checked(deps, BODY, { 'klarna-network-session-token': 'tok' });
     const decision = { result: 'APPROVED' as const, rule: 'session token' };
     const answer = renderedAnswer(first, decision, () => '', deps);
-    recordAnswer(first, decision, answer, deps);
+    await record(first, decision, answer, deps);
     const retry = checked(deps, BODY, { 'klarna-network-session-token': 'tok', 'klarna-idempotency-key': 'new' });
-    expect(storedReplay(retry, deps)?.action).toEqual({
+    expect((await storedReplayOf(retry, deps))?.action).toEqual({
       kind: 'respond',
       status: 200,
       body: answer.serialized,

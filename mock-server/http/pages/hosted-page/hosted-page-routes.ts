@@ -27,7 +27,7 @@ export function hostedPageRoutes(app: FastifyInstance, deps: { paymentRequests: 
         const record = deps.paymentRequests.find(request.params.uuid);
         if (record === undefined) return html(reply, 404, notFoundPage());
         if (isFinal(record.state)) return html(reply, 200, statePage(record));
-        const opened = deps.paymentRequests.act(record, 'open');
+        const opened = await deps.paymentRequests.act(record, 'open');
         return html(reply, 200, opened instanceof KlarnaHttpError ? statePage(record) : purchasePage(opened));
       },
     );
@@ -45,7 +45,7 @@ export function hostedPageRoutes(app: FastifyInstance, deps: { paymentRequests: 
         if (action === 'approve' && record.requestCustomerToken && request.body?.consent !== 'yes') {
           return html(reply, 400, purchasePage(record, 'Please give your consent to approve.'));
         }
-        const next = deps.paymentRequests.act(record, action);
+        const next = await deps.paymentRequests.act(record, action);
         if (next instanceof KlarnaHttpError) return html(reply, 409, statePage(record));
         const redirect = customerActionResult(next).redirect_url;
         return redirect ? reply.redirect(redirect, 303) : html(reply, 200, statePage(next));

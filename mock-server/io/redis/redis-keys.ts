@@ -1,0 +1,32 @@
+import { hash } from 'node:crypto';
+
+/** Every key the simulator writes starts with this, so that a shared Redis can tell them from others'. */
+export const DEFAULT_NAMESPACE = 'km:';
+
+/**
+ * The account as a Redis Cluster hash tag: `{<account>}` with `%`, `{` and `}` percent-escaped. A partner account id
+ * may hold any character, and an unescaped `}` would end the tag early (and `{` start none), putting one account's
+ * keys in several slots, where a multi-key script is refused.
+ */
+export function accountTag(account: string): string {
+  return `{${account.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}}`;
+}
+
+/** Tokens are long and secret: their keys carry a hash, never the token. */
+const tokenId = (token: string) => hash('sha1', token, 'base64url');
+
+/** The keys of one account's answers and tokens; all in one hash tag, so in one Cluster slot. */
+export function accountKeys(namespace: string, account: string) {
+  const prefix = `${namespace}${accountTag(account)}:`;
+  return {
+    prefix,
+    idem: (key: string) => `${prefix}idem:${key}`,
+    tok: (token: string) => `${prefix}tok:${tokenId(token)}`,
+    issued: (token: string) => `${prefix}issued:${tokenId(token)}`,
+    ctok: (token: string) => `${prefix}ctok:${tokenId(token)}`,
+    keyLease: (key: string) => `${prefix}lease:idem:${key}`,
+    tokenLease: (token: string) => `${prefix}lease:tok:${tokenId(token)}`,
+    /** Stands in for an absent key or token in a script's key list: never written. */
+    none: `${prefix}none`,
+  };
+}
