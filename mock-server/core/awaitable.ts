@@ -6,7 +6,7 @@ export type Awaitable<T> = T | Promise<T>;
  * costs no promise, while a store across processes chains as usual. A throw from `next` is thrown (value) or rejects
  * (promise), which the HTTP layer treats alike.
  */
-export function after<T, R>(value: Awaitable<T>, next: (value: T) => Awaitable<R>): Awaitable<R> {
+export function andThen<T, R>(value: Awaitable<T>, next: (value: T) => Awaitable<R>): Awaitable<R> {
   return value instanceof Promise ? value.then(next) : next(value);
 }
 

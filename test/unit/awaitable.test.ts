@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Awaitable, after, onFailure } from '../../mock-server/core/awaitable.js';
+import { type Awaitable, andThen, onFailure } from '../../mock-server/core/awaitable.js';
 
 /** What a chain gave back, as one line: at once or as a promise, its value or its error. */
 async function shown(chain: () => Awaitable<unknown>): Promise<string> {
@@ -22,13 +22,13 @@ const fail = (message: string) => () => {
 
 describe('chaining what may answer at once', () => {
   it.each<[string, () => Awaitable<unknown>, string]>([
-    ['stays synchronous for a value', () => after(1, (n) => n + 1), 'at once 2'],
-    ['chains a promise', () => after(Promise.resolve(1), (n) => n + 1), 'promise 2'],
-    ['becomes a promise when the next step is one', () => after(1, (n) => Promise.resolve(n + 1)), 'promise 2'],
-    ['throws what the next step throws on a value', () => after(1, fail('boom')), 'throws boom'],
+    ['stays synchronous for a value', () => andThen(1, (n) => n + 1), 'at once 2'],
+    ['chains a promise', () => andThen(Promise.resolve(1), (n) => n + 1), 'promise 2'],
+    ['becomes a promise when the next step is one', () => andThen(1, (n) => Promise.resolve(n + 1)), 'promise 2'],
+    ['throws what the next step throws on a value', () => andThen(1, fail('boom')), 'throws boom'],
     [
       'rejects with what the next step throws on a promise',
-      () => after(Promise.resolve(1), fail('boom')),
+      () => andThen(Promise.resolve(1), fail('boom')),
       'rejects boom',
     ],
   ])('%s', async (_name, chain, expected) => {

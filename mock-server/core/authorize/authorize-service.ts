@@ -1,5 +1,5 @@
 import { authenticate } from '../authenticate.js';
-import { type Awaitable, after, onFailure } from '../awaitable.js';
+import { type Awaitable, andThen, onFailure } from '../awaitable.js';
 import { requestFacts } from '../scenarios/match.js';
 import type { IssuedTokens, Lease } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
@@ -36,9 +36,9 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Awaitable
     sent.session === undefined && sent.customer === undefined
       ? NO_TOKENS
       : deps.answerStore.issuedTokens(input.account, sent);
-  return after(issued, (tokens) => {
+  return andThen(issued, (tokens) => {
     const request = checkedRequest(valid, tokens, deps);
-    return after(claimAnswer(request, deps), (claimed) => {
+    return andThen(claimAnswer(request, deps), (claimed) => {
       if (claimed.kind === 'replay') return claimed.plan;
       const { lease } = claimed;
       // Errors are never stored: the lease goes, and the next retry runs afresh (a failed release lets it expire).
@@ -69,11 +69,11 @@ function run(
   const outcome = chooseOutcome(request.account, request.body, request.tokens, selected);
   if (outcome.kind !== 'decision') {
     const plan = planOf(request, outcome, chosen);
-    return after(lease === undefined ? undefined : deps.answerStore.release(lease), () => plan);
+    return andThen(lease === undefined ? undefined : deps.answerStore.release(lease), () => plan);
   }
   const { decision } = outcome;
   const answer = renderedAnswer(request, decision, input.origin, deps);
-  return after(recordAnswer(request, decision, answer, lease, deps), () => {
+  return andThen(recordAnswer(request, decision, answer, lease, deps), () => {
     const action: AuthorizeAction = outcome.responseLost
       ? { kind: 'fault', fault: 'response_lost' }
       : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };

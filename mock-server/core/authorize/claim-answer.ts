@@ -1,4 +1,4 @@
-import { type Awaitable, after } from '../awaitable.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { catalogue } from '../error-catalogue.js';
 import { type ReplayDecision, replayDecision, type StoredResponse } from '../idempotency.js';
 import { type Claim, LEASE_MS, type Lease, MAX_CLAIMS, type StoredAnswers } from '../store/answer-store.js';
@@ -29,22 +29,22 @@ function claimFrom(request: CheckedRequest, deps: Deps, force: boolean, claims: 
   const store = deps.answerStore;
   const ids = { key: request.key, token: request.token };
   const again = (forced: boolean) => claimFrom(request, deps, forced, claims + 1);
-  return after(store.claim(request.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
+  return andThen(store.claim(request.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
     if (claim.kind === 'held')
-      return after(store.awaitAnswer(request.account, ids, claim.retryInMs), () => again(false));
+      return andThen(store.awaitAnswer(request.account, ids, claim.retryInMs), () => again(false));
     const lease = claim.kind === 'claimed' ? claim.lease : undefined;
     const replay = replayOf(request, claim.answers, deps);
     if (replay.kind === 'process') return lease !== undefined ? { kind: 'run', lease } : again(true);
     if (replay.kind === 'reject') {
-      return after(lease === undefined ? undefined : store.release(lease), () => {
+      return andThen(lease === undefined ? undefined : store.release(lease), () => {
         throw replay.error;
       });
     }
     const plan: ClaimedAnswer = { kind: 'replay', plan: replayPlan(request, replay.stored) };
     if (request.key === undefined || replay.stored === claim.answers.key) {
-      return after(lease === undefined ? undefined : store.release(lease), () => plan);
+      return andThen(lease === undefined ? undefined : store.release(lease), () => plan);
     }
-    return after(keyRecorded(request, replay.stored, claim, deps), (recorded) => (recorded ? plan : again(false)));
+    return andThen(keyRecorded(request, replay.stored, claim, deps), (recorded) => (recorded ? plan : again(false)));
   });
 }
 
@@ -81,17 +81,18 @@ function keyRecorded(
     tokens: request.sentTokens,
     createdAt: request.now,
   };
-  const commit = (lease: Lease) => after(store.commit(lease, { keyAnswer: keyed }), (result) => result === 'committed');
+  const commit = (lease: Lease) =>
+    andThen(store.commit(lease, { keyAnswer: keyed }), (result) => result === 'committed');
   if (claim.kind === 'claimed') return commit(claim.lease);
   const ids = { key: request.key };
-  return after(store.claim(request.account, ids, { leaseMs: LEASE_MS, force: true }), (keyClaim) => {
+  return andThen(store.claim(request.account, ids, { leaseMs: LEASE_MS, force: true }), (keyClaim) => {
     if (keyClaim.kind === 'held')
-      return after(store.awaitAnswer(request.account, ids, keyClaim.retryInMs), () => false);
+      return andThen(store.awaitAnswer(request.account, ids, keyClaim.retryInMs), () => false);
     if (keyClaim.kind === 'stored') return false;
     // Still the token's answer to replay (no answer under the key meanwhile)?
     const now = replayOf(request, { key: keyClaim.answers.key, token: claim.answers.token }, deps);
     if (now.kind === 'replay' && now.stored === claim.answers.token) return commit(keyClaim.lease);
-    return after(store.release(keyClaim.lease), () => false);
+    return andThen(store.release(keyClaim.lease), () => false);
   });
 }
 

@@ -1,4 +1,4 @@
-import { type Awaitable, after } from '../awaitable.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { catalogue } from '../error-catalogue.js';
 import type { StoredResponse } from '../idempotency.js';
 import { keepPurchaseData } from '../payment-requests/kept-purchase-data.js';
@@ -61,7 +61,7 @@ export function recordAnswer(
       : effects.customerToken === undefined
         ? undefined
         : deps.answerStore.issueCustomerToken(account, effects.customerToken);
-  return after(written, (result) => {
+  return andThen(written, (result) => {
     if (result === 'lease-lost') throw catalogue.unavailable();
     const transaction = answer.response.payment_transaction_response?.payment_transaction;
     if (transaction === undefined) return;

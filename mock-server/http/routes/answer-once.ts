@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { AccountClock } from '../../core/account-clock.js';
-import { type Awaitable, after } from '../../core/awaitable.js';
+import { type Awaitable, andThen } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import {
@@ -116,12 +116,12 @@ function claimed(
   const store = deps.answerStore;
   const ids = { key };
   const again = (forced: boolean) => claimed(reply, request, deps, run, forced, claims + 1);
-  return after(store.claim(op.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
-    if (claim.kind === 'held') return after(store.awaitAnswer(op.account, ids, claim.retryInMs), () => again(false));
+  return andThen(store.claim(op.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
+    if (claim.kind === 'held') return andThen(store.awaitAnswer(op.account, ids, claim.retryInMs), () => again(false));
     const lease = claim.kind === 'claimed' ? claim.lease : undefined;
     const decision = decide(request, claim.answers.key, deps);
     if (decision.kind !== 'process') {
-      return after(lease === undefined ? undefined : store.release(lease), () => replayed(reply, decision));
+      return andThen(lease === undefined ? undefined : store.release(lease), () => replayed(reply, decision));
     }
     // What is stored is past its window: claim over it.
     if (lease === undefined) return again(true);
@@ -137,7 +137,7 @@ function claimed(
       currency: '',
       finalAuthorization: false,
     };
-    return after(store.commit(lease, { keyAnswer: stored }), (result) => {
+    return andThen(store.commit(lease, { keyAnswer: stored }), (result) => {
       if (result === 'lease-lost') throw catalogue.unavailable();
       return sendJson(reply, answer.status, answer.body);
     });
