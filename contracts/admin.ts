@@ -26,7 +26,13 @@ export const RequestsQuery = OptionalAccountQuery.extend({
 
 export const ResetResult = z.object({ account: z.string(), disarmed: z.int() });
 
-export const Health = z.object({ status: z.literal('ok') });
+export const Health = z.object({
+  status: z.literal('ok'),
+  pid: z
+    .int()
+    .positive()
+    .describe('The process that answered: with `--workers`, the worker the connection was handed to'),
+});
 
 /** The latest instant the simulator renders: expiries land up to a month past the clock, and stay ISO 8601. */
 export const MAX_CLOCK_MS = Date.parse('9900-01-01T00:00:00.000Z');

@@ -65,6 +65,17 @@ describe("the simulator's options", () => {
     [['--admin-token', 'short'], {}, '--admin-token: at least 16 characters'],
     [[], { KLARNA_MOCK_ADMIN_TOKEN: 'short' }, 'KLARNA_MOCK_ADMIN_TOKEN: at least 16 characters'],
     [[], { KLARNA_MOCK_ADMIN_OPEN: 'yes' }, 'KLARNA_MOCK_ADMIN_OPEN: expected true or false'],
+    [['--workers', '0'], {}, '--workers: expected a whole number from 1 to 64'],
+    [['--workers', '65', '--store', 'redis://h:1'], {}, '--workers: expected a whole number from 1 to 64'],
+    [['--workers', '2.5'], {}, '--workers: expected a whole number from 1 to 64'],
+    [[], { KLARNA_MOCK_WORKERS: '' }, 'KLARNA_MOCK_WORKERS: expected a whole number from 1 to 64'],
+    [
+      ['--workers', '2'],
+      {},
+      '--workers 2 needs a shared store (each worker would keep answers of its own): start with --store redis://host:port',
+    ],
+    [['--workers', '2', '--store', 'memory'], {}, '--workers 2 needs a shared store'],
+    [[], { KLARNA_MOCK_WORKERS: '3' }, 'KLARNA_MOCK_WORKERS=3 needs a shared store'],
     [['--colour'], {}, "Unknown option '--colour'"],
     [['--port'], {}, "Option '--port <value>' argument missing"],
     [['stray'], {}, "Unexpected argument 'stray'"],
@@ -97,6 +108,21 @@ describe("the simulator's options", () => {
     it('refuses a --fixtures directory that does not exist', () => {
       expect(() => read(['--fixtures', join(dir, 'missing')])).toThrow(UsageError);
       expect(() => read(['--fixtures', join(dir, 'missing')])).toThrow(/^--fixtures: .*missing does not exist$/);
+    });
+
+    it('takes --workers, else KLARNA_MOCK_WORKERS, else the settings file, and refuses several on memory', () => {
+      const file = join(dir, 'workers.json');
+      writeFileSync(file, JSON.stringify({ workers: 3, store: 'redis://from-file:1' }));
+      const env = { KLARNA_MOCK_WORKERS: '4' };
+      expect(read([])).not.toHaveProperty('options.config.workers');
+      expect(read(['--config', file])).toMatchObject({ options: { config: { workers: 3 } } });
+      expect(read(['--config', file], env)).toMatchObject({ options: { config: { workers: 4 } } });
+      expect(read(['--config', file, '--workers', '1'], env)).toMatchObject({ options: { config: { workers: 1 } } });
+      // Several workers on the memory store: refused whichever place named them.
+      expect(() => read(['--config', file, '--store', 'memory'])).toThrow(
+        /^"workers": 3 in the settings file needs a shared store .*: start with --store redis:\/\/host:port/,
+      );
+      expect(() => read(['--config', file, '--store', 'memory', '--workers', '1'])).not.toThrow();
     });
 
     it('takes --fixtures over the settings file, and the flags over its seed', () => {

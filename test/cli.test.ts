@@ -124,7 +124,7 @@ describe.concurrent('the klarna-mock command', () => {
 
     const health = await fetch(`${base}/__mock/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', pid: expect.any(Number) });
 
     const path = AUTHORIZE_URL();
     const authorize = await fetch(`${base}${path}`, {

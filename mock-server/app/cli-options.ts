@@ -4,7 +4,7 @@ import { type CliCommand, type CliOption, HELP_OPTION } from '../../shared-cli/c
 import { helpText } from '../../shared-cli/help-text.js';
 import { parseCli, usageErrorOf } from '../../shared-cli/parse-cli.js';
 import { UsageError } from '../../shared-cli/usage-error.js';
-import { AdminToken, MockConfig, type MockConfigInput } from '../core/config.js';
+import { AdminToken, MAX_WORKERS, MockConfig, type MockConfigInput } from '../core/config.js';
 import { parseStoreLocation } from '../core/store/store-location.js';
 import { readJsonFile } from '../io/read-json-file.js';
 
@@ -78,6 +78,16 @@ export const SIMULATOR_OPTIONS: readonly CliOption[] = [
       'redis-cluster://host:port,host:port; instances naming one Redis share them (docs/guides/scale-out.md); ' +
       'settings store',
   },
+  {
+    name: 'workers',
+    type: 'string',
+    value: '<n>',
+    env: 'KLARNA_MOCK_WORKERS',
+    default: '1',
+    description:
+      `processes serving the one port (node:cluster, 1 to ${MAX_WORKERS}); a worker that dies is restarted; more than ` +
+      'one needs --store redis://… (docs/guides/scale-out.md); settings workers',
+  },
   HELP_OPTION,
 ];
 
@@ -126,6 +136,7 @@ export function readCliOptions(
 ): { help: true } | { help: false; options: CliOptions } {
   const cli = parseCli(SIMULATOR_OPTIONS, argv, env);
   if (cli.help) return { help: true };
+  const configFile = cli.value('config');
   const flags = {
     fixtures: cli.value('fixtures'),
     seed: cli.value('seed'),
@@ -135,13 +146,16 @@ export function readCliOptions(
     store: cli.value('store'),
     storeLabel: cli.label('store'),
   };
-  const configFile = cli.value('config');
+  const config = withWorkers(
+    withAdmin(withFlags(configFile === undefined ? {} : readConfigFile(configFile), flags), flags, env),
+    cli.from('workers') === 'default' ? undefined : { value: cli.value('workers') ?? '', label: cli.label('workers') },
+  );
   const parsed = CliOptions.safeParse({
     port: cli.value('port'),
     host: cli.value('host'),
     logLevel: cli.value('log-level'),
     logFormat: cli.value('log-format') ?? (isTty ? 'pretty' : 'json'),
-    config: withAdmin(withFlags(configFile === undefined ? {} : readConfigFile(configFile), flags), flags, env),
+    config,
   });
   if (!parsed.success) throw usageErrorOf(parsed.error, cli, NAMES);
   return { help: false, options: parsed.data };
@@ -188,6 +202,37 @@ function withAdmin(
     ...(checked?.success && { adminToken: checked.data }),
     ...(open !== undefined && { adminOpen: open }),
   };
+}
+
+const WORKERS_RANGE = `expected a whole number from 1 to ${MAX_WORKERS}`;
+const Workers = z
+  .string()
+  .regex(/^\d{1,5}$/, WORKERS_RANGE)
+  .transform(Number)
+  .pipe(z.int().min(1, WORKERS_RANGE).max(MAX_WORKERS, WORKERS_RANGE));
+
+/**
+ * --workers (or KLARNA_MOCK_WORKERS) over the settings file's `workers`. More than one worker on the memory store is
+ * refused: each process would keep answers of its own, and a retry landing on another worker would authorize twice.
+ */
+function withWorkers(config: MockConfigInput, flag: { value: string; label: string } | undefined): MockConfigInput {
+  let workers = config.workers;
+  if (flag !== undefined) {
+    const parsed = Workers.safeParse(flag.value);
+    if (!parsed.success) throw new UsageError(`${flag.label}: ${parsed.error.issues[0]?.message}`);
+    workers = parsed.data;
+  }
+  if (workers === undefined) return config;
+  const store = parseStoreLocation(config.store ?? 'memory');
+  if (workers > 1 && 'kind' in store && store.kind === 'memory') {
+    let named = `"workers": ${workers} in the settings file`;
+    if (flag !== undefined) named = flag.label === '--workers' ? `--workers ${workers}` : `${flag.label}=${workers}`;
+    throw new UsageError(
+      `${named} needs a shared store (each worker would keep answers of its own): ` +
+        'start with --store redis://host:port (or KLARNA_MOCK_STORE, or "store" in the settings file)',
+    );
+  }
+  return { ...config, workers };
 }
 
 function openFromEnv(value: string | undefined): boolean | undefined {

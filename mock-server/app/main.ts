@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { MockConfigInput } from '../core/config.js';
 import { StoreUnreachable } from '../io/redis/open-redis-store.js';
 import { adminExposure } from './admin-exposure.js';
 import { buildApp } from './build-app.js';
-import { HELP, readCliOptions } from './cli-options.js';
-import { serveUntilSignal } from './serve.js';
+import { type CliOptions, HELP, readCliOptions } from './cli-options.js';
+import { readyText, serveUntilSignal } from './serve.js';
 
 // The only place that listens. https://fastify.dev/docs/latest/Guides/Testing/ (factory vs entry point)
 
@@ -28,6 +27,19 @@ async function main() {
     process.stderr.write(`klarna-mock: ${exposure.message}\n`);
     process.exit(2);
   }
+  const workers = options.config.workers ?? 1;
+  if (workers > 1) {
+    // Loaded only then: one process (the default) starts exactly as before, without node:cluster.
+    const { serveWithWorkers } = await import('./workers.js');
+    await serveWithWorkers(workers, () => serve(options, exposure));
+    return;
+  }
+  const { url, note } = await serve(options, exposure);
+  process.stdout.write(`klarna-mock listening on ${url} (${readyText(note)})\n`);
+}
+
+/** Builds the app and listens, until SIGINT or SIGTERM: the one process, or each worker of `--workers`. */
+async function serve(options: CliOptions, exposure: ReturnType<typeof adminExposure>) {
   const app = await buildApp({
     config: options.config,
     logger: { level: options.logLevel, pretty: options.logFormat === 'pretty' },
@@ -39,9 +51,7 @@ async function main() {
   });
   warnIfHeapTooSmall(app);
   if (exposure.kind === 'warn') app.log.warn(exposure.message);
-  const { url, note } = await serveUntilSignal(app, { port: options.port, host: options.host });
-  const ready = `ready in ${Math.round(performance.now())} ms${note === undefined ? '' : `; ${note}`}`;
-  process.stdout.write(`klarna-mock listening on ${url} (${ready})\n`);
+  return serveUntilSignal(app, { port: options.port, host: options.host });
 }
 
 /** The admin settings as the settings file and flags give them (buildApp checks them again, with the rest). */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { readyAddress } from './admin-exposure.js';
 
@@ -33,4 +34,9 @@ export async function serveUntilSignal(
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   return readyAddress(app.server.address() as AddressInfo);
+}
+
+/** What the ready line says after the URL: the time since this process started, and the note, if any. */
+export function readyText(note: string | undefined): string {
+  return `ready in ${Math.round(performance.now())} ms${note === undefined ? '' : `; ${note}`}`;
 }

@@ -5,6 +5,8 @@ import { parseStoreLocation } from './store/store-location.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** More worker processes than this would only compete for the same cores. */
+export const MAX_WORKERS = 64;
 
 /** Currencies of Klarna's Payment Request API (reference §2.1); the list for authorize is a simulator choice. */
 export const DEFAULT_CURRENCIES = [
@@ -337,6 +339,18 @@ export const MockConfig = z.strictObject({
     })
     .describe(
       "Where idempotency answers (authorize's and the other writes') and issued tokens live: `memory` (this process), `redis://host:port/db`, `rediss://…` (TLS) or `redis-cluster://host:port,host:port` (a Redis Cluster), shared by every instance that names it. `--store` and `KLARNA_MOCK_STORE` win over it. See [Scale out](../guides/scale-out.md).",
+    ),
+  /**
+   * Processes serving the command line's one port (node:cluster): more than one needs a shared `store`, since each
+   * worker would otherwise keep its own answers. buildApp and startMock serve from the one process they run in.
+   */
+  workers: z
+    .int()
+    .min(1)
+    .max(MAX_WORKERS)
+    .default(1)
+    .describe(
+      'Processes the command line serves its one port from (`1`: this process alone). More than one needs a shared `store` (Redis): the command refuses to start on the memory store. `--workers` and `KLARNA_MOCK_WORKERS` win over it; `startMock` ignores it. See [Scale out](../guides/scale-out.md#workers-one-port-several-processes).',
     ),
   /** Base of payment_request_url; absent means the origin the request was sent to. */
   publicUrl: z

@@ -45,7 +45,7 @@ describe('the admin API with an admin token', () => {
     const response = await fetch(`${served.base}/__mock/requests`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);
     const health = await fetch(`${served.base}/__mock/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', pid: expect.any(Number) });
   });
 
   it('leaves the Klarna API, the docs and the hosted page alone', async () => {

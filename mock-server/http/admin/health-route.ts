@@ -15,7 +15,7 @@ export function healthRoute(app: FastifyInstance) {
           response: { 200: Health },
         },
       },
-      async () => ({ status: 'ok' as const }),
+      async () => ({ status: 'ok' as const, pid: process.pid }),
     ),
   );
 }
