@@ -20,6 +20,7 @@ const START_TIMEOUT_MS = 5_000;
  */
 const CONNECTION: RedisOptions = {
   lazyConnect: true,
+  enableAutoPipelining: true,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   commandTimeout: 2_000,
@@ -90,10 +91,11 @@ function clusterClient(
   Cluster: typeof import('ioredis').Cluster,
   location: Extract<StoreLocation, { kind: 'cluster' }>,
 ): RedisClient {
-  const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = CONNECTION;
+  const { lazyConnect, enableOfflineQueue, enableAutoPipelining, retryStrategy, ...perNode } = CONNECTION;
   const options: ClusterOptions = {
     lazyConnect,
     enableOfflineQueue,
+    enableAutoPipelining,
     clusterRetryStrategy: (times) => Math.min(times * 100, 1_000),
     slotsRefreshTimeout: 2_000,
     redisOptions: {
