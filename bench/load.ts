@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS, INVALID_BODY } from './request.js';
-import { cpuMicros } from './rss.js';
+import { cpuMicrosOf } from './rss.js';
 
 export type PathName = 'authorize' | 'replay' | 'validation-error';
 
@@ -62,12 +62,12 @@ export interface DriveOptions {
   connections: number;
   /** The status class every answer must have: the bare server answers 200 to everything. */
   expect: '2xx' | '4xx';
-  /** The server's pid, for its CPU time. */
-  pid: number;
+  /** The server's processes (its workers and Redis included), for their CPU time. */
+  pids: readonly number[];
 }
 
 export async function drive(url: string, path: PathName, options: DriveOptions): Promise<LoadResult> {
-  const before = cpuMicros(options.pid);
+  const before = cpuMicrosOf(options.pids);
   const driverBefore = process.cpuUsage();
   const result = await autocannon({
     url,
@@ -76,7 +76,7 @@ export async function drive(url: string, path: PathName, options: DriveOptions):
     requests: requestsFor(path),
   });
   const driver = process.cpuUsage(driverBefore);
-  const after = cpuMicros(options.pid);
+  const after = cpuMicrosOf(options.pids);
   const expected = options.expect === '2xx' ? result['2xx'] : result['4xx'];
   const cpu =
     before === undefined || after === undefined ? undefined : after.user + after.system - before.user - before.system;

@@ -31,3 +31,8 @@ export function pinDriver(): string {
 export function onServerCore(command: string, args: string[]): [string, string[]] {
   return pinning ? ['taskset', ['-c', String(SERVER_CORE), command, ...args]] : [command, args];
 }
+
+/** Moves a running process (a Redis the bench started, which inherited the driver's core) onto the server core. */
+export function pinToServerCore(pid: number): void {
+  if (pinning) execFileSync('taskset', ['-a', '-c', '-p', String(SERVER_CORE), String(pid)], { stdio: 'ignore' });
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Resident set size of a process in bytes, from /proc/<pid>/status; undefined where /proc is missing. */
 export function rssBytes(pid: number): number | undefined {
@@ -30,7 +30,7 @@ const TICKS_PER_SECOND = 100;
  * resolution); undefined where /proc is missing. Divided by the requests answered meanwhile, it gives what each
  * request cost the server, a steadier figure than req/s on a shared machine.
  */
-export function cpuMicros(pid: number): { user: number; system: number } | undefined {
+function cpuMicros(pid: number): { user: number; system: number } | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
     if (fields === undefined) return undefined;
@@ -39,4 +39,39 @@ export function cpuMicros(pid: number): { user: number; system: number } | undef
   } catch {
     return undefined;
   }
+}
+
+/** CPU time of several processes together (a simulator's workers and its Redis); undefined when one cannot be read. */
+export function cpuMicrosOf(pids: readonly number[]): { user: number; system: number } | undefined {
+  let user = 0;
+  let system = 0;
+  for (const pid of pids) {
+    const one = cpuMicros(pid);
+    if (one === undefined) return undefined;
+    user += one.user;
+    system += one.system;
+  }
+  return { user, system };
+}
+
+/** `pid` and every process below it (a cluster primary's workers), from /proc; just `pid` where /proc is missing. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [pid];
+  }
+  for (const entry of entries) {
+    try {
+      const parent = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = [pid];
+  for (let at = 0; at < tree.length; at++) tree.push(...(parents.get(tree[at] as number) ?? []));
+  return tree;
 }

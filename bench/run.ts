@@ -1,20 +1,23 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MockConfig } from '../mock-server/core/config.js';
+import { type RedisServer, startRedis } from '../test/support/redis-server.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { compileMain } from './compile.js';
 import { parseFloorSkip } from './floor-parts.js';
 import { drive, EXPECTED_STATUS, fillStore, type LoadResult, PATHS, type PathName } from './load.js';
-import { pinDriver } from './pinning.js';
+import { pinDriver, pinToServerCore } from './pinning.js';
 import { timeToFirstAuthorize } from './ready-time.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
-import { mb, rssBytes } from './rss.js';
+import { mb, processTree, rssBytes } from './rss.js';
 import { START_FLAGS } from './start-flags.js';
 import { median, verdict } from './stats.js';
 
 // npm run bench [-- --rounds N --duration S --warmup S --connections N --ready-runs N --strict
-//                  --floor-skip validation,fingerprint,record]
+//                  --floor-skip validation,fingerprint,record --store redis --workers N]
 // The simulator against a bare Fastify route, in the same run, on the same machine: only the ratios travel.
+// --store redis adds the simulator on a Redis store (a redis-server the bench starts), --workers N the same with N
+// workers; each is compared with the simulator on its memory store measured in the same run.
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +28,8 @@ const { values } = parseArgs({
     'ready-runs': { type: 'string', default: '5' },
     strict: { type: 'boolean', default: false },
     'floor-skip': { type: 'string' },
+    store: { type: 'string', default: 'memory' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const rounds = Number(values.rounds);
@@ -41,6 +46,21 @@ const floorSkip = (() => {
     process.exit(2);
   }
 })();
+/** The shared-store servers this run adds beside the memory store's (checked before any server starts). */
+const sharedStoreRuns = (() => {
+  const workers = Number(values.workers);
+  const refuse = (message: string): never => {
+    console.error(`npm run bench -- ${message}`);
+    process.exit(2);
+  };
+  if (values.store !== 'memory' && values.store !== 'redis') refuse('--store: memory or redis');
+  if (!Number.isInteger(workers) || workers < 1) refuse('--workers: a whole number from 1');
+  const runs: SharedStoreRun[] = [];
+  if (values.store === 'redis') runs.push({ name: 'sim redis', workers: 1 });
+  // More than one worker needs the shared store: --workers N alone means the Redis store with N workers.
+  if (workers > 1) runs.push({ name: `sim redis ×${workers}`, workers });
+  return runs;
+})();
 const ROOT = join(import.meta.dirname, '..');
 const TSX = ['--import', 'tsx'];
 
@@ -51,14 +71,29 @@ const TARGETS: Record<PathName, { rps?: number; p99?: number }> = {
   'validation-error': {},
 };
 const READY_TARGET_MS = 300;
+const SIMULATOR_FLAGS = ['--port', '0', '--log-level', 'silent'];
+
+/** Issue 15's target for a single instance on the Redis store, as ratios of the memory store's, in the same run. */
+const SHARED_STORE_TARGET = { rps: 0.5, p99: 3 };
+
+/** The simulator on a Redis store the bench starts, with `workers` processes (1: no cluster primary). */
+interface SharedStoreRun {
+  name: string;
+  workers: number;
+}
 
 /**
  * bare: Fastify answering a fixed JSON; floor: the least work any simulator must do (bench/floor-server.ts), to show
- * how near the targets can get at all; simulator: what `npm start` runs. Targets judge simulator/bare.
+ * how near the targets can get at all; simulator: what `npm start` runs (its memory store). Targets judge
+ * simulator/bare; the shared-store runs (--store redis, --workers N) are judged against simulator.
  */
-const SERVERS = ['bare', 'floor', 'simulator'] as const;
-type ServerName = (typeof SERVERS)[number];
-type Servers = Record<ServerName, ChildServer>;
+const BASE_SERVERS = ['bare', 'floor', 'simulator'] as const;
+type BaseName = (typeof BASE_SERVERS)[number];
+const SERVERS: readonly string[] = [...BASE_SERVERS, ...sharedStoreRuns.map((run) => run.name)];
+type ServerName = string;
+/** A server, and for the Redis runs the redis-server it talks to (its CPU and memory count as the server's). */
+type BenchServer = ChildServer & { redis?: RedisServer };
+type Servers = Record<BaseName, BenchServer> & Record<ServerName, BenchServer>;
 
 interface Row {
   path: PathName;
@@ -89,26 +124,44 @@ async function answerSize(server: ChildServer): Promise<number> {
 async function measurePaths(servers: Servers): Promise<Row[]> {
   const rows: Row[] = [];
   for (const path of PATHS) {
-    const row: Row = { path, results: { bare: [], floor: [], simulator: [] } };
+    const row: Row = { path, results: Object.fromEntries(SERVERS.map((name) => [name, []])) };
     const run = (which: ServerName, duration: number) =>
-      drive(servers[which].url, path, {
+      drive(serverOf(servers, which).url, path, {
         seconds: duration,
         connections,
         expect: which === 'bare' ? '2xx' : EXPECTED_STATUS[path],
-        pid: servers[which].pid,
+        pids: pidsOf(serverOf(servers, which)),
       });
     process.stdout.write(`${path}: warm-up`);
     for (const which of SERVERS) await run(which, warmup);
     for (let round = 0; round < rounds; round += 1) {
       // Rotate who goes first, so a slow drift of the machine does not always favour the same server.
       const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length] as ServerName);
-      for (const which of order) row.results[which].push(await run(which, seconds));
+      for (const which of order) resultsOf(row, which).push(await run(which, seconds));
       process.stdout.write(` · round ${round + 1}`);
     }
     process.stdout.write('\n');
     rows.push(row);
   }
   return rows;
+}
+
+function serverOf(servers: Servers, name: ServerName): BenchServer {
+  const server = servers[name];
+  if (server === undefined) throw new Error(`no server ${name}`);
+  return server;
+}
+
+function resultsOf(row: Row, name: ServerName): LoadResult[] {
+  const results = row.results[name];
+  if (results === undefined) throw new Error(`no results of ${name}`);
+  return results;
+}
+
+/** A server's processes: its workers (below a cluster primary) and the Redis it talks to, the bench's own. */
+function pidsOf(server: BenchServer): number[] {
+  const redis = server.redis?.pid;
+  return [...processTree(server.pid), ...(redis === undefined ? [] : [redis])];
 }
 
 function printRows(rows: Row[]): boolean {
@@ -118,13 +171,16 @@ function printRows(rows: Row[]): boolean {
   console.log('');
   line('path', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'req/s per round');
   for (const row of rows) {
-    const s = Object.fromEntries(SERVERS.map((name) => [name, summary(row.results[name])])) as Record<
-      ServerName,
+    const s = Object.fromEntries(SERVERS.map((name) => [name, summary(resultsOf(row, name))])) as Record<
+      BaseName,
       ReturnType<typeof summary>
-    >;
+    > &
+      Record<ServerName, ReturnType<typeof summary>>;
     for (const name of SERVERS) {
-      const perRound = row.results[name].map((r) => Math.round(r.requestsPerSecond)).join(' ');
-      const it = s[name];
+      const perRound = resultsOf(row, name)
+        .map((r) => Math.round(r.requestsPerSecond))
+        .join(' ');
+      const it = s[name] as ReturnType<typeof summary>;
       line(
         name === 'bare' ? row.path : '',
         name,
@@ -142,13 +198,13 @@ function printRows(rows: Row[]): boolean {
         );
       }
     }
-    const ratios = (of: ServerName) => ({
+    const ratios = (of: BaseName) => ({
       rps: s[of].rps / s.bare.rps,
       p99: s[of].p99 / s.bare.p99,
       cpu: Number.isNaN(s[of].cpu / s.bare.cpu) ? 'n/a' : `${(s[of].cpu / s.bare.cpu).toFixed(2)}×`,
     });
     const target = TARGETS[row.path];
-    const judge = (of: ServerName) => {
+    const judge = (of: BaseName) => {
       const r = ratios(of);
       const checks: string[] = [];
       let rowMet = true;
@@ -177,8 +233,33 @@ function printRows(rows: Row[]): boolean {
     judge('floor');
     const simulatorMet = judge('simulator');
     met &&= simulatorMet;
+    for (const run of sharedStoreRuns) met = judgeSharedStore(row.path, s.simulator, s[run.name], run, line) && met;
   }
   return met;
+}
+
+/**
+ * A shared-store run against the memory store's simulator of the same run. Issue 15's target judges the single
+ * instance's authorize path (req/s ≥ 0.5×, p99 ≤ 3×); the other rows, and the workers', are shown, not judged.
+ */
+function judgeSharedStore(
+  path: PathName,
+  memory: ReturnType<typeof summary>,
+  shared: ReturnType<typeof summary> | undefined,
+  run: SharedStoreRun,
+  line: (...cells: string[]) => void,
+): boolean {
+  if (shared === undefined) return true;
+  const rps = shared.rps / memory.rps;
+  const p99 = shared.p99 / memory.p99;
+  const cpu = Number.isNaN(shared.cpu / memory.cpu) ? 'n/a' : `${(shared.cpu / memory.cpu).toFixed(2)}×`;
+  const judged = path === 'authorize' && run.workers === 1;
+  const met = rps >= SHARED_STORE_TARGET.rps && p99 <= SHARED_STORE_TARGET.p99;
+  const outcome = judged
+    ? `target req/s ≥${SHARED_STORE_TARGET.rps}×, p99 ≤${SHARED_STORE_TARGET.p99}×: ${verdict(met)}`
+    : 'no target';
+  line('', `${run.name.replace('sim ', '')}/mem`, `${rps.toFixed(2)}×`, '', `${p99.toFixed(2)}×`, cpu, outcome);
+  return judged ? met : true;
 }
 
 /** The target is judged on what `npm start` runs; the TypeScript loader's start (`npm run dev`) is shown beside it. */
@@ -208,6 +289,12 @@ async function main() {
     `klarna-mock bench: ${rounds} rounds × ${seconds} s per path and server after a ${warmup} s warm-up, ` +
       `${connections} connections\n${pinDriver()}`,
   );
+  if (sharedStoreRuns.length > 0) {
+    const runs = sharedStoreRuns.map(
+      (run) => `${run.name} (${run.workers === 1 ? 'one process' : `${run.workers} workers`})`,
+    );
+    console.log(`simulator: the memory store; ${runs.join(', ')}: the Redis store, judged against the memory store`);
+  }
   const started: ChildServer[] = [];
   const begin = async (server: Promise<ChildServer>) => {
     started.push(await server);
@@ -217,25 +304,42 @@ async function main() {
     begin(startServer(process.execPath, [...START_FLAGS, ...TSX, join(import.meta.dirname, file), ...args]));
   let servers: Servers;
   let bundle: string;
+  let redis: RedisServer | undefined;
   try {
     const bare = await bench('bare-server.ts');
     const floor = await bench('floor-server.ts', floorSkip.size === 0 ? [] : ['--skip', [...floorSkip].join(',')]);
     // What `npm start` runs: the bundle of the current sources, with its heap cap.
     bundle = compileMain();
-    const simulator = await begin(
-      startServer(process.execPath, [...START_FLAGS, bundle, ...['--port', '0', '--log-level', 'silent']]),
-    );
+    const simulator = await begin(startServer(process.execPath, [...START_FLAGS, bundle, ...SIMULATOR_FLAGS]));
     servers = { bare, floor, simulator };
+    if (sharedStoreRuns.length > 0) {
+      // Debian's redis-server on a free port in a temporary folder, as the tests start it (no persistence), on the
+      // server core beside the simulator: the whole server side shares one core, as the memory store's does.
+      redis = await startRedis();
+      if (redis.pid !== undefined) pinToServerCore(redis.pid);
+      const store = `redis://${redis.address}/0`;
+      console.log(
+        `redis-server ${redis.address} (no persistence) on the servers' core; the Redis runs' CPU includes it`,
+      );
+      for (const run of sharedStoreRuns) {
+        const args = [...SIMULATOR_FLAGS, '--store', store, '--workers', String(run.workers)];
+        const server = await begin(startServer(process.execPath, [...START_FLAGS, bundle, ...args]));
+        servers[run.name] = { ...server, redis };
+      }
+    }
   } catch (error) {
     // None may be left running, pinned to the server core.
     await Promise.all(started.map((server) => server.stop()));
+    await redis?.stop();
     throw error;
   }
   let met: boolean;
   let broken = false;
   let unfilled = false;
   try {
-    const sizes = await Promise.all(SERVERS.map(async (name) => `${await answerSize(servers[name])} B (${name})`));
+    const sizes = await Promise.all(
+      SERVERS.map(async (name) => `${await answerSize(serverOf(servers, name))} B (${name})`),
+    );
     console.log(
       `request body ${Buffer.byteLength(JSON.stringify(AUTHORIZE_BODY))} B; APPROVED answer ${sizes.join(', ')}`,
     );
@@ -249,6 +353,7 @@ async function main() {
         unfilled = true;
       }
     }
+    if (sharedStoreRuns.length > 0) console.log('the Redis runs start on an empty Redis (it has no cap to fill)');
     if (floorSkip.size > 0) {
       console.log(`the floor runs without: ${[...floorSkip].join(', ')}`);
       if (floorSkip.has('record')) console.log('  (so its replay path answers every request afresh)');
@@ -261,11 +366,16 @@ async function main() {
       name === 'floor' && path === 'validation-error' && floorSkip.has('validation');
     broken =
       unfilled ||
-      rows.some((row) => SERVERS.some((name) => !excused(name, row.path) && summary(row.results[name]).unexpected > 0));
-    const rss = SERVERS.map((name) => `${name} ${mb(rssBytes(servers[name].pid))}`).join(', ');
+      rows.some((row) =>
+        SERVERS.some((name) => !excused(name, row.path) && summary(resultsOf(row, name)).unexpected > 0),
+      );
+    const rssOf = (name: ServerName) =>
+      pidsOf(serverOf(servers, name)).reduce((sum, pid) => sum + (rssBytes(pid) ?? Number.NaN), 0);
+    const rss = SERVERS.map((name) => `${name} ${mb(rssOf(name))}`).join(', ');
     console.log(`\nRSS after the load: ${rss}`);
   } finally {
-    await Promise.all(SERVERS.map((name) => servers[name].stop()));
+    await Promise.all(SERVERS.map((name) => serverOf(servers, name).stop()));
+    await redis?.stop();
   }
   met = (await measureReady(bundle)) && met;
   console.log(`\n${met ? 'every target met' : 'some targets missed'} (exit code ≠ 0 on a miss only with --strict)`);
