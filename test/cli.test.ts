@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,23 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AUTHORIZE_URL, loadSamples } from './support/samples.js';
+import { type SpawnedSimulator, spawnSimulator } from './support/spawned-simulator.js';
 
 // The real entry point in a child process: what a user gets from `npm start`. Nothing sleeps; every wait is on
 // an event (a stdout chunk, the process closing) with a timeout that only matters when something is broken.
 
-const ROOT = join(import.meta.dirname, '..');
 const WAIT_MS = 10_000;
 const READY_LINE = /^klarna-mock listening on (http:\/\/\S+) \(ready in \d+ ms\)$/m;
 
-interface Cli {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout, as soon as it has arrived. */
-  waitForStdout: (pattern: RegExp) => Promise<RegExpMatchArray>;
-  /** Resolves once the process has exited and its output is complete. */
-  closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Cli = SpawnedSimulator;
 
 // The tests run concurrently (each waits mostly on a child starting up), so children are filed under their test.
 const running = new Map<string, Set<ChildProcess>>();
@@ -33,53 +25,11 @@ afterEach(({ task }) => {
 });
 
 function startCli(test: { id: string }, args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/app/main.ts', ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: undefined,
-      HOST: undefined,
-      LOG_LEVEL: undefined,
-      KLARNA_MOCK_ADMIN_TOKEN: undefined,
-      KLARNA_MOCK_ADMIN_OPEN: undefined,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const cli = spawnSimulator(args, env);
   const children = running.get(test.id) ?? new Set();
-  running.set(test.id, children.add(child));
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const closed = once(child, 'close').then(([code, signal]) => {
-    children.delete(child);
-    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
-  });
-
-  const waitForStdout = (pattern: RegExp) =>
-    withTimeout(
-      new Promise<RegExpMatchArray>((resolve, reject) => {
-        const check = () => {
-          const match = stdout.match(pattern);
-          if (!match) return;
-          child.stdout?.off('data', check);
-          resolve(match);
-        };
-        child.stdout?.on('data', check);
-        closed.then(() =>
-          reject(new Error(`exited before printing ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`)),
-        );
-        check();
-      }),
-      `${pattern} on stdout`,
-    );
-
-  return { child, stdout: () => stdout, stderr: () => stderr, waitForStdout, closed };
+  running.set(test.id, children.add(cli.child));
+  cli.closed.then(() => children.delete(cli.child));
+  return cli;
 }
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {

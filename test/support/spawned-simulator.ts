@@ -19,6 +19,8 @@ export interface SpawnedSimulator {
   stderr(): string;
   /** Resolves once the process has exited and its output is complete. */
   closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first match of `pattern` in stdout, as soon as it has arrived. */
+  waitForStdout(pattern: RegExp): Promise<RegExpMatchArray>;
   /** Resolves once stderr matches `pattern`. */
   stderrMatching(pattern: RegExp): Promise<void>;
 }
@@ -59,26 +61,27 @@ export function spawnSimulator(args: string[], env: Record<string, string> = {})
     running.delete(child);
     return { code: code as number | null, signal: signal as NodeJS.Signals | null };
   });
-  const waitFor = <T>(stream: NodeJS.ReadableStream | null, read: () => T | undefined, what: string) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => fail(`timed out after ${WAIT_MS} ms waiting for ${what}`), WAIT_MS);
+  const waitFor = (stream: NodeJS.ReadableStream | null, text: () => string, pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => fail(`timed out after ${WAIT_MS} ms waiting for ${pattern}`), WAIT_MS);
       const fail = (why: string) => {
         stream?.off('data', check);
         clearTimeout(timer);
         reject(new Error(`${why}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
       };
       const check = () => {
-        const found = read();
-        if (found === undefined) return;
+        const found = text().match(pattern);
+        if (found === null) return;
         stream?.off('data', check);
         clearTimeout(timer);
         resolve(found);
       };
       stream?.on('data', check);
-      closed.then(() => fail(`exited before ${what}`));
+      closed.then(() => fail(`exited before printing ${pattern}`));
       check();
     });
-  const ready = waitFor(child.stdout, () => READY.exec(stdout)?.[1], 'its ready line');
+  const waitForStdout = (pattern: RegExp) => waitFor(child.stdout, () => stdout, pattern);
+  const ready = waitForStdout(READY).then((match) => match[1] as string);
   // A rejection nobody awaits (a test that expects the exit) must not fail the run.
   ready.catch(() => {});
   return {
@@ -87,8 +90,9 @@ export function spawnSimulator(args: string[], env: Record<string, string> = {})
     stdout: () => stdout,
     stderr: () => stderr,
     closed,
+    waitForStdout,
     stderrMatching: async (pattern) => {
-      await waitFor(child.stderr, () => (pattern.test(stderr) ? true : undefined), `${pattern}`);
+      await waitFor(child.stderr, () => stderr, pattern);
     },
   };
 }
