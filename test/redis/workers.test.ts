@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NoRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { getOnNewConnection, type SpawnedSimulator, spawnSimulator } from '../support/spawned-simulator.js';
+import { closedPort } from '../support/test-app.js';
 
 // `klarna-mock --workers 2 --store redis://…` as a user starts it: one port served by two processes (node:cluster),
 // a worker that dies replaced, SIGTERM stopping all; several workers on the memory store refused at start.
@@ -107,6 +108,18 @@ describe('--workers 2 on one Redis', () => {
     simulator.child.kill('SIGTERM');
     expect(await simulator.closed).toEqual({ code: 0, signal: null });
     for (const pid of workers) expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('--workers 2 on a Redis that cannot be reached', () => {
+  it("stops at start with the worker's exit code 2, the reason printed once", async () => {
+    const port = await closedPort();
+    const simulator = spawnSimulator(['--port', '0', '--workers', '2', '--store', `redis://127.0.0.1:${port}`]);
+    expect(await simulator.closed).toEqual({ code: 2, signal: null });
+    expect(simulator.stderr()).toBe(
+      `klarna-mock: the store redis://127.0.0.1:${port} cannot be reached: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
+    expect(simulator.stdout()).toBe('');
   });
 });
 
