@@ -65,7 +65,7 @@ export function recordAnswer(
     if (result === 'lease-lost') throw catalogue.unavailable();
     const transaction = answer.response.payment_transaction_response?.payment_transaction;
     if (transaction === undefined) return;
-    deps.transactions.created(
+    return deps.transactions.created(
       newTransactionRecord({
         account,
         transaction,
