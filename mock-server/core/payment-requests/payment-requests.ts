@@ -11,7 +11,7 @@ import {
   type PaymentRequestFields,
   type PaymentRequestRecord,
 } from './payment-request-record.js';
-import { renderPaymentRequest, stateChangeEvent } from './render-payment-request.js';
+import { PAYMENT_REQUEST_LIFETIME_MS, renderPaymentRequest, stateChangeEvent } from './render-payment-request.js';
 import { hasExpired, type PaymentRequestAction, transition } from './transition.js';
 
 export type EmitWebhook = (account: string, eventType: string, payload: object) => void;
@@ -248,11 +248,15 @@ export class PaymentRequests {
     };
   }
 
-  /** Written over the version read, due at its expiry while it may still change: undefined when another won. */
+  /**
+   * Written over the version read, due at its expiry while it may still change, kept as long as the resource lives
+   * (`expires_at`): undefined when another write won.
+   */
   private write(record: PaymentRequestRecord): Awaitable<PaymentRequestRecord | undefined> {
     const open = record.state === 'SUBMITTED' || record.state === 'IN_PROGRESS';
     return this.options.records.put(record.account, record.uuid, record, {
       dueAt: open ? record.stateExpiresAt : undefined,
+      keepUntil: Math.max(record.createdAt + PAYMENT_REQUEST_LIFETIME_MS, record.stateExpiresAt),
       now: record.updatedAt,
     });
   }

@@ -16,7 +16,11 @@ export interface PutOptions {
    * then among `due`. Undefined: never (a final state).
    */
   dueAt: number | undefined;
-  /** On the account clock, for the TTL a shared store gives the record (the memory store keeps it while it fits). */
+  /**
+   * Until when (account clock) the record must be kept at least: a shared store's TTL is this less `now`, plus a
+   * margin; the memory store keeps every record while it fits.
+   */
+  keepUntil: number;
   now: number;
 }
 

@@ -150,24 +150,20 @@ export class Transactions {
     });
   }
 
-  /** Due when the clock next changes its state: at expires_at while AUTHORIZED, at the grace's end while EXPIRED. */
+  /**
+   * Due when the clock next changes its state: at expires_at while AUTHORIZED, at the grace's end while EXPIRED. Kept
+   * at least as long again as that grace after it (a shared store's TTL; the memory store keeps it while it fits).
+   */
   private save(record: TransactionRecord, now: number): Awaitable<TransactionRecord | undefined> {
     const state = record.announced;
-    const dueAt =
-      state === 'AUTHORIZED'
-        ? record.expiresAt
-        : state === 'EXPIRED'
-          ? record.expiresAt + CLOSE_AFTER_EXPIRY_MS
-          : undefined;
-    return this.options.records.put(
-      record.account,
-      transactionUuid(record.transaction.payment_transaction_id),
-      record,
-      {
-        dueAt,
-        now,
-      },
-    );
+    const graceEnd = record.expiresAt + CLOSE_AFTER_EXPIRY_MS;
+    const dueAt = state === 'AUTHORIZED' ? record.expiresAt : state === 'EXPIRED' ? graceEnd : undefined;
+    const id = transactionUuid(record.transaction.payment_transaction_id);
+    return this.options.records.put(record.account, id, record, {
+      dueAt,
+      keepUntil: graceEnd + CLOSE_AFTER_EXPIRY_MS,
+      now,
+    });
   }
 }
 
