@@ -155,6 +155,18 @@ describe('the step-up journey across three instances sharing one Redis', () => {
     );
   });
 
+  it('applies concurrent captures on two instances one after the other, never capturing more than authorized', async () => {
+    const id = await clientOf(at(0)).approve(FINAL);
+    const captures = await Promise.all(
+      [1, 2].map((i) => clientOf(at(i)).transactions.capture(id, { capture_amount: 7000 })),
+    );
+    expect(captures.map((capture) => capture.status).sort()).toEqual([201, 403]);
+    expect((await clientOf(at(0)).transactions.read(id)).ok()).toMatchObject({
+      captured_amount: 7000,
+      remaining_authorized_amount: 4800,
+    });
+  });
+
   it("forgets an account's payment requests and transactions on every instance when one resets it", async () => {
     const account = 'krn:partner:global:account:test:RESET001';
     const request = await stepUp(at(0), account);
