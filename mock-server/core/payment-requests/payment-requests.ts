@@ -38,9 +38,12 @@ type Answer = PaymentRequestRecord | KlarnaHttpError;
 
 /**
  * What an action makes of the current record: an answer at once (refused, or nothing to change), or a record to write
- * over the one read; `afterWrite` runs once the write won (an approval's tokens), before the change is announced.
+ * over the one read. `beforeWrite` runs first (an approval's tokens go to the answer store): a write that then loses
+ * leaves tokens nobody ever learns of, and a store lost in between leaves the request as it was, to approve again.
  */
-type Step = { answer: Answer } | { write: PaymentRequestRecord; event?: string; afterWrite?: () => Awaitable<unknown> };
+type Step =
+  | { answer: Answer }
+  | { write: PaymentRequestRecord; event?: string; beforeWrite?: () => Awaitable<unknown> };
 
 /**
  * Payment requests: created by STEP_UP_REQUIRED, moved by the customer (hosted page or admin API), canceled by the
@@ -143,18 +146,17 @@ export class PaymentRequests {
       if (current === undefined) return catalogue.resourceNotFound(`payment request ${record.paymentRequestId}`);
       return andThen(step(current, this.options.clock.now(current.account)), (next) => {
         if ('answer' in next) return next.answer;
-        return andThen(this.write(next.write), (written) => {
-          if (written === undefined) {
+        const written = andThen(next.beforeWrite?.(), () => this.write(next.write));
+        return andThen(written, (done) => {
+          if (done === undefined) {
             return andThen(this.reread(current), (fresh) =>
               fresh === undefined
                 ? catalogue.resourceNotFound(`payment request ${record.paymentRequestId}`)
                 : this.change(fresh, step, writes + 1),
             );
           }
-          return andThen(next.afterWrite?.(), () => {
-            this.announce(written, next.event);
-            return written;
-          });
+          this.announce(done, next.event);
+          return done;
         });
       });
     });
@@ -222,9 +224,9 @@ export class PaymentRequests {
 
   /**
    * On approval: a customer token when one was requested, and a session token when a payment is to be finalized. A
-   * tokenization alone needs no further call (reference §6.2), so it gets no session token. The record is written
-   * first, so that of two approvals only the one that won issues tokens; they are in the answer store before the
-   * approval is announced (or answered), so that nobody learns of a token the store does not hold yet.
+   * tokenization alone needs no further call (reference §6.2), so it gets no session token. The tokens go to the
+   * answer store before the record is written: of two approvals only the one whose write won tells anyone its token,
+   * and nobody learns of a token the store does not hold.
    */
   private issueTokens(record: PaymentRequestRecord, now: number): Step {
     const { uuid, region, answerStore } = this.options;
@@ -232,7 +234,7 @@ export class PaymentRequests {
     const customerToken = rct && newCustomerToken(rct.scopes, rct.customer_token_reference, { region, uuid });
     const issueCustomerToken = () =>
       customerToken === undefined ? undefined : answerStore.issueCustomerToken(record.account, customerToken);
-    if (record.amount === undefined) return { write: { ...record, customerToken }, afterWrite: issueCustomerToken };
+    if (record.amount === undefined) return { write: { ...record, customerToken }, beforeWrite: issueCustomerToken };
     const sessionToken = `krn:payment:${region}:klarna-network-session-token:${uuid()}`;
     const issued = {
       completedAt: now,
@@ -243,7 +245,7 @@ export class PaymentRequests {
     };
     return {
       write: { ...record, sessionToken, customerToken },
-      afterWrite: () =>
+      beforeWrite: () =>
         andThen(issueCustomerToken(), () => answerStore.issueSessionToken(record.account, sessionToken, issued)),
     };
   }
