@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { klarnaClient } from '../support/klarna-client.js';
-import { type Instance, startThree, stopAll } from '../support/redis-instances.js';
-import {
-  NoRedis,
-  type RedisCluster,
-  type RedisServer,
-  redisUnavailable,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js';
+import { type Instance, threeInstancesOver } from '../support/redis-instances.js';
+import { startRedisAt } from '../support/redis-server.js';
 import { ACCOUNT, loadSamples } from '../support/samples.js';
 
 // The step-up journey across three simulator instances over real HTTP sharing one Redis (docs/guides/scale-out.md):
 // a payment request made on one instance is read, approved, expired and reset on the others, each change made once
 // and announced once, by the instance whose write won.
-
-const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
 
 const STEP_UP = loadSamples()['initial-authorization-step-up']?.body;
 const FINAL = {
@@ -84,22 +70,11 @@ function journeyAcross(getInstances: () => Instance[]) {
 }
 
 describe('the step-up journey across three instances sharing one Redis', () => {
-  beforeEach(needsRedis);
-  let server: RedisServer | undefined;
-  let instances: Instance[] = [];
-  beforeAll(async () => {
-    if (unavailable) return;
-    server = await startRedis();
-    instances = await startThree(`redis://${server.address}/0`);
-  });
-  afterAll(async () => {
-    await stopAll(instances);
-    await server?.stop();
-  });
-  const at = (index: number) => instances[index];
+  const instances = threeInstancesOver(() => startRedisAt('single'));
+  const at = (index: number) => instances()[index];
 
   it('steps up on A, is approved on B and finalized on C; the request and the transaction read alike on all', async () => {
-    await journeyAcross(() => instances)();
+    await journeyAcross(instances)();
   });
 
   it('opens the hosted page on B for a request made on A, by the uuid of its URL alone', async () => {
@@ -112,7 +87,7 @@ describe('the step-up journey across three instances sharing one Redis', () => {
 
   it('lets one of concurrent approvals on every instance win, announced once, by the instance that won', async () => {
     const request = await stepUp(at(0));
-    const count = announced(instances);
+    const count = announced(instances());
     const answers = await Promise.all(
       [0, 1, 2, 0, 1, 2].map((i) => clientOf(at(i)).admin.act(request.payment_request_id, 'approve')),
     );
@@ -132,7 +107,7 @@ describe('the step-up journey across three instances sharing one Redis', () => {
 
   it('cancels once against a concurrent approval on another instance, whichever of the two came first', async () => {
     const request = await stepUp(at(0));
-    const count = announced(instances);
+    const count = announced(instances());
     const [approve, cancel] = await Promise.all([
       clientOf(at(1)).admin.act(request.payment_request_id, 'approve'),
       clientOf(at(2)).paymentRequests.cancel(request.payment_request_id),
@@ -147,7 +122,7 @@ describe('the step-up journey across three instances sharing one Redis', () => {
   it("expires a request made on A when B's clock passes its expiry, announced by B, read EXPIRED on C", async () => {
     const account = 'krn:partner:global:account:test:EXPIRY01';
     const request = await stepUp(at(0), account);
-    const count = announced(instances);
+    const count = announced(instances());
     (await clientOf(at(1), account).admin.moveClock({ advance_ms: 4 * HOUR }, account)).ok();
     expect(count('payment.request.state-change.expired', request.payment_request_id)).toEqual([0, 1, 0]);
     expect((await clientOf(at(2), account).paymentRequests.read(request.payment_request_id)).ok().state).toBe(
@@ -183,21 +158,9 @@ describe('the step-up journey across three instances sharing one Redis', () => {
 });
 
 describe('the step-up journey across three instances sharing one Redis Cluster', () => {
-  beforeEach(needsRedis);
-  let cluster: RedisCluster | undefined;
-  let instances: Instance[] = [];
-  beforeAll(async () => {
-    if (unavailable) return;
-    cluster = await startRedisCluster();
-    const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
-    instances = await startThree(`redis-cluster://${nodes}`);
-  }, 30_000);
-  afterAll(async () => {
-    await stopAll(instances);
-    await cluster?.stop();
-  });
+  const instances = threeInstancesOver(() => startRedisAt('cluster'));
 
   it('steps up on A, is approved on B and finalized on C; the request and the transaction read alike on all', async () => {
-    await journeyAcross(() => instances)();
+    await journeyAcross(instances)();
   });
 });

@@ -11,24 +11,10 @@ import { parseStoreLocation } from '../../mock-server/core/store/store-location.
 import { openRedisStore } from '../../mock-server/io/redis/open-redis-store.js';
 import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
 import { accountTag } from '../../mock-server/io/redis/redis-keys.js';
-import {
-  NoRedis,
-  type RedisCluster,
-  type RedisServer,
-  redisUnavailable,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js';
+import { machineRedis, needsRedis, startRedisAt } from '../support/redis-server.js';
 
 // The Redis store of payment requests and transactions (mock-server/io/redis/redis-record-store.ts), on one server
 // and on a 3-master Cluster: versioned records written by compare-and-set, due times, TTLs, caps, accounts apart.
-
-const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
 
 const HOUR = 3_600_000;
 const TTLS = redisTtls({ idempotencyWindowMs: 24 * HOUR, sessionTokenTtlMs: HOUR, paymentRequestTtlMs: 3 * HOUR });
@@ -64,8 +50,7 @@ describe.each([
   ['a Redis Cluster of three masters', 'cluster'],
 ] as const)('the Redis record store on %s', (_, topology) => {
   beforeEach(needsRedis);
-  let server: RedisServer | undefined;
-  let cluster: RedisCluster | undefined;
+  let stop = async () => {};
   /** Two connections, as two instances would have. */
   const opened: { answers: RedisAnswerStore; records: SharedRecords }[] = [];
   const config = { maxStoredResponses: 1_000, storeMaxBytes: 1024 * 1024 };
@@ -73,14 +58,9 @@ describe.each([
   let url = '';
 
   beforeAll(async () => {
-    if (unavailable) return;
-    if (topology === 'single') {
-      server = await startRedis();
-      url = `redis://${server.address}/0`;
-    } else {
-      cluster = await startRedisCluster();
-      url = `redis-cluster://${cluster.startupNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
-    }
+    if (machineRedis()) return;
+    const redis = await startRedisAt(topology);
+    ({ url, stop } = redis);
     const location = parseStoreLocation(url);
     if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);
     for (let i = 0; i < 2; i++) {
@@ -92,8 +72,7 @@ describe.each([
   }, 30_000);
   afterAll(async () => {
     for (const { answers } of opened) answers.close();
-    await server?.stop();
-    await cluster?.stop();
+    await stop();
   });
 
   const at = (index: number) => {

@@ -1,10 +1,10 @@
 import type { AuthorizeRequest } from '../../../contracts/index.js';
 import type { AccountClock } from '../account-clock.js';
-import { type Awaitable, andThen, eachInTurn } from '../awaitable.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { newCustomerToken } from '../customer-token.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
 import { type AnswerStore, LEASE_MS, MAX_CLAIMS } from '../store/answer-store.js';
-import { type PaymentRequestStore, recordId } from '../store/record-store.js';
+import { type PaymentRequestStore, recordId, sweepDue } from '../store/record-store.js';
 import {
   fieldsOfAuthorize,
   newPaymentRequest,
@@ -122,10 +122,7 @@ export class PaymentRequests {
 
   /** Expires every open request of the account (or of all) whose lifetime has run out, announcing each. */
   sweep(account?: string): Awaitable<void> {
-    const { records, clock } = this.options;
-    return eachInTurn(account === undefined ? records.dueAccounts() : [account], (name) =>
-      andThen(records.due(name, clock.now(name)), (ids) => eachInTurn(ids, (id) => this.get(name, id))),
-    );
+    return sweepDue(this.options.records, this.options.clock, account, (name, id) => this.get(name, id));
   }
 
   reset(account: string): Awaitable<void> {

@@ -1,4 +1,4 @@
-import type { Awaitable } from '../awaitable.js';
+import { type Awaitable, andThen, eachInTurn } from '../awaitable.js';
 
 // Issue 15: payment requests and payment transactions go through this interface, so that a step-up started on one
 // process can be approved on a second and finalized on a third (memory: this process; Redis: shared). A record is
@@ -49,3 +49,18 @@ export interface PaymentRequestStore<T extends Versioned> extends RecordStore<T>
 
 /** The last segment of a `krn:payment:…:<kind>:<uuid>` id, or the uuid itself: how the stores find a record. */
 export const recordId = (id: string) => id.slice(id.lastIndexOf(':') + 1);
+
+/**
+ * Visits the records due by each account's now, of one account or of every account the store knows to hold due
+ * records (the sweep after a clock move, and once a second).
+ */
+export function sweepDue<T extends Versioned>(
+  records: RecordStore<T>,
+  clock: { now(account: string): number },
+  account: string | undefined,
+  visit: (account: string, id: string) => Awaitable<unknown>,
+): Awaitable<void> {
+  return eachInTurn(account === undefined ? records.dueAccounts() : [account], (name) =>
+    andThen(records.due(name, clock.now(name)), (ids) => eachInTurn(ids, (id) => visit(name, id))),
+  );
+}

@@ -1,7 +1,7 @@
 import type { AccountClock } from '../account-clock.js';
-import { type Awaitable, andThen, eachInTurn } from '../awaitable.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
-import type { RecordStore } from '../store/record-store.js';
+import { type RecordStore, sweepDue } from '../store/record-store.js';
 import type { Outcome } from './lifecycle.js';
 import { type Before, transactionEvents } from './transaction-events.js';
 import {
@@ -104,10 +104,7 @@ export class Transactions {
 
   /** Announces the clock's changes of every live transaction of the account (or of all). */
   sweep(account?: string): Awaitable<void> {
-    const { records, clock } = this.options;
-    return eachInTurn(account === undefined ? records.dueAccounts() : [account], (name) =>
-      andThen(records.due(name, clock.now(name)), (ids) => eachInTurn(ids, (id) => this.get(name, id))),
-    );
+    return sweepDue(this.options.records, this.options.clock, account, (name, id) => this.get(name, id));
   }
 
   reset(account: string): Awaitable<void> {
