@@ -35,15 +35,23 @@ const MAX_WRITES = 16;
 export class Transactions {
   constructor(private readonly options: TransactionsOptions) {}
 
-  /** Registers a new transaction (authorize's approval): AUTHORIZED, or captured and COMPLETED (capture NOW). */
-  created(record: TransactionRecord): Awaitable<void> {
-    return andThen(
-      this.announce({ announced: undefined, captures: 0, refunds: 0 }, record, record.createdAt),
-      (saved) => {
-        if (saved === undefined)
-          throw new Error(`payment transaction ${record.transaction.payment_transaction_id} was there already`);
-      },
+  /**
+   * Writes a new transaction (authorize's approval): AUTHORIZED, or captured and COMPLETED (capture NOW); answers
+   * what announces it, for once the answer that names it is recorded. Written first, so that no recorded answer names
+   * a transaction the store lost; one whose answer then fails to be recorded is never announced, nor named.
+   */
+  created(record: TransactionRecord): Awaitable<() => void> {
+    const { events, announced } = transactionEvents(
+      { announced: undefined, captures: 0, refunds: 0 },
+      record,
+      record.createdAt,
     );
+    return andThen(this.save({ ...record, announced }, record.createdAt), (saved) => {
+      if (saved === undefined) {
+        throw new Error(`payment transaction ${record.transaction.payment_transaction_id} was there already`);
+      }
+      return () => this.emitAll(saved, events);
+    });
   }
 
   /** The transaction as it is now (clock changes announced first), or undefined. */
@@ -142,9 +150,13 @@ export class Transactions {
   private announce(before: Before, after: TransactionRecord, now: number): Awaitable<TransactionRecord | undefined> {
     const { events, announced } = transactionEvents(before, after, now);
     return andThen(this.save({ ...after, announced }, now), (saved) => {
-      if (saved !== undefined) for (const event of events) this.options.emit(saved.account, event.type, event.payload);
+      if (saved !== undefined) this.emitAll(saved, events);
       return saved;
     });
+  }
+
+  private emitAll(record: TransactionRecord, events: ReturnType<typeof transactionEvents>['events']): void {
+    for (const event of events) this.options.emit(record.account, event.type, event.payload);
   }
 
   /**
