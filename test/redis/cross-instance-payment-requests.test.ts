@@ -77,12 +77,21 @@ describe('the step-up journey across three instances sharing one Redis', () => {
     await journeyAcross(instances)();
   });
 
-  it('opens the hosted page on B for a request made on A, by the uuid of its URL alone', async () => {
+  it('opens the hosted page on B for a request made on A, by the uuid of its URL alone, and approves it there on C', async () => {
     const request = await stepUp(at(0));
     const uuid = request.payment_request_id.slice(request.payment_request_id.lastIndexOf(':') + 1);
     const page = await fetch(`${at(1)?.base}/pay/requests/${uuid}/start`);
     expect(page.status).toBe(200);
     expect((await clientOf(at(2)).paymentRequests.read(request.payment_request_id)).ok().state).toBe('IN_PROGRESS');
+    // The page's approve button, pressed on C: the browser goes on to return_url, and A reads it COMPLETED.
+    const approved = await fetch(`${at(2)?.base}/pay/requests/${uuid}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'consent=yes',
+      redirect: 'manual',
+    });
+    expect(approved.status).toBe(303);
+    expect((await clientOf(at(0)).paymentRequests.read(request.payment_request_id)).ok().state).toBe('COMPLETED');
   });
 
   it('lets one of concurrent approvals on every instance win, announced once, by the instance that won', async () => {
