@@ -16,7 +16,7 @@ import { operationScenarios } from '../http/plugins/operation-scenarios.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
-import { openAnswerStore } from './open-answer-store.js';
+import { openAnswerStore, sharedRecords } from './open-answer-store.js';
 import { registerRoutes } from './register-routes.js';
 import { buildServices, type Services } from './services.js';
 import { sweepTimer } from './sweep-timer.js';
@@ -78,7 +78,8 @@ async function built(
   made: { app?: MockApp },
   opened: { close(): void } | undefined,
 ): Promise<MockApp> {
-  const services = buildServices(config, { ...options, now: options.now ?? Date.now, uuid, warn });
+  const records = sharedRecords(options.answerStore, config, warn);
+  const services = buildServices(config, { ...options, records, now: options.now ?? Date.now, uuid, warn });
   const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
   const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
   made.app = app;

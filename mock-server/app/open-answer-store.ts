@@ -1,7 +1,10 @@
 import type { MockConfig } from '../core/config.js';
+import type { AnswerStore } from '../core/store/answer-store.js';
 import { parseStoreLocation } from '../core/store/store-location.js';
 import { openRedisStore } from '../io/redis/open-redis-store.js';
-import { type RedisAnswerStore, redisTtls } from '../io/redis/redis-answer-store.js';
+import { RedisAnswerStore, redisTtls } from '../io/redis/redis-answer-store.js';
+import { redisPaymentRequestStore, redisTransactionStore } from '../io/redis/redis-record-store.js';
+import type { SharedRecords } from './services.js';
 
 /**
  * The answer store the settings name (`store`): undefined for `memory` (buildApp makes its own), else a Redis store
@@ -17,4 +20,26 @@ export async function openAnswerStore(
   if ('error' in location) throw new Error(`store: ${location.error}`);
   if (location.kind === 'memory') return undefined;
   return openRedisStore(config.store, location, { ttls: redisTtls(config), warn });
+}
+
+/**
+ * Payment requests and transactions beside the answers, when those are in Redis: on the same connection and
+ * namespace, each kind capped per account by the memory store's caps (`maxStoredResponses`, `storeMaxBytes`).
+ */
+export function sharedRecords(
+  answerStore: AnswerStore | undefined,
+  config: Pick<MockConfig, 'maxStoredResponses' | 'storeMaxBytes'>,
+  warn: (message: string) => void,
+): SharedRecords | undefined {
+  if (!(answerStore instanceof RedisAnswerStore)) return undefined;
+  const options = {
+    maxEntries: config.maxStoredResponses,
+    maxBytes: config.storeMaxBytes,
+    namespace: answerStore.namespace,
+    onError: warn,
+  };
+  return {
+    paymentRequests: redisPaymentRequestStore(answerStore.client, options),
+    transactions: redisTransactionStore(answerStore.client, options),
+  };
 }

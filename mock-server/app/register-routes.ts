@@ -57,9 +57,9 @@ export async function registerRoutes(
   notificationRoutes(app, { config, answerStore, clock, uuid, notifications, webhooks });
   clockRoutes(app, {
     clock,
-    moved: (account) => {
-      paymentRequests.sweep(account);
-      transactions.sweep(account);
+    moved: async (account) => {
+      await paymentRequests.sweep(account);
+      await transactions.sweep(account);
       void webhooks.pump(account);
     },
   });

@@ -1,12 +1,17 @@
 import type { WebhookPayload } from '../../contracts/index.js';
 import { AccountClock } from '../core/account-clock.js';
+import type { Awaitable } from '../core/awaitable.js';
 import type { MockConfig } from '../core/config.js';
 import { Journal } from '../core/journal/journal.js';
+import type { PaymentRequestRecord } from '../core/payment-requests/payment-request-record.js';
 import { PaymentRequests } from '../core/payment-requests/payment-requests.js';
 import { ScenarioEngine } from '../core/scenarios/scenario-engine.js';
 import type { AnswerStore } from '../core/store/answer-store.js';
 import { MemoryAnswerStore } from '../core/store/memory-answer-store.js';
+import { memoryPaymentRequestStore, memoryTransactionStore } from '../core/store/memory-record-store.js';
+import type { PaymentRequestStore, RecordStore } from '../core/store/record-store.js';
 import { Store } from '../core/store/store.js';
+import type { TransactionRecord } from '../core/transactions/transaction-record.js';
 import { Transactions } from '../core/transactions/transactions.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
 import { eventRecipients } from '../core/webhooks/event-recipients.js';
@@ -22,6 +27,8 @@ export interface ServiceOptions {
   store?: Store | undefined;
   /** Where idempotency answers and issued tokens live; default: the memory store over `store`. */
   answerStore?: AnswerStore | undefined;
+  /** Where payment requests and transactions live; default: the memory stores over `store`. */
+  records?: SharedRecords | undefined;
   webhookPost?: Post | undefined;
   /** Where a full store, journal or a failing webhook is reported (the app's log, bound once it exists). */
   warn: (message: string) => void;
@@ -43,6 +50,12 @@ export interface Services {
   transactions: Transactions;
   /** Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys. */
   resetAccount(account: string): { disarmed: number };
+}
+
+/** Payment requests and transactions in a store shared by many processes (issue 15). */
+export interface SharedRecords {
+  paymentRequests: PaymentRequestStore<PaymentRequestRecord>;
+  transactions: RecordStore<TransactionRecord>;
 }
 
 export function buildServices(config: MockConfig, options: ServiceOptions): Services {
@@ -98,7 +111,7 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   const emit = (account: string, eventType: string, payload: unknown) =>
     webhooks.emit(account, eventType, payload as WebhookPayload);
   const paymentRequests = new PaymentRequests({
-    store,
+    records: options.records?.paymentRequests ?? memoryPaymentRequestStore(store),
     answerStore,
     clock,
     uuid,
@@ -106,7 +119,14 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     ttlMs: config.paymentRequestTtlMs,
     emit,
   });
-  const transactions = new Transactions({ store, clock, emit });
+  const transactions = new Transactions({
+    records: options.records?.transactions ?? memoryTransactionStore(store),
+    clock,
+    emit,
+  });
+  const inBackground = (account: string, forgotten: Awaitable<void>) => {
+    if (forgotten instanceof Promise) forgotten.catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
+  };
   const resetAccount = (account: string) => {
     store.resetAccount(account);
     // The memory store's records went with the Store's; a shared store forgets them in the background.
@@ -115,8 +135,8 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
       .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
     journal.reset(account);
     clock.reset(account);
-    paymentRequests.reset(account);
-    transactions.reset(account);
+    inBackground(account, paymentRequests.reset(account));
+    inBackground(account, transactions.reset(account));
     webhooks.reset(account);
     notifications.reset(account);
     return { disarmed: scenarios.resetAccount(account) };

@@ -11,8 +11,10 @@ export function sweepTimer(
 ) {
   const { paymentRequests, transactions, webhooks } = services;
   const tick = setInterval(() => {
-    paymentRequests.sweep();
-    transactions.sweep();
+    // A shared store may fail (Redis away): it reports that once per outage itself, and the next tick tries again.
+    for (const swept of [paymentRequests.sweep(), transactions.sweep()]) {
+      if (swept instanceof Promise) swept.catch(() => undefined);
+    }
     void webhooks.pump();
   }, 1000);
   tick.unref();

@@ -25,3 +25,11 @@ export function onFailure<T>(work: () => Awaitable<T>, onError: () => void): Awa
     throw error;
   });
 }
+
+/** Runs `step` over the items one after another: at once when every step answers at once, else as a promise. */
+export function eachInTurn<T>(items: readonly T[], step: (item: T) => Awaitable<unknown>, from = 0): Awaitable<void> {
+  for (let i = from; i < items.length; i += 1) {
+    const done = step(items[i] as T);
+    if (done instanceof Promise) return done.then(() => eachInTurn(items, step, i + 1));
+  }
+}

@@ -99,6 +99,21 @@ export function redisUnavailable(plan = machineRedisPlan()): NoRedis | Error | u
   return undefined;
 }
 
+let verdict: { found: NoRedis | Error | undefined } | undefined;
+
+/** This machine's `redisUnavailable()`, decided once per test file (a file's modules are its own). */
+export function machineRedis(): NoRedis | Error | undefined {
+  verdict ??= { found: redisUnavailable() };
+  return verdict.found;
+}
+
+/** A beforeEach hook of the Redis tests: skips them without a usable redis-server, fails them when they must run. */
+export function needsRedis({ skip }: { skip: (note?: string) => void }): void {
+  const found = machineRedis();
+  if (found instanceof NoRedis) skip(found.reason);
+  if (found instanceof Error) throw found;
+}
+
 // Servers still running when the test process ends (a failed afterAll, a worker killed on timeout) are killed
 // with it, so none outlives the run holding a port; their folders go with them.
 const running = new Map<ChildProcess, string>();
@@ -412,4 +427,17 @@ export class RedisCluster {
 /** Starts a Redis Cluster (3 masters unless told) and waits until every node says `cluster_state:ok`. */
 export function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   return RedisCluster.start(options);
+}
+
+/** One redis-server or a 3-master Cluster, as the `store` setting names it, and how to stop it. */
+export async function startRedisAt(
+  topology: 'single' | 'cluster',
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (topology === 'single') {
+    const server = await startRedis();
+    return { url: `redis://${server.address}/0`, stop: () => server.stop() };
+  }
+  const cluster = await startRedisCluster();
+  const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
+  return { url: `redis-cluster://${nodes}`, stop: () => cluster.stop() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Awaitable, andThen, onFailure } from '../../mock-server/core/awaitable.js';
+import { type Awaitable, andThen, eachInTurn, onFailure } from '../../mock-server/core/awaitable.js';
 
 /** What a chain gave back, as one line: at once or as a promise, its value or its error. */
 async function shown(chain: () => Awaitable<unknown>): Promise<string> {
@@ -48,5 +48,25 @@ describe('chaining what may answer at once', () => {
       }),
     );
     expect(`${result}, cleaned ${cleaned}`).toBe(expected);
+  });
+});
+
+describe('eachInTurn', () => {
+  it.each<[string, (n: number) => Awaitable<unknown>, string]>([
+    ['visits every item at once when every step answers at once', () => undefined, 'at once undefined: 1,2,3'],
+    [
+      'goes on after a step that is a promise, in order',
+      (n) => (n === 2 ? Promise.resolve() : undefined),
+      'promise undefined: 1,2,3',
+    ],
+  ])('%s', async (_name, step, expected) => {
+    const seen: number[] = [];
+    const result = await shown(() =>
+      eachInTurn([1, 2, 3], (n) => {
+        seen.push(n);
+        return step(n);
+      }),
+    );
+    expect(`${result}: ${seen.join(',')}`).toBe(expected);
   });
 });

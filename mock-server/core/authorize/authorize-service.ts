@@ -36,18 +36,19 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Awaitable
     sent.session === undefined && sent.customer === undefined
       ? NO_TOKENS
       : deps.answerStore.issuedTokens(input.account, sent);
-  return andThen(issued, (tokens) => {
-    const request = checkedRequest(valid, tokens, deps);
-    return andThen(claimAnswer(request, deps), (claimed) => {
-      if (claimed.kind === 'replay') return claimed.plan;
-      const { lease } = claimed;
-      // Errors are never stored: the lease goes, and the next retry runs afresh (a failed release lets it expire).
-      return onFailure(
-        () => run(request, lease, input, deps),
-        () => lease !== undefined && releaseQuietly(lease, deps),
-      );
-    });
-  });
+  return andThen(
+    andThen(issued, (tokens) => checkedRequest(valid, tokens, deps)),
+    (request) =>
+      andThen(claimAnswer(request, deps), (claimed) => {
+        if (claimed.kind === 'replay') return claimed.plan;
+        const { lease } = claimed;
+        // Errors are never stored: the lease goes, and the next retry runs afresh (a failed release lets it expire).
+        return onFailure(
+          () => run(request, lease, input, deps),
+          () => lease !== undefined && releaseQuietly(lease, deps),
+        );
+      }),
+  );
 }
 
 function releaseQuietly(lease: Lease, deps: AuthorizeDeps): void {
@@ -72,11 +73,12 @@ function run(
     return andThen(lease === undefined ? undefined : deps.answerStore.release(lease), () => plan);
   }
   const { decision } = outcome;
-  const answer = renderedAnswer(request, decision, input.origin, deps);
-  return andThen(recordAnswer(request, decision, answer, lease, deps), () => {
-    const action: AuthorizeAction = outcome.responseLost
-      ? { kind: 'fault', fault: 'response_lost' }
-      : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
-    return planOf(request, action, { ...chosen, decision, result: decision.result });
-  });
+  return andThen(renderedAnswer(request, decision, input.origin, deps), (answer) =>
+    andThen(recordAnswer(request, decision, answer, lease, deps), () => {
+      const action: AuthorizeAction = outcome.responseLost
+        ? { kind: 'fault', fault: 'response_lost' }
+        : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
+      return planOf(request, action, { ...chosen, decision, result: decision.result });
+    }),
+  );
 }

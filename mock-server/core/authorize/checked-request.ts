@@ -1,4 +1,5 @@
 import type { AuthorizeHeaders, AuthorizeRequest } from '../../../contracts/index.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { fingerprint, type IssuedToken, type TokenHashes, tokenHashes } from '../idempotency.js';
 import type { IssuedTokens } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
@@ -52,13 +53,18 @@ export function checkedRequest(
   valid: ValidRequest,
   issuedTokens: IssuedTokens,
   deps: Pick<AuthorizeDeps, 'config' | 'clock' | 'paymentRequests'>,
-): CheckedRequest {
+): Awaitable<CheckedRequest> {
   const { input, headers, body, warnings, rawBody } = valid;
   const key = headers['klarna-idempotency-key'];
   const token = sessionTokenOf(headers);
   const issued = token === undefined ? undefined : issuedTokens.session;
   const sentTokens = tokenHashes(headers);
-  return {
+  // An unknown token's amount is its payment request's, read from the store (shared or not) only then.
+  const stepUpAmount =
+    token === undefined || issued?.amount !== undefined
+      ? issued?.amount
+      : andThen(deps.paymentRequests.get(input.account, body.payment_request_id), (request) => request?.amount);
+  return andThen(stepUpAmount, (amount) => ({
     account: input.account,
     headers,
     body,
@@ -74,11 +80,8 @@ export function checkedRequest(
       key === undefined && token === undefined
         ? undefined
         : fingerprint({ method: 'POST', account: input.account, body: rawBody, tokens: sentTokens }),
-    stepUpAmount:
-      token === undefined
-        ? undefined
-        : (issued?.amount ?? deps.paymentRequests.get(input.account, body.payment_request_id)?.amount),
-  };
+    stepUpAmount: amount,
+  }));
 }
 
 /** The session token sent, under either of its names (Klarna-Payment-Token is an alias; validation refused two). */

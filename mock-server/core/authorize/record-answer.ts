@@ -42,9 +42,10 @@ export function answerEffects(request: CheckedRequest, decision: Decision, answe
 }
 
 /**
- * Keeps a processed answer: its effects committed at once under the request's lease (a request with neither key nor
- * token has none, and only a customer token to remember), then an approval's transaction created (and announced).
- * A lease another request took over (this one outlived it) is a 503: the retry replays that request's answer.
+ * Keeps a processed answer: an approval's transaction written first, then the answer's effects committed at once
+ * under the request's lease (a request with neither key nor token has none, and only a customer token to remember),
+ * then the transaction announced. A lease another request took over (this one outlived it) is a 503: the retry
+ * replays that request's answer, and this one's transaction, which no answer names, is never announced.
  */
 export function recordAnswer(
   request: CheckedRequest,
@@ -55,16 +56,9 @@ export function recordAnswer(
 ): Awaitable<void> {
   const { account, body, now } = request;
   const effects = answerEffects(request, decision, answer);
-  const written =
-    lease !== undefined
-      ? deps.answerStore.commit(lease, effects)
-      : effects.customerToken === undefined
-        ? undefined
-        : deps.answerStore.issueCustomerToken(account, effects.customerToken);
-  return andThen(written, (result) => {
-    if (result === 'lease-lost') throw catalogue.unavailable();
-    const transaction = answer.response.payment_transaction_response?.payment_transaction;
-    if (transaction === undefined) return;
+  const transaction = answer.response.payment_transaction_response?.payment_transaction;
+  const created =
+    transaction &&
     deps.transactions.created(
       newTransactionRecord({
         account,
@@ -74,5 +68,16 @@ export function recordAnswer(
         purchaseData: keepPurchaseData(body.supplementary_purchase_data),
       }),
     );
+  return andThen(created, (announce) => {
+    const written =
+      lease !== undefined
+        ? deps.answerStore.commit(lease, effects)
+        : effects.customerToken === undefined
+          ? undefined
+          : deps.answerStore.issueCustomerToken(account, effects.customerToken);
+    return andThen(written, (result) => {
+      if (result === 'lease-lost') throw catalogue.unavailable();
+      announce?.();
+    });
   });
 }

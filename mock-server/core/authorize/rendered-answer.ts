@@ -1,4 +1,5 @@
 import { type AuthorizeRequest, AuthorizeResponse, type CustomerToken } from '../../../contracts/index.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { serializeChecked } from '../check-response.js';
 import { newCustomerToken } from '../customer-token.js';
 import type { IssuedToken } from '../idempotency.js';
@@ -25,27 +26,29 @@ export function renderedAnswer(
   decision: Decision,
   origin: () => string,
   deps: Pick<AuthorizeDeps, 'config' | 'paymentRequests' | 'uuid'>,
-): RenderedAnswer {
+): Awaitable<RenderedAnswer> {
   const { account, body, now } = request;
   const { config } = deps;
   const paymentRequest =
     decision.result === 'STEP_UP_REQUIRED'
       ? deps.paymentRequests.create(account, body, config.publicUrl ?? origin())
       : undefined;
-  const customerToken = customerTokenOf(decision, body, request.issued, deps);
-  const response = renderAuthorize(decision, body, {
-    now,
-    uuid: deps.uuid,
-    region: config.region,
-    transactionTtlMs: config.transactionTtlMs,
-    paymentRequest,
-    customerToken: customerToken.token,
+  return andThen(paymentRequest, (made) => {
+    const customerToken = customerTokenOf(decision, body, request.issued, deps);
+    const response = renderAuthorize(decision, body, {
+      now,
+      uuid: deps.uuid,
+      region: config.region,
+      transactionTtlMs: config.transactionTtlMs,
+      paymentRequest: made,
+      customerToken: customerToken.token,
+    });
+    return {
+      response,
+      serialized: serializeChecked(AuthorizeResponse, response),
+      newCustomerToken: customerToken.isNew ? customerToken.token : undefined,
+    };
   });
-  return {
-    response,
-    serialized: serializeChecked(AuthorizeResponse, response),
-    newCustomerToken: customerToken.isNew ? customerToken.token : undefined,
-  };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface PaymentRequestRecord extends PaymentRequestFields {
   publicUrl: string;
   sessionToken: string | undefined;
   customerToken: CustomerToken | undefined;
+  /** Writes so far: a write is refused unless over the version read (core/store/record-store.ts). */
+  version: number;
 }
 
 /** The fields of the payment request an authorize request steps up with (reference §3.3). */
@@ -74,6 +76,7 @@ export function newPaymentRequest(
     publicUrl: ctx.publicUrl,
     sessionToken: undefined,
     customerToken: undefined,
+    version: 0,
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   PaymentTransactionState,
 } from '../../../contracts/index.js';
 import { type KeptPurchaseData, keptBytes, purchaseDataOf } from '../payment-requests/kept-purchase-data.js';
+import { recordId } from '../store/record-store.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** An EXPIRED transaction closes (or completes, when partly captured) this long after its expiry unless reauthorized. */
@@ -52,10 +53,12 @@ export interface TransactionRecord {
   changedAt: number;
   /** The state the last webhook announced (changes on the clock are announced when noticed). */
   announced: PaymentTransactionState;
+  /** Writes so far: a write is refused unless over the version read (core/store/record-store.ts). */
+  version: number;
 }
 
 /** The last segment of `krn:payment:eu1:transaction:<uuid>`: how the store finds a transaction. */
-export const transactionUuid = (id: string) => id.slice(id.lastIndexOf(':') + 1);
+export const transactionUuid = recordId;
 
 /** `krn:…:transaction:<uuid>:capture:3` → the transaction id and 3; anything else → undefined. */
 export function splitChildId(id: string, kind: 'capture' | 'refund'): { transactionId: string; n: number } | undefined {
@@ -95,6 +98,7 @@ export function newTransactionRecord(input: {
     actions: captures.length,
     changedAt: input.now,
     announced: 'AUTHORIZED',
+    version: 0,
   };
   return { ...record, announced: transactionState(record, input.now) };
 }

@@ -11,7 +11,8 @@ export function clockRoutes(app: FastifyInstance, deps: ClockDeps) {
 
 interface ClockDeps {
   clock: AccountClock;
-  moved: (account: string) => void;
+  /** Announces what the move changed (expiries) before the answer. */
+  moved: (account: string) => Promise<void>;
 }
 
 function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
@@ -55,7 +56,7 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
         ]);
       }
       deps.clock.set(account, target);
-      deps.moved(account);
+      await deps.moved(account);
       return state(account);
     },
   );

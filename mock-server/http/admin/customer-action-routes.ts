@@ -30,7 +30,7 @@ export async function actAsCustomer(
   id: string,
   action: CustomerAction,
 ): Promise<PaymentRequestRecord> {
-  const record = paymentRequests.find(id);
+  const record = await paymentRequests.find(id);
   if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
   const next = await paymentRequests.act(record, action);
   if (next instanceof KlarnaHttpError) throw next;

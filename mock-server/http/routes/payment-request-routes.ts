@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KlarnaError, PaymentRequest } from '../../../contracts/index.js';
+import { andThen } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue, KlarnaHttpError } from '../../core/error-catalogue.js';
 import type { PaymentRequests } from '../../core/payment-requests/payment-requests.js';
@@ -63,7 +64,7 @@ function paymentRequestRoutesOf(
       ),
       ...checks('read payment requests'),
     },
-    async (request) => renderPaymentRequest(find(request, 'read payment requests')),
+    async (request) => renderPaymentRequest(await find(request, 'read payment requests')),
   );
 
   routes.delete(
@@ -77,7 +78,7 @@ function paymentRequestRoutesOf(
       ...checks('cancel payment requests'),
     },
     async (request) => {
-      const canceled = await deps.paymentRequests.act(find(request, 'cancel payment requests'), 'cancel');
+      const canceled = await deps.paymentRequests.act(await find(request, 'cancel payment requests'), 'cancel');
       if (canceled instanceof KlarnaHttpError) throw canceled;
       return renderPaymentRequest(canceled);
     },
@@ -102,7 +103,8 @@ export function findPaymentRequest(
 }
 
 function paymentRequestOf(deps: { paymentRequests: PaymentRequests }, account: string, id: string) {
-  const record = deps.paymentRequests.get(account, id);
-  if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
-  return record;
+  return andThen(deps.paymentRequests.get(account, id), (record) => {
+    if (record === undefined) throw catalogue.resourceNotFound(`payment request ${id}`);
+    return record;
+  });
 }

@@ -9,6 +9,7 @@ import {
   UpdatePaymentRequestBody,
 } from '../../../contracts/index.js';
 import type { AccountClock } from '../../core/account-clock.js';
+import { type Awaitable, andThen } from '../../core/awaitable.js';
 import { serializeChecked } from '../../core/check-response.js';
 import type { MockConfig } from '../../core/config.js';
 import { KlarnaHttpError } from '../../core/error-catalogue.js';
@@ -120,7 +121,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
     },
     async (request, reply) => {
       const { authorization } = request.headers;
-      const record = findPaymentRequest(form, deps, request.params, authorization, 'update payment requests');
+      const record = await findPaymentRequest(form, deps, request.params, authorization, 'update payment requests');
       const rawBody = parseBody(request.body);
       const body = validatePaymentRequest('update', request.headers, rawBody, deps.config);
       return idempotent(deps, reply, {
@@ -150,7 +151,7 @@ function idempotent(
     headers: Record<string, unknown>;
     rawBody: unknown;
     status: number;
-    act: () => PaymentRequestRecord | KlarnaHttpError;
+    act: () => Awaitable<PaymentRequestRecord | KlarnaHttpError>;
   },
 ) {
   const method = op.status === 201 ? 'POST' : 'PATCH';
@@ -162,13 +163,14 @@ function idempotent(
     body: op.rawBody,
     tokens: tokenHashes(op.headers),
   };
-  return answerOnce(reply, operation, deps, () => {
-    const record = op.act();
-    if (record instanceof KlarnaHttpError) throw record;
-    return {
-      status: op.status,
-      body: serializeChecked(PaymentRequest, renderPaymentRequest(record)),
-      result: record.state,
-    };
-  });
+  return answerOnce(reply, operation, deps, () =>
+    andThen(op.act(), (record) => {
+      if (record instanceof KlarnaHttpError) throw record;
+      return {
+        status: op.status,
+        body: serializeChecked(PaymentRequest, renderPaymentRequest(record)),
+        result: record.state,
+      };
+    }),
+  );
 }

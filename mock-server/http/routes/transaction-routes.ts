@@ -7,6 +7,7 @@ import {
   PaymentTransactionResource,
 } from '../../../contracts/index.js';
 import type { AccountClock } from '../../core/account-clock.js';
+import { andThen } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import { renderCapture, renderRefund, renderTransaction } from '../../core/transactions/transaction-record.js';
 import type { Transactions } from '../../core/transactions/transactions.js';
@@ -77,7 +78,7 @@ const READABLE: Readable[] = [
     description: 'With its captures, refunds and the amounts captured, refunded and left to capture.',
     operation: 'read payment transactions',
     schema: PaymentTransactionResource,
-    render: (deps, account, id, now) => renderTransaction(deps.transactions.find(account, id), now),
+    render: (deps, account, id, now) => andThen(deps.transactions.find(account, id), (r) => renderTransaction(r, now)),
   },
   {
     path: 'captures',
@@ -87,10 +88,8 @@ const READABLE: Readable[] = [
     description: 'The capture as its transaction records it, with the amount refunded of it so far.',
     operation: 'read payment captures',
     schema: PaymentCaptureResource,
-    render: (deps, account, id) => {
-      const { record, capture } = deps.transactions.capture(account, id);
-      return renderCapture(record, capture);
-    },
+    render: (deps, account, id) =>
+      andThen(deps.transactions.capture(account, id), ({ record, capture }) => renderCapture(record, capture)),
   },
   {
     path: 'refunds',
@@ -100,10 +99,8 @@ const READABLE: Readable[] = [
     description: 'The refund as its transaction records it, with the capture it refunds when it was made of one.',
     operation: 'read payment refunds',
     schema: PaymentRefundResource,
-    render: (deps, account, id) => {
-      const { record, refund } = deps.transactions.refund(account, id);
-      return renderRefund(record, refund);
-    },
+    render: (deps, account, id) =>
+      andThen(deps.transactions.refund(account, id), ({ record, refund }) => renderRefund(record, refund)),
   },
 ];
 

@@ -13,6 +13,7 @@ import {
   TransactionWriteHeaders,
   UpdateTransactionBody,
 } from '../../../contracts/index.js';
+import { type Awaitable, andThen } from '../../core/awaitable.js';
 import { serializeChecked } from '../../core/check-response.js';
 import type { AnswerStore } from '../../core/store/answer-store.js';
 import { capture, reauthorize, refund, update, voidTransaction } from '../../core/transactions/lifecycle.js';
@@ -64,7 +65,7 @@ interface Write<B extends z.ZodType> {
   body: B | undefined;
   status: 200 | 201;
   response: z.ZodType;
-  act: (account: string, id: string, body: z.output<B>) => Answer;
+  act: (account: string, id: string, body: z.output<B>) => Awaitable<Answer>;
 }
 
 function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBody: (received: unknown) => unknown) {
@@ -75,7 +76,6 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
     body: serializeChecked(PaymentTransactionResource, renderTransaction(record, clock.now(record.account))),
     result: record.announced,
   });
-  const lastCapture = (record: TransactionRecord) => record.captures[record.captures.length - 1];
   const lastRefund = (record: TransactionRecord) => record.refunds[record.refunds.length - 1];
 
   const writes = [
@@ -92,7 +92,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       status: 201,
       response: PaymentCaptureResource,
       act: (account, id, body) => {
-        const record = transactions.apply(transactions.find(account, id), (r, now) =>
+        const changed = transactions.change(account, id, (r, now) =>
           capture(
             r,
             {
@@ -105,16 +105,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
             now,
           ),
         );
-        const entry = lastCapture(record);
-        if (entry === undefined) throw new Error('a capture made no capture');
-        // The answer echoes the capture data sent, kept or not (Klarna's collection reads its shipments back).
-        const rendered = {
-          ...renderCapture(record, entry),
-          ...(body.supplementary_capture_data !== undefined && {
-            supplementary_capture_data: body.supplementary_capture_data,
-          }),
-        };
-        return { status: 201, body: serializeChecked(PaymentCaptureResource, rendered), result: record.announced };
+        return andThen(changed, (record) => captureAnswer(record, body.supplementary_capture_data));
       },
     }),
     write({
@@ -128,16 +119,17 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       body: RefundTransactionBody,
       status: 201,
       response: PaymentRefundResource,
-      act: (account, id, body) => {
-        const record = transactions.apply(transactions.find(account, id), (r, now) =>
-          refund(
-            r,
-            { amount: body.refund_amount, reference: body.refund_reference, data: body.supplementary_refund_data },
-            now,
+      act: (account, id, body) =>
+        andThen(
+          transactions.change(account, id, (r, now) =>
+            refund(
+              r,
+              { amount: body.refund_amount, reference: body.refund_reference, data: body.supplementary_refund_data },
+              now,
+            ),
           ),
-        );
-        return refundAnswer(record, lastRefund(record));
-      },
+          (record) => refundAnswer(record, lastRefund(record)),
+        ),
     }),
     write({
       method: 'POST',
@@ -150,22 +142,24 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       body: RefundCaptureBody,
       status: 201,
       response: PaymentRefundResource,
-      act: (account, id, body) => {
-        const found = transactions.capture(account, id);
-        const record = transactions.apply(found.record, (r, now) =>
-          refund(
-            r,
-            {
-              amount: body.refund_amount,
-              reference: body.payment_refund_reference,
-              capture: found.capture.n,
-              data: body.supplementary_refund_data,
-            },
-            now,
+      act: (account, id, body) =>
+        andThen(transactions.capture(account, id), (found) =>
+          andThen(
+            transactions.apply(found.record, (r, now) =>
+              refund(
+                r,
+                {
+                  amount: body.refund_amount,
+                  reference: body.payment_refund_reference,
+                  capture: found.capture.n,
+                  data: body.supplementary_refund_data,
+                },
+                now,
+              ),
+            ),
+            (record) => refundAnswer(record, lastRefund(record)),
           ),
-        );
-        return refundAnswer(record, lastRefund(record));
-      },
+        ),
     }),
     write({
       method: 'POST',
@@ -179,7 +173,10 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       status: 200,
       response: PaymentTransactionResource,
       act: (account, id) =>
-        transactionAnswer(transactions.apply(transactions.find(account, id), (r, now) => voidTransaction(r, now))),
+        andThen(
+          transactions.change(account, id, (r, now) => voidTransaction(r, now)),
+          (r) => transactionAnswer(r),
+        ),
     }),
     write({
       method: 'POST',
@@ -193,8 +190,8 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       status: 200,
       response: PaymentTransactionResource,
       act: (account, id, body) =>
-        transactionAnswer(
-          transactions.apply(transactions.find(account, id), (r, now) =>
+        andThen(
+          transactions.change(account, id, (r, now) =>
             reauthorize(
               r,
               {
@@ -205,6 +202,7 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
               now,
             ),
           ),
+          (r) => transactionAnswer(r),
         ),
     }),
     write({
@@ -220,18 +218,27 @@ function writeRoutesOf(app: FastifyInstance, form: PathForm, deps: Deps, parseBo
       status: 200,
       response: PaymentTransactionResource,
       act: (account, id, body) =>
-        transactionAnswer(
-          transactions.apply(transactions.find(account, id), (r, now) =>
+        andThen(
+          transactions.change(account, id, (r, now) =>
             update(
               r,
               { reference: body.payment_transaction_reference, purchaseData: body.supplementary_purchase_data },
               now,
             ),
           ),
+          (r) => transactionAnswer(r),
         ),
     }),
   ];
   for (const route of writes) register(app, form, deps, parseBody, route);
+}
+
+/** The new capture; the answer echoes the capture data sent, kept or not (Klarna's collection reads its shipments back). */
+function captureAnswer(record: TransactionRecord, data: unknown): Answer {
+  const entry = record.captures[record.captures.length - 1];
+  if (entry === undefined) throw new Error('a capture made no capture');
+  const rendered = { ...renderCapture(record, entry), ...(data !== undefined && { supplementary_capture_data: data }) };
+  return { status: 201, body: serializeChecked(PaymentCaptureResource, rendered), result: record.announced };
 }
 
 function refundAnswer(record: TransactionRecord, entry: TransactionRecord['refunds'][number] | undefined): Answer {

@@ -1,6 +1,7 @@
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { describeStoreLocation, type StoreLocation } from '../../core/store/store-location.js';
-import { RedisAnswerStore, type RedisClient, type RedisTtls } from './redis-answer-store.js';
+import { RedisAnswerStore, type RedisTtls } from './redis-answer-store.js';
+import type { RedisClient } from './redis-commands.js';
 
 /** Redis could not be reached at start: the command line exits 2 with this message (the address and the reason). */
 export class StoreUnreachable extends Error {

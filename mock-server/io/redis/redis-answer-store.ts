@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
-import type { Cluster, Redis } from 'ioredis';
 import type { CustomerToken } from '../../../contracts/index.js';
-import { catalogue } from '../../core/error-catalogue.js';
 import type { IssuedToken, StoredResponse } from '../../core/idempotency.js';
 import type {
   AnswerEffects,
@@ -15,10 +13,9 @@ import type {
   Lease,
   StoredAnswers,
 } from '../../core/store/answer-store.js';
+import { deleteByPrefix, parseJson, type RedisClient, RedisGuard } from './redis-commands.js';
 import { accountKeys, DEFAULT_NAMESPACE } from './redis-keys.js';
 import { CLAIM, COMMIT, RELEASE } from './redis-scripts.js';
-
-export type RedisClient = Redis | Cluster;
 
 /** How long Redis keeps each record (real time): garbage collection only, never shorter than its window. */
 export interface RedisTtls {
@@ -78,11 +75,10 @@ interface Write {
  */
 export class RedisAnswerStore implements AnswerStore {
   readonly kind = 'redis';
-  private readonly namespace: string;
+  readonly namespace: string;
   private readonly maxPollMs: number;
   private readonly scripts: Scripts;
-  /** Whether the last operation failed, so that an outage is reported once. */
-  private failing = false;
+  private readonly guard: RedisGuard;
 
   constructor(
     readonly client: RedisClient,
@@ -90,6 +86,7 @@ export class RedisAnswerStore implements AnswerStore {
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.maxPollMs = options.maxPollMs ?? 50;
+    this.guard = new RedisGuard(options.onError);
     // defineCommand sends EVALSHA, and the script itself after a NOSCRIPT (a restarted Redis has forgotten it).
     client.defineCommand('kmClaim', { lua: CLAIM });
     client.defineCommand('kmCommit', { lua: COMMIT });
@@ -110,17 +107,8 @@ export class RedisAnswerStore implements AnswerStore {
   }
 
   /** Runs Redis operations; any failure of Redis is answered as the catalogue's 503. */
-  private async guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      const result = await run();
-      this.failing = false;
-      return result;
-    } catch (error) {
-      // Once per outage, not once per request: under load a Redis that is away would flood the log.
-      if (!this.failing) this.options.onError?.(`the Redis store failed (${what}): ${(error as Error).message}`);
-      this.failing = true;
-      throw catalogue.storeUnavailable();
-    }
+  private guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return this.guard.run(what, run);
   }
 
   async claim(account: string, ids: AnswerIds, options: ClaimOptions): Promise<Claim> {
@@ -244,18 +232,7 @@ export class RedisAnswerStore implements AnswerStore {
 
   /** A SCAN of the account's prefix on every master (one account is one slot, so one node of a Cluster). */
   async resetAccount(account: string): Promise<void> {
-    const match = `${globEscape(this.keys(account).prefix)}*`;
-    const nodes = 'nodes' in this.client ? this.client.nodes('master') : [this.client];
-    await this.guarded('reset', async () => {
-      for (const node of nodes) {
-        let cursor = '0';
-        do {
-          const [next, found] = await node.scan(cursor, 'MATCH', match, 'COUNT', 500);
-          cursor = next;
-          if (found.length > 0) await node.del(...found);
-        } while (cursor !== '0');
-      }
-    });
+    await this.guarded('reset', () => deleteByPrefix(this.client, this.keys(account).prefix));
   }
 
   /** Closes the connections (pending commands fail), without the warnings of a lost connection. */
@@ -270,12 +247,4 @@ export class RedisAnswerStore implements AnswerStore {
 /** A stored answer as written: JSON keeps the body string exactly, so the replay is byte for byte. */
 function parseStored(text: string | null | undefined): StoredResponse | undefined {
   return parseJson<StoredResponse>(text);
-}
-
-function parseJson<T>(text: string | null | undefined): T | undefined {
-  return text === null || text === undefined || text === '' ? undefined : (JSON.parse(text) as T);
-}
-
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -26,7 +26,13 @@ export function accountKeys(namespace: string, account: string) {
     ctok: (token: string) => `${prefix}ctok:${tokenId(token)}`,
     keyLease: (key: string) => `${prefix}lease:idem:${key}`,
     tokenLease: (token: string) => `${prefix}lease:tok:${tokenId(token)}`,
+    /** A payment request's (kind `prq`) or transaction's (`trx`) record, and the kind's indexes (redis-record-store.ts). */
+    record: (kind: string, id: string) => `${prefix}${kind}:${id}`,
+    recordIndex: (kind: string, index: 'due' | 'order' | 'meta') => `${prefix}${kind}-${index}`,
     /** Stands in for an absent key or token in a script's key list: never written. */
     none: `${prefix}none`,
   };
 }
+
+/** Which account a record belongs to, by its id alone (the hosted page's URL carries no account): no hash tag. */
+export const recordOwnerKey = (namespace: string, kind: string, id: string) => `${namespace}owner:${kind}:${id}`;

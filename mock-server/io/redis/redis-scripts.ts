@@ -56,3 +56,39 @@ for i = 1, #KEYS do
 end
 return released
 `;
+
+/**
+ * put (a record, compare-and-set): KEYS = the record, then its kind's `due`, `order` and `meta`. ARGV = the version
+ * read, the record as JSON, its TTL in ms, its due time ('' for none), its id, the kind's entry and byte caps per
+ * account, the record key's prefix. Written (a hash: `v` the version, `r` the JSON) only if the stored version is
+ * still the one read (0: none); then the oldest records of the account go while it is over a cap (`order` is the
+ * order of creation, `meta` holds the write sequence, the bytes held and each record's size). Answers the new
+ * version, or 0 when another write came first.
+ */
+export const PUT_RECORD = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current ~= tonumber(ARGV[1]) then return 0 end
+local id = ARGV[5]
+local size = string.len(ARGV[2])
+local old = tonumber(redis.call('HGET', KEYS[4], id) or '0')
+redis.call('HSET', KEYS[1], 'v', current + 1, 'r', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if ARGV[4] == '' then redis.call('ZREM', KEYS[2], id) else redis.call('ZADD', KEYS[2], ARGV[4], id) end
+redis.call('HSET', KEYS[4], id, size)
+local bytes = redis.call('HINCRBY', KEYS[4], '#bytes', size - old)
+if current == 0 then redis.call('ZADD', KEYS[3], redis.call('HINCRBY', KEYS[4], '#seq', 1), id) end
+while redis.call('ZCARD', KEYS[3]) > tonumber(ARGV[6]) or bytes > tonumber(ARGV[7]) do
+  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+  if not oldest or oldest == id then break end
+  local freed = tonumber(redis.call('HGET', KEYS[4], oldest) or '0')
+  redis.call('ZREM', KEYS[3], oldest)
+  redis.call('ZREM', KEYS[2], oldest)
+  redis.call('HDEL', KEYS[4], oldest)
+  redis.call('DEL', ARGV[8] .. oldest)
+  bytes = redis.call('HINCRBY', KEYS[4], '#bytes', -freed)
+end
+for i = 2, 4 do
+  if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+end
+return current + 1
+`;

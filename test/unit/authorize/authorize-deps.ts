@@ -11,7 +11,8 @@ import { claimAnswer } from '../../../mock-server/core/authorize/claim-answer.js
 import type { Decision } from '../../../mock-server/core/authorize/decide.js';
 import type { AuthorizePlan } from '../../../mock-server/core/authorize/plan.js';
 import { recordAnswer } from '../../../mock-server/core/authorize/record-answer.js';
-import type { RenderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
+import { type RenderedAnswer, renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
+import type { Awaitable } from '../../../mock-server/core/awaitable.js';
 import { type MockConfigInput, parseMockConfig } from '../../../mock-server/core/config.js';
 import { LEASE_MS } from '../../../mock-server/core/store/answer-store.js';
 import { fakeClock, sequentialUuids } from '../../support/fake-clock.js';
@@ -75,7 +76,23 @@ export function checkedOf(input: AuthorizeInput, deps: AuthorizeDeps & Services)
     session: session === undefined ? undefined : deps.store.issuedToken(input.account, session),
     customerScopes: customer === undefined ? undefined : deps.store.issuedCustomerToken(input.account, customer),
   };
-  return checkedRequest(valid, issued, deps);
+  return synchronously(checkedRequest(valid, issued, deps));
+}
+
+/** The memory stores answer at once: a promise here would be a slowdown of the hot path. */
+export function synchronously<T>(value: Awaitable<T>): T {
+  if (value instanceof Promise) throw new Error('the memory path answered with a promise');
+  return value;
+}
+
+/** The answer to a decision, as the service renders it (synchronously, over the memory stores). */
+export function rendered(
+  request: CheckedRequest,
+  decision: Decision,
+  origin: () => string,
+  deps: AuthorizeDeps,
+): RenderedAnswer {
+  return synchronously(renderedAnswer(request, decision, origin, deps));
 }
 
 /** Records a processed answer as the service does: under a claim of its key and token, when it has either. */

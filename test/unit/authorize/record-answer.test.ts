@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionResult } from '../../../contracts/index.js';
-import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
-import { ACCOUNT, authorizeDeps, BODY, checked, record } from './authorize-deps.js';
+import { ACCOUNT, authorizeDeps, BODY, checked, record, rendered } from './authorize-deps.js';
 
 interface Case {
   result: TransactionResult;
@@ -42,7 +41,7 @@ describe('recording a processed answer', () => {
     if (issued) deps.store.issueSessionToken(ACCOUNT, 'tok', { completedAt: 0, amount: 11800, currency: 'USD' });
     const request = checked(deps, BODY, headers);
     const decision = { result, rule: 'test' };
-    const answer = renderedAnswer(request, decision, () => 'http://127.0.0.1:1', deps);
+    const answer = rendered(request, decision, () => 'http://127.0.0.1:1', deps);
     await record(request, decision, answer, deps);
     const transaction = answer.response.payment_transaction_response?.payment_transaction;
     const kept = transaction && deps.transactions.get(ACCOUNT, transaction.payment_transaction_id);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionResult } from '../../../contracts/index.js';
-import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
-import { ACCOUNT, authorizeDeps, BODY, checked, record } from './authorize-deps.js';
+import { ACCOUNT, authorizeDeps, BODY, checked, record, rendered } from './authorize-deps.js';
 
 const TOKENIZE = {
   currency: 'USD',
@@ -39,7 +38,7 @@ describe('the answer to a decision', () => {
     const deps = authorizeDeps();
     const request = checked(deps, body);
     const decision = { result, rule: 'test' };
-    const answer = renderedAnswer(request, decision, () => 'http://127.0.0.1:1', deps);
+    const answer = rendered(request, decision, () => 'http://127.0.0.1:1', deps);
     // A customer token the answer issues is remembered when the answer is recorded.
     await record(request, decision, answer, deps);
     const { response, serialized } = answer;

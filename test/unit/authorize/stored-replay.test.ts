@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderedAnswer } from '../../../mock-server/core/authorize/rendered-answer.js';
-import { ACCOUNT, authorizeDeps, BODY, checked, record, storedReplayOf } from './authorize-deps.js';
+import { ACCOUNT, authorizeDeps, BODY, checked, record, rendered, storedReplayOf } from './authorize-deps.js';
 import { refusalOfAsync } from './refusal.js';
 
 const OTHER_REQUEST = {
@@ -49,7 +48,7 @@ describe('the replay of a stored answer', () => {
       await record(
         request,
         decision,
-        renderedAnswer(request, decision, () => '', deps),
+        rendered(request, decision, () => '', deps),
         deps,
       );
     }
@@ -67,7 +66,7 @@ describe('the replay of a stored answer', () => {
     const deps = authorizeDeps({ unknownSessionTokens: 'final' });
     const first = checked(deps, BODY, { 'klarna-network-session-token': 'tok' });
     const decision = { result: 'APPROVED' as const, rule: 'session token' };
-    const answer = renderedAnswer(first, decision, () => '', deps);
+    const answer = rendered(first, decision, () => '', deps);
     await record(first, decision, answer, deps);
     const retry = checked(deps, BODY, { 'klarna-network-session-token': 'tok', 'klarna-idempotency-key': 'new' });
     expect((await storedReplayOf(retry, deps))?.action).toEqual({

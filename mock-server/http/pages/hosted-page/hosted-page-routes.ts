@@ -24,7 +24,7 @@ export function hostedPageRoutes(app: FastifyInstance, deps: { paymentRequests: 
       // Opening the page moves the request on: a HEAD (a link checker, a chat app's preview) must not.
       { schema: { hide: true }, exposeHeadRoute: false },
       async (request, reply) => {
-        const record = deps.paymentRequests.find(request.params.uuid);
+        const record = await deps.paymentRequests.find(request.params.uuid);
         if (record === undefined) return html(reply, 404, notFoundPage());
         if (isFinal(record.state)) return html(reply, 200, statePage(record));
         const opened = await deps.paymentRequests.act(record, 'open');
@@ -36,7 +36,7 @@ export function hostedPageRoutes(app: FastifyInstance, deps: { paymentRequests: 
       '/pay/requests/:uuid/:action',
       { schema: { hide: true } },
       async (request, reply) => {
-        const record = deps.paymentRequests.find(request.params.uuid);
+        const record = await deps.paymentRequests.find(request.params.uuid);
         const action = request.params.action as CustomerAction;
         if (record === undefined || !['approve', 'decline', 'abort'].includes(action)) {
           return html(reply, 404, notFoundPage());

@@ -1,0 +1,47 @@
+import type { Cluster, Redis } from 'ioredis';
+import { catalogue } from '../../core/error-catalogue.js';
+
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Runs Redis operations for a store: any failure of Redis is answered as the catalogue's `storeUnavailable` (503),
+ * nothing having been decided, so a retry is safe. An outage is reported once, not once per request: under load a
+ * Redis that is away would flood the log.
+ */
+export class RedisGuard {
+  /** Whether the last operation failed. */
+  private failing = false;
+
+  constructor(private readonly onError: ((message: string) => void) | undefined) {}
+
+  async run<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run();
+      this.failing = false;
+      return result;
+    } catch (error) {
+      if (!this.failing) this.onError?.(`the Redis store failed (${what}): ${(error as Error).message}`);
+      this.failing = true;
+      throw catalogue.storeUnavailable();
+    }
+  }
+}
+
+/** Deletes every key under `prefix` by a SCAN on every master (one account is one slot, so one node of a Cluster). */
+export async function deleteByPrefix(client: RedisClient, prefix: string): Promise<void> {
+  const match = `${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
+  const nodes = 'nodes' in client ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', match, 'COUNT', 500);
+      cursor = next;
+      if (found.length > 0) await node.del(...found);
+    } while (cursor !== '0');
+  }
+}
+
+/** A value as written by JSON.stringify; absent ('' or none): undefined. */
+export function parseJson<T>(text: string | null | undefined): T | undefined {
+  return text === null || text === undefined || text === '' ? undefined : (JSON.parse(text) as T);
+}
