@@ -13,6 +13,7 @@ import { fixtureWatch } from '../http/plugins/fixture-watch.js';
 import { jsonBodyParser } from '../http/plugins/json-body-parser.js';
 import { klarnaHeaders } from '../http/plugins/klarna-headers.js';
 import { operationScenarios } from '../http/plugins/operation-scenarios.js';
+import { sharedClock } from '../http/plugins/shared-clock.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
@@ -90,6 +91,7 @@ async function built(
 
   const exchange = { journal, config, now: (account: string) => clock.now(account) };
   exchangeHooks(app, exchange);
+  sharedClock(app, clock, config);
   const signals = shutdownHooks(app, config);
   klarnaHeaders(app, signals.closing, config.adminToken);
   jsonBodyParser(app);

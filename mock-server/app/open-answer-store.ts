@@ -1,7 +1,10 @@
 import type { MockConfig } from '../core/config.js';
+import type { AnswerStore } from '../core/store/answer-store.js';
 import { parseStoreLocation } from '../core/store/store-location.js';
 import { openRedisStore } from '../io/redis/open-redis-store.js';
-import { type RedisAnswerStore, redisTtls } from '../io/redis/redis-answer-store.js';
+import { RedisAnswerStore, redisTtls } from '../io/redis/redis-answer-store.js';
+import { RedisClockOffsets } from '../io/redis/redis-clock-offsets.js';
+import { RedisScenarioStore } from '../io/redis/redis-scenario-store.js';
 
 /**
  * The answer store the settings name (`store`): undefined for `memory` (buildApp makes its own), else a Redis store
@@ -17,4 +20,26 @@ export async function openAnswerStore(
   if ('error' in location) throw new Error(`store: ${location.error}`);
   if (location.kind === 'memory') return undefined;
   return openRedisStore(config.store, location, { ttls: redisTtls(config), warn });
+}
+
+/**
+ * The shared stores beside the answer store, over its Redis connection: armed scenarios with their counts and draws,
+ * and the account clocks. None over the memory store (the engine and the clock keep their own).
+ */
+export function sharedScenarioState(
+  answerStore: AnswerStore | undefined,
+  config: Pick<MockConfig, 'seed' | 'maxArmedPerAccount' | 'maxArmedForAll' | 'maxArmedScenarios'>,
+  warn: (message: string) => void,
+): { scenarios: RedisScenarioStore; clock: RedisClockOffsets } | undefined {
+  if (!(answerStore instanceof RedisAnswerStore)) return undefined;
+  const { client, namespace } = answerStore;
+  const limits = {
+    perAccount: config.maxArmedPerAccount,
+    forAll: config.maxArmedForAll,
+    total: config.maxArmedScenarios,
+  };
+  return {
+    scenarios: new RedisScenarioStore(client, { seed: config.seed, limits, namespace, onError: warn }),
+    clock: new RedisClockOffsets(client, namespace, warn),
+  };
 }

@@ -78,7 +78,8 @@ interface Write {
  */
 export class RedisAnswerStore implements AnswerStore {
   readonly kind = 'redis';
-  private readonly namespace: string;
+  /** Prefix of every key; the other shared stores over this client use it too. */
+  readonly namespace: string;
   private readonly maxPollMs: number;
   private readonly scripts: Scripts;
   /** Whether the last operation failed, so that an outage is reported once. */
