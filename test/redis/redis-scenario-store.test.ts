@@ -88,7 +88,7 @@ describe.each([
     const stores = connections.map(
       (connection) => new RedisScenarioStore(connection.client, { seed: SEED, limits, namespace }),
     );
-    const engines = stores.map((store) => new ScenarioEngine(SEED, randomUUID, limits, store));
+    const engines = stores.map((store) => new ScenarioEngine<'shared'>(SEED, randomUUID, limits, store));
     const at = (index: number) => engines[index % engines.length] as (typeof engines)[number];
     return { namespace, stores, engines, at };
   }
@@ -253,7 +253,9 @@ return out`;
     expect(new Set(slots).size).toBe(1);
     const all = forAllKeys('km:');
     const allSlots = await Promise.all(
-      [all.armed, all.left, all.index, all.owner, all.seq].map((name) => (client() as Cluster).cluster('KEYSLOT', name)),
+      [all.armed, all.left, all.index, all.owner, all.seq].map((name) =>
+        (client() as Cluster).cluster('KEYSLOT', name),
+      ),
     );
     expect(new Set(allSlots).size).toBe(1);
   });
@@ -293,7 +295,7 @@ describe('the Redis scenario store when Redis is away', () => {
       namespace: 'down:',
       onError: (message) => warnings.push(message),
     });
-    const engine = new ScenarioEngine(SEED, randomUUID, LIMITS, store);
+    const engine = new ScenarioEngine<'shared'>(SEED, randomUUID, LIMITS, store);
     try {
       await server.kill();
       for (let i = 0; i < 2; i += 1) {
