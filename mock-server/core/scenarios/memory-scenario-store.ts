@@ -1,7 +1,14 @@
 import { ARMED_SCENARIO_LIMITS, type ArmedScenarioLimits } from '../config.js';
 import { catalogue } from '../error-catalogue.js';
 import { lazyCache } from '../store/lazy-cache.js';
-import type { ArmedEntry, ArmedLists, Candidate, Picked, ScenarioStore } from './scenario-store.js';
+import {
+  type ArmedEntry,
+  type ArmedLists,
+  type Candidate,
+  counterOf,
+  type Picked,
+  type ScenarioStore,
+} from './scenario-store.js';
 import { seededRandom } from './seeded-random.js';
 
 const NONE: readonly ArmedEntry[] = [];
@@ -76,12 +83,12 @@ export class MemoryScenarioStore implements ScenarioStore<'memory'> {
   pick(account: string, candidates: readonly Candidate[]): Picked | undefined {
     for (let index = 0; index < candidates.length; index += 1) {
       const candidate = candidates[index] as Candidate;
-      const { armed, counter, nth, times, probability } = candidate;
+      const { armed, nth, times, probability } = candidate;
       if (armed !== undefined && armed.remaining <= 0) continue;
-      if (nth !== undefined && this.bump(`${counter}:seen`, account) !== nth) continue;
-      if (times !== undefined && this.count(`${counter}:fired`, account) >= times) continue;
+      if (nth !== undefined && this.bump(`${counterOf(candidate)}:seen`, account) !== nth) continue;
+      if (times !== undefined && this.count(`${counterOf(candidate)}:fired`, account) >= times) continue;
       if (probability !== undefined && !(this.random(account)() < probability)) continue;
-      if (times !== undefined) this.bump(`${counter}:fired`, account);
+      if (times !== undefined) this.bump(`${counterOf(candidate)}:fired`, account);
       if (armed !== undefined) {
         armed.remaining -= 1;
         if (armed.remaining <= 0) this.remove(armed);

@@ -127,12 +127,7 @@ export class ScenarioEngine<M extends StoreMode = 'memory'> {
         }
         for (const rule of this.fixtures) {
           if (rule.match === undefined || !fits(rule, facts) || !matchesConditions(rule.match, facts)) continue;
-          candidates.push({
-            ...candidate(rule, 'fixture', rule.probability),
-            counter: `rule:${rule.name}`,
-            nth: rule.match.nth,
-            times: rule.times,
-          });
+          candidates.push(candidate(rule, 'fixture', rule.probability, undefined, rule.match.nth, rule.times));
         }
         const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount !== undefined && s.magicAmount === facts.amount);
         if (magic && fits(magic, facts)) candidates.push(candidate(magic, 'magic', undefined));
@@ -153,12 +148,8 @@ export class ScenarioEngine<M extends StoreMode = 'memory'> {
     for (const entry of entries) {
       this.examinedCount += 1;
       if (!fits(entry.scenario, facts) || !matchesConditions(entry.scenario.match, facts)) continue;
-      candidates.push({
-        ...candidate(entry.scenario, 'armed', entry.scenario.probability),
-        armed: entry,
-        counter: `armed:${entry.id}`,
-        nth: entry.scenario.match?.nth,
-      });
+      const { scenario } = entry;
+      candidates.push(candidate(scenario, 'armed', scenario.probability, entry, scenario.match?.nth, undefined));
     }
   }
 
@@ -246,13 +237,31 @@ export class ScenarioEngine<M extends StoreMode = 'memory'> {
   }
 }
 
-function candidate(scenario: Scenario, source: ScenarioSource, probability: number | undefined): Candidate {
-  return { scenario, source, probability, drawsDelay: typeof scenario.delay_ms === 'object' };
+/** Every candidate made here, of one shape (one hidden class: selection runs on every request). */
+function candidate(
+  scenario: Scenario,
+  source: ScenarioSource,
+  probability: number | undefined,
+  armed?: ArmedEntry,
+  nth?: number,
+  times?: number,
+): Candidate {
+  const drawsDelay = typeof scenario.delay_ms === 'object';
+  return { scenario, source, named: undefined, armed, nth, times, probability, drawsDelay };
 }
 
 /** A header naming no scenario: refused when the request gets this far (an armed scenario answers first). */
 function unknown(named: string): Candidate {
-  return { scenario: undefined, source: 'header', named, drawsDelay: false };
+  return {
+    scenario: undefined,
+    source: 'header',
+    named,
+    armed: undefined,
+    nth: undefined,
+    times: undefined,
+    probability: undefined,
+    drawsDelay: false,
+  };
 }
 
 function selected(

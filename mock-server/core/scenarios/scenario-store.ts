@@ -33,14 +33,17 @@ export interface Candidate {
   scenario: Scenario | undefined;
   source: ScenarioSource;
   /** The header's name, for the refusal. */
-  named?: string;
-  armed?: ArmedEntry;
-  /** Name of the per-account counts for `nth` and `times` (`armed:<id>`, `rule:<name>`). */
-  counter?: string;
-  nth?: number | undefined;
-  times?: number | undefined;
-  probability?: number | undefined;
+  named: string | undefined;
+  armed: ArmedEntry | undefined;
+  nth: number | undefined;
+  times: number | undefined;
+  probability: number | undefined;
   drawsDelay: boolean;
+}
+
+/** Name of a candidate's per-account counts for `nth` and `times`: `armed:<id>`, or a fixture rule's `rule:<name>`. */
+export function counterOf(candidate: Candidate): string {
+  return candidate.armed !== undefined ? `armed:${candidate.armed.id}` : `rule:${candidate.scenario?.name}`;
 }
 
 /** The candidate that answers, and the draw for its ranged delay. */

@@ -2,7 +2,14 @@ import type { Scenario } from '../../../contracts/index.js';
 import type { ArmedScenarioLimits } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import { streamSeed } from '../../core/scenarios/memory-scenario-store.js';
-import type { ArmedEntry, ArmedLists, Candidate, Picked, ScenarioStore } from '../../core/scenarios/scenario-store.js';
+import {
+  type ArmedEntry,
+  type ArmedLists,
+  type Candidate,
+  counterOf,
+  type Picked,
+  type ScenarioStore,
+} from '../../core/scenarios/scenario-store.js';
 import { drawAt, seedState } from '../../core/scenarios/seeded-random.js';
 import type { RedisClient } from './redis-answer-store.js';
 import { RedisGuard } from './redis-guard.js';
@@ -246,7 +253,7 @@ function encoded(candidate: Candidate): Arg[] {
   return [
     kind,
     armed?.id ?? '',
-    candidate.counter ?? '',
+    candidate.nth === undefined && candidate.times === undefined ? '' : counterOf(candidate),
     text(candidate.nth),
     text(candidate.times),
     text(candidate.probability),
