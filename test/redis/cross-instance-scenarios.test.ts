@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Instance, needsRedis, redisMissing, startThree, stopAll } from '../support/redis-instances.js';
-import { type RedisCluster, type RedisServer, startRedis, startRedisCluster } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { type Instance, threeInstances } from '../support/redis-instances.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
 
 // Three simulator instances over real HTTP sharing one Redis (docs/guides/scale-out.md): a scenario armed on one
@@ -58,33 +57,20 @@ async function thirtyAtOnce(instances: Instance[], account: string): Promise<(st
 const count = (results: (string | undefined)[], result: string) => results.filter((r) => r === result).length;
 
 describe('scenarios and clocks across three instances sharing one Redis', () => {
-  beforeEach(needsRedis);
-  let server: RedisServer | undefined;
-  let instances: Instance[] = [];
-  const at = (index: number) => instances[index] as Instance;
-
-  beforeAll(async () => {
-    if (redisMissing) return;
-    server = await startRedis();
-    instances = await startThree(`redis://${server.address}/0`);
-  });
-  afterAll(async () => {
-    await stopAll(instances);
-    await server?.stop();
-  });
+  const { at, all } = threeInstances('single');
 
   it('answers a scenario armed on A with times: 5 for exactly 5 of 30 concurrent requests spread over A, B, C', async () => {
     const account = 'krn:partner:global:account:test:TIMES5';
     expect((await admin(at(0), 'POST', '/__mock/scenarios', { account, name: 'declined', times: 5 })).status).toBe(201);
-    const results = await thirtyAtOnce(instances, account);
+    const results = await thirtyAtOnce(all(), account);
     expect(count(results, 'DECLINED')).toBe(5);
     expect(count(results, 'APPROVED')).toBe(25);
-    for (const instance of instances) {
+    for (const instance of all()) {
       expect((await admin(instance, 'GET', `/__mock/scenarios?account=${account}`)).body.armed).toEqual([]);
     }
     // More firings than one instance's share of the requests: only a count shared by all reaches 15.
     await admin(at(1), 'POST', '/__mock/scenarios', { account, name: 'declined', times: 15 });
-    expect(count(await thirtyAtOnce(instances, account), 'DECLINED')).toBe(15);
+    expect(count(await thirtyAtOnce(all(), account), 'DECLINED')).toBe(15);
   });
 
   it('lists the same armed scenarios and remaining counts from every instance', async () => {
@@ -92,7 +78,7 @@ describe('scenarios and clocks across three instances sharing one Redis', () => 
     await admin(at(1), 'POST', '/__mock/scenarios', { account, name: 'declined', times: 3 });
     await admin(at(2), 'POST', '/__mock/scenarios', { name: 'timeout', times: 2, match: { amount: 1 } });
     await authorize(at(0), account);
-    const lists = await Promise.all(instances.map((instance) => admin(instance, 'GET', '/__mock/scenarios')));
+    const lists = await Promise.all(all().map((instance) => admin(instance, 'GET', '/__mock/scenarios')));
     const armed = lists.map((list) =>
       list.body.armed.map((s: { account: string; remaining: number; scenario: { name: string } }) => [
         s.account,
@@ -144,26 +130,13 @@ describe('scenarios and clocks across three instances sharing one Redis', () => 
 });
 
 describe('scenarios across three instances sharing one Redis Cluster', () => {
-  beforeEach(needsRedis);
-  let cluster: RedisCluster | undefined;
-  let instances: Instance[] = [];
-  beforeAll(async () => {
-    if (redisMissing) return;
-    cluster = await startRedisCluster();
-    const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
-    instances = await startThree(`redis-cluster://${nodes}`);
-  }, 30_000);
-  afterAll(async () => {
-    await stopAll(instances);
-    await cluster?.stop();
-  });
+  const { at, all } = threeInstances('cluster');
 
   it('answers a scenario armed on A with times: 5, and one for all with times: 12, exactly that often', async () => {
     const account = 'krn:partner:global:account:test:CLUSTER';
-    const first = instances[0] as Instance;
-    await admin(first, 'POST', '/__mock/scenarios', { account, name: 'declined', times: 5 });
-    await admin(first, 'POST', '/__mock/scenarios', { name: 'declined', times: 12 });
-    const results = await thirtyAtOnce(instances, account);
+    await admin(at(0), 'POST', '/__mock/scenarios', { account, name: 'declined', times: 5 });
+    await admin(at(0), 'POST', '/__mock/scenarios', { name: 'declined', times: 12 });
+    const results = await thirtyAtOnce(all(), account);
     expect(count(results, 'DECLINED')).toBe(17);
     expect(count(results, 'APPROVED')).toBe(13);
   });

@@ -4,50 +4,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ArmScenarioRequest } from '../../contracts/index.js';
 import { AccountClock } from '../../mock-server/core/account-clock.js';
 import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
-import type { RequestFacts } from '../../mock-server/core/scenarios/match.js';
 import { ScenarioEngine } from '../../mock-server/core/scenarios/scenario-engine.js';
 import { drawAt } from '../../mock-server/core/scenarios/seeded-random.js';
-import { parseStoreLocation } from '../../mock-server/core/store/store-location.js';
-import { openRedisStore } from '../../mock-server/io/redis/open-redis-store.js';
-import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
+import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
 import { CLOCK_TTL_MS, RedisClockOffsets } from '../../mock-server/io/redis/redis-clock-offsets.js';
 import { forAllKeys, scenarioKeys } from '../../mock-server/io/redis/redis-keys.js';
 import { DRAW_AT } from '../../mock-server/io/redis/redis-scenario-scripts.js';
 import { RedisScenarioStore, SCENARIO_TTL_MS } from '../../mock-server/io/redis/redis-scenario-store.js';
-import {
-  NoRedis,
-  type RedisCluster,
-  type RedisServer,
-  redisUnavailable,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js';
+import { needsRedis, openConnection, redisMissing, startTopology } from '../support/redis-instances.js';
+import { startRedis } from '../support/redis-server.js';
+import { requestFacts } from '../support/request-facts.js';
 
 // The Redis scenario store under three engines, each over its own connection as three processes would have:
 // exactly-once firings under concurrency, nth and the seeded draws counted across them, the caps, reset and TTLs.
-
-const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
 
 const SEED = 'shared-seed';
 const LIMITS = { perAccount: 100, forAll: 100, total: 10_000 };
 /** An account whose id holds every character the hash tag escapes. */
 const ODD = 'krn:partner:odd}{%7D:account';
 
-const facts = (account: string, amount = 11800): RequestFacts => ({
-  account,
-  amount,
-  currency: 'USD',
-  email: undefined,
-  reference: 'ref-1',
-  sessionToken: false,
-  customerToken: false,
-  stepUpPossible: true,
-});
+const facts = requestFacts;
 
 let namespaces = 0;
 
@@ -56,30 +32,20 @@ describe.each([
   ['a Redis Cluster of three masters', 'cluster'],
 ] as const)('the Redis scenario store on %s', (_, topology) => {
   beforeEach(needsRedis);
-  let server: RedisServer | undefined;
-  let cluster: RedisCluster | undefined;
+  let redis: { stop: () => Promise<void> } | undefined;
   /** Three connections, as three instances have. */
   let connections: RedisAnswerStore[] = [];
 
   beforeAll(async () => {
-    if (unavailable) return;
-    let url: string;
-    if (topology === 'single') {
-      server = await startRedis();
-      url = `redis://${server.address}/0`;
-    } else {
-      cluster = await startRedisCluster();
-      url = `redis-cluster://${cluster.startupNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
-    }
-    const location = parseStoreLocation(url);
-    if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);
-    const ttls = redisTtls({ idempotencyWindowMs: 60_000, sessionTokenTtlMs: 60_000, paymentRequestTtlMs: 60_000 });
-    connections = await Promise.all([0, 1, 2].map(() => openRedisStore(url, location, { ttls })));
+    if (redisMissing) return;
+    const started = await startTopology(topology);
+    redis = started;
+    const { url } = started;
+    connections = await Promise.all([0, 1, 2].map(() => openConnection(url)));
   }, 30_000);
   afterAll(async () => {
     for (const connection of connections) connection.close();
-    await server?.stop();
-    await cluster?.stop();
+    await redis?.stop();
   });
 
   /** Three engines over one fresh namespace (the tests share the server), one per connection. */
@@ -283,11 +249,7 @@ describe('the Redis scenario store when Redis is away', () => {
 
   it("answers the catalogue's 503, and reports the outage once", async () => {
     const server = await startRedis();
-    const url = `redis://${server.address}/0`;
-    const location = parseStoreLocation(url);
-    if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);
-    const ttls = redisTtls({ idempotencyWindowMs: 60_000, sessionTokenTtlMs: 60_000, paymentRequestTtlMs: 60_000 });
-    const connection = await openRedisStore(url, location, { ttls });
+    const connection = await openConnection(`redis://${server.address}/0`);
     const warnings: string[] = [];
     const store = new RedisScenarioStore(connection.client, {
       seed: SEED,

@@ -1,15 +1,8 @@
 import { ARMED_SCENARIO_LIMITS, type ArmedScenarioLimits } from '../config.js';
 import { catalogue } from '../error-catalogue.js';
 import { lazyCache } from '../store/lazy-cache.js';
-import {
-  type ArmedEntry,
-  type ArmedLists,
-  type Candidate,
-  counterOf,
-  type Picked,
-  type ScenarioStore,
-} from './scenario-store.js';
-import { seededRandom } from './seeded-random.js';
+import { type ArmedEntry, type Candidate, counterOf, type Picked, type ScenarioStore } from './scenario-store.js';
+import { seededRandom, streamSeed } from './seeded-random.js';
 
 const NONE: readonly ArmedEntry[] = [];
 
@@ -75,7 +68,7 @@ export class MemoryScenarioStore implements ScenarioStore<'memory'> {
     return bucket.length;
   }
 
-  armedFor(account: string): ArmedLists {
+  armedFor(account: string) {
     return { own: this.byAccount.get(account) ?? NONE, forAll: this.forAll };
   }
 
@@ -139,9 +132,4 @@ export class MemoryScenarioStore implements ScenarioStore<'memory'> {
     }
     return random;
   }
-}
-
-/** The seed text of one account's stream of draws (per reset generation); the Redis store seeds from generation 0. */
-export function streamSeed(seed: string, account: string, generation: number): string {
-  return `${seed}:${JSON.stringify(['random', account, generation])}`;
 }

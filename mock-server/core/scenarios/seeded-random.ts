@@ -3,6 +3,11 @@ import { createHash } from 'node:crypto';
 /** mulberry32's increment: its state after n draws is the seed's plus n of these. */
 const STEP = 0x6d2b79f5;
 
+/** The seed text of one account's stream of draws (per reset generation); the Redis store seeds from generation 0. */
+export function streamSeed(seed: string, account: string, generation: number): string {
+  return `${seed}:${JSON.stringify(['random', account, generation])}`;
+}
+
 /** The generator's starting state for a seed text: the first 32 bits of its SHA-256. */
 export function seedState(seed: string): number {
   return createHash('sha256').update(seed).digest().readUInt32LE(0);

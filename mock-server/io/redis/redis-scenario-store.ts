@@ -1,7 +1,6 @@
 import type { Scenario } from '../../../contracts/index.js';
 import type { ArmedScenarioLimits } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import { streamSeed } from '../../core/scenarios/memory-scenario-store.js';
 import {
   type ArmedEntry,
   type ArmedLists,
@@ -10,7 +9,7 @@ import {
   type Picked,
   type ScenarioStore,
 } from '../../core/scenarios/scenario-store.js';
-import { drawAt, seedState } from '../../core/scenarios/seeded-random.js';
+import { drawAt, seedState, streamSeed } from '../../core/scenarios/seeded-random.js';
 import type { RedisClient } from './redis-answer-store.js';
 import { RedisGuard } from './redis-guard.js';
 import { forAllKeys, scenarioKeys } from './redis-keys.js';
