@@ -59,6 +59,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     report: (account) => app.journal.report(account),
     arm: (request) => {
       try {
+        // Refusals with reasons (a bad scenario) are thrown at once, whatever the store; a promise may only reject
+        // with a cap or the store's 503, which have none.
         return app.scenarios.arm(ArmScenarioRequest.parse(request));
       } catch (error) {
         throw withReasons(error);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startMock } from '../../mock-server/app/start-mock.js';
 import { type Instance, threeInstances } from '../support/redis-instances.js';
 import { ACCOUNT, AUTHORIZE_URL } from '../support/samples.js';
 
@@ -57,7 +58,7 @@ async function thirtyAtOnce(instances: Instance[], account: string): Promise<(st
 const count = (results: (string | undefined)[], result: string) => results.filter((r) => r === result).length;
 
 describe('scenarios and clocks across three instances sharing one Redis', () => {
-  const { at, all } = threeInstances('single');
+  const { at, all, url } = threeInstances('single');
 
   it('answers a scenario armed on A with times: 5 for exactly 5 of 30 concurrent requests spread over A, B, C', async () => {
     const account = 'krn:partner:global:account:test:TIMES5';
@@ -126,6 +127,21 @@ describe('scenarios and clocks across three instances sharing one Redis', () => 
     expect(reset.body).toEqual({ account: ACCOUNT, disarmed: 1 });
     expect((await admin(at(2), 'GET', `/__mock/scenarios?account=${ACCOUNT}`)).body.armed).toEqual([]);
     expect((await authorize(at(2), ACCOUNT)).body.payment_transaction_response?.result).toBe('APPROVED');
+  });
+  it("lets startMock's arm, disarm and reset be awaited over the shared store, as instance A sees", async () => {
+    const account = 'krn:partner:global:account:test:STARTMOCK';
+    const mock = await startMock({ config: { store: url() }, logger: false });
+    try {
+      const armed = await mock.arm({ account, name: 'declined', times: 2 });
+      expect((await authorize(at(0), account)).body.payment_transaction_response?.result).toBe('DECLINED');
+      await expect(async () => mock.arm({ name: 'no-such' })).rejects.toThrow(/name: unknown scenario "no-such"/);
+      expect(await mock.disarm(armed.id)).toBe(true);
+      await mock.arm({ account, name: 'declined' });
+      await mock.reset(account);
+      expect((await authorize(at(1), account)).body.payment_transaction_response?.result).toBe('APPROVED');
+    } finally {
+      await mock.close();
+    }
   });
 });
 

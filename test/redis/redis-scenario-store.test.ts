@@ -175,6 +175,16 @@ return out`;
     expect((await engines[0]?.list())?.length).toBe(4);
   });
 
+  it('frees every place of an account with 1,500 entries on its reset, in slices the script can take', async () => {
+    if (topology !== 'single') return;
+    const { engines } = three({ perAccount: 1_500, forAll: 2, total: 1_501 });
+    for (let i = 0; i < 1_500; i += 1) await engines[i % 3]?.arm({ account: 'many', name: 'declined' });
+    expect(await engines[0]?.resetAccount('many')).toBe(1_500);
+    expect(await engines[1]?.list()).toEqual([]);
+    for (let i = 0; i < 2; i += 1) await engines[2]?.arm({ name: 'declined' });
+    expect((await engines[0]?.list())?.length).toBe(2);
+  });
+
   it('forgets an account on reset: entries, nth counts and draws; other accounts keep theirs', async () => {
     const { engines, at, namespace } = three();
     await engines[0]?.arm({ account: 'r', scenario: { name: 'second', match: { nth: 2 }, result: 'DECLINED' } });

@@ -64,8 +64,13 @@ export async function openConnection(url: string): Promise<RedisAnswerStore> {
  * Three instances on a Redis of their own for the enclosing describe: started before its tests (skipped without
  * redis-server), stopped after them.
  */
-export function threeInstances(topology: Topology): { at: (index: number) => Instance; all: () => Instance[] } {
-  let redis: { stop: () => Promise<void> } | undefined;
+export function threeInstances(topology: Topology): {
+  at: (index: number) => Instance;
+  all: () => Instance[];
+  /** The `store` URL of their Redis. */
+  url: () => string;
+} {
+  let redis: { url: string; stop: () => Promise<void> } | undefined;
   let instances: Instance[] = [];
   beforeEach(needsRedis);
   beforeAll(async () => {
@@ -78,5 +83,9 @@ export function threeInstances(topology: Topology): { at: (index: number) => Ins
     await stopAll(instances);
     await redis?.stop();
   });
-  return { at: (index) => instances[index % instances.length] as Instance, all: () => instances };
+  return {
+    at: (index) => instances[index % instances.length] as Instance,
+    all: () => instances,
+    url: () => redis?.url ?? '',
+  };
 }

@@ -22,6 +22,7 @@ import { ARM, DISARM, DRAW, PICK, READ, RESERVE, RESET, TAKE, UNINDEX } from './
 export const SCENARIO_TTL_MS = 30 * 24 * 60 * 60_000;
 /** Counts one account keeps (nth and times, per entry and rule); past it they start over, its draws' position kept. */
 const MAX_COUNTS = 2_000;
+const UNINDEX_SLICE = 1_000;
 
 type Arg = string | number;
 interface Scripts {
@@ -238,9 +239,12 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
     return stale.length;
   }
 
+  /** In slices: Lua's unpack takes a few thousand values at most, and a reset may free more. */
   private async unindex(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.run('unindex', (s) => s.kmScUnindex(2, this.all.index, this.all.owner, ...ids));
+    for (let at = 0; at < ids.length; at += UNINDEX_SLICE) {
+      const slice = ids.slice(at, at + UNINDEX_SLICE);
+      await this.run('unindex', (s) => s.kmScUnindex(2, this.all.index, this.all.owner, ...slice));
+    }
   }
 }
 
