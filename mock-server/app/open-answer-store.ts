@@ -1,4 +1,4 @@
-import type { MockConfig } from '../core/config.js';
+import type { ArmedScenarioLimits, MockConfig } from '../core/config.js';
 import type { AnswerStore } from '../core/store/answer-store.js';
 import { parseStoreLocation } from '../core/store/store-location.js';
 import { openRedisStore } from '../io/redis/open-redis-store.js';
@@ -28,18 +28,13 @@ export async function openAnswerStore(
  */
 export function sharedScenarioState(
   answerStore: AnswerStore | undefined,
-  config: Pick<MockConfig, 'seed' | 'maxArmedPerAccount' | 'maxArmedForAll' | 'maxArmedScenarios'>,
+  { seed, limits }: { seed: string; limits: ArmedScenarioLimits },
   warn: (message: string) => void,
 ): { scenarios: RedisScenarioStore; clock: RedisClockOffsets } | undefined {
   if (!(answerStore instanceof RedisAnswerStore)) return undefined;
   const { client, namespace } = answerStore;
-  const limits = {
-    perAccount: config.maxArmedPerAccount,
-    forAll: config.maxArmedForAll,
-    total: config.maxArmedScenarios,
-  };
   return {
-    scenarios: new RedisScenarioStore(client, { seed: config.seed, limits, namespace, onError: warn }),
+    scenarios: new RedisScenarioStore(client, { seed, limits, namespace, onError: warn }),
     clock: new RedisClockOffsets(client, namespace, warn),
   };
 }

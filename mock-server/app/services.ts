@@ -52,8 +52,13 @@ export interface Services {
 
 export function buildServices(config: MockConfig, options: ServiceOptions): Services {
   const { uuid, warn } = options;
+  const limits = {
+    perAccount: config.maxArmedPerAccount,
+    forAll: config.maxArmedForAll,
+    total: config.maxArmedScenarios,
+  };
   // Over Redis, armed scenarios, their counts and draws, and the account clocks are shared too (issue 15).
-  const shared = sharedScenarioState(options.answerStore, config, warn);
+  const shared = sharedScenarioState(options.answerStore, { seed: config.seed, limits }, warn);
   const clock = new AccountClock(options.now, shared?.clock);
   const accountNow = (account: string) => clock.now(account);
   const store =
@@ -68,11 +73,6 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
       },
     );
   const answerStore = options.answerStore ?? new MemoryAnswerStore(store, options.now);
-  const limits = {
-    perAccount: config.maxArmedPerAccount,
-    forAll: config.maxArmedForAll,
-    total: config.maxArmedScenarios,
-  };
   const scenarios: Scenarios = new ScenarioEngine(config.seed, uuid, limits, shared?.scenarios);
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
