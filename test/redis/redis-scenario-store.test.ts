@@ -96,6 +96,20 @@ return out`;
     expect(selected.filter((s) => s?.scenario.name === 'declined')).toHaveLength(7);
   });
 
+  it("counts a fixture rule's times per account across engines, and an operation's armed scenario", async () => {
+    const { engines, at } = three();
+    for (const engine of engines) {
+      engine.setFixtures([{ name: 'rule-3', match: { amount: 4343 }, times: 3, result: 'DECLINED' }]);
+    }
+    const rules = await Promise.all(Array.from({ length: 20 }, (_, i) => at(i).select(facts('f', 4343), undefined)));
+    expect(rules.filter((s) => s?.scenario.name === 'rule-3')).toHaveLength(3);
+    await engines[0]?.arm({ account: 'f', name: 'internal-error', times: 2, match: { operation: 'capture' } });
+    const captures = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => at(i).selectForOperation('f', 'capture', 100)),
+    );
+    expect(captures.filter((s) => s?.source === 'armed')).toHaveLength(2);
+  });
+
   it('counts nth across engines: only the third matching request, whichever engine it reaches', async () => {
     const { engines, at } = three();
     await engines[0]?.arm({ account: 'a', scenario: { name: 'third', match: { nth: 3 }, result: 'DECLINED' } });
