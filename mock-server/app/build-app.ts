@@ -91,9 +91,10 @@ async function built(
 
   const exchange = { journal, config, now: (account: string) => clock.now(account) };
   exchangeHooks(app, exchange);
-  sharedClock(app, clock, config);
   const signals = shutdownHooks(app, config);
   klarnaHeaders(app, signals.closing, config.adminToken);
+  // After the correlation headers and the closing and header checks: a request refused there reads no clock.
+  sharedClock(app, clock, config);
   jsonBodyParser(app);
   const sleep = options.sleep ?? realSleep;
   operationScenarios(app, config, { scenarios, sleep, hangMaxMs: config.hangMaxMs, closing: signals.closing });

@@ -58,7 +58,7 @@ async function thirtyAtOnce(instances: Instance[], account: string): Promise<(st
 const count = (results: (string | undefined)[], result: string) => results.filter((r) => r === result).length;
 
 describe('scenarios and clocks across three instances sharing one Redis', () => {
-  const { at, all, url } = threeInstances('single');
+  const { at, all, url, server } = threeInstances('single');
 
   it('answers a scenario armed on A with times: 5 for exactly 5 of 30 concurrent requests spread over A, B, C', async () => {
     const account = 'krn:partner:global:account:test:TIMES5';
@@ -142,6 +142,32 @@ describe('scenarios and clocks across three instances sharing one Redis', () => 
     } finally {
       await mock.close();
     }
+  });
+  // Last of this describe: it stops Redis for a while.
+  it("answers Klarna's 503 for arming, clocks and authorize while Redis is away, and serves again after", async () => {
+    const account = 'krn:partner:global:account:test:AWAY';
+    const redis = server();
+    if (!redis) throw new Error('no server');
+    await redis.kill();
+    const armed = await admin(at(0), 'POST', '/__mock/scenarios', { account, name: 'declined' });
+    expect(armed).toMatchObject({ status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } });
+    expect((await admin(at(1), 'GET', `/__mock/clock?account=${account}`)).status).toBe(503);
+    const response = await fetch(at(2).base + AUTHORIZE_URL(account), {
+      method: 'POST',
+      headers: { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.headers.get('klarna-correlation-id')).toMatch(/./);
+    await redis.restart();
+    await Promise.all(
+      all().map(({ store }) =>
+        store.client.status === 'ready' ? undefined : new Promise((resolve) => store.client.once('ready', resolve)),
+      ),
+    );
+    expect((await admin(at(0), 'POST', '/__mock/scenarios', { account, name: 'declined' })).status).toBe(201);
+    expect((await authorize(at(1), account)).body.payment_transaction_response?.result).toBe('DECLINED');
   });
 });
 

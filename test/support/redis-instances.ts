@@ -3,7 +3,7 @@ import { buildApp, type MockApp } from '../../mock-server/app/build-app.js';
 import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
 import { parseMockConfig } from '../../mock-server/core/config.js';
 import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
-import { NoRedis, redisUnavailable, startRedis, startRedisCluster } from './redis-server.js';
+import { NoRedis, type RedisServer, redisUnavailable, startRedis, startRedisCluster } from './redis-server.js';
 import { listening } from './test-app.js';
 
 /** Why the Redis tests cannot run here, if they cannot (see redisPlan). */
@@ -41,10 +41,12 @@ export async function stopAll(instances: Instance[]): Promise<void> {
 export type Topology = 'single' | 'cluster';
 
 /** A Redis for one test file: one server or a Cluster of three masters, and the `store` URL that names it. */
-export async function startTopology(topology: Topology): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startTopology(
+  topology: Topology,
+): Promise<{ url: string; stop: () => Promise<void>; server?: RedisServer }> {
   if (topology === 'single') {
     const server = await startRedis();
-    return { url: `redis://${server.address}/0`, stop: () => server.stop() };
+    return { url: `redis://${server.address}/0`, stop: () => server.stop(), server };
   }
   const cluster = await startRedisCluster();
   const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
@@ -69,8 +71,10 @@ export function threeInstances(topology: Topology): {
   all: () => Instance[];
   /** The `store` URL of their Redis. */
   url: () => string;
+  /** The single server, for fault tests. */
+  server: () => RedisServer | undefined;
 } {
-  let redis: { url: string; stop: () => Promise<void> } | undefined;
+  let redis: { url: string; stop: () => Promise<void>; server?: RedisServer } | undefined;
   let instances: Instance[] = [];
   beforeEach(needsRedis);
   beforeAll(async () => {
@@ -87,5 +91,6 @@ export function threeInstances(topology: Topology): {
     at: (index) => instances[index % instances.length] as Instance,
     all: () => instances,
     url: () => redis?.url ?? '',
+    server: () => redis?.server,
   };
 }
