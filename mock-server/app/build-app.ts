@@ -13,6 +13,7 @@ import { fixtureWatch } from '../http/plugins/fixture-watch.js';
 import { jsonBodyParser } from '../http/plugins/json-body-parser.js';
 import { klarnaHeaders } from '../http/plugins/klarna-headers.js';
 import { operationScenarios } from '../http/plugins/operation-scenarios.js';
+import { sharedClock } from '../http/plugins/shared-clock.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
@@ -93,6 +94,8 @@ async function built(
   exchangeHooks(app, exchange);
   const signals = shutdownHooks(app, config);
   klarnaHeaders(app, signals.closing, config.adminToken);
+  // After the correlation headers and the closing and header checks: a request refused there reads no clock.
+  sharedClock(app, clock, config);
   jsonBodyParser(app);
   const sleep = options.sleep ?? realSleep;
   operationScenarios(app, config, { scenarios, sleep, hangMaxMs: config.hangMaxMs, closing: signals.closing });

@@ -1,9 +1,11 @@
-import type { MockConfig } from '../core/config.js';
+import type { ArmedScenarioLimits, MockConfig } from '../core/config.js';
 import type { AnswerStore } from '../core/store/answer-store.js';
 import { parseStoreLocation } from '../core/store/store-location.js';
 import { openRedisStore } from '../io/redis/open-redis-store.js';
 import { RedisAnswerStore, redisTtls } from '../io/redis/redis-answer-store.js';
+import { RedisClockOffsets } from '../io/redis/redis-clock-offsets.js';
 import { redisPaymentRequestStore, redisTransactionStore } from '../io/redis/redis-record-store.js';
+import { RedisScenarioStore } from '../io/redis/redis-scenario-store.js';
 import type { SharedRecords } from './services.js';
 
 /**
@@ -41,5 +43,22 @@ export function sharedRecords(
   return {
     paymentRequests: redisPaymentRequestStore(answerStore.client, options),
     transactions: redisTransactionStore(answerStore.client, options),
+  };
+}
+
+/**
+ * The shared stores beside the answer store, over its Redis connection: armed scenarios with their counts and draws,
+ * and the account clocks. None over the memory store (the engine and the clock keep their own).
+ */
+export function sharedScenarioState(
+  answerStore: AnswerStore | undefined,
+  { seed, limits }: { seed: string; limits: ArmedScenarioLimits },
+  warn: (message: string) => void,
+): { scenarios: RedisScenarioStore; clock: RedisClockOffsets } | undefined {
+  if (!(answerStore instanceof RedisAnswerStore)) return undefined;
+  const { client, namespace } = answerStore;
+  return {
+    scenarios: new RedisScenarioStore(client, { seed, limits, namespace, onError: warn }),
+    clock: new RedisClockOffsets(client, namespace, warn),
   };
 }

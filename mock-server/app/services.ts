@@ -1,11 +1,11 @@
 import type { WebhookPayload } from '../../contracts/index.js';
 import { AccountClock } from '../core/account-clock.js';
-import type { Awaitable } from '../core/awaitable.js';
+import { type Awaitable, andThen } from '../core/awaitable.js';
 import type { MockConfig } from '../core/config.js';
 import { Journal } from '../core/journal/journal.js';
 import type { PaymentRequestRecord } from '../core/payment-requests/payment-request-record.js';
 import { PaymentRequests } from '../core/payment-requests/payment-requests.js';
-import { ScenarioEngine } from '../core/scenarios/scenario-engine.js';
+import { ScenarioEngine, type Scenarios } from '../core/scenarios/scenario-engine.js';
 import type { AnswerStore } from '../core/store/answer-store.js';
 import { MemoryAnswerStore } from '../core/store/memory-answer-store.js';
 import { memoryPaymentRequestStore, memoryTransactionStore } from '../core/store/memory-record-store.js';
@@ -19,6 +19,7 @@ import { NotificationRegistry } from '../core/webhooks/notification-registry.js'
 import { WebhookDispatcher } from '../core/webhooks/webhook-dispatcher.js';
 import { loadScenarioDir } from '../io/fixture-loader.js';
 import { httpPost } from '../io/http-post.js';
+import { sharedScenarioState } from './open-answer-store.js';
 
 export interface ServiceOptions {
   /** Milliseconds since the epoch; every expiry reads it. */
@@ -42,14 +43,17 @@ export interface Services {
   store: Store;
   /** Idempotency answers and issued tokens (issue 15): over `store` in memory, or shared by many processes. */
   answerStore: AnswerStore;
-  scenarios: ScenarioEngine;
+  scenarios: Scenarios;
   journal: Journal;
   notifications: NotificationRegistry;
   webhooks: WebhookDispatcher;
   paymentRequests: PaymentRequests;
   transactions: Transactions;
-  /** Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys. */
-  resetAccount(account: string): { disarmed: number };
+  /**
+   * Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys; with a
+   * shared store, its scenarios and clock are forgotten there before it answers (a promise).
+   */
+  resetAccount(account: string): Awaitable<{ disarmed: number }>;
 }
 
 /** Payment requests and transactions in a store shared by many processes (issue 15). */
@@ -60,7 +64,14 @@ export interface SharedRecords {
 
 export function buildServices(config: MockConfig, options: ServiceOptions): Services {
   const { uuid, warn } = options;
-  const clock = new AccountClock(options.now);
+  const limits = {
+    perAccount: config.maxArmedPerAccount,
+    forAll: config.maxArmedForAll,
+    total: config.maxArmedScenarios,
+  };
+  // Over Redis, armed scenarios, their counts and draws, and the account clocks are shared too (issue 15).
+  const shared = sharedScenarioState(options.answerStore, { seed: config.seed, limits }, warn);
+  const clock = new AccountClock(options.now, shared?.clock);
   const accountNow = (account: string) => clock.now(account);
   const store =
     options.store ??
@@ -74,11 +85,7 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
       },
     );
   const answerStore = options.answerStore ?? new MemoryAnswerStore(store, options.now);
-  const scenarios = new ScenarioEngine(config.seed, uuid, {
-    perAccount: config.maxArmedPerAccount,
-    forAll: config.maxArmedForAll,
-    total: config.maxArmedScenarios,
-  });
+  const scenarios: Scenarios = new ScenarioEngine(config.seed, uuid, limits, shared?.scenarios);
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
   const journal = new Journal({
@@ -134,12 +141,11 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
       .then(() => answerStore.resetAccount(account))
       .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
     journal.reset(account);
-    clock.reset(account);
     inBackground(account, paymentRequests.reset(account));
     inBackground(account, transactions.reset(account));
     webhooks.reset(account);
     notifications.reset(account);
-    return { disarmed: scenarios.resetAccount(account) };
+    return andThen(clock.reset(account), () => andThen(scenarios.resetAccount(account), (disarmed) => ({ disarmed })));
   };
   return {
     config,

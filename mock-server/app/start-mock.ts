@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ArmedScenario, ArmScenarioRequest, type ClientReport, type JournalEntry } from '../../contracts/index.js';
+import { andThen } from '../core/awaitable.js';
 import { KlarnaHttpError } from '../core/error-catalogue.js';
 import { adminExposure, readyAddress } from './admin-exposure.js';
 import { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
@@ -20,10 +21,14 @@ export interface RunningMock {
   requests(account?: string): JournalEntry[];
   /** Client verification: contract errors and warnings of the requests so far. */
   report(account?: string): ClientReport;
-  arm(request: ArmScenarioRequest): ArmedScenario;
-  disarm(id: string): boolean;
-  /** Forget one account's records, journal and armed scenarios. */
-  reset(account: string): void;
+  /**
+   * Arms a scenario. Over the memory store (the default) it is armed when this returns; over a shared store (`store`
+   * set) it answers with a promise: await it. `await mock.arm(…)` suits both.
+   */
+  arm(request: ArmScenarioRequest): ArmedScenario | Promise<ArmedScenario>;
+  disarm(id: string): boolean | Promise<boolean>;
+  /** Forget one account's records, journal and armed scenarios (a promise over a shared store). */
+  reset(account: string): void | Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,15 +59,15 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     report: (account) => app.journal.report(account),
     arm: (request) => {
       try {
+        // Refusals with reasons (a bad scenario) are thrown at once, whatever the store; a promise may only reject
+        // with a cap or the store's 503, which have none.
         return app.scenarios.arm(ArmScenarioRequest.parse(request));
       } catch (error) {
         throw withReasons(error);
       }
     },
     disarm: (id) => app.scenarios.disarm(id),
-    reset: (account) => {
-      app.resetAccount(account);
-    },
+    reset: (account) => andThen(app.resetAccount(account), () => undefined),
     close: () => app.close(),
   };
 }

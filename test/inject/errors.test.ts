@@ -590,7 +590,7 @@ describe('admin routes', () => {
       { scenario: { name: 'x', result: 'DECLINED', match: { reference_prefix: long } } },
     ];
     for (const payload of cases) expect((await admin('/__mock/scenarios', payload)).statusCode).toBe(400);
-    expect(app.scenarios.list().length).toBe(0);
+    expect((await app.scenarios.list()).length).toBe(0);
   });
 
   it('refuses a webhook URL that fetch could never deliver to: credentials in it, or over 2048 characters', async () => {

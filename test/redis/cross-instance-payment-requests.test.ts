@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { klarnaClient } from '../support/klarna-client.js';
-import { type Instance, threeInstancesOver } from '../support/redis-instances.js';
-import { startRedisAt } from '../support/redis-server.js';
+import { type Instance, threeInstances } from '../support/redis-instances.js';
 import { ACCOUNT, loadSamples } from '../support/samples.js';
 
 // The step-up journey across three simulator instances over real HTTP sharing one Redis (docs/guides/scale-out.md):
@@ -70,7 +69,7 @@ function journeyAcross(getInstances: () => Instance[]) {
 }
 
 describe('the step-up journey across three instances sharing one Redis', () => {
-  const instances = threeInstancesOver(() => startRedisAt('single'));
+  const { all: instances } = threeInstances('single');
   const at = (index: number) => instances()[index];
 
   it('steps up on A, is approved on B and finalized on C; the request and the transaction read alike on all', async () => {
@@ -167,7 +166,7 @@ describe('the step-up journey across three instances sharing one Redis', () => {
 });
 
 describe('the step-up journey across three instances sharing one Redis Cluster', () => {
-  const instances = threeInstancesOver(() => startRedisAt('cluster'));
+  const { all: instances } = threeInstances('cluster');
 
   it('steps up on A, is approved on B and finalized on C; the request and the transaction read alike on all', async () => {
     await journeyAcross(instances)();

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../mock-server/app/build-app.js';
 import { type Instance, startThree, stopAll } from '../support/redis-instances.js';
 import {
-  NoRedis,
+  machineRedis,
+  needsRedis,
   type RedisCluster,
   type RedisServer,
-  redisUnavailable,
   startRedis,
   startRedisCluster,
 } from '../support/redis-server.js';
@@ -15,13 +15,6 @@ import { listening } from '../support/test-app.js';
 // Three simulator instances over real HTTP sharing one redis-server (docs/guides/scale-out.md): what one answers,
 // the others replay byte for byte; a restart of all keeps the answers; Redis away is a Klarna 503, and back again
 // serves again.
-
-const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
 
 const BODY = JSON.stringify({
   currency: 'EUR',
@@ -87,7 +80,7 @@ describe('three instances sharing one Redis', () => {
   };
 
   beforeAll(async () => {
-    if (unavailable) return;
+    if (machineRedis()) return;
     server = await startRedis({ appendOnly: true });
     await startInstances();
   });
@@ -185,7 +178,7 @@ describe('three instances sharing one Redis Cluster', () => {
   let cluster: RedisCluster | undefined;
   let instances: Instance[] = [];
   beforeAll(async () => {
-    if (unavailable) return;
+    if (machineRedis()) return;
     cluster = await startRedisCluster();
     const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
     instances = await startThree(`redis-cluster://${nodes}`);

@@ -11,7 +11,8 @@ import { parseStoreLocation } from '../../mock-server/core/store/store-location.
 import { openRedisStore } from '../../mock-server/io/redis/open-redis-store.js';
 import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
 import { accountTag } from '../../mock-server/io/redis/redis-keys.js';
-import { machineRedis, needsRedis, startRedisAt } from '../support/redis-server.js';
+import { startTopology } from '../support/redis-instances.js';
+import { machineRedis, needsRedis } from '../support/redis-server.js';
 
 // The Redis store of payment requests and transactions (mock-server/io/redis/redis-record-store.ts), on one server
 // and on a 3-master Cluster: versioned records written by compare-and-set, due times, TTLs, caps, accounts apart.
@@ -59,7 +60,7 @@ describe.each([
 
   beforeAll(async () => {
     if (machineRedis()) return;
-    const redis = await startRedisAt(topology);
+    const redis = await startTopology(topology);
     ({ url, stop } = redis);
     const location = parseStoreLocation(url);
     if ('error' in location || location.kind === 'memory') throw new Error(`bad url ${url}`);

@@ -428,16 +428,3 @@ export class RedisCluster {
 export function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   return RedisCluster.start(options);
 }
-
-/** One redis-server or a 3-master Cluster, as the `store` setting names it, and how to stop it. */
-export async function startRedisAt(
-  topology: 'single' | 'cluster',
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (topology === 'single') {
-    const server = await startRedis();
-    return { url: `redis://${server.address}/0`, stop: () => server.stop() };
-  }
-  const cluster = await startRedisCluster();
-  const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
-  return { url: `redis-cluster://${nodes}`, stop: () => cluster.stop() };
-}

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
-import type { RequestFacts } from '../../mock-server/core/scenarios/match.js';
 import { ScenarioEngine } from '../../mock-server/core/scenarios/scenario-engine.js';
 import { sequentialUuids } from '../support/fake-clock.js';
+import { requestFacts } from '../support/request-facts.js';
 
-const facts = (account: string, amount = 11800): RequestFacts => ({
-  account,
-  amount,
-  currency: 'USD',
-  email: undefined,
-  reference: 'ref-1',
-  sessionToken: false,
-  customerToken: false,
-  stepUpPossible: true,
-});
+const facts = requestFacts;
 /** A scenario that matches every request and never fires: each request it examines counts towards nth. */
 const never = { name: 'never', match: { nth: 1_000_000 }, result: 'DECLINED' as const };
 const engine = (limits?: ConstructorParameters<typeof ScenarioEngine>[2]) =>

@@ -1,7 +1,7 @@
 import type { AccountClock } from '../account-clock.js';
 import type { MockConfig } from '../config.js';
 import type { PaymentRequests } from '../payment-requests/payment-requests.js';
-import type { ScenarioEngine } from '../scenarios/scenario-engine.js';
+import type { Scenarios } from '../scenarios/scenario-engine.js';
 import type { AnswerStore } from '../store/answer-store.js';
 import type { Transactions } from '../transactions/transactions.js';
 
@@ -9,7 +9,7 @@ export interface AuthorizeDeps {
   config: MockConfig;
   /** Answers by key and session token, issued tokens: claimed, then committed at once. */
   answerStore: AnswerStore;
-  scenarios: ScenarioEngine;
+  scenarios: Scenarios;
   paymentRequests: PaymentRequests;
   /** Where an approval's transaction goes (and is announced). */
   transactions: Transactions;

@@ -1,6 +1,7 @@
 import { authenticate } from '../authenticate.js';
 import { type Awaitable, andThen, onFailure } from '../awaitable.js';
 import { requestFacts } from '../scenarios/match.js';
+import type { SelectedScenario } from '../scenarios/scenario-engine.js';
 import type { IssuedTokens, Lease } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
 import { type CheckedRequest, checkedRequest, sentTokens, validRequest } from './checked-request.js';
@@ -65,7 +66,18 @@ function run(
 ): Awaitable<AuthorizePlan> {
   checkSessionToken(request, deps.config);
   const named = typeof input.headers['mock-scenario'] === 'string' ? input.headers['mock-scenario'] : undefined;
-  const selected = deps.scenarios.select(requestFacts(request.account, request.body, request.tokens), named);
+  const facts = requestFacts(request.account, request.body, request.tokens);
+  return andThen(deps.scenarios.select(facts, named), (selected) => decided(request, lease, input, deps, selected));
+}
+
+/** The scenario chosen (over a shared store, once it answered): the outcome, then the answer recorded. */
+function decided(
+  request: CheckedRequest,
+  lease: Lease | undefined,
+  input: AuthorizeInput,
+  deps: AuthorizeDeps,
+  selected: SelectedScenario | undefined,
+): Awaitable<AuthorizePlan> {
   const chosen = { scenario: selected, delayMs: selected?.delayMs ?? 0 };
   const outcome = chooseOutcome(request.account, request.body, request.tokens, selected);
   if (outcome.kind !== 'decision') {

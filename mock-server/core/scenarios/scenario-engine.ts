@@ -5,14 +5,25 @@ import {
   type Scenario,
   type ScenarioOperation,
 } from '../../../contracts/index.js';
+import { type Awaitable, andThen } from '../awaitable.js';
 import { ARMED_SCENARIO_LIMITS, type ArmedScenarioLimits } from '../config.js';
 import { catalogue } from '../error-catalogue.js';
-import { lazyCache } from '../store/lazy-cache.js';
 import { BUILT_IN_SCENARIOS } from './built-in.js';
 import { matchesConditions, type RequestFacts } from './match.js';
-import { seededRandom } from './seeded-random.js';
+import { MemoryScenarioStore } from './memory-scenario-store.js';
+import {
+  type Answer,
+  type ArmedEntry,
+  type ArmedLists,
+  type Candidate,
+  certain,
+  type Picked,
+  type ScenarioSource,
+  type ScenarioStore,
+  type StoreMode,
+} from './scenario-store.js';
 
-export type ScenarioSource = 'armed' | 'header' | 'fixture' | 'magic';
+export type { ScenarioSource, StoreMode } from './scenario-store.js';
 
 export interface SelectedScenario {
   scenario: Scenario;
@@ -20,39 +31,28 @@ export interface SelectedScenario {
   delayMs: number;
 }
 
-interface ArmedEntry {
-  id: string;
-  account: string | null;
-  scenario: Scenario;
-  remaining: number;
-}
+/** The engine as the app holds it: over the memory store or a shared one, so its answers may be promises. */
+export type Scenarios = ScenarioEngine<StoreMode>;
 
 /**
  * Chooses the scenario for a request, highest precedence first: armed through the admin API (this account's, then
- * those armed for all), the Mock-Scenario header, fixture rules, magic amounts. Everything it counts or draws is
- * kept per partner account, so parallel CI jobs on distinct accounts never see each other.
+ * those armed for all), the Mock-Scenario header, fixture rules, magic amounts. It lists the scenarios whose
+ * conditions hold; the store (memory, or shared by many processes) counts, draws and takes the firing of the first
+ * that answers. Over the memory store (the default) every answer is immediate; over a shared one, a promise.
  */
-export class ScenarioEngine {
-  /** Every armed entry by id, in arming order (the order `list` shows). */
-  private readonly armed = new Map<string, ArmedEntry>();
-  /**
-   * The same entries by account, and those armed for all: a request looks at its own account's and the for-all
-   * ones only, so what other accounts armed costs it nothing.
-   */
-  private readonly byAccount = new Map<string, ArmedEntry[]>();
-  private readonly forAll: ArmedEntry[] = [];
+export class ScenarioEngine<M extends StoreMode = 'memory'> {
   private examinedCount = 0;
-  private lastScope: { account: string; text: string } | undefined;
-  private readonly counters = lazyCache<number>(100_000);
-  private readonly randoms = lazyCache<() => number>(10_000);
-  private readonly generations = lazyCache<number>(100_000);
   private fixtures: Scenario[] = [];
+  private readonly store: ScenarioStore<M>;
 
   constructor(
-    private readonly seed: string,
+    seed: string,
     private readonly uuid: () => string,
-    private readonly limits: ArmedScenarioLimits = ARMED_SCENARIO_LIMITS,
-  ) {}
+    limits: ArmedScenarioLimits = ARMED_SCENARIO_LIMITS,
+    store?: ScenarioStore<M>,
+  ) {
+    this.store = store ?? (new MemoryScenarioStore(seed, limits) as unknown as ScenarioStore<M>);
+  }
 
   /** Armed entries the requests so far have looked at: what selection costs, counted rather than timed. */
   get examined(): number {
@@ -81,7 +81,7 @@ export class ScenarioEngine {
     return scenario;
   }
 
-  arm(request: ArmScenarioRequest): ArmedScenario {
+  arm(request: ArmScenarioRequest): Answer<M, ArmedScenario> {
     const chosen = request.scenario ?? (request.name !== undefined ? this.byName(request.name) : undefined);
     if (chosen === undefined) throw this.unknownName('name', request.name ?? '');
     // The request's match is laid over the scenario's own: {operation: 'capture'} arms a built-in for captures.
@@ -99,160 +99,88 @@ export class ScenarioEngine {
       ]);
     }
     const account = request.account ?? null;
-    const bucket = account === null ? this.forAll : (this.byAccount.get(account) ?? []);
-    if (account === null && bucket.length >= this.limits.forAll) {
-      throw catalogue.armedLimit(this.limits.forAll, 'for all accounts');
-    }
-    if (account !== null && bucket.length >= this.limits.perAccount) {
-      throw catalogue.armedLimit(this.limits.perAccount, `for account ${account}`);
-    }
-    if (this.armed.size >= this.limits.total) throw catalogue.armedLimit(this.limits.total);
     const entry: ArmedEntry = { id: this.uuid(), account, scenario, remaining: request.times ?? scenario.times ?? 1 };
-    this.armed.set(entry.id, entry);
-    bucket.push(entry);
-    if (account !== null && bucket.length === 1) this.byAccount.set(account, bucket);
-    return view(entry);
+    return this.answer(andThen(this.store.arm(entry) as Awaitable<void>, () => view(entry)));
   }
 
-  list(account?: string): ArmedScenario[] {
-    if (account !== undefined) return (this.byAccount.get(account) ?? []).map(view);
-    return [...this.armed.values()].map(view);
+  list(account?: string): Answer<M, ArmedScenario[]> {
+    return this.answer(andThen(this.store.list(account) as Awaitable<ArmedEntry[]>, (entries) => entries.map(view)));
   }
 
-  disarm(id: string): boolean {
-    const entry = this.armed.get(id);
-    if (entry === undefined) return false;
-    this.remove(entry);
-    return true;
+  disarm(id: string): Answer<M, boolean> {
+    return this.store.disarm(id);
   }
 
   /** Forgets what one account armed, counted and drew; other accounts and scenarios armed for all stay. */
-  resetAccount(account: string): number {
-    const bucket = this.byAccount.get(account) ?? [];
-    for (const entry of bucket) this.armed.delete(entry.id);
-    this.byAccount.delete(account);
-    // Counters and draws are keyed by the account's generation: bumping it forgets them all at once.
-    this.generations().set(account, (this.generations().get(account) ?? 0) + 1);
-    this.lastScope = undefined;
-    return bucket.length;
+  resetAccount(account: string): Answer<M, number> {
+    return this.store.resetAccount(account);
   }
 
-  select(facts: RequestFacts, headerName: string | undefined): SelectedScenario | undefined {
-    const armed = this.selectArmed(facts);
-    if (armed) return armed;
-    if (headerName !== undefined) {
-      const scenario = this.byName(headerName);
-      if (scenario === undefined) throw this.unknownName('Mock-Scenario', headerName);
-      if (fits(scenario, facts) && this.draws(scenario, facts.account)) {
-        return this.selected(scenario, 'header', facts.account);
-      }
-    }
-    for (const rule of this.fixtures) {
-      if (rule.match === undefined || !fits(rule, facts)) continue;
-      if (this.ruleApplies(`rule:${rule.name}`, rule, facts, rule.times)) {
-        return this.selected(rule, 'fixture', facts.account);
-      }
-    }
-    const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount !== undefined && s.magicAmount === facts.amount);
-    return magic && fits(magic, facts) ? this.selected(magic, 'magic', facts.account) : undefined;
+  select(facts: RequestFacts, headerName: string | undefined): Answer<M, SelectedScenario | undefined> {
+    return this.answer(
+      andThen(this.store.armedFor(facts.account) as Awaitable<ArmedLists>, (lists) => {
+        const candidates = this.armedCandidates(lists, facts);
+        if (headerName !== undefined) {
+          const scenario = this.byName(headerName);
+          if (scenario === undefined) candidates.push(unknown(headerName));
+          else if (fits(scenario, facts)) candidates.push(candidate(scenario, 'header', scenario.probability));
+        }
+        for (const rule of this.fixtures) {
+          if (rule.match === undefined || !fits(rule, facts) || !matchesConditions(rule.match, facts)) continue;
+          candidates.push(candidate(rule, 'fixture', rule.probability, undefined, rule.match.nth, rule.times));
+        }
+        const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount !== undefined && s.magicAmount === facts.amount);
+        if (magic && fits(magic, facts)) candidates.push(candidate(magic, 'magic', undefined));
+        return this.chosen(facts.account, candidates);
+      }),
+    );
   }
 
-  private selectArmed(facts: RequestFacts): SelectedScenario | undefined {
-    return this.firstArmed(this.byAccount.get(facts.account), facts) ?? this.firstArmed(this.forAll, facts);
+  /** This account's entries, then those armed for all, whose conditions hold. */
+  private armedCandidates(lists: ArmedLists, facts: RequestFacts): Candidate[] {
+    const candidates: Candidate[] = [];
+    this.addArmed(lists.own, facts, candidates);
+    this.addArmed(lists.forAll, facts, candidates);
+    return candidates;
   }
 
-  private firstArmed(entries: ArmedEntry[] | undefined, facts: RequestFacts): SelectedScenario | undefined {
-    if (entries === undefined) return undefined;
+  private addArmed(entries: readonly ArmedEntry[], facts: RequestFacts, candidates: Candidate[]): void {
     for (const entry of entries) {
       this.examinedCount += 1;
-      if (!fits(entry.scenario, facts)) continue;
-      if (!this.ruleApplies(`armed:${entry.id}`, entry.scenario, facts, undefined)) continue;
-      entry.remaining -= 1;
-      if (entry.remaining <= 0) this.remove(entry);
-      return this.selected(entry.scenario, 'armed', facts.account);
+      if (!fits(entry.scenario, facts) || !matchesConditions(entry.scenario.match, facts)) continue;
+      const { scenario } = entry;
+      candidates.push(candidate(scenario, 'armed', scenario.probability, entry, scenario.match?.nth, undefined));
     }
-    return undefined;
-  }
-
-  /** Out of the index; a bucket holds at most its cap of entries, so the splice stays cheap. */
-  private remove(entry: ArmedEntry): void {
-    this.armed.delete(entry.id);
-    const bucket = entry.account === null ? this.forAll : this.byAccount.get(entry.account);
-    if (bucket === undefined) return;
-    bucket.splice(bucket.indexOf(entry), 1);
-    if (entry.account !== null && bucket.length === 0) this.byAccount.delete(entry.account);
-  }
-
-  /** Conditions, then the nth count, then `times` (fixture rules, per account), then the probability draw. */
-  private ruleApplies(key: string, scenario: Scenario, facts: RequestFacts, times: number | undefined): boolean {
-    if (!matchesConditions(scenario.match, facts)) return false;
-    const seen = this.bump(`${key}:seen`, facts.account);
-    const nth = scenario.match?.nth;
-    if (nth !== undefined && seen !== nth) return false;
-    if (times !== undefined && this.count(`${key}:fired`, facts.account) >= times) return false;
-    if (!this.draws(scenario, facts.account)) return false;
-    if (times !== undefined) this.bump(`${key}:fired`, facts.account);
-    return true;
-  }
-
-  private draws(scenario: Scenario, account: string): boolean {
-    return scenario.probability === undefined || this.random(account)() < scenario.probability;
-  }
-
-  private selected(scenario: Scenario, source: ScenarioSource, account: string): SelectedScenario {
-    const delay = scenario.delay_ms;
-    let delayMs = 0;
-    if (typeof delay === 'number') delayMs = delay;
-    else if (delay !== undefined)
-      delayMs = delay.min + Math.floor(this.random(account)() * (delay.max - delay.min + 1));
-    return { scenario, source, delayMs };
-  }
-
-  private scoped(key: string, account: string) {
-    return JSON.stringify([key, account, this.generations().get(account) ?? 0]);
   }
 
   /**
-   * The counters' key for an account and its generation, made once for a run of requests of one account: a request
-   * may count against every scenario armed for all, and building the key each time cost more than the count.
+   * The first candidate that answers: the store counts and draws up to the first one that needs neither (the rest
+   * can never answer), or, when that is the first, nothing at all.
    */
-  private counterScope(account: string): string {
-    if (this.lastScope?.account !== account) {
-      this.lastScope = { account, text: JSON.stringify([account, this.generations().get(account) ?? 0]) };
-    }
-    return this.lastScope.text;
-  }
-
-  private count(key: string, account: string): number {
-    return this.counters().get(`${key}\n${this.counterScope(account)}`) ?? 0;
-  }
-
-  private bump(key: string, account: string): number {
-    const scoped = `${key}\n${this.counterScope(account)}`;
-    const next = (this.counters().get(scoped) ?? 0) + 1;
-    this.counters().set(scoped, next);
-    return next;
-  }
-
-  /** One generator per account (and reset), seeded from the configured seed: a run replays exactly. */
-  private random(account: string): () => number {
-    const key = this.scoped('random', account);
-    let random = this.randoms().get(key);
-    if (random === undefined) {
-      random = seededRandom(`${this.seed}:${key}`);
-      this.randoms().set(key, random);
-    }
-    return random;
+  private chosen(account: string, candidates: Candidate[]): Awaitable<SelectedScenario | undefined> {
+    const first = candidates[0];
+    if (first === undefined) return undefined;
+    if (certain(first)) return selected(first, undefined, this);
+    const end = candidates.findIndex(certain);
+    const needed = end === -1 ? candidates : candidates.slice(0, end + 1);
+    return andThen(this.store.pick(account, needed) as Awaitable<Picked | undefined>, (picked) => {
+      const chosen = picked === undefined ? undefined : needed[picked.index];
+      return chosen === undefined || picked === undefined ? undefined : selected(chosen, picked.delayDraw, this);
+    });
   }
 
   /**
    * The scenario a `Mock-Scenario` header names on an operation other than authorize: only its error, fault and
    * delay can apply there (a result is authorize's). Unknown names are a 400, as on authorize.
    */
-  forOperation(headerName: string, account: string): SelectedScenario {
+  forOperation(headerName: string, account: string): Answer<M, SelectedScenario> {
+    return this.answer(this.chosen(account, [this.named(headerName)]) as Awaitable<SelectedScenario>);
+  }
+
+  /** The header's scenario as it applies beside authorize: no probability, only its delay drawn. */
+  private named(headerName: string): Candidate {
     const scenario = this.byName(headerName);
-    if (scenario === undefined) throw this.unknownName('Mock-Scenario', headerName);
-    return this.selected(scenario, 'header', account);
+    return scenario === undefined ? unknown(headerName) : candidate(scenario, 'header', undefined);
   }
 
   /**
@@ -267,7 +195,7 @@ export class ScenarioEngine {
     operation: Exclude<ScenarioOperation, 'authorize'>,
     amount: number | undefined,
     headerName?: string,
-  ): SelectedScenario | undefined {
+  ): Answer<M, SelectedScenario | undefined> {
     const facts: RequestFacts = {
       account,
       amount,
@@ -279,23 +207,75 @@ export class ScenarioEngine {
       stepUpPossible: false,
       operation,
     };
-    const armed = this.selectArmed(facts);
-    if (armed) return armed;
-    if (headerName !== undefined) return this.forOperation(headerName, account);
-    if (amount === undefined) return undefined;
-    const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount === amount);
-    if (magic === undefined || operationConflict({ ...magic, match: { operation } }) !== undefined) return undefined;
-    return this.selected(magic, 'magic', account);
+    return this.answer(
+      andThen(this.store.armedFor(account) as Awaitable<ArmedLists>, (lists) => {
+        const candidates = this.armedCandidates(lists, facts);
+        if (headerName !== undefined) candidates.push(this.named(headerName));
+        else if (amount !== undefined) {
+          const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount === amount);
+          if (magic !== undefined && operationConflict({ ...magic, match: { operation } }) === undefined) {
+            candidates.push(candidate(magic, 'magic', undefined));
+          }
+        }
+        return this.chosen(account, candidates);
+      }),
+    );
   }
 
   /** The name is cut short; the catalogue cuts a long list of valid names at Klarna's 512 characters. */
-  private unknownName(parameter: string, name: string) {
+  unknownName(parameter: string, name: string) {
     const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
     const reason = `unknown scenario "${shown}"; valid: ${this.available()
       .map((s) => s.name)
       .join(', ')}`;
     return catalogue.validation([{ parameter, reason }]);
   }
+
+  /** A store's answer as this engine's mode types it: immediate over memory, maybe a promise over a shared store. */
+  private answer<T>(value: Awaitable<T>): Answer<M, T> {
+    return value as Answer<M, T>;
+  }
+}
+
+/** Every candidate made here, of one shape (one hidden class: selection runs on every request). */
+function candidate(
+  scenario: Scenario,
+  source: ScenarioSource,
+  probability: number | undefined,
+  armed?: ArmedEntry,
+  nth?: number,
+  times?: number,
+): Candidate {
+  const drawsDelay = typeof scenario.delay_ms === 'object';
+  return { scenario, source, named: undefined, armed, nth, times, probability, drawsDelay };
+}
+
+/** A header naming no scenario: refused when the request gets this far (an armed scenario answers first). */
+function unknown(named: string): Candidate {
+  return {
+    scenario: undefined,
+    source: 'header',
+    named,
+    armed: undefined,
+    nth: undefined,
+    times: undefined,
+    probability: undefined,
+    drawsDelay: false,
+  };
+}
+
+function selected(
+  chosen: Candidate,
+  delayDraw: number | undefined,
+  engine: { unknownName(parameter: string, name: string): Error },
+): SelectedScenario {
+  const { scenario, source } = chosen;
+  if (scenario === undefined) throw engine.unknownName('Mock-Scenario', chosen.named ?? '');
+  const delay = scenario.delay_ms;
+  let delayMs = 0;
+  if (typeof delay === 'number') delayMs = delay;
+  else if (delay !== undefined) delayMs = delay.min + Math.floor((delayDraw ?? 0) * (delay.max - delay.min + 1));
+  return { scenario, source, delayMs };
 }
 
 /**

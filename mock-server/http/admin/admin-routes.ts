@@ -9,9 +9,10 @@ import {
   ScenarioList,
   ScenariosQuery,
 } from '../../../contracts/index.js';
+import type { Awaitable } from '../../core/awaitable.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import type { Journal } from '../../core/journal/journal.js';
-import type { ScenarioEngine } from '../../core/scenarios/scenario-engine.js';
+import type { Scenarios } from '../../core/scenarios/scenario-engine.js';
 import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { sendNoContent } from '../send-json.js';
 import { journalRoutes } from './journal-routes.js';
@@ -25,9 +26,9 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
 }
 
 interface AdminDeps {
-  scenarios: ScenarioEngine;
+  scenarios: Scenarios;
   journal: Journal;
-  resetAccount: (account: string) => { disarmed: number };
+  resetAccount: (account: string) => Awaitable<{ disarmed: number }>;
 }
 
 function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
@@ -46,7 +47,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     },
     async (request, reply) => {
       reply.code(201);
-      return deps.scenarios.arm(request.body);
+      return await deps.scenarios.arm(request.body);
     },
   );
 
@@ -65,7 +66,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     },
     async (request) => {
       const { account, limit = 1000, offset = 0 } = request.query;
-      const all = deps.scenarios.list(account);
+      const all = await deps.scenarios.list(account);
       // Oldest first, as armed; the page is the newest `limit` after skipping the newest `offset`.
       const end = Math.max(0, all.length - offset);
       const armed = all.slice(Math.max(0, end - limit), end);
@@ -92,7 +93,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!deps.scenarios.disarm(id)) throw catalogue.resourceNotFound(`scenario ${id}`);
+      if (!(await deps.scenarios.disarm(id))) throw catalogue.resourceNotFound(`scenario ${id}`);
       return sendNoContent(reply);
     },
   );
@@ -113,7 +114,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     },
     async (request) => {
       const { account } = request.params;
-      const { disarmed } = deps.resetAccount(account);
+      const { disarmed } = await deps.resetAccount(account);
       return { account, disarmed };
     },
   );

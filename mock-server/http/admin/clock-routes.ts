@@ -30,7 +30,10 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
         response: { 200: ClockState, 400: BAD_PARAMETER },
       },
     },
-    async (request) => state(request.query.account),
+    async (request) => {
+      await deps.clock.refresh(request.query.account);
+      return state(request.query.account);
+    },
   );
 
   routes.post(
@@ -48,6 +51,8 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
     },
     async (request) => {
       const { account, advance_ms, set } = request.body;
+      // Over a shared store another instance may have moved it: advance from where it is now.
+      await deps.clock.refresh(account);
       const target = set !== undefined ? Date.parse(set) : deps.clock.now(account) + (advance_ms ?? 0);
       // Refused before anything moves: past this, dates would leave ISO 8601's four-digit years.
       if (target > MAX_CLOCK_MS || target < 0) {
@@ -55,7 +60,7 @@ function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
           { parameter: set !== undefined ? 'set' : 'advance_ms', reason: `the clock must stay between 1970 and 9900` },
         ]);
       }
-      deps.clock.set(account, target);
+      await deps.clock.set(account, target);
       await deps.moved(account);
       return state(account);
     },

@@ -1,14 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { MockConfig } from '../../core/config.js';
-import type { ScenarioEngine } from '../../core/scenarios/scenario-engine.js';
+import type { Scenarios } from '../../core/scenarios/scenario-engine.js';
 import { type ReloadResult, watchScenarioDir } from '../../io/fixture-loader.js';
 
 /** With watchFixtures, edited scenario files are read again; a bad edit keeps the last good set. */
 export function fixtureWatch(
   app: FastifyInstance,
   config: Pick<MockConfig, 'fixturesDir' | 'watchFixtures'>,
-  scenarios: ScenarioEngine,
+  scenarios: Scenarios,
   events: EventEmitter<{ reload: [ReloadResult] }>,
 ) {
   if (config.fixturesDir === undefined || !config.watchFixtures) return;

@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScenarioOperation } from '../../../contracts/index.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import type { ScenarioEngine } from '../../core/scenarios/scenario-engine.js';
+import type { Scenarios } from '../../core/scenarios/scenario-engine.js';
 import { scenarioError } from '../../core/scenarios/scenario-error.js';
 import type { Sleep } from '../../io/sleep.js';
 import { carryOutFault } from './carry-out-fault.js';
 
 export interface OperationScenarioDeps {
-  scenarios: ScenarioEngine;
+  scenarios: Scenarios;
   sleep: Sleep;
   hangMaxMs: number;
   /** Fires when the app starts closing: delays and hangs let go. */
@@ -30,12 +30,11 @@ export async function operationScenario(
   const header = request.headers['mock-scenario'];
   const name = typeof header === 'string' ? header : undefined;
   const operation = transactionOperation(request);
-  const selected =
-    operation !== undefined
-      ? deps.scenarios.selectForOperation(account, operation.name, amountOf(request.body, operation.amount), name)
-      : name !== undefined
-        ? deps.scenarios.forOperation(name, account)
-        : undefined;
+  const selected = await (operation !== undefined
+    ? deps.scenarios.selectForOperation(account, operation.name, amountOf(request.body, operation.amount), name)
+    : name !== undefined
+      ? deps.scenarios.forOperation(name, account)
+      : undefined);
   if (selected === undefined) return;
   const { scenario, delayMs } = selected;
   // A capture can be declined (docs/simulator-choices.md#capture-declined): the one result outside authorize.

@@ -75,6 +75,7 @@ interface Write {
  */
 export class RedisAnswerStore implements AnswerStore {
   readonly kind = 'redis';
+  /** Prefix of every key; the other shared stores over this client use it too. */
   readonly namespace: string;
   private readonly maxPollMs: number;
   private readonly scripts: Scripts;

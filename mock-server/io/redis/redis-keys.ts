@@ -36,3 +36,34 @@ export function accountKeys(namespace: string, account: string) {
 
 /** Which account a record belongs to, by its id alone (the hosted page's URL carries no account): no hash tag. */
 export const recordOwnerKey = (namespace: string, kind: string, id: string) => `${namespace}owner:${kind}:${id}`;
+/**
+ * The hash tag of what is armed for all accounts and of the index of every armed scenario. No account's tag can
+ * spell it: accountTag escapes every `%` an account holds.
+ */
+const ALL_TAG = '{%all}';
+
+/**
+ * Armed scenarios, their counts and the clock of one account, in the account's hash tag (one slot with its answers)
+ * but outside accountKeys' prefix: the answer store's reset scans that prefix in the background, which must never
+ * take a scenario armed or a clock moved after the reset answered. These are forgotten at once by their own reset.
+ */
+export function scenarioKeys(namespace: string, account: string) {
+  const tag = accountTag(account);
+  return {
+    armed: `${namespace}sc:${tag}:armed`,
+    left: `${namespace}sc:${tag}:left`,
+    counts: `${namespace}sc:${tag}:counts`,
+    clock: `${namespace}clock:${tag}`,
+  };
+}
+
+/** What is armed for all accounts, and the index of every armed entry (ids by arming order, and their accounts). */
+export function forAllKeys(namespace: string) {
+  return {
+    armed: `${namespace}sc:${ALL_TAG}:armed`,
+    left: `${namespace}sc:${ALL_TAG}:left`,
+    index: `${namespace}sc:${ALL_TAG}:index`,
+    owner: `${namespace}sc:${ALL_TAG}:owner`,
+    seq: `${namespace}sc:${ALL_TAG}:seq`,
+  };
+}
