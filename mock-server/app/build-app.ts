@@ -16,7 +16,7 @@ import { operationScenarios } from '../http/plugins/operation-scenarios.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
-import { openAnswerStore } from './open-answer-store.js';
+import { openAnswerStore, sharedJournal } from './open-answer-store.js';
 import { registerRoutes } from './register-routes.js';
 import { buildServices, type Services } from './services.js';
 import { sweepTimer } from './sweep-timer.js';
@@ -78,11 +78,16 @@ async function built(
   made: { app?: MockApp },
   opened: { close(): void } | undefined,
 ): Promise<MockApp> {
-  const services = buildServices(config, { ...options, now: options.now ?? Date.now, uuid, warn });
+  const shared = sharedJournal(options.answerStore, warn);
+  const services = buildServices(config, { ...options, now: options.now ?? Date.now, uuid, warn, journal: shared });
   const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
   const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
   made.app = app;
-  if (opened !== undefined) app.addHook('onClose', async () => opened.close());
+  // A shared journal's writes in flight finish before the connection they use is closed.
+  app.addHook('onClose', async () => {
+    await journal.close?.();
+    opened?.close();
+  });
   const exposed = { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount };
   for (const [name, value] of Object.entries(exposed)) app.decorate(name, value as unknown);
   app.decorate('mockConfig', config);

@@ -1,7 +1,8 @@
 import type { WebhookPayload } from '../../contracts/index.js';
 import { AccountClock } from '../core/account-clock.js';
 import type { MockConfig } from '../core/config.js';
-import { Journal } from '../core/journal/journal.js';
+import { Journal, type JournalLimits } from '../core/journal/journal.js';
+import type { JournalStore } from '../core/journal/journal-store.js';
 import { PaymentRequests } from '../core/payment-requests/payment-requests.js';
 import { ScenarioEngine } from '../core/scenarios/scenario-engine.js';
 import type { AnswerStore } from '../core/store/answer-store.js';
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   /** Where idempotency answers and issued tokens live; default: the memory store over `store`. */
   answerStore?: AnswerStore | undefined;
   webhookPost?: Post | undefined;
+  /** Makes the request journal from its limits; default: the memory journal (issue 15: a shared one in Redis). */
+  journal?: ((limits: JournalLimits) => JournalStore) | undefined;
   /** Where a full store, journal or a failing webhook is reported (the app's log, bound once it exists). */
   warn: (message: string) => void;
 }
@@ -36,13 +39,13 @@ export interface Services {
   /** Idempotency answers and issued tokens (issue 15): over `store` in memory, or shared by many processes. */
   answerStore: AnswerStore;
   scenarios: ScenarioEngine;
-  journal: Journal;
+  journal: JournalStore;
   notifications: NotificationRegistry;
   webhooks: WebhookDispatcher;
   paymentRequests: PaymentRequests;
   transactions: Transactions;
   /** Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys. */
-  resetAccount(account: string): { disarmed: number };
+  resetAccount(account: string): { disarmed: number; settled?: Promise<void> };
 }
 
 export function buildServices(config: MockConfig, options: ServiceOptions): Services {
@@ -68,14 +71,15 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   });
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
-  const journal = new Journal({
+  const journalLimits: JournalLimits = {
     perAccount: config.journalSize,
     accounts: config.journalAccounts,
     maxAgeMs: config.journalMaxAgeMs,
     maxBytes: config.journalMaxBytes,
     now: accountNow,
     onFull: warn,
-  });
+  };
+  const journal = options.journal?.(journalLimits) ?? new Journal(journalLimits);
   const notifications = new NotificationRegistry({ now: accountNow, uuid });
   const webhooks = new WebhookDispatcher({
     now: accountNow,
@@ -113,13 +117,17 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     Promise.resolve()
       .then(() => answerStore.resetAccount(account))
       .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
-    journal.reset(account);
+    // A shared journal forgets in Redis: the admin reset answers once it has (a read anywhere then sees it gone).
+    const journalReset = journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);
     transactions.reset(account);
     webhooks.reset(account);
     notifications.reset(account);
-    return { disarmed: scenarios.resetAccount(account) };
+    return {
+      disarmed: scenarios.resetAccount(account),
+      ...(journalReset instanceof Promise && { settled: journalReset }),
+    };
   };
   return {
     config,

@@ -10,9 +10,9 @@ import {
   ScenariosQuery,
 } from '../../../contracts/index.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import type { Journal } from '../../core/journal/journal.js';
+import type { JournalStore } from '../../core/journal/journal-store.js';
 import type { ScenarioEngine } from '../../core/scenarios/scenario-engine.js';
-import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope, STORE_UNAVAILABLE } from '../checked-scope.js';
 import { sendNoContent } from '../send-json.js';
 import { journalRoutes } from './journal-routes.js';
 
@@ -26,8 +26,9 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
 
 interface AdminDeps {
   scenarios: ScenarioEngine;
-  journal: Journal;
-  resetAccount: (account: string) => { disarmed: number };
+  journal: JournalStore;
+  /** `settled`: a shared store has forgotten too (the answer waits for it). */
+  resetAccount: (account: string) => { disarmed: number; settled?: Promise<void> };
 }
 
 function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
@@ -108,12 +109,13 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
         summary:
           "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,
-        response: { 200: ResetResult, 400: BAD_PARAMETER },
+        response: { 200: ResetResult, 400: BAD_PARAMETER, 503: STORE_UNAVAILABLE },
       },
     },
     async (request) => {
       const { account } = request.params;
-      const { disarmed } = deps.resetAccount(account);
+      const { disarmed, settled } = deps.resetAccount(account);
+      await settled;
       return { account, disarmed };
     },
   );

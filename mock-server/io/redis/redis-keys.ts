@@ -26,7 +26,19 @@ export function accountKeys(namespace: string, account: string) {
     ctok: (token: string) => `${prefix}ctok:${tokenId(token)}`,
     keyLease: (key: string) => `${prefix}lease:idem:${key}`,
     tokenLease: (token: string) => `${prefix}lease:tok:${tokenId(token)}`,
+    /** The account's request journal: a stream, oldest first; its byte count and next seq in a hash beside it. */
+    journal: `${prefix}journal`,
+    journalMeta: `${prefix}journal:meta`,
     /** Stands in for an absent key or token in a script's key list: never written. */
     none: `${prefix}none`,
   };
 }
+
+/**
+ * The accounts with a journal, scored by their last record's time (Redis's clock): the inspector's picker and the
+ * read of every account. One key outside any account's slot, only ever used alone.
+ */
+export const journalIndexKey = (namespace: string) => `${namespace}journal:accounts`;
+
+/** Where each kept journal record is announced (seq, id, account): every instance's inspector streams hear it. */
+export const journalChannel = (namespace: string) => `${namespace}journal`;
