@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, type MockApp } from '../../mock-server/app/build-app.js';
-import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
-import { parseMockConfig } from '../../mock-server/core/config.js';
-import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
+import { buildApp } from '../../mock-server/app/build-app.js';
 import {
   NoRedis,
   type RedisCluster,
@@ -11,6 +8,7 @@ import {
   startRedis,
   startRedisCluster,
 } from '../support/redis-server.js';
+import { type Instance, startThree, stopAll } from '../support/redis-instances.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening } from '../support/test-app.js';
 
@@ -29,12 +27,6 @@ const BODY = JSON.stringify({
   currency: 'EUR',
   request_payment_transaction: { amount: 11800, payment_transaction_reference: 'cross-instance' },
 });
-
-interface Instance {
-  app: MockApp;
-  base: string;
-  store: RedisAnswerStore;
-}
 
 interface Sent {
   status: number;
@@ -58,25 +50,6 @@ async function post(instance: Instance, key: string, headers: Record<string, str
     body: await response.text(),
     replayed: response.headers.get('idempotent-replayed') === 'true',
   };
-}
-
-/** Three simulators on port 0, each with its own connection to the store at `url`, as three processes would. */
-async function startThree(url: string): Promise<Instance[]> {
-  const parsed = parseMockConfig({ store: url });
-  if (!parsed.success) throw parsed.error;
-  return Promise.all(
-    [0, 1, 2].map(async () => {
-      const store = await openAnswerStore(parsed.data, () => {});
-      if (!store) throw new Error('memory store');
-      const app = await buildApp({ config: { store: url }, answerStore: store, logger: false });
-      return { app, base: await listening(app), store };
-    }),
-  );
-}
-
-async function stopAll(instances: Instance[]): Promise<void> {
-  await Promise.all(instances.map((instance) => instance.app.close()));
-  for (const instance of instances) instance.store.close();
 }
 
 /** Sends `count` requests with one key at once, round-robin over the instances. */

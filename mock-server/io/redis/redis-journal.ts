@@ -287,7 +287,7 @@ export class RedisJournal implements JournalStore {
 
   /**
    * The kept records, oldest first in the order they reached Redis (one account's stream order; across accounts by
-   * the time Redis gave each entry, to the millisecond), none older than `maxAgeMs` on its account's clock.
+   * the time Redis gave each, to the microsecond), none older than `maxAgeMs` on its account's clock.
    */
   private kept(account?: string): Promise<JournalRecord[]> {
     return this.read(async () => {
@@ -305,14 +305,15 @@ export class RedisJournal implements JournalStore {
       const records: { at: number; record: JournalRecord }[] = [];
       for (const { name, entries } of streams) {
         const now = limits.now(name);
-        for (const [id, fields] of entries) {
-          const record = decode(fields, name);
-          if (record !== undefined && now - record.time < limits.maxAgeMs) {
-            records.push({ at: Number(id.slice(0, id.indexOf('-'))), record });
-          }
+        // One account's records keep their stream order, even were Redis's clock set back between two of them.
+        let latest = 0;
+        for (const [, fields] of entries) {
+          const kept = decode(fields, name);
+          if (kept === undefined) continue;
+          latest = Math.max(latest, kept.at);
+          if (now - kept.record.time < limits.maxAgeMs) records.push({ at: latest, record: kept.record });
         }
       }
-      // Stable: one account's records keep their stream order.
       if (accounts.length > 1) records.sort((a, b) => a.at - b.at);
       return records.map(({ record }) => record);
     });
@@ -329,13 +330,18 @@ export function encode(record: JournalRecord): string {
   return JSON.stringify(FIELDS.map((field) => (field === 'headers' ? {} : (bodyless[field] ?? null))));
 }
 
-/** A stream entry's fields (`r` the record, `b` its bytes, `s` its seq) as a record of `account`. */
-function decode(fields: string[], account: string): JournalRecord | undefined {
+/**
+ * A stream entry's fields (`r` the record, `b` its bytes, `s` its seq, `t` Redis's time in µs) as a record of
+ * `account`, with that time.
+ */
+function decode(fields: string[], account: string): { at: number; record: JournalRecord } | undefined {
   let text: string | undefined;
   let seq = 0;
+  let at = 0;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     if (fields[i] === 'r') text = fields[i + 1];
     else if (fields[i] === 's') seq = Number(fields[i + 1]);
+    else if (fields[i] === 't') at = Number(fields[i + 1]);
   }
   if (text === undefined) return undefined;
   const values = JSON.parse(text) as unknown[];
@@ -346,7 +352,7 @@ function decode(fields: string[], account: string): JournalRecord | undefined {
   });
   record.headers ??= {};
   record.unknownFields ??= [];
-  return record as unknown as JournalRecord;
+  return { at, record: record as unknown as JournalRecord };
 }
 
 function parseNote(text: string): RecordNote | undefined {

@@ -60,12 +60,15 @@ return released
 /**
  * journal append: KEYS = the account's journal stream, its meta hash (bytes, seq). ARGV = the record as text, its
  * size in bytes, the records kept at most, the bytes kept at most, the TTL in ms, the channel, the record's id, the
- * account. Adds the record with the account's next seq, drops the oldest ones while over either cap (the record just
- * added always stays), refreshes both TTLs and announces the record. Returns {seq, records kept}.
+ * account. Adds the record with the account's next seq and Redis's time in microseconds (which orders the records of
+ * several accounts), drops the oldest ones while over either cap (the record just added always stays), refreshes both
+ * TTLs and announces the record. Returns {seq, records kept}.
  */
 export const JOURNAL_APPEND = `
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-redis.call('XADD', KEYS[1], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq)
+local time = redis.call('TIME')
+local at = time[1] .. string.format('%06d', tonumber(time[2]))
+redis.call('XADD', KEYS[1], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
 local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', tonumber(ARGV[2]))
 local kept = redis.call('XLEN', KEYS[1])
 local maxRecords = tonumber(ARGV[3])
