@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runClientCheck } from '../../contract-suite/client-check.js';
 import type { ClientReport } from '../../contracts/index.js';
-import { journalChannel } from '../../mock-server/io/redis/redis-keys.js';
-import { DEFAULT_NAMESPACE } from '../../mock-server/io/redis/redis-keys.js';
+import { DEFAULT_NAMESPACE, journalChannel } from '../../mock-server/io/redis/redis-keys.js';
 import { openStream } from '../support/event-stream.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { allReady, type Instance, startThree, stopAll } from '../support/redis-instances.js';
@@ -130,7 +129,11 @@ describe('three instances sharing one journal in Redis', () => {
 
     const check = async (...argv: string[]) => {
       let out = '';
-      const code = await runClientCheck(['--base-url', at(2).base, ...argv], {}, { out: (t) => (out += t), err: () => {} });
+      const code = await runClientCheck(
+        ['--base-url', at(2).base, ...argv],
+        {},
+        { out: (t) => (out += t), err: () => {} },
+      );
       return { code, out };
     };
     const passed = await check('--account', good, '--json');
@@ -176,7 +179,10 @@ describe('three instances sharing one journal in Redis', () => {
       // C hears the journal's channel once its subscription is in: asked a bounded number of times.
       await expect
         .poll(async () => {
-          const [, count] = (await probe.call('PUBSUB', 'NUMSUB', journalChannel(DEFAULT_NAMESPACE))) as [string, number];
+          const [, count] = (await probe.call('PUBSUB', 'NUMSUB', journalChannel(DEFAULT_NAMESPACE))) as [
+            string,
+            number,
+          ];
           return Number(count);
         })
         .toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../mock-server/app/build-app.js';
+import { type Instance, startThree, stopAll } from '../support/redis-instances.js';
 import {
   NoRedis,
   type RedisCluster,
@@ -8,7 +9,6 @@ import {
   startRedis,
   startRedisCluster,
 } from '../support/redis-server.js';
-import { type Instance, startThree, stopAll } from '../support/redis-instances.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening } from '../support/test-app.js';
 

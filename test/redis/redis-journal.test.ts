@@ -264,10 +264,12 @@ describe.each([
       .toBeGreaterThan(0);
     await writing.record(authorize('A', 'n1'));
     await listening.record(authorize('B', 'n2'));
-    await expect.poll(() => heard.map((note) => [note.account, note.id, note.seq])).toEqual([
-      ['A', 'n1', 1],
-      ['B', 'n2', 1],
-    ]);
+    await expect
+      .poll(() => heard.map((note) => [note.account, note.id, note.seq]))
+      .toEqual([
+        ['A', 'n1', 1],
+        ['B', 'n2', 1],
+      ]);
     stop();
     await listening.close();
   });

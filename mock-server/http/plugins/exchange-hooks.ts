@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountOfKey } from '../../core/authenticate.js';
-import type { MockConfig } from '../../core/config.js';
 import type { Awaitable } from '../../core/awaitable.js';
+import type { MockConfig } from '../../core/config.js';
 import type { JournalStore } from '../../core/journal/journal-store.js';
 import { exchangeOf, newExchange } from '../exchange.js';
 import { logLine } from '../logging.js';

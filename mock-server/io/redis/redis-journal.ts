@@ -226,7 +226,9 @@ export class RedisJournal implements JournalStore {
     subscriber
       .connect()
       .then(() => subscriber.subscribe(journalChannel(this.namespace)))
-      .catch((error: Error) => this.options.warn?.(`the request journal cannot hear other instances: ${error.message}`));
+      .catch((error: Error) =>
+        this.options.warn?.(`the request journal cannot hear other instances: ${error.message}`),
+      );
   }
 
   private unsubscribe(): void {
@@ -279,7 +281,8 @@ export class RedisJournal implements JournalStore {
       this.readsFailing = false;
       return result;
     } catch (error) {
-      if (!this.readsFailing) this.options.warn?.(`the request journal cannot be read from Redis: ${(error as Error).message}`);
+      if (!this.readsFailing)
+        this.options.warn?.(`the request journal cannot be read from Redis: ${(error as Error).message}`);
       this.readsFailing = true;
       throw catalogue.storeUnavailable();
     }
@@ -358,7 +361,8 @@ function decode(fields: string[], account: string): { at: number; record: Journa
 function parseNote(text: string): RecordNote | undefined {
   try {
     const note = JSON.parse(text) as Partial<RecordNote>;
-    if (typeof note.seq !== 'number' || typeof note.id !== 'string' || typeof note.account !== 'string') return undefined;
+    if (typeof note.seq !== 'number' || typeof note.id !== 'string' || typeof note.account !== 'string')
+      return undefined;
     return { seq: note.seq, id: note.id, account: note.account };
   } catch {
     return undefined;
