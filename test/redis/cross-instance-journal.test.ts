@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runClientCheck } from '../../contract-suite/client-check.js';
 import type { ClientReport } from '../../contracts/index.js';
+import { startMock } from '../../mock-server/app/start-mock.js';
 import { DEFAULT_NAMESPACE, journalChannel } from '../../mock-server/io/redis/redis-keys.js';
 import { openStream } from '../support/event-stream.js';
 import { klarnaClient } from '../support/klarna-client.js';
@@ -197,6 +198,23 @@ describe('three instances sharing one journal in Redis', () => {
     }
   });
 
+  it('gives startMock the shared journal through readRequests and readReport; requests() refuses to guess', async () => {
+    if (!server) throw new Error('no server');
+    const account = freshAccount();
+    const mock = await startMock({ config: { store: `redis://${server.address}/0` }, logger: false });
+    try {
+      const { id } = await authorize(0, account, { 'klarna-idempotency-key': randomUUID() });
+      expect((await mock.readRequests(account)).map((entry) => entry.id)).toEqual([id]);
+      expect(await mock.readReport(account)).toMatchObject({ requests: 1, errors: 0 });
+      expect(() => mock.requests(account)).toThrow('use await mock.readRequests() instead of requests()');
+      expect(() => mock.report(account)).toThrow('use await mock.readReport() instead of report()');
+      await mock.reset(account);
+      expect(await journalIds(1, account)).toEqual([]);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('answers authorize while Redis is down (the record is lost and warned of), and a journal read with the 503', async () => {
     if (!server) throw new Error('no server');
     const account = freshAccount();
@@ -209,8 +227,16 @@ describe('three instances sharing one journal in Redis', () => {
       expect(read.status).toBe(503);
       expect(read.headers.get('retry-after')).toBe('1');
       expect(await read.json()).toMatchObject({ error_type: 'TECHNICAL_ERROR', error_code: 'TEMPORARY_UNAVAILABLE' });
-      const reportRead = await fetch(`${at(2).base}/__mock/report?account=${encodeURIComponent(account)}`);
-      expect(reportRead.status).toBe(503);
+      let err = '';
+      const code = await runClientCheck(
+        ['--base-url', at(2).base, '--account', account],
+        {},
+        { out: () => {}, err: (t) => (err += t) },
+      );
+      expect(code).toBe(2);
+      expect(err).toMatch(
+        /\/__mock\/report\?account=\S+ answered 503 TEMPORARY_UNAVAILABLE: Service Temporarily Unavailable/,
+      );
     } finally {
       await server.restart();
       await allReady(instances);
