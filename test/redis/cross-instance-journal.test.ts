@@ -54,7 +54,8 @@ describe('three instances sharing one journal in Redis', () => {
   const client = (index: number) => klarnaClient(at(index).base);
   /** Authorizes on instance `index` and answers the request's id (its Klarna-Correlation-Id). */
   const authorize = async (index: number, account: string, headers: Record<string, string> = {}, body = GOOD_BODY) => {
-    const answer = await client(index).authorize(body, { account, apiKey: API_KEY, headers });
+    // Each answer whole and in its contract: the answer that waited for Redis is the one the route sent.
+    const answer = (await client(index).authorize(body, { account, apiKey: API_KEY, headers })).expectContract();
     const id = answer.headers.get('klarna-correlation-id');
     if (id === null) throw new Error('no correlation id');
     return { id, status: answer.status };
