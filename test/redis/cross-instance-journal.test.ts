@@ -7,7 +7,7 @@ import { DEFAULT_NAMESPACE, journalChannel } from '../../mock-server/io/redis/re
 import { openStream } from '../support/event-stream.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { allReady, type Instance, startThree, stopAll } from '../support/redis-instances.js';
-import { NoRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
+import { type RedisServer, redisGate, startRedis } from '../support/redis-server.js';
 import { loadSamples } from '../support/samples.js';
 
 // The request journal of three simulator instances over real HTTP sharing one redis-server
@@ -15,12 +15,7 @@ import { loadSamples } from '../support/samples.js';
 // request on any instance; the client report (what the contract suite's `contract:client` reads) of one instance
 // judges the requests sent to the others; a reset anywhere forgets it everywhere; Redis away never fails authorize.
 
-const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
+const { unavailable, needsRedis } = redisGate();
 
 const stepUp = loadSamples()['initial-authorization-step-up'];
 if (!stepUp) throw new Error('missing sample');

@@ -10,10 +10,9 @@ import { MAX_RECORD_BYTES, RedisJournal } from '../../mock-server/io/redis/redis
 import { accountKeys, journalChannel, journalIndexKey } from '../../mock-server/io/redis/redis-keys.js';
 import { journalRecord } from '../support/journal-record.js';
 import {
-  NoRedis,
   type RedisCluster,
   type RedisServer,
-  redisUnavailable,
+  redisGate,
   startRedis,
   startRedisCluster,
 } from '../support/redis-server.js';
@@ -21,12 +20,7 @@ import {
 // The request journal in Redis (io/redis/redis-journal.ts) against real redis-servers: what it keeps, in which
 // order, within which bounds, and that it reads back what the memory journal shows of the same records.
 
-const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
+const { unavailable, needsRedis } = redisGate();
 
 const TTLS = redisTtls({ idempotencyWindowMs: 60_000, sessionTokenTtlMs: 60_000, paymentRequestTtlMs: 60_000 });
 const HOUR = 3_600_000;

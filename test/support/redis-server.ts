@@ -99,6 +99,21 @@ export function redisUnavailable(plan = machineRedisPlan()): NoRedis | Error | u
   return undefined;
 }
 
+/**
+ * A test file's gate: `unavailable` as above, decided once, and `needsRedis` for its `beforeEach`, which skips every
+ * test (no redis-server, outside CI) or fails it with the reason (CI).
+ */
+export function redisGate() {
+  const unavailable = redisUnavailable();
+  return {
+    unavailable,
+    needsRedis({ skip }: { skip: (note?: string) => void }): void {
+      if (unavailable instanceof NoRedis) skip(unavailable.reason);
+      if (unavailable instanceof Error) throw unavailable;
+    },
+  };
+}
+
 // Servers still running when the test process ends (a failed afterAll, a worker killed on timeout) are killed
 // with it, so none outlives the run holding a port; their folders go with them.
 const running = new Map<ChildProcess, string>();
