@@ -71,6 +71,28 @@ describe('three instances sharing one journal in Redis', () => {
     for (const index of [0, 1, 2]) expect((await journalIds(index)).filter((id) => sent.includes(id))).toEqual(sent);
   });
 
+  it('journals the operations beside authorize sent to A and B, read on C, their answers whole', async () => {
+    const account = freshAccount();
+    const auth = { authorization: `Basic ${API_KEY}` };
+    const created = await client(0).paymentRequests.create(
+      { currency: 'USD', amount: 1000, customer_interaction_config: { method: 'SDK' } },
+      { ...auth, 'klarna-idempotency-key': randomUUID() },
+      account,
+    );
+    expect(created.ok().payment_request_id).toMatch(/^krn:payment:/);
+    const missing = await fetch(
+      `${at(1).base}/v2/accounts/${encodeURIComponent(account)}/payment/transactions/krn:payment:eu1:transaction:nope`,
+      { headers: auth },
+    );
+    expect(missing.status).toBe(404);
+    const entries = (await client(2).admin.requests(`?account=${encodeURIComponent(account)}`)).ok().requests;
+    expect(entries.map((entry) => [entry.method, entry.status])).toEqual([
+      ['POST', 201],
+      ['GET', 404],
+    ]);
+    expect(entries[0]?.body).toMatchObject({ currency: 'USD', amount: 1000 });
+  });
+
   it('lets a read on another instance, right after the answer, see the request', async () => {
     const account = freshAccount();
     for (let i = 0; i < 6; i++) {
