@@ -185,6 +185,19 @@ describe.each([
     expect(h2?.headers).toEqual({});
   });
 
+  it('reads every account up to journalMaxBytes, the most recently written accounts first', async () => {
+    const namespace = freshNamespace();
+    const journal = await journalOn(namespace, { maxBytes: 4_000 });
+    const text = JSON.stringify({ currency: 'EUR', note: 'x'.repeat(900) });
+    for (const account of ['A', 'B', 'C']) {
+      for (const n of [1, 2]) await journal.record(authorize(account, `${account}${n}`, { bodyText: text }));
+    }
+    // Each account holds about 2.4 KB: C, then B, make the 4 KB; A is left out of a read of every account.
+    expect((await journal.entries()).map((e) => e.id)).toEqual(['B1', 'B2', 'C1', 'C2']);
+    expect((await journal.report()).requests).toBe(4);
+    expect((await journal.entries('A')).map((e) => e.id)).toEqual(['A1', 'A2']);
+  });
+
   it('sets every journal key a TTL of journalMaxAgeMs plus a minute, refreshed on each write, and drops records past the age on the account clock', async () => {
     const namespace = freshNamespace();
     let now = 1_000;

@@ -42,6 +42,8 @@ const FIELDS = [
 export const MAX_RECORD_BYTES = 32 * 1024;
 /** An account's place in the index of accounts is written once a second at most per instance (and on its first record). */
 const INDEX_EVERY_MS = 1_000;
+/** Accounts whose streams a read of every account fetches at once. */
+const READ_BATCH = 16;
 /** The TTL of every journal key: the journal's age plus this margin (records are judged on the account clock). */
 const TTL_MARGIN_MS = 60_000;
 
@@ -75,6 +77,7 @@ export class RedisJournal implements JournalStore {
   private readonly scripts: Scripts;
   private readonly arrivals: Arrivals;
   private readonly ttlMs: number;
+  private readonly elapsed: () => number;
   /** Writes (and resets) of this instance still in flight: a read waits for them. They never reject. */
   private readonly pending = new Set<Promise<void>>();
   /** When this instance last wrote each account's place in the index (ms, on `elapsed`). */
@@ -91,6 +94,7 @@ export class RedisJournal implements JournalStore {
     private readonly options: RedisJournalOptions,
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.elapsed = options.limits.elapsed ?? (() => performance.now());
     this.arrivals = new Arrivals(options.limits.elapsed);
     this.ttlMs = options.limits.maxAgeMs + TTL_MARGIN_MS;
     client.defineCommand('kmJournalAppend', { lua: JOURNAL_APPEND });
@@ -157,10 +161,6 @@ export class RedisJournal implements JournalStore {
     if (this.indexed.size >= 2 * this.options.limits.accounts) this.indexed.clear();
     this.indexed.set(account, now);
     return true;
-  }
-
-  private elapsed(): number {
-    return (this.options.limits.elapsed ?? (() => performance.now()))();
   }
 
   private async index(account: string): Promise<void> {
@@ -295,16 +295,7 @@ export class RedisJournal implements JournalStore {
   private kept(account?: string): Promise<JournalRecord[]> {
     return this.read(async () => {
       const { limits } = this.options;
-      const accounts =
-        account === undefined
-          ? await this.client.zrevrange(journalIndexKey(this.namespace), 0, limits.accounts - 1)
-          : [account];
-      const streams = await Promise.all(
-        accounts.map(async (name) => ({
-          name,
-          entries: (await this.client.xrange(accountKeys(this.namespace, name).journal, '-', '+')) as StreamEntry[],
-        })),
-      );
+      const streams = account === undefined ? await this.everyStream() : [await this.stream(account)];
       const records: { at: number; record: JournalRecord }[] = [];
       for (const { name, entries } of streams) {
         const now = limits.now(name);
@@ -317,9 +308,36 @@ export class RedisJournal implements JournalStore {
           if (now - kept.record.time < limits.maxAgeMs) records.push({ at: latest, record: kept.record });
         }
       }
-      if (accounts.length > 1) records.sort((a, b) => a.at - b.at);
+      if (streams.length > 1) records.sort((a, b) => a.at - b.at);
       return records.map(({ record }) => record);
     });
+  }
+
+  private async stream(name: string): Promise<{ name: string; entries: StreamEntry[]; bytes: number }> {
+    const entries = (await this.client.xrange(accountKeys(this.namespace, name).journal, '-', '+')) as StreamEntry[];
+    let bytes = 0;
+    for (const [, fields] of entries) bytes += Number(fields[3]);
+    return { name, entries, bytes };
+  }
+
+  /**
+   * The streams of every account, the most recently written first, a few at a time, until they hold
+   * `journalMaxBytes`: a read of every account costs what the memory journal's whole size would (one account's own
+   * stream is capped by it already).
+   */
+  private async everyStream(): Promise<{ name: string; entries: StreamEntry[] }[]> {
+    const { limits } = this.options;
+    const accounts = await this.client.zrevrange(journalIndexKey(this.namespace), 0, limits.accounts - 1);
+    const streams: { name: string; entries: StreamEntry[] }[] = [];
+    let bytes = 0;
+    for (let at = 0; at < accounts.length && bytes < limits.maxBytes; at += READ_BATCH) {
+      for (const stream of await Promise.all(accounts.slice(at, at + READ_BATCH).map((name) => this.stream(name)))) {
+        if (bytes >= limits.maxBytes) break;
+        bytes += stream.bytes;
+        streams.push(stream);
+      }
+    }
+    return streams;
   }
 }
 
