@@ -7,7 +7,7 @@ import { parseStoreLocation } from '../../mock-server/core/store/store-location.
 import { openRedisStore } from '../../mock-server/io/redis/open-redis-store.js';
 import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
 import { MAX_RECORD_BYTES, RedisJournal } from '../../mock-server/io/redis/redis-journal.js';
-import { accountKeys, journalChannel, journalIndexKey } from '../../mock-server/io/redis/redis-keys.js';
+import { journalChannel, journalIndexKey, journalKeys } from '../../mock-server/io/redis/redis-keys.js';
 import { journalRecord } from '../support/journal-record.js';
 import {
   type RedisCluster,
@@ -131,8 +131,8 @@ describe.each([
     expect((await first.entries(ODD_ACCOUNT)).map((e) => e.id)).toEqual(ids);
     expect((await second.entries(ODD_ACCOUNT)).map((e) => e.id)).toEqual(ids);
     const client = await connect();
-    const key = accountKeys(namespace, ODD_ACCOUNT).journal;
-    expect(key).toBe(`${namespace}{krn:partner:odd%7D%7B%257D:account}:journal`);
+    const key = journalKeys(namespace, ODD_ACCOUNT).stream;
+    expect(key).toBe(`${namespace}journal:{krn:partner:odd%7D%7B%257D:account}`);
     const stored = await client.xrange(key, '-', '+');
     expect(stored.map(([, fields]) => fields[5])).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(stored.map(([, fields]) => fields[6])).toEqual(['t', 't', 't', 't', 't', 't']);
@@ -144,7 +144,7 @@ describe.each([
     for (let i = 1; i <= 5; i++) await journal.record(authorize('A', `m${i}`));
     expect((await journal.entries('A')).map((e) => e.id)).toEqual(['m3', 'm4', 'm5']);
     const client = await connect();
-    expect(await client.xlen(accountKeys(namespace, 'A').journal)).toBe(3);
+    expect(await client.xlen(journalKeys(namespace, 'A').stream)).toBe(3);
   });
 
   it('keeps at most journalMaxBytes per account (the newest record always stays) and caps one record', async () => {
@@ -156,10 +156,10 @@ describe.each([
       await journal.record(authorize('A', `b${i}`, { bodyText: text, bodyLength: text.length }));
     }
     const client = await connect();
-    const keys = accountKeys(namespace, 'A');
-    const kept = await client.xrange(keys.journal, '-', '+');
+    const keys = journalKeys(namespace, 'A');
+    const kept = await client.xrange(keys.stream, '-', '+');
     const sizes = kept.map(([, fields]) => Number(fields[3]));
-    const bytes = Number(await client.hget(keys.journalMeta, 'bytes'));
+    const bytes = Number(await client.hget(keys.meta, 'bytes'));
     expect(bytes).toBe(sizes.reduce((sum, size) => sum + size, 0));
     expect(bytes).toBeLessThanOrEqual(4_000);
     expect((await journal.entries('A')).map((e) => e.id)).toEqual(kept.map((_entry, i) => `b${7 - kept.length + i}`));
@@ -175,7 +175,7 @@ describe.each([
     const roomy = await journalOn(namespace);
     await roomy.record(authorize('H', 'h1', { bodyText, bodyLength: bodyText.length, headers: headers(4) }));
     await roomy.record(authorize('H', 'h2', { bodyText, bodyLength: bodyText.length, headers: headers(7) }));
-    const stored = await client.xrange(accountKeys(namespace, 'H').journal, '-', '+');
+    const stored = await client.xrange(journalKeys(namespace, 'H').stream, '-', '+');
     expect(stored).toHaveLength(2);
     for (const [, fields] of stored) expect(Number(fields[3])).toBeLessThanOrEqual(MAX_RECORD_BYTES);
     const [h1, h2] = await roomy.entries('H');
@@ -204,15 +204,15 @@ describe.each([
     const journal = await journalOn(namespace, { maxAgeMs: HOUR, now: () => now });
     await journal.record(authorize('A', 't1', { time: 1_000 }));
     const client = await connect();
-    const keys = accountKeys(namespace, 'A');
-    for (const key of [keys.journal, keys.journalMeta, journalIndexKey(namespace)]) {
+    const keys = journalKeys(namespace, 'A');
+    for (const key of [keys.stream, keys.meta, journalIndexKey(namespace)]) {
       const ttl = await client.pttl(key);
       expect(ttl).toBeGreaterThan(HOUR);
       expect(ttl).toBeLessThanOrEqual(HOUR + 60_000);
     }
-    await client.pexpire(keys.journal, 5_000);
+    await client.pexpire(keys.stream, 5_000);
     await journal.record(authorize('A', 't2', { time: 2_000 }));
-    expect(await client.pttl(keys.journal)).toBeGreaterThan(HOUR);
+    expect(await client.pttl(keys.stream)).toBeGreaterThan(HOUR);
     now = 1_000 + HOUR + 500;
     expect((await journal.entries('A')).map((e) => e.id)).toEqual(['t2']);
   });
@@ -234,12 +234,12 @@ describe.each([
     expect((await first.entries()).map((e) => e.id)).toEqual(['b1', 'o1']);
     expect(await first.accounts()).toEqual([ODD_ACCOUNT, 'B']);
     const client = await connect();
-    const keys = accountKeys(namespace, 'A');
-    expect(await client.exists(keys.journal, keys.journalMeta)).toBe(0);
+    const keys = journalKeys(namespace, 'A');
+    expect(await client.exists(keys.stream, keys.meta)).toBe(0);
     // Written again (by the instance that wrote it last a moment ago): numbered from 1, and listed again.
     await first.record(authorize('A', 'a2'));
     expect(await first.accounts()).toEqual(['A', ODD_ACCOUNT, 'B']);
-    const [[, fields] = ['', []]] = await client.xrange(keys.journal, '-', '+');
+    const [[, fields] = ['', []]] = await client.xrange(keys.stream, '-', '+');
     expect(fields[5]).toBe('1');
   });
 
@@ -251,8 +251,8 @@ describe.each([
     expect(await journal.accounts()).toEqual(['D', 'C']);
     expect((await journal.entries()).map((e) => e.id)).toEqual(['C1', 'D1']);
     const client = await connect();
-    expect(await client.exists(accountKeys(namespace, 'A').journal)).toBe(0);
-    expect(await client.exists(accountKeys(namespace, 'B').journal)).toBe(0);
+    expect(await client.exists(journalKeys(namespace, 'A').stream)).toBe(0);
+    expect(await client.exists(journalKeys(namespace, 'B').stream)).toBe(0);
     expect(warnings).toEqual([expect.stringContaining('more than 2 accounts (journalAccounts)')]);
   });
 

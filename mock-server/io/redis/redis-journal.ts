@@ -6,7 +6,7 @@ import type { JournalRecord } from '../../core/journal/journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from '../../core/journal/journal-store.js';
 import { Arrivals, pageOf, reportOf } from '../../core/journal/journal-view.js';
 import type { RedisClient } from './redis-answer-store.js';
-import { accountKeys, DEFAULT_NAMESPACE, journalChannel, journalIndexKey } from './redis-keys.js';
+import { DEFAULT_NAMESPACE, journalChannel, journalIndexKey, journalKeys } from './redis-keys.js';
 import { JOURNAL_APPEND, JOURNAL_INDEX } from './redis-scripts.js';
 
 /**
@@ -64,7 +64,7 @@ type StreamEntry = [id: string, fields: string[]];
 
 /**
  * The request journal in Redis (docs/simulator-choices.md#shared-store), shared by every instance: per account one
- * stream of records (`km:{<account>}:journal`) in the order they reached Redis, capped by `journalSize` records and
+ * stream of records (`km:journal:{<account>}`) in the order they reached Redis, capped by `journalSize` records and
  * `journalMaxBytes` bytes in one Lua script, with a TTL of `journalMaxAgeMs` (plus a minute) refreshed on each write,
  * and an index of accounts capped by `journalAccounts`. A write is one round trip (two when the account's place in
  * the index is due); it never fails the request: a lost record is counted and warned of. Reads wait for this
@@ -130,14 +130,14 @@ export class RedisJournal implements JournalStore {
 
   private async append(record: JournalRecord): Promise<void> {
     const { limits } = this.options;
-    const keys = accountKeys(this.namespace, record.account);
+    const keys = journalKeys(this.namespace, record.account);
     const text = encode(record);
     const due = this.indexDue(record.account);
     const [[, kept]] = await Promise.all([
       this.scripts.kmJournalAppend(
         2,
-        keys.journal,
-        keys.journalMeta,
+        keys.stream,
+        keys.meta,
         text,
         Buffer.byteLength(text),
         limits.perAccount,
@@ -184,8 +184,8 @@ export class RedisJournal implements JournalStore {
   }
 
   private async forget(account: string): Promise<void> {
-    const keys = accountKeys(this.namespace, account);
-    await this.client.del(keys.journal, keys.journalMeta);
+    const keys = journalKeys(this.namespace, account);
+    await this.client.del(keys.stream, keys.meta);
   }
 
   private wrote(): void {
@@ -314,7 +314,7 @@ export class RedisJournal implements JournalStore {
   }
 
   private async stream(name: string): Promise<{ name: string; entries: StreamEntry[]; bytes: number }> {
-    const entries = (await this.client.xrange(accountKeys(this.namespace, name).journal, '-', '+')) as StreamEntry[];
+    const entries = (await this.client.xrange(journalKeys(this.namespace, name).stream, '-', '+')) as StreamEntry[];
     let bytes = 0;
     for (const [, fields] of entries) bytes += Number(fields[3]);
     return { name, entries, bytes };

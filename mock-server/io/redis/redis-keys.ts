@@ -26,12 +26,19 @@ export function accountKeys(namespace: string, account: string) {
     ctok: (token: string) => `${prefix}ctok:${tokenId(token)}`,
     keyLease: (key: string) => `${prefix}lease:idem:${key}`,
     tokenLease: (token: string) => `${prefix}lease:tok:${tokenId(token)}`,
-    /** The account's request journal: a stream, oldest first; its byte count and next seq in a hash beside it. */
-    journal: `${prefix}journal`,
-    journalMeta: `${prefix}journal:meta`,
     /** Stands in for an absent key or token in a script's key list: never written. */
     none: `${prefix}none`,
   };
+}
+
+/**
+ * One account's request journal: a stream, oldest first, and its byte count and next seq in a hash beside it, in the
+ * account's hash tag but outside its answers' prefix (the answer store's reset deletes that prefix in the background;
+ * the journal's reset is its own, and done before the admin reset answers).
+ */
+export function journalKeys(namespace: string, account: string) {
+  const stream = `${namespace}journal:${accountTag(account)}`;
+  return { stream, meta: `${stream}:meta` };
 }
 
 /**
