@@ -248,6 +248,12 @@ describe('three instances sharing one journal in Redis', () => {
       expect(read.status).toBe(503);
       expect(read.headers.get('retry-after')).toBe('1');
       expect(await read.json()).toMatchObject({ error_type: 'TECHNICAL_ERROR', error_code: 'TEMPORARY_UNAVAILABLE' });
+      const accountsRead = await fetch(`${at(2).base}/__mock/ui/accounts`);
+      expect(accountsRead.status).toBe(503);
+      const reset = await fetch(`${at(0).base}/__mock/accounts/${encodeURIComponent(account)}/reset`, {
+        method: 'POST',
+      });
+      expect(reset.status).toBe(503);
       let err = '';
       const code = await runClientCheck(
         ['--base-url', at(2).base, '--account', account],
