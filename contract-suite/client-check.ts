@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClientReport } from '../contracts/index.js';
+import { ClientReport, KlarnaError } from '../contracts/index.js';
 import { truncate } from '../contracts/violation.js';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../shared-cli/cli-option.js';
 import { helpText } from '../shared-cli/help-text.js';
@@ -143,6 +143,12 @@ async function fetchReport(url: string, timeoutMs: number): Promise<ClientReport
     );
   }
   const report = ClientReport.safeParse(json);
+  const refusal = status === 200 ? undefined : KlarnaError.safeParse(json);
+  // The simulator's own refusal, e.g. 503 while the shared store that keeps the journal cannot be reached.
+  if (refusal?.success) {
+    const { error_code: code, error_message: message } = refusal.data;
+    throw new Error(`${url} answered ${status} ${code}: ${truncate(message ?? '', 200)}`);
+  }
   if (status !== 200 || !report.success) {
     throw new Error(`${url} did not answer a client report (status ${status}); is it klarna-mock?`);
   }

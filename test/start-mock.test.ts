@@ -61,4 +61,24 @@ describe('startMock', () => {
       await mock.close();
     }
   });
+
+  it('reads the memory journal at once and through readRequests and readReport alike', async () => {
+    const mock = await startMock({ logger: false });
+    try {
+      const account = 'krn:partner:global:account:test:STARTMCK';
+      const answer = await fetch(mock.authorizeUrl(account), {
+        method: 'POST',
+        headers: { authorization: 'Basic klarna_test_api_k', 'content-type': 'application/json' },
+        body: JSON.stringify({ currency: 'EUR', request_payment_transaction: { amount: 1000 } }),
+      });
+      expect(answer.status).toBe(200);
+      expect(mock.requests(account)).toHaveLength(1);
+      expect(await mock.readRequests(account)).toEqual(mock.requests(account));
+      expect(await mock.readReport(account)).toEqual(mock.report(account));
+      await mock.reset(account);
+      expect(mock.requests(account)).toEqual([]);
+    } finally {
+      await mock.close();
+    }
+  });
 });

@@ -17,7 +17,7 @@ import { sharedClock } from '../http/plugins/shared-clock.js';
 import { shutdownHooks } from '../http/plugins/shutdown-hooks.js';
 import type { ReloadResult } from '../io/fixture-loader.js';
 import { realSleep, type Sleep } from '../io/sleep.js';
-import { openAnswerStore, sharedRecords } from './open-answer-store.js';
+import { openAnswerStore, sharedJournal, sharedRecords } from './open-answer-store.js';
 import { registerRoutes } from './register-routes.js';
 import { buildServices, type Services } from './services.js';
 import { sweepTimer } from './sweep-timer.js';
@@ -80,11 +80,23 @@ async function built(
   opened: { close(): void } | undefined,
 ): Promise<MockApp> {
   const records = sharedRecords(options.answerStore, config, warn);
-  const services = buildServices(config, { ...options, records, now: options.now ?? Date.now, uuid, warn });
+  const sharedJournalStore = sharedJournal(options.answerStore, warn);
+  const services = buildServices(config, {
+    ...options,
+    records,
+    journal: sharedJournalStore,
+    now: options.now ?? Date.now,
+    uuid,
+    warn,
+  });
   const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
   const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
   made.app = app;
-  if (opened !== undefined) app.addHook('onClose', async () => opened.close());
+  // A shared journal's writes in flight finish before the connection they use is closed.
+  app.addHook('onClose', async () => {
+    await journal.close?.();
+    opened?.close();
+  });
   const exposed = { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount };
   for (const [name, value] of Object.entries(exposed)) app.decorate(name, value as unknown);
   app.decorate('mockConfig', config);

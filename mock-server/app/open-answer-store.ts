@@ -1,9 +1,12 @@
 import type { ArmedScenarioLimits, MockConfig } from '../core/config.js';
+import type { JournalLimits } from '../core/journal/journal.js';
+import type { JournalStore } from '../core/journal/journal-store.js';
 import type { AnswerStore } from '../core/store/answer-store.js';
 import { parseStoreLocation } from '../core/store/store-location.js';
 import { openRedisStore } from '../io/redis/open-redis-store.js';
 import { RedisAnswerStore, redisTtls } from '../io/redis/redis-answer-store.js';
 import { RedisClockOffsets } from '../io/redis/redis-clock-offsets.js';
+import { RedisJournal } from '../io/redis/redis-journal.js';
 import { redisPaymentRequestStore, redisTransactionStore } from '../io/redis/redis-record-store.js';
 import { RedisScenarioStore } from '../io/redis/redis-scenario-store.js';
 import type { SharedRecords } from './services.js';
@@ -61,4 +64,16 @@ export function sharedScenarioState(
     scenarios: new RedisScenarioStore(client, { seed, limits, namespace, onError: warn }),
     clock: new RedisClockOffsets(client, namespace, warn),
   };
+}
+
+/**
+ * The request journal beside a shared answer store: in the same Redis, over the same connection, so that every
+ * instance reads one journal. Undefined for the memory store (buildServices makes the memory journal).
+ */
+export function sharedJournal(
+  answerStore: AnswerStore | undefined,
+  warn: (message: string) => void,
+): ((limits: JournalLimits) => JournalStore) | undefined {
+  if (!(answerStore instanceof RedisAnswerStore)) return undefined;
+  return (limits) => new RedisJournal(answerStore.client, { limits, warn, namespace: answerStore.namespace });
 }

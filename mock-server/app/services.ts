@@ -2,7 +2,8 @@ import type { WebhookPayload } from '../../contracts/index.js';
 import { AccountClock } from '../core/account-clock.js';
 import { type Awaitable, andThen } from '../core/awaitable.js';
 import type { MockConfig } from '../core/config.js';
-import { Journal } from '../core/journal/journal.js';
+import { Journal, type JournalLimits } from '../core/journal/journal.js';
+import type { JournalStore } from '../core/journal/journal-store.js';
 import type { PaymentRequestRecord } from '../core/payment-requests/payment-request-record.js';
 import { PaymentRequests } from '../core/payment-requests/payment-requests.js';
 import { ScenarioEngine, type Scenarios } from '../core/scenarios/scenario-engine.js';
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   /** Where payment requests and transactions live; default: the memory stores over `store`. */
   records?: SharedRecords | undefined;
   webhookPost?: Post | undefined;
+  /** Makes the request journal from its limits; default: the memory journal (issue 15: a shared one in Redis). */
+  journal?: ((limits: JournalLimits) => JournalStore) | undefined;
   /** Where a full store, journal or a failing webhook is reported (the app's log, bound once it exists). */
   warn: (message: string) => void;
 }
@@ -44,14 +47,14 @@ export interface Services {
   /** Idempotency answers and issued tokens (issue 15): over `store` in memory, or shared by many processes. */
   answerStore: AnswerStore;
   scenarios: Scenarios;
-  journal: Journal;
+  journal: JournalStore;
   notifications: NotificationRegistry;
   webhooks: WebhookDispatcher;
   paymentRequests: PaymentRequests;
   transactions: Transactions;
   /**
    * Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys; with a
-   * shared store, its scenarios and clock are forgotten there before it answers (a promise).
+   * shared store, its journal, scenarios and clock are forgotten there before it answers (a promise).
    */
   resetAccount(account: string): Awaitable<{ disarmed: number }>;
 }
@@ -88,14 +91,15 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   const scenarios: Scenarios = new ScenarioEngine(config.seed, uuid, limits, shared?.scenarios);
   // A bad scenario file stops the start here, with its name, the path inside it and the reason.
   if (config.fixturesDir !== undefined) scenarios.setFixtures(loadScenarioDir(config.fixturesDir));
-  const journal = new Journal({
+  const journalLimits: JournalLimits = {
     perAccount: config.journalSize,
     accounts: config.journalAccounts,
     maxAgeMs: config.journalMaxAgeMs,
     maxBytes: config.journalMaxBytes,
     now: accountNow,
     onFull: warn,
-  });
+  };
+  const journal = options.journal?.(journalLimits) ?? new Journal(journalLimits);
   const notifications = new NotificationRegistry({ now: accountNow, uuid });
   const webhooks = new WebhookDispatcher({
     now: accountNow,
@@ -140,12 +144,15 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     Promise.resolve()
       .then(() => answerStore.resetAccount(account))
       .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
-    journal.reset(account);
+    // A shared journal, scenarios and clock forget in Redis: the admin reset answers once they have.
+    const journalReset = journal.reset(account);
     inBackground(account, paymentRequests.reset(account));
     inBackground(account, transactions.reset(account));
     webhooks.reset(account);
     notifications.reset(account);
-    return andThen(clock.reset(account), () => andThen(scenarios.resetAccount(account), (disarmed) => ({ disarmed })));
+    return andThen(journalReset, () =>
+      andThen(clock.reset(account), () => andThen(scenarios.resetAccount(account), (disarmed) => ({ disarmed }))),
+    );
   };
   return {
     config,

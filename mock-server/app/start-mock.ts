@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ArmedScenario, ArmScenarioRequest, type ClientReport, type JournalEntry } from '../../contracts/index.js';
-import { andThen } from '../core/awaitable.js';
+import { type Awaitable, andThen } from '../core/awaitable.js';
 import { KlarnaHttpError } from '../core/error-catalogue.js';
 import { adminExposure, readyAddress } from './admin-exposure.js';
 import { type BuildAppOptions, buildApp, type MockApp } from './build-app.js';
@@ -17,10 +17,17 @@ export interface RunningMock {
   /** `${url}/v2/accounts/${account}/payment/authorize`, with the account percent-encoded. */
   authorizeUrl(account: string): string;
   app: MockApp;
-  /** The journal of authorize requests, oldest first (one account, or all). */
+  /**
+   * The journal of authorize requests, oldest first (one account, or all). With a shared store (`store`) the journal
+   * is in Redis: this throws, read it with `readRequests`.
+   */
   requests(account?: string): JournalEntry[];
-  /** Client verification: contract errors and warnings of the requests so far. */
+  /** Client verification: contract errors and warnings of the requests so far (with a shared store: `readReport`). */
   report(account?: string): ClientReport;
+  /** `requests` with any store: the journal every instance sharing the store sees. */
+  readRequests(account?: string): Promise<JournalEntry[]>;
+  /** `report` with any store. */
+  readReport(account?: string): Promise<ClientReport>;
   /**
    * Arms a scenario. Over the memory store (the default) it is armed when this returns; over a shared store (`store`
    * set) it answers with a promise: await it. `await mock.arm(…)` suits both.
@@ -55,8 +62,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     url,
     authorizeUrl: (account) => `${url}/v2/accounts/${encodeURIComponent(account)}/payment/authorize`,
     app,
-    requests: (account) => app.journal.entries(account),
-    report: (account) => app.journal.report(account),
+    requests: (account) => atOnce(app.journal.entries(account), 'requests'),
+    report: (account) => atOnce(app.journal.report(account), 'report'),
+    readRequests: async (account) => app.journal.entries(account),
+    readReport: async (account) => app.journal.report(account),
     arm: (request) => {
       try {
         // Refusals with reasons (a bad scenario) are thrown at once, whatever the store; a promise may only reject
@@ -70,6 +79,15 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     reset: (account) => andThen(app.resetAccount(account), () => undefined),
     close: () => app.close(),
   };
+}
+
+/** The memory journal answers at once; a shared one (Redis) only through the promise of `read…`. */
+function atOnce<T>(value: Awaitable<T>, what: 'requests' | 'report'): T {
+  if (!(value instanceof Promise)) return value;
+  // The read goes on without anyone to hear it: its failure must not surface as an unhandled rejection.
+  value.catch(() => {});
+  const read = what === 'requests' ? 'readRequests' : 'readReport';
+  throw new Error(`klarna-mock: the journal is in the shared store: use await mock.${read}() instead of ${what}()`);
 }
 
 /** A refusal thrown to a test names its reasons in its message, where a test runner shows it. */

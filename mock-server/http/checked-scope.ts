@@ -6,6 +6,10 @@ import { KlarnaError } from '../../contracts/index.js';
 export const ADMIN_TAG = 'Simulator admin';
 /** The documented 400 of a checked route whose query or path parameters break their schema. */
 export const BAD_PARAMETER = KlarnaError.describe('VALIDATION_ERROR: a bad query or path parameter');
+/** The documented 503 of an admin route that reads or forgets state kept in a shared store (`--store`). */
+export const STORE_UNAVAILABLE = KlarnaError.describe(
+  'TECHNICAL_ERROR: TEMPORARY_UNAVAILABLE (the shared store cannot be reached; retry after Retry-After)',
+);
 
 const typed = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
 /** A scope whose routes are typed by their zod schemas. */

@@ -17,6 +17,8 @@ export interface Exchange {
   bodyText: string | undefined;
   /** The catalogue error the request was answered with, staged by a scenario or thrown by a check. */
   error: KlarnaHttpError | undefined;
+  /** Handed to the journal already (a shared journal records before the answer is sent). */
+  journaled: boolean;
 }
 
 declare module 'fastify' {
@@ -27,7 +29,7 @@ declare module 'fastify' {
 }
 
 export function newExchange(seq: number, operation: Exchange['operation']): Exchange {
-  return { seq, operation, plan: undefined, bodyText: undefined, error: undefined };
+  return { seq, operation, plan: undefined, bodyText: undefined, error: undefined, journaled: false };
 }
 
 /** The exchange of a journaled route's request, made on arrival; its absence is a wiring bug. */

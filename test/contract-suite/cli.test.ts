@@ -182,11 +182,11 @@ describe('the contract command', () => {
   });
 
   it('exits 2 before sending any request when the JUnit file cannot be written', async () => {
-    const requestsBefore = app.journal.entries().length;
+    const requestsBefore = (await app.journal.entries()).length;
     const { code, stdout, stderr } = await run(['--base-url', base, '--reporter', 'junit', '--output', dir]);
     expect(code).toBe(2);
     expect(stderr).toBe(`contract: --output: ${dir} is a directory\nNothing was checked.\n`);
     expect(stdout).not.toContain('✓');
-    expect(app.journal.entries().length).toBe(requestsBefore);
+    expect((await app.journal.entries()).length).toBe(requestsBefore);
   });
 });

@@ -116,7 +116,7 @@ describe('network faults', () => {
     expect((await client.authorize(body(), { idempotencyKey: 'second' })).status).toBe(200);
     timer.releaseAll();
     expect((await slow).status).toBe(200);
-    const keys = app.journal.entries(ACCOUNT).map((entry) => entry.headers['klarna-idempotency-key']);
+    const keys = (await app.journal.entries(ACCOUNT)).map((entry) => entry.headers['klarna-idempotency-key']);
     expect(keys).toEqual(['first', 'second']);
   });
 

@@ -24,14 +24,14 @@ describe('one exchange per request, journaled once', () => {
     const statuses: number[] = [];
     for (const headers of sends) statuses.push((await post(headers)).status);
     expect(statuses).toEqual([200, 431, 200]);
-    const entries = app.journal.entries(ACCOUNT);
+    const entries = await app.journal.entries(ACCOUNT);
     expect(entries.map((entry) => entry.status)).toEqual([200, 431, 200]);
   });
 
   it('journals an answered authorize exactly once, with the body as received', async () => {
     const response = await post({ 'klarna-idempotency-key': 'once' });
     expect(response.status).toBe(200);
-    const entries = app.journal.entries(ACCOUNT);
+    const entries = await app.journal.entries(ACCOUNT);
     expect(entries.map((entry) => [entry.id, entry.body])).toEqual([
       [response.headers.get('klarna-correlation-id'), GOOD],
     ]);

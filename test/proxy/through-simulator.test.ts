@@ -80,7 +80,7 @@ describe('the proxy in front of a simulator', () => {
       ['GET', 200, null, false],
       ['GET', 404, null, false],
     ]);
-    const upstreamIds = upstream.journal.entries().map((e) => e.id);
+    const upstreamIds = (await upstream.journal.entries()).map((e) => e.id);
     expect(entries.map((e) => e.id)).toEqual(upstreamIds);
     expect(entries[0]?.headers.authorization).toBe('[redacted]');
     expect(entries[0]?.account).toBe(ACCOUNT);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../mock-server/app/build-app.js';
-import { type Instance, startThree, stopAll } from '../support/redis-instances.js';
+import { allReady, type Instance, startThree, stopAll } from '../support/redis-instances.js';
 import {
   machineRedis,
   needsRedis,
@@ -161,13 +161,7 @@ describe('three instances sharing one Redis', () => {
       error_message: expect.stringContaining('state store'),
     });
     await server.restart();
-    await Promise.all(
-      instances.map(({ store }) =>
-        store.client.status === 'ready'
-          ? undefined
-          : new Promise((resolve) => store.client.once('ready', () => resolve(undefined))),
-      ),
-    );
+    await allReady(instances);
     expect(await post(at(2), 'fault-key')).toEqual({ status: 200, body: before.body, replayed: true });
     expect(await post(at(1), 'after-fault-key')).toMatchObject({ status: 200, replayed: false });
   });

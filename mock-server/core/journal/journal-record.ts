@@ -7,7 +7,10 @@ import { REDACTED_HEADERS } from '../redacted-headers.js';
  * management); findings are derived from these when read.
  */
 export interface JournalRecord {
-  /** Its place in the order of arrival, across accounts (Journal.arrival()). */
+  /**
+   * Its place in the order of arrival, across accounts (Journal.arrival()); read from a shared journal, its place in
+   * its account's journal, counted across instances.
+   */
   seq: number;
   id: string;
   time: number;

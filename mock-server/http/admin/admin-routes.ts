@@ -11,9 +11,9 @@ import {
 } from '../../../contracts/index.js';
 import type { Awaitable } from '../../core/awaitable.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import type { Journal } from '../../core/journal/journal.js';
+import type { JournalStore } from '../../core/journal/journal-store.js';
 import type { Scenarios } from '../../core/scenarios/scenario-engine.js';
-import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
+import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope, STORE_UNAVAILABLE } from '../checked-scope.js';
 import { sendNoContent } from '../send-json.js';
 import { journalRoutes } from './journal-routes.js';
 
@@ -27,7 +27,8 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
 
 interface AdminDeps {
   scenarios: Scenarios;
-  journal: Journal;
+  journal: JournalStore;
+  /** Over a shared store a promise: the answer waits until Redis has forgotten too. */
   resetAccount: (account: string) => Awaitable<{ disarmed: number }>;
 }
 
@@ -109,7 +110,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
         summary:
           "Forget one account's idempotency records, tokens, payment requests, journal, clock and armed scenarios",
         params: AccountParams,
-        response: { 200: ResetResult, 400: BAD_PARAMETER },
+        response: { 200: ResetResult, 400: BAD_PARAMETER, 503: STORE_UNAVAILABLE },
       },
     },
     async (request) => {

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountOfKey } from '../../core/authenticate.js';
+import type { Awaitable } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
-import type { Journal } from '../../core/journal/journal.js';
-import { newExchange } from '../exchange.js';
+import type { JournalStore } from '../../core/journal/journal-store.js';
+import { exchangeOf, newExchange } from '../exchange.js';
 import { logLine } from '../logging.js';
 import { operationRecordOf, recordOf } from '../record-request.js';
 
 export interface ExchangeDeps {
-  journal: Journal;
+  journal: JournalStore;
   /** An account's clock, for the record's time. */
   now: (account: string) => number;
   config: Pick<MockConfig, 'apiKeys' | 'defaultAccount'>;
@@ -16,7 +17,8 @@ export interface ExchangeDeps {
 /**
  * Every Klarna operation gets its exchange when it arrives (first of all hooks, so that even a request refused by a
  * later hook keeps its place in the order of arrival), and one onResponse hands it to the journal and writes the log
- * line of every request.
+ * line of every request. A shared journal (Redis) gets the record in onSend instead, and the answer goes once Redis
+ * has it: a client that got its answer finds its request in the journal on every instance.
  */
 export function exchangeHooks(app: FastifyInstance, deps: ExchangeDeps) {
   app.decorateRequest('exchange', null);
@@ -36,6 +38,18 @@ export function exchangeHooks(app: FastifyInstance, deps: ExchangeDeps) {
     if (request.exchange?.plan?.action.kind !== 'fault') settleExchange(request, reply.statusCode, deps, reply);
     done();
   });
+  if (!deps.journal.recordsBeforeAnswer) return;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const exchange = request.exchange;
+    if (exchange === null || exchange.journaled || exchange.plan?.action.kind === 'fault') {
+      done(null, payload);
+      return;
+    }
+    const written = journalExchange(request, reply.statusCode, deps, reply);
+    // Never rejects: a record the journal could not keep is its warning, not the request's failure.
+    if (written instanceof Promise) written.then(() => done(null, payload));
+    else done(null, payload);
+  });
 }
 
 /** The journal's record and the log line of one answered request: its status, or the fault that replaced it. */
@@ -45,21 +59,30 @@ export function settleExchange(
   deps: ExchangeDeps,
   reply?: FastifyReply,
 ) {
-  const exchange = request.exchange;
-  if (exchange !== null) {
-    const account = accountOf(request, deps.config);
-    deps.journal.record(
-      exchange.operation === 'authorize'
-        ? recordOf(request, typeof answer === 'number' ? { status: answer } : { fault: answer }, deps.now, account)
-        : operationRecordOf(
-            request,
-            { status: Number(answer), replayed: reply?.getHeader('idempotent-replayed') === 'true' },
-            deps.now,
-            account,
-          ),
-    );
-  }
+  if (request.exchange !== null && !request.exchange.journaled) journalExchange(request, answer, deps, reply);
   logLine(request, answer, reply);
+}
+
+/** Hands the exchange's record to the journal, once; a shared journal's promise never rejects. */
+function journalExchange(
+  request: FastifyRequest,
+  answer: number | string,
+  deps: ExchangeDeps,
+  reply: FastifyReply | undefined,
+): Awaitable<void> {
+  const exchange = exchangeOf(request);
+  exchange.journaled = true;
+  const account = accountOf(request, deps.config);
+  return deps.journal.record(
+    exchange.operation === 'authorize'
+      ? recordOf(request, typeof answer === 'number' ? { status: answer } : { fault: answer }, deps.now, account)
+      : operationRecordOf(
+          request,
+          { status: Number(answer), replayed: reply?.getHeader('idempotent-replayed') === 'true' },
+          deps.now,
+          account,
+        ),
+  );
 }
 
 /** The account a Klarna operation acted on: its path's, else its API key's (Direct, webhook management), else none. */

@@ -165,8 +165,14 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
           deps,
         );
         // A fast replay comes back at once; the long way (claim, commit) is a promise.
-        if (planned instanceof Promise) return planned.then((plan) => carryOutPlan(plan, request, reply));
-        return carryOutPlan(planned, request, reply);
+        const carried =
+          planned instanceof Promise
+            ? planned.then((plan) => carryOutPlan(plan, request, reply))
+            : carryOutPlan(planned, request, reply);
+        if (!(carried instanceof Promise)) return carried;
+        // Once it has answered, the promise resolves when the answer has gone out (a shared journal's onSend holds it
+        // until Redis has the record): resolved before, Fastify would take `undefined` for nothing sent, and send it.
+        return carried.then(() => (exchange.plan?.action.kind === 'fault' ? undefined : answerGone(reply)));
       },
     );
   }
@@ -199,6 +205,11 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
     sendJson(reply, action.status, action.body);
     return undefined;
   }
+}
+
+/** Resolves once the answer has been written out, or its connection closed. */
+function answerGone(reply: FastifyReply): Promise<void> {
+  return new Promise((resolve) => reply.then(resolve, () => resolve()));
 }
 
 /** Sleeps, cut short when the client's socket closes or `app` fires; unhooks from the (keep-alive) socket after. */

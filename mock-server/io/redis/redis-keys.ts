@@ -67,3 +67,21 @@ export function forAllKeys(namespace: string) {
     seq: `${namespace}sc:${ALL_TAG}:seq`,
   };
 }
+/**
+ * One account's request journal: a stream, oldest first, and its byte count and next seq in a hash beside it, in the
+ * account's hash tag but outside its answers' prefix (the answer store's reset deletes that prefix in the background;
+ * the journal's reset is its own, and done before the admin reset answers).
+ */
+export function journalKeys(namespace: string, account: string) {
+  const stream = `${namespace}journal:${accountTag(account)}`;
+  return { stream, meta: `${stream}:meta` };
+}
+
+/**
+ * The accounts with a journal, scored by their last record's time (Redis's clock): the inspector's picker and the
+ * read of every account. One key outside any account's slot, only ever used alone.
+ */
+export const journalIndexKey = (namespace: string) => `${namespace}journal:accounts`;
+
+/** Where each kept journal record is announced (seq, id, account): every instance's inspector streams hear it. */
+export const journalChannel = (namespace: string) => `${namespace}journal`;

@@ -92,3 +92,51 @@ for i = 2, 4 do
 end
 return current + 1
 `;
+
+/**
+ * journal append: KEYS = the account's journal stream, its meta hash (bytes, seq). ARGV = the record as text, its
+ * size in bytes, the records kept at most, the bytes kept at most, the TTL in ms, the channel, the record's id, the
+ * account. Adds the record with the account's next seq and Redis's time in microseconds (which orders the records of
+ * several accounts), drops the oldest ones while over either cap (the record just added always stays), refreshes both
+ * TTLs and announces the record. Returns {seq, records kept}.
+ */
+export const JOURNAL_APPEND = `
+local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+local time = redis.call('TIME')
+local at = time[1] .. string.format('%06d', tonumber(time[2]))
+redis.call('XADD', KEYS[1], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
+local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', tonumber(ARGV[2]))
+local kept = redis.call('XLEN', KEYS[1])
+local maxRecords = tonumber(ARGV[3])
+local maxBytes = tonumber(ARGV[4])
+while kept > 1 and (kept > maxRecords or bytes > maxBytes) do
+  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+  redis.call('XDEL', KEYS[1], oldest[1])
+  bytes = redis.call('HINCRBY', KEYS[2], 'bytes', -tonumber(oldest[2][4]))
+  kept = kept - 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('PUBLISH', ARGV[6], cjson.encode({seq = seq, id = ARGV[7], account = ARGV[8]}))
+return {seq, kept}
+`;
+
+/**
+ * journal index: KEYS = the index of journal accounts. ARGV = the account, the accounts kept at most, their maximum
+ * age in ms, the TTL in ms. Scores the account with Redis's time, forgets accounts not written within the age, and
+ * returns those past the cap (the least recently written first), which the caller deletes.
+ */
+export const JOURNAL_INDEX = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[2])
+local dropped = {}
+if excess > 0 then
+  dropped = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return dropped
+`;

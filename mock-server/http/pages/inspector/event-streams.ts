@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Journal, RecordNote } from '../../../core/journal/journal.js';
+import type { JournalStore, RecordNote } from '../../../core/journal/journal-store.js';
 
 export interface EventStreamLimits {
   /** Streams open at once; one more is refused until one closes. */
@@ -28,7 +28,7 @@ export class EventStreams {
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly journal: Journal,
+    private readonly journal: JournalStore,
     private readonly limits: EventStreamLimits,
   ) {}
 

@@ -9,8 +9,8 @@ import {
   OptionalAccountQuery,
 } from '../../../../contracts/index.js';
 import { catalogue } from '../../../core/error-catalogue.js';
-import type { Journal } from '../../../core/journal/journal.js';
-import { ADMIN_TAG, type CheckedRoutes, checkedScope } from '../../checked-scope.js';
+import type { JournalStore } from '../../../core/journal/journal-store.js';
+import { ADMIN_TAG, type CheckedRoutes, checkedScope, STORE_UNAVAILABLE } from '../../checked-scope.js';
 import { sendNoContent } from '../../send-json.js';
 import { EventStreams } from './event-streams.js';
 import { INSPECTOR_HEADERS, inspectorPage } from './inspector-page.js';
@@ -30,7 +30,7 @@ const PageQuery = z.object({ account: AccountId.optional(), token: z.string().op
  * account's webhook deliveries, its client report and the latest certification report. Behind the admin token like
  * every /__mock route.
  */
-export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }) {
+export function inspectorRoutes(app: FastifyInstance, deps: { journal: JournalStore }) {
   const streams = new EventStreams(deps.journal, { maxStreams: MAX_EVENT_STREAMS, heartbeatMs: HEARTBEAT_MS });
   // One report, the latest certify handed in: bounded by the route's byte cap, gone when the simulator stops.
   const certification: { report: CertificationReport | null } = { report: null };
@@ -41,7 +41,7 @@ export function inspectorRoutes(app: FastifyInstance, deps: { journal: Journal }
 
 function inspectorRoutesIn(
   routes: CheckedRoutes,
-  deps: { journal: Journal },
+  deps: { journal: JournalStore },
   streams: EventStreams,
   certification: { report: CertificationReport | null },
 ) {
@@ -62,10 +62,10 @@ function inspectorRoutesIn(
         operationId: 'listMockJournalAccounts',
         description: 'The accounts the request inspector can show, read from the request journal.',
         summary: 'The accounts the request journal keeps requests of, the most recently seen first',
-        response: { 200: JournalAccounts },
+        response: { 200: JournalAccounts, 503: STORE_UNAVAILABLE },
       },
     },
-    async () => ({ accounts: deps.journal.accounts(MAX_ACCOUNTS) }),
+    async () => ({ accounts: await deps.journal.accounts(MAX_ACCOUNTS) }),
   );
 
   routes.get(
