@@ -1,5 +1,6 @@
 import type { WebhookPayload } from '../../contracts/index.js';
 import { AccountClock } from '../core/account-clock.js';
+import type { Awaitable } from '../core/awaitable.js';
 import type { MockConfig } from '../core/config.js';
 import { Journal } from '../core/journal/journal.js';
 import { PaymentRequests } from '../core/payment-requests/payment-requests.js';
@@ -9,11 +10,11 @@ import { MemoryAnswerStore } from '../core/store/memory-answer-store.js';
 import { Store } from '../core/store/store.js';
 import { Transactions } from '../core/transactions/transactions.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
-import { eventRecipients } from '../core/webhooks/event-recipients.js';
-import { NotificationRegistry } from '../core/webhooks/notification-registry.js';
-import { WebhookDispatcher } from '../core/webhooks/webhook-dispatcher.js';
+import type { NotificationStore } from '../core/webhooks/notification-store.js';
+import type { Webhooks } from '../core/webhooks/webhooks.js';
 import { loadScenarioDir } from '../io/fixture-loader.js';
 import { httpPost } from '../io/http-post.js';
+import { webhookServices } from './webhook-services.js';
 
 export interface ServiceOptions {
   /** Milliseconds since the epoch; every expiry reads it. */
@@ -37,12 +38,13 @@ export interface Services {
   answerStore: AnswerStore;
   scenarios: ScenarioEngine;
   journal: Journal;
-  notifications: NotificationRegistry;
-  webhooks: WebhookDispatcher;
+  /** Klarna's Notifications API webhooks and signing keys: in memory, or shared with the answers' store. */
+  notifications: NotificationStore;
+  webhooks: Webhooks;
   paymentRequests: PaymentRequests;
   transactions: Transactions;
   /** Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys. */
-  resetAccount(account: string): { disarmed: number };
+  resetAccount(account: string): Awaitable<{ disarmed: number }>;
 }
 
 export function buildServices(config: MockConfig, options: ServiceOptions): Services {
@@ -76,25 +78,18 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     now: accountNow,
     onFull: warn,
   });
-  const notifications = new NotificationRegistry({ now: accountNow, uuid });
-  const webhooks = new WebhookDispatcher({
-    now: accountNow,
+  const { notifications, webhooks } = webhookServices(config, {
+    clock,
+    now: options.now,
     uuid,
     post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
-    horizonMs: config.webhookRetryHorizonMs,
-    maxPendingBytesPerAccount: config.webhookPendingBytesPerAccount,
-    maxPendingBytes: config.webhookPendingBytes,
-    maxFinished: config.webhookFinishedDeliveries,
-    maxFinishedBytes: config.webhookFinishedBytes,
-    onError: (message) => warn(`webhooks: ${message}`),
-    targets: (account, eventType) =>
-      eventRecipients(account, config).flatMap((recipient) =>
-        notifications
-          .targets(recipient, eventType)
-          .map((target) => (recipient === account ? target : { ...target, recipient })),
-      ),
+    answerStore,
+    warn,
   });
-  for (const subscription of config.webhooks ?? []) webhooks.subscribe(subscription);
+  for (const subscription of config.webhooks ?? []) {
+    const subscribed = webhooks.subscribe(subscription);
+    if (subscribed instanceof Promise) subscribed.catch((error: Error) => warn(`webhooks: ${error.message}`));
+  }
   const emit = (account: string, eventType: string, payload: unknown) =>
     webhooks.emit(account, eventType, payload as WebhookPayload);
   const paymentRequests = new PaymentRequests({
@@ -117,9 +112,10 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     clock.reset(account);
     paymentRequests.reset(account);
     transactions.reset(account);
-    webhooks.reset(account);
-    notifications.reset(account);
-    return { disarmed: scenarios.resetAccount(account) };
+    // A shared store forgets them before the reset is answered: a key created right after it must stay.
+    const forgotten = [webhooks.reset(account), notifications.reset(account)];
+    const disarmed = { disarmed: scenarios.resetAccount(account) };
+    return forgotten.some((done) => done instanceof Promise) ? Promise.all(forgotten).then(() => disarmed) : disarmed;
   };
   return {
     config,

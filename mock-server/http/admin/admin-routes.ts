@@ -9,6 +9,7 @@ import {
   ScenarioList,
   ScenariosQuery,
 } from '../../../contracts/index.js';
+import type { Awaitable } from '../../core/awaitable.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import type { Journal } from '../../core/journal/journal.js';
 import type { ScenarioEngine } from '../../core/scenarios/scenario-engine.js';
@@ -27,7 +28,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
 interface AdminDeps {
   scenarios: ScenarioEngine;
   journal: Journal;
-  resetAccount: (account: string) => { disarmed: number };
+  resetAccount: (account: string) => Awaitable<{ disarmed: number }>;
 }
 
 function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
@@ -113,7 +114,7 @@ function scenarioRoutes(routes: CheckedRoutes, deps: AdminDeps) {
     },
     async (request) => {
       const { account } = request.params;
-      const { disarmed } = deps.resetAccount(account);
+      const { disarmed } = await deps.resetAccount(account);
       return { account, disarmed };
     },
   );

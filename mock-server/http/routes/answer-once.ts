@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { AccountClock } from '../../core/account-clock.js';
-import { type Awaitable, andThen } from '../../core/awaitable.js';
+import { type Awaitable, andThen, onFailure } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import {
@@ -53,13 +53,10 @@ export function answerOnce(
   reply: FastifyReply,
   op: Operation,
   deps: AnswerOnceDeps,
-  run: () => Answer,
+  run: () => Awaitable<Answer>,
 ): Awaitable<FastifyReply> {
   const { account, key } = op;
-  if (key === undefined) {
-    const answer = run();
-    return sendJson(reply, answer.status, answer.body);
-  }
+  if (key === undefined) return andThen(run(), (answer) => sendJson(reply, answer.status, answer.body));
   const request = {
     op,
     key,
@@ -107,7 +104,7 @@ function claimed(
   reply: FastifyReply,
   request: KeyedRequest,
   deps: AnswerOnceDeps,
-  run: () => Answer,
+  run: () => Awaitable<Answer>,
   force = false,
   claims = 0,
 ): Awaitable<FastifyReply> {
@@ -125,32 +122,40 @@ function claimed(
     }
     // What is stored is past its window: claim over it.
     if (lease === undefined) return again(true);
-    const answer = ranUnder(lease, store, run);
-    const stored = {
-      status: answer.status,
-      body: answer.body,
-      result: answer.result ?? op.method,
-      fingerprint: request.print,
-      tokens: op.tokens,
-      createdAt: request.now,
-      amount: undefined,
-      currency: '',
-      finalAuthorization: false,
-    };
-    return andThen(store.commit(lease, { keyAnswer: stored }), (result) => {
-      if (result === 'lease-lost') throw catalogue.unavailable();
-      return sendJson(reply, answer.status, answer.body);
-    });
+    return andThen(ranUnder(lease, store, run), (answer) => committed(reply, request, store, lease, answer));
+  });
+}
+
+/** Stores the answer under the key (fenced by the lease) and sends it. */
+function committed(
+  reply: FastifyReply,
+  request: KeyedRequest,
+  store: AnswerStore,
+  lease: Lease,
+  answer: Answer,
+): Awaitable<FastifyReply> {
+  const { op } = request;
+  const stored = {
+    status: answer.status,
+    body: answer.body,
+    result: answer.result ?? op.method,
+    fingerprint: request.print,
+    tokens: op.tokens,
+    createdAt: request.now,
+    amount: undefined,
+    currency: '',
+    finalAuthorization: false,
+  };
+  return andThen(store.commit(lease, { keyAnswer: stored }), (result) => {
+    if (result === 'lease-lost') throw catalogue.unavailable();
+    return sendJson(reply, answer.status, answer.body);
   });
 }
 
 /** Runs the operation; an error lets go of the lease (a failed release leaves it to expire) and is thrown on. */
-function ranUnder(lease: Lease, store: AnswerStore, run: () => Answer): Answer {
-  try {
-    return run();
-  } catch (error) {
+function ranUnder(lease: Lease, store: AnswerStore, run: () => Awaitable<Answer>): Awaitable<Answer> {
+  return onFailure(run, () => {
     const released = store.release(lease);
     if (released instanceof Promise) released.catch(() => undefined);
-    throw error;
-  }
+  });
 }
