@@ -1,0 +1,237 @@
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CreatedSigningKey, SimulatedEvent, Webhook, WebhookEnvelope } from '../../contracts/index.js';
+import { buildApp, type MockApp } from '../../mock-server/app/build-app.js';
+import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
+import { parseMockConfig } from '../../mock-server/core/config.js';
+import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
+import { klarnaClient } from '../support/klarna-client.js';
+import { NoRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
+import { ACCOUNT } from '../support/samples.js';
+import { listening } from '../support/test-app.js';
+import { receiver } from '../support/webhook-receiver.js';
+
+// Three simulator instances over real HTTP sharing one redis-server (docs/guides/scale-out.md), for webhooks: a
+// webhook registered on one is known to all, an event caused on another is delivered once, each attempt by exactly
+// one instance (all three pump at once), a retry once; Redis away is a 503 and a paused delivery that resumes.
+// The instances share one injected clock, which the tests move instead of waiting.
+
+const unavailable = redisUnavailable();
+
+function needsRedis({ skip }: { skip: (note?: string) => void }): void {
+  if (unavailable instanceof NoRedis) skip(unavailable.reason);
+  if (unavailable instanceof Error) throw unavailable;
+}
+
+const START = Date.parse('2026-01-05T10:00:00.000Z');
+let clock = START;
+const now = () => clock;
+
+interface Instance {
+  app: MockApp;
+  base: string;
+  store: RedisAnswerStore;
+  warnings: string[];
+}
+
+/** The warnings an instance logs, read from its log lines. */
+function warningsOf(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        if (entry.level >= 40) lines.push(entry.msg);
+      }
+      done();
+    },
+  });
+}
+
+async function startThree(url: string): Promise<Instance[]> {
+  const parsed = parseMockConfig({ store: url });
+  if (!parsed.success) throw parsed.error;
+  return Promise.all(
+    [0, 1, 2].map(async () => {
+      const store = await openAnswerStore(parsed.data, () => {});
+      if (!store) throw new Error('memory store');
+      const warnings: string[] = [];
+      const app = await buildApp({
+        config: { store: url },
+        answerStore: store,
+        now,
+        logger: { level: 'warn', stream: warningsOf(warnings) },
+      });
+      return { app, base: await listening(app), store, warnings };
+    }),
+  );
+}
+
+const CREATE_PAYMENT_REQUEST = {
+  currency: 'USD',
+  amount: 11000,
+  payment_request_reference: 'cross-instance-webhook',
+  customer_interaction_config: {
+    method: 'HANDOVER',
+    return_url: 'https://partner.example/return',
+  },
+};
+
+describe('webhooks across three instances sharing one Redis', () => {
+  beforeEach(needsRedis);
+  let server: RedisServer | undefined;
+  let instances: Instance[] = [];
+  let hook: Awaited<ReturnType<typeof receiver>> | undefined;
+
+  beforeAll(async () => {
+    if (unavailable) return;
+    server = await startRedis({ appendOnly: true });
+    instances = await startThree(`redis://${server.address}/0`);
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.app.close()));
+    for (const instance of instances) instance.store.close();
+    await server?.stop();
+  });
+  afterEach(async () => {
+    hook?.close();
+    hook = undefined;
+    // Each test starts from accounts with nothing registered.
+    const reset = klarnaClient(() => at(0).base).admin.reset;
+    await reset(ACCOUNT);
+    await reset(at(0).app.mockConfig.defaultAccount);
+  });
+
+  const at = (index: number): Instance => {
+    const instance = instances[index];
+    if (!instance) throw new Error('no instance');
+    return instance;
+  };
+  const client = (index: number) => klarnaClient(() => at(index).base);
+  /** Every instance pumps at once, a few times over, as their timers would: each attempt must still go out once. */
+  const pumpAll = async () => {
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(instances.map((instance) => instance.app.webhooks.pump()));
+    }
+    await Promise.all(instances.map((instance) => instance.app.webhooks.idle()));
+  };
+
+  async function register(index: number, url: string, eventTypes = ['payment.request.*']) {
+    const key = CreatedSigningKey.parse((await client(index).notifications.createSigningKey()).expectContract().body);
+    const created = await client(index).notifications.createWebhook({
+      url,
+      event_types: eventTypes,
+      event_version: 'v2',
+      signing_key_id: key.signing_key_id,
+      status: 'ENABLED',
+    });
+    return { key, webhook: Webhook.parse(created.expectContract().body) };
+  }
+
+  it('shows a key and a webhook made on A to B and C, the secret only once; a delete on C holds on A; a reset forgets them everywhere', async () => {
+    const { key, webhook } = await register(0, 'https://partner.example/klarna/webhooks');
+    const keys = (await client(1).notifications.signingKeys()).expectContract().body;
+    expect(keys).toEqual({ signing_keys: [{ signing_key_id: key.signing_key_id, created_at: key.created_at }] });
+    expect(JSON.stringify(keys)).not.toContain(key.signing_key);
+    expect((await client(2).notifications.webhook(webhook.webhook_id)).expectContract().body).toEqual(webhook);
+    const refused = await client(2).notifications.deleteSigningKey(key.signing_key_id);
+    expect(refused.status).toBe(409);
+    expect(refused.error('RESOURCE_CONFLICT').error_message).toContain(webhook.webhook_id);
+    expect((await client(2).notifications.deleteWebhook(webhook.webhook_id)).status).toBe(204);
+    expect((await client(0).notifications.webhook(webhook.webhook_id)).status).toBe(404);
+    const again = await register(1, 'https://partner.example/again');
+    expect((await client(1).admin.reset(at(0).app.mockConfig.defaultAccount)).status).toBe(200);
+    expect((await client(2).notifications.webhooks()).body).toEqual({ webhooks: [] });
+    expect((await client(0).notifications.signingKey(again.key.signing_key_id)).status).toBe(404);
+  });
+
+  it('delivers an event caused on B to a webhook registered on A exactly once, though all three instances pump', async () => {
+    hook = await receiver();
+    const { key, webhook } = await register(0, hook.url);
+    // A payment request made on B: its state change goes to the default account's webhook, which hears of ACCOUNT.
+    const made = await client(1).paymentRequests.create(CREATE_PAYMENT_REQUEST);
+    expect(made.status).toBe(201);
+    const simulated = await client(2).notifications.simulate(webhook.webhook_id, {
+      event_type: 'payment.request.state-change.completed',
+    });
+    const event = SimulatedEvent.parse(simulated.expectContract().body);
+    await Promise.all(instances.map((instance) => instance.app.webhooks.idle()));
+    await pumpAll();
+    await expect.poll(() => hook?.received.length).toBe(2);
+    await pumpAll();
+    const envelopes = (hook?.received ?? []).map((r) => WebhookEnvelope.parse(JSON.parse(r.raw)));
+    expect(envelopes.map((e) => e.metadata.event_type).sort()).toEqual([
+      'payment.request.state-change.completed',
+      'payment.request.state-change.submitted',
+    ]);
+    expect(envelopes.map((e) => e.metadata.webhook_id)).toEqual([webhook.webhook_id, webhook.webhook_id]);
+    expect(envelopes.some((e) => e.metadata.event_id === event.event_id)).toBe(true);
+    expect(hook?.received.map((r) => r.keyId)).toEqual([key.signing_key_id, key.signing_key_id]);
+    // The delivery logs are read from any instance.
+    const simulatedLog = (await client(1).admin.webhooks(at(0).app.mockConfig.defaultAccount)).ok();
+    expect(simulatedLog.deliveries).toEqual([
+      expect.objectContaining({ event_id: event.event_id, state: 'delivered', attempts: 1, last_status: 200 }),
+    ]);
+    const causedLog = (await client(2).admin.webhooks(ACCOUNT)).ok();
+    expect(causedLog.deliveries).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1 })]);
+  });
+
+  it('retries for a failing receiver (500, then 200) once, not once per instance', async () => {
+    hook = await receiver([500]);
+    const { webhook } = await register(0, hook.url);
+    const simulated = await client(2).notifications.simulate(webhook.webhook_id, {
+      event_type: 'payment.request.state-change.completed',
+    });
+    expect(simulated.status).toBe(202);
+    await pumpAll();
+    expect(hook.received).toHaveLength(1);
+    const account = at(0).app.mockConfig.defaultAccount;
+    const pending = (await client(1).admin.webhooks(account)).ok().deliveries;
+    expect(pending).toEqual([expect.objectContaining({ state: 'pending', attempts: 1, last_status: 500 })]);
+    // Not yet due: nobody retries.
+    clock += 29_999;
+    await pumpAll();
+    expect(hook.received).toHaveLength(1);
+    clock += 1;
+    await pumpAll();
+    await pumpAll();
+    expect(hook.received).toHaveLength(2);
+    expect(hook.received[1]?.raw).toBe(hook.received[0]?.raw);
+    const done = (await client(2).admin.webhooks(account)).ok().deliveries;
+    expect(done).toEqual([expect.objectContaining({ state: 'delivered', attempts: 2, last_status: 200 })]);
+  });
+
+  it('answers a 503 while Redis is down, logs the paused delivery once, and delivers the retry once it is back', async () => {
+    if (!server) throw new Error('no server');
+    hook = await receiver([500]);
+    const { webhook } = await register(0, hook.url);
+    await client(1).notifications.simulate(webhook.webhook_id, {
+      event_type: 'payment.request.state-change.completed',
+    });
+    await pumpAll();
+    expect(hook.received).toHaveLength(1);
+    await server.kill();
+    const down = await client(1).notifications.webhooks();
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ error_type: 'TECHNICAL_ERROR', error_code: 'TEMPORARY_UNAVAILABLE' });
+    const paused = (warnings: string[]) => warnings.filter((w) => w.includes('webhook delivery paused')).length;
+    clock += 30_000;
+    await pumpAll();
+    await pumpAll();
+    expect(instances.map((instance) => paused(instance.warnings))).toEqual([1, 1, 1]);
+    await server.restart();
+    await Promise.all(
+      instances.map(({ store }) =>
+        store.client.status === 'ready'
+          ? undefined
+          : new Promise((resolve) => store.client.once('ready', () => resolve(undefined))),
+      ),
+    );
+    await pumpAll();
+    await pumpAll();
+    expect(hook.received).toHaveLength(2);
+    expect(instances.map((instance) => paused(instance.warnings))).toEqual([1, 1, 1]);
+    expect(instances.every((instance) => instance.warnings.some((w) => w.includes('webhook delivery resumed')))).toBe(
+      true,
+    );
+  });
+});
