@@ -1,14 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreatedSigningKey, SimulatedEvent, Webhook, WebhookEnvelope } from '../../contracts/index.js';
-import { buildApp, type MockApp } from '../../mock-server/app/build-app.js';
-import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
-import { parseMockConfig } from '../../mock-server/core/config.js';
-import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
 import { klarnaClient } from '../support/klarna-client.js';
-import { NoRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
+import { type Instance, reconnected, startInstances, stopInstances } from '../support/redis-instances.js';
+import { needsRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
 import { ACCOUNT } from '../support/samples.js';
-import { listening } from '../support/test-app.js';
 import { receiver } from '../support/webhook-receiver.js';
 
 // Three simulator instances over real HTTP sharing one redis-server (docs/guides/scale-out.md), for webhooks: a
@@ -18,21 +14,9 @@ import { receiver } from '../support/webhook-receiver.js';
 
 const unavailable = redisUnavailable();
 
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
-
 const START = Date.parse('2026-01-05T10:00:00.000Z');
 let clock = START;
 const now = () => clock;
-
-interface Instance {
-  app: MockApp;
-  base: string;
-  store: RedisAnswerStore;
-  warnings: string[];
-}
 
 /** The warnings an instance logs, read from its log lines. */
 function warningsOf(lines: string[]): Writable {
@@ -47,23 +31,18 @@ function warningsOf(lines: string[]): Writable {
   });
 }
 
-async function startThree(url: string): Promise<Instance[]> {
-  const parsed = parseMockConfig({ store: url });
-  if (!parsed.success) throw parsed.error;
-  return Promise.all(
-    [0, 1, 2].map(async () => {
-      const store = await openAnswerStore(parsed.data, () => {});
-      if (!store) throw new Error('memory store');
-      const warnings: string[] = [];
-      const app = await buildApp({
-        config: { store: url },
-        answerStore: store,
-        now,
-        logger: { level: 'warn', stream: warningsOf(warnings) },
-      });
-      return { app, base: await listening(app), store, warnings };
-    }),
-  );
+interface Logged extends Instance {
+  warnings: string[];
+}
+
+/** Three instances on the shared clock, each with the warnings it logs. */
+async function startThree(url: string): Promise<Logged[]> {
+  const warnings: string[][] = [[], [], []];
+  const started = await startInstances(url, 3, (index) => ({
+    now,
+    logger: { level: 'warn', stream: warningsOf(warnings[index] ?? []) },
+  }));
+  return started.map((instance, index) => ({ ...instance, warnings: warnings[index] ?? [] }));
 }
 
 const CREATE_PAYMENT_REQUEST = {
@@ -77,9 +56,9 @@ const CREATE_PAYMENT_REQUEST = {
 };
 
 describe('webhooks across three instances sharing one Redis', () => {
-  beforeEach(needsRedis);
+  beforeEach(needsRedis(unavailable));
   let server: RedisServer | undefined;
-  let instances: Instance[] = [];
+  let instances: Logged[] = [];
   let hook: Awaited<ReturnType<typeof receiver>> | undefined;
 
   beforeAll(async () => {
@@ -88,8 +67,7 @@ describe('webhooks across three instances sharing one Redis', () => {
     instances = await startThree(`redis://${server.address}/0`);
   });
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.app.close()));
-    for (const instance of instances) instance.store.close();
+    await stopInstances(instances);
     await server?.stop();
   });
   afterEach(async () => {
@@ -101,7 +79,7 @@ describe('webhooks across three instances sharing one Redis', () => {
     await reset(at(0).app.mockConfig.defaultAccount);
   });
 
-  const at = (index: number): Instance => {
+  const at = (index: number): Logged => {
     const instance = instances[index];
     if (!instance) throw new Error('no instance');
     return instance;
@@ -219,13 +197,7 @@ describe('webhooks across three instances sharing one Redis', () => {
     await pumpAll();
     expect(instances.map((instance) => paused(instance.warnings))).toEqual([1, 1, 1]);
     await server.restart();
-    await Promise.all(
-      instances.map(({ store }) =>
-        store.client.status === 'ready'
-          ? undefined
-          : new Promise((resolve) => store.client.once('ready', () => resolve(undefined))),
-      ),
-    );
+    await reconnected(instances);
     await pumpAll();
     await pumpAll();
     expect(hook.received).toHaveLength(2);

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, type MockApp } from '../../mock-server/app/build-app.js';
-import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
-import { parseMockConfig } from '../../mock-server/core/config.js';
-import type { RedisAnswerStore } from '../../mock-server/io/redis/redis-answer-store.js';
+import { buildApp } from '../../mock-server/app/build-app.js';
+import { type Instance, reconnected, startInstances, stopInstances } from '../support/redis-instances.js';
 import {
   NoRedis,
   type RedisCluster,
@@ -30,12 +28,6 @@ const BODY = JSON.stringify({
   request_payment_transaction: { amount: 11800, payment_transaction_reference: 'cross-instance' },
 });
 
-interface Instance {
-  app: MockApp;
-  base: string;
-  store: RedisAnswerStore;
-}
-
 interface Sent {
   status: number;
   body: string;
@@ -61,23 +53,8 @@ async function post(instance: Instance, key: string, headers: Record<string, str
 }
 
 /** Three simulators on port 0, each with its own connection to the store at `url`, as three processes would. */
-async function startThree(url: string): Promise<Instance[]> {
-  const parsed = parseMockConfig({ store: url });
-  if (!parsed.success) throw parsed.error;
-  return Promise.all(
-    [0, 1, 2].map(async () => {
-      const store = await openAnswerStore(parsed.data, () => {});
-      if (!store) throw new Error('memory store');
-      const app = await buildApp({ config: { store: url }, answerStore: store, logger: false });
-      return { app, base: await listening(app), store };
-    }),
-  );
-}
-
-async function stopAll(instances: Instance[]): Promise<void> {
-  await Promise.all(instances.map((instance) => instance.app.close()));
-  for (const instance of instances) instance.store.close();
-}
+const startThree = (url: string) => startInstances(url, 3);
+const stopAll = stopInstances;
 
 /** Sends `count` requests with one key at once, round-robin over the instances. */
 function spread(instances: Instance[], count: number, key: string): Promise<Sent[]> {
@@ -195,13 +172,7 @@ describe('three instances sharing one Redis', () => {
       error_message: expect.stringContaining('state store'),
     });
     await server.restart();
-    await Promise.all(
-      instances.map(({ store }) =>
-        store.client.status === 'ready'
-          ? undefined
-          : new Promise((resolve) => store.client.once('ready', () => resolve(undefined))),
-      ),
-    );
+    await reconnected(instances);
     expect(await post(at(2), 'fault-key')).toEqual({ status: 200, body: before.body, replayed: true });
     expect(await post(at(1), 'after-fault-key')).toMatchObject({ status: 200, replayed: false });
   });

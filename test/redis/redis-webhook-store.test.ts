@@ -7,7 +7,7 @@ import { RedisDeliverySchedule, redisWebhookTtls } from '../../mock-server/io/re
 import { RedisNotificationStore } from '../../mock-server/io/redis/redis-notification-store.js';
 import { notificationKeys, webhookKeys } from '../../mock-server/io/redis/redis-webhook-keys.js';
 import {
-  NoRedis,
+  needsRedis,
   type RedisCluster,
   type RedisServer,
   redisUnavailable,
@@ -20,11 +20,6 @@ import {
 // exactly one, an attempt whose lease expired is claimed again, and every key expires.
 
 const unavailable = redisUnavailable();
-
-function needsRedis({ skip }: { skip: (note?: string) => void }): void {
-  if (unavailable instanceof NoRedis) skip(unavailable.reason);
-  if (unavailable instanceof Error) throw unavailable;
-}
 
 const TTLS = redisWebhookTtls({ webhookRetryHorizonMs: 12 * 3_600_000 });
 const LIMITS = { entriesPerAccount: 1000, pendingBytesPerAccount: 4 * 1024 * 1024 };
@@ -49,7 +44,7 @@ describe.each([
   ['one redis-server', 'single'],
   ['a Redis Cluster of three masters', 'cluster'],
 ] as const)('the shared webhook state on %s', (_, topology) => {
-  beforeEach(needsRedis);
+  beforeEach(needsRedis(unavailable));
   let server: RedisServer | undefined;
   let cluster: RedisCluster | undefined;
   let clients: (Redis | Cluster)[] = [];

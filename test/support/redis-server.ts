@@ -99,6 +99,14 @@ export function redisUnavailable(plan = machineRedisPlan()): NoRedis | Error | u
   return undefined;
 }
 
+/** A `beforeEach` that skips each test without Redis (or fails it, in CI), as `redisUnavailable` decided. */
+export function needsRedis(unavailable: NoRedis | Error | undefined) {
+  return ({ skip }: { skip: (note?: string) => void }): void => {
+    if (unavailable instanceof NoRedis) skip(unavailable.reason);
+    if (unavailable instanceof Error) throw unavailable;
+  };
+}
+
 // Servers still running when the test process ends (a failed afterAll, a worker killed on timeout) are killed
 // with it, so none outlives the run holding a port; their folders go with them.
 const running = new Map<ChildProcess, string>();

@@ -15,6 +15,7 @@ import { deliveryView } from './delivery-record.js';
 import type { DeliverySchedule, ScheduledDelivery, ScheduleLimits } from './delivery-schedule.js';
 import { newSubscription, signedEvent, subscriptionTarget } from './outgoing-event.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
+import { Runs } from './runs.js';
 import { DEFAULT_DELIVERY_PAGE, type WebhookTarget } from './webhook-dispatcher.js';
 import type { Webhooks } from './webhooks.js';
 
@@ -49,7 +50,7 @@ export interface SharedWebhookDispatcherOptions {
 export class SharedWebhookDispatcher implements Webhooks {
   private readonly schedule: DeliverySchedule;
   private readonly horizonMs: number;
-  private readonly runs = new Set<Promise<unknown>>();
+  private readonly runs = new Runs();
   /** The drain of each account this instance runs, and whether it was asked to look again. */
   private readonly draining = new Map<string, { run: Promise<void>; again: boolean }>();
   private readonly closing = new AbortController();
@@ -228,8 +229,8 @@ export class SharedWebhookDispatcher implements Webhooks {
     return this.schedule.reset(account);
   }
 
-  async idle(): Promise<void> {
-    while (this.runs.size > 0) await Promise.all([...this.runs]);
+  idle(): Promise<void> {
+    return this.runs.idle();
   }
 
   /** Stops pumping; an attempt in flight is cut short and given back to the schedule, for another instance. */
@@ -240,9 +241,7 @@ export class SharedWebhookDispatcher implements Webhooks {
   }
 
   private track<T>(run: Promise<T>): Promise<T> {
-    this.runs.add(run);
-    void run.finally(() => this.runs.delete(run));
-    return run;
+    return this.runs.track(run);
   }
 
   private recovered(): void {

@@ -16,6 +16,7 @@ import { FinishedQueue, type QueueWork } from './finished-queue.js';
 import { newSubscription, signedEvent, subscriptionTarget } from './outgoing-event.js';
 import { PendingBudget } from './pending-budget.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
+import { Runs } from './runs.js';
 import type { Webhooks } from './webhooks.js';
 
 // Webhooks (reference §7.1): https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
@@ -79,7 +80,7 @@ export interface WebhookTarget {
  */
 export class WebhookDispatcher implements Webhooks {
   private readonly accounts: LRUCache<string, AccountWebhooks>;
-  private readonly runs = new Set<Promise<void>>();
+  private readonly runs = new Runs();
   private readonly horizonMs: number;
   private readonly maxDeliveries: number;
   private readonly maxPendingBytesPerAccount: number;
@@ -221,8 +222,7 @@ export class WebhookDispatcher implements Webhooks {
       this.onError(`webhook pump for ${account} stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
     state.running = run;
-    this.runs.add(run);
-    void run.finally(() => this.runs.delete(run));
+    this.runs.track(run);
     return run;
   }
 
@@ -269,7 +269,7 @@ export class WebhookDispatcher implements Webhooks {
 
   /** Resolves when no pump is running. */
   async idle(): Promise<void> {
-    while (this.runs.size > 0) await Promise.all([...this.runs]);
+    await this.runs.idle();
   }
 
   /**

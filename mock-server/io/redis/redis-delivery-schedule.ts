@@ -9,8 +9,8 @@ import type {
   ScheduleLimits,
 } from '../../core/webhooks/delivery-schedule.js';
 import type { RedisClient } from './redis-answer-store.js';
-import { redisGuard } from './redis-guard.js';
 import { DEFAULT_NAMESPACE } from './redis-keys.js';
+import { defineScripts, redisGuard } from './redis-store-helpers.js';
 import { activeAccountsKey, webhookKeys } from './redis-webhook-keys.js';
 import { CLAIM_DUE, COMPLETE, ENQUEUE, FORGET, PAGE } from './redis-webhook-scripts.js';
 
@@ -59,12 +59,13 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.guarded = redisGuard(options.onError);
-    client.defineCommand('kmWebhookEnqueue', { lua: ENQUEUE });
-    client.defineCommand('kmWebhookClaim', { lua: CLAIM_DUE });
-    client.defineCommand('kmWebhookComplete', { lua: COMPLETE });
-    client.defineCommand('kmWebhookPage', { lua: PAGE });
-    client.defineCommand('kmWebhookForget', { lua: FORGET });
-    this.scripts = client as unknown as Scripts;
+    this.scripts = defineScripts<Scripts>(client, {
+      kmWebhookEnqueue: ENQUEUE,
+      kmWebhookClaim: CLAIM_DUE,
+      kmWebhookComplete: COMPLETE,
+      kmWebhookPage: PAGE,
+      kmWebhookForget: FORGET,
+    });
   }
 
   private keys(account: string) {

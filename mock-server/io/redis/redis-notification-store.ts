@@ -22,8 +22,8 @@ import { MAX_SIGNING_KEYS, MAX_WEBHOOKS } from '../../core/webhooks/notification
 import type { NotificationStore } from '../../core/webhooks/notification-store.js';
 import type { WebhookTarget } from '../../core/webhooks/webhook-dispatcher.js';
 import type { RedisClient } from './redis-answer-store.js';
-import { redisGuard } from './redis-guard.js';
 import { DEFAULT_NAMESPACE } from './redis-keys.js';
+import { defineScripts, redisGuard } from './redis-store-helpers.js';
 import { notificationKeys } from './redis-webhook-keys.js';
 import { N_CREATE, N_DELETE, N_LIST, N_REPLACE } from './redis-webhook-scripts.js';
 
@@ -64,11 +64,12 @@ export class RedisNotificationStore implements NotificationStore {
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.guarded = redisGuard(options.onError);
-    client.defineCommand('kmNotifyCreate', { lua: N_CREATE });
-    client.defineCommand('kmNotifyReplace', { lua: N_REPLACE });
-    client.defineCommand('kmNotifyDelete', { lua: N_DELETE });
-    client.defineCommand('kmNotifyList', { lua: N_LIST });
-    this.scripts = client as unknown as Scripts;
+    this.scripts = defineScripts<Scripts>(client, {
+      kmNotifyCreate: N_CREATE,
+      kmNotifyReplace: N_REPLACE,
+      kmNotifyDelete: N_DELETE,
+      kmNotifyList: N_LIST,
+    });
   }
 
   private keys(account: string): (string | number)[] {

@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from 'ioredis';
 import { catalogue } from '../../core/error-catalogue.js';
 
 /**
@@ -17,4 +18,13 @@ export function redisGuard(onError: ((message: string) => void) | undefined) {
       throw catalogue.storeUnavailable();
     }
   };
+}
+
+/**
+ * Defines each Lua script as a command of the client (EVALSHA, and the script itself after a NOSCRIPT: a restarted
+ * Redis has forgotten it), typed as `T`.
+ */
+export function defineScripts<T>(client: Redis | Cluster, scripts: Record<keyof T & string, string>): T {
+  for (const [name, lua] of Object.entries<string>(scripts)) client.defineCommand(name, { lua });
+  return client as unknown as T;
 }
