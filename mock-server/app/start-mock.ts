@@ -22,8 +22,11 @@ export interface RunningMock {
   report(account?: string): ClientReport;
   arm(request: ArmScenarioRequest): ArmedScenario;
   disarm(id: string): boolean;
-  /** Forget one account's records, journal and armed scenarios. */
-  reset(account: string): void;
+  /**
+   * Forget one account's records, journal and armed scenarios. With a shared store (`store`), a promise that
+   * resolves once the store has forgotten the account's webhooks and signing keys.
+   */
+  reset(account: string): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
@@ -61,7 +64,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     },
     disarm: (id) => app.scenarios.disarm(id),
     reset: (account) => {
-      app.resetAccount(account);
+      const done = app.resetAccount(account);
+      return done instanceof Promise ? done.then(() => undefined) : undefined;
     },
     close: () => app.close(),
   };

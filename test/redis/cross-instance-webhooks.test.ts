@@ -125,32 +125,44 @@ describe('webhooks across three instances sharing one Redis', () => {
   it('delivers an event caused on B to a webhook registered on A exactly once, though all three instances pump', async () => {
     hook = await receiver();
     const { key, webhook } = await register(0, hook.url);
-    // A payment request made on B: its state change goes to the default account's webhook, which hears of ACCOUNT.
+    // A payment request made and updated on B: its events go to the default account's webhook, which hears of
+    // ACCOUNT, in the order they happened.
     const made = await client(1).paymentRequests.create(CREATE_PAYMENT_REQUEST);
-    expect(made.status).toBe(201);
+    const id = (made.ok() as { payment_request_id: string }).payment_request_id;
+    expect((await client(1).paymentRequests.update(id, { payment_request_reference: 'updated' })).status).toBe(200);
     const simulated = await client(2).notifications.simulate(webhook.webhook_id, {
       event_type: 'payment.request.state-change.completed',
     });
     const event = SimulatedEvent.parse(simulated.expectContract().body);
     await Promise.all(instances.map((instance) => instance.app.webhooks.idle()));
     await pumpAll();
-    await expect.poll(() => hook?.received.length).toBe(2);
+    await expect.poll(() => hook?.received.length).toBe(3);
     await pumpAll();
-    const envelopes = (hook?.received ?? []).map((r) => WebhookEnvelope.parse(JSON.parse(r.raw)));
-    expect(envelopes.map((e) => e.metadata.event_type).sort()).toEqual([
-      'payment.request.state-change.completed',
+    expect(hook.received).toHaveLength(3);
+    const envelopes = hook.received.map((r) => WebhookEnvelope.parse(JSON.parse(r.raw)));
+    const caused = envelopes.filter((e) => e.metadata.subject_account_id === ACCOUNT);
+    expect(caused.map((e) => e.metadata.event_type)).toEqual([
       'payment.request.state-change.submitted',
+      'payment.request.updated',
     ]);
-    expect(envelopes.map((e) => e.metadata.webhook_id)).toEqual([webhook.webhook_id, webhook.webhook_id]);
-    expect(envelopes.some((e) => e.metadata.event_id === event.event_id)).toBe(true);
-    expect(hook?.received.map((r) => r.keyId)).toEqual([key.signing_key_id, key.signing_key_id]);
+    const simulatedOne = envelopes.filter((e) => e.metadata.event_id === event.event_id);
+    expect(simulatedOne.map((e) => e.metadata.event_type)).toEqual(['payment.request.state-change.completed']);
+    expect(new Set(envelopes.map((e) => e.metadata.webhook_id))).toEqual(new Set([webhook.webhook_id]));
+    expect(new Set(hook.received.map((r) => r.keyId))).toEqual(new Set([key.signing_key_id]));
     // The delivery logs are read from any instance.
     const simulatedLog = (await client(1).admin.webhooks(at(0).app.mockConfig.defaultAccount)).ok();
     expect(simulatedLog.deliveries).toEqual([
       expect.objectContaining({ event_id: event.event_id, state: 'delivered', attempts: 1, last_status: 200 }),
     ]);
     const causedLog = (await client(2).admin.webhooks(ACCOUNT)).ok();
-    expect(causedLog.deliveries).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1 })]);
+    expect(causedLog.deliveries).toEqual([
+      expect.objectContaining({
+        event_type: 'payment.request.state-change.submitted',
+        state: 'delivered',
+        attempts: 1,
+      }),
+      expect.objectContaining({ event_type: 'payment.request.updated', state: 'delivered', attempts: 1 }),
+    ]);
   });
 
   it('retries for a failing receiver (500, then 200) once, not once per instance', async () => {

@@ -53,6 +53,8 @@ export class SharedWebhookDispatcher implements Webhooks {
   private readonly runs = new Runs();
   /** The drain of each account this instance runs, and whether it was asked to look again. */
   private readonly draining = new Map<string, { run: Promise<void>; again: boolean }>();
+  /** The last event of each account this instance is queuing: the next one waits for it. */
+  private readonly emitting = new Map<string, Promise<void>>();
   private readonly closing = new AbortController();
   private closed = false;
   private failing = false;
@@ -86,16 +88,27 @@ export class SharedWebhookDispatcher implements Webhooks {
     });
   }
 
+  /**
+   * Queues the event in the background, after the account's events emitted before it on this instance (each needs a
+   * few round trips, and their order is kept as in one process).
+   */
   emit(account: string, eventType: string, payload: WebhookPayload): void {
-    const sent = (async () => {
-      const [subscription, targets] = await Promise.all([
-        this.schedule.subscription(account),
-        this.options.targets(account, eventType),
-      ]);
-      const all = subscription === undefined ? targets : [subscriptionTarget(subscription), ...targets];
-      if (all.length > 0) await this.send(account, eventType, payload, all);
-    })();
-    this.track(sent.catch((error: unknown) => this.failed(`webhook ${eventType} for ${account} not queued`, error)));
+    const before = this.emitting.get(account) ?? Promise.resolve();
+    const sent = before
+      .then(async () => {
+        const [subscription, targets] = await Promise.all([
+          this.schedule.subscription(account),
+          this.options.targets(account, eventType),
+        ]);
+        const all = subscription === undefined ? targets : [subscriptionTarget(subscription), ...targets];
+        if (all.length > 0) await this.send(account, eventType, payload, all);
+      })
+      .catch((error: unknown) => this.failed(`webhook ${eventType} for ${account} not queued`, error));
+    this.emitting.set(account, sent);
+    void sent.finally(() => {
+      if (this.emitting.get(account) === sent) this.emitting.delete(account);
+    });
+    this.track(sent);
   }
 
   simulate(
