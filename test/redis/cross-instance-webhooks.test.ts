@@ -3,7 +3,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CreatedSigningKey, SimulatedEvent, Webhook, WebhookEnvelope } from '../../contracts/index.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { type Instance, reconnected, startInstances, stopInstances } from '../support/redis-instances.js';
-import { needsRedis, type RedisServer, redisUnavailable, startRedis } from '../support/redis-server.js';
+import {
+  needsRedis,
+  type RedisCluster,
+  type RedisServer,
+  redisUnavailable,
+  startRedis,
+  startRedisCluster,
+} from '../support/redis-server.js';
 import { ACCOUNT } from '../support/samples.js';
 import { receiver } from '../support/webhook-receiver.js';
 
@@ -217,5 +224,53 @@ describe('webhooks across three instances sharing one Redis', () => {
     expect(instances.every((instance) => instance.warnings.some((w) => w.includes('webhook delivery resumed')))).toBe(
       true,
     );
+  });
+});
+
+describe('webhooks across three instances sharing one Redis Cluster', () => {
+  beforeEach(needsRedis(unavailable));
+  let cluster: RedisCluster | undefined;
+  let instances: Instance[] = [];
+  beforeAll(async () => {
+    if (unavailable) return;
+    cluster = await startRedisCluster();
+    const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
+    instances = await startInstances(`redis-cluster://${nodes}`, 3, () => ({ now, logger: false }));
+  }, 30_000);
+  afterAll(async () => {
+    await stopInstances(instances);
+    await cluster?.stop();
+  });
+
+  it('delivers a simulated event for a webhook made on A, sent through B, once while all three pump', async () => {
+    const hook = await receiver();
+    try {
+      const [a, b] = instances.map((instance) => klarnaClient(() => instance.base));
+      const key = CreatedSigningKey.parse((await a?.notifications.createSigningKey())?.ok());
+      const webhook = Webhook.parse(
+        (
+          await a?.notifications.createWebhook({
+            url: hook.url,
+            event_types: ['payment.request.*'],
+            event_version: 'v2',
+            signing_key_id: key.signing_key_id,
+            status: 'ENABLED',
+          })
+        )?.ok(),
+      );
+      const simulated = await b?.notifications.simulate(webhook.webhook_id, {
+        event_type: 'payment.request.state-change.completed',
+      });
+      expect(simulated?.status).toBe(202);
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(instances.map((instance) => instance.app.webhooks.pump()));
+      }
+      await expect.poll(() => hook.received.length).toBe(1);
+      await Promise.all(instances.map((instance) => instance.app.webhooks.pump()));
+      expect(hook.received).toHaveLength(1);
+      expect(hook.received[0]?.keyId).toBe(key.signing_key_id);
+    } finally {
+      hook.close();
+    }
   });
 });
