@@ -13,6 +13,7 @@ import type { DeliveryPage } from './account-webhooks.js';
 import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { deliveryView } from './delivery-record.js';
 import type { DeliverySchedule, ScheduledDelivery, ScheduleLimits } from './delivery-schedule.js';
+import { excerpt } from './finished-delivery.js';
 import { newSubscription, signedEvent, subscriptionTarget } from './outgoing-event.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
 import { Runs } from './runs.js';
@@ -215,6 +216,8 @@ export class SharedWebhookDispatcher implements Webhooks {
       return;
     }
     if (outcome.state !== 'pending') delivery.signature = '';
+    // Kept as the log shows it, bounded as in one process.
+    if (delivery.lastError !== undefined) delivery.lastError = excerpt(delivery.lastError);
     const result = await this.schedule.complete(account, owner, delivery);
     if (result === 'lease-lost') {
       this.options.onError(
