@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreatedSigningKey, SimulatedEvent, Webhook, WebhookEnvelope } from '../../contracts/index.js';
+import { verifyKlarnaSignature } from '../../mock-server/core/webhooks/sign.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { type Instance, reconnected, startInstances, stopInstances } from '../support/redis-instances.js';
 import {
@@ -51,6 +52,8 @@ async function startThree(url: string): Promise<Logged[]> {
   }));
   return started.map((instance, index) => ({ ...instance, warnings: warnings[index] ?? [] }));
 }
+
+const COMPLETED = 'payment.request.state-change.completed';
 
 const CREATE_PAYMENT_REQUEST = {
   currency: 'USD',
@@ -170,6 +173,21 @@ describe('webhooks across three instances sharing one Redis', () => {
       }),
       expect.objectContaining({ event_type: 'payment.request.updated', state: 'delivered', attempts: 1 }),
     ]);
+  });
+
+  it('signs with a key rotated on C (made on B) an event simulated on A, and the signature holds', async () => {
+    hook = await receiver();
+    const { webhook } = await register(0, hook.url);
+    const rotated = CreatedSigningKey.parse((await client(1).notifications.createSigningKey()).ok());
+    const patched = await client(2).notifications.updateWebhook(webhook.webhook_id, {
+      signing_key_id: rotated.signing_key_id,
+    });
+    expect(Webhook.parse(patched.ok()).signing_key_id).toBe(rotated.signing_key_id);
+    expect((await client(0).notifications.simulate(webhook.webhook_id, { event_type: COMPLETED })).status).toBe(202);
+    await pumpAll();
+    expect(hook.received.map((r) => r.keyId)).toEqual([rotated.signing_key_id]);
+    const [delivered] = hook.received;
+    expect(verifyKlarnaSignature(delivered?.raw ?? '', delivered?.signature, rotated.signing_key)).toBe(true);
   });
 
   it('retries for a failing receiver (500, then 200) once, not once per instance', async () => {
