@@ -104,16 +104,13 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   const transactions = new Transactions({ store, clock, emit });
   const resetAccount = (account: string) => {
     store.resetAccount(account);
-    // The memory store's records went with the Store's; a shared store forgets them in the background.
-    Promise.resolve()
-      .then(() => answerStore.resetAccount(account))
-      .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
     journal.reset(account);
     clock.reset(account);
     paymentRequests.reset(account);
     transactions.reset(account);
-    // A shared store forgets them before the reset is answered: a key created right after it must stay.
-    const forgotten = [webhooks.reset(account), notifications.reset(account)];
+    // A shared store forgets the account before the reset is answered (a failure is its 503): a key or an answer
+    // recorded right after the reset must stay. The memory store's records went with the Store's.
+    const forgotten = [answerStore.resetAccount(account), webhooks.reset(account), notifications.reset(account)];
     const disarmed = { disarmed: scenarios.resetAccount(account) };
     return forgotten.some((done) => done instanceof Promise) ? Promise.all(forgotten).then(() => disarmed) : disarmed;
   };
