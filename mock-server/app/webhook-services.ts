@@ -7,7 +7,11 @@ import { eventRecipients } from '../core/webhooks/event-recipients.js';
 import { NotificationRegistry } from '../core/webhooks/notification-registry.js';
 import type { NotificationStore } from '../core/webhooks/notification-store.js';
 import { SharedWebhookDispatcher } from '../core/webhooks/shared-webhook-dispatcher.js';
-import { WebhookDispatcher, type WebhookTarget } from '../core/webhooks/webhook-dispatcher.js';
+import {
+  DEFAULT_DELIVERIES_PER_ACCOUNT,
+  WebhookDispatcher,
+  type WebhookTarget,
+} from '../core/webhooks/webhook-dispatcher.js';
 import type { Webhooks } from '../core/webhooks/webhooks.js';
 import { RedisAnswerStore } from '../io/redis/redis-answer-store.js';
 import { RedisDeliverySchedule, redisWebhookTtls } from '../io/redis/redis-delivery-schedule.js';
@@ -38,7 +42,7 @@ export function webhookServices(
   const accountNow = (account: string) => clock.now(account);
   const onError = (message: string) => warn(`webhooks: ${message}`);
   const limits = {
-    entriesPerAccount: 1000,
+    entriesPerAccount: DEFAULT_DELIVERIES_PER_ACCOUNT,
     pendingBytesPerAccount: config.webhookPendingBytesPerAccount,
   };
   const redis = options.answerStore instanceof RedisAnswerStore ? options.answerStore.client : undefined;

@@ -27,6 +27,8 @@ export const DEFAULT_PENDING_BYTES = 32 * 1024 * 1024;
 /** Defaults of the caps on finished deliveries over all accounts: ~300 bytes each, so ~15 MB at most. */
 export const DEFAULT_FINISHED = 50_000;
 export const DEFAULT_FINISHED_BYTES = 16 * 1024 * 1024;
+/** Default cap of each account's delivery log and queue. */
+export const DEFAULT_DELIVERIES_PER_ACCOUNT = 1000;
 /** Deliveries a read of the log shows when it names no limit. */
 export const DEFAULT_DELIVERY_PAGE = 100;
 
@@ -100,7 +102,7 @@ export class WebhookDispatcher implements Webhooks {
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.horizonMs = options.horizonMs ?? DEFAULT_RETRY_HORIZON_MS;
-    this.maxDeliveries = options.maxDeliveriesPerAccount ?? 1000;
+    this.maxDeliveries = options.maxDeliveriesPerAccount ?? DEFAULT_DELIVERIES_PER_ACCOUNT;
     this.maxPendingBytesPerAccount = options.maxPendingBytesPerAccount ?? DEFAULT_PENDING_BYTES_PER_ACCOUNT;
     this.budget = new PendingBudget(options.maxPendingBytes ?? DEFAULT_PENDING_BYTES, (record) => record.inBudget);
     this.finished = new FinishedQueue((line) => line.overall, this.work);
