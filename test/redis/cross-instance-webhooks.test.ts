@@ -268,6 +268,39 @@ describe('webhooks across three instances sharing one Redis', () => {
     }
   });
 
+  it('takes back, uncounted, the attempt of an instance that shuts down mid-delivery: another makes it at once', async () => {
+    if (!server) throw new Error('no server');
+    hook = await receiver();
+    const account = at(0).app.mockConfig.defaultAccount;
+    const { webhook } = await register(0, hook.url);
+    expect((await client(0).admin.webhookFault({ account, fault: 'delay', delay_ms: 60_000 })).status).toBe(204);
+    let reached: () => void = () => undefined;
+    const posted = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    // D's attempt lasts until D shuts down, which cuts it short.
+    const [d] = await startInstances(`redis://${server.address}/0`, 1, () => ({
+      now: () => clock + 60_000,
+      logger: false,
+      webhookPost: (_url, _body, _headers, signal) => {
+        reached();
+        return new Promise<number>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new Error('closing')), { once: true });
+        });
+      },
+    }));
+    if (!d) throw new Error('no instance');
+    expect((await client(1).notifications.simulate(webhook.webhook_id, { event_type: COMPLETED })).status).toBe(202);
+    void d.app.webhooks.pump();
+    await posted;
+    await stopInstances([d]);
+    clock += 60_000;
+    await pumpAll();
+    expect(hook.received).toHaveLength(1);
+    const log = (await client(2).admin.webhooks(account)).ok().deliveries;
+    expect(log).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1, last_status: 200 })]);
+  });
+
   it('answers a 503 while Redis is down, logs the paused delivery once, and delivers the retry once it is back', async () => {
     if (!server) throw new Error('no server');
     hook = await receiver([500]);
