@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreatedSigningKey, SimulatedEvent, Webhook, WebhookEnvelope } from '../../contracts/index.js';
+import type { Post } from '../../mock-server/core/webhooks/attempt-delivery.js';
 import { verifyKlarnaSignature } from '../../mock-server/core/webhooks/sign.js';
 import { webhookKeys } from '../../mock-server/io/redis/redis-webhook-keys.js';
 import { klarnaClient } from '../support/klarna-client.js';
@@ -216,59 +217,11 @@ describe('webhooks across three instances sharing one Redis', () => {
     expect(done).toEqual([expect.objectContaining({ state: 'delivered', attempts: 2, last_status: 200 })]);
   });
 
-  it('leaves the attempt of an instance that died mid-delivery to another, after its lease, recorded once', async () => {
-    if (!server) throw new Error('no server');
-    hook = await receiver();
-    const account = at(0).app.mockConfig.defaultAccount;
-    const { webhook } = await register(0, hook.url);
-    // Due a minute from now: only D, whose clock is a minute ahead, may claim it.
-    expect((await client(0).admin.webhookFault({ account, fault: 'delay', delay_ms: 60_000 })).status).toBe(204);
-    let reached: () => void = () => undefined;
-    const posted = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let answer: (status: number) => void = () => undefined;
-    // D's attempt never ends (as if D had died mid-delivery) until the test lets it.
-    const [d] = await startInstances(`redis://${server.address}/0`, 1, () => ({
-      now: () => clock + 60_000,
-      logger: false,
-      webhookPost: () => {
-        reached();
-        return new Promise<number>((resolve) => {
-          answer = resolve;
-        });
-      },
-    }));
-    try {
-      expect((await client(1).notifications.simulate(webhook.webhook_id, { event_type: COMPLETED })).status).toBe(202);
-      await pumpAll();
-      expect(hook.received).toHaveLength(0);
-      void d?.app.webhooks.pump();
-      await posted;
-      // Its lease runs out (Redis expires it), and the others' clocks reach the attempt.
-      const probe = server.client();
-      await probe.pexpire(webhookKeys('km:', account).scripted[8] ?? '', 1);
-      probe.disconnect();
-      clock += 60_000;
-      await expect
-        .poll(async () => {
-          await pumpAll();
-          return hook?.received.length;
-        })
-        .toBe(1);
-      answer(200);
-      await d?.app.webhooks.idle();
-      await pumpAll();
-      expect(hook.received).toHaveLength(1);
-      const log = (await client(2).admin.webhooks(account)).ok().deliveries;
-      expect(log).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1, fault: 'delay' })]);
-    } finally {
-      answer(200);
-      if (d) await stopInstances([d]);
-    }
-  });
-
-  it('takes back, uncounted, the attempt of an instance that shuts down mid-delivery: another makes it at once', async () => {
+  /**
+   * A webhook on the default account, an event for it due a minute from now, and a fourth instance D whose clock is a
+   * minute ahead (so only D may claim it), sending with `post`: resolves once D's attempt has reached `post`.
+   */
+  async function claimedByD(post: Post) {
     if (!server) throw new Error('no server');
     hook = await receiver();
     const account = at(0).app.mockConfig.defaultAccount;
@@ -278,21 +231,64 @@ describe('webhooks across three instances sharing one Redis', () => {
     const posted = new Promise<void>((resolve) => {
       reached = resolve;
     });
-    // D's attempt lasts until D shuts down, which cuts it short.
     const [d] = await startInstances(`redis://${server.address}/0`, 1, () => ({
       now: () => clock + 60_000,
       logger: false,
-      webhookPost: (_url, _body, _headers, signal) => {
+      webhookPost: (...args) => {
         reached();
-        return new Promise<number>((_resolve, reject) => {
-          signal?.addEventListener('abort', () => reject(new Error('closing')), { once: true });
-        });
+        return post(...args);
       },
     }));
     if (!d) throw new Error('no instance');
     expect((await client(1).notifications.simulate(webhook.webhook_id, { event_type: COMPLETED })).status).toBe(202);
     void d.app.webhooks.pump();
     await posted;
+    return { d, account, hook };
+  }
+
+  it('leaves the attempt of an instance that died mid-delivery to another, after its lease, recorded once', async () => {
+    let answer: (status: number) => void = () => undefined;
+    // D's attempt never ends (as if D had died mid-delivery) until the test lets it.
+    const { d, account, hook } = await claimedByD(
+      () =>
+        new Promise<number>((resolve) => {
+          answer = resolve;
+        }),
+    );
+    try {
+      await pumpAll();
+      expect(hook.received).toHaveLength(0);
+      // Its lease runs out (Redis expires it), and the others' clocks reach the attempt.
+      const probe = server?.client();
+      await probe?.pexpire(webhookKeys('km:', account).scripted[8] ?? '', 1);
+      probe?.disconnect();
+      clock += 60_000;
+      await expect
+        .poll(async () => {
+          await pumpAll();
+          return hook.received.length;
+        })
+        .toBe(1);
+      answer(200);
+      await d.app.webhooks.idle();
+      await pumpAll();
+      expect(hook.received).toHaveLength(1);
+      const log = (await client(2).admin.webhooks(account)).ok().deliveries;
+      expect(log).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1, fault: 'delay' })]);
+    } finally {
+      answer(200);
+      await stopInstances([d]);
+    }
+  });
+
+  it('takes back, uncounted, the attempt of an instance that shuts down mid-delivery: another makes it at once', async () => {
+    // D's attempt lasts until D shuts down, which cuts it short.
+    const { d, account, hook } = await claimedByD(
+      (_url, _body, _headers, signal) =>
+        new Promise<number>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new Error('closing')), { once: true });
+        }),
+    );
     await stopInstances([d]);
     clock += 60_000;
     await pumpAll();
