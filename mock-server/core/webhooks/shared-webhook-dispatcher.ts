@@ -221,7 +221,7 @@ export class SharedWebhookDispatcher implements Webhooks {
     const result = await this.schedule.complete(account, owner, delivery);
     if (result === 'lease-lost') {
       this.options.onError(
-        `webhook ${delivery.eventType} ${delivery.eventId} to ${redactUrl(delivery.url)}: attempt outlived its lease, not recorded`,
+        `webhook ${delivery.eventType} ${delivery.eventId} to ${redactUrl(delivery.url)}: not recorded (its lease expired first, or the account was reset)`,
       );
     } else if (outcome.state === 'failed') {
       this.options.onError(
