@@ -15,12 +15,12 @@ import { Store } from '../core/store/store.js';
 import type { TransactionRecord } from '../core/transactions/transaction-record.js';
 import { Transactions } from '../core/transactions/transactions.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
-import { eventRecipients } from '../core/webhooks/event-recipients.js';
-import { NotificationRegistry } from '../core/webhooks/notification-registry.js';
-import { WebhookDispatcher } from '../core/webhooks/webhook-dispatcher.js';
+import type { NotificationStore } from '../core/webhooks/notification-store.js';
+import type { Webhooks } from '../core/webhooks/webhooks.js';
 import { loadScenarioDir } from '../io/fixture-loader.js';
 import { httpPost } from '../io/http-post.js';
 import { sharedScenarioState } from './open-answer-store.js';
+import { webhookServices } from './webhook-services.js';
 
 export interface ServiceOptions {
   /** Milliseconds since the epoch; every expiry reads it. */
@@ -48,13 +48,14 @@ export interface Services {
   answerStore: AnswerStore;
   scenarios: Scenarios;
   journal: JournalStore;
-  notifications: NotificationRegistry;
-  webhooks: WebhookDispatcher;
+  /** Klarna's Notifications API webhooks and signing keys: in memory, or shared with the answers' store. */
+  notifications: NotificationStore;
+  webhooks: Webhooks;
   paymentRequests: PaymentRequests;
   transactions: Transactions;
   /**
    * Forgets one account's records, tokens, payment requests, journal, clock, scenarios, webhooks and keys; with a
-   * shared store, its journal, scenarios and clock are forgotten there before it answers (a promise).
+   * shared store, its answers, journal, webhooks, keys, scenarios and clock are forgotten there before it answers (a promise).
    */
   resetAccount(account: string): Awaitable<{ disarmed: number }>;
 }
@@ -100,25 +101,18 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     onFull: warn,
   };
   const journal = options.journal?.(journalLimits) ?? new Journal(journalLimits);
-  const notifications = new NotificationRegistry({ now: accountNow, uuid });
-  const webhooks = new WebhookDispatcher({
-    now: accountNow,
+  const { notifications, webhooks } = webhookServices(config, {
+    clock,
+    now: options.now,
     uuid,
     post: options.webhookPost ?? httpPost(config.webhookTimeoutMs),
-    horizonMs: config.webhookRetryHorizonMs,
-    maxPendingBytesPerAccount: config.webhookPendingBytesPerAccount,
-    maxPendingBytes: config.webhookPendingBytes,
-    maxFinished: config.webhookFinishedDeliveries,
-    maxFinishedBytes: config.webhookFinishedBytes,
-    onError: (message) => warn(`webhooks: ${message}`),
-    targets: (account, eventType) =>
-      eventRecipients(account, config).flatMap((recipient) =>
-        notifications
-          .targets(recipient, eventType)
-          .map((target) => (recipient === account ? target : { ...target, recipient })),
-      ),
+    answerStore,
+    warn,
   });
-  for (const subscription of config.webhooks ?? []) webhooks.subscribe(subscription);
+  for (const subscription of config.webhooks ?? []) {
+    const subscribed = webhooks.subscribe(subscription);
+    if (subscribed instanceof Promise) subscribed.catch((error: Error) => warn(`webhooks: ${error.message}`));
+  }
   const emit = (account: string, eventType: string, payload: unknown) =>
     webhooks.emit(account, eventType, payload as WebhookPayload);
   const paymentRequests = new PaymentRequests({
@@ -140,17 +134,18 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
   };
   const resetAccount = (account: string) => {
     store.resetAccount(account);
-    // The memory store's records went with the Store's; a shared store forgets them in the background.
-    Promise.resolve()
-      .then(() => answerStore.resetAccount(account))
-      .catch((error: Error) => warn(`resetting ${account}: ${error.message}`));
-    // A shared journal, scenarios and clock forget in Redis: the admin reset answers once they have.
-    const journalReset = journal.reset(account);
+    // A shared store forgets the account before the reset is answered (a failure is its 503): a key, an answer or a
+    // journal record written right after the reset must stay. The memory store's records went with the Store's.
+    const forgotten = [
+      answerStore.resetAccount(account),
+      journal.reset(account),
+      webhooks.reset(account),
+      notifications.reset(account),
+    ];
     inBackground(account, paymentRequests.reset(account));
     inBackground(account, transactions.reset(account));
-    webhooks.reset(account);
-    notifications.reset(account);
-    return andThen(journalReset, () =>
+    const settled = forgotten.some((done) => done instanceof Promise) ? Promise.all(forgotten) : undefined;
+    return andThen(settled, () =>
       andThen(clock.reset(account), () => andThen(scenarios.resetAccount(account), (disarmed) => ({ disarmed }))),
     );
   };

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthorizeResponse, WebhookDelivery, WebhookEnvelope } from '../../contracts/index.js';
@@ -9,37 +9,9 @@ import { httpPost } from '../../mock-server/io/http-post.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { ACCOUNT, loadSamples } from '../support/samples.js';
 import { listening, testApp } from '../support/test-app.js';
+import { type Received, receiver } from '../support/webhook-receiver.js';
 
 const STEP_UP = loadSamples()['initial-authorization-step-up']?.body;
-
-interface Received {
-  raw: string;
-  signature: string | undefined;
-  keyId: string | undefined;
-}
-
-/** A partner's webhook endpoint: records what arrives and answers the scripted statuses, then 200. */
-async function receiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk) => {
-      raw += chunk;
-    });
-    request.on('end', () => {
-      received.push({
-        raw,
-        signature: request.headers['klarna-signature'] as string | undefined,
-        keyId: request.headers['klarna-signing-key-id'] as string | undefined,
-      });
-      response.statusCode = statuses.shift() ?? 200;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/klarna/webhooks`, received, close: () => server.close() };
-}
 
 let app: MockApp;
 let base: string;

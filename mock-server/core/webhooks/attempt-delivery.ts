@@ -9,12 +9,29 @@ export type Post = (
   signal?: AbortSignal,
 ) => Promise<number>;
 
+/** What an attempt reads and records: a pending delivery in this process, or one claimed from a shared schedule. */
+export type Attempted = Pick<
+  DeliveryRecord,
+  | 'url'
+  | 'body'
+  | 'signature'
+  | 'signingKeyId'
+  | 'inFlight'
+  | 'attempts'
+  | 'state'
+  | 'firstAttemptAt'
+  | 'lastAttemptAt'
+  | 'nextAttemptAt'
+  | 'lastStatus'
+  | 'lastError'
+>;
+
 /**
  * Makes one attempt of a delivery at `at` (the account clock) and records it on the record: the status or the
  * network error, then delivered, failed, or the time of the next try. The record is marked in flight meanwhile.
  */
 export async function attemptDelivery(
-  record: DeliveryRecord,
+  record: Attempted,
   post: Post,
   at: number,
   horizonMs: number,

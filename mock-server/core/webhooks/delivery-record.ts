@@ -63,7 +63,23 @@ export function isDue(record: DeliveryRecord, now: number): boolean {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-export function deliveryView(record: LogLine): WebhookDelivery {
+/** What the delivery log shows of a delivery, pending or finished, kept here or in a shared store. */
+export type DeliveryFields = Pick<
+  DeliveryRecord,
+  | 'eventId'
+  | 'eventType'
+  | 'url'
+  | 'attempts'
+  | 'state'
+  | 'fault'
+  | 'lastStatus'
+  | 'lastError'
+  | 'firstAttemptAt'
+  | 'lastAttemptAt'
+  | 'nextAttemptAt'
+>;
+
+export function deliveryView(record: DeliveryFields): WebhookDelivery {
   const first = iso(record.firstAttemptAt);
   const last = iso(record.lastAttemptAt);
   const next = 'nextAttemptAt' in record && record.state === 'pending' ? iso(record.nextAttemptAt) : undefined;

@@ -59,7 +59,7 @@ export class FinishedDelivery {
 }
 
 /** The first LAST_ERROR_MAX_CHARS characters, copied: a slice alone would keep the whole message alive. */
-function excerpt(message: string): string {
+export function excerpt(message: string): string {
   if (message.length <= LAST_ERROR_MAX_CHARS) return message;
   return Buffer.from(`${message.slice(0, LAST_ERROR_MAX_CHARS - 1)}…`, 'utf8').toString('utf8');
 }

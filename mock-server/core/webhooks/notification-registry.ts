@@ -5,10 +5,21 @@ import type {
   SigningKey,
   UpdateWebhookRequest,
   Webhook,
-  WebhookStatus,
 } from '../../../contracts/index.js';
 import { catalogue } from '../error-catalogue.js';
-import { anyEventTypeMatches } from './event-type-matches.js';
+import {
+  createdKeyView,
+  keyView,
+  newSigningKey,
+  newWebhook,
+  type SigningKeyRecord,
+  targetOf,
+  updateWebhookRecord,
+  type WebhookRecord,
+  wantsEvent,
+  webhookView,
+} from './notification-records.js';
+import type { NotificationStore } from './notification-store.js';
 import type { WebhookTarget } from './webhook-dispatcher.js';
 
 // Klarna's Notifications API state: signing keys first (at most 50 per account, the secret shown
@@ -18,23 +29,6 @@ import type { WebhookTarget } from './webhook-dispatcher.js';
 export const MAX_SIGNING_KEYS = 50;
 /** The simulator's cap (Klarna documents none): docs/simulator-choices.md#webhook-management. */
 export const MAX_WEBHOOKS = 100;
-
-interface SigningKeyRecord {
-  id: string;
-  secret: string;
-  createdAt: number;
-}
-
-interface WebhookRecord {
-  webhook_id: string;
-  url: string;
-  event_types: string[];
-  event_version: string;
-  signing_key_id: string;
-  status: WebhookStatus;
-  createdAt: number;
-  updatedAt: number;
-}
 
 interface AccountNotifications {
   keys: Map<string, SigningKeyRecord>;
@@ -49,13 +43,12 @@ export interface NotificationRegistryOptions {
   secret?: () => string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /**
- * One account's webhooks and signing keys, for each account. Bounded per account by the caps above; the accounts
- * are the ones API keys name (config) and the default account, so their number is bounded by the settings.
+ * One account's webhooks and signing keys, for each account, in this process (the memory NotificationStore,
+ * synchronous). Bounded per account by the caps above; the accounts are the ones API keys name (config) and the
+ * default account, so their number is bounded by the settings.
  */
-export class NotificationRegistry {
+export class NotificationRegistry implements NotificationStore {
   private readonly accounts = new Map<string, AccountNotifications>();
   private readonly secret: () => string;
 
@@ -66,13 +59,9 @@ export class NotificationRegistry {
   createSigningKey(account: string): CreatedSigningKey {
     const { keys } = this.state(account);
     if (keys.size >= MAX_SIGNING_KEYS) throw catalogue.notificationLimit(MAX_SIGNING_KEYS, 'signing keys');
-    const record = {
-      id: `krn:partner:global:notification:signing-key:${this.options.uuid()}`,
-      secret: this.secret(),
-      createdAt: this.options.now(account),
-    };
+    const record = newSigningKey(this.options.uuid(), this.secret(), this.options.now(account));
     keys.set(record.id, record);
-    return { ...keyView(record), signing_key: record.secret };
+    return createdKeyView(record);
   }
 
   signingKeys(account: string): SigningKey[] {
@@ -95,17 +84,7 @@ export class NotificationRegistry {
     const state = this.state(account);
     if (state.webhooks.size >= MAX_WEBHOOKS) throw catalogue.notificationLimit(MAX_WEBHOOKS, 'webhooks');
     if (!state.keys.has(request.signing_key_id)) throw catalogue.unknownSigningKey();
-    const now = this.options.now(account);
-    const record: WebhookRecord = {
-      webhook_id: `krn:partner:global:notification:webhook:${this.options.uuid()}`,
-      url: request.url,
-      event_types: [...request.event_types],
-      event_version: request.event_version,
-      signing_key_id: request.signing_key_id,
-      status: request.status,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const record = newWebhook(this.options.uuid(), request, this.options.now(account));
     state.webhooks.set(record.webhook_id, record);
     return webhookView(record);
   }
@@ -123,10 +102,7 @@ export class NotificationRegistry {
     if (changes.signing_key_id !== undefined && !this.state(account).keys.has(changes.signing_key_id)) {
       throw catalogue.unknownSigningKey();
     }
-    for (const [field, value] of Object.entries(changes)) {
-      if (value !== undefined) Object.assign(record, { [field]: value });
-    }
-    record.updatedAt = this.options.now(account);
+    updateWebhookRecord(record, changes, this.options.now(account));
     return webhookView(record);
   }
 
@@ -143,7 +119,7 @@ export class NotificationRegistry {
   /** The enabled webhooks of the account that ask for this event, oldest first. */
   targets(account: string, eventType: string): WebhookTarget[] {
     return this.webhookList(account)
-      .filter((webhook) => webhook.status === 'ENABLED' && anyEventTypeMatches(webhook.event_types, eventType))
+      .filter((webhook) => wantsEvent(webhook, eventType))
       .map((webhook) => this.targetOf(account, webhook));
   }
 
@@ -154,8 +130,7 @@ export class NotificationRegistry {
 
   private targetOf(account: string, webhook: WebhookRecord): WebhookTarget {
     // A key in use cannot be deleted, so it is there.
-    const key = this.key(account, webhook.signing_key_id);
-    return { webhookId: webhook.webhook_id, url: webhook.url, signingKeyId: key.id, signingKey: key.secret };
+    return targetOf(webhook, this.key(account, webhook.signing_key_id));
   }
 
   private webhookList(account: string): WebhookRecord[] {
@@ -182,13 +157,4 @@ export class NotificationRegistry {
     }
     return state;
   }
-}
-
-function keyView(record: SigningKeyRecord): SigningKey {
-  return { signing_key_id: record.id, created_at: iso(record.createdAt) };
-}
-
-function webhookView(record: WebhookRecord): Webhook {
-  const { createdAt, updatedAt, ...fields } = record;
-  return { ...fields, event_types: [...fields.event_types], created_at: iso(createdAt), updated_at: iso(updatedAt) };
 }

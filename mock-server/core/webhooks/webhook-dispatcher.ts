@@ -1,24 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import {
   type WebhookDelivery,
-  WebhookEnvelope,
   WebhookFaultRequest,
   type WebhookFaultRequestInput,
   type WebhookPayload,
   type WebhookSubscription,
-  WebhookSubscriptionRequest,
+  type WebhookSubscriptionRequest,
 } from '../../../contracts/index.js';
 import { redactUrl } from '../redact-url.js';
 import { AccountWebhooks, type DeliveryPage } from './account-webhooks.js';
 import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { type DeliveryRecord, deliveryBytes, isDue } from './delivery-record.js';
-import { buildEnvelope } from './envelope.js';
 import type { FinishedDelivery } from './finished-delivery.js';
 import { FinishedQueue, type QueueWork } from './finished-queue.js';
+import { newSubscription, signedEvent, subscriptionTarget } from './outgoing-event.js';
 import { PendingBudget } from './pending-budget.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
-import { signBody } from './sign.js';
+import { Runs } from './runs.js';
+import type { Webhooks } from './webhooks.js';
 
 // Webhooks (reference §7.1): https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
 
@@ -28,6 +27,8 @@ export const DEFAULT_PENDING_BYTES = 32 * 1024 * 1024;
 /** Defaults of the caps on finished deliveries over all accounts: ~300 bytes each, so ~15 MB at most. */
 export const DEFAULT_FINISHED = 50_000;
 export const DEFAULT_FINISHED_BYTES = 16 * 1024 * 1024;
+/** Default cap of each account's delivery log and queue. */
+export const DEFAULT_DELIVERIES_PER_ACCOUNT = 1000;
 /** Deliveries a read of the log shows when it names no limit. */
 export const DEFAULT_DELIVERY_PAGE = 100;
 
@@ -79,9 +80,9 @@ export interface WebhookTarget {
  * Signs and delivers webhooks per account, retrying on the account's clock. It owns no timer: the app calls
  * `pump()` when a clock moves and from a periodic tick. Each account's deliveries go out one at a time, in order.
  */
-export class WebhookDispatcher {
+export class WebhookDispatcher implements Webhooks {
   private readonly accounts: LRUCache<string, AccountWebhooks>;
-  private readonly runs = new Set<Promise<void>>();
+  private readonly runs = new Runs();
   private readonly horizonMs: number;
   private readonly maxDeliveries: number;
   private readonly maxPendingBytesPerAccount: number;
@@ -101,7 +102,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.horizonMs = options.horizonMs ?? DEFAULT_RETRY_HORIZON_MS;
-    this.maxDeliveries = options.maxDeliveriesPerAccount ?? 1000;
+    this.maxDeliveries = options.maxDeliveriesPerAccount ?? DEFAULT_DELIVERIES_PER_ACCOUNT;
     this.maxPendingBytesPerAccount = options.maxPendingBytesPerAccount ?? DEFAULT_PENDING_BYTES_PER_ACCOUNT;
     this.budget = new PendingBudget(options.maxPendingBytes ?? DEFAULT_PENDING_BYTES, (record) => record.inBudget);
     this.finished = new FinishedQueue((line) => line.overall, this.work);
@@ -120,15 +121,8 @@ export class WebhookDispatcher {
 
   /** Replaces the account's subscription; deliveries already queued keep the URL and key they were signed for. */
   subscribe(input: WebhookSubscriptionRequest): WebhookSubscription {
-    const request = WebhookSubscriptionRequest.parse(input);
-    const subscription: WebhookSubscription = {
-      account: request.account,
-      url: request.url,
-      webhook_id: `krn:partner:global:notification:webhook:${this.options.uuid()}`,
-      signing_key_id: `krn:partner:global:notification:signing-key:${this.options.uuid()}`,
-      signing_key: request.signing_key ?? randomBytes(32).toString('base64url'),
-    };
-    this.state(request.account).subscription = subscription;
+    const subscription = newSubscription(input, this.options.uuid);
+    this.state(subscription.account).subscription = subscription;
     return { ...subscription };
   }
 
@@ -163,14 +157,7 @@ export class WebhookDispatcher {
   emit(account: string, eventType: string, payload: WebhookPayload): void {
     const subscription = this.accounts.get(account)?.subscription;
     const targets = this.options.targets?.(account, eventType) ?? [];
-    if (subscription !== undefined) {
-      targets.unshift({
-        webhookId: subscription.webhook_id,
-        url: subscription.url,
-        signingKeyId: subscription.signing_key_id,
-        signingKey: subscription.signing_key,
-      });
-    }
+    if (subscription !== undefined) targets.unshift(subscriptionTarget(subscription));
     if (targets.length > 0) this.send(account, eventType, payload, targets);
   }
 
@@ -195,27 +182,7 @@ export class WebhookDispatcher {
     const copies = fault?.fault === 'duplicate' ? 2 : fault?.fault === 'drop' ? 0 : 1;
     let queued = 0;
     for (const target of targets) {
-      const envelope = WebhookEnvelope.parse(
-        buildEnvelope({
-          eventId,
-          eventType,
-          occurredAt: now,
-          account,
-          recipient: target.recipient,
-          webhookId: target.webhookId,
-          payload,
-        }),
-      );
-      // Serialized once: the signature covers exactly the bytes sent, on every attempt and every duplicate.
-      const body = JSON.stringify(envelope);
-      const event = {
-        eventId,
-        eventType,
-        url: target.url,
-        body,
-        signature: signBody(body, target.signingKey),
-        signingKeyId: target.signingKeyId,
-      };
+      const event = signedEvent({ eventId, eventType, occurredAt: now, account, payload }, target);
       if (!this.makeRoom(state, Math.max(copies, 1))) {
         this.onError(
           `webhook ${eventType} ${eventId} for ${account} not queued: ${this.maxDeliveries} deliveries pending`,
@@ -257,8 +224,7 @@ export class WebhookDispatcher {
       this.onError(`webhook pump for ${account} stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
     state.running = run;
-    this.runs.add(run);
-    void run.finally(() => this.runs.delete(run));
+    this.runs.track(run);
     return run;
   }
 
@@ -305,7 +271,7 @@ export class WebhookDispatcher {
 
   /** Resolves when no pump is running. */
   async idle(): Promise<void> {
-    while (this.runs.size > 0) await Promise.all([...this.runs]);
+    await this.runs.idle();
   }
 
   /**

@@ -11,16 +11,16 @@ import {
   type WebhookSubscriptionView,
 } from '../../../contracts/index.js';
 import { catalogue } from '../../core/error-catalogue.js';
-import type { WebhookDispatcher } from '../../core/webhooks/webhook-dispatcher.js';
+import type { Webhooks } from '../../core/webhooks/webhooks.js';
 import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 import { sendNoContent } from '../send-json.js';
 
 /** Per account: where webhooks go and with which key, what was delivered, and delivery faults on demand. */
-export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookDispatcher }) {
+export function webhookRoutes(app: FastifyInstance, deps: { webhooks: Webhooks }) {
   checkedScope(app, (routes) => webhookRoutesIn(routes, deps));
 }
 
-function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatcher }) {
+function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: Webhooks }) {
   routes.post(
     '/__mock/webhooks',
     {
@@ -35,7 +35,7 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     },
     async (request, reply) => {
       reply.code(201);
-      return deps.webhooks.subscribe(request.body);
+      return await deps.webhooks.subscribe(request.body);
     },
   );
 
@@ -54,9 +54,9 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     },
     async (request) => {
       const { account, limit, offset } = request.query;
-      const current = deps.webhooks.subscription(account);
+      const current = await deps.webhooks.subscription(account);
       // Paged before any delivery is rendered: a read costs what it shows, not what the log holds.
-      const page = deps.webhooks.deliveryPage(account, { limit, offset });
+      const page = await deps.webhooks.deliveryPage(account, { limit, offset });
       return { subscription: current === undefined ? null : withoutKey(current), ...page };
     },
   );
@@ -79,7 +79,7 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
     },
     async (request, reply) => {
       const { account } = request.query;
-      if (!deps.webhooks.unsubscribe(account)) throw catalogue.resourceNotFound(`webhook of ${account}`);
+      if (!(await deps.webhooks.unsubscribe(account))) throw catalogue.resourceNotFound(`webhook of ${account}`);
       return sendNoContent(reply);
     },
   );
@@ -98,7 +98,7 @@ function webhookRoutesIn(routes: CheckedRoutes, deps: { webhooks: WebhookDispatc
       },
     },
     async (request, reply) => {
-      deps.webhooks.setFault(request.body);
+      await deps.webhooks.setFault(request.body);
       return sendNoContent(reply);
     },
   );

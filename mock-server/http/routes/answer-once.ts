@@ -122,23 +122,33 @@ function claimed(
     }
     // What is stored is past its window: claim over it.
     if (lease === undefined) return again(true);
-    return andThen(ranUnder(lease, store, run), (answer) => {
-      const stored = {
-        status: answer.status,
-        body: answer.body,
-        result: answer.result ?? op.method,
-        fingerprint: request.print,
-        tokens: op.tokens,
-        createdAt: request.now,
-        amount: undefined,
-        currency: '',
-        finalAuthorization: false,
-      };
-      return andThen(store.commit(lease, { keyAnswer: stored }), (result) => {
-        if (result === 'lease-lost') throw catalogue.unavailable();
-        return sendJson(reply, answer.status, answer.body);
-      });
-    });
+    return andThen(ranUnder(lease, store, run), (answer) => committed(reply, request, store, lease, answer));
+  });
+}
+
+/** Stores the answer under the key (fenced by the lease) and sends it. */
+function committed(
+  reply: FastifyReply,
+  request: KeyedRequest,
+  store: AnswerStore,
+  lease: Lease,
+  answer: Answer,
+): Awaitable<FastifyReply> {
+  const { op } = request;
+  const stored = {
+    status: answer.status,
+    body: answer.body,
+    result: answer.result ?? op.method,
+    fingerprint: request.print,
+    tokens: op.tokens,
+    createdAt: request.now,
+    amount: undefined,
+    currency: '',
+    finalAuthorization: false,
+  };
+  return andThen(store.commit(lease, { keyAnswer: stored }), (result) => {
+    if (result === 'lease-lost') throw catalogue.unavailable();
+    return sendJson(reply, answer.status, answer.body);
   });
 }
 

@@ -18,13 +18,14 @@ import {
   WebhookParams,
 } from '../../../contracts/index.js';
 import type { AccountClock } from '../../core/account-clock.js';
+import { type Awaitable, andThen } from '../../core/awaitable.js';
 import { serializeChecked } from '../../core/check-response.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import type { AnswerStore } from '../../core/store/answer-store.js';
-import type { NotificationRegistry } from '../../core/webhooks/notification-registry.js';
+import type { NotificationStore } from '../../core/webhooks/notification-store.js';
 import { simulatedPayload } from '../../core/webhooks/simulated-payload.js';
-import type { WebhookDispatcher } from '../../core/webhooks/webhook-dispatcher.js';
+import type { Webhooks } from '../../core/webhooks/webhooks.js';
 import { sendJson, sendNoContent } from '../send-json.js';
 import { type Answer, answerOnce } from './answer-once.js';
 import { checkNotificationRequest, type NotificationRequest } from './check-notification-request.js';
@@ -57,8 +58,9 @@ export interface NotificationRouteDeps {
   answerStore: AnswerStore;
   clock: AccountClock;
   uuid: () => string;
-  notifications: NotificationRegistry;
-  webhooks: WebhookDispatcher;
+  /** In memory or shared (a store that cannot be reached throws its 503). */
+  notifications: NotificationStore;
+  webhooks: Webhooks;
 }
 
 /**
@@ -92,7 +94,12 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
   const headers = NotificationHeaders;
   const check = <P extends z.ZodType, B extends z.ZodType>(request: FastifyRequest, parts: { params?: P; body?: B }) =>
     checkNotificationRequest(request, deps.config, parts);
-  const once = (request: FastifyRequest, reply: FastifyReply, input: NotificationRequest, run: () => Answer) =>
+  const once = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    input: NotificationRequest,
+    run: () => Awaitable<Answer>,
+  ) =>
     answerOnce(
       reply,
       {
@@ -103,7 +110,8 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
         body: request.body,
       },
       deps,
-      () => ({ result: request.routeOptions.schema?.operationId ?? request.method, ...run() }),
+      () =>
+        andThen(run(), (answer) => ({ result: request.routeOptions.schema?.operationId ?? request.method, ...answer })),
     );
   const noContent = { 204: z.null().describe('Deleted') };
 
@@ -119,10 +127,12 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     },
     async (request, reply) => {
       const input = check(request, { body: CreateSigningKeyRequest });
-      return once(request, reply, input, () => ({
-        status: 201,
-        body: serializeChecked(CreatedSigningKey, notifications.createSigningKey(input.account)),
-      }));
+      return once(request, reply, input, () =>
+        andThen(notifications.createSigningKey(input.account), (key) => ({
+          status: 201,
+          body: serializeChecked(CreatedSigningKey, key),
+        })),
+      );
     },
   );
 
@@ -131,7 +141,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     { schema: schema('listSigningKeys', "The account's signing keys, without secrets", { 200: SigningKeyList }) },
     async (request, reply) => {
       const { account } = check(request, {});
-      const list = { signing_keys: notifications.signingKeys(account) };
+      const list = { signing_keys: await notifications.signingKeys(account) };
       return sendJson(reply, 200, serializeChecked(SigningKeyList, list));
     },
   );
@@ -153,7 +163,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
       return sendJson(
         reply,
         200,
-        serializeChecked(SigningKey, notifications.signingKey(account, params.signing_key_id)),
+        serializeChecked(SigningKey, await notifications.signingKey(account, params.signing_key_id)),
       );
     },
   );
@@ -167,7 +177,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     },
     async (request, reply) => {
       const { account, params } = check(request, { params: SigningKeyParams });
-      notifications.deleteSigningKey(account, params.signing_key_id);
+      await notifications.deleteSigningKey(account, params.signing_key_id);
       return sendNoContent(reply);
     },
   );
@@ -187,10 +197,12 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     },
     async (request, reply) => {
       const input = check(request, { body: CreateWebhookRequest });
-      return once(request, reply, input, () => ({
-        status: 201,
-        body: serializeChecked(Webhook, notifications.createWebhook(input.account, input.body)),
-      }));
+      return once(request, reply, input, () =>
+        andThen(notifications.createWebhook(input.account, input.body), (webhook) => ({
+          status: 201,
+          body: serializeChecked(Webhook, webhook),
+        })),
+      );
     },
   );
 
@@ -199,7 +211,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     { schema: schema('listWebhooks', "The account's webhooks, oldest first", { 200: WebhookList }) },
     async (request, reply) => {
       const { account } = check(request, {});
-      return sendJson(reply, 200, serializeChecked(WebhookList, { webhooks: notifications.webhooks(account) }));
+      return sendJson(reply, 200, serializeChecked(WebhookList, { webhooks: await notifications.webhooks(account) }));
     },
   );
 
@@ -208,7 +220,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     { schema: schema('getWebhook', 'One webhook', { 200: Webhook }, { params: WebhookParams }) },
     async (request, reply) => {
       const { account, params } = check(request, { params: WebhookParams });
-      return sendJson(reply, 200, serializeChecked(Webhook, notifications.webhook(account, params.webhook_id)));
+      return sendJson(reply, 200, serializeChecked(Webhook, await notifications.webhook(account, params.webhook_id)));
     },
   );
 
@@ -228,13 +240,12 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     },
     async (request, reply) => {
       const input = check(request, { params: WebhookParams, body: UpdateWebhookRequest });
-      return once(request, reply, input, () => ({
-        status: 200,
-        body: serializeChecked(
-          Webhook,
-          notifications.updateWebhook(input.account, input.params.webhook_id, input.body),
-        ),
-      }));
+      return once(request, reply, input, () =>
+        andThen(notifications.updateWebhook(input.account, input.params.webhook_id, input.body), (webhook) => ({
+          status: 200,
+          body: serializeChecked(Webhook, webhook),
+        })),
+      );
     },
   );
 
@@ -243,7 +254,7 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
     { schema: schema('deleteWebhook', 'Delete a webhook', noContent, { params: WebhookParams }) },
     async (request, reply) => {
       const { account, params } = check(request, { params: WebhookParams });
-      notifications.deleteWebhook(account, params.webhook_id);
+      await notifications.deleteWebhook(account, params.webhook_id);
       return sendNoContent(reply);
     },
   );
@@ -265,17 +276,19 @@ export function notificationRoutes(app: FastifyInstance, deps: NotificationRoute
       const input = check(request, { params: WebhookParams, body: SimulateWebhookRequest });
       return once(request, reply, input, () => {
         const { account, params, body } = input;
-        const target = notifications.target(account, params.webhook_id);
-        const payload = simulatedPayload({
-          eventType: body.event_type,
-          paymentRequestId: `krn:payment:${deps.config.region}:request:${deps.uuid()}`,
-          paymentTransactionId: `krn:payment:${deps.config.region}:transaction:${deps.uuid()}`,
-          now: deps.clock.now(account),
+        return andThen(notifications.target(account, params.webhook_id), (target) => {
+          const payload = simulatedPayload({
+            eventType: body.event_type,
+            paymentRequestId: `krn:payment:${deps.config.region}:request:${deps.uuid()}`,
+            paymentTransactionId: `krn:payment:${deps.config.region}:transaction:${deps.uuid()}`,
+            now: deps.clock.now(account),
+          });
+          return andThen(deps.webhooks.simulate(account, target, body.event_type, payload), (eventId) => {
+            if (eventId === undefined) throw catalogue.webhookQueueFull();
+            const event = { event_id: eventId, event_type: body.event_type, webhook_id: target.webhookId };
+            return { status: 202, body: serializeChecked(SimulatedEvent, event) };
+          });
         });
-        const eventId = deps.webhooks.simulate(account, target, body.event_type, payload);
-        if (eventId === undefined) throw catalogue.webhookQueueFull();
-        const event = { event_id: eventId, event_type: body.event_type, webhook_id: target.webhookId };
-        return { status: 202, body: serializeChecked(SimulatedEvent, event) };
       });
     },
   );

@@ -153,7 +153,7 @@ describe('settings', () => {
         });
         await app.webhooks.idle();
       }
-      expect(app.webhooks.deliveryPage(A).total).toBe(2);
+      expect((await app.webhooks.deliveryPage(A)).total).toBe(2);
     } finally {
       await app.close();
     }

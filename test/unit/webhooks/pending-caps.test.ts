@@ -116,8 +116,8 @@ describe('settings', () => {
         });
         await app.webhooks.idle();
       }
-      expect(app.webhooks.deliveries(A).map((d) => d.state)).toEqual(['dropped', 'pending']);
-      expect(app.webhooks.deliveries(A)[0]?.last_error).toContain(`pending webhooks of ${whose} over`);
+      expect((await app.webhooks.deliveries(A)).map((d) => d.state)).toEqual(['dropped', 'pending']);
+      expect((await app.webhooks.deliveries(A))[0]?.last_error).toContain(`pending webhooks of ${whose} over`);
     } finally {
       await app.close();
     }
