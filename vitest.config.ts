@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     // The JSON report feeds the `N passed, N failed` line of .ci/run.
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 15_000,
+    // Two files at once even on two cores (vitest's default there is one): most files wait on servers, Redis and
+    // child processes rather than compute, and the suite must stay under five minutes on CI's two cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
