@@ -5,15 +5,8 @@ import type { Post } from '../../mock-server/core/webhooks/attempt-delivery.js';
 import { verifyKlarnaSignature } from '../../mock-server/core/webhooks/sign.js';
 import { webhookKeys } from '../../mock-server/io/redis/redis-webhook-keys.js';
 import { klarnaClient } from '../support/klarna-client.js';
-import { allReady, type Instance, startInstances, stopAll } from '../support/redis-instances.js';
-import {
-  machineRedis,
-  needsRedis,
-  type RedisCluster,
-  type RedisServer,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js';
+import { allReady, type Instance, startInstances, startTopology, stopAll } from '../support/redis-instances.js';
+import { machineRedis, needsRedis, type RedisServer, startRedis } from '../support/redis-server.js';
 import { ACCOUNT } from '../support/samples.js';
 import { receiver } from '../support/webhook-receiver.js';
 
@@ -327,13 +320,13 @@ describe('webhooks across three instances sharing one Redis', () => {
 
 describe('webhooks across three instances sharing one Redis Cluster', () => {
   beforeEach(needsRedis);
-  let cluster: RedisCluster | undefined;
+  let cluster: { stop: () => Promise<void> } | undefined;
   let instances: Instance[] = [];
   beforeAll(async () => {
     if (machineRedis()) return;
-    cluster = await startRedisCluster();
-    const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
-    instances = await startInstances(`redis-cluster://${nodes}`, 3, () => ({ now, logger: false }));
+    const started = await startTopology('cluster');
+    cluster = started;
+    instances = await startInstances(started.url, 3, () => ({ now, logger: false }));
   }, 30_000);
   afterAll(async () => {
     await stopAll(instances);

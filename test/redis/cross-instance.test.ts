@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../mock-server/app/build-app.js';
-import { allReady, type Instance, startThree, stopAll } from '../support/redis-instances.js';
-import {
-  machineRedis,
-  needsRedis,
-  type RedisCluster,
-  type RedisServer,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js';
+import { allReady, type Instance, startThree, stopAll, threeInstances } from '../support/redis-instances.js';
+import { machineRedis, needsRedis, type RedisServer, startRedis } from '../support/redis-server.js';
 import { AUTHORIZE_URL } from '../support/samples.js';
 import { listening } from '../support/test-app.js';
 
@@ -168,21 +161,9 @@ describe('three instances sharing one Redis', () => {
 });
 
 describe('three instances sharing one Redis Cluster', () => {
-  beforeEach(needsRedis);
-  let cluster: RedisCluster | undefined;
-  let instances: Instance[] = [];
-  beforeAll(async () => {
-    if (machineRedis()) return;
-    cluster = await startRedisCluster();
-    const nodes = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
-    instances = await startThree(`redis-cluster://${nodes}`);
-  }, 30_000);
-  afterAll(async () => {
-    await stopAll(instances);
-    await cluster?.stop();
-  });
+  const { all } = threeInstances('cluster');
 
   it('answers concurrent requests with one key, spread round-robin, with one transaction and the same bytes', async () => {
-    expectOneAnswer(await spread(instances, 60, 'cluster-key-1'));
+    expectOneAnswer(await spread(all(), 60, 'cluster-key-1'));
   });
 });
