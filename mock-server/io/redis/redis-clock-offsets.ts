@@ -1,6 +1,6 @@
 import type { ClockOffsets } from '../../core/account-clock.js';
 import type { RedisClient } from './redis-commands.js';
-import { RedisGuard } from './redis-guard.js';
+import { RedisGuard } from './redis-commands.js';
 import { scenarioKeys } from './redis-keys.js';
 
 /** How long Redis keeps a moved clock after its last move: garbage collection only. */
@@ -18,7 +18,7 @@ export class RedisClockOffsets implements ClockOffsets {
     private readonly namespace: string,
     onError?: (message: string) => void,
   ) {
-    this.guard = new RedisGuard('Redis clock store', onError);
+    this.guard = new RedisGuard(onError, 'Redis clock store');
   }
 
   private key(account: string): string {

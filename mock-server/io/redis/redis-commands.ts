@@ -12,7 +12,11 @@ export class RedisGuard {
   /** Whether the last operation failed. */
   private failing = false;
 
-  constructor(private readonly onError: ((message: string) => void) | undefined) {}
+  constructor(
+    private readonly onError: ((message: string) => void) | undefined,
+    /** How the warning names the store. */
+    private readonly name = 'Redis store',
+  ) {}
 
   async run<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -20,7 +24,7 @@ export class RedisGuard {
       this.failing = false;
       return result;
     } catch (error) {
-      if (!this.failing) this.onError?.(`the Redis store failed (${what}): ${(error as Error).message}`);
+      if (!this.failing) this.onError?.(`the ${this.name} failed (${what}): ${(error as Error).message}`);
       this.failing = true;
       throw catalogue.storeUnavailable();
     }
@@ -44,4 +48,13 @@ export async function deleteByPrefix(client: RedisClient, prefix: string): Promi
 /** A value as written by JSON.stringify; absent ('' or none): undefined. */
 export function parseJson<T>(text: string | null | undefined): T | undefined {
   return text === null || text === undefined || text === '' ? undefined : (JSON.parse(text) as T);
+}
+
+/**
+ * Defines each Lua script as a command of the client (EVALSHA, and the script itself after a NOSCRIPT: a restarted
+ * Redis has forgotten it), typed as `T`.
+ */
+export function defineScripts<T>(client: RedisClient, scripts: Record<keyof T & string, string>): T {
+  for (const [name, lua] of Object.entries<string>(scripts)) client.defineCommand(name, { lua });
+  return client as unknown as T;
 }

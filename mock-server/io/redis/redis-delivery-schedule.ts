@@ -9,8 +9,8 @@ import type {
   ScheduleLimits,
 } from '../../core/webhooks/delivery-schedule.js';
 import type { RedisClient } from './redis-commands.js';
+import { defineScripts, RedisGuard } from './redis-commands.js';
 import { DEFAULT_NAMESPACE } from './redis-keys.js';
-import { defineScripts, redisGuard } from './redis-store-helpers.js';
 import { activeAccountsKey, webhookKeys } from './redis-webhook-keys.js';
 import { CLAIM_DUE, COMPLETE, ENQUEUE, FORGET, PAGE } from './redis-webhook-scripts.js';
 
@@ -51,14 +51,14 @@ export interface RedisDeliveryScheduleOptions {
 export class RedisDeliverySchedule implements DeliverySchedule {
   private readonly namespace: string;
   private readonly scripts: Scripts;
-  private readonly guarded: ReturnType<typeof redisGuard>;
+  private readonly guard: RedisGuard;
 
   constructor(
     private readonly client: RedisClient,
     private readonly options: RedisDeliveryScheduleOptions,
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
-    this.guarded = redisGuard(options.onError);
+    this.guard = new RedisGuard(options.onError);
     this.scripts = defineScripts<Scripts>(client, {
       kmWebhookEnqueue: ENQUEUE,
       kmWebhookClaim: CLAIM_DUE,
@@ -79,13 +79,13 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   }
 
   async subscription(account: string): Promise<WebhookSubscription | undefined> {
-    const text = await this.guarded('read', () => this.client.get(this.keys(account).subscription));
+    const text = await this.guard.run('read', () => this.client.get(this.keys(account).subscription));
     return text === null ? undefined : (JSON.parse(text) as WebhookSubscription);
   }
 
   setSubscription(account: string, subscription: WebhookSubscription | undefined): Promise<boolean> {
     const key = this.keys(account).subscription;
-    return this.guarded('subscribe', async () => {
+    return this.guard.run('subscribe', async () => {
       if (subscription === undefined) return (await this.client.del(key)) > 0;
       await this.client.set(key, JSON.stringify(subscription), 'PX', this.options.ttls.settingsMs);
       return true;
@@ -94,7 +94,9 @@ export class RedisDeliverySchedule implements DeliverySchedule {
 
   async armFault(account: string, fault: ArmedFault): Promise<void> {
     const key = this.keys(account).fault;
-    await this.guarded('fault', () => this.client.set(key, JSON.stringify(fault), 'PX', this.options.ttls.settingsMs));
+    await this.guard.run('fault', () =>
+      this.client.set(key, JSON.stringify(fault), 'PX', this.options.ttls.settingsMs),
+    );
   }
 
   async enqueue(account: string, events: OutgoingEvent[], now: number, stamp: number): Promise<Enqueued> {
@@ -102,7 +104,7 @@ export class RedisDeliverySchedule implements DeliverySchedule {
     const index = activeAccountsKey(this.namespace);
     const args = events.flatMap((event) => [JSON.stringify(event), deliveryBytes(event)]);
     const why = `pending webhooks of this account over ${limits.pendingBytesPerAccount} bytes (webhookPendingBytesPerAccount)`;
-    const [queued, dropped, refused] = await this.guarded('enqueue', async () => {
+    const [queued, dropped, refused] = await this.guard.run('enqueue', async () => {
       // Stamped first: a poller that finds the account without work cannot take it off the list meanwhile.
       await this.client.zadd(index, stamp, account);
       await this.client.pexpire(index, ttls.deliveriesMs);
@@ -125,7 +127,7 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   }
 
   async claim(account: string, now: number, owner: string, leaseMs: number): Promise<ScheduleClaim> {
-    const reply = await this.guarded('claim', () =>
+    const reply = await this.guard.run('claim', () =>
       this.scripts.kmWebhookClaim(...this.scripted(account), now, owner, Math.max(1, Math.ceil(leaseMs))),
     );
     if (reply[0] === 'busy') return { kind: 'busy' };
@@ -134,7 +136,7 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   }
 
   async complete(account: string, owner: string, delivery: ScheduledDelivery): Promise<'completed' | 'lease-lost'> {
-    const reply = await this.guarded('complete', () =>
+    const reply = await this.guard.run('complete', () =>
       this.scripts.kmWebhookComplete(
         ...this.scripted(account),
         owner,
@@ -146,7 +148,7 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   }
 
   async page(account: string, limit: number, offset: number) {
-    const [total, ...newest] = await this.guarded('read', () =>
+    const [total, ...newest] = await this.guard.run('read', () =>
       this.scripts.kmWebhookPage(...this.scripted(account), offset, limit),
     );
     const deliveries = newest
@@ -157,7 +159,7 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   }
 
   async accounts(): Promise<{ account: string; stamp: number }[]> {
-    const flat = await this.guarded('poll', () =>
+    const flat = await this.guard.run('poll', () =>
       this.client.zrange(activeAccountsKey(this.namespace), 0, -1, 'WITHSCORES'),
     );
     const accounts: { account: string; stamp: number }[] = [];
@@ -168,12 +170,12 @@ export class RedisDeliverySchedule implements DeliverySchedule {
   }
 
   async forget(account: string, stamp: number, before: number): Promise<void> {
-    await this.guarded('poll', () =>
+    await this.guard.run('poll', () =>
       this.scripts.kmWebhookForget(1, activeAccountsKey(this.namespace), account, stamp, before),
     );
   }
 
   async reset(account: string): Promise<void> {
-    await this.guarded('reset', () => this.client.del(...this.keys(account).all));
+    await this.guard.run('reset', () => this.client.del(...this.keys(account).all));
   }
 }

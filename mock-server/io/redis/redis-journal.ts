@@ -1,11 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { ClientReport, JournalEntry } from '../../../contracts/index.js';
-import { catalogue } from '../../core/error-catalogue.js';
 import type { JournalLimits } from '../../core/journal/journal.js';
 import type { JournalRecord } from '../../core/journal/journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from '../../core/journal/journal-store.js';
 import { Arrivals, pageOf, reportOf } from '../../core/journal/journal-view.js';
-import type { RedisClient } from './redis-commands.js';
+import { type RedisClient, RedisGuard } from './redis-commands.js';
 import { DEFAULT_NAMESPACE, journalChannel, journalIndexKey, journalKeys } from './redis-keys.js';
 import { JOURNAL_APPEND, JOURNAL_INDEX } from './redis-scripts.js';
 
@@ -86,7 +85,7 @@ export class RedisJournal implements JournalStore {
   private subscriber: Redis | undefined;
   private lostRecords = 0;
   private writesFailing = false;
-  private readsFailing = false;
+  private readonly reads: RedisGuard;
   private warnedFull = false;
 
   constructor(
@@ -97,6 +96,7 @@ export class RedisJournal implements JournalStore {
     this.elapsed = options.limits.elapsed ?? (() => performance.now());
     this.arrivals = new Arrivals(options.limits.elapsed);
     this.ttlMs = options.limits.maxAgeMs + TTL_MARGIN_MS;
+    this.reads = new RedisGuard(options.warn, 'request journal in Redis');
     client.defineCommand('kmJournalAppend', { lua: JOURNAL_APPEND });
     client.defineCommand('kmJournalIndex', { lua: JOURNAL_INDEX });
     this.scripts = client as unknown as Scripts;
@@ -276,16 +276,7 @@ export class RedisJournal implements JournalStore {
   /** Runs a read once this instance's writes have settled; a failure of Redis is the catalogue's 503. */
   private async read<T>(run: () => Promise<T>): Promise<T> {
     await this.settled();
-    try {
-      const result = await run();
-      this.readsFailing = false;
-      return result;
-    } catch (error) {
-      if (!this.readsFailing)
-        this.options.warn?.(`the request journal cannot be read from Redis: ${(error as Error).message}`);
-      this.readsFailing = true;
-      throw catalogue.storeUnavailable();
-    }
+    return this.reads.run('read', run);
   }
 
   /**

@@ -22,8 +22,8 @@ import { MAX_SIGNING_KEYS, MAX_WEBHOOKS } from '../../core/webhooks/notification
 import type { NotificationStore } from '../../core/webhooks/notification-store.js';
 import type { WebhookTarget } from '../../core/webhooks/webhook-dispatcher.js';
 import type { RedisClient } from './redis-commands.js';
+import { defineScripts, RedisGuard } from './redis-commands.js';
 import { DEFAULT_NAMESPACE } from './redis-keys.js';
-import { defineScripts, redisGuard } from './redis-store-helpers.js';
 import { notificationKeys } from './redis-webhook-keys.js';
 import { N_CREATE, N_DELETE, N_LIST, N_REPLACE } from './redis-webhook-scripts.js';
 
@@ -56,14 +56,14 @@ const MAX_REPLACES = 8;
 export class RedisNotificationStore implements NotificationStore {
   private readonly namespace: string;
   private readonly scripts: Scripts;
-  private readonly guarded: ReturnType<typeof redisGuard>;
+  private readonly guard: RedisGuard;
 
   constructor(
     private readonly client: RedisClient,
     private readonly options: RedisNotificationStoreOptions,
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
-    this.guarded = redisGuard(options.onError);
+    this.guard = new RedisGuard(options.onError);
     this.scripts = defineScripts<Scripts>(client, {
       kmNotifyCreate: N_CREATE,
       kmNotifyReplace: N_REPLACE,
@@ -79,7 +79,7 @@ export class RedisNotificationStore implements NotificationStore {
 
   private async create(account: string, kind: 'key' | 'hook', id: string, json: string, signingKey = '') {
     const max = kind === 'key' ? MAX_SIGNING_KEYS : MAX_WEBHOOKS;
-    const reply = await this.guarded('create', () =>
+    const reply = await this.guard.run('create', () =>
       this.scripts.kmNotifyCreate(...this.keys(account), kind, max, id, json, this.options.ttlMs, signingKey),
     );
     if (reply === 'limit') throw catalogue.notificationLimit(max, kind === 'key' ? 'signing keys' : 'webhooks');
@@ -87,13 +87,13 @@ export class RedisNotificationStore implements NotificationStore {
   }
 
   private async list<T>(account: string, kind: 'key' | 'hook'): Promise<T[]> {
-    const found = await this.guarded('read', () => this.scripts.kmNotifyList(...this.keys(account), kind));
+    const found = await this.guard.run('read', () => this.scripts.kmNotifyList(...this.keys(account), kind));
     return found.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as T);
   }
 
   private async read(account: string, kind: 'key' | 'hook', id: string): Promise<string> {
     const [keys, , hooks] = notificationKeys(this.namespace, account);
-    const text = await this.guarded('read', () => this.client.hget((kind === 'key' ? keys : hooks) as string, id));
+    const text = await this.guard.run('read', () => this.client.hget((kind === 'key' ? keys : hooks) as string, id));
     if (text === null) throw catalogue.resourceNotFound(`${kind === 'key' ? 'signing key' : 'webhook'} ${id}`);
     return text;
   }
@@ -138,7 +138,7 @@ export class RedisNotificationStore implements NotificationStore {
       const record = JSON.parse(before) as WebhookRecord;
       updateWebhookRecord(record, changes, this.options.now(account));
       const after = JSON.stringify(record);
-      const reply = await this.guarded('update', () =>
+      const reply = await this.guard.run('update', () =>
         this.scripts.kmNotifyReplace(
           ...this.keys(account),
           id,
@@ -160,7 +160,7 @@ export class RedisNotificationStore implements NotificationStore {
   }
 
   private async remove(account: string, kind: 'key' | 'hook', id: string): Promise<void> {
-    const [reply, ...users] = await this.guarded('delete', () =>
+    const [reply, ...users] = await this.guard.run('delete', () =>
       this.scripts.kmNotifyDelete(...this.keys(account), kind, id),
     );
     if (reply === 'not-found') throw catalogue.resourceNotFound(`${kind === 'key' ? 'signing key' : 'webhook'} ${id}`);
@@ -186,6 +186,6 @@ export class RedisNotificationStore implements NotificationStore {
   }
 
   async reset(account: string): Promise<void> {
-    await this.guarded('reset', () => this.client.del(...notificationKeys(this.namespace, account)));
+    await this.guard.run('reset', () => this.client.del(...notificationKeys(this.namespace, account)));
   }
 }

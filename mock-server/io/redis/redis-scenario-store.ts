@@ -11,7 +11,7 @@ import {
 } from '../../core/scenarios/scenario-store.js';
 import { drawAt, seedState, streamSeed } from '../../core/scenarios/seeded-random.js';
 import type { RedisClient } from './redis-commands.js';
-import { RedisGuard } from './redis-guard.js';
+import { RedisGuard } from './redis-commands.js';
 import { forAllKeys, scenarioKeys } from './redis-keys.js';
 import { ARM, DISARM, DRAW, PICK, READ, RESERVE, RESET, TAKE, UNINDEX } from './redis-scenario-scripts.js';
 
@@ -67,7 +67,7 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
     const more = { kmScDisarm: DISARM, kmScReset: RESET, kmScPick: PICK, kmScTake: TAKE, kmScDraw: DRAW };
     for (const [name, lua] of Object.entries({ ...scripts, ...more })) client.defineCommand(name, { lua });
     this.scripts = client as unknown as Scripts;
-    this.guard = new RedisGuard('Redis scenario store', options.onError);
+    this.guard = new RedisGuard(options.onError, 'Redis scenario store');
     this.all = forAllKeys(options.namespace);
   }
 
