@@ -113,8 +113,8 @@ export function buildServices(config: MockConfig, options: ServiceOptions): Serv
     const subscribed = webhooks.subscribe(subscription);
     if (subscribed instanceof Promise) subscribed.catch((error: Error) => warn(`webhooks: ${error.message}`));
   }
-  const emit = (account: string, eventType: string, payload: unknown) =>
-    webhooks.emit(account, eventType, payload as WebhookPayload);
+  const emit = (account: string, eventType: string, payload: () => object) =>
+    webhooks.emit(account, eventType, payload as () => WebhookPayload);
   const paymentRequests = new PaymentRequests({
     records: options.records?.paymentRequests ?? memoryPaymentRequestStore(store),
     answerStore,

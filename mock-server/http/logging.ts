@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import { type DestinationStream, destination, type LoggerOptions } from 'pino';
 import { redactUrl } from '../core/redact-url.js';
 import { REDACTED_HEADERS } from '../core/redacted-headers.js';
 
@@ -19,14 +19,24 @@ function prettyStream(): Writable {
   return pinoPretty({ sync: true });
 }
 
-export function loggerOptions(options: LogOptions): LoggerOptions & { stream?: Writable } {
+/**
+ * JSON lines go to standard output without blocking the event loop: each write is handed to the file descriptor
+ * asynchronously, and lines logged while one is in flight go out together in the next (what is left is written
+ * synchronously on exit). Headers are redacted by logLine itself, not by pino's `redact`, which clones every line.
+ */
+export function loggerOptions(options: LogOptions): LoggerOptions & { stream: DestinationStream } {
   // pino-pretty colours only a colour terminal (and honours NO_COLOR), so `--log-format pretty > file` stays plain.
-  const stream = options.stream ?? (options.pretty ? prettyStream() : undefined);
-  return {
-    level: options.level ?? 'info',
-    redact: { paths: REDACTED_HEADERS.map((h) => `request.headers["${h}"]`), censor: '[redacted]' },
-    ...(stream && { stream }),
-  };
+  const stream = options.stream ?? (options.pretty ? prettyStream() : destination({ dest: 1, sync: false }));
+  return { level: options.level ?? 'info', stream };
+}
+
+const REDACTED = new Set(REDACTED_HEADERS);
+
+/** The headers as a log line shows them: credentials and tokens replaced by `[redacted]`. */
+export function redactedHeaders(headers: FastifyRequest['headers']): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const name in headers) shown[name] = REDACTED.has(name) ? '[redacted]' : headers[name];
+  return shown;
 }
 
 /**
@@ -43,7 +53,7 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   const url = redactUrl(request.url);
   const line = {
     // Not `req`/`res`: Fastify's serializers for those keys would drop the headers.
-    request: { method: request.method, url, headers: request.headers },
+    request: { method: request.method, url, headers: redactedHeaders(request.headers) },
     ...(typeof answer === 'number' ? { statusCode: answer } : { fault: answer }),
     ...(reply && { responseTime: Math.round(reply.elapsedTime * 100) / 100 }),
     ...(plan?.decision && { rule: plan.decision.rule }),

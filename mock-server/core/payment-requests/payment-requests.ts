@@ -14,7 +14,8 @@ import {
 import { PAYMENT_REQUEST_LIFETIME_MS, renderPaymentRequest, stateChangeEvent } from './render-payment-request.js';
 import { hasExpired, type PaymentRequestAction, transition } from './transition.js';
 
-export type EmitWebhook = (account: string, eventType: string, payload: object) => void;
+/** Announces an event; its payload is rendered only when some webhook wants it. */
+export type EmitWebhook = (account: string, eventType: string, payload: () => object) => void;
 
 interface Options {
   /** Where the records live: this process, or a store shared by many (Redis). */
@@ -261,7 +262,7 @@ export class PaymentRequests {
   }
 
   private announce(record: PaymentRequestRecord, event = stateChangeEvent(record)): void {
-    this.options.emit(record.account, event, renderPaymentRequest(record));
+    this.options.emit(record.account, event, () => renderPaymentRequest(record));
   }
 }
 

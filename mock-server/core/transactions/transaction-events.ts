@@ -13,7 +13,8 @@ import {
 
 export interface TransactionEvent {
   type: string;
-  payload: Record<string, unknown>;
+  /** Rendered when a webhook wants the event (most transactions have none), at most once per change. */
+  payload: () => Record<string, unknown>;
 }
 
 /** What was known before a change: the state last announced (none for a new transaction) and the counts. */
@@ -42,23 +43,28 @@ export function transactionEvents(
   now: number,
 ): { events: TransactionEvent[]; announced: PaymentTransactionState } {
   const events: TransactionEvent[] = [];
-  const payload = transactionPayload(after, now);
+  let rendered: Record<string, unknown> | undefined;
+  const payload = () => {
+    rendered ??= transactionPayload(after, now);
+    return rendered;
+  };
   for (const capture of after.captures.slice(before.captures)) {
     events.push({
       type: 'payment.transaction.captured',
-      payload: { ...payload, payment_capture: renderCapture(after, capture) },
+      payload: () => ({ ...payload(), payment_capture: renderCapture(after, capture) }),
     });
   }
   for (const refund of after.refunds.slice(before.refunds)) {
     events.push({
       type: 'payment.transaction.refunded',
-      payload: { ...payload, payment_refund: renderRefund(after, refund) },
+      payload: () => ({ ...payload(), payment_refund: renderRefund(after, refund) }),
     });
   }
   const state = transactionState(after, now);
   const byClock = after.voidedAt === undefined && remainingOf(after) > 0;
   const skippedExpiry = before.announced === 'AUTHORIZED' && byClock && (state === 'CLOSED' || state === 'COMPLETED');
-  if (skippedExpiry) events.push({ type: stateChangeEvent('EXPIRED'), payload: { ...payload, state: 'EXPIRED' } });
+  if (skippedExpiry)
+    events.push({ type: stateChangeEvent('EXPIRED'), payload: () => ({ ...payload(), state: 'EXPIRED' }) });
   if (state !== before.announced) events.push({ type: stateChangeEvent(state), payload });
   return { events, announced: state };
 }

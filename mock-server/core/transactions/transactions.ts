@@ -19,7 +19,7 @@ export interface TransactionsOptions {
   records: RecordStore<TransactionRecord>;
   clock: AccountClock;
   /** Announces an event (payment.transaction.*) to the account's webhooks. */
-  emit: (account: string, eventType: string, payload: Record<string, unknown>) => void;
+  emit: (account: string, eventType: string, payload: () => Record<string, unknown>) => void;
 }
 
 /** Writes that lost to another's are tried again on the record read anew this often before a 503. */

@@ -52,3 +52,8 @@ export function subscriptionTarget(subscription: WebhookSubscription): WebhookTa
     signingKey: subscription.signing_key,
   };
 }
+
+/** An event's payload, rendered now when it was given as a function. */
+export function payloadOf(payload: WebhookPayload | (() => WebhookPayload)): WebhookPayload {
+  return typeof payload === 'function' ? payload() : payload;
+}

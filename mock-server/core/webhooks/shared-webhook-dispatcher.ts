@@ -14,7 +14,7 @@ import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { deliveryView } from './delivery-record.js';
 import type { DeliverySchedule, ScheduledDelivery, ScheduleLimits } from './delivery-schedule.js';
 import { excerpt } from './finished-delivery.js';
-import { newSubscription, signedEvent, subscriptionTarget } from './outgoing-event.js';
+import { newSubscription, payloadOf, signedEvent, subscriptionTarget } from './outgoing-event.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
 import { Runs } from './runs.js';
 import { DEFAULT_DELIVERY_PAGE, type WebhookTarget } from './webhook-dispatcher.js';
@@ -93,7 +93,7 @@ export class SharedWebhookDispatcher implements Webhooks {
    * Queues the event in the background, after the account's events emitted before it on this instance (each needs a
    * few round trips, and their order is kept as in one process).
    */
-  emit(account: string, eventType: string, payload: WebhookPayload): void {
+  emit(account: string, eventType: string, payload: WebhookPayload | (() => WebhookPayload)): void {
     const before = this.emitting.get(account) ?? Promise.resolve();
     const sent = before
       .then(async () => {
@@ -102,7 +102,7 @@ export class SharedWebhookDispatcher implements Webhooks {
           this.options.targets(account, eventType),
         ]);
         const all = subscription === undefined ? targets : [subscriptionTarget(subscription), ...targets];
-        if (all.length > 0) await this.send(account, eventType, payload, all);
+        if (all.length > 0) await this.send(account, eventType, payloadOf(payload), all);
       })
       .catch((error: unknown) => this.failed(`webhook ${eventType} for ${account} not queued`, error));
     this.emitting.set(account, sent);

@@ -13,7 +13,7 @@ import { attemptDelivery, type Post } from './attempt-delivery.js';
 import { type DeliveryRecord, deliveryBytes, isDue } from './delivery-record.js';
 import type { FinishedDelivery } from './finished-delivery.js';
 import { FinishedQueue, type QueueWork } from './finished-queue.js';
-import { newSubscription, signedEvent, subscriptionTarget } from './outgoing-event.js';
+import { newSubscription, payloadOf, signedEvent, subscriptionTarget } from './outgoing-event.js';
 import { PendingBudget } from './pending-budget.js';
 import { DEFAULT_RETRY_HORIZON_MS } from './retry-schedule.js';
 import { Runs } from './runs.js';
@@ -154,11 +154,11 @@ export class WebhookDispatcher implements Webhooks {
    * Signs and queues one event for the account's admin subscription and for every Klarna webhook that wants it,
    * then starts a pump; with neither, nothing. One event id for all of them: it is one event.
    */
-  emit(account: string, eventType: string, payload: WebhookPayload): void {
+  emit(account: string, eventType: string, payload: WebhookPayload | (() => WebhookPayload)): void {
     const subscription = this.accounts.get(account)?.subscription;
     const targets = this.options.targets?.(account, eventType) ?? [];
     if (subscription !== undefined) targets.unshift(subscriptionTarget(subscription));
-    if (targets.length > 0) this.send(account, eventType, payload, targets);
+    if (targets.length > 0) this.send(account, eventType, payloadOf(payload), targets);
   }
 
   /**

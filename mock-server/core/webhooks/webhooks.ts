@@ -21,8 +21,11 @@ export interface Webhooks {
   /** True when there was a subscription. */
   unsubscribe(account: string): Awaitable<boolean>;
   setFault(input: WebhookFaultRequestInput): Awaitable<void>;
-  /** Queues an event for every webhook that wants it; never throws (a failure is reported, not answered). */
-  emit(account: string, eventType: string, payload: WebhookPayload): void;
+  /**
+   * Queues an event for every webhook that wants it; never throws (a failure is reported, not answered). A payload
+   * given as a function is rendered only when some webhook wants the event.
+   */
+  emit(account: string, eventType: string, payload: WebhookPayload | (() => WebhookPayload)): void;
   /** Queues an event for one webhook (Klarna's simulate): its id, or undefined when the queue is full. */
   simulate(
     account: string,
