@@ -33,10 +33,17 @@ export async function serveUntilSignal(
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Log lines go out in batches: the warnings of the start come before the ready line.
+  await flushed(app.log as { flush?: (done: () => void) => void });
   return readyAddress(app.server.address() as AddressInfo);
 }
 
 /** What the ready line says after the URL: the time since this process started, and the note, if any. */
 export function readyText(note: string | undefined): string {
   return `ready in ${Math.round(performance.now())} ms${note === undefined ? '' : `; ${note}`}`;
+}
+
+/** Resolves once the logger has written what it holds (at once for a logger that holds nothing). */
+function flushed(log: { flush?: (done: () => void) => void }): Promise<void> {
+  return new Promise((resolve) => (log.flush === undefined ? resolve() : log.flush(() => resolve())));
 }

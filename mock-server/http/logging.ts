@@ -34,7 +34,7 @@ export function loggerOptions(options: LogOptions): LoggerOptions & { stream: De
  * is over (one write per request cost a replay a twentieth of its CPU); a line waits at most 100 ms (the periodic
  * flush, for a write still in flight then), and what is left is written synchronously on exit (pino's exit hook).
  */
-function batchedStdout(): DestinationStream {
+function batchedStdout(): DestinationStream & { flush(done?: (error?: Error) => void): void } {
   const out = destination({ dest: 1, sync: false, minLength: 8 * 1024, periodicFlush: 100 });
   let scheduled = false;
   const flush = () => {
@@ -46,6 +46,7 @@ function batchedStdout(): DestinationStream {
     }
   };
   return {
+    flush: (done?: (error?: Error) => void) => out.flush(done),
     write(line: string) {
       out.write(line);
       if (!scheduled) {
