@@ -99,7 +99,7 @@ export const documentedRequest = fc
   });
 
 /** Every place in a value where a mutation can land: the parent and the key (or index). */
-function places(value: unknown, out: Array<[Record<string, unknown>, string]> = []) {
+export function places(value: unknown, out: Array<[Record<string, unknown>, string]> = []) {
   if (isRecord(value)) {
     for (const key of Object.keys(value)) {
       out.push([value as Record<string, unknown>, key]);
@@ -109,11 +109,15 @@ function places(value: unknown, out: Array<[Record<string, unknown>, string]> = 
   return out;
 }
 
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: wrong }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('add' as const), at: fc.nat(), key: fuzzKey, value: wrong }),
-);
+/** A mutation at a place (an index into `places`): set to a wrong value, deleted, or an unknown key added. */
+export const mutationOf = (wrong: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: wrong }),
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('add' as const), at: fc.nat(), key: fuzzKey, value: wrong }),
+  );
+
+const mutation = mutationOf(wrong);
 
 /**
  * Valid documented requests with none to three mutations: a field set to a value of the wrong type, a field

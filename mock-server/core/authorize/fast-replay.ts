@@ -1,4 +1,4 @@
-import { AuthorizeHeaders } from '../../../contracts/index.js';
+import { headersCheck } from '../../../contracts/generated/authorize-checks.js';
 import { tokenHashes, tokensDigest } from '../idempotency.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
 import type { AuthorizePlan } from './plan.js';
@@ -22,7 +22,7 @@ export function fastReplay(
     return undefined;
   // No stale replay across tokens: another token is another request (a 409 from the long way).
   if (tokensDigest(stored.tokens) !== tokensDigest(tokenHashes(input.headers))) return undefined;
-  if (!AuthorizeHeaders.safeParse(input.headers).success) return undefined;
+  if (!headersCheck(input.headers)) return undefined;
   return {
     action: { kind: 'respond', status: stored.status, body: stored.body, replayed: true },
     delayMs: 0,
