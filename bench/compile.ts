@@ -4,15 +4,15 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Inside the project, so that what the bundle still loads at run time (pino-pretty, swagger-ui's assets) resolves. */
-const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'klarna-mock-bench');
+export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'klarna-mock-bench');
 
 /**
  * Bundles mock-server/app/main.ts exactly as `npm run build` does for `npm start` (scripts/bundle.mjs), from the
  * current sources, so the start-up measured is the one `npm start` gets even before a rebuild.
  */
 export function compileMain(): string {
-  mkdirSync(OUT_DIR, { recursive: true });
-  const outfile = join(OUT_DIR, 'klarna-mock.mjs');
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const outfile = join(CACHE_DIR, 'klarna-mock.mjs');
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), outfile], { stdio: 'inherit' });
   return outfile;
 }
