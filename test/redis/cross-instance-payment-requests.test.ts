@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { payloadOf } from '../../mock-server/core/webhooks/outgoing-event.js';
 import { klarnaClient } from '../support/klarna-client.js';
 import { type Instance, threeInstances } from '../support/redis-instances.js';
 import { ACCOUNT, loadSamples } from '../support/samples.js';
@@ -34,7 +35,7 @@ function announced(instances: Instance[]) {
       (spy) =>
         spy.mock.calls.filter(
           ([, type, payload]) =>
-            type === eventType && (payload as { payment_request_id?: string }).payment_request_id === id,
+            type === eventType && (payloadOf(payload) as { payment_request_id?: string }).payment_request_id === id,
         ).length,
     );
 }
