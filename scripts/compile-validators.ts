@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { _, Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { z } from 'zod';
-import { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest, PartnerAccountKrn } from '../contracts/index.js';
+import {
+  AuthorizeHeaders,
+  AuthorizeParams,
+  AuthorizeRequest,
+  AuthorizeResponse,
+  PartnerAccountKrn,
+} from '../contracts/index.js';
 
 export const COMPILE_COMMAND = 'npm run validators:generate';
 export const CHECKS_FILE = join(import.meta.dirname, '..', 'contracts', 'generated', 'authorize-checks.ts');
@@ -143,7 +149,9 @@ export function authorizeChecksSource(): string {
   ajv.addSchema(jsonSchemaOf(PartnerAccountKrn), 'partnerAccountKrn');
   ajv.addSchema(jsonSchemaOf(AuthorizeHeaders), 'headers');
   ajv.addSchema(closed(jsonSchemaOf(AuthorizeRequest)) as JsonSchema, 'closedBody');
+  ajv.addSchema(jsonSchemaOf(AuthorizeResponse), 'response');
   const names = {
+    response: 'response',
     params: 'params',
     partnerAccountKrn: 'partnerAccountKrn',
     headers: 'headers',
@@ -187,6 +195,11 @@ export const headersCheck = headersValidate as (value: unknown) => value is Auth
 export const closedBodyCheck = closedBodyValidate as (value: unknown) => boolean;
 /** What AuthorizeRequest.parse returns for a body closedBodyCheck passed: a copy, the schema's keys in its order. */
 export const copyCheckedBody = copyRoot as (body: unknown) => AuthorizeRequest;
+/**
+ * AuthorizeResponse.safeParse(value).success for an answer whose URLs are as zod would return them; false for any
+ * other (the caller then asks zod, which names what broke).
+ */
+export const responseCheck = responseValidate as (value: unknown) => boolean;
 `;
 }
 

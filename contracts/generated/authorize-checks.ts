@@ -16,10 +16,1074 @@ const formats = {
   uri: (s) => asSent(s) && canParse(s),
   'http-url': (s) => asSent(s) && /^https?:\/\//i.test(s) && canParse(s),
 };
-const paramsValidate = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"partner_account_id":{"type":"string","minLength":1,"maxLength":255}},"required":["partner_account_id"]};
+const responseValidate = validate10;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"payment_transaction_response":{"type":"object","properties":{"result":{"type":"string","enum":["APPROVED","DECLINED","STEP_UP_REQUIRED"]},"payment_transaction":{"type":"object","properties":{"payment_transaction_id":{"type":"string","pattern":"^krn:"},"payment_transaction_reference":{"type":"string"},"amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_funding":{"type":"object","properties":{"type":{"type":"string","enum":["GUARANTEED","NON_GUARANTEED"]},"state":{"type":"string","enum":["PENDING","FUNDED","EXPIRED"]}},"additionalProperties":{}},"payment_pricing":{"type":"object","properties":{},"additionalProperties":{}},"expires_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"payment_captures":{"type":"array","items":{"type":"object","properties":{"payment_capture_id":{"type":"string","minLength":1},"amount":{"type":"integer","minimum":1,"maximum":2147483647},"captured_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}},"required":["payment_capture_id"],"additionalProperties":{}}}},"required":["payment_transaction_id","amount","currency"],"additionalProperties":{}},"result_reason":{"type":"string"}},"required":["result"],"additionalProperties":{}},"payment_request":{"type":"object","properties":{"payment_request_id":{"type":"string","pattern":"^krn:"},"payment_request_reference":{"type":"string"},"state":{"type":"string","enum":["SUBMITTED","IN_PROGRESS","COMPLETED","EXPIRED","CANCELED","DECLINED"]},"previous_state":{"type":"string","enum":["SUBMITTED","IN_PROGRESS","COMPLETED","EXPIRED","CANCELED","DECLINED"]},"amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"state_expires_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"expires_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"created_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"updated_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"canceled_at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"supplementary_purchase_data":{"type":"object","properties":{},"additionalProperties":{}},"state_context":{"type":"object","properties":{"customer_interaction":{"type":"object","properties":{"method":{"type":"string"},"payment_request_id":{"type":"string","pattern":"^krn:"},"payment_request_url":{"type":"string","format":"uri"}},"additionalProperties":{}},"klarna_network_session_token":{"type":"string"},"payment_token":{"type":"string"},"klarna_customer":{"type":"object","properties":{"customer_token":{"type":"string","minLength":1}},"required":["customer_token"],"additionalProperties":{}},"interoperability_token":{"type":"string"}},"additionalProperties":{}}},"required":["payment_request_id","state"],"additionalProperties":{}},"customer_token_response":{"type":"object","properties":{"result":{"type":"string","enum":["APPROVED","DECLINED","STEP_UP_REQUIRED"]},"customer_token":{"anyOf":[{"type":"string","minLength":1},{"type":"object","properties":{"customer_token":{"type":"string","minLength":1},"customer_token_reference":{"type":"string"},"scopes":{"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}}},"required":["customer_token","scopes"],"additionalProperties":{}}]},"customer_token_reference":{"type":"string"},"scopes":{"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"result_reason":{"type":"string"}},"required":["result"],"additionalProperties":{}}},"additionalProperties":{}};
+const pattern0 = new RegExp("^krn:", "");
+const pattern1 = new RegExp("^[A-Z]{3}$", "");
+const pattern2 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$", "");
+const formats0 = formats.uri;
 
 function validate10(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payment_transaction_response !== undefined){
+let data0 = data.payment_transaction_response;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.result === undefined) && (missing0 = "result")){
+return false;
+}
+else {
+if(data0.result !== undefined){
+let data1 = data0.result;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+return false;
+}
+if(!(((data1 === "APPROVED") || (data1 === "DECLINED")) || (data1 === "STEP_UP_REQUIRED"))){
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.payment_transaction !== undefined){
+let data2 = data0.payment_transaction;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((((data2.payment_transaction_id === undefined) && (missing1 = "payment_transaction_id")) || ((data2.amount === undefined) && (missing1 = "amount"))) || ((data2.currency === undefined) && (missing1 = "currency"))){
+return false;
+}
+else {
+if(data2.payment_transaction_id !== undefined){
+let data3 = data2.payment_transaction_id;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.payment_transaction_reference !== undefined){
+const _errs12 = errors;
+if(typeof data2.payment_transaction_reference !== "string"){
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.amount !== undefined){
+let data5 = data2.amount;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+return false;
+}
+if(errors === _errs14){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 2147483647 || isNaN(data5)){
+return false;
+}
+else {
+if(data5 < 1 || isNaN(data5)){
+return false;
+}
+}
+}
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.currency !== undefined){
+let data6 = data2.currency;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(!pattern1.test(data6)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.payment_funding !== undefined){
+let data7 = data2.payment_funding;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.type !== undefined){
+let data8 = data7.type;
+const _errs21 = errors;
+if(typeof data8 !== "string"){
+return false;
+}
+if(!((data8 === "GUARANTEED") || (data8 === "NON_GUARANTEED"))){
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.state !== undefined){
+let data9 = data7.state;
+const _errs23 = errors;
+if(typeof data9 !== "string"){
+return false;
+}
+if(!(((data9 === "PENDING") || (data9 === "FUNDED")) || (data9 === "EXPIRED"))){
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.payment_pricing !== undefined){
+let data10 = data2.payment_pricing;
+const _errs25 = errors;
+if(errors === _errs25){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+}
+else {
+return false;
+}
+}
+var valid2 = _errs25 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.expires_at !== undefined){
+let data11 = data2.expires_at;
+const _errs28 = errors;
+if(errors === _errs28){
+if(errors === _errs28){
+if(typeof data11 === "string"){
+if(!pattern2.test(data11)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.payment_captures !== undefined){
+let data12 = data2.payment_captures;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data12)){
+var valid4 = true;
+const len0 = data12.length;
+for(let i0=0; i0<len0; i0++){
+let data13 = data12[i0];
+const _errs32 = errors;
+if(errors === _errs32){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((data13.payment_capture_id === undefined) && (missing2 = "payment_capture_id")){
+return false;
+}
+else {
+if(data13.payment_capture_id !== undefined){
+let data14 = data13.payment_capture_id;
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data14 === "string"){
+if(data14.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid5 = _errs35 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.amount !== undefined){
+let data15 = data13.amount;
+const _errs37 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+return false;
+}
+if(errors === _errs37){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 2147483647 || isNaN(data15)){
+return false;
+}
+else {
+if(data15 < 1 || isNaN(data15)){
+return false;
+}
+}
+}
+}
+var valid5 = _errs37 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.captured_at !== undefined){
+let data16 = data13.captured_at;
+const _errs39 = errors;
+if(errors === _errs39){
+if(errors === _errs39){
+if(typeof data16 === "string"){
+if(!pattern2.test(data16)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid5 = _errs39 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid4 = _errs32 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs30 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.result_reason !== undefined){
+const _errs41 = errors;
+if(typeof data0.result_reason !== "string"){
+return false;
+}
+var valid1 = _errs41 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment_request !== undefined){
+let data18 = data.payment_request;
+const _errs43 = errors;
+if(errors === _errs43){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+let missing3;
+if(((data18.payment_request_id === undefined) && (missing3 = "payment_request_id")) || ((data18.state === undefined) && (missing3 = "state"))){
+return false;
+}
+else {
+if(data18.payment_request_id !== undefined){
+let data19 = data18.payment_request_id;
+const _errs46 = errors;
+if(errors === _errs46){
+if(typeof data19 === "string"){
+if(!pattern0.test(data19)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid6 = _errs46 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.payment_request_reference !== undefined){
+const _errs48 = errors;
+if(typeof data18.payment_request_reference !== "string"){
+return false;
+}
+var valid6 = _errs48 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.state !== undefined){
+let data21 = data18.state;
+const _errs50 = errors;
+if(typeof data21 !== "string"){
+return false;
+}
+if(!((((((data21 === "SUBMITTED") || (data21 === "IN_PROGRESS")) || (data21 === "COMPLETED")) || (data21 === "EXPIRED")) || (data21 === "CANCELED")) || (data21 === "DECLINED"))){
+return false;
+}
+var valid6 = _errs50 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.previous_state !== undefined){
+let data22 = data18.previous_state;
+const _errs52 = errors;
+if(typeof data22 !== "string"){
+return false;
+}
+if(!((((((data22 === "SUBMITTED") || (data22 === "IN_PROGRESS")) || (data22 === "COMPLETED")) || (data22 === "EXPIRED")) || (data22 === "CANCELED")) || (data22 === "DECLINED"))){
+return false;
+}
+var valid6 = _errs52 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.amount !== undefined){
+let data23 = data18.amount;
+const _errs54 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+return false;
+}
+if(errors === _errs54){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 2147483647 || isNaN(data23)){
+return false;
+}
+else {
+if(data23 < 1 || isNaN(data23)){
+return false;
+}
+}
+}
+}
+var valid6 = _errs54 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.currency !== undefined){
+let data24 = data18.currency;
+const _errs56 = errors;
+if(errors === _errs56){
+if(typeof data24 === "string"){
+if(!pattern1.test(data24)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid6 = _errs56 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.state_expires_at !== undefined){
+let data25 = data18.state_expires_at;
+const _errs58 = errors;
+if(errors === _errs58){
+if(errors === _errs58){
+if(typeof data25 === "string"){
+if(!pattern2.test(data25)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid6 = _errs58 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.expires_at !== undefined){
+let data26 = data18.expires_at;
+const _errs60 = errors;
+if(errors === _errs60){
+if(errors === _errs60){
+if(typeof data26 === "string"){
+if(!pattern2.test(data26)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid6 = _errs60 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.created_at !== undefined){
+let data27 = data18.created_at;
+const _errs62 = errors;
+if(errors === _errs62){
+if(errors === _errs62){
+if(typeof data27 === "string"){
+if(!pattern2.test(data27)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid6 = _errs62 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.updated_at !== undefined){
+let data28 = data18.updated_at;
+const _errs64 = errors;
+if(errors === _errs64){
+if(errors === _errs64){
+if(typeof data28 === "string"){
+if(!pattern2.test(data28)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid6 = _errs64 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.canceled_at !== undefined){
+let data29 = data18.canceled_at;
+const _errs66 = errors;
+if(errors === _errs66){
+if(errors === _errs66){
+if(typeof data29 === "string"){
+if(!pattern2.test(data29)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid6 = _errs66 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.supplementary_purchase_data !== undefined){
+let data30 = data18.supplementary_purchase_data;
+const _errs68 = errors;
+if(errors === _errs68){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+}
+else {
+return false;
+}
+}
+var valid6 = _errs68 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.state_context !== undefined){
+let data31 = data18.state_context;
+const _errs71 = errors;
+if(errors === _errs71){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.customer_interaction !== undefined){
+let data32 = data31.customer_interaction;
+const _errs74 = errors;
+if(errors === _errs74){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.method !== undefined){
+const _errs77 = errors;
+if(typeof data32.method !== "string"){
+return false;
+}
+var valid8 = _errs77 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data32.payment_request_id !== undefined){
+let data34 = data32.payment_request_id;
+const _errs79 = errors;
+if(errors === _errs79){
+if(typeof data34 === "string"){
+if(!pattern0.test(data34)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid8 = _errs79 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data32.payment_request_url !== undefined){
+let data35 = data32.payment_request_url;
+const _errs81 = errors;
+if(errors === _errs81){
+if(errors === _errs81){
+if(typeof data35 === "string"){
+if(!(formats0(data35))){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid8 = _errs81 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid7 = _errs74 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data31.klarna_network_session_token !== undefined){
+const _errs83 = errors;
+if(typeof data31.klarna_network_session_token !== "string"){
+return false;
+}
+var valid7 = _errs83 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data31.payment_token !== undefined){
+const _errs85 = errors;
+if(typeof data31.payment_token !== "string"){
+return false;
+}
+var valid7 = _errs85 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data31.klarna_customer !== undefined){
+let data38 = data31.klarna_customer;
+const _errs87 = errors;
+if(errors === _errs87){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing4;
+if((data38.customer_token === undefined) && (missing4 = "customer_token")){
+return false;
+}
+else {
+if(data38.customer_token !== undefined){
+let data39 = data38.customer_token;
+const _errs90 = errors;
+if(errors === _errs90){
+if(typeof data39 === "string"){
+if(data39.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid7 = _errs87 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data31.interoperability_token !== undefined){
+const _errs92 = errors;
+if(typeof data31.interoperability_token !== "string"){
+return false;
+}
+var valid7 = _errs92 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid6 = _errs71 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customer_token_response !== undefined){
+let data41 = data.customer_token_response;
+const _errs94 = errors;
+if(errors === _errs94){
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+let missing5;
+if((data41.result === undefined) && (missing5 = "result")){
+return false;
+}
+else {
+if(data41.result !== undefined){
+let data42 = data41.result;
+const _errs97 = errors;
+if(typeof data42 !== "string"){
+return false;
+}
+if(!(((data42 === "APPROVED") || (data42 === "DECLINED")) || (data42 === "STEP_UP_REQUIRED"))){
+return false;
+}
+var valid10 = _errs97 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data41.customer_token !== undefined){
+let data43 = data41.customer_token;
+const _errs99 = errors;
+const _errs100 = errors;
+let valid11 = false;
+const _errs101 = errors;
+if(errors === _errs101){
+if(typeof data43 === "string"){
+if(data43.length < 1){
+const err0 = null;
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = null;
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs101 === errors;
+valid11 = valid11 || _valid0;
+if(!valid11){
+const _errs103 = errors;
+if(errors === _errs103){
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+let missing6;
+if(((data43.customer_token === undefined) && (missing6 = "customer_token")) || ((data43.scopes === undefined) && (missing6 = "scopes"))){
+const err2 = null;
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+if(data43.customer_token !== undefined){
+let data44 = data43.customer_token;
+const _errs106 = errors;
+if(errors === _errs106){
+if(typeof data44 === "string"){
+if(data44.length < 1){
+const err3 = null;
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = null;
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid12 = _errs106 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data43.customer_token_reference !== undefined){
+const _errs108 = errors;
+if(typeof data43.customer_token_reference !== "string"){
+const err5 = null;
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid12 = _errs108 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data43.scopes !== undefined){
+let data46 = data43.scopes;
+const _errs110 = errors;
+if(errors === _errs110){
+if(Array.isArray(data46)){
+var valid13 = true;
+const len1 = data46.length;
+for(let i1=0; i1<len1; i1++){
+let data47 = data46[i1];
+const _errs112 = errors;
+if(typeof data47 !== "string"){
+const err6 = null;
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!(((data47 === "payment:customer_present") || (data47 === "payment:customer_not_present")) || (data47 === "customer:login"))){
+const err7 = null;
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid13 = _errs112 === errors;
+if(!valid13){
+break;
+}
+}
+}
+else {
+const err8 = null;
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid12 = _errs110 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+else {
+const err9 = null;
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid0 = _errs103 === errors;
+valid11 = valid11 || _valid0;
+}
+if(!valid11){
+const err10 = null;
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+validate10.errors = vErrors;
+return false;
+}
+else {
+errors = _errs100;
+if(vErrors !== null){
+if(_errs100){
+vErrors.length = _errs100;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid10 = _errs99 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data41.customer_token_reference !== undefined){
+const _errs114 = errors;
+if(typeof data41.customer_token_reference !== "string"){
+return false;
+}
+var valid10 = _errs114 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data41.scopes !== undefined){
+let data49 = data41.scopes;
+const _errs116 = errors;
+if(errors === _errs116){
+if(Array.isArray(data49)){
+var valid14 = true;
+const len2 = data49.length;
+for(let i2=0; i2<len2; i2++){
+let data50 = data49[i2];
+const _errs118 = errors;
+if(typeof data50 !== "string"){
+return false;
+}
+if(!(((data50 === "payment:customer_present") || (data50 === "payment:customer_not_present")) || (data50 === "customer:login"))){
+return false;
+}
+var valid14 = _errs118 === errors;
+if(!valid14){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid10 = _errs116 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data41.result_reason !== undefined){
+const _errs120 = errors;
+if(typeof data41.result_reason !== "string"){
+return false;
+}
+var valid10 = _errs120 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs94 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const paramsValidate = validate11;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"partner_account_id":{"type":"string","minLength":1,"maxLength":255}},"required":["partner_account_id"]};
+
+function validate11(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54,20 +1118,20 @@ else {
 return false;
 }
 }
-validate10.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
 
-const partnerAccountKrnValidate = validate11;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"string","pattern":"^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$"};
-const pattern0 = new RegExp("^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$", "");
+const partnerAccountKrnValidate = validate12;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"string","pattern":"^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$"};
+const pattern12 = new RegExp("^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$", "");
 
-function validate11(data){
+function validate12(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(typeof data === "string"){
-if(!pattern0.test(data)){
+if(!pattern12.test(data)){
 return false;
 }
 }
@@ -75,14 +1139,14 @@ else {
 return false;
 }
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
-const headersValidate = validate12;
-const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"authorization":{"type":"string"},"klarna-network-session-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-payment-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-customer-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-interoperability-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-integration-metadata":{"type":"string","maxLength":8192},"klarna-idempotency-key":{"type":"string","minLength":1,"maxLength":255},"partner-correlation-id":{"type":"string","maxLength":255}},"additionalProperties":{}};
+const headersValidate = validate13;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"authorization":{"type":"string"},"klarna-network-session-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-payment-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-customer-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-interoperability-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-integration-metadata":{"type":"string","maxLength":8192},"klarna-idempotency-key":{"type":"string","minLength":1,"maxLength":255},"partner-correlation-id":{"type":"string","maxLength":255}},"additionalProperties":{}};
 
-function validate12(data){
+function validate13(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -267,22 +1331,18 @@ else {
 return false;
 }
 }
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
 
-const closedBodyValidate = validate13;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_request_id":{"type":"string","pattern":"^krn:"},"request_payment_transaction":{"type":"object","properties":{"amount":{"type":"integer","minimum":1,"maximum":2147483647},"payment_transaction_reference":{"type":"string","minLength":1,"maxLength":255},"payment_option_id":{"type":"string","minLength":1,"maxLength":255},"capture":{"type":"string","enum":["NOW","LATER"]},"payment_capture_reference":{"type":"string","minLength":1,"maxLength":255},"payment_program_enablement_codes":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":255}}},"required":["amount"],"additionalProperties":false},"request_customer_token":{"type":"object","properties":{"scopes":{"minItems":1,"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"customer_token_reference":{"type":"string","minLength":1,"maxLength":255}},"required":["scopes"],"additionalProperties":false},"step_up_config":{"type":"object","properties":{"payment_request_reference":{"type":"string","minLength":1,"maxLength":255},"payment_request_expires_at":{"anyOf":[{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}]},"customer_interaction_config":{"type":"object","properties":{"method":{"type":"string","enum":["HANDOVER","SDK","QR_CODE"]},"return_url":{"type":"string","format":"http-url"},"app_return_url":{"type":"string","minLength":1}},"additionalProperties":false}},"required":["customer_interaction_config"],"additionalProperties":false},"acquiring_config":{"type":"object","properties":{"payment_account_id":{"type":"string","pattern":"^krn:"},"settlement_currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false},"supplementary_purchase_data":{"type":"object","properties":{"purchase_reference":{"type":"string","minLength":1,"maxLength":255},"line_items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":255},"quantity":{"type":"integer","minimum":1,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"unit_price":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"total_tax_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"line_item_reference":{"type":"string","minLength":1,"maxLength":255},"product_url":{"type":"string","format":"uri"},"image_url":{"type":"string","format":"uri"},"product_identifier":{"type":"string"},"shipping_reference":{"type":"string","minLength":1,"maxLength":255},"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"reference":{"type":"string","minLength":1,"maxLength":255},"line_item_metadata":{"type":"object","properties":{"categories":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"required":["name","quantity","total_amount"],"additionalProperties":false}},"customer":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"email_last_verified_at":{"type":"string"},"phone":{"type":"string"},"phone_last_verified_at":{"type":"string"},"date_of_birth":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"customer_account":{"type":"object","properties":{"account_identifier":{"type":"string"},"loyalty_level":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"last_login":{"type":"object","properties":{"occurred_at":{"type":"string"},"login_method":{"type":"string"}},"additionalProperties":false},"purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}},"device_purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"customer_device":{"type":"object","properties":{"app_identifier":{"type":"string"},"device_identifier":{"type":"string"},"user_agent":{"type":"string"},"ip_address":{"type":"string"},"geolocation":{"type":"object","properties":{"country":{"type":"string"},"latitude":{"type":"number"},"longitude":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"shipping":{"type":"array","items":{"type":"object","properties":{"recipient":{"type":"object","properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string","minLength":1},"email":{"type":"string"},"phone":{"type":"string"},"attention":{"type":"string"}},"required":["given_name","family_name"],"additionalProperties":false},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"shipping_option":{"type":"object","properties":{"shipping_carrier":{"type":"string"},"shipping_type":{"type":"string","enum":["TO_DOOR","TO_CURB","TO_MAILBOX","PICKUP_BOX","PICKUP_POINT","PICKUP_STORE","PICKUP_WAREHOUSE","DIGITAL_EMAIL","DIGITAL_DOWNLOAD","DIGITAL_OTHER","PHYSICAL_OTHER"]},"shipping_type_attributes":{"type":"array","items":{"type":"string","enum":["SIGNATURE_REQUIRED","IDENTIFICATION_REQUIRED","CONTACTLESS_DELIVERY","LEAVE_AT_DOOR","LEAVE_AT_CURB","LEAVE_WITH_NEIGHBOUR","EXPRESS","TRACKED","UNTRACKED"]}}},"additionalProperties":false},"shipping_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"subscriptions":{"type":"array","items":{"type":"object","properties":{"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"name":{"type":"string","minLength":1},"free_trial":{"type":"string","enum":["ACTIVE","INACTIVE"]},"billing_plans":{"type":"array","items":{"type":"object","properties":{"billing_amount":{"anyOf":[{"type":"integer","minimum":-2147483647,"maximum":2147483647},{"type":"string"}]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"from":{"type":"string"},"interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false}}},"required":["subscription_reference","name"],"additionalProperties":false}},"ondemand_service":{"type":"object","properties":{"average_amount":{"type":"integer","minimum":1,"maximum":2147483647},"minimum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"maximum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"purchase_interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"purchase_interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false},"event_reservations":{"type":"array","items":{"type":"object","properties":{"event_name":{"type":"string"},"event_company_name":{"type":"string"},"event_type":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"venue_name":{"type":"string"},"access_controlled_venue":{"type":"boolean"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"affiliate_name":{"type":"string"},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}}},"additionalProperties":false}},"travel_reservations":{"type":"array","items":{"type":"object","properties":{"travel_type":{"type":"string"},"reservation_reference":{"type":"string"},"departure":{"type":"object","properties":{"departure_location":{"type":"string"},"departure_airport":{"type":"string"},"departs_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"arrival":{"type":"object","properties":{"arrival_location":{"type":"string"},"arrival_airport":{"type":"string"},"arrives_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"carrier_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"ticket_class":{"type":"string"},"passengers":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"lodging_reservations":{"type":"array","items":{"type":"object","properties":{"lodging_name":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"number_of_spaces":{"type":"integer","minimum":0,"maximum":9007199254740991},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lodging_type":{"type":"string"},"guests":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"hosts":{"type":"object","properties":{"host_reference":{"type":"string"},"host_type":{"type":"string"},"country_of_domicile":{"type":"string"},"registered_at":{"type":"string"},"number_of_reservations":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"vouchers":{"type":"array","items":{"type":"object","properties":{"voucher_name":{"type":"string"},"voucher_type":{"type":"string"},"voucher_company":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"marketplace_sellers":{"type":"array","items":{"type":"object","properties":{"marketplace_seller_reference":{"type":"string"},"marketplace_seller_name":{"type":"string"},"marketplace_seller_address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"product_category":{"type":"string"},"line_item_references":{"type":"array","items":{"type":"string"}},"seller_registered_at":{"type":"string"},"seller_updated_at":{"type":"string"},"seller_last_login_at":{"type":"string"},"shipping_references":{"type":"array","items":{"type":"string"}},"seller_rating":{"type":"string"},"number_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991},"volume_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false}},"additional_data":{"type":"string","maxLength":262144}},"additionalProperties":false},"interoperability_data":{"type":"string","minLength":1,"maxLength":262144},"point_of_checkout":{"type":"object","properties":{"store_id":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false},"point_of_transaction":{"type":"object","properties":{"type":{"type":"string","minLength":1,"maxLength":64},"terminal_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"required":["currency"],"additionalProperties":false};
+const closedBodyValidate = validate14;
+const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_request_id":{"type":"string","pattern":"^krn:"},"request_payment_transaction":{"type":"object","properties":{"amount":{"type":"integer","minimum":1,"maximum":2147483647},"payment_transaction_reference":{"type":"string","minLength":1,"maxLength":255},"payment_option_id":{"type":"string","minLength":1,"maxLength":255},"capture":{"type":"string","enum":["NOW","LATER"]},"payment_capture_reference":{"type":"string","minLength":1,"maxLength":255},"payment_program_enablement_codes":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":255}}},"required":["amount"],"additionalProperties":false},"request_customer_token":{"type":"object","properties":{"scopes":{"minItems":1,"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"customer_token_reference":{"type":"string","minLength":1,"maxLength":255}},"required":["scopes"],"additionalProperties":false},"step_up_config":{"type":"object","properties":{"payment_request_reference":{"type":"string","minLength":1,"maxLength":255},"payment_request_expires_at":{"anyOf":[{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}]},"customer_interaction_config":{"type":"object","properties":{"method":{"type":"string","enum":["HANDOVER","SDK","QR_CODE"]},"return_url":{"type":"string","format":"http-url"},"app_return_url":{"type":"string","minLength":1}},"additionalProperties":false}},"required":["customer_interaction_config"],"additionalProperties":false},"acquiring_config":{"type":"object","properties":{"payment_account_id":{"type":"string","pattern":"^krn:"},"settlement_currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false},"supplementary_purchase_data":{"type":"object","properties":{"purchase_reference":{"type":"string","minLength":1,"maxLength":255},"line_items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":255},"quantity":{"type":"integer","minimum":1,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"unit_price":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"total_tax_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"line_item_reference":{"type":"string","minLength":1,"maxLength":255},"product_url":{"type":"string","format":"uri"},"image_url":{"type":"string","format":"uri"},"product_identifier":{"type":"string"},"shipping_reference":{"type":"string","minLength":1,"maxLength":255},"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"reference":{"type":"string","minLength":1,"maxLength":255},"line_item_metadata":{"type":"object","properties":{"categories":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"required":["name","quantity","total_amount"],"additionalProperties":false}},"customer":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"email_last_verified_at":{"type":"string"},"phone":{"type":"string"},"phone_last_verified_at":{"type":"string"},"date_of_birth":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"customer_account":{"type":"object","properties":{"account_identifier":{"type":"string"},"loyalty_level":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"last_login":{"type":"object","properties":{"occurred_at":{"type":"string"},"login_method":{"type":"string"}},"additionalProperties":false},"purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}},"device_purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"customer_device":{"type":"object","properties":{"app_identifier":{"type":"string"},"device_identifier":{"type":"string"},"user_agent":{"type":"string"},"ip_address":{"type":"string"},"geolocation":{"type":"object","properties":{"country":{"type":"string"},"latitude":{"type":"number"},"longitude":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"shipping":{"type":"array","items":{"type":"object","properties":{"recipient":{"type":"object","properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string","minLength":1},"email":{"type":"string"},"phone":{"type":"string"},"attention":{"type":"string"}},"required":["given_name","family_name"],"additionalProperties":false},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"shipping_option":{"type":"object","properties":{"shipping_carrier":{"type":"string"},"shipping_type":{"type":"string","enum":["TO_DOOR","TO_CURB","TO_MAILBOX","PICKUP_BOX","PICKUP_POINT","PICKUP_STORE","PICKUP_WAREHOUSE","DIGITAL_EMAIL","DIGITAL_DOWNLOAD","DIGITAL_OTHER","PHYSICAL_OTHER"]},"shipping_type_attributes":{"type":"array","items":{"type":"string","enum":["SIGNATURE_REQUIRED","IDENTIFICATION_REQUIRED","CONTACTLESS_DELIVERY","LEAVE_AT_DOOR","LEAVE_AT_CURB","LEAVE_WITH_NEIGHBOUR","EXPRESS","TRACKED","UNTRACKED"]}}},"additionalProperties":false},"shipping_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"subscriptions":{"type":"array","items":{"type":"object","properties":{"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"name":{"type":"string","minLength":1},"free_trial":{"type":"string","enum":["ACTIVE","INACTIVE"]},"billing_plans":{"type":"array","items":{"type":"object","properties":{"billing_amount":{"anyOf":[{"type":"integer","minimum":-2147483647,"maximum":2147483647},{"type":"string"}]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"from":{"type":"string"},"interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false}}},"required":["subscription_reference","name"],"additionalProperties":false}},"ondemand_service":{"type":"object","properties":{"average_amount":{"type":"integer","minimum":1,"maximum":2147483647},"minimum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"maximum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"purchase_interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"purchase_interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false},"event_reservations":{"type":"array","items":{"type":"object","properties":{"event_name":{"type":"string"},"event_company_name":{"type":"string"},"event_type":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"venue_name":{"type":"string"},"access_controlled_venue":{"type":"boolean"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"affiliate_name":{"type":"string"},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}}},"additionalProperties":false}},"travel_reservations":{"type":"array","items":{"type":"object","properties":{"travel_type":{"type":"string"},"reservation_reference":{"type":"string"},"departure":{"type":"object","properties":{"departure_location":{"type":"string"},"departure_airport":{"type":"string"},"departs_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"arrival":{"type":"object","properties":{"arrival_location":{"type":"string"},"arrival_airport":{"type":"string"},"arrives_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"carrier_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"ticket_class":{"type":"string"},"passengers":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"lodging_reservations":{"type":"array","items":{"type":"object","properties":{"lodging_name":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"number_of_spaces":{"type":"integer","minimum":0,"maximum":9007199254740991},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lodging_type":{"type":"string"},"guests":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"hosts":{"type":"object","properties":{"host_reference":{"type":"string"},"host_type":{"type":"string"},"country_of_domicile":{"type":"string"},"registered_at":{"type":"string"},"number_of_reservations":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"vouchers":{"type":"array","items":{"type":"object","properties":{"voucher_name":{"type":"string"},"voucher_type":{"type":"string"},"voucher_company":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"marketplace_sellers":{"type":"array","items":{"type":"object","properties":{"marketplace_seller_reference":{"type":"string"},"marketplace_seller_name":{"type":"string"},"marketplace_seller_address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"product_category":{"type":"string"},"line_item_references":{"type":"array","items":{"type":"string"}},"seller_registered_at":{"type":"string"},"seller_updated_at":{"type":"string"},"seller_last_login_at":{"type":"string"},"shipping_references":{"type":"array","items":{"type":"string"}},"seller_rating":{"type":"string"},"number_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991},"volume_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false}},"additional_data":{"type":"string","maxLength":262144}},"additionalProperties":false},"interoperability_data":{"type":"string","minLength":1,"maxLength":262144},"point_of_checkout":{"type":"object","properties":{"store_id":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false},"point_of_transaction":{"type":"object","properties":{"type":{"type":"string","minLength":1,"maxLength":64},"terminal_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"required":["currency"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
-const pattern1 = new RegExp("^[A-Z]{3}$", "");
-const pattern2 = new RegExp("^krn:", "");
-const pattern3 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
-const pattern4 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$", "");
-const pattern7 = new RegExp("^[A-Z]{2}$", "");
-const formats0 = formats["http-url"];
-const formats2 = formats.uri;
+const pattern15 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
+const pattern19 = new RegExp("^[A-Z]{2}$", "");
+const formats2 = formats["http-url"];
 
-function validate13(data){
+function validate14(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -294,7 +1354,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema14.properties, key0))){
+if(!(func2.call(schema15.properties, key0))){
 return false;
 break;
 }
@@ -324,7 +1384,7 @@ let data1 = data.payment_request_id;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
+if(!pattern0.test(data1)){
 return false;
 }
 }
@@ -673,7 +1733,7 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(errors === _errs39){
 if(typeof data16 === "string"){
-if(!pattern3.test(data16)){
+if(!pattern15.test(data16)){
 const err0 = null;
 if(vErrors === null){
 vErrors = [err0];
@@ -703,7 +1763,7 @@ const _errs41 = errors;
 if(errors === _errs41){
 if(errors === _errs41){
 if(typeof data16 === "string"){
-if(!pattern4.test(data16)){
+if(!pattern2.test(data16)){
 const err2 = null;
 if(vErrors === null){
 vErrors = [err2];
@@ -738,7 +1798,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return false;
 }
 else {
@@ -792,7 +1852,7 @@ const _errs48 = errors;
 if(errors === _errs48){
 if(errors === _errs48){
 if(typeof data19 === "string"){
-if(!(formats0(data19))){
+if(!(formats2(data19))){
 return false;
 }
 }
@@ -871,7 +1931,7 @@ let data22 = data21.payment_account_id;
 const _errs55 = errors;
 if(errors === _errs55){
 if(typeof data22 === "string"){
-if(!pattern2.test(data22)){
+if(!pattern0.test(data22)){
 return false;
 }
 }
@@ -923,7 +1983,7 @@ if(errors === _errs59){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 const _errs61 = errors;
 for(const key6 in data24){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties, key6))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties, key6))){
 return false;
 break;
 }
@@ -972,7 +2032,7 @@ return false;
 else {
 const _errs68 = errors;
 for(const key7 in data27){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties.line_items.items.properties, key7))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.line_items.items.properties, key7))){
 return false;
 break;
 }
@@ -1128,7 +2188,7 @@ const _errs81 = errors;
 if(errors === _errs81){
 if(errors === _errs81){
 if(typeof data34 === "string"){
-if(!(formats2(data34))){
+if(!(formats0(data34))){
 return false;
 }
 }
@@ -1149,7 +2209,7 @@ const _errs83 = errors;
 if(errors === _errs83){
 if(errors === _errs83){
 if(typeof data35 === "string"){
-if(!(formats2(data35))){
+if(!(formats0(data35))){
 return false;
 }
 }
@@ -1336,7 +2396,7 @@ if(errors === _errs100){
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
 const _errs102 = errors;
 for(const key9 in data43){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties.customer.properties, key9))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.customer.properties, key9))){
 return false;
 break;
 }
@@ -1513,7 +2573,7 @@ let data57 = data51.country;
 const _errs130 = errors;
 if(errors === _errs130){
 if(typeof data57 === "string"){
-if(!pattern7.test(data57)){
+if(!pattern19.test(data57)){
 return false;
 }
 }
@@ -2429,7 +3489,7 @@ let data109 = data103.country;
 const _errs243 = errors;
 if(errors === _errs243){
 if(typeof data109 === "string"){
-if(!pattern7.test(data109)){
+if(!pattern19.test(data109)){
 return false;
 }
 }
@@ -2763,7 +3823,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return false;
 }
 else {
@@ -3075,7 +4135,7 @@ if(errors === _errs305){
 if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
 const _errs307 = errors;
 for(const key24 in data136){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties.event_reservations.items.properties, key24))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.event_reservations.items.properties, key24))){
 return false;
 break;
 }
@@ -3417,7 +4477,7 @@ if(errors === _errs354){
 if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
 const _errs356 = errors;
 for(const key27 in data159){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties.travel_reservations.items.properties, key27))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.travel_reservations.items.properties, key27))){
 return false;
 break;
 }
@@ -4073,7 +5133,7 @@ if(errors === _errs447){
 if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
 const _errs449 = errors;
 for(const key34 in data202){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties.lodging_reservations.items.properties, key34))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.lodging_reservations.items.properties, key34))){
 return false;
 break;
 }
@@ -4856,7 +5916,7 @@ if(errors === _errs552){
 if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
 const _errs554 = errors;
 for(const key41 in data251){
-if(!(func2.call(schema14.properties.supplementary_purchase_data.properties.marketplace_sellers.items.properties, key41))){
+if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.marketplace_sellers.items.properties, key41))){
 return false;
 break;
 }
@@ -5368,7 +6428,7 @@ else {
 return false;
 }
 }
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
@@ -5729,3 +6789,8 @@ export const headersCheck = headersValidate as (value: unknown) => value is Auth
 export const closedBodyCheck = closedBodyValidate as (value: unknown) => boolean;
 /** What AuthorizeRequest.parse returns for a body closedBodyCheck passed: a copy, the schema's keys in its order. */
 export const copyCheckedBody = copyRoot as (body: unknown) => AuthorizeRequest;
+/**
+ * AuthorizeResponse.safeParse(value).success for an answer whose URLs are as zod would return them; false for any
+ * other (the caller then asks zod, which names what broke).
+ */
+export const responseCheck = responseValidate as (value: unknown) => boolean;

@@ -1,3 +1,4 @@
+import { responseCheck } from '../../../contracts/generated/authorize-checks.js';
 import { type AuthorizeRequest, AuthorizeResponse, type CustomerToken } from '../../../contracts/index.js';
 import { type Awaitable, andThen } from '../awaitable.js';
 import { serializeChecked } from '../check-response.js';
@@ -45,7 +46,7 @@ export function renderedAnswer(
     });
     return {
       response,
-      serialized: serializeChecked(AuthorizeResponse, response),
+      serialized: serializeChecked(AuthorizeResponse, response, responseCheck),
       newCustomerToken: customerToken.isNew ? customerToken.token : undefined,
     };
   });
