@@ -226,14 +226,21 @@ describe('the hosted purchase page in a browser', () => {
 });
 
 describe('the API reference at /docs in a browser', () => {
-  it('renders the operations and asks for nothing outside the simulator, whatever name it is opened by', async () => {
+  // The page loads Swagger UI and the OpenAPI document, generated on its first request: the slowest page here, given
+  // three times the others' wait on a loaded machine.
+  it('renders the operations and asks for nothing outside the simulator, whatever name it is opened by', {
+    timeout: 45_000,
+  }, async () => {
     const origin = base.replace('127.0.0.1', 'klarna-mock.test');
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await page.goto(`${origin}/docs`, { waitUntil: 'networkidle' });
-    await page.getByText('authorizePayment', { exact: false }).first().waitFor();
+    await page.goto(`${origin}/docs`, { waitUntil: 'networkidle', timeout: 3 * WAIT_MS });
+    await page
+      .getByText('authorizePayment', { exact: false })
+      .first()
+      .waitFor({ timeout: 3 * WAIT_MS });
     expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
     expect(errors).toEqual([]);
   });
