@@ -10,3 +10,12 @@ export const REDACTED_HEADERS = [
   'klarna-payment-token',
   'klarna-interoperability-token',
 ];
+
+const REDACTED = new Set(REDACTED_HEADERS);
+
+/** The headers as a log line or the journal shows them: credentials and tokens replaced by `[redacted]`. */
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const name in headers) shown[name] = REDACTED.has(name) ? '[redacted]' : headers[name];
+  return shown;
+}

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type DestinationStream, destination, type LoggerOptions, symbols } from 'pino';
 import { redactUrl } from '../core/redact-url.js';
-import { REDACTED_HEADERS } from '../core/redacted-headers.js';
+import { redactHeaders } from '../core/redacted-headers.js';
 
 export interface LogOptions {
   level?: string;
@@ -57,15 +57,6 @@ function batchedStdout(): DestinationStream & { flush(done?: (error?: Error) => 
   };
 }
 
-const REDACTED = new Set(REDACTED_HEADERS);
-
-/** The headers as a log line shows them: credentials and tokens replaced by `[redacted]`. */
-export function redactedHeaders(headers: FastifyRequest['headers']): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const name in headers) shown[name] = REDACTED.has(name) ? '[redacted]' : headers[name];
-  return shown;
-}
-
 /** What logLine needs of pino: the level check, and where a line goes with the bindings already serialized. */
 interface LineLogger {
   isLevelEnabled?: (level: string) => boolean;
@@ -90,7 +81,7 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   if (log.isLevelEnabled?.(level) !== true) return;
   const url = redactUrl(request.url);
   // Not `req`/`res`: Fastify's serializers for those keys would drop the headers.
-  let fields = `"request":{"method":${JSON.stringify(request.method)},"url":${JSON.stringify(url)},"headers":${JSON.stringify(redactedHeaders(request.headers))}}`;
+  let fields = `"request":{"method":${JSON.stringify(request.method)},"url":${JSON.stringify(url)},"headers":${JSON.stringify(redactHeaders(request.headers))}}`;
   fields += typeof answer === 'number' ? `,"statusCode":${answer}` : `,"fault":${JSON.stringify(answer)}`;
   if (reply) fields += `,"responseTime":${Math.round(reply.elapsedTime * 100) / 100}`;
   if (plan?.decision) fields += `,"rule":${JSON.stringify(plan.decision.rule)}`;

@@ -1,6 +1,5 @@
 import type { ValidationError } from '../../../contracts/index.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../contracts/json-depth.js';
-import { REDACTED_HEADERS } from '../redacted-headers.js';
 
 /**
  * What the journal keeps of one request to a Klarna operation (authorize, payment requests, transactions, webhook
@@ -40,14 +39,7 @@ export interface JournalRecord {
   durationMs?: number;
 }
 
-const REDACTED = new Set(REDACTED_HEADERS);
 const MAX_BODY_BYTES = 16 * 1024;
-
-export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = REDACTED.has(name) ? '[redacted]' : value;
-  return out;
-}
 
 /** Bodies are kept whole up to 16 KB of JSON text as received, so a journal of large requests stays small. */
 export function keptText(text: string | undefined): string | undefined {

@@ -1,8 +1,9 @@
 import type { ClientReport, Finding, JournalEntry } from '../../../contracts/index.js';
 import { fingerprint, tokenHashes } from '../idempotency.js';
 import { redactUrl } from '../redact-url.js';
+import { redactHeaders } from '../redacted-headers.js';
 import { clientFindings, failed } from './client-findings.js';
-import { bodyOf, type JournalRecord, redactHeaders } from './journal-record.js';
+import { bodyOf, type JournalRecord } from './journal-record.js';
 import type { JournalPage, JournalPageResult } from './journal-store.js';
 
 // What a journal read shows, worked out from the kept records, oldest first, whichever store kept them: the memory
