@@ -65,7 +65,8 @@ export const CustomerInteractionConfig = z.looseObject({
   return_url: z
     .url({
       protocol: /^https?$/,
-      error: (i) => (URL.canParse(String(i.input)) ? 'must be an http or https URL' : undefined),
+      // Only a string can be a URL of another scheme (String() of `{"toString":null}` would throw).
+      error: (i) => (typeof i.input === 'string' && URL.canParse(i.input) ? 'must be an http or https URL' : undefined),
     })
     .optional(),
   app_return_url: z.string().min(1).optional().describe('A custom-scheme URL back into an app'),
