@@ -92,11 +92,11 @@ export function logLine(request: FastifyRequest, answer: number | string, reply?
   if (unknownFields) fields += `,"unknownFields":${JSON.stringify(unknownFields)}`;
   let message = `${request.method} ${url} ${typeof answer === 'number' ? answer : `fault ${answer}`}`;
   if (unknownFields) message += ` (unknown fields: ${unknownFields.join(', ')})`;
+  // A logger with a level is pino's (loggerOptions), which has both.
   const stream = log[symbols.streamSym];
   const bindings = log[symbols.chindingsSym];
-  if (stream !== undefined && bindings !== undefined) {
-    stream.write(
-      `{"level":${LEVEL_NUMBERS[level]},"time":${Date.now()}${bindings},${fields},"msg":${JSON.stringify(message)}}\n`,
-    );
-  } else request.log[level](JSON.parse(`{${fields}}`) as object, message);
+  if (stream === undefined || bindings === undefined) return;
+  stream.write(
+    `{"level":${LEVEL_NUMBERS[level]},"time":${Date.now()}${bindings},${fields},"msg":${JSON.stringify(message)}}\n`,
+  );
 }
