@@ -176,13 +176,14 @@ export const MockConfig = z.strictObject({
     .describe(
       "Journal records older than this on the account's [clock](../guides/step-up-journey.md#the-test-clock) are dropped.",
     ),
-  /** The journal's whole size, estimated (body text, headers, ~0.5 KB per record): 32 MB fits the 256 MB heap. */
+  /** The journal's whole size as kept (its records encoded, outside the JavaScript heap), allocated on the first record. */
   journalMaxBytes: z
     .int()
     .positive()
+    .max(1024 * 1024 * 1024)
     .default(32 * 1024 * 1024)
     .describe(
-      "The journal's whole size, estimated (body text, headers and about 0.5 KB per record); past it the least recently used account loses its oldest records first.",
+      "The journal's whole size: its records as kept (JSON text, one record at most 32 KB), in one buffer outside the JavaScript heap; past it the oldest records, of any account, go first.",
     ),
   /** A client must have sent its headers within this long, and its whole request within requestTimeoutMs. */
   headersTimeoutMs: z

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
 import { Journal, type JournalLimits } from '../../mock-server/core/journal/journal.js';
-import type { JournalRecord } from '../../mock-server/core/journal/journal-record.js';
+import { type JournalRecord, MAX_RECORD_BYTES } from '../../mock-server/core/journal/journal-record.js';
 import type { RecordNote } from '../../mock-server/core/journal/journal-store.js';
 import { parseStoreLocation } from '../../mock-server/core/store/store-location.js';
 import { openRedisStore } from '../../mock-server/io/redis/open-redis-store.js';
 import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
-import { MAX_RECORD_BYTES, RedisJournal } from '../../mock-server/io/redis/redis-journal.js';
+import { RedisJournal } from '../../mock-server/io/redis/redis-journal.js';
 import { journalChannel, journalIndexKey, journalKeys } from '../../mock-server/io/redis/redis-keys.js';
 import { journalRecord } from '../support/journal-record.js';
 import {

@@ -1,23 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { Journal, recordBytes } from '../../mock-server/core/journal/journal.js';
+import { Journal } from '../../mock-server/core/journal/journal.js';
+import { encodeRecord } from '../../mock-server/core/journal/journal-record.js';
 import { journalRecord } from '../support/journal-record.js';
 
 let arrived = 0;
-const record = (account: string, id: string, time = 0) =>
+const record = (account: string, id: string, time = 0, bodyText = '{"currency":"USD"}') =>
   journalRecord({
     seq: ++arrived,
     id,
     time,
     account,
     headers: { 'content-type': 'application/json' },
-    bodyText: '{"currency":"USD"}',
-    bodyLength: 18,
+    bodyText,
+    bodyLength: bodyText.length,
     result: 'APPROVED',
     fingerprint: 'fp',
     valid: true,
   });
 
-const SIZE = recordBytes(record('a', 'x'));
+/** A body that makes a record 10 KB as kept: the text ring holds at least 32 KB, one record at its largest. */
+const LARGE = `{"note":"${'x'.repeat(10_000)}"}`;
+const large = (account: string, id: string) => record(account, id, 0, LARGE);
+const SIZE = Buffer.byteLength(encodeRecord(large('a', 'x1')));
 const journal = (
   over: { maxBytes?: number; perAccount?: number; accounts?: number; onFull?: (message: string) => void } = {},
 ) =>
@@ -32,25 +36,58 @@ const journal = (
 const ids = (j: Journal) => j.entries().map((e) => e.id);
 
 describe('journal limits', () => {
-  it('keeps its estimated bytes under maxBytes: the least recently used account loses its oldest records first', () => {
+  it('keeps its records within maxBytes as kept: the oldest records, of any account, go first', () => {
     const j = journal({ maxBytes: 4 * SIZE });
-    for (const id of ['a1', 'a2', 'a3']) j.record(record('a', id));
-    for (const id of ['b1', 'b2']) j.record(record('b', id));
-    expect(ids(j).sort()).toEqual(['a2', 'a3', 'b1', 'b2']);
-    j.record(record('a', 'a4')); // a is now the most recently used: b gives way
-    expect(ids(j).sort()).toEqual(['a2', 'a3', 'a4', 'b2']);
+    for (const id of ['a1', 'a2', 'a3']) j.record(large('a', id));
+    for (const id of ['b1', 'b2']) j.record(large('b', id));
+    expect(ids(j)).toEqual(['a2', 'a3', 'b1', 'b2']);
+    j.record(large('a', 'a4'));
+    expect(ids(j)).toEqual(['a3', 'b1', 'b2', 'a4']);
+    expect(j.entries('b').map((e) => e.id)).toEqual(['b1', 'b2']);
   });
 
-  it('gives the bytes of an overwritten, reset or evicted account back', () => {
-    const j = journal({ maxBytes: 3 * SIZE, perAccount: 2, accounts: 2 });
+  it('forgets the records of an account overwritten in its ring, reset, or evicted', () => {
+    const j = journal({ perAccount: 2, accounts: 2 });
     for (const id of ['a1', 'a2', 'a3']) j.record(record('a', id)); // a3 overwrites a1 in the ring of 2
     j.record(record('b', 'b1'));
     expect(ids(j).sort()).toEqual(['a2', 'a3', 'b1']);
-    j.reset('a'); // gives a's two records back
+    j.reset('a');
     for (const id of ['c1', 'c2']) j.record(record('c', id));
     expect(ids(j).sort()).toEqual(['b1', 'c1', 'c2']);
-    j.record(record('d', 'd1')); // a third account: b, the least recently used, is forgotten and gives b1 back
+    j.record(record('d', 'd1')); // a third account: b, the least recently used, is forgotten
     expect(ids(j).sort()).toEqual(['c1', 'c2', 'd1']);
+  });
+
+  it('keeps an account ring of any size: it grows as records come, up to perAccount', () => {
+    const j = journal({ perAccount: 40 });
+    for (let i = 1; i <= 100; i++) j.record(record('a', `a${i}`));
+    expect(ids(j)).toEqual(Array.from({ length: 40 }, (_, i) => `a${i + 61}`));
+  });
+
+  it('reads back every field of a record as it was kept', () => {
+    const j = journal();
+    const kept = journalRecord({
+      seq: ++arrived,
+      id: 'r1',
+      account: 'a',
+      time: 1234,
+      headers: { authorization: 'Basic s', 'x-note': 'Grüße \u2028 😀 "q"', 'x-list': ['a=1', 'b=2'] },
+      bodyText: '{"currency":"SEK","é":"😀"}',
+      bodyLength: 27,
+      status: 400,
+      clientError: { code: 'VALIDATION_ERROR', message: 'bad', validationErrors: [{ parameter: 'x', reason: 'y' }] },
+      unknownFields: ['extra'],
+      idempotencyKey: 'k',
+      stepUpAmount: 100,
+    });
+    j.record(structuredClone(kept));
+    const [entry] = j.entries('a');
+    expect(entry?.body).toEqual({ currency: 'SEK', é: '😀' });
+    expect(entry?.headers['x-note']).toBe(kept.headers['x-note']);
+    expect(entry?.headers['x-list']).toEqual(['a=1', 'b=2']);
+    expect(entry?.headers.authorization).not.toBe('Basic s');
+    expect(entry?.status).toBe(400);
+    expect(entry?.time).toBe(new Date(1234).toISOString());
   });
 
   it('lists records in the order they arrived, whatever the times on their account clocks say', () => {
@@ -64,20 +101,21 @@ describe('journal limits', () => {
 
   it('always keeps the record just made, even alone over the budget', () => {
     const j = journal({ maxBytes: 1 });
-    j.record(record('a', 'a1'));
-    j.record(record('a', 'a2'));
+    const huge = (id: string) => record('a', id, 0, `{"note":"${'x'.repeat(20_000)}"}`);
+    j.record(huge('a1'));
+    j.record(huge('a2'));
     expect(ids(j)).toEqual(['a2']);
   });
 });
 
 describe('when the journal is full', () => {
   it.each([
-    ['its bytes', { maxBytes: SIZE * 2 }, 'over'],
+    ['its bytes', { maxBytes: SIZE * 3 }, 'over'],
     ['its accounts', { accounts: 2 }, 'more than 2 accounts'],
   ] as const)('says so once, when %s make records go', (_name, over, why) => {
     const messages: string[] = [];
     const j = journal({ ...over, onFull: (message) => messages.push(message) });
-    for (const account of ['a', 'b', 'c', 'd']) j.record(record(account, `${account}1`));
+    for (const account of ['a', 'b', 'c', 'd']) j.record(large(account, `${account}1`));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain(why);
   });

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { ClientReport, JournalEntry } from '../../../contracts/index.js';
-import type { JournalRecord } from './journal-record.js';
+import { decodeRecord, encodeRecord, type JournalRecord, MAX_RECORD_BYTES } from './journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from './journal-store.js';
 import { Arrivals, pageOf, reportOf } from './journal-view.js';
-import { RingBuffer } from './ring-buffer.js';
+import { RecordIndex, TextRing } from './record-ring.js';
 
 export interface JournalLimits {
   /** Records kept per account (the oldest go first). */
@@ -12,7 +12,7 @@ export interface JournalLimits {
   accounts: number;
   /** Records older than this on their account's clock are dropped. */
   maxAgeMs: number;
-  /** Estimated bytes of all records together: past it the least recently used account loses its oldest record. */
+  /** Bytes of all records together, as kept (encoded): past it the oldest records, of any account, go first. */
   maxBytes: number;
   now: (account: string) => number;
   /** Called once, the first time the byte or account cap makes records go. */
@@ -23,43 +23,33 @@ export interface JournalLimits {
 
 export type { RecordNote };
 
-interface AccountRecords {
-  ring: RingBuffer<JournalRecord>;
-  bytes: number;
-}
-
-/** What a record holds, roughly: its body text, its headers and the rest of its fields. */
-export function recordBytes(record: JournalRecord): number {
-  let bytes = 512 + (record.bodyText?.length ?? 0);
-  for (const name in record.headers) {
-    const value = record.headers[name];
-    bytes += name.length + (typeof value === 'string' ? value.length : 64);
-  }
-  return bytes;
-}
-
 /**
- * The request journal: per account, the last `perAccount` requests to Klarna's operations (a ring buffer) no
- * older than `maxAgeMs` on the account's clock, for at most `accounts` accounts, and no more than `maxBytes` in all.
+ * The request journal: per account, the last `perAccount` requests to Klarna's operations no older than `maxAgeMs`
+ * on the account's clock, for at most `accounts` accounts, and no more than `maxBytes` of encoded records in all.
  * Findings are worked out when read, so recording stays cheap on the hot path. The memory journal store: every
  * method answers at once.
+ *
+ * A record is kept as bytes (record-ring.ts): its encoding (the same as the Redis journal's) in one text ring of
+ * `maxBytes` shared by every account, in the order records are kept, and each account's place in it as numbers. The
+ * collector never sees a kept record, however many requests go by; past `maxBytes` the oldest records, of whichever
+ * account, are overwritten first. A read decodes the records of the accounts it reads.
  */
 export class Journal implements JournalStore {
   readonly kind = 'memory';
   readonly recordsBeforeAnswer = false;
-  private readonly byAccount: LRUCache<string, AccountRecords>;
-  private bytes = 0;
+  private readonly byAccount: LRUCache<string, RecordIndex>;
+  private readonly texts: TextRing;
   private warned = false;
   private readonly listeners = new Set<(note: RecordNote) => void>();
   private readonly arrivals: Arrivals;
 
   constructor(private readonly limits: JournalLimits) {
     this.arrivals = new Arrivals(limits.elapsed);
+    // The record just kept always fits, whatever the cap.
+    this.texts = new TextRing(Math.max(limits.maxBytes, MAX_RECORD_BYTES));
     this.byAccount = new LRUCache({
       max: limits.accounts,
-      // An account forgotten (least recently used, or reset) gives its bytes back.
-      dispose: (records, _account, reason) => {
-        this.bytes -= records.bytes;
+      dispose: (_records, _account, reason) => {
         if (reason === 'evict') this.full(`more than ${limits.accounts} accounts (journalAccounts)`);
       },
     });
@@ -74,16 +64,18 @@ export class Journal implements JournalStore {
     this.arrivals.settle(record);
     let records = this.byAccount.get(record.account);
     if (records === undefined) {
-      records = { ring: new RingBuffer(this.limits.perAccount), bytes: 0 };
+      records = new RecordIndex(this.limits.perAccount);
       this.byAccount.set(record.account, records);
     }
+    const position = this.texts.write(encodeRecord(record));
     this.dropOld(record.account, records);
-    const size = recordBytes(record);
-    records.bytes += size;
-    this.bytes += size;
-    const overwritten = records.ring.push(record);
-    if (overwritten !== undefined) this.forget(records, overwritten);
-    this.keepWithinBytes();
+    // Until the first warning, a record of another account the ring overwrote is noticed now, not when next read.
+    if (!this.warned && !this.texts.holds(0)) {
+      this.byAccount.forEach((index, account) => {
+        if (index !== records) this.dropOld(account, index);
+      });
+    }
+    records.push(position, this.texts.lastLength, record.seq, record.time);
     if (this.listeners.size > 0) this.notify({ seq: record.seq, id: record.id, account: record.account });
   }
 
@@ -112,40 +104,23 @@ export class Journal implements JournalStore {
     return out;
   }
 
-  /** The least recently used account loses its oldest records first; the record just made always stays. */
-  private keepWithinBytes(): void {
-    while (this.bytes > this.limits.maxBytes) {
-      const account = this.byAccount.rkeys().next().value;
-      const records = account === undefined ? undefined : this.byAccount.peek(account);
-      if (account === undefined || records === undefined || (this.bytes === records.bytes && records.ring.size <= 1)) {
-        return;
-      }
-      const oldest = records.ring.shift();
-      if (oldest !== undefined) this.forget(records, oldest);
-      this.full(`over ${this.limits.maxBytes} bytes (journalMaxBytes)`);
-      if (records.ring.size === 0) this.byAccount.delete(account);
-    }
-  }
-
   private full(why: string): void {
     if (this.warned) return;
     this.warned = true;
     this.limits.onFull?.(`the request journal is full, ${why}: the oldest records go first`);
   }
 
-  private forget(records: AccountRecords, record: JournalRecord): void {
-    const size = recordBytes(record);
-    records.bytes -= size;
-    this.bytes -= size;
-  }
-
-  private dropOld(account: string, records: AccountRecords): RingBuffer<JournalRecord> {
+  /** Drops an account's records past their age, and those the text ring has overwritten (its bytes were needed). */
+  private dropOld(account: string, records: RecordIndex): RecordIndex {
     const now = this.limits.now(account);
-    records.ring.dropOldestWhile(
-      (record) => now - record.time >= this.limits.maxAgeMs,
-      (record) => this.forget(records, record),
-    );
-    return records.ring;
+    let overwritten = false;
+    records.dropOldestWhile((position, time) => {
+      if (this.texts.holds(position)) return now - time >= this.limits.maxAgeMs;
+      overwritten = true;
+      return true;
+    });
+    if (overwritten) this.full(`over ${this.limits.maxBytes} bytes (journalMaxBytes)`);
+    return records;
   }
 
   reset(account: string): void {
@@ -173,15 +148,18 @@ export class Journal implements JournalStore {
 
   /**
    * The kept records, oldest first in the order the requests arrived (answers can come back in another order,
-   * delayed by a scenario; account clocks can be moved apart, or back, so their times cannot say it). No body is
-   * decoded here.
+   * delayed by a scenario; account clocks can be moved apart, or back, so their times cannot say it). Each record is
+   * decoded here; its body text stays text.
    */
   private kept(account?: string): JournalRecord[] {
     const accounts = account === undefined ? [...this.byAccount.keys()] : [account];
     const records: JournalRecord[] = [];
     for (const name of accounts) {
       const kept = this.byAccount.peek(name);
-      if (kept !== undefined) records.push(...this.dropOld(name, kept).toArray());
+      if (kept === undefined) continue;
+      this.dropOld(name, kept).forEach((position, length, seq) => {
+        records.push(decodeRecord(this.texts.read(position, length), seq, name));
+      });
     }
     return records.sort((a, b) => a.seq - b.seq);
   }

@@ -1,44 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { ClientReport, JournalEntry } from '../../../contracts/index.js';
 import type { JournalLimits } from '../../core/journal/journal.js';
-import type { JournalRecord } from '../../core/journal/journal-record.js';
+import { decodeRecord, encodeRecord, type JournalRecord } from '../../core/journal/journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from '../../core/journal/journal-store.js';
 import { Arrivals, pageOf, reportOf } from '../../core/journal/journal-view.js';
 import { type RedisClient, RedisGuard } from './redis-commands.js';
 import { DEFAULT_NAMESPACE, journalChannel, journalIndexKey, journalKeys } from './redis-keys.js';
 import { JOURNAL_APPEND, JOURNAL_INDEX } from './redis-scripts.js';
 
-/**
- * A record is stored as one JSON array of these fields, in this order (no field names: a record is about 0.7 KB
- * instead of 1 KB); its account is the stream's and its seq the stream entry's.
- */
-const FIELDS = [
-  'id',
-  'time',
-  'method',
-  'path',
-  'headers',
-  'bodyText',
-  'bodyLength',
-  'status',
-  'fault',
-  'result',
-  'scenario',
-  'replayed',
-  'clientError',
-  'unknownFields',
-  'fingerprint',
-  'idempotencyKey',
-  'valid',
-  'stepUpAmount',
-  'durationMs',
-] as const satisfies readonly (keyof JournalRecord)[];
-
-/**
- * One stored record's bytes at most. A body is kept up to 16 KB of text and headers up to Klarna's 20 KB, so a
- * record over this drops its body (shown as truncated, as a body over 16 KB is) and then its headers.
- */
-export const MAX_RECORD_BYTES = 32 * 1024;
 /** An account's place in the index of accounts is written once a second at most per instance (and on its first record). */
 const INDEX_EVERY_MS = 1_000;
 /** Accounts whose streams a read of every account fetches at once. */
@@ -131,7 +100,7 @@ export class RedisJournal implements JournalStore {
   private async append(record: JournalRecord): Promise<void> {
     const { limits } = this.options;
     const keys = journalKeys(this.namespace, record.account);
-    const text = encode(record);
+    const text = encodeRecord(record);
     const due = this.indexDue(record.account);
     const [[, kept]] = await Promise.all([
       this.scripts.kmJournalAppend(
@@ -332,16 +301,6 @@ export class RedisJournal implements JournalStore {
   }
 }
 
-/** The record as stored: its fields in FIELDS order, its body then its headers dropped past MAX_RECORD_BYTES. */
-export function encode(record: JournalRecord): string {
-  const text = JSON.stringify(FIELDS.map((field) => record[field] ?? null));
-  if (Buffer.byteLength(text) <= MAX_RECORD_BYTES) return text;
-  const bodyless = { ...record, bodyText: undefined, bodyLength: record.bodyLength ?? record.bodyText?.length };
-  const smaller = JSON.stringify(FIELDS.map((field) => bodyless[field] ?? null));
-  if (Buffer.byteLength(smaller) <= MAX_RECORD_BYTES) return smaller;
-  return JSON.stringify(FIELDS.map((field) => (field === 'headers' ? {} : (bodyless[field] ?? null))));
-}
-
 /**
  * A stream entry's fields (`r` the record, `b` its bytes, `s` its seq, `t` Redis's time in µs) as a record of
  * `account`, with that time.
@@ -356,15 +315,7 @@ function decode(fields: string[], account: string): { at: number; record: Journa
     else if (fields[i] === 't') at = Number(fields[i + 1]);
   }
   if (text === undefined) return undefined;
-  const values = JSON.parse(text) as unknown[];
-  const record: Record<string, unknown> = { seq, account };
-  FIELDS.forEach((field, index) => {
-    const value = values[index];
-    record[field] = value === null ? undefined : value;
-  });
-  record.headers ??= {};
-  record.unknownFields ??= [];
-  return { at, record: record as unknown as JournalRecord };
+  return { at, record: decodeRecord(text, seq, account) };
 }
 
 function parseNote(text: string): RecordNote | undefined {
