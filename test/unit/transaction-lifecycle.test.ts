@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
+import { purchaseSummary } from '../../mock-server/core/payment-requests/kept-purchase-data.js';
 import {
   capture,
   KEPT_DATA_CHARS,
@@ -191,7 +192,7 @@ describe('the payment transaction lifecycle, rule by rule', () => {
   it('updates the reference and merges purchase data, and counts the change as an action', () => {
     const record = ok(update(fresh(), { reference: 'r2', purchaseData: { purchase_reference: 'p2' } }, 5));
     expect(record.transaction.payment_transaction_reference).toBe('r2');
-    expect(record.purchaseData?.purchaseReference).toBe('p2');
+    expect(purchaseSummary(record.purchaseData).purchaseReference).toBe('p2');
     expect([record.actions, record.changedAt]).toEqual([1, 5]);
   });
 

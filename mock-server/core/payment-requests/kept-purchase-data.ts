@@ -4,30 +4,17 @@ import type { SupplementaryPurchaseData } from '../../../contracts/index.js';
 const SHOWN_ITEMS = 50;
 
 /**
- * Purchase data as a payment request or a transaction keeps it: the object as JSON text, which the read operations
- * and webhooks echo (parsed when rendered, let go after), and the little the hosted page shows. A parsed object of
- * 300k `{}` holds ~20 times its text in the heap; the text is counted by the store's byte cap
- * (docs/simulator-choices.md#store-eviction).
+ * Purchase data as a payment request or a transaction keeps it: the object as JSON text, which the read operations,
+ * webhooks and the hosted page read back (parsed when rendered, let go after). One string per record: a parsed object
+ * of 300k `{}` holds ~20 times its text in the heap, and every object a fresh authorize keeps is one more for the
+ * collector to copy and mark. The text is counted by the store's byte cap (docs/simulator-choices.md#store-eviction).
  */
 export interface KeptPurchaseData {
   text: string;
-  purchaseReference: string | undefined;
-  lineItems: Array<{ name: string; quantity: number; total_amount: number }>;
-  /** How many line items were sent, shown or not. */
-  lineItemCount: number;
 }
 
 export function keepPurchaseData(data: SupplementaryPurchaseData | undefined): KeptPurchaseData | undefined {
-  if (data === undefined) return undefined;
-  const items = data.line_items ?? [];
-  return {
-    text: JSON.stringify(data),
-    purchaseReference: data.purchase_reference,
-    lineItems: items
-      .slice(0, SHOWN_ITEMS)
-      .map((item) => ({ name: item.name, quantity: item.quantity, total_amount: item.total_amount })),
-    lineItemCount: items.length,
-  };
+  return data === undefined ? undefined : { text: JSON.stringify(data) };
 }
 
 /** The purchase data as sent, for an answer. */
@@ -35,10 +22,22 @@ export function purchaseDataOf(kept: KeptPurchaseData): SupplementaryPurchaseDat
   return JSON.parse(kept.text) as SupplementaryPurchaseData;
 }
 
-/** Bytes it holds, roughly: its text and the shown items. */
+/** What the hosted page shows of it: the reference, the first line items, and how many were sent. */
+export function purchaseSummary(kept: KeptPurchaseData | undefined): {
+  purchaseReference: string | undefined;
+  lineItems: Array<{ name: string; quantity: number; total_amount: number }>;
+  lineItemCount: number;
+} {
+  const data = kept === undefined ? undefined : purchaseDataOf(kept);
+  const items = data?.line_items ?? [];
+  return {
+    purchaseReference: data?.purchase_reference,
+    lineItems: items.slice(0, SHOWN_ITEMS),
+    lineItemCount: items.length,
+  };
+}
+
+/** Bytes it holds, roughly: its text and the record around it. */
 export function keptBytes(kept: KeptPurchaseData | undefined): number {
-  if (kept === undefined) return 0;
-  let bytes = kept.text.length + 64;
-  for (const item of kept.lineItems) bytes += item.name.length + 48;
-  return bytes;
+  return kept === undefined ? 0 : kept.text.length + 64;
 }

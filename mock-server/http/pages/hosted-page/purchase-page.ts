@@ -1,11 +1,12 @@
+import { purchaseSummary } from '../../../core/payment-requests/kept-purchase-data.js';
 import type { PaymentRequestRecord } from '../../../core/payment-requests/payment-request-record.js';
 import { escapeHtml, formatAmount, page } from './html.js';
 
 /** The hosted purchase page: what is bought, and approve, decline or abort (and consent, for a customer token). */
 export function purchasePage(record: PaymentRequestRecord, error?: string): string {
-  const purchase = record.purchaseData;
-  const items = purchase?.lineItems ?? [];
-  const more = (purchase?.lineItemCount ?? 0) - items.length;
+  const purchase = purchaseSummary(record.purchaseData);
+  const items = purchase.lineItems;
+  const more = purchase.lineItemCount - items.length;
   const rows = items
     .map(
       (item) =>
@@ -22,7 +23,7 @@ export function purchasePage(record: PaymentRequestRecord, error?: string): stri
   return page(
     'Pay with Klarna',
     `<dl>
-<dt>Merchant reference</dt><dd id="reference">${escapeHtml(record.reference ?? purchase?.purchaseReference ?? '(none)')}</dd>
+<dt>Merchant reference</dt><dd id="reference">${escapeHtml(record.reference ?? purchase.purchaseReference ?? '(none)')}</dd>
 <dt>Amount</dt><dd id="amount">${record.amount === undefined ? 'No payment now' : escapeHtml(formatAmount(record.amount, record.currency))}</dd>
 <dt>Currency</dt><dd id="currency">${escapeHtml(record.currency)}</dd>
 </dl>
