@@ -143,3 +143,18 @@ describe('a page of the journal', () => {
     expect(result.total).toBe(5);
   });
 });
+
+describe('a record as the memory journal keeps it', () => {
+  it('keeps a body of any UTF-8 apart from the rest, and one that would pass 32 KB as a marker of its length', () => {
+    const j = journal();
+    const bodies = ['{"a":"\\"quoted\\" \\u2028 😀 é"}', '', `{"big":"${'😀'.repeat(9_000)}"}`];
+    bodies.forEach((bodyText, i) => {
+      j.record(record('a', `r${i}`, 0, bodyText));
+    });
+    const shown = j.entries('a').map((entry) => entry.body);
+    expect(shown[0]).toEqual({ a: '"quoted" \u2028 😀 é' });
+    expect(shown[1]).toBe('');
+    // 9,000 emoji are 36 KB of UTF-8: over MAX_RECORD_BYTES.
+    expect(shown[2]).toEqual({ truncated: true, characters: bodies[2]?.length });
+  });
+});

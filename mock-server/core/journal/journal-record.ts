@@ -111,6 +111,34 @@ export function encodeRecord(record: JournalRecord): string {
   return JSON.stringify(fieldsOf({ ...bodyless, headers: {} }));
 }
 
+const BODY = FIELDS.indexOf('bodyText');
+
+/**
+ * The record as the memory journal keeps it: a head, encodeRecord's array with `true` in the body's place, and the
+ * body text as received after it, so that the body is copied but never escaped. A body that would make the record
+ * over MAX_RECORD_BYTES is left out as encodeRecord leaves it out (the tail is then empty).
+ */
+export function encodeApart(record: JournalRecord): [head: string, tail: string] {
+  const body = record.bodyText;
+  if (body !== undefined) {
+    const values = fieldsOf(record);
+    values[BODY] = true;
+    const head = JSON.stringify(values);
+    const fits =
+      (head.length + body.length) * 3 <= MAX_RECORD_BYTES ||
+      Buffer.byteLength(head) + Buffer.byteLength(body) <= MAX_RECORD_BYTES;
+    if (fits) return [head, body];
+  }
+  return [encodeRecord(record), ''];
+}
+
+/** A record kept by encodeApart: its head decoded, its body the tail. */
+export function decodeApart(head: string, tail: string, seq: number, account: string): JournalRecord {
+  const record = decodeRecord(head, seq, account);
+  if ((record.bodyText as unknown) === true) record.bodyText = tail;
+  return record;
+}
+
 /** A record kept by encodeRecord, with the seq and account kept beside it. */
 export function decodeRecord(text: string, seq: number, account: string): JournalRecord {
   const values = JSON.parse(text) as unknown[];

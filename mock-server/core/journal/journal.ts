@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ClientReport, JournalEntry } from '../../../contracts/index.js';
-import { decodeRecord, encodeRecord, type JournalRecord, MAX_RECORD_BYTES } from './journal-record.js';
+import { decodeApart, encodeApart, type JournalRecord, MAX_RECORD_BYTES } from './journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from './journal-store.js';
 import { Arrivals, pageOf, reportOf } from './journal-view.js';
 import { RecordIndex, TextRing } from './record-ring.js';
@@ -29,7 +29,7 @@ export type { RecordNote };
  * Findings are worked out when read, so recording stays cheap on the hot path. The memory journal store: every
  * method answers at once.
  *
- * A record is kept as bytes (record-ring.ts): its encoding (the same as the Redis journal's) in one text ring of
+ * A record is kept as bytes (record-ring.ts): its encoding (the Redis journal's, with the body text apart) in one text ring of
  * `maxBytes` shared by every account, in the order records are kept, and each account's place in it as numbers. The
  * collector never sees a kept record, however many requests go by; past `maxBytes` the oldest records, of whichever
  * account, are overwritten first. A read decodes the records of the accounts it reads.
@@ -67,7 +67,8 @@ export class Journal implements JournalStore {
       records = new RecordIndex(this.limits.perAccount);
       this.byAccount.set(record.account, records);
     }
-    const position = this.texts.write(encodeRecord(record));
+    const [head, tail] = encodeApart(record);
+    const position = this.texts.write(head, tail);
     this.dropOld(record.account, records);
     // Until the first warning, a record of another account the ring overwrote is noticed now, not when next read.
     if (!this.warned && !this.texts.holds(0)) {
@@ -75,7 +76,7 @@ export class Journal implements JournalStore {
         if (index !== records) this.dropOld(account, index);
       });
     }
-    records.push(position, this.texts.lastLength, record.seq, record.time);
+    records.push(position, this.texts.lastLength, this.texts.lastSplit, record.seq, record.time);
     if (this.listeners.size > 0) this.notify({ seq: record.seq, id: record.id, account: record.account });
   }
 
@@ -157,8 +158,9 @@ export class Journal implements JournalStore {
     for (const name of accounts) {
       const kept = this.byAccount.peek(name);
       if (kept === undefined) continue;
-      this.dropOld(name, kept).forEach((position, length, seq) => {
-        records.push(decodeRecord(this.texts.read(position, length), seq, name));
+      this.dropOld(name, kept).forEach((position, length, split, seq) => {
+        const [head, tail] = [this.texts.read(position, 0, split), this.texts.read(position, split, length)];
+        records.push(decodeApart(head, tail, seq, name));
       });
     }
     return records.sort((a, b) => a.seq - b.seq);

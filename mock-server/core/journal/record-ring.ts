@@ -11,23 +11,31 @@ export class TextRing {
   private buffer: Buffer | undefined;
   /** The position just after the last text written. */
   private end = 0;
-  /** The byte length of the last text written. */
+  /** The byte length of the last text written, and of its head. */
   lastLength = 0;
+  lastSplit = 0;
 
   constructor(readonly capacity: number) {}
 
-  /** Writes `text` (at most `capacity` bytes of UTF-8) and returns its position; its length is then `lastLength`. */
-  write(text: string): number {
+  /**
+   * Writes `head` and then `tail` (together at most `capacity` bytes of UTF-8) and returns their position; their
+   * length is then `lastLength`, the head's `lastSplit`.
+   */
+  write(head: string, tail = ''): number {
     // Allocated on the first record, outside the JavaScript heap, and never again.
     this.buffer ??= Buffer.allocUnsafeSlow(this.capacity);
-    const length = Buffer.byteLength(text);
+    const split = Buffer.byteLength(head);
+    const length = split + (tail === '' ? 0 : Buffer.byteLength(tail));
     if (length > this.capacity) throw new RangeError(`a text of ${length} bytes is over the ring's ${this.capacity}`);
     const at = this.end % this.capacity;
     if (at + length > this.capacity) this.end += this.capacity - at;
     const position = this.end;
-    this.buffer.write(text, position % this.capacity, length, 'utf8');
+    const start = position % this.capacity;
+    this.buffer.write(head, start, split, 'utf8');
+    if (length > split) this.buffer.write(tail, start + split, length - split, 'utf8');
     this.end = position + length;
     this.lastLength = length;
+    this.lastSplit = split;
     return position;
   }
 
@@ -36,9 +44,10 @@ export class TextRing {
     return position >= this.end - this.capacity;
   }
 
-  read(position: number, length: number): string {
+  /** The bytes `from` to `to` of the text at `position`. */
+  read(position: number, from: number, to: number): string {
     const at = position % this.capacity;
-    return (this.buffer as Buffer).toString('utf8', at, at + length);
+    return (this.buffer as Buffer).toString('utf8', at + from, at + to);
   }
 }
 
@@ -46,6 +55,7 @@ export class TextRing {
 export class RecordIndex {
   private positions: Float64Array;
   private lengths: Uint32Array;
+  private splits: Uint32Array;
   private seqs: Float64Array;
   private times: Float64Array;
   /** Slot of the oldest record. */
@@ -60,6 +70,7 @@ export class RecordIndex {
     const slots = Math.min(capacity, initial);
     this.positions = new Float64Array(slots);
     this.lengths = new Uint32Array(slots);
+    this.splits = new Uint32Array(slots);
     this.seqs = new Float64Array(slots);
     this.times = new Float64Array(slots);
   }
@@ -69,7 +80,7 @@ export class RecordIndex {
   }
 
   /** Adds the newest record; when full, the oldest gives way. */
-  push(position: number, length: number, seq: number, time: number): void {
+  push(position: number, length: number, split: number, seq: number, time: number): void {
     if (this.count === this.positions.length && this.count < this.capacity) this.grow();
     let slot: number;
     if (this.count < this.positions.length) {
@@ -81,6 +92,7 @@ export class RecordIndex {
     }
     this.positions[slot] = position;
     this.lengths[slot] = length;
+    this.splits[slot] = split;
     this.seqs[slot] = seq;
     this.times[slot] = time;
   }
@@ -96,11 +108,16 @@ export class RecordIndex {
     return dropped;
   }
 
-  /** Calls `each` with every record's position, length and seq, oldest first. */
-  forEach(each: (position: number, length: number, seq: number) => void): void {
+  /** Calls `each` with every record's position, length, head's length and seq, oldest first. */
+  forEach(each: (position: number, length: number, split: number, seq: number) => void): void {
     for (let i = 0; i < this.count; i += 1) {
       const slot = (this.head + i) % this.positions.length;
-      each(this.positions[slot] as number, this.lengths[slot] as number, this.seqs[slot] as number);
+      each(
+        this.positions[slot] as number,
+        this.lengths[slot] as number,
+        this.splits[slot] as number,
+        this.seqs[slot] as number,
+      );
     }
   }
 
@@ -111,14 +128,17 @@ export class RecordIndex {
     };
     const positions = new Float64Array(slots);
     const lengths = new Uint32Array(slots);
+    const splits = new Uint32Array(slots);
     const seqs = new Float64Array(slots);
     const times = new Float64Array(slots);
     order(this.positions, positions);
     order(this.lengths, lengths);
+    order(this.splits, splits);
     order(this.seqs, seqs);
     order(this.times, times);
     this.positions = positions;
     this.lengths = lengths;
+    this.splits = splits;
     this.seqs = seqs;
     this.times = times;
     this.head = 0;
