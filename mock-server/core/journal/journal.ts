@@ -29,10 +29,11 @@ export type { RecordNote };
  * Findings are worked out when read, so recording stays cheap on the hot path. The memory journal store: every
  * method answers at once.
  *
- * A record is kept as bytes (record-ring.ts): its encoding (the Redis journal's, with the body text apart) in one text ring of
- * `maxBytes` shared by every account, in the order records are kept, and each account's place in it as numbers. The
- * collector never sees a kept record, however many requests go by; past `maxBytes` the oldest records, of whichever
- * account, are overwritten first. A read decodes the records of the accounts it reads.
+ * A record is kept as bytes (record-ring.ts): its encoding (the Redis journal's, with the body text apart) in one
+ * text ring shared by every account, in the order records are kept (it grows as the kept records need it, up to
+ * `maxBytes`), and each account's place in it as numbers. The collector never sees a kept record, however many
+ * requests go by; past `maxBytes` the oldest records, of whichever account, are overwritten first. A read decodes the
+ * records of the accounts it reads.
  */
 export class Journal implements JournalStore {
   readonly kind = 'memory';
@@ -46,7 +47,7 @@ export class Journal implements JournalStore {
   constructor(private readonly limits: JournalLimits) {
     this.arrivals = new Arrivals(limits.elapsed);
     // The record just kept always fits, whatever the cap.
-    this.texts = new TextRing(Math.max(limits.maxBytes, MAX_RECORD_BYTES));
+    this.texts = new TextRing(Math.max(limits.maxBytes, MAX_RECORD_BYTES), () => this.oldestKept());
     this.byAccount = new LRUCache({
       max: limits.accounts,
       dispose: (_records, _account, reason) => {
@@ -58,6 +59,16 @@ export class Journal implements JournalStore {
   /** The next place in the order of arrival, taken when a request arrives; its record carries it as `seq`. */
   arrival(): number {
     return this.arrivals.next();
+  }
+
+  /** Where the oldest record of any account is in the text ring (asked once a lap of it). */
+  private oldestKept(): number | undefined {
+    let oldest: number | undefined;
+    this.byAccount.forEach((records) => {
+      const position = records.oldest;
+      if (position !== undefined && (oldest === undefined || position < oldest)) oldest = position;
+    });
+    return oldest;
   }
 
   record(record: JournalRecord): void {

@@ -2,51 +2,99 @@
 // written in a circle, and each account's ring of records holds only numbers (typed arrays), so a request leaves no
 // object behind for the collector to copy, promote and mark. A record is decoded again when the journal is read.
 
+/** The text ring's first size: it doubles, up to its cap, as long as what is kept needs it. */
+const FIRST_CAPACITY = 1024 * 1024;
+
 /**
- * Text written one after another into one buffer of `capacity` bytes, round and round: a write that does not fit
- * before the end starts again at the beginning, and what is written overwrites the oldest text. Every text has a
- * position (its first byte, counted from the first write, never reused), which says whether it is still there.
+ * Text written one after another into one buffer, round and round: a write that does not fit before the end starts
+ * again at the beginning, and what is written overwrites the oldest text. Every text has a position (its first byte,
+ * counted from the first write, never reused), which says whether it is still there.
+ *
+ * The buffer starts at 1 MB (or the cap, when smaller) and doubles, up to `maxCapacity`, when a lap begins while the
+ * oldest text still wanted (`oldest()`) is less than half a lap old: it would be overwritten before long. So a journal
+ * of a few records per account takes a few MB of memory, and only one that needs it takes the whole cap.
  */
 export class TextRing {
   private buffer: Buffer | undefined;
+  private size: number;
   /** The position just after the last text written. */
   private end = 0;
   /** The byte length of the last text written, and of its head. */
   lastLength = 0;
   lastSplit = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly maxCapacity: number,
+    /** The position of the oldest text still wanted, if any. */
+    private readonly oldest: () => number | undefined = () => undefined,
+    firstCapacity = FIRST_CAPACITY,
+  ) {
+    this.size = Math.min(maxCapacity, firstCapacity);
+  }
+
+  /** Its size now. */
+  get capacity(): number {
+    return this.size;
+  }
 
   /**
-   * Writes `head` and then `tail` (together at most `capacity` bytes of UTF-8) and returns their position; their
+   * Writes `head` and then `tail` (together at most `maxCapacity` bytes of UTF-8) and returns their position; their
    * length is then `lastLength`, the head's `lastSplit`.
    */
   write(head: string, tail = ''): number {
-    // Allocated on the first record, outside the JavaScript heap, and never again.
-    this.buffer ??= Buffer.allocUnsafeSlow(this.capacity);
     const split = Buffer.byteLength(head);
     const length = split + (tail === '' ? 0 : Buffer.byteLength(tail));
-    if (length > this.capacity) throw new RangeError(`a text of ${length} bytes is over the ring's ${this.capacity}`);
-    const at = this.end % this.capacity;
-    if (at + length > this.capacity) this.end += this.capacity - at;
+    if (length > this.maxCapacity) {
+      throw new RangeError(`a text of ${length} bytes is over the ring's ${this.maxCapacity}`);
+    }
+    // Allocated on the first record, outside the JavaScript heap.
+    this.buffer ??= Buffer.allocUnsafeSlow(this.size);
+    if (Math.floor((this.end + length) / this.size) > Math.floor(this.end / this.size) || length > this.size) {
+      this.growIfWanted(length);
+    }
+    const at = this.end % this.size;
+    if (at + length > this.size) this.end += this.size - at;
     const position = this.end;
-    const start = position % this.capacity;
-    this.buffer.write(head, start, split, 'utf8');
-    if (length > split) this.buffer.write(tail, start + split, length - split, 'utf8');
+    const start = position % this.size;
+    const buffer = this.buffer as Buffer;
+    buffer.write(head, start, split, 'utf8');
+    if (length > split) buffer.write(tail, start + split, length - split, 'utf8');
     this.end = position + length;
     this.lastLength = length;
     this.lastSplit = split;
     return position;
   }
 
+  /** At the start of a lap: doubles while the oldest text wanted would be overwritten within half a lap. */
+  private growIfWanted(length: number): void {
+    const oldest = this.oldest();
+    let size = this.size;
+    while (size < this.maxCapacity && (length > size || (oldest !== undefined && this.end - oldest > size / 2))) {
+      size = Math.min(this.maxCapacity, size * 2);
+    }
+    if (size === this.size) return;
+    const from = this.buffer as Buffer;
+    const to = Buffer.allocUnsafeSlow(size);
+    // Every byte still there moves to its place in the larger ring: positions stay as they are.
+    for (let at = Math.max(0, this.end - this.size); at < this.end; ) {
+      const source = at % this.size;
+      const target = at % size;
+      const count = Math.min(this.end - at, this.size - source, size - target);
+      from.copy(to, target, source, source + count);
+      at += count;
+    }
+    this.buffer = to;
+    this.size = size;
+  }
+
   /** The text at `position` has not been overwritten. */
   holds(position: number): boolean {
-    return position >= this.end - this.capacity;
+    return position >= this.end - this.size;
   }
 
   /** The bytes `from` to `to` of the text at `position`. */
   read(position: number, from: number, to: number): string {
-    const at = position % this.capacity;
+    const at = position % this.size;
     return (this.buffer as Buffer).toString('utf8', at + from, at + to);
   }
 }
@@ -77,6 +125,11 @@ export class RecordIndex {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The position of its oldest record, if it has one. */
+  get oldest(): number | undefined {
+    return this.count === 0 ? undefined : this.positions[this.head];
   }
 
   /** Adds the newest record; when full, the oldest gives way. */
