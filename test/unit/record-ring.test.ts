@@ -46,7 +46,9 @@ describe("an account's record index", () => {
     const index = new RecordIndex(40, 4);
     for (let n = 0; n < 100; n++) index.push(n * 10, 10, 3, n, n);
     const seqs: number[] = [];
-    index.forEach((_position, _length, _split, seq) => seqs.push(seq));
+    index.forEach((_position, _length, _split, seq) => {
+      seqs.push(seq);
+    });
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 60));
     expect(index.oldest).toBe(600);
     expect(index.dropOldestWhile((_position, time) => time < 70)).toBe(10);
