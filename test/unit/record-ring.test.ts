@@ -55,3 +55,27 @@ describe("an account's record index", () => {
     expect(index.size).toBe(30);
   });
 });
+
+describe('the text ring, grown after it overwrote text', () => {
+  it('never says an overwritten text is there again', () => {
+    let oldest: number | undefined;
+    const ring = new TextRing(64 * 1024, () => oldest, 4 * 1024);
+    const positions = Array.from({ length: 10 }, (_, n) => ring.write(text(n)));
+    expect(ring.holds(positions[0] as number)).toBe(false);
+    oldest = positions[7]; // still there, and more than half a lap old: the next lap grows the ring
+    for (let n = 10; n < 14; n++) positions.push(ring.write(text(n)));
+    expect(ring.capacity).toBeGreaterThan(4 * 1024);
+    expect(ring.holds(positions[0] as number)).toBe(false);
+    expect(ring.holds(positions[5] as number)).toBe(false);
+    for (const n of [8, 9, 13]) expect(ring.read(positions[n] as number, 0, 1000)).toBe(text(n));
+  });
+
+  it('says when a write begins a lap', () => {
+    const ring = new TextRing(4096, () => undefined, 4096);
+    const laps = Array.from({ length: 9 }, (_, n) => {
+      ring.write(text(n));
+      return ring.lapped;
+    });
+    expect(laps).toEqual([false, false, false, false, true, false, false, false, true]);
+  });
+});

@@ -81,8 +81,9 @@ export class Journal implements JournalStore {
     const [head, tail] = encodeApart(record);
     const position = this.texts.write(head, tail);
     this.dropOld(record.account, records);
-    // Until the first warning, a record of another account the ring overwrote is noticed now, not when next read.
-    if (!this.warned && !this.texts.holds(0)) {
+    // Until the first warning, a record of another account the ring overwrote is noticed within a lap of the ring
+    // (once a lap: the accounts are walked then only), not when its account is next written or read.
+    if (!this.warned && this.texts.lapped) {
       this.byAccount.forEach((index, account) => {
         if (index !== records) this.dropOld(account, index);
       });

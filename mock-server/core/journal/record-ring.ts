@@ -19,9 +19,13 @@ export class TextRing {
   private size: number;
   /** The position just after the last text written. */
   private end = 0;
+  /** No text before this position is still there (growing never brings one back). */
+  private start = 0;
   /** The byte length of the last text written, and of its head. */
   lastLength = 0;
   lastSplit = 0;
+  /** The last write began a lap of the buffer: from here on it overwrites what the previous lap wrote. */
+  lapped = false;
 
   constructor(
     readonly maxCapacity: number,
@@ -49,9 +53,8 @@ export class TextRing {
     }
     // Allocated on the first record, outside the JavaScript heap.
     this.buffer ??= Buffer.allocUnsafeSlow(this.size);
-    if (Math.floor((this.end + length) / this.size) > Math.floor(this.end / this.size) || length > this.size) {
-      this.growIfWanted(length);
-    }
+    this.lapped = Math.floor((this.end + length) / this.size) > Math.floor(this.end / this.size) || length > this.size;
+    if (this.lapped) this.growIfWanted(length);
     const at = this.end % this.size;
     if (at + length > this.size) this.end += this.size - at;
     const position = this.end;
@@ -60,6 +63,7 @@ export class TextRing {
     buffer.write(head, start, split, 'utf8');
     if (length > split) buffer.write(tail, start + split, length - split, 'utf8');
     this.end = position + length;
+    this.start = Math.max(this.start, this.end - this.size);
     this.lastLength = length;
     this.lastSplit = split;
     return position;
@@ -76,7 +80,7 @@ export class TextRing {
     const from = this.buffer as Buffer;
     const to = Buffer.allocUnsafeSlow(size);
     // Every byte still there moves to its place in the larger ring: positions stay as they are.
-    for (let at = Math.max(0, this.end - this.size); at < this.end; ) {
+    for (let at = this.start; at < this.end; ) {
       const source = at % this.size;
       const target = at % size;
       const count = Math.min(this.end - at, this.size - source, size - target);
@@ -89,7 +93,7 @@ export class TextRing {
 
   /** The text at `position` has not been overwritten. */
   holds(position: number): boolean {
-    return position >= this.end - this.size;
+    return position >= this.start;
   }
 
   /** The bytes `from` to `to` of the text at `position`. */
