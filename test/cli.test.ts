@@ -64,7 +64,9 @@ async function freePort(): Promise<number> {
 const sample = loadSamples()['final-authorization'];
 if (sample === undefined) throw new Error('fixtures/samples/final-authorization.json is missing');
 
-describe.concurrent('the klarna-mock command', () => {
+// Each test starts the command under tsx, concurrently with the others: on a loaded 2-core machine a start took up to
+// 14 s of the default 15 s, so these get 45 s (a limit for a broken child, not a measure of speed).
+describe.concurrent('the klarna-mock command', { timeout: 45_000 }, () => {
   it('prints its URL once, answers over HTTP, logs one redacted JSON line per request and stops on SIGTERM', async ({
     task,
   }) => {
