@@ -11,8 +11,21 @@ export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'klarna-mock-bench
  * current sources, so the start-up measured is the one `npm start` gets even before a rebuild.
  */
 export function compileMain(): string {
+  return compile('klarna-mock.mjs');
+}
+
+/**
+ * bench/bare-server.ts bundled the same way: the start-up floor, a Fastify that reads one file and serves one fixed
+ * answer, timed beside the simulator's start-up on the same machine.
+ */
+export function compileBare(): string {
+  return compile('bare-server.mjs', join(ROOT, 'bench', 'bare-server.ts'));
+}
+
+function compile(name: string, entry?: string): string {
   mkdirSync(CACHE_DIR, { recursive: true });
-  const outfile = join(CACHE_DIR, 'klarna-mock.mjs');
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), outfile], { stdio: 'inherit' });
+  const outfile = join(CACHE_DIR, name);
+  const args = [join(ROOT, 'scripts', 'bundle.mjs'), outfile, ...(entry === undefined ? [] : [entry])];
+  execFileSync(process.execPath, args, { stdio: 'inherit' });
   return outfile;
 }

@@ -22,9 +22,10 @@ const onlyEnglishZodMessages = {
   },
 };
 
-export async function bundle(outfile = BUNDLE) {
+/** `entry`: the simulator's by default; the bench bundles its bare server the same way, for its start-up floor. */
+export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server', 'app', 'main.ts')) {
   await build({
-    entryPoints: [join(ROOT, 'mock-server', 'app', 'main.ts')],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     minify: process.env.BUNDLE_MINIFY !== '0',
@@ -54,5 +55,5 @@ export async function bundle(outfile = BUNDLE) {
   return outfile;
 }
 
-// node scripts/bundle.mjs [outfile]
-if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle(process.argv[2]);
+// node scripts/bundle.mjs [outfile [entry]]
+if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle(process.argv[2], process.argv[3]);
