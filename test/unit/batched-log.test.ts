@@ -1,17 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { batched } from '../../mock-server/http/logging.js';
 
-/** pino's asynchronous destination as batched sees it: lines handed over, and each flush that writes them. */
+/**
+ * pino's asynchronous destination as batched sees it: the texts handed over (`handed`), and what each flush wrote
+ * (`writes`); flushSync is what pino's exit hook calls.
+ */
 function destination() {
   const pending: string[] = [];
   const writes: string[] = [];
+  const handed: string[] = [];
+  const flushAll = () => {
+    if (pending.length > 0) writes.push(pending.splice(0).join(''));
+  };
   return {
     writes,
-    write: (line: string) => pending.push(line),
+    handed,
+    write: (text: string) => {
+      handed.push(text);
+      pending.push(text);
+    },
     flush: (done?: (error?: Error) => void) => {
-      if (pending.length > 0) writes.push(pending.splice(0).join(''));
+      flushAll();
       done?.();
     },
+    flushSync: flushAll as () => void,
   };
 }
 
@@ -46,6 +58,32 @@ describe('log lines in batches', () => {
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(10);
     expect(out.writes).toEqual(['a\n', 'b\n']);
+  });
+
+  it('hands the lines over as one text, not one by one (the destination measures all it holds on each)', async () => {
+    const out = destination();
+    const stream = batched(out);
+    for (const line of ['a\n', 'b\n', 'c\n']) stream.write(line);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(out.handed).toEqual(['a\nb\nc\n']);
+  });
+
+  it('hands 8 KB of lines over at once, without waiting for the timer', () => {
+    const out = destination();
+    const stream = batched(out);
+    const line = `${'x'.repeat(1023)}\n`;
+    for (let i = 0; i < 7; i++) stream.write(line);
+    expect(out.handed).toEqual([]);
+    stream.write(line);
+    expect(out.handed).toEqual([line.repeat(8)]);
+  });
+
+  it('writes the lines still gathered when pino flushes the destination synchronously on exit', () => {
+    const out = destination();
+    const stream = batched(out);
+    stream.write('last words\n');
+    out.flushSync();
+    expect(out.writes).toEqual(['last words\n']);
   });
 
   it('writes at once what waits when asked to flush (before the ready line, on exit)', () => {
