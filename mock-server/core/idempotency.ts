@@ -72,19 +72,22 @@ export interface CanonicalRequest {
    */
   path?: string;
   body: unknown;
+  /** The body's canonical text when the operation has its own (authorize: canonicalAuthorizeBody); else sorted keys. */
+  canonicalBody?: string;
   /** tokenHashes of the request's headers. */
   tokens?: TokenHashes | undefined;
 }
 
 /**
  * Hash of the canonical request (docs/simulator-choices.md#idempotency): method, path, the token headers and the
- * body with its keys sorted at every depth (safe-stable-stringify), so that equal requests hash equally whatever
- * their key order or spacing.
+ * body in a canonical form (its keys sorted at every depth by safe-stable-stringify, unless the caller gives its own
+ * `canonicalBody`), so that equal requests hash equally whatever their key order or spacing.
  */
 export function fingerprint(request: CanonicalRequest): string {
   const head = [request.method, request.account, tokensDigest(request.tokens)];
   if (request.path !== undefined) head.push(request.path);
-  return hash('sha256', `${JSON.stringify(head)}\n${stringify(request.body)}`, 'base64url');
+  const body = request.canonicalBody ?? stringify(request.body);
+  return hash('sha256', `${JSON.stringify(head)}\n${body}`, 'base64url');
 }
 
 export type ReplayDecision =

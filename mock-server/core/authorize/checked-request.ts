@@ -3,6 +3,7 @@ import { type Awaitable, andThen } from '../awaitable.js';
 import { fingerprint, type IssuedToken, type TokenHashes, tokenHashes } from '../idempotency.js';
 import type { IssuedTokens } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
+import { canonicalAuthorizeBody } from './canonical-body.js';
 import type { TokenFacts } from './decide.js';
 import type { PlanFacts } from './plan.js';
 import { validateAuthorize } from './validate-authorize.js';
@@ -30,6 +31,8 @@ export interface ValidRequest {
   headers: AuthorizeHeaders;
   body: AuthorizeRequest;
   warnings: string[];
+  /** `body` is the closed compiled check's copy of `rawBody`. */
+  checked: boolean;
 }
 
 /** Parses and validates the body and headers, throwing the catalogue's errors. */
@@ -37,7 +40,7 @@ export function validRequest(input: AuthorizeInput, config: AuthorizeDeps['confi
   const rawBody = input.parseBody(input.bodyText);
   const valid = validateAuthorize({ partner_account_id: input.account }, input.headers, rawBody, config);
   if (!valid.ok) throw valid.error;
-  return { input, rawBody, headers: valid.headers, body: valid.body, warnings: valid.warnings };
+  return { input, rawBody, headers: valid.headers, body: valid.body, warnings: valid.warnings, checked: valid.checked };
 }
 
 /** The tokens a valid request sent that the simulator may have issued (what `AnswerStore.issuedTokens` is asked). */
@@ -54,7 +57,7 @@ export function checkedRequest(
   issuedTokens: IssuedTokens,
   deps: Pick<AuthorizeDeps, 'config' | 'clock' | 'paymentRequests'>,
 ): Awaitable<CheckedRequest> {
-  const { input, headers, body, warnings, rawBody } = valid;
+  const { input, headers, body, warnings, rawBody, checked } = valid;
   const key = headers['klarna-idempotency-key'];
   const token = sessionTokenOf(headers);
   const issued = token === undefined ? undefined : issuedTokens.session;
@@ -79,7 +82,13 @@ export function checkedRequest(
     fingerprint:
       key === undefined && token === undefined
         ? undefined
-        : fingerprint({ method: 'POST', account: input.account, body: rawBody, tokens: sentTokens }),
+        : fingerprint({
+            method: 'POST',
+            account: input.account,
+            body: rawBody,
+            canonicalBody: canonicalAuthorizeBody(rawBody, checked ? body : undefined),
+            tokens: sentTokens,
+          }),
     stepUpAmount: amount,
   }));
 }

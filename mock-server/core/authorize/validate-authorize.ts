@@ -31,6 +31,8 @@ export type ValidatedAuthorize =
       headers: AuthorizeHeaders;
       body: AuthorizeRequest;
       warnings: string[];
+      /** `body` is the closed compiled check's copy (canonicalAuthorizeBody writes it as it is). */
+      checked: boolean;
     }
   | { ok: false; error: KlarnaHttpError };
 
@@ -66,7 +68,7 @@ export function validateAuthorize(
   const violations = accountIdIssues(rawParams.partner_account_id, settings.accountIds);
   violations.push(...ruleViolations(rawHeaders, rawBody, body.currency, settings));
   if (violations.length > 0) return { ok: false, error: catalogue.validation(violations) };
-  return { ok: true, headers: rawHeaders, body, warnings: [] };
+  return { ok: true, headers: rawHeaders, body, warnings: [], checked: true };
 }
 
 /** validateAuthorize without the compiled checks: zod parses everything (exported for the tests that compare). */
@@ -89,7 +91,13 @@ export function validateAuthorizeWithZod(
   if (!params.success || !headers.success || !body.success || violations.length > 0) {
     return { ok: false, error: catalogue.validation(violations) };
   }
-  return { ok: true, headers: headers.data, body: body.data, warnings: unknownFields(AuthorizeRequest, rawBody) };
+  return {
+    ok: true,
+    headers: headers.data,
+    body: body.data,
+    warnings: unknownFields(AuthorizeRequest, rawBody),
+    checked: false,
+  };
 }
 
 /** The rules beyond the schemas; `currency` is the body's when the body is valid. */

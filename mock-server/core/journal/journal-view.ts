@@ -1,4 +1,5 @@
 import type { ClientReport, Finding, JournalEntry } from '../../../contracts/index.js';
+import { canonicalAuthorizeBody } from '../authorize/canonical-body.js';
 import { fingerprint, tokenHashes } from '../idempotency.js';
 import { redactUrl } from '../redact-url.js';
 import { redactHeaders } from '../redacted-headers.js';
@@ -119,7 +120,13 @@ function entryOf(record: JournalRecord, failures: Map<string, JournalRecord[]>):
 
 /** Fingerprint of a record without key or token (those carry theirs), worked out from the kept body. */
 function printOf(record: JournalRecord, body: unknown): string {
-  return fingerprint({ method: record.method, account: record.account, body, tokens: tokenHashes(record.headers) });
+  return fingerprint({
+    method: record.method,
+    account: record.account,
+    body,
+    canonicalBody: canonicalAuthorizeBody(body),
+    tokens: tokenHashes(record.headers),
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   partnerAccountKrnCheck,
 } from '../../../contracts/generated/authorize-checks.js';
 import { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest, PartnerAccountKrn } from '../../../contracts/index.js';
+import { canonicalAuthorizeBody } from '../../../mock-server/core/authorize/canonical-body.js';
 import {
   type ValidatedAuthorize,
   validateAuthorize,
@@ -377,5 +378,48 @@ describe('validateAuthorize', () => {
       { numRuns: RUNS },
     );
     expect(accepted).toBeGreaterThan(RUNS / 20);
+  });
+});
+
+/** `value` with the keys of every object in another order, the order `seed` picks. */
+function reordered(value: unknown, seed: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => reordered(item, seed));
+  if (typeof value !== 'object' || value === null) return value;
+  const rank = (key: string) => {
+    let h = seed;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
+    return h;
+  };
+  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b));
+  return Object.fromEntries(keys.map((key) => [key, reordered((value as Record<string, unknown>)[key], seed)]));
+}
+
+describe('the body as the fingerprint reads it (canonicalAuthorizeBody)', () => {
+  it('is one text for every key order, keeps every field and value, and takes the checked copy as it is', () => {
+    let closed = 0;
+    let open = 0;
+    fc.assert(
+      fc.property(bodies, fc.integer(), (generated, seed) => {
+        // As the route has it: parsed from JSON text.
+        const body: unknown = JSON.parse(JSON.stringify(generated));
+        const text = canonicalAuthorizeBody(body);
+        expect(canonicalAuthorizeBody(reordered(body, seed))).toBe(text);
+        // Nothing lost: another body (another field or value) is another text.
+        expect(JSON.parse(text)).toEqual(body);
+        if (closedBodyCheck(body)) {
+          closed++;
+          expect(canonicalAuthorizeBody(body, copyCheckedBody(body))).toBe(text);
+        } else open++;
+      }),
+      { numRuns: RUNS },
+    );
+    // Both forms were written: the checked copy's and the sorted keys'.
+    expect(closed).toBeGreaterThan(RUNS / 20);
+    expect(open).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('writes a body with a field the contract does not know with its keys sorted, at every depth', () => {
+    const body = { ...structuredClone(AUTHORIZE_BODY), z_extra: { b: 1, a: [{ d: 2, c: 3 }] } };
+    expect(canonicalAuthorizeBody(body)).toBe(stringify(body));
   });
 });
