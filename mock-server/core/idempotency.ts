@@ -100,6 +100,8 @@ export interface ReplayInput {
   keyRecord: StoredResponse | undefined;
   tokenRecord: StoredResponse | undefined;
   fingerprint: string | undefined;
+  /** Hash of the body's bytes as received (StoredResponse.rawHash). */
+  rawHash?: string | undefined;
   tokens: TokenHashes | undefined;
   amount: number | undefined;
   currency: string;
@@ -115,7 +117,9 @@ export interface ReplayInput {
 export function replayDecision(input: ReplayInput): ReplayDecision {
   const { keyRecord, tokenRecord } = input;
   if (input.key !== undefined && keyRecord !== undefined && input.now - keyRecord.createdAt < input.windowMs) {
-    if (keyRecord.fingerprint === input.fingerprint) return { kind: 'replay', stored: keyRecord };
+    if (keyRecord.fingerprint === input.fingerprint || sameBytes(keyRecord, input)) {
+      return { kind: 'replay', stored: keyRecord };
+    }
     return {
       kind: 'reject',
       error: catalogue.idempotencyConflict(input.key, tokensThatDiffer(keyRecord.tokens, input.tokens)),
@@ -128,6 +132,18 @@ export function replayDecision(input: ReplayInput): ReplayDecision {
     return { kind: 'reject', error: catalogue.sessionTokenConflict() };
   }
   return { kind: 'process' };
+}
+
+/**
+ * The same bytes with the same token headers are the same request, whatever fingerprint was stored: a record an
+ * earlier version wrote to a shared store (whose canonical form may differ) still replays for an identical retry.
+ */
+function sameBytes(stored: StoredResponse, input: ReplayInput): boolean {
+  return (
+    input.rawHash !== undefined &&
+    stored.rawHash === input.rawHash &&
+    tokensDigest(stored.tokens) === tokensDigest(input.tokens)
+  );
 }
 
 export interface IssuedToken {

@@ -44,6 +44,18 @@ describe('replay or conflict', () => {
     expect(replayDecision(input({ keyRecord: record }))).toEqual({ kind: 'replay', stored: record });
   });
 
+  it('replays the same bytes with the same tokens whatever fingerprint is stored (a record an earlier version wrote)', () => {
+    const record = stored({ fingerprint: 'fp-of-an-earlier-version', rawHash: 'bytes-1' });
+    expect(replayDecision(input({ keyRecord: record, rawHash: 'bytes-1' }))).toEqual({
+      kind: 'replay',
+      stored: record,
+    });
+    // Other bytes, or other tokens, are judged by the fingerprint alone.
+    expect(replayDecision(input({ keyRecord: record, rawHash: 'bytes-2' })).kind).toBe('reject');
+    const tokens = { 'Klarna-Network-Session-Token': 'h1' };
+    expect(replayDecision(input({ keyRecord: record, rawHash: 'bytes-1', tokens })).kind).toBe('reject');
+  });
+
   it('rejects another request under the same key with 409 RESOURCE_CONFLICT', () => {
     const decision = replayDecision(input({ keyRecord: stored(), fingerprint: 'fp-2' }));
     expect(decision.kind).toBe('reject');

@@ -54,6 +54,7 @@ function replayOf(request: CheckedRequest, answers: StoredAnswers, deps: Deps): 
     keyRecord: answers.key,
     tokenRecord: answers.token,
     fingerprint: request.fingerprint,
+    rawHash: request.rawBodyHash,
     tokens: request.sentTokens,
     amount: request.body.request_payment_transaction?.amount,
     currency: request.body.currency,
