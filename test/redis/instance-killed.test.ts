@@ -71,13 +71,14 @@ describe('three instances on one Redis, one killed with SIGKILL under load', () 
   let instances: SpawnedSimulator[] = [];
   let bases: string[] = [];
 
+  // More than spawnSimulator's wait for a start (40 s), which only a broken child reaches.
   beforeAll(async () => {
     if (unavailable) return;
     server = await startRedis();
     const store = `redis://${server.address}/0`;
     instances = [0, 1, 2].map(() => spawnSimulator(['--port', '0', '--log-level', 'warn', '--store', store]));
     bases = await Promise.all(instances.map((instance) => instance.ready));
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     for (const instance of instances) instance.child.kill('SIGKILL');
     await Promise.all(instances.map((instance) => instance.closed));

@@ -40,6 +40,7 @@ describe('--workers 2 on one Redis', () => {
   let simulator: SpawnedSimulator | undefined;
   let base = '';
 
+  // More than spawnSimulator's wait for a start (40 s), which only a broken child reaches.
   beforeAll(async () => {
     if (unavailable) return;
     server = await startRedis();
@@ -54,7 +55,7 @@ describe('--workers 2 on one Redis', () => {
       `redis://${server.address}/0`,
     ]);
     base = await simulator.ready;
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     simulator?.child.kill('SIGKILL');
     await server?.stop();
