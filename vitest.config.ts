@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // Bundles the command once for the tests that start it as a process (test/support/command-bundle.ts).
+    globalSetup: ['test/support/command-bundle.ts'],
     // The JSON report feeds the `N passed, N failed` line of .ci/run.
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 15_000,

@@ -11,7 +11,7 @@ import { type SpawnedSimulator, spawnSimulator } from './support/spawned-simulat
 // The real entry point in a child process: what a user gets from `npm start`. Nothing sleeps; every wait is on
 // an event (a stdout chunk, the process closing) with a timeout that only matters when something is broken.
 
-/** Each child starts under tsx beside a dozen others and the rest of the suite: exits took up to 10 s under load. */
+/** Only a broken child reaches it: under tsx, beside a dozen others and the suite, exits once took up to 10 s. */
 const WAIT_MS = 30_000;
 const READY_LINE = /^klarna-mock listening on (http:\/\/\S+) \(ready in \d+ ms\)$/m;
 
@@ -65,8 +65,8 @@ async function freePort(): Promise<number> {
 const sample = loadSamples()['final-authorization'];
 if (sample === undefined) throw new Error('fixtures/samples/final-authorization.json is missing');
 
-// Each test starts the command under tsx, concurrently with the others: on a loaded 2-core machine a start took up to
-// 23 s (and once over spawnSimulator's 20 s), so a test gets 90 s, more than a start's wait (40 s) and an exit's (30 s)
+// Each test starts the bundled command, concurrently with the others. Under tsx, on a loaded 2-core machine, a start
+// once took 23 s; a test gets 90 s, more than a start's wait (40 s) and an exit's (30 s)
 // together: a limit for a broken child, not a measure of speed.
 describe.concurrent('the klarna-mock command', { timeout: 90_000 }, () => {
   it('prints its URL once, answers over HTTP, logs one redacted JSON line per request and stops on SIGTERM', async ({

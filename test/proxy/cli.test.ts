@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandArgs } from '../support/command-bundle.js';
 
 // `klarna-mock proxy` in a child process, as a user runs it: the ready line, the calls, and the drift report printed
 // when it is stopped. Every wait is on an event, with a timeout that only matters when something is broken.
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => upstream.close());
 
 function startProxy(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/app/main.ts', 'proxy', ...args], {
+  const child = spawn(process.execPath, commandArgs(['proxy', ...args]), {
     cwd: ROOT,
     env: { ...process.env, PORT: undefined, HOST: undefined, KLARNA_MOCK_UPSTREAM: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],

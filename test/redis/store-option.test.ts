@@ -10,6 +10,7 @@ import { openAnswerStore } from '../../mock-server/app/open-answer-store.js';
 import { parseMockConfig } from '../../mock-server/core/config.js';
 import { describeStoreLocation, parseStoreLocation } from '../../mock-server/core/store/store-location.js';
 import { StoreUnreachable } from '../../mock-server/io/redis/open-redis-store.js';
+import { commandArgs } from '../support/command-bundle.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readCliOptions(argv, env, false);
@@ -102,11 +103,11 @@ describe('a Redis store that cannot be reached at start', () => {
 
   it('stops the command with exit code 2, naming the address and the reason', async () => {
     const port = await closedPort();
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'mock-server/app/main.ts', '--port', '0', '--store', `redis://127.0.0.1:${port}`],
-      { cwd: ROOT, env: { ...process.env, KLARNA_MOCK_STORE: undefined }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, commandArgs(['--port', '0', '--store', `redis://127.0.0.1:${port}`]), {
+      cwd: ROOT,
+      env: { ...process.env, KLARNA_MOCK_STORE: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;

@@ -2,13 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { commandArgs } from './command-bundle.js';
 
-// The simulator's command (mock-server/app/main.ts under tsx) in a child process, for what needs a real process:
-// --workers, SIGKILL. Every wait is on an event (a stdout chunk, the exit), bounded by a timeout that only matters
+// The simulator's command (bundled as `npm start` runs it: command-bundle.ts) in a child process, for what needs a
+// real process: --workers, SIGKILL. Every wait is on an event (a stdout chunk, the exit), bounded by a timeout that only matters
 // when something is broken.
 
 const ROOT = join(import.meta.dirname, '..', '..');
-/** Starts under tsx, beside the rest of the suite on a loaded 2-core machine, took up to 23 s. */
+/** Only a broken child reaches it: starts under tsx beside the suite on two cores once took 23 s, bundled far less. */
 const WAIT_MS = 40_000;
 const READY = /klarna-mock listening on (http:\/\/\S+) \(ready in \d+ ms[^)]*\)/;
 
@@ -34,7 +35,7 @@ process.once('exit', () => {
 
 /** Starts `klarna-mock <args>` with a clean environment for the simulator's own variables. */
 export function spawnSimulator(args: string[], env: Record<string, string> = {}): SpawnedSimulator {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/app/main.ts', ...args], {
+  const child = spawn(process.execPath, commandArgs(args), {
     cwd: ROOT,
     env: {
       ...process.env,
