@@ -1,4 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
+import { openSync, write, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -11,7 +13,8 @@ import { HEADERS } from './request.js';
 
 // The floor: the least work any simulator of this operation has to do per request, written for speed and for
 // nothing else, so the bench can show how close to bare Fastify the issue's targets can get at all. Compared with
-// the bare server it adds only what issue 5's targets require, each done the cheapest way we know:
+// the bare server it adds only what issue 5's targets require, and what issue 16 measures the simulator with
+// (request logging on, written to a file, and the journal on), each done the cheapest way we know:
 //   validation   headers and body, by ajv validators compiled from the contracts' JSON Schema (code units, not code
 //                points, as zod counts them; formats in ajv's fast mode), plus the line-item sum;
 //   fingerprint  a hash of the body's bytes as received: a replay is found without parsing the body (which is why
@@ -19,17 +22,26 @@ import { HEADERS } from './request.js';
 //   record       the answer kept by account and key, at most the simulator's cap (the oldest go first, through a
 //                ring of slots: O(1), no Map iteration, the answers off the heap), and replayed for a repeated key
 //                after the headers' check;
-//   answer       a fresh transaction id and expiry, the answer checked against its contract, then serialized.
-// It does less than the simulator must: no scenarios, request journal, logging, correlation ids, header limits,
-// Klarna error bodies, webhooks, customer tokens or age-based eviction; it checks credentials against one string.
+//   answer       a fresh transaction id and expiry, the answer checked against its contract, then serialized;
+//   log          a request id (sent as Klarna-Correlation-Id), and one JSON line per request with what the simulator's
+//                line has (method, path, headers with the credentials redacted, status, time taken), gathered and
+//                written to --log (else standard output) every 10 ms, asynchronously;
+//   journal      what the simulator's journal keeps of a request (id, time, account, path, headers, body text,
+//                status, key, fingerprint), encoded as text into one buffer allocated once, used as a ring; a
+//                typed array holds where the last records are (GET /__floor/journal?last=N decodes them: not timed,
+//                so not made fast).
+// It does less than the simulator must: no scenarios, header limits, Klarna error bodies, webhooks, customer tokens,
+// payment transactions kept for the later operations or age-based eviction; it checks credentials against one string.
 //
-// node --import tsx bench/floor-server.ts [--port N] [--max-stored N] [--skip validation,fingerprint,record]
+// node --import tsx bench/floor-server.ts [--port N] [--max-stored N] [--log FILE]
+//   [--skip validation,fingerprint,record,log,journal]
 // (--skip leaves parts out, to see what each one costs; without its fingerprint the floor replays any body.)
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     'max-stored': { type: 'string' },
+    log: { type: 'string' },
     skip: { type: 'string' },
   },
 });
@@ -77,48 +89,124 @@ function record(key: string, answer: string, rawHash: Buffer | undefined, now: n
   createdAt[slot] = now;
 }
 
+// The log: lines gathered, then written together (what the simulator's batching does), to a file opened once.
+const LOG_FLUSH_MS = 10;
+const logFd = values.log === undefined ? 1 : openSync(values.log, 'w');
+const logPrefix = `{"level":30,"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`;
+let logLines: string[] = [];
+let logScheduled = false;
+const flushLog = () => {
+  logScheduled = false;
+  const text = logLines.join('');
+  logLines = [];
+  write(logFd, text, () => {});
+};
+const REDACTED = '[redacted]';
+function logLine(id: string, url: string, headers: Record<string, unknown>, status: number, startedAt: number) {
+  const shown = { ...headers, authorization: REDACTED };
+  const took = Math.round((performance.now() - startedAt) * 100) / 100;
+  logLines.push(
+    `${logPrefix},"time":${Date.now()},"reqId":"${id}","request":{"method":"POST","url":${JSON.stringify(url)},"headers":${JSON.stringify(shown)}},"statusCode":${status},"responseTime":${took},"msg":${JSON.stringify(`POST ${url} ${status}`)}}\n`,
+  );
+  if (!logScheduled) {
+    logScheduled = true;
+    setTimeout(flushLog, LOG_FLUSH_MS).unref();
+  }
+}
+
+// The journal: records as text in one buffer (the simulator's default size), the last journalSize starts in a ring.
+const journalText = Buffer.alloc(skip.has('journal') ? 0 : config.journalMaxBytes);
+const MAX_RECORD_BYTES = 32 * 1024;
+const recordStarts = new Float64Array(config.journalSize);
+const recordLengths = new Uint32Array(config.journalSize);
+let journalAt = 0;
+let journaled = 0;
+function journalRecord(id: string, account: string, url: string, headers: unknown, text: string, status: number) {
+  const head = JSON.stringify([
+    id,
+    Date.now(),
+    account,
+    'POST',
+    url,
+    headers,
+    status,
+    (headers as Record<string, unknown>)['klarna-idempotency-key'],
+  ]);
+  if (journalAt + MAX_RECORD_BYTES > journalText.length) journalAt = 0;
+  const slot = journaled++ % recordStarts.length;
+  const start = journalAt;
+  // A head holds no raw line break (JSON text), so the first one ends it.
+  journalAt += journalText.write(`${head}\n`, journalAt, MAX_RECORD_BYTES / 2, 'utf8');
+  journalAt += journalText.write(text, journalAt, MAX_RECORD_BYTES / 2, 'utf8');
+  recordStarts[slot] = start;
+  recordLengths[slot] = journalAt - start;
+}
+
+/** The last `count` records, newest first, decoded (the test's proof that the journal keeps what it should). */
+function lastRecords(count: number): unknown[] {
+  const records: unknown[] = [];
+  for (let n = journaled - 1; n >= Math.max(0, journaled - count, journaled - recordStarts.length); n -= 1) {
+    const slot = n % recordStarts.length;
+    const start = recordStarts[slot] as number;
+    const text = journalText.toString('utf8', start, start + (recordLengths[slot] as number));
+    const cut = text.indexOf('\n');
+    records.push({ head: JSON.parse(text.slice(0, cut)), body: text.slice(cut + 1) });
+  }
+  return records;
+}
+
 type Body = z.infer<typeof AuthorizeRequest>;
 
-const app = Fastify({ logger: false });
+// A request id as the simulator makes one (a UUID), when it is logged; else Fastify's counter.
+const app = Fastify({ logger: false, ...(!skip.has('log') && { genReqId: () => randomUUID() }) });
 app.removeContentTypeParser('application/json');
 app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, text));
 app.post<{ Params: { partner_account_id: string }; Body: string }>(
   '/v2/accounts/:partner_account_id/payment/authorize',
   (request, reply) => {
+    const startedAt = performance.now();
     const { headers } = request;
     const text = typeof request.body === 'string' ? request.body : '';
-    if (headers.authorization !== HEADERS.authorization) return reply.code(401).type(JSON_TYPE).send(INVALID);
-    if (!skip.has('validation') && !validHeaders(headers)) return reply.code(400).type(JSON_TYPE).send(INVALID);
+    const account = request.params.partner_account_id;
+    /** Every answer: its correlation id, its journal record and its log line, then the bytes. */
+    const answer = (status: number, payload: string | Buffer) => {
+      if (!skip.has('journal')) journalRecord(request.id, account, request.url, headers, text, status);
+      if (!skip.has('log')) {
+        reply.header('Klarna-Correlation-Id', request.id);
+        logLine(request.id, request.url, headers, status, startedAt);
+      }
+      return reply.code(status).type(JSON_TYPE).send(payload);
+    };
+    if (headers.authorization !== HEADERS.authorization) return answer(401, INVALID);
+    if (!skip.has('validation') && !validHeaders(headers)) return answer(400, INVALID);
     const now = Date.now();
-    const key = `${request.params.partner_account_id}\n${headers['klarna-idempotency-key']}`;
+    const key = `${account}\n${headers['klarna-idempotency-key']}`;
     const rawHash = skip.has('fingerprint') ? undefined : hash('sha1', text, 'buffer');
     const seq = seqOf.get(key);
     const slot = seq === undefined ? -1 : seq % cap;
     // The same request again: its body passed validation the first time.
     if (slot >= 0 && now - (createdAt[slot] as number) < config.idempotencyWindowMs) {
       const at = slot * HASH_BYTES;
-      if (rawHash !== undefined && rawHash.compare(hashes, at, at + HASH_BYTES) !== 0) {
-        return reply.code(409).type(JSON_TYPE).send(INVALID);
-      }
+      if (rawHash !== undefined && rawHash.compare(hashes, at, at + HASH_BYTES) !== 0) return answer(409, INVALID);
       const start = slot * SLOT_BYTES;
-      const stored = bodies.subarray(start, start + (bodyLengths[slot] as number));
-      return reply.code(200).type(JSON_TYPE).header('Idempotent-Replayed', 'true').send(stored);
+      reply.header('Idempotent-Replayed', 'true');
+      return answer(200, bodies.subarray(start, start + (bodyLengths[slot] as number)));
     }
     let body: Body;
     try {
       body = JSON.parse(text);
     } catch {
-      return reply.code(400).type(JSON_TYPE).send(INVALID);
+      return answer(400, INVALID);
     }
     // (The floor authorizes payments only: a request without a transaction is refused with the invalid ones.)
     if (
       !skip.has('validation') &&
       !(validBody(body) && body.request_payment_transaction !== undefined && !lineItemSumIssue(body))
     ) {
-      return reply.code(400).type(JSON_TYPE).send(INVALID);
+      return answer(400, INVALID);
     }
     const transaction = body.request_payment_transaction;
-    const answer = {
+    const approved = {
       payment_transaction_response: {
         result: 'APPROVED',
         payment_transaction: {
@@ -131,14 +219,24 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
         },
       },
     };
-    if (!validAnswer(answer)) throw new Error('the floor rendered an answer its contract refuses');
-    const answerText = JSON.stringify(answer);
+    if (!validAnswer(approved)) throw new Error('the floor rendered an answer its contract refuses');
+    const answerText = JSON.stringify(approved);
     if (Buffer.byteLength(answerText) > SLOT_BYTES) throw new Error('an answer longer than the floor keeps');
     if (!skip.has('record')) record(key, answerText, rawHash, now);
-    return reply.code(200).type(JSON_TYPE).send(answerText);
+    return answer(200, answerText);
   },
 );
 
+app.get<{ Querystring: { last?: string } }>('/__floor/journal', (request, reply) =>
+  reply.send(lastRecords(Number(request.query.last ?? 10))),
+);
+
 const url = await app.listen({ port: Number(values.port), host: '127.0.0.1' });
-process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+process.on('SIGTERM', () =>
+  app.close().then(() => {
+    // The lines still gathered go out before the exit.
+    writeSync(logFd, logLines.join(''));
+    process.exit(0);
+  }),
+);
 process.stdout.write(`floor listening on ${url}${skip.size > 0 ? ` (without ${[...skip].join(', ')})` : ''}\n`);

@@ -418,7 +418,10 @@ async function main() {
   let redis: RedisServer | undefined;
   try {
     const bare = await bench('bare-server.ts');
-    const floor = await bench('floor-server.ts', floorSkip.size === 0 ? [] : ['--skip', [...floorSkip].join(',')]);
+    // The floor logs to a file, as the simulator does (the bench counts its bytes the same way).
+    const floorLog = logFile('floor');
+    const floorArgs = ['--log', floorLog, ...(floorSkip.size === 0 ? [] : ['--skip', [...floorSkip].join(',')])];
+    const floor: LoggedServer = { ...(await bench('floor-server.ts', floorArgs)), log: floorLog };
     bundle = compileMain();
     const simulator = await simulate('simulator');
     servers = { bare, floor, simulator };

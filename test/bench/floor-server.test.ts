@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildServer, startServer } from '../../bench/child-server.js';
-import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS, INVALID_BODY } from '../../bench/request.js';
+import { ACCOUNT, AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS, INVALID_BODY } from '../../bench/request.js';
 import { AuthorizeResponse } from '../../contracts/index.js';
 
 // The bench's floor server stands for the least work a simulator must do: its ratios are only evidence if it really
@@ -53,6 +56,23 @@ describe('bench floor server', () => {
     expect((await post('floor-7', AUTHORIZE_BODY, { ...HEADERS, authorization: 'Basic other' })).status).toBe(401);
   });
 
+  it('journals each request as received, with its account, headers, status and body text', async () => {
+    const sent = { ...AUTHORIZE_BODY, currency: 'SEK' };
+    await post('floor-9', sent);
+    await post('floor-9', sent);
+    await post('floor-10', { currency: 'USD' });
+    const records = (await (await fetch(`${floor.url}/__floor/journal?last=3`)).json()) as {
+      head: unknown[];
+      body: string;
+    }[];
+    expect(records.map((record) => [record.head[2], record.head[6], record.head[7], record.body])).toEqual([
+      [ACCOUNT, 400, 'floor-10', '{"currency":"USD"}'],
+      [ACCOUNT, 200, 'floor-9', JSON.stringify(sent)],
+      [ACCOUNT, 200, 'floor-9', JSON.stringify(sent)],
+    ]);
+    expect(records[0]?.head[5]).toMatchObject({ 'klarna-idempotency-key': 'floor-10' });
+  });
+
   it('keeps at most --max-stored answers, forgetting the oldest first', async () => {
     const small = await start(['--max-stored', '2']);
     const send = (key: string, currency: string) =>
@@ -71,9 +91,45 @@ describe('bench floor server', () => {
     }
   });
 
+  it('logs one line a request to --log, as the simulator does: its id sent as Klarna-Correlation-Id, credentials redacted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floor-log-'));
+    const log = join(dir, 'floor.log');
+    const logged = await start(['--log', log]);
+    try {
+      const send = (key: string, body: unknown) =>
+        fetch(`${logged.url}${AUTHORIZE_PATH}`, {
+          method: 'POST',
+          headers: { ...HEADERS, 'klarna-idempotency-key': key },
+          body: JSON.stringify(body),
+        });
+      const answers = [await send('l-1', AUTHORIZE_BODY), await send('l-1', AUTHORIZE_BODY), await send('l-2', {})];
+      await logged.stop();
+      const lines = readFileSync(log, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines.map((line) => line.statusCode)).toEqual([200, 200, 400]);
+      expect(lines.map((line) => line.reqId)).toEqual(
+        answers.map((answer) => answer.headers.get('klarna-correlation-id')),
+      );
+      expect(new Set(lines.map((line) => line.reqId)).size).toBe(3);
+      for (const line of lines) {
+        expect(line).toMatchObject({ level: 30, request: { method: 'POST', url: AUTHORIZE_PATH } });
+        expect(line.request.headers).toMatchObject({
+          authorization: '[redacted]',
+          'klarna-idempotency-key': expect.any(String),
+        });
+        expect(line.msg).toBe(`POST ${AUTHORIZE_PATH} ${line.statusCode}`);
+      }
+    } finally {
+      await logged.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a part it does not know in --skip', async () => {
-    await expect(start(['--skip', 'journal'])).rejects.toThrow(
-      /--skip journal: one of validation, fingerprint, record/,
+    await expect(start(['--skip', 'webhooks'])).rejects.toThrow(
+      /--skip webhooks: one of validation, fingerprint, record, log, journal/,
     );
   });
 });
