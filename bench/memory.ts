@@ -121,7 +121,8 @@ async function main() {
     if (first !== undefined && full !== undefined && full.stored > first.stored) {
       const perEntryHeap = ((full.liveMb - first.liveMb) * 1024 * 1024) / (full.stored - first.stored);
       console.log(
-        `live heap per stored entry: ${Math.round(perEntryHeap)} B (full GCs at ${first.stored} and ${full.stored} stored)`,
+        `live heap per stored entry: ${Math.round(perEntryHeap)} B (full GCs at ${first.stored} and ${full.stored} stored; ` +
+          'an estimate: the heap after a full GC also holds what died while it marked, more so the later the first one)',
       );
     }
     console.log(`peak RSS under the cap of ${mb(rssCap)}: ${verdict(peak < rssCap)}`);
