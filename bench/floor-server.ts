@@ -27,7 +27,7 @@ import { HEADERS } from './request.js';
 //                line has (method, path, headers with the credentials redacted, status, time taken), gathered and
 //                written to --log (else standard output) every 10 ms, asynchronously;
 //   journal      what the simulator's journal keeps of a request (id, time, account, path, headers, body text,
-//                status, key, fingerprint), encoded as text into one buffer allocated once, used as a ring; a
+//                status, key), encoded as text into one buffer allocated once, used as a ring; a
 //                typed array holds where the last records are (GET /__floor/journal?last=N decodes them: not timed,
 //                so not made fast).
 // It does less than the simulator must: no scenarios, header limits, Klarna error bodies, webhooks, customer tokens,
