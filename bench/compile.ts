@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Inside the project, so that what the bundle still loads at run time (pino-pretty, swagger-ui's assets) resolves. */
@@ -23,8 +23,12 @@ export function compileBare(): string {
 }
 
 function compile(name: string, entry?: string): string {
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const outfile = join(CACHE_DIR, name);
+  return bundleTo(join(CACHE_DIR, name), entry);
+}
+
+/** Bundles `entry` (the simulator's by default) into `outfile` with scripts/bundle.mjs, as `npm run build` does. */
+export function bundleTo(outfile: string, entry?: string): string {
+  mkdirSync(dirname(outfile), { recursive: true });
   const args = [join(ROOT, 'scripts', 'bundle.mjs'), outfile, ...(entry === undefined ? [] : [entry])];
   execFileSync(process.execPath, args, { stdio: 'inherit' });
   return outfile;

@@ -5,9 +5,9 @@ import { MockConfig } from '../mock-server/core/config.js';
 import { type ChildServer, startServer } from './child-server.js';
 import { CACHE_DIR } from './compile.js';
 import { FLOOR_PARTS, parseFloorSkip } from './floor-parts.js';
-import { drive, EXPECTED_STATUS, fillStore, PATHS, type PathName } from './load.js';
+import { fillStore } from './load.js';
 import { pinDriver } from './pinning.js';
-import { driveSequential } from './sequential.js';
+import { BENCH_PATHS, type BenchPath, drivePath } from './sequential.js';
 import { START_FLAGS } from './start-flags.js';
 import { median } from './stats.js';
 
@@ -23,13 +23,12 @@ const { values } = parseArgs({
     without: { type: 'string', default: 'log,journal;log;journal' },
     rounds: { type: 'string', default: '5' },
     duration: { type: 'string', default: '3' },
-    paths: { type: 'string', default: [...PATHS, 'sequential'].join(',') },
+    paths: { type: 'string', default: BENCH_PATHS.join(',') },
   },
 });
-type Path = PathName | 'sequential';
-const paths = (values.paths as string).split(',') as Path[];
+const paths = (values.paths as string).split(',') as BenchPath[];
 for (const path of paths) {
-  if (path !== 'sequential' && !PATHS.includes(path)) throw new Error(`--paths ${path}: one of ${PATHS}, sequential`);
+  if (!BENCH_PATHS.includes(path)) throw new Error(`--paths ${path}: one of ${BENCH_PATHS.join(', ')}`);
 }
 const variants = ['', ...(values.without as string).split(';').filter(Boolean)];
 for (const skip of variants) parseFloorSkip(skip);
@@ -59,15 +58,7 @@ try {
     const p50: number[][] = variants.map(() => []);
     const measure = async (i: number, duration: number) => {
       const server = servers[i] as ChildServer;
-      const result =
-        path === 'sequential'
-          ? await driveSequential(server.url, { seconds: duration, pids: [server.pid] })
-          : await drive(server.url, path, {
-              seconds: duration,
-              connections: 50,
-              expect: EXPECTED_STATUS[path],
-              pids: [server.pid],
-            });
+      const result = await drivePath(server.url, path, { seconds: duration, connections: 50, pids: [server.pid] });
       if (result.unexpected > 0)
         throw new Error(`${label(variants[i] as string)}: ${result.unexpected} unexpected answers`);
       return result;

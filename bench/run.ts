@@ -6,13 +6,13 @@ import { type RedisServer, startRedis } from '../test/support/redis-server.js';
 import { type ChildServer, fileBytes, type LoggedServer, startLoggedServer, startServer } from './child-server.js';
 import { CACHE_DIR, compileBare, compileMain } from './compile.js';
 import { parseFloorSkip } from './floor-parts.js';
-import { drive, EXPECTED_STATUS, fillStore, type LoadResult, PATHS, type PathName } from './load.js';
+import { drive, fillStore, type LoadResult } from './load.js';
 import { installPeers, PEERS, type Peer, peerInstalled } from './peers.js';
 import { pinDriver, pinToServerCore } from './pinning.js';
 import { timeToFirstAuthorize } from './ready-time.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
 import { mb, processTree, rssBytes } from './rss.js';
-import { driveSequential } from './sequential.js';
+import { BENCH_PATHS, type BenchPath, drivePath } from './sequential.js';
 import { START_FLAGS } from './start-flags.js';
 import { median, verdict } from './stats.js';
 import { aheadOfPeers, judgeRatios, type Ratios, type Target } from './targets.js';
@@ -74,8 +74,6 @@ const TSX = ['--import', 'tsx'];
  * The paths: autocannon's three (50 connections by default) and the sequential one, one client sending fresh-key
  * authorize requests one after another, as a test suite does (bench/sequential.ts, latencies in microseconds).
  */
-type BenchPath = PathName | 'sequential';
-const BENCH_PATHS: readonly BenchPath[] = [...PATHS, 'sequential'];
 
 /** Targets of issue 16 ("Close to the floor"), as simulator/bare ratios measured in this run. */
 const TARGETS: Record<BenchPath, Target> = {
@@ -176,15 +174,12 @@ async function measurePaths(servers: Servers): Promise<Row[]> {
     const run = async (which: ServerName, duration: number) => {
       const server = serverOf(servers, which);
       const pids = pidsOf(server);
-      const result =
-        path === 'sequential'
-          ? await driveSequential(server.url, { seconds: duration, pids })
-          : await drive(server.url, path, {
-              seconds: duration,
-              connections,
-              expect: which === 'bare' ? '2xx' : EXPECTED_STATUS[path],
-              pids,
-            });
+      const result = await drivePath(server.url, path, {
+        seconds: duration,
+        connections,
+        pids,
+        ...(which === 'bare' && { expect: '2xx' as const }),
+      });
       countSent(which, result.total);
       sent.set(which, (sent.get(which) ?? 0) + result.total);
       return result;

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { completeResponse } from './http-response.js';
-import type { LoadResult } from './load.js';
+import { drive, EXPECTED_STATUS, type LoadResult, PATHS, type PathName } from './load.js';
 import { AUTHORIZE_BODY, AUTHORIZE_PATH, HEADERS } from './request.js';
 import { cpuMicrosOf } from './rss.js';
 import { percentile } from './stats.js';
@@ -150,4 +150,23 @@ export async function driveSequential(
     cpuPerRequest: cpu === undefined || total === 0 ? undefined : cpu / total,
     driverBusy: (driver.user + driver.system) / (elapsedSeconds * 1_000_000),
   };
+}
+
+/** Every path the benches drive: autocannon's, and one client sending one request at a time. */
+export type BenchPath = PathName | 'sequential';
+export const BENCH_PATHS: readonly BenchPath[] = [...PATHS, 'sequential'];
+
+/**
+ * One measurement of `path` against `url`: autocannon with `connections` for the concurrent paths, driveSequential
+ * for the sequential one. `expect` defaults to the path's status class (the bare server answers 200 to everything).
+ */
+export function drivePath(
+  url: string,
+  path: BenchPath,
+  options: { seconds: number; connections: number; pids: readonly number[]; expect?: '2xx' | '4xx' },
+): Promise<LoadResult> {
+  const { seconds, connections, pids } = options;
+  return path === 'sequential'
+    ? driveSequential(url, { seconds, pids })
+    : drive(url, path, { seconds, connections, pids, expect: options.expect ?? EXPECTED_STATUS[path] });
 }

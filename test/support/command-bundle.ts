@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleTo } from '../../bench/compile.js';
+import { START_FLAGS } from '../../bench/start-flags.js';
 
 // The tests that need the `klarna-mock` command in a real process run what `npm start` runs: the simulator bundled
 // by scripts/bundle.mjs into one file, in a Node with bin/node-flags.json's flags. It is bundled once per test run,
@@ -10,15 +10,13 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Inside the project, so that what the bundle loads at run time (pino-pretty, swagger-ui's assets) resolves. */
 const BUNDLE = join(ROOT, 'node_modules', '.cache', 'klarna-mock-test', 'klarna-mock.mjs');
-const FLAGS: string[] = JSON.parse(readFileSync(join(ROOT, 'bin', 'node-flags.json'), 'utf8'));
 
 /** The arguments after `node` that start `klarna-mock <args>`, as the launcher in bin/ starts it. */
 export function commandArgs(args: string[]): string[] {
-  return [...FLAGS, BUNDLE, ...args];
+  return [...START_FLAGS, BUNDLE, ...args];
 }
 
 /** vitest's globalSetup: bundles the command before any test file runs. */
 export default function setup(): void {
-  mkdirSync(join(BUNDLE, '..'), { recursive: true });
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), BUNDLE], { stdio: 'inherit' });
+  bundleTo(BUNDLE);
 }
