@@ -56,4 +56,15 @@ describe('the memory record store', () => {
     records.resetAccount('krn:partner:a');
     expect([records.due('krn:partner:a', 5 * HOUR), records.dueAccounts()]).toEqual([[], ['krn:partner:b']]);
   });
+
+  it('forgets the due time of a record the store let go for room, at once', () => {
+    const records = memoryPaymentRequestStore(new Store(1));
+    const [first, second] = [request('u1'), request('u2', 'krn:partner:b')];
+    records.put(first.account, 'u1', first, open(first));
+    expect(records.dueAccounts()).toEqual(['krn:partner:a']);
+    records.put(second.account, 'u2', second, open(second));
+    expect(records.get(first.account, 'u1')).toBeUndefined();
+    expect(records.dueAccounts()).toEqual(['krn:partner:b']);
+    expect(records.due('krn:partner:b', 3 * HOUR)).toEqual(['u2']);
+  });
 });

@@ -25,6 +25,8 @@ export interface CacheBound<V> {
   size: (value: V, key: string) => number;
   maxBytes: number;
   onFull?: () => void;
+  /** Hears of every entry the caps made go (not of those deleted or replaced). */
+  onEvict?: (value: V, key: string) => void;
 }
 
 function withBytes<V extends {}>(max: number, bound: CacheBound<V>): LRUCache.Options<string, V, unknown> {
@@ -34,8 +36,10 @@ function withBytes<V extends {}>(max: number, bound: CacheBound<V>): LRUCache.Op
     maxSize: bound.maxBytes,
     // An entry counts at least 1 byte (lru-cache's rule), its key included.
     sizeCalculation: (value, key) => Math.max(1, bound.size(value, key) + key.length),
-    dispose: (_value, _key, reason) => {
-      if (reason !== 'evict' || warned) return;
+    dispose: (value, key, reason) => {
+      if (reason !== 'evict') return;
+      bound.onEvict?.(value, key);
+      if (warned) return;
       warned = true;
       bound.onFull?.();
     },

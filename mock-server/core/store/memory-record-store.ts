@@ -1,25 +1,32 @@
 import type { PaymentRequestRecord } from '../payment-requests/payment-request-record.js';
 import type { TransactionRecord } from '../transactions/transaction-record.js';
+import { DueQueue } from './due-queue.js';
 import type { PaymentRequestStore, PutOptions, RecordStore, Versioned } from './record-store.js';
-import type { Store } from './store.js';
+import type { RecordKind, Store } from './store.js';
 
 /** Where the records live in this process: the Store's bounded caches (entries and bytes). */
 interface Cache<T> {
   get(account: string, id: string): T | undefined;
   set(record: T): void;
+  /** Which of the Store's caches: the record store hears of what its caps make go. */
+  kind: RecordKind;
+  store: Store;
 }
 
 /**
  * The records of one process (the default): in the Store's caches, with per account the ids that may come due
- * (`dueAt`), so that a clock move visits only those. Every method answers at once, with no promise. A record the
- * cache let go (full) is gone: a write over it is refused like one over another's, and the caller finds none.
+ * (`dueAt`) in time order (DueQueue), so that a clock move, or the sweep once a second, visits only those whose time
+ * has come. Every method answers at once, with no promise. A record the cache let go (full) is gone, its due time
+ * with it: a write over it is refused like one over another's, and the caller finds none.
  */
 class MemoryRecordStore<T extends Versioned> implements RecordStore<T> {
   readonly kind = 'memory';
   /** Per account, the ids of records the clock may still change, and when. */
-  private readonly dueBy = new Map<string, Map<string, number>>();
+  private readonly dueBy = new Map<string, DueQueue>();
 
-  constructor(private readonly cache: Cache<T>) {}
+  constructor(private readonly cache: Cache<T>) {
+    cache.store.onEvicted(cache.kind, (account, id) => this.forget(account, id));
+  }
 
   get(account: string, id: string): T | undefined {
     return this.cache.get(account, id);
@@ -32,24 +39,18 @@ class MemoryRecordStore<T extends Versioned> implements RecordStore<T> {
     let due = this.dueBy.get(account);
     if (options.dueAt !== undefined) {
       if (due === undefined) {
-        due = new Map();
+        due = new DueQueue();
         this.dueBy.set(account, due);
       }
       due.set(id, options.dueAt);
-    } else if (due?.delete(id) && due.size === 0) {
-      this.dueBy.delete(account);
-    }
+    } else this.forget(account, id);
     return written;
   }
 
   due(account: string, now: number): string[] {
     const due = this.dueBy.get(account);
     if (due === undefined) return [];
-    const ids: string[] = [];
-    for (const [id, at] of due) {
-      if (this.cache.get(account, id) === undefined) due.delete(id);
-      else if (at <= now) ids.push(id);
-    }
+    const ids = due.due(now, (id) => this.cache.get(account, id) !== undefined);
     if (due.size === 0) this.dueBy.delete(account);
     return ids;
   }
@@ -62,6 +63,14 @@ class MemoryRecordStore<T extends Versioned> implements RecordStore<T> {
   resetAccount(account: string): void {
     this.dueBy.delete(account);
   }
+
+  /** The id is no longer due: written final, or let go by the cache. */
+  private forget(account: string, id: string): void {
+    const due = this.dueBy.get(account);
+    if (due === undefined) return;
+    due.delete(id);
+    if (due.size === 0) this.dueBy.delete(account);
+  }
 }
 
 class MemoryPaymentRequestStore
@@ -72,6 +81,8 @@ class MemoryPaymentRequestStore
     super({
       get: (account, id) => store.paymentRequest(account, id),
       set: (record) => store.savePaymentRequest(record),
+      kind: 'paymentRequests',
+      store,
     });
   }
 
@@ -87,4 +98,6 @@ export const memoryTransactionStore = (store: Store): RecordStore<TransactionRec
   new MemoryRecordStore<TransactionRecord>({
     get: (account, id) => store.transaction(account, id),
     set: (record) => store.saveTransaction(record),
+    kind: 'transactions',
+    store,
   });

@@ -25,6 +25,9 @@ interface Recorded {
   stored: StoredResponse;
 }
 
+/** The records kept for the record stores (core/store/memory-record-store.ts). */
+export type RecordKind = 'paymentRequests' | 'transactions';
+
 /** Length-prefixed, so that no account and id pair can spell another's. */
 const scopePrefix = (account: string) => `${account.length}:${account}:`;
 
@@ -44,6 +47,11 @@ export class Store {
   private readonly transactions: LazyCache<TransactionRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: LazyCache<string>;
+  /** Who hears of the payment requests and transactions the caps made go (the memory record stores' due times). */
+  private readonly evicted: Record<RecordKind, ((account: string, uuid: string) => void)[]> = {
+    paymentRequests: [],
+    transactions: [],
+  };
 
   /**
    * `pastWindow` (the app's idempotency window on the account clocks) lets key records go by age too. Each store
@@ -68,11 +76,14 @@ export class Store {
       size: (record) => 768 + keptBytes(record.purchaseData),
       maxBytes,
       onFull: full('payment requests'),
+      onEvict: (record) => this.tellEvicted('paymentRequests', record.account, record.uuid),
     });
     this.transactions = lazyCache(maxEntries, {
       size: recordBytes,
       maxBytes,
       onFull: full('payment transactions'),
+      onEvict: (record) =>
+        this.tellEvicted('transactions', record.account, transactionUuid(record.transaction.payment_transaction_id)),
     });
     this.paymentRequestAccounts = lazyCache(maxEntries, small('payment request accounts'));
   }
@@ -98,6 +109,15 @@ export class Store {
     }
     const accounts = this.paymentRequestAccounts.ifMade();
     for (const [uuid, owner] of [...(accounts?.entries() ?? [])]) if (owner === account) accounts?.delete(uuid);
+  }
+
+  /** `listener` hears of every record of `kind` the caps made go, by account and uuid. */
+  onEvicted(kind: RecordKind, listener: (account: string, uuid: string) => void): void {
+    this.evicted[kind].push(listener);
+  }
+
+  private tellEvicted(kind: RecordKind, account: string, uuid: string): void {
+    for (const listener of this.evicted[kind]) listener(account, uuid);
   }
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
