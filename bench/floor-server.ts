@@ -6,8 +6,15 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { AuthorizeHeaders, AuthorizeRequest, AuthorizeResponse, lineItemSumIssue } from '../contracts/index.js';
+import {
+  AuthorizeHeaders,
+  AuthorizeRequest,
+  AuthorizeResponse,
+  lineItemSumIssue,
+  type ValidationError,
+} from '../contracts/index.js';
 import { MockConfig } from '../mock-server/core/config.js';
+import { violationsOf } from '../mock-server/core/parameter-path.js';
 import { parseFloorSkip } from './floor-parts.js';
 import { HEADERS } from './request.js';
 
@@ -34,7 +41,7 @@ import { HEADERS } from './request.js';
 // payment transactions kept for the later operations or age-based eviction; it checks credentials against one string.
 //
 // node --import tsx bench/floor-server.ts [--port N] [--max-stored N] [--log FILE]
-//   [--skip validation,fingerprint,record,log,journal]
+//   [--skip validation,messages,fingerprint,record,log,journal]
 // (--skip leaves parts out, to see what each one costs; without its fingerprint the floor replays any body.)
 
 const { values } = parseArgs({
@@ -61,6 +68,11 @@ const cap = values['max-stored'] === undefined ? config.maxStoredResponses : Num
 const TTL_MS = 28 * 24 * 60 * 60 * 1000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const INVALID = '{"error_type":"INPUT_ERROR","error_code":"VALIDATION_ERROR"}';
+const REFUSED = {
+  error_type: 'INPUT_ERROR',
+  error_code: 'VALIDATION_ERROR',
+  error_message: 'One or more input parameters failed validation',
+};
 
 // The record, out of the collector's way: a key's sequence number in a Map, the rest in arrays and buffers allocated
 // once (an answer, its body's hash and its time per slot of a ring), so a stored answer is one Map entry and one key
@@ -177,8 +189,16 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       }
       return reply.code(status).type(JSON_TYPE).send(payload);
     };
+    /** A 400 with each violation zod finds in `value` (and `also`), or the short one without the messages part. */
+    const refuse = (schema: z.ZodType, value: unknown, also?: ValidationError) => {
+      if (skip.has('messages')) return answer(400, INVALID);
+      const parsed = schema.safeParse(value);
+      const violations: ValidationError[] = parsed.success ? [] : violationsOf(parsed.error);
+      if (also !== undefined) violations.push(also);
+      return answer(400, JSON.stringify({ error_id: request.id, ...REFUSED, validation_errors: violations }));
+    };
     if (headers.authorization !== HEADERS.authorization) return answer(401, INVALID);
-    if (!skip.has('validation') && !validHeaders(headers)) return answer(400, INVALID);
+    if (!skip.has('validation') && !validHeaders(headers)) return refuse(AuthorizeHeaders, headers);
     const now = Date.now();
     const key = `${account}\n${headers['klarna-idempotency-key']}`;
     const rawHash = skip.has('fingerprint') ? undefined : hash('sha1', text, 'buffer');
@@ -199,11 +219,11 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       return answer(400, INVALID);
     }
     // (The floor authorizes payments only: a request without a transaction is refused with the invalid ones.)
-    if (
-      !skip.has('validation') &&
-      !(validBody(body) && body.request_payment_transaction !== undefined && !lineItemSumIssue(body))
-    ) {
-      return answer(400, INVALID);
+    if (!skip.has('validation')) {
+      const sumIssue = lineItemSumIssue(body);
+      if (!(validBody(body) && body.request_payment_transaction !== undefined && !sumIssue)) {
+        return refuse(AuthorizeRequest, body, sumIssue);
+      }
     }
     const transaction = body.request_payment_transaction;
     const approved = {

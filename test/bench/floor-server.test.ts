@@ -40,10 +40,20 @@ describe('bench floor server', () => {
   });
 
   it('refuses what the simulator refuses: an invalid body, other bytes under a used key, other credentials', async () => {
-    expect((await post('floor-3', INVALID_BODY)).status).toBe(400);
+    const invalid = await post('floor-3', INVALID_BODY);
+    expect(invalid.status).toBe(400);
+    // Worded by zod, each violation by its path, as the simulator's 400 says it.
+    expect(await invalid.json()).toMatchObject({
+      error_code: 'VALIDATION_ERROR',
+      validation_errors: [{ parameter: 'request_payment_transaction.amount', reason: expect.stringMatching(/int/i) }],
+    });
     const lineItems = AUTHORIZE_BODY.supplementary_purchase_data.line_items.map((item) => ({ ...item }));
     const unbalanced = { ...AUTHORIZE_BODY, supplementary_purchase_data: { line_items: lineItems.slice(1) } };
-    expect((await post('floor-4', unbalanced)).status).toBe(400);
+    const refused = await post('floor-4', unbalanced);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      validation_errors: [{ parameter: expect.stringMatching(/line_items/) }],
+    });
     expect((await post('floor-5', { currency: 'USD' })).status).toBe(400);
     // Invalid by the contract alone (the sum would pass): a lower-case currency, a key longer than 255.
     const noItems = { currency: 'usd', request_payment_transaction: AUTHORIZE_BODY.request_payment_transaction };
@@ -129,7 +139,22 @@ describe('bench floor server', () => {
 
   it('refuses a part it does not know in --skip', async () => {
     await expect(start(['--skip', 'webhooks'])).rejects.toThrow(
-      /--skip webhooks: one of validation, fingerprint, record, log, journal/,
+      /--skip webhooks: one of validation, messages, fingerprint, record, log, journal/,
     );
+  });
+
+  it('answers a refusal without its messages under --skip messages (the floor before they were measured)', async () => {
+    const short = await start(['--skip', 'messages']);
+    try {
+      const answer = await fetch(`${short.url}${AUTHORIZE_PATH}`, {
+        method: 'POST',
+        headers: { ...HEADERS, 'klarna-idempotency-key': 'm-1' },
+        body: JSON.stringify(INVALID_BODY),
+      });
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({ error_type: 'INPUT_ERROR', error_code: 'VALIDATION_ERROR' });
+    } finally {
+      await short.stop();
+    }
   });
 });
