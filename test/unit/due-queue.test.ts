@@ -57,43 +57,77 @@ describe('DueQueue', () => {
     expect(queue.size).toBe(0);
   });
 
-  it('agrees with listing every id by its time, whatever the sets, deletes and clock moves', () => {
+  it('lists ids due at the same time in the order they were set', () => {
+    const queue = new DueQueue();
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) queue.set(id, 10);
+    queue.set('early', 5);
+    expect(queue.due(10, alive)).toEqual(['early', 'a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+
+  it('never lists an id whose time is NaN, and lists the others', () => {
+    const queue = new DueQueue();
+    queue.set('a', 10);
+    queue.set('b', 20);
+    queue.set('bad', Number.NaN);
+    queue.set('c', 5);
+    expect(queue.due(100, alive)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('agrees with listing every id by its time, whatever the sets, deletes, records gone and clock moves', () => {
+    const id = fc.integer({ min: 0, max: 40 }).map(String);
     const op = fc.oneof(
-      fc.record({
-        kind: fc.constant('set' as const),
-        id: fc.integer({ min: 0, max: 30 }),
-        at: fc.integer({ max: 100 }),
-      }),
-      fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ kind: fc.constant('set' as const), id, at: fc.integer({ max: 100 }) }),
+      fc.record({ kind: fc.constant('delete' as const), id }),
+      // The record is gone from the store (evicted): it never comes back unless set again.
+      fc.record({ kind: fc.constant('gone' as const), id }),
       fc.record({ kind: fc.constant('due' as const), now: fc.integer({ min: -10, max: 110 }) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { minLength: 20, maxLength: 400, size: 'max' }), (ops) => {
+      fc.property(fc.array(op, { minLength: 20, maxLength: 600, size: 'max' }), (ops) => {
         const queue = new DueQueue();
         const model = new Map<string, number>();
+        const gone = new Set<string>();
+        const live = (key: string) => !gone.has(key);
         for (const step of ops) {
           if (step.kind === 'set') {
-            queue.set(String(step.id), step.at);
-            model.set(String(step.id), step.at);
+            queue.set(step.id, step.at);
+            model.set(step.id, step.at);
+            gone.delete(step.id);
           } else if (step.kind === 'delete') {
-            queue.delete(String(step.id));
-            model.delete(String(step.id));
+            queue.delete(step.id);
+            model.delete(step.id);
+          } else if (step.kind === 'gone') {
+            gone.add(step.id);
           } else {
-            const expected = [...model].filter(([, at]) => at <= step.now).map(([id]) => id);
-            expect(queue.due(step.now, alive).sort()).toEqual(expected.sort());
+            const listed = queue.due(step.now, live);
+            const expected = [...model].filter(([key, at]) => at <= step.now && live(key)).map(([key]) => key);
+            expect([...listed].sort()).toEqual(expected.sort());
+            expect(new Set(listed).size).toBe(listed.length);
           }
-          expect(queue.size).toBe(model.size);
+          const kept = [...model.keys()].filter(live).length;
+          expect(queue.size).toBeGreaterThanOrEqual(kept);
+          expect(queue.size).toBeLessThanOrEqual(model.size);
+          const heap = (queue as unknown as { times: number[] }).times.length;
+          expect(heap).toBeLessThanOrEqual(2 * queue.size + 16 + 1);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
-  it('keeps its heap bounded when the same ids are set again and again', () => {
+  it('keeps its heap within twice its ids, however many come and go', () => {
     const queue = new DueQueue();
+    queue.set('kept', 1_000_000);
+    for (let i = 0; i < 5000; i++) {
+      queue.set(`passing-${i}`, i);
+      queue.delete(`passing-${i}`);
+    }
+    for (let i = 0; i < 5000; i++) queue.set(`leaving-${i}`, 2_000_000 + i);
+    for (let i = 0; i < 5000; i++) queue.delete(`leaving-${i}`);
+    expect((queue as unknown as { times: number[] }).times.length).toBeLessThanOrEqual(2 * 1 + 16 + 1);
     for (let i = 0; i < 200_000; i++) queue.set(String(i % 100), i);
     const heap = (queue as unknown as { times: number[] }).times;
-    expect(heap.length).toBeLessThanOrEqual(2 * 100 + 1024 + 1);
+    expect(heap.length).toBeLessThanOrEqual(2 * 101 + 16 + 1);
     expect(queue.due(200_000, alive)).toHaveLength(100);
   });
 });

@@ -3,8 +3,9 @@ import {
   newPaymentRequest,
   type PaymentRequestRecord,
 } from '../../mock-server/core/payment-requests/payment-request-record.js';
-import { memoryPaymentRequestStore } from '../../mock-server/core/store/memory-record-store.js';
+import { memoryPaymentRequestStore, memoryTransactionStore } from '../../mock-server/core/store/memory-record-store.js';
 import { Store } from '../../mock-server/core/store/store.js';
+import { newTransactionRecord } from '../../mock-server/core/transactions/transaction-record.js';
 
 // The memory record store (the default): the compare-and-set and the due times the Redis store has, at once.
 
@@ -66,5 +67,27 @@ describe('the memory record store', () => {
     expect(records.get(first.account, 'u1')).toBeUndefined();
     expect(records.dueAccounts()).toEqual(['krn:partner:b']);
     expect(records.due('krn:partner:b', 3 * HOUR)).toEqual(['u2']);
+  });
+
+  it('forgets the due time of a transaction the byte cap let go, at once', () => {
+    // 640 bytes a transaction with no purchase data (recordBytes), its key besides: two fit under 1,500, not three.
+    const records = memoryTransactionStore(new Store(100, undefined, { maxBytes: 1500 }));
+    const transaction = (uuid: string, account: string) =>
+      newTransactionRecord({
+        account,
+        transaction: { payment_transaction_id: `krn:payment:eu1:transaction:${uuid}`, amount: 1000, currency: 'EUR' },
+        now: 0,
+        expiresAt: HOUR,
+        purchaseData: undefined,
+      });
+    const put = (uuid: string, account: string) =>
+      records.put(account, uuid, transaction(uuid, account), { dueAt: HOUR, keepUntil: 0, now: 0 });
+    put('t1', 'krn:partner:a');
+    put('t2', 'krn:partner:b');
+    expect(records.dueAccounts()).toEqual(['krn:partner:a', 'krn:partner:b']);
+    put('t3', 'krn:partner:c');
+    expect(records.get('krn:partner:a', 't1')).toBeUndefined();
+    expect(records.dueAccounts()).toEqual(['krn:partner:b', 'krn:partner:c']);
+    expect([records.due('krn:partner:b', HOUR), records.due('krn:partner:c', HOUR)]).toEqual([['t2'], ['t3']]);
   });
 });
