@@ -10,7 +10,9 @@ import {
   AuthorizeHeaders,
   AuthorizeRequest,
   AuthorizeResponse,
+  HeaderNames,
   lineItemSumIssue,
+  missingRequestIssue,
   type ValidationError,
 } from '../contracts/index.js';
 import { MockConfig } from '../mock-server/core/config.js';
@@ -68,6 +70,16 @@ const cap = values['max-stored'] === undefined ? config.maxStoredResponses : Num
 const TTL_MS = 28 * 24 * 60 * 60 * 1000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const INVALID = '{"error_type":"INPUT_ERROR","error_code":"VALIDATION_ERROR"}';
+/** Each violation zod finds in `value`, by its path: what the simulator's 400 lists. */
+function zodViolations(schema: z.ZodType, value: unknown): ValidationError[] {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? [] : violationsOf(parsed.error);
+}
+/** What the floor says of a valid request that asks for a customer token only. */
+const PAYMENTS_ONLY = {
+  parameter: 'request_payment_transaction',
+  reason: 'the floor authorizes payments only: request_payment_transaction is required',
+};
 const REFUSED = {
   error_type: 'INPUT_ERROR',
   error_code: 'VALIDATION_ERROR',
@@ -189,16 +201,24 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       }
       return reply.code(status).type(JSON_TYPE).send(payload);
     };
-    /** A 400 with each violation zod finds in `value` (and `also`), or the short one without the messages part. */
-    const refuse = (schema: z.ZodType, value: unknown, also?: ValidationError) => {
-      if (skip.has('messages')) return answer(400, INVALID);
-      const parsed = schema.safeParse(value);
-      const violations: ValidationError[] = parsed.success ? [] : violationsOf(parsed.error);
-      if (also !== undefined) violations.push(also);
-      return answer(400, JSON.stringify({ error_id: request.id, ...REFUSED, validation_errors: violations }));
-    };
+    /** A 400 listing `violations`, or the short one without the messages part. */
+    const refuse = (violations: () => ValidationError[]) =>
+      answer(
+        400,
+        skip.has('messages')
+          ? INVALID
+          : JSON.stringify({ error_id: request.id, ...REFUSED, validation_errors: violations() }),
+      );
     if (headers.authorization !== HEADERS.authorization) return answer(401, INVALID);
-    if (!skip.has('validation') && !validHeaders(headers)) return refuse(AuthorizeHeaders, headers);
+    if (!skip.has('validation') && !validHeaders(headers)) {
+      // Named as the simulator names them: Klarna-Idempotency-Key, not the lower case Node delivers.
+      return refuse(() =>
+        zodViolations(AuthorizeHeaders, headers).map((violation) => ({
+          ...violation,
+          parameter: HeaderNames[violation.parameter as keyof typeof HeaderNames] ?? violation.parameter,
+        })),
+      );
+    }
     const now = Date.now();
     const key = `${account}\n${headers['klarna-idempotency-key']}`;
     const rawHash = skip.has('fingerprint') ? undefined : hash('sha1', text, 'buffer');
@@ -221,8 +241,18 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
     // (The floor authorizes payments only: a request without a transaction is refused with the invalid ones.)
     if (!skip.has('validation')) {
       const sumIssue = lineItemSumIssue(body);
-      if (!(validBody(body) && body.request_payment_transaction !== undefined && !sumIssue)) {
-        return refuse(AuthorizeRequest, body, sumIssue);
+      const valid = validBody(body);
+      if (!(valid && body.request_payment_transaction !== undefined && !sumIssue)) {
+        return refuse(() => {
+          const violations = zodViolations(AuthorizeRequest, body);
+          const missing = !valid
+            ? missingRequestIssue(body)
+            : body.request_payment_transaction === undefined
+              ? PAYMENTS_ONLY
+              : undefined;
+          for (const issue of [missing, sumIssue]) if (issue !== undefined) violations.push(issue);
+          return violations;
+        });
       }
     }
     const transaction = body.request_payment_transaction;
