@@ -2,15 +2,14 @@ import type { PaymentRequestRecord } from '../payment-requests/payment-request-r
 import type { TransactionRecord } from '../transactions/transaction-record.js';
 import { DueQueue } from './due-queue.js';
 import type { PaymentRequestStore, PutOptions, RecordStore, Versioned } from './record-store.js';
-import type { RecordKind, Store } from './store.js';
+import type { Store } from './store.js';
 
 /** Where the records live in this process: the Store's bounded caches (entries and bytes). */
 interface Cache<T> {
   get(account: string, id: string): T | undefined;
   set(record: T): void;
-  /** Which of the Store's caches: the record store hears of what its caps make go. */
-  kind: RecordKind;
-  store: Store;
+  /** Hears of every record the cache's caps make go, by account and id. */
+  onEvicted(listener: (account: string, id: string) => void): void;
 }
 
 /**
@@ -25,7 +24,7 @@ class MemoryRecordStore<T extends Versioned> implements RecordStore<T> {
   private readonly dueBy = new Map<string, DueQueue>();
 
   constructor(private readonly cache: Cache<T>) {
-    cache.store.onEvicted(cache.kind, (account, id) => this.forget(account, id));
+    cache.onEvicted((account, id) => this.forget(account, id));
   }
 
   get(account: string, id: string): T | undefined {
@@ -81,8 +80,7 @@ class MemoryPaymentRequestStore
     super({
       get: (account, id) => store.paymentRequest(account, id),
       set: (record) => store.savePaymentRequest(record),
-      kind: 'paymentRequests',
-      store,
+      onEvicted: (listener) => store.onEvicted('paymentRequests', listener),
     });
   }
 
@@ -98,6 +96,5 @@ export const memoryTransactionStore = (store: Store): RecordStore<TransactionRec
   new MemoryRecordStore<TransactionRecord>({
     get: (account, id) => store.transaction(account, id),
     set: (record) => store.saveTransaction(record),
-    kind: 'transactions',
-    store,
+    onEvicted: (listener) => store.onEvicted('transactions', listener),
   });
