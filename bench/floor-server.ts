@@ -10,13 +10,15 @@ import {
   AuthorizeHeaders,
   AuthorizeRequest,
   AuthorizeResponse,
-  HeaderNames,
   lineItemSumIssue,
   missingRequestIssue,
   type ValidationError,
 } from '../contracts/index.js';
+import { headerViolations } from '../mock-server/core/authorize/validate-authorize.js';
 import { MockConfig } from '../mock-server/core/config.js';
+import { catalogue } from '../mock-server/core/error-catalogue.js';
 import { violationsOf } from '../mock-server/core/parameter-path.js';
+import { klarnaErrorBody } from '../mock-server/http/error-handler.js';
 import { parseFloorSkip } from './floor-parts.js';
 import { HEADERS } from './request.js';
 
@@ -70,20 +72,10 @@ const cap = values['max-stored'] === undefined ? config.maxStoredResponses : Num
 const TTL_MS = 28 * 24 * 60 * 60 * 1000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const INVALID = '{"error_type":"INPUT_ERROR","error_code":"VALIDATION_ERROR"}';
-/** Each violation zod finds in `value`, by its path: what the simulator's 400 lists. */
-function zodViolations(schema: z.ZodType, value: unknown): ValidationError[] {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? [] : violationsOf(parsed.error);
-}
 /** What the floor says of a valid request that asks for a customer token only. */
 const PAYMENTS_ONLY = {
   parameter: 'request_payment_transaction',
   reason: 'the floor authorizes payments only: request_payment_transaction is required',
-};
-const REFUSED = {
-  error_type: 'INPUT_ERROR',
-  error_code: 'VALIDATION_ERROR',
-  error_message: 'One or more input parameters failed validation',
 };
 
 // The record, out of the collector's way: a key's sequence number in a Map, the rest in arrays and buffers allocated
@@ -201,23 +193,16 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       }
       return reply.code(status).type(JSON_TYPE).send(payload);
     };
-    /** A 400 listing `violations`, or the short one without the messages part. */
+    /** The simulator's 400 listing `violations` (its catalogue, its checked body), or the short one without messages. */
     const refuse = (violations: () => ValidationError[]) =>
-      answer(
-        400,
-        skip.has('messages')
-          ? INVALID
-          : JSON.stringify({ error_id: request.id, ...REFUSED, validation_errors: violations() }),
-      );
+      answer(400, skip.has('messages') ? INVALID : klarnaErrorBody(catalogue.validation(violations()), request.id));
     if (headers.authorization !== HEADERS.authorization) return answer(401, INVALID);
     if (!skip.has('validation') && !validHeaders(headers)) {
       // Named as the simulator names them: Klarna-Idempotency-Key, not the lower case Node delivers.
-      return refuse(() =>
-        zodViolations(AuthorizeHeaders, headers).map((violation) => ({
-          ...violation,
-          parameter: HeaderNames[violation.parameter as keyof typeof HeaderNames] ?? violation.parameter,
-        })),
-      );
+      return refuse(() => {
+        const parsed = AuthorizeHeaders.safeParse(headers);
+        return parsed.success ? [] : headerViolations(parsed.error);
+      });
     }
     const now = Date.now();
     const key = `${account}\n${headers['klarna-idempotency-key']}`;
@@ -244,7 +229,8 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       const valid = validBody(body);
       if (!(valid && body.request_payment_transaction !== undefined && !sumIssue)) {
         return refuse(() => {
-          const violations = zodViolations(AuthorizeRequest, body);
+          const parsed = AuthorizeRequest.safeParse(body);
+          const violations: ValidationError[] = parsed.success ? [] : violationsOf(parsed.error);
           const missing = !valid
             ? missingRequestIssue(body)
             : body.request_payment_transaction === undefined

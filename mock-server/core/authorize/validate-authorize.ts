@@ -130,7 +130,8 @@ function ruleViolations(
   return violations;
 }
 
-function headerViolations(error: z.ZodError): ValidationError[] {
+/** zod's header violations, each named as Klarna spells the header (Klarna-Idempotency-Key). */
+export function headerViolations(error: z.ZodError): ValidationError[] {
   return error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
     return { parameter: HeaderNames[name as keyof typeof HeaderNames] ?? name, reason: issue.message };
