@@ -78,9 +78,11 @@ export function webhookServices(
       maxFinishedBytes: config.webhookFinishedBytes,
       onError,
       targets: (account, eventType) =>
-        eventRecipients(account, config).flatMap((recipient) =>
-          addressed(account, recipient, registry.targets(recipient, eventType)),
-        ),
+        registry.empty
+          ? []
+          : eventRecipients(account, config).flatMap((recipient) =>
+              addressed(account, recipient, registry.targets(recipient, eventType)),
+            ),
     });
     return { notifications, webhooks };
   }

@@ -3,7 +3,7 @@ import { type Awaitable, andThen } from '../awaitable.js';
 import { fingerprint, type IssuedToken, type TokenHashes, tokenHashes } from '../idempotency.js';
 import type { IssuedTokens } from '../store/answer-store.js';
 import type { AuthorizeDeps, AuthorizeInput } from './authorize-deps.js';
-import { canonicalAuthorizeBody } from './canonical-body.js';
+import { canonicalAuthorizeParts } from './canonical-body.js';
 import type { TokenFacts } from './decide.js';
 import type { PlanFacts } from './plan.js';
 import { validateAuthorize } from './validate-authorize.js';
@@ -22,6 +22,8 @@ export interface CheckedRequest extends PlanFacts {
   /** The account's clock when the request was checked. */
   now: number;
   rawBodyHash: string | undefined;
+  /** JSON.stringify(body.supplementary_purchase_data), when the fingerprint's canonical body wrote it already. */
+  purchaseDataText: string | undefined;
 }
 
 /** A request whose body and headers passed validation, before the store is asked about its tokens. */
@@ -67,6 +69,8 @@ export function checkedRequest(
     token === undefined || issued?.amount !== undefined
       ? issued?.amount
       : andThen(deps.paymentRequests.get(input.account, body.payment_request_id), (request) => request?.amount);
+  const canonical =
+    key === undefined && token === undefined ? undefined : canonicalAuthorizeParts(rawBody, checked ? body : undefined);
   return andThen(stepUpAmount, (amount) => ({
     account: input.account,
     headers,
@@ -80,15 +84,16 @@ export function checkedRequest(
     now: deps.clock.now(input.account),
     rawBodyHash: input.rawBodyHash,
     fingerprint:
-      key === undefined && token === undefined
+      canonical === undefined
         ? undefined
         : fingerprint({
             method: 'POST',
             account: input.account,
             body: rawBody,
-            canonicalBody: canonicalAuthorizeBody(rawBody, checked ? body : undefined),
+            canonicalBody: canonical.text,
             tokens: sentTokens,
           }),
+    purchaseDataText: canonical?.purchaseDataText,
     stepUpAmount: amount,
   }));
 }

@@ -65,7 +65,7 @@ export function recordAnswer(
         transaction,
         now,
         expiresAt: now + deps.config.transactionTtlMs,
-        purchaseData: keepPurchaseData(body.supplementary_purchase_data),
+        purchaseData: keepPurchaseData(body.supplementary_purchase_data, request.purchaseDataText),
       }),
     );
   return andThen(created, (announce) => {

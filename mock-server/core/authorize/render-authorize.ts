@@ -19,7 +19,16 @@ export interface RenderContext {
   customerToken: CustomerToken | undefined;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** The last time written, and its text: requests in the same millisecond share their expires_at. */
+let lastMs = Number.NaN;
+let lastIso = '';
+const iso = (ms: number) => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
 
 /**
  * Builds the Klarna body for a decision (reference §3, docs/simulator-choices.md#authorize-call). Key order is fixed so that

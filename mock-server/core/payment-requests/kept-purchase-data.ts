@@ -13,8 +13,12 @@ export interface KeptPurchaseData {
   text: string;
 }
 
-export function keepPurchaseData(data: SupplementaryPurchaseData | undefined): KeptPurchaseData | undefined {
-  return data === undefined ? undefined : { text: JSON.stringify(data) };
+/** `text`: the data's JSON.stringify when the caller wrote it already (the authorize fingerprint's canonical body). */
+export function keepPurchaseData(
+  data: SupplementaryPurchaseData | undefined,
+  text?: string | undefined,
+): KeptPurchaseData | undefined {
+  return data === undefined ? undefined : { text: text ?? JSON.stringify(data) };
 }
 
 /** The purchase data as sent, for an answer. */

@@ -131,7 +131,7 @@ export class MemoryAnswerStore implements AnswerStore {
   private free(names: string[], owner: string): void {
     const held = this.leases.get(names[0] ?? '');
     for (const name of names) if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
-    if (held?.owner !== owner) return;
+    if (held?.owner !== owner || held.waiters.length === 0) return;
     for (const wake of held.waiters.splice(0)) wake();
   }
 }

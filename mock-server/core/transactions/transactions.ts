@@ -46,7 +46,9 @@ export class Transactions {
       record,
       record.createdAt,
     );
-    return andThen(this.save({ ...record, announced }, record.createdAt), (saved) => {
+    // (newTransactionRecord has set that state already: no copy then.)
+    const written = record.announced === announced ? record : { ...record, announced };
+    return andThen(this.save(written, record.createdAt), (saved) => {
       if (saved === undefined) {
         throw new Error(`payment transaction ${record.transaction.payment_transaction_id} was there already`);
       }

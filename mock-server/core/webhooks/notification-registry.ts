@@ -123,6 +123,11 @@ export class NotificationRegistry implements NotificationStore {
       .map((webhook) => this.targetOf(account, webhook));
   }
 
+  /** Whether no account has set up anything yet (then no event has a target: every approval asks). */
+  get empty(): boolean {
+    return this.accounts.size === 0;
+  }
+
   /** Forgets the account's webhooks and signing keys. */
   reset(account: string): void {
     this.accounts.delete(account);

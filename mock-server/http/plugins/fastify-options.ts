@@ -21,9 +21,13 @@ export function fastifyOptions(
     // logging.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // A pino child logger per request (for reqId on every line) costs more than the rest of a replay: none is made
-    // when nothing would be written.
-    childLoggerFactory: (parent, bindings, childOptions) =>
-      parent.level === 'silent' ? parent : parent.child(bindings, childOptions),
+    // when nothing would be written. Fastify hands over empty options ({}) when the route sets no log level or
+    // serializers; pino takes its short way only without options (the same child, without rebuilding its formatters).
+    childLoggerFactory: (parent, bindings, childOptions) => {
+      if (parent.level === 'silent') return parent;
+      for (const _option in childOptions) return parent.child(bindings, childOptions);
+      return parent.child(bindings);
+    },
     // While closing, requests still arriving on open connections get Klarna's 503 from the onRequest hook.
     return503OnClosing: false,
     // Slow clients (slow-loris) cannot hold a connection: headers within headersTimeoutMs, the whole request

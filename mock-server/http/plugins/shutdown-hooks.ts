@@ -41,5 +41,8 @@ export function shutdownHooks(
  */
 function closeSilentConnections(server: Server, idleTimeoutMs: number) {
   server.on('connection', (socket: Socket) => socket.setTimeout(idleTimeoutMs));
-  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
+  // (Node's keep-alive handling sets 0 again for each later request on the connection: only the first needs it.)
+  server.on('request', (request: IncomingMessage) => {
+    if (request.socket.timeout !== 0) request.socket.setTimeout(0);
+  });
 }

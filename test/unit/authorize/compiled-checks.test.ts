@@ -12,7 +12,7 @@ import {
   partnerAccountKrnCheck,
 } from '../../../contracts/generated/authorize-checks.js';
 import { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest, PartnerAccountKrn } from '../../../contracts/index.js';
-import { canonicalAuthorizeBody } from '../../../mock-server/core/authorize/canonical-body.js';
+import { canonicalAuthorizeBody, canonicalAuthorizeParts } from '../../../mock-server/core/authorize/canonical-body.js';
 import {
   type ValidatedAuthorize,
   validateAuthorize,
@@ -409,7 +409,15 @@ describe('the body as the fingerprint reads it (canonicalAuthorizeBody)', () => 
         if (closedBodyCheck(body)) {
           closed++;
           expect(canonicalAuthorizeBody(body, copyCheckedBody(body))).toBe(text);
-        } else open++;
+          // The purchase data's own text, written on the way, is what a transaction keeps of it.
+          const data = copyCheckedBody(body).supplementary_purchase_data;
+          expect(canonicalAuthorizeParts(body).purchaseDataText).toBe(
+            data === undefined ? undefined : JSON.stringify(data),
+          );
+        } else {
+          open++;
+          expect(canonicalAuthorizeParts(body).purchaseDataText).toBeUndefined();
+        }
       }),
       { numRuns: RUNS },
     );
