@@ -6,7 +6,7 @@ import { type MockConfig, type MockConfigInput, parseMockConfig } from '../core/
 import type { AnswerStore } from '../core/store/answer-store.js';
 import type { Store } from '../core/store/store.js';
 import type { Post } from '../core/webhooks/attempt-delivery.js';
-import type { LogOptions } from '../http/logging.js';
+import { cheapChildren, type LogOptions } from '../http/logging.js';
 import { exchangeHooks } from '../http/plugins/exchange-hooks.js';
 import { fastifyOptions } from '../http/plugins/fastify-options.js';
 import { fixtureWatch } from '../http/plugins/fixture-watch.js';
@@ -91,6 +91,7 @@ async function built(
   });
   const { store, clock, paymentRequests, webhooks, journal, scenarios, notifications, resetAccount } = services;
   const app = Fastify(fastifyOptions(config, uuid, options.logger)) as unknown as MockApp;
+  if (options.logger) cheapChildren(app.log);
   made.app = app;
   // A shared journal's writes in flight finish before the connection they use is closed.
   app.addHook('onClose', async () => {
