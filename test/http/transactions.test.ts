@@ -26,7 +26,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const client = klarnaClient(() => base);
-const approve = (body: unknown = PAYMENT) => client.approve(body);
+const approve = (body: unknown = PAYMENT, options?: Parameters<typeof client.approve>[1]) =>
+  client.approve(body, options);
 
 describe('reading a payment transaction', () => {
   it('answers an approved transaction AUTHORIZED, with its amount, reference and purchase data', async () => {
@@ -41,6 +42,30 @@ describe('reading a payment transaction', () => {
       currency: 'EUR',
       supplementary_purchase_data: { purchase_reference: 'order-7' },
     });
+  });
+
+  it('keeps the purchase data as sent when the fingerprint wrote it (a keyed body with fields after it)', async () => {
+    // A key makes the fingerprint's canonical body, which writes the purchase data apart for the transaction to keep;
+    // point_of_checkout comes after it in the contract's order.
+    const body = { ...PAYMENT, point_of_checkout: { store_id: 'store-9' } };
+    const id = await approve(body, { idempotencyKey: 'kept-purchase-data' });
+    expect((await client.transactions.read(id)).ok().supplementary_purchase_data).toEqual(
+      PAYMENT.supplementary_purchase_data,
+    );
+    // The same body with its keys in another order is the same request: replayed, not a conflict.
+    const reordered = {
+      point_of_checkout: { store_id: 'store-9' },
+      supplementary_purchase_data: {
+        line_items: [{ total_amount: 4000, quantity: 1, name: 'Shoe' }],
+        purchase_reference: 'order-7',
+      },
+      request_payment_transaction: { payment_transaction_reference: 'order-7', amount: 4000 },
+      currency: 'EUR',
+    };
+    const again = await client.authorize(reordered, { idempotencyKey: 'kept-purchase-data' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.ok().payment_transaction_response?.payment_transaction?.payment_transaction_id).toBe(id);
   });
 
   it('answers a transaction captured at once (capture NOW) COMPLETED', async () => {

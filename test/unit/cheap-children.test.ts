@@ -40,6 +40,20 @@ describe("a request's child logger (cheapChildren)", () => {
     expect(lines.map((line) => [line.reqId, line.msg])).toEqual([['r-2', 'written']]);
   });
 
+  it("takes pino's short way (no options) unless the route set some", () => {
+    const root = pino({ level: 'info' }) as unknown as FastifyBaseLogger;
+    const calls: number[] = [];
+    const pinoChild = root.child;
+    root.child = function spied(this: FastifyBaseLogger, ...args: Parameters<FastifyBaseLogger['child']>) {
+      calls.push(args.length);
+      return pinoChild.apply(this, args);
+    } as FastifyBaseLogger['child'];
+    cheapChildren(root);
+    root.child({ reqId: 'r-4' }, {});
+    root.child({ reqId: 'r-5' }, { level: 'debug' });
+    expect(calls).toEqual([1, 2]);
+  });
+
   it('makes no child of a silent logger: nothing would be written', () => {
     const root = logger('silent', []);
     expect(root.child({ reqId: 'r-3' }, {})).toBe(root);
