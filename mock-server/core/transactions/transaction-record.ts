@@ -139,10 +139,13 @@ export function stateChangedAt(record: TransactionRecord, now: number): number {
 export function recordBytes(record: TransactionRecord): number {
   let bytes = 640 + keptBytes(record.purchaseData) + (record.transaction.payment_transaction_reference?.length ?? 0);
   // Two loops, not one over both lists spread into a new array: this runs on every write of a transaction.
-  for (const entry of record.captures) bytes += 96 + (entry.reference?.length ?? 0) + (entry.data?.length ?? 0);
-  for (const entry of record.refunds) bytes += 96 + (entry.reference?.length ?? 0) + (entry.data?.length ?? 0);
+  for (const entry of record.captures) bytes += entryBytes(entry);
+  for (const entry of record.refunds) bytes += entryBytes(entry);
   return bytes;
 }
+
+const entryBytes = (entry: CaptureEntry | RefundEntry) =>
+  96 + (entry.reference?.length ?? 0) + (entry.data?.length ?? 0);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const transactionIdOf = (record: TransactionRecord) => record.transaction.payment_transaction_id;
