@@ -14,10 +14,9 @@ import {
   missingRequestIssue,
   type ValidationError,
 } from '../contracts/index.js';
-import { headerViolations } from '../mock-server/core/authorize/validate-authorize.js';
+import { bodyViolations, headerViolations } from '../mock-server/core/authorize/validate-authorize.js';
 import { MockConfig } from '../mock-server/core/config.js';
 import { catalogue } from '../mock-server/core/error-catalogue.js';
-import { violationsOf } from '../mock-server/core/parameter-path.js';
 import { klarnaErrorBody } from '../mock-server/http/error-handler.js';
 import { parseFloorSkip } from './floor-parts.js';
 import { HEADERS } from './request.js';
@@ -229,8 +228,8 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       const valid = validBody(body);
       if (!(valid && body.request_payment_transaction !== undefined && !sumIssue)) {
         return refuse(() => {
-          const parsed = AuthorizeRequest.safeParse(body);
-          const violations: ValidationError[] = parsed.success ? [] : violationsOf(parsed.error);
+          // zod on the refused top-level fields only, as the simulator words a refused body.
+          const violations: ValidationError[] = bodyViolations(body);
           const missing = !valid
             ? missingRequestIssue(body)
             : body.request_payment_transaction === undefined

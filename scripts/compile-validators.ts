@@ -78,6 +78,39 @@ function closed(node: unknown): unknown {
   return out;
 }
 
+type ClosedObject = JsonSchema & { properties: Record<string, unknown>; required?: string[] };
+
+/**
+ * The source of the closed body check, made of one compiled check per top-level field (ajv's `field<n>`), so that a
+ * refused body's fields can be told apart: the body is an object, has its required fields, no other keys, and each
+ * field passes its own check. (Ajv's one check of the whole body gives the same verdict.)
+ */
+function closedBodySource(body: ClosedObject): string {
+  const source = JSON.stringify(body);
+  if (source.includes('"$ref"') || source.includes('"patternProperties"')) {
+    throw new Error('compile-validators: a body schema with references or pattern properties is not supported');
+  }
+  const fields = Object.keys(body.properties);
+  const required = (body.required ?? []).map((key) => {
+    if (!fields.includes(key)) throw new Error(`compile-validators: required ${key} is not a property`);
+    return `  if (data[${JSON.stringify(key)}] === undefined) return false;`;
+  });
+  return `const closedFields = new Map([
+${fields.map((key, n) => `  [${JSON.stringify(key)}, field${n}Validate],`).join('\n')}
+]);
+function closedBodyValidate(data) {
+  if (!(data && typeof data === "object" && !Array.isArray(data))) return false;
+${required.join('\n')}
+  for (const key in data) {
+    const check = closedFields.get(key);
+    if (check === undefined) return false;
+    const value = data[key];
+    if (value !== undefined && !check(value)) return false;
+  }
+  return true;
+}`;
+}
+
 /**
  * The source of a copy of a value that passed the closed check, field for field as zod's parse returns it: known keys
  * in the schema's order, new objects and arrays. Only what zod returns unchanged is supported; anything that
@@ -148,14 +181,18 @@ export function authorizeChecksSource(): string {
   ajv.addSchema(jsonSchemaOf(AuthorizeParams), 'params');
   ajv.addSchema(jsonSchemaOf(PartnerAccountKrn), 'partnerAccountKrn');
   ajv.addSchema(jsonSchemaOf(AuthorizeHeaders), 'headers');
-  ajv.addSchema(closed(jsonSchemaOf(AuthorizeRequest)) as JsonSchema, 'closedBody');
+  const body = closed(jsonSchemaOf(AuthorizeRequest)) as ClosedObject;
+  const fields = Object.keys(body.properties);
+  fields.forEach((key, n) => {
+    ajv.addSchema(body.properties[key] as JsonSchema, `field${n}`);
+  });
   ajv.addSchema(jsonSchemaOf(AuthorizeResponse), 'response');
   const names = {
     response: 'response',
     params: 'params',
     partnerAccountKrn: 'partnerAccountKrn',
     headers: 'headers',
-    closedBody: 'closedBody',
+    ...Object.fromEntries(fields.map((_, n) => [`field${n}`, `field${n}`])),
   };
   // Only the verdict is read: the error objects ajv builds on the way to `false` go (a third of the code), and with
   // them the arguments that locate an error.
@@ -180,6 +217,7 @@ import type { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest } from '../aut
 
 ${FORMATS}
 ${code}
+${closedBodySource(body)}
 ${copySource(AuthorizeRequest)}
 
 /** AuthorizeParams.safeParse(value).success */
@@ -193,6 +231,11 @@ export const headersCheck = headersValidate as (value: unknown) => value is Auth
  * as sent; false for any other.
  */
 export const closedBodyCheck = closedBodyValidate as (value: unknown) => boolean;
+/**
+ * Each top-level field's own closed check, in the schema's order: AuthorizeRequest.shape[field].safeParse(value).success
+ * for a value without unknown fields whose URLs zod returns as sent. closedBodyCheck is these and the body's keys.
+ */
+export const closedFieldChecks = closedFields as ReadonlyMap<string, (value: unknown) => boolean>;
 /** What AuthorizeRequest.parse returns for a body closedBodyCheck passed: a copy, the schema's keys in its order. */
 export const copyCheckedBody = copyRoot as (body: unknown) => AuthorizeRequest;
 /**

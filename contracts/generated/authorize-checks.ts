@@ -1335,42 +1335,83 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const closedBodyValidate = validate14;
-const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_request_id":{"type":"string","pattern":"^krn:"},"request_payment_transaction":{"type":"object","properties":{"amount":{"type":"integer","minimum":1,"maximum":2147483647},"payment_transaction_reference":{"type":"string","minLength":1,"maxLength":255},"payment_option_id":{"type":"string","minLength":1,"maxLength":255},"capture":{"type":"string","enum":["NOW","LATER"]},"payment_capture_reference":{"type":"string","minLength":1,"maxLength":255},"payment_program_enablement_codes":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":255}}},"required":["amount"],"additionalProperties":false},"request_customer_token":{"type":"object","properties":{"scopes":{"minItems":1,"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"customer_token_reference":{"type":"string","minLength":1,"maxLength":255}},"required":["scopes"],"additionalProperties":false},"step_up_config":{"type":"object","properties":{"payment_request_reference":{"type":"string","minLength":1,"maxLength":255},"payment_request_expires_at":{"anyOf":[{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}]},"customer_interaction_config":{"type":"object","properties":{"method":{"type":"string","enum":["HANDOVER","SDK","QR_CODE"]},"return_url":{"type":"string","format":"http-url"},"app_return_url":{"type":"string","minLength":1}},"additionalProperties":false}},"required":["customer_interaction_config"],"additionalProperties":false},"acquiring_config":{"type":"object","properties":{"payment_account_id":{"type":"string","pattern":"^krn:"},"settlement_currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false},"supplementary_purchase_data":{"type":"object","properties":{"purchase_reference":{"type":"string","minLength":1,"maxLength":255},"line_items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":255},"quantity":{"type":"integer","minimum":1,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"unit_price":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"total_tax_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"line_item_reference":{"type":"string","minLength":1,"maxLength":255},"product_url":{"type":"string","format":"uri"},"image_url":{"type":"string","format":"uri"},"product_identifier":{"type":"string"},"shipping_reference":{"type":"string","minLength":1,"maxLength":255},"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"reference":{"type":"string","minLength":1,"maxLength":255},"line_item_metadata":{"type":"object","properties":{"categories":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"required":["name","quantity","total_amount"],"additionalProperties":false}},"customer":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"email_last_verified_at":{"type":"string"},"phone":{"type":"string"},"phone_last_verified_at":{"type":"string"},"date_of_birth":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"customer_account":{"type":"object","properties":{"account_identifier":{"type":"string"},"loyalty_level":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"last_login":{"type":"object","properties":{"occurred_at":{"type":"string"},"login_method":{"type":"string"}},"additionalProperties":false},"purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}},"device_purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"customer_device":{"type":"object","properties":{"app_identifier":{"type":"string"},"device_identifier":{"type":"string"},"user_agent":{"type":"string"},"ip_address":{"type":"string"},"geolocation":{"type":"object","properties":{"country":{"type":"string"},"latitude":{"type":"number"},"longitude":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"shipping":{"type":"array","items":{"type":"object","properties":{"recipient":{"type":"object","properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string","minLength":1},"email":{"type":"string"},"phone":{"type":"string"},"attention":{"type":"string"}},"required":["given_name","family_name"],"additionalProperties":false},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"shipping_option":{"type":"object","properties":{"shipping_carrier":{"type":"string"},"shipping_type":{"type":"string","enum":["TO_DOOR","TO_CURB","TO_MAILBOX","PICKUP_BOX","PICKUP_POINT","PICKUP_STORE","PICKUP_WAREHOUSE","DIGITAL_EMAIL","DIGITAL_DOWNLOAD","DIGITAL_OTHER","PHYSICAL_OTHER"]},"shipping_type_attributes":{"type":"array","items":{"type":"string","enum":["SIGNATURE_REQUIRED","IDENTIFICATION_REQUIRED","CONTACTLESS_DELIVERY","LEAVE_AT_DOOR","LEAVE_AT_CURB","LEAVE_WITH_NEIGHBOUR","EXPRESS","TRACKED","UNTRACKED"]}}},"additionalProperties":false},"shipping_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"subscriptions":{"type":"array","items":{"type":"object","properties":{"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"name":{"type":"string","minLength":1},"free_trial":{"type":"string","enum":["ACTIVE","INACTIVE"]},"billing_plans":{"type":"array","items":{"type":"object","properties":{"billing_amount":{"anyOf":[{"type":"integer","minimum":-2147483647,"maximum":2147483647},{"type":"string"}]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"from":{"type":"string"},"interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false}}},"required":["subscription_reference","name"],"additionalProperties":false}},"ondemand_service":{"type":"object","properties":{"average_amount":{"type":"integer","minimum":1,"maximum":2147483647},"minimum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"maximum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"purchase_interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"purchase_interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false},"event_reservations":{"type":"array","items":{"type":"object","properties":{"event_name":{"type":"string"},"event_company_name":{"type":"string"},"event_type":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"venue_name":{"type":"string"},"access_controlled_venue":{"type":"boolean"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"affiliate_name":{"type":"string"},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}}},"additionalProperties":false}},"travel_reservations":{"type":"array","items":{"type":"object","properties":{"travel_type":{"type":"string"},"reservation_reference":{"type":"string"},"departure":{"type":"object","properties":{"departure_location":{"type":"string"},"departure_airport":{"type":"string"},"departs_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"arrival":{"type":"object","properties":{"arrival_location":{"type":"string"},"arrival_airport":{"type":"string"},"arrives_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"carrier_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"ticket_class":{"type":"string"},"passengers":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"lodging_reservations":{"type":"array","items":{"type":"object","properties":{"lodging_name":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"number_of_spaces":{"type":"integer","minimum":0,"maximum":9007199254740991},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lodging_type":{"type":"string"},"guests":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"hosts":{"type":"object","properties":{"host_reference":{"type":"string"},"host_type":{"type":"string"},"country_of_domicile":{"type":"string"},"registered_at":{"type":"string"},"number_of_reservations":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"vouchers":{"type":"array","items":{"type":"object","properties":{"voucher_name":{"type":"string"},"voucher_type":{"type":"string"},"voucher_company":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"marketplace_sellers":{"type":"array","items":{"type":"object","properties":{"marketplace_seller_reference":{"type":"string"},"marketplace_seller_name":{"type":"string"},"marketplace_seller_address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"product_category":{"type":"string"},"line_item_references":{"type":"array","items":{"type":"string"}},"seller_registered_at":{"type":"string"},"seller_updated_at":{"type":"string"},"seller_last_login_at":{"type":"string"},"shipping_references":{"type":"array","items":{"type":"string"}},"seller_rating":{"type":"string"},"number_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991},"volume_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false}},"additional_data":{"type":"string","maxLength":262144}},"additionalProperties":false},"interoperability_data":{"type":"string","minLength":1,"maxLength":262144},"point_of_checkout":{"type":"object","properties":{"store_id":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false},"point_of_transaction":{"type":"object","properties":{"type":{"type":"string","minLength":1,"maxLength":64},"terminal_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"required":["currency"],"additionalProperties":false};
-const func2 = Object.prototype.hasOwnProperty;
-const pattern15 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
-const pattern19 = new RegExp("^[A-Z]{2}$", "");
-const formats2 = formats["http-url"];
+const field0Validate = validate14;
+const schema15 = {"type":"string","pattern":"^[A-Z]{3}$"};
 
 function validate14(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
+if(typeof data === "string"){
+if(!pattern1.test(data)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+const field1Validate = validate15;
+const schema16 = {"type":"string","pattern":"^krn:"};
+
+function validate15(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(!pattern0.test(data)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+const field2Validate = validate16;
+const schema17 = {"type":"object","properties":{"amount":{"type":"integer","minimum":1,"maximum":2147483647},"payment_transaction_reference":{"type":"string","minLength":1,"maxLength":255},"payment_option_id":{"type":"string","minLength":1,"maxLength":255},"capture":{"type":"string","enum":["NOW","LATER"]},"payment_capture_reference":{"type":"string","minLength":1,"maxLength":255},"payment_program_enablement_codes":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":255}}},"required":["amount"],"additionalProperties":false};
+
+function validate16(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.currency === undefined) && (missing0 = "currency")){
+if((data.amount === undefined) && (missing0 = "amount")){
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema15.properties, key0))){
+if(!((((((key0 === "amount") || (key0 === "payment_transaction_reference")) || (key0 === "payment_option_id")) || (key0 === "capture")) || (key0 === "payment_capture_reference")) || (key0 === "payment_program_enablement_codes"))){
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.currency !== undefined){
-let data0 = data.currency;
+if(data.amount !== undefined){
+let data0 = data.amount;
 const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(!pattern1.test(data0)){
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 return false;
 }
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+return false;
 }
 else {
+if(data0 < 1 || isNaN(data0)){
 return false;
+}
+}
 }
 }
 var valid0 = _errs2 === errors;
@@ -1379,13 +1420,18 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.payment_request_id !== undefined){
-let data1 = data.payment_request_id;
+if(data.payment_transaction_reference !== undefined){
+let data1 = data.payment_transaction_reference;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
+if(data1.length > 255){
 return false;
+}
+else {
+if(data1.length < 1){
+return false;
+}
 }
 }
 else {
@@ -1398,52 +1444,49 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.request_payment_transaction !== undefined){
-let data2 = data.request_payment_transaction;
+if(data.payment_option_id !== undefined){
+let data2 = data.payment_option_id;
 const _errs6 = errors;
 if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing1;
-if((data2.amount === undefined) && (missing1 = "amount")){
+if(typeof data2 === "string"){
+if(data2.length > 255){
 return false;
 }
 else {
+if(data2.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.capture !== undefined){
+let data3 = data.capture;
 const _errs8 = errors;
-for(const key1 in data2){
-if(!((((((key1 === "amount") || (key1 === "payment_transaction_reference")) || (key1 === "payment_option_id")) || (key1 === "capture")) || (key1 === "payment_capture_reference")) || (key1 === "payment_program_enablement_codes"))){
-return false;
-break;
-}
-}
-if(_errs8 === errors){
-if(data2.amount !== undefined){
-let data3 = data2.amount;
-const _errs9 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+if(typeof data3 !== "string"){
 return false;
 }
-if(errors === _errs9){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 2147483647 || isNaN(data3)){
+if(!((data3 === "NOW") || (data3 === "LATER"))){
 return false;
+}
+var valid0 = _errs8 === errors;
 }
 else {
-if(data3 < 1 || isNaN(data3)){
-return false;
+var valid0 = true;
 }
-}
-}
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.payment_transaction_reference !== undefined){
-let data4 = data2.payment_transaction_reference;
-const _errs11 = errors;
-if(errors === _errs11){
+if(valid0){
+if(data.payment_capture_reference !== undefined){
+let data4 = data.payment_capture_reference;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data4 === "string"){
 if(data4.length > 255){
 return false;
@@ -1458,96 +1501,33 @@ else {
 return false;
 }
 }
-var valid1 = _errs11 === errors;
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment_program_enablement_codes !== undefined){
+let data5 = data.payment_program_enablement_codes;
+const _errs12 = errors;
+if(errors === _errs12){
+if(Array.isArray(data5)){
+if(data5.length > 100){
+return false;
 }
 else {
 var valid1 = true;
-}
-if(valid1){
-if(data2.payment_option_id !== undefined){
-let data5 = data2.payment_option_id;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data5 === "string"){
-if(data5.length > 255){
-return false;
-}
-else {
-if(data5.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid1 = _errs13 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.capture !== undefined){
-let data6 = data2.capture;
-const _errs15 = errors;
-if(typeof data6 !== "string"){
-return false;
-}
-if(!((data6 === "NOW") || (data6 === "LATER"))){
-return false;
-}
-var valid1 = _errs15 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.payment_capture_reference !== undefined){
-let data7 = data2.payment_capture_reference;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(data7.length > 255){
-return false;
-}
-else {
-if(data7.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid1 = _errs17 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.payment_program_enablement_codes !== undefined){
-let data8 = data2.payment_program_enablement_codes;
-const _errs19 = errors;
-if(errors === _errs19){
-if(Array.isArray(data8)){
-if(data8.length > 100){
-return false;
-}
-else {
-var valid2 = true;
-const len0 = data8.length;
+const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data9 === "string"){
-if(data9.length > 255){
+let data6 = data5[i0];
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(data6.length > 255){
 return false;
 }
 else {
-if(data9.length < 1){
+if(data6.length < 1){
 return false;
 }
 }
@@ -1556,8 +1536,8 @@ else {
 return false;
 }
 }
-var valid2 = _errs21 === errors;
-if(!valid2){
+var valid1 = _errs14 === errors;
+if(!valid1){
 break;
 }
 }
@@ -1567,16 +1547,96 @@ else {
 return false;
 }
 }
-var valid1 = _errs19 === errors;
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+const field3Validate = validate17;
+const schema18 = {"type":"object","properties":{"scopes":{"minItems":1,"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"customer_token_reference":{"type":"string","minLength":1,"maxLength":255}},"required":["scopes"],"additionalProperties":false};
+
+function validate17(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.scopes === undefined) && (missing0 = "scopes")){
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "scopes") || (key0 === "customer_token_reference"))){
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.scopes !== undefined){
+let data0 = data.scopes;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+return false;
 }
 else {
 var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+return false;
+}
+if(!(((data1 === "payment:customer_present") || (data1 === "payment:customer_not_present")) || (data1 === "customer:login"))){
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
 }
 }
 }
 }
+else {
+return false;
 }
 }
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customer_token_reference !== undefined){
+let data2 = data.customer_token_reference;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(data2.length > 255){
+return false;
+}
+else {
+if(data2.length < 1){
+return false;
 }
 }
 }
@@ -1589,72 +1649,51 @@ var valid0 = _errs6 === errors;
 else {
 var valid0 = true;
 }
-if(valid0){
-if(data.request_customer_token !== undefined){
-let data10 = data.request_customer_token;
-const _errs23 = errors;
-if(errors === _errs23){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-let missing2;
-if((data10.scopes === undefined) && (missing2 = "scopes")){
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+const field4Validate = validate18;
+const schema19 = {"type":"object","properties":{"payment_request_reference":{"type":"string","minLength":1,"maxLength":255},"payment_request_expires_at":{"anyOf":[{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}]},"customer_interaction_config":{"type":"object","properties":{"method":{"type":"string","enum":["HANDOVER","SDK","QR_CODE"]},"return_url":{"type":"string","format":"http-url"},"app_return_url":{"type":"string","minLength":1}},"additionalProperties":false}},"required":["customer_interaction_config"],"additionalProperties":false};
+const pattern15 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
+const formats2 = formats["http-url"];
+
+function validate18(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.customer_interaction_config === undefined) && (missing0 = "customer_interaction_config")){
 return false;
 }
 else {
-const _errs25 = errors;
-for(const key2 in data10){
-if(!((key2 === "scopes") || (key2 === "customer_token_reference"))){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "payment_request_reference") || (key0 === "payment_request_expires_at")) || (key0 === "customer_interaction_config"))){
 return false;
 break;
 }
 }
-if(_errs25 === errors){
-if(data10.scopes !== undefined){
-let data11 = data10.scopes;
-const _errs26 = errors;
-if(errors === _errs26){
-if(Array.isArray(data11)){
-if(data11.length < 1){
+if(_errs1 === errors){
+if(data.payment_request_reference !== undefined){
+let data0 = data.payment_request_reference;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(data0.length > 255){
 return false;
 }
 else {
-var valid4 = true;
-const len1 = data11.length;
-for(let i1=0; i1<len1; i1++){
-let data12 = data11[i1];
-const _errs28 = errors;
-if(typeof data12 !== "string"){
-return false;
-}
-if(!(((data12 === "payment:customer_present") || (data12 === "payment:customer_not_present")) || (data12 === "customer:login"))){
-return false;
-}
-var valid4 = _errs28 === errors;
-if(!valid4){
-break;
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid3 = _errs26 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data10.customer_token_reference !== undefined){
-let data13 = data10.customer_token_reference;
-const _errs30 = errors;
-if(errors === _errs30){
-if(typeof data13 === "string"){
-if(data13.length > 255){
-return false;
-}
-else {
-if(data13.length < 1){
+if(data0.length < 1){
 return false;
 }
 }
@@ -1663,77 +1702,22 @@ else {
 return false;
 }
 }
-var valid3 = _errs30 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid0 = _errs23 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.step_up_config !== undefined){
-let data14 = data.step_up_config;
-const _errs32 = errors;
-if(errors === _errs32){
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-let missing3;
-if((data14.customer_interaction_config === undefined) && (missing3 = "customer_interaction_config")){
-return false;
-}
-else {
-const _errs34 = errors;
-for(const key3 in data14){
-if(!(((key3 === "payment_request_reference") || (key3 === "payment_request_expires_at")) || (key3 === "customer_interaction_config"))){
-return false;
-break;
-}
-}
-if(_errs34 === errors){
-if(data14.payment_request_reference !== undefined){
-let data15 = data14.payment_request_reference;
-const _errs35 = errors;
-if(errors === _errs35){
-if(typeof data15 === "string"){
-if(data15.length > 255){
-return false;
-}
-else {
-if(data15.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid5 = _errs35 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data14.payment_request_expires_at !== undefined){
-let data16 = data14.payment_request_expires_at;
-const _errs37 = errors;
-const _errs38 = errors;
-let valid6 = false;
-const _errs39 = errors;
-if(errors === _errs39){
-if(errors === _errs39){
-if(typeof data16 === "string"){
-if(!pattern15.test(data16)){
+if(data.payment_request_expires_at !== undefined){
+let data1 = data.payment_request_expires_at;
+const _errs4 = errors;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern15.test(data1)){
 const err0 = null;
 if(vErrors === null){
 vErrors = [err0];
@@ -1756,14 +1740,14 @@ errors++;
 }
 }
 }
-var _valid0 = _errs39 === errors;
-valid6 = valid6 || _valid0;
-if(!valid6){
-const _errs41 = errors;
-if(errors === _errs41){
-if(errors === _errs41){
-if(typeof data16 === "string"){
-if(!pattern2.test(data16)){
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data1 === "string"){
+if(!pattern2.test(data1)){
 const err2 = null;
 if(vErrors === null){
 vErrors = [err2];
@@ -1786,10 +1770,10 @@ errors++;
 }
 }
 }
-var _valid0 = _errs41 === errors;
-valid6 = valid6 || _valid0;
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
 }
-if(!valid6){
+if(!valid1){
 const err4 = null;
 if(vErrors === null){
 vErrors = [err4];
@@ -1798,81 +1782,61 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate14.errors = vErrors;
+validate18.errors = vErrors;
 return false;
 }
 else {
-errors = _errs38;
+errors = _errs5;
 if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
+if(_errs5){
+vErrors.length = _errs5;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid5 = _errs37 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
-var valid5 = true;
+var valid0 = true;
 }
-if(valid5){
-if(data14.customer_interaction_config !== undefined){
-let data17 = data14.customer_interaction_config;
-const _errs43 = errors;
-if(errors === _errs43){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-const _errs45 = errors;
-for(const key4 in data17){
-if(!(((key4 === "method") || (key4 === "return_url")) || (key4 === "app_return_url"))){
+if(valid0){
+if(data.customer_interaction_config !== undefined){
+let data2 = data.customer_interaction_config;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+const _errs12 = errors;
+for(const key1 in data2){
+if(!(((key1 === "method") || (key1 === "return_url")) || (key1 === "app_return_url"))){
 return false;
 break;
 }
 }
-if(_errs45 === errors){
-if(data17.method !== undefined){
-let data18 = data17.method;
-const _errs46 = errors;
-if(typeof data18 !== "string"){
+if(_errs12 === errors){
+if(data2.method !== undefined){
+let data3 = data2.method;
+const _errs13 = errors;
+if(typeof data3 !== "string"){
 return false;
 }
-if(!(((data18 === "HANDOVER") || (data18 === "SDK")) || (data18 === "QR_CODE"))){
+if(!(((data3 === "HANDOVER") || (data3 === "SDK")) || (data3 === "QR_CODE"))){
 return false;
 }
-var valid7 = _errs46 === errors;
+var valid2 = _errs13 === errors;
 }
 else {
-var valid7 = true;
+var valid2 = true;
 }
-if(valid7){
-if(data17.return_url !== undefined){
-let data19 = data17.return_url;
-const _errs48 = errors;
-if(errors === _errs48){
-if(errors === _errs48){
-if(typeof data19 === "string"){
-if(!(formats2(data19))){
-return false;
-}
-}
-else {
-return false;
-}
-}
-}
-var valid7 = _errs48 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data17.app_return_url !== undefined){
-let data20 = data17.app_return_url;
-const _errs50 = errors;
-if(errors === _errs50){
-if(typeof data20 === "string"){
-if(data20.length < 1){
+if(valid2){
+if(data2.return_url !== undefined){
+let data4 = data2.return_url;
+const _errs15 = errors;
+if(errors === _errs15){
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(!(formats2(data4))){
 return false;
 }
 }
@@ -1880,10 +1844,30 @@ else {
 return false;
 }
 }
-var valid7 = _errs50 === errors;
+}
+var valid2 = _errs15 === errors;
 }
 else {
-var valid7 = true;
+var valid2 = true;
+}
+if(valid2){
+if(data2.app_return_url !== undefined){
+let data5 = data2.app_return_url;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(data5.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
 }
 }
 }
@@ -1892,46 +1876,621 @@ var valid7 = true;
 else {
 return false;
 }
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate18.errors = vErrors;
+return errors === 0;
+}
+
+const field5Validate = validate19;
+const schema20 = {"type":"object","properties":{"payment_account_id":{"type":"string","pattern":"^krn:"},"settlement_currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false};
+
+function validate19(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "payment_account_id") || (key0 === "settlement_currency"))){
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.payment_account_id !== undefined){
+let data0 = data.payment_account_id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.settlement_currency !== undefined){
+let data1 = data.settlement_currency;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern1.test(data1)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+const field6Validate = validate20;
+const schema21 = {"type":"object","properties":{"purchase_reference":{"type":"string","minLength":1,"maxLength":255},"line_items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":255},"quantity":{"type":"integer","minimum":1,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"unit_price":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"total_tax_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"line_item_reference":{"type":"string","minLength":1,"maxLength":255},"product_url":{"type":"string","format":"uri"},"image_url":{"type":"string","format":"uri"},"product_identifier":{"type":"string"},"shipping_reference":{"type":"string","minLength":1,"maxLength":255},"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"reference":{"type":"string","minLength":1,"maxLength":255},"line_item_metadata":{"type":"object","properties":{"categories":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"required":["name","quantity","total_amount"],"additionalProperties":false}},"customer":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"email_last_verified_at":{"type":"string"},"phone":{"type":"string"},"phone_last_verified_at":{"type":"string"},"date_of_birth":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"customer_account":{"type":"object","properties":{"account_identifier":{"type":"string"},"loyalty_level":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"last_login":{"type":"object","properties":{"occurred_at":{"type":"string"},"login_method":{"type":"string"}},"additionalProperties":false},"purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}},"device_purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"customer_device":{"type":"object","properties":{"app_identifier":{"type":"string"},"device_identifier":{"type":"string"},"user_agent":{"type":"string"},"ip_address":{"type":"string"},"geolocation":{"type":"object","properties":{"country":{"type":"string"},"latitude":{"type":"number"},"longitude":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"shipping":{"type":"array","items":{"type":"object","properties":{"recipient":{"type":"object","properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string","minLength":1},"email":{"type":"string"},"phone":{"type":"string"},"attention":{"type":"string"}},"required":["given_name","family_name"],"additionalProperties":false},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"shipping_option":{"type":"object","properties":{"shipping_carrier":{"type":"string"},"shipping_type":{"type":"string","enum":["TO_DOOR","TO_CURB","TO_MAILBOX","PICKUP_BOX","PICKUP_POINT","PICKUP_STORE","PICKUP_WAREHOUSE","DIGITAL_EMAIL","DIGITAL_DOWNLOAD","DIGITAL_OTHER","PHYSICAL_OTHER"]},"shipping_type_attributes":{"type":"array","items":{"type":"string","enum":["SIGNATURE_REQUIRED","IDENTIFICATION_REQUIRED","CONTACTLESS_DELIVERY","LEAVE_AT_DOOR","LEAVE_AT_CURB","LEAVE_WITH_NEIGHBOUR","EXPRESS","TRACKED","UNTRACKED"]}}},"additionalProperties":false},"shipping_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"subscriptions":{"type":"array","items":{"type":"object","properties":{"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"name":{"type":"string","minLength":1},"free_trial":{"type":"string","enum":["ACTIVE","INACTIVE"]},"billing_plans":{"type":"array","items":{"type":"object","properties":{"billing_amount":{"anyOf":[{"type":"integer","minimum":-2147483647,"maximum":2147483647},{"type":"string"}]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"from":{"type":"string"},"interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false}}},"required":["subscription_reference","name"],"additionalProperties":false}},"ondemand_service":{"type":"object","properties":{"average_amount":{"type":"integer","minimum":1,"maximum":2147483647},"minimum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"maximum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"purchase_interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"purchase_interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false},"event_reservations":{"type":"array","items":{"type":"object","properties":{"event_name":{"type":"string"},"event_company_name":{"type":"string"},"event_type":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"venue_name":{"type":"string"},"access_controlled_venue":{"type":"boolean"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"affiliate_name":{"type":"string"},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}}},"additionalProperties":false}},"travel_reservations":{"type":"array","items":{"type":"object","properties":{"travel_type":{"type":"string"},"reservation_reference":{"type":"string"},"departure":{"type":"object","properties":{"departure_location":{"type":"string"},"departure_airport":{"type":"string"},"departs_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"arrival":{"type":"object","properties":{"arrival_location":{"type":"string"},"arrival_airport":{"type":"string"},"arrives_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"carrier_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"ticket_class":{"type":"string"},"passengers":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"lodging_reservations":{"type":"array","items":{"type":"object","properties":{"lodging_name":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"number_of_spaces":{"type":"integer","minimum":0,"maximum":9007199254740991},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lodging_type":{"type":"string"},"guests":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"hosts":{"type":"object","properties":{"host_reference":{"type":"string"},"host_type":{"type":"string"},"country_of_domicile":{"type":"string"},"registered_at":{"type":"string"},"number_of_reservations":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"vouchers":{"type":"array","items":{"type":"object","properties":{"voucher_name":{"type":"string"},"voucher_type":{"type":"string"},"voucher_company":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"marketplace_sellers":{"type":"array","items":{"type":"object","properties":{"marketplace_seller_reference":{"type":"string"},"marketplace_seller_name":{"type":"string"},"marketplace_seller_address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"product_category":{"type":"string"},"line_item_references":{"type":"array","items":{"type":"string"}},"seller_registered_at":{"type":"string"},"seller_updated_at":{"type":"string"},"seller_last_login_at":{"type":"string"},"shipping_references":{"type":"array","items":{"type":"string"}},"seller_rating":{"type":"string"},"number_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991},"volume_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false}},"additional_data":{"type":"string","maxLength":262144}},"additionalProperties":false};
+const func2 = Object.prototype.hasOwnProperty;
+const pattern19 = new RegExp("^[A-Z]{2}$", "");
+
+function validate20(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema21.properties, key0))){
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.purchase_reference !== undefined){
+let data0 = data.purchase_reference;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(data0.length > 255){
+return false;
+}
+else {
+if(data0.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.line_items !== undefined){
+let data1 = data.line_items;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing0;
+if((((data2.name === undefined) && (missing0 = "name")) || ((data2.quantity === undefined) && (missing0 = "quantity"))) || ((data2.total_amount === undefined) && (missing0 = "total_amount"))){
+return false;
+}
+else {
+const _errs8 = errors;
+for(const key1 in data2){
+if(!(func2.call(schema21.properties.line_items.items.properties, key1))){
+return false;
+break;
+}
+}
+if(_errs8 === errors){
+if(data2.name !== undefined){
+let data3 = data2.name;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(data3.length > 255){
+return false;
+}
+else {
+if(data3.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.quantity !== undefined){
+let data4 = data2.quantity;
+const _errs11 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+return false;
+}
+if(errors === _errs11){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+return false;
+}
+else {
+if(data4 < 1 || isNaN(data4)){
+return false;
+}
+}
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.total_amount !== undefined){
+let data5 = data2.total_amount;
+const _errs13 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+return false;
+}
+if(errors === _errs13){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 2147483647 || isNaN(data5)){
+return false;
+}
+else {
+if(data5 < -2147483647 || isNaN(data5)){
+return false;
+}
+}
+}
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.unit_price !== undefined){
+let data6 = data2.unit_price;
+const _errs15 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+return false;
+}
+if(errors === _errs15){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 2147483647 || isNaN(data6)){
+return false;
+}
+else {
+if(data6 < -2147483647 || isNaN(data6)){
+return false;
+}
+}
+}
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.total_tax_amount !== undefined){
+let data7 = data2.total_tax_amount;
+const _errs17 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+return false;
+}
+if(errors === _errs17){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 2147483647 || isNaN(data7)){
+return false;
+}
+else {
+if(data7 < -2147483647 || isNaN(data7)){
+return false;
+}
+}
+}
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.line_item_reference !== undefined){
+let data8 = data2.line_item_reference;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data8 === "string"){
+if(data8.length > 255){
+return false;
+}
+else {
+if(data8.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.product_url !== undefined){
+let data9 = data2.product_url;
+const _errs21 = errors;
+if(errors === _errs21){
+if(errors === _errs21){
+if(typeof data9 === "string"){
+if(!(formats0(data9))){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.image_url !== undefined){
+let data10 = data2.image_url;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data10 === "string"){
+if(!(formats0(data10))){
+return false;
+}
+}
+else {
+return false;
+}
+}
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.product_identifier !== undefined){
+const _errs25 = errors;
+if(typeof data2.product_identifier !== "string"){
+return false;
+}
+var valid2 = _errs25 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.shipping_reference !== undefined){
+let data12 = data2.shipping_reference;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data12 === "string"){
+if(data12.length > 255){
+return false;
+}
+else {
+if(data12.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs27 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.subscription_reference !== undefined){
+let data13 = data2.subscription_reference;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data13 === "string"){
+if(data13.length > 255){
+return false;
+}
+else {
+if(data13.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs29 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.reference !== undefined){
+let data14 = data2.reference;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data14 === "string"){
+if(data14.length > 255){
+return false;
+}
+else {
+if(data14.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs31 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.line_item_metadata !== undefined){
+let data15 = data2.line_item_metadata;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+const _errs35 = errors;
+for(const key2 in data15){
+if(!(key2 === "categories")){
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data15.categories !== undefined){
+let data16 = data15.categories;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data16)){
+var valid4 = true;
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+const _errs38 = errors;
+if(typeof data16[i1] !== "string"){
+return false;
+}
+var valid4 = _errs38 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs33 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customer !== undefined){
+let data18 = data.customer;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs42 = errors;
+for(const key3 in data18){
+if(!(func2.call(schema21.properties.customer.properties, key3))){
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data18.given_name !== undefined){
+const _errs43 = errors;
+if(typeof data18.given_name !== "string"){
+return false;
 }
 var valid5 = _errs43 === errors;
 }
 else {
 var valid5 = true;
 }
-}
-}
-}
-}
-}
-else {
+if(valid5){
+if(data18.family_name !== undefined){
+const _errs45 = errors;
+if(typeof data18.family_name !== "string"){
 return false;
 }
-}
-var valid0 = _errs32 === errors;
+var valid5 = _errs45 === errors;
 }
 else {
-var valid0 = true;
+var valid5 = true;
 }
-if(valid0){
-if(data.acquiring_config !== undefined){
-let data21 = data.acquiring_config;
-const _errs52 = errors;
-if(errors === _errs52){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-const _errs54 = errors;
-for(const key5 in data21){
-if(!((key5 === "payment_account_id") || (key5 === "settlement_currency"))){
+if(valid5){
+if(data18.email !== undefined){
+const _errs47 = errors;
+if(typeof data18.email !== "string"){
+return false;
+}
+var valid5 = _errs47 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.email_last_verified_at !== undefined){
+const _errs49 = errors;
+if(typeof data18.email_last_verified_at !== "string"){
+return false;
+}
+var valid5 = _errs49 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.phone !== undefined){
+const _errs51 = errors;
+if(typeof data18.phone !== "string"){
+return false;
+}
+var valid5 = _errs51 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.phone_last_verified_at !== undefined){
+const _errs53 = errors;
+if(typeof data18.phone_last_verified_at !== "string"){
+return false;
+}
+var valid5 = _errs53 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.date_of_birth !== undefined){
+const _errs55 = errors;
+if(typeof data18.date_of_birth !== "string"){
+return false;
+}
+var valid5 = _errs55 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.address !== undefined){
+let data26 = data18.address;
+const _errs57 = errors;
+if(errors === _errs57){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+let missing1;
+if((((data26.street_address === undefined) && (missing1 = "street_address")) || ((data26.city === undefined) && (missing1 = "city"))) || ((data26.country === undefined) && (missing1 = "country"))){
+return false;
+}
+else {
+const _errs59 = errors;
+for(const key4 in data26){
+if(!((((((key4 === "street_address") || (key4 === "street_address2")) || (key4 === "postal_code")) || (key4 === "city")) || (key4 === "region")) || (key4 === "country"))){
 return false;
 break;
 }
 }
-if(_errs54 === errors){
-if(data21.payment_account_id !== undefined){
-let data22 = data21.payment_account_id;
-const _errs55 = errors;
-if(errors === _errs55){
-if(typeof data22 === "string"){
-if(!pattern0.test(data22)){
+if(_errs59 === errors){
+if(data26.street_address !== undefined){
+let data27 = data26.street_address;
+const _errs60 = errors;
+if(errors === _errs60){
+if(typeof data27 === "string"){
+if(data27.length < 1){
 return false;
 }
 }
@@ -1939,26 +2498,187 @@ else {
 return false;
 }
 }
-var valid8 = _errs55 === errors;
+var valid6 = _errs60 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data26.street_address2 !== undefined){
+const _errs62 = errors;
+if(typeof data26.street_address2 !== "string"){
+return false;
+}
+var valid6 = _errs62 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data26.postal_code !== undefined){
+const _errs64 = errors;
+if(typeof data26.postal_code !== "string"){
+return false;
+}
+var valid6 = _errs64 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data26.city !== undefined){
+let data30 = data26.city;
+const _errs66 = errors;
+if(errors === _errs66){
+if(typeof data30 === "string"){
+if(data30.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid6 = _errs66 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data26.region !== undefined){
+const _errs68 = errors;
+if(typeof data26.region !== "string"){
+return false;
+}
+var valid6 = _errs68 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data26.country !== undefined){
+let data32 = data26.country;
+const _errs70 = errors;
+if(errors === _errs70){
+if(typeof data32 === "string"){
+if(!pattern19.test(data32)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid6 = _errs70 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid5 = _errs57 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.customer_account !== undefined){
+let data33 = data18.customer_account;
+const _errs72 = errors;
+if(errors === _errs72){
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+const _errs74 = errors;
+for(const key5 in data33){
+if(!(((((((key5 === "account_identifier") || (key5 === "loyalty_level")) || (key5 === "created_at")) || (key5 === "updated_at")) || (key5 === "last_login")) || (key5 === "purchase_history")) || (key5 === "device_purchase_history"))){
+return false;
+break;
+}
+}
+if(_errs74 === errors){
+if(data33.account_identifier !== undefined){
+const _errs75 = errors;
+if(typeof data33.account_identifier !== "string"){
+return false;
+}
+var valid7 = _errs75 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data33.loyalty_level !== undefined){
+const _errs77 = errors;
+if(typeof data33.loyalty_level !== "string"){
+return false;
+}
+var valid7 = _errs77 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data33.created_at !== undefined){
+const _errs79 = errors;
+if(typeof data33.created_at !== "string"){
+return false;
+}
+var valid7 = _errs79 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data33.updated_at !== undefined){
+const _errs81 = errors;
+if(typeof data33.updated_at !== "string"){
+return false;
+}
+var valid7 = _errs81 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data33.last_login !== undefined){
+let data38 = data33.last_login;
+const _errs83 = errors;
+if(errors === _errs83){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+const _errs85 = errors;
+for(const key6 in data38){
+if(!((key6 === "occurred_at") || (key6 === "login_method"))){
+return false;
+break;
+}
+}
+if(_errs85 === errors){
+if(data38.occurred_at !== undefined){
+const _errs86 = errors;
+if(typeof data38.occurred_at !== "string"){
+return false;
+}
+var valid8 = _errs86 === errors;
 }
 else {
 var valid8 = true;
 }
 if(valid8){
-if(data21.settlement_currency !== undefined){
-let data23 = data21.settlement_currency;
-const _errs57 = errors;
-if(errors === _errs57){
-if(typeof data23 === "string"){
-if(!pattern1.test(data23)){
+if(data38.login_method !== undefined){
+const _errs88 = errors;
+if(typeof data38.login_method !== "string"){
 return false;
 }
-}
-else {
-return false;
-}
-}
-var valid8 = _errs57 === errors;
+var valid8 = _errs88 === errors;
 }
 else {
 var valid8 = true;
@@ -1970,610 +2690,330 @@ else {
 return false;
 }
 }
-var valid0 = _errs52 === errors;
+var valid7 = _errs83 === errors;
 }
 else {
-var valid0 = true;
-}
-if(valid0){
-if(data.supplementary_purchase_data !== undefined){
-let data24 = data.supplementary_purchase_data;
-const _errs59 = errors;
-if(errors === _errs59){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-const _errs61 = errors;
-for(const key6 in data24){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties, key6))){
-return false;
-break;
-}
-}
-if(_errs61 === errors){
-if(data24.purchase_reference !== undefined){
-let data25 = data24.purchase_reference;
-const _errs62 = errors;
-if(errors === _errs62){
-if(typeof data25 === "string"){
-if(data25.length > 255){
-return false;
-}
-else {
-if(data25.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs62 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.line_items !== undefined){
-let data26 = data24.line_items;
-const _errs64 = errors;
-if(errors === _errs64){
-if(Array.isArray(data26)){
-var valid10 = true;
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-const _errs66 = errors;
-if(errors === _errs66){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-let missing4;
-if((((data27.name === undefined) && (missing4 = "name")) || ((data27.quantity === undefined) && (missing4 = "quantity"))) || ((data27.total_amount === undefined) && (missing4 = "total_amount"))){
-return false;
-}
-else {
-const _errs68 = errors;
-for(const key7 in data27){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.line_items.items.properties, key7))){
-return false;
-break;
-}
-}
-if(_errs68 === errors){
-if(data27.name !== undefined){
-let data28 = data27.name;
-const _errs69 = errors;
-if(errors === _errs69){
-if(typeof data28 === "string"){
-if(data28.length > 255){
-return false;
-}
-else {
-if(data28.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs69 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.quantity !== undefined){
-let data29 = data27.quantity;
-const _errs71 = errors;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-return false;
-}
-if(errors === _errs71){
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 9007199254740991 || isNaN(data29)){
-return false;
-}
-else {
-if(data29 < 1 || isNaN(data29)){
-return false;
-}
-}
-}
-}
-var valid11 = _errs71 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.total_amount !== undefined){
-let data30 = data27.total_amount;
-const _errs73 = errors;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-return false;
-}
-if(errors === _errs73){
-if((typeof data30 == "number") && (isFinite(data30))){
-if(data30 > 2147483647 || isNaN(data30)){
-return false;
-}
-else {
-if(data30 < -2147483647 || isNaN(data30)){
-return false;
-}
-}
-}
-}
-var valid11 = _errs73 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.unit_price !== undefined){
-let data31 = data27.unit_price;
-const _errs75 = errors;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-return false;
-}
-if(errors === _errs75){
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 2147483647 || isNaN(data31)){
-return false;
-}
-else {
-if(data31 < -2147483647 || isNaN(data31)){
-return false;
-}
-}
-}
-}
-var valid11 = _errs75 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.total_tax_amount !== undefined){
-let data32 = data27.total_tax_amount;
-const _errs77 = errors;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-return false;
-}
-if(errors === _errs77){
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 > 2147483647 || isNaN(data32)){
-return false;
-}
-else {
-if(data32 < -2147483647 || isNaN(data32)){
-return false;
-}
-}
-}
-}
-var valid11 = _errs77 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.line_item_reference !== undefined){
-let data33 = data27.line_item_reference;
-const _errs79 = errors;
-if(errors === _errs79){
-if(typeof data33 === "string"){
-if(data33.length > 255){
-return false;
-}
-else {
-if(data33.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs79 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.product_url !== undefined){
-let data34 = data27.product_url;
-const _errs81 = errors;
-if(errors === _errs81){
-if(errors === _errs81){
-if(typeof data34 === "string"){
-if(!(formats0(data34))){
-return false;
-}
-}
-else {
-return false;
-}
-}
-}
-var valid11 = _errs81 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.image_url !== undefined){
-let data35 = data27.image_url;
-const _errs83 = errors;
-if(errors === _errs83){
-if(errors === _errs83){
-if(typeof data35 === "string"){
-if(!(formats0(data35))){
-return false;
-}
-}
-else {
-return false;
-}
-}
-}
-var valid11 = _errs83 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.product_identifier !== undefined){
-const _errs85 = errors;
-if(typeof data27.product_identifier !== "string"){
-return false;
-}
-var valid11 = _errs85 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.shipping_reference !== undefined){
-let data37 = data27.shipping_reference;
-const _errs87 = errors;
-if(errors === _errs87){
-if(typeof data37 === "string"){
-if(data37.length > 255){
-return false;
-}
-else {
-if(data37.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs87 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.subscription_reference !== undefined){
-let data38 = data27.subscription_reference;
-const _errs89 = errors;
-if(errors === _errs89){
-if(typeof data38 === "string"){
-if(data38.length > 255){
-return false;
-}
-else {
-if(data38.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs89 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.reference !== undefined){
-let data39 = data27.reference;
-const _errs91 = errors;
-if(errors === _errs91){
-if(typeof data39 === "string"){
-if(data39.length > 255){
-return false;
-}
-else {
-if(data39.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs91 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data27.line_item_metadata !== undefined){
-let data40 = data27.line_item_metadata;
-const _errs93 = errors;
-if(errors === _errs93){
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-const _errs95 = errors;
-for(const key8 in data40){
-if(!(key8 === "categories")){
-return false;
-break;
-}
-}
-if(_errs95 === errors){
-if(data40.categories !== undefined){
-let data41 = data40.categories;
-const _errs96 = errors;
-if(errors === _errs96){
+var valid7 = true;
+}
+if(valid7){
+if(data33.purchase_history !== undefined){
+let data41 = data33.purchase_history;
+const _errs90 = errors;
+if(errors === _errs90){
 if(Array.isArray(data41)){
-var valid13 = true;
-const len3 = data41.length;
-for(let i3=0; i3<len3; i3++){
-const _errs98 = errors;
-if(typeof data41[i3] !== "string"){
-return false;
-}
-var valid13 = _errs98 === errors;
-if(!valid13){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs93 === errors;
-}
-else {
-var valid11 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid10 = _errs66 === errors;
-if(!valid10){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs64 === errors;
-}
-else {
 var valid9 = true;
-}
-if(valid9){
-if(data24.customer !== undefined){
-let data43 = data24.customer;
-const _errs100 = errors;
-if(errors === _errs100){
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-const _errs102 = errors;
-for(const key9 in data43){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.customer.properties, key9))){
+const len2 = data41.length;
+for(let i2=0; i2<len2; i2++){
+let data42 = data41[i2];
+const _errs92 = errors;
+if(errors === _errs92){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+const _errs94 = errors;
+for(const key7 in data42){
+if(!((((((((key7 === "number_of_purchases") || (key7 === "number_of_paid_purchases")) || (key7 === "number_of_disputed_purchases")) || (key7 === "total_amount")) || (key7 === "currency")) || (key7 === "payment_method")) || (key7 === "first_purchase_at")) || (key7 === "last_purchase_at"))){
 return false;
 break;
 }
 }
-if(_errs102 === errors){
-if(data43.given_name !== undefined){
+if(_errs94 === errors){
+if(data42.number_of_purchases !== undefined){
+let data43 = data42.number_of_purchases;
+const _errs95 = errors;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+return false;
+}
+if(errors === _errs95){
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 9007199254740991 || isNaN(data43)){
+return false;
+}
+else {
+if(data43 < 0 || isNaN(data43)){
+return false;
+}
+}
+}
+}
+var valid10 = _errs95 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data42.number_of_paid_purchases !== undefined){
+let data44 = data42.number_of_paid_purchases;
+const _errs97 = errors;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+return false;
+}
+if(errors === _errs97){
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 > 9007199254740991 || isNaN(data44)){
+return false;
+}
+else {
+if(data44 < 0 || isNaN(data44)){
+return false;
+}
+}
+}
+}
+var valid10 = _errs97 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data42.number_of_disputed_purchases !== undefined){
+let data45 = data42.number_of_disputed_purchases;
+const _errs99 = errors;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+return false;
+}
+if(errors === _errs99){
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 9007199254740991 || isNaN(data45)){
+return false;
+}
+else {
+if(data45 < 0 || isNaN(data45)){
+return false;
+}
+}
+}
+}
+var valid10 = _errs99 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data42.total_amount !== undefined){
+let data46 = data42.total_amount;
+const _errs101 = errors;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+return false;
+}
+if(errors === _errs101){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 9007199254740991 || isNaN(data46)){
+return false;
+}
+else {
+if(data46 < 0 || isNaN(data46)){
+return false;
+}
+}
+}
+}
+var valid10 = _errs101 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data42.currency !== undefined){
+let data47 = data42.currency;
 const _errs103 = errors;
-if(typeof data43.given_name !== "string"){
+if(errors === _errs103){
+if(typeof data47 === "string"){
+if(!pattern1.test(data47)){
 return false;
 }
-var valid14 = _errs103 === errors;
 }
 else {
-var valid14 = true;
+return false;
 }
-if(valid14){
-if(data43.family_name !== undefined){
+}
+var valid10 = _errs103 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data42.payment_method !== undefined){
 const _errs105 = errors;
-if(typeof data43.family_name !== "string"){
+if(typeof data42.payment_method !== "string"){
 return false;
 }
-var valid14 = _errs105 === errors;
+var valid10 = _errs105 === errors;
 }
 else {
-var valid14 = true;
+var valid10 = true;
 }
-if(valid14){
-if(data43.email !== undefined){
+if(valid10){
+if(data42.first_purchase_at !== undefined){
 const _errs107 = errors;
-if(typeof data43.email !== "string"){
+if(typeof data42.first_purchase_at !== "string"){
 return false;
 }
-var valid14 = _errs107 === errors;
+var valid10 = _errs107 === errors;
 }
 else {
-var valid14 = true;
+var valid10 = true;
 }
-if(valid14){
-if(data43.email_last_verified_at !== undefined){
+if(valid10){
+if(data42.last_purchase_at !== undefined){
 const _errs109 = errors;
-if(typeof data43.email_last_verified_at !== "string"){
+if(typeof data42.last_purchase_at !== "string"){
 return false;
 }
-var valid14 = _errs109 === errors;
+var valid10 = _errs109 === errors;
 }
 else {
-var valid14 = true;
+var valid10 = true;
 }
-if(valid14){
-if(data43.phone !== undefined){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid9 = _errs92 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid7 = _errs90 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data33.device_purchase_history !== undefined){
+let data51 = data33.device_purchase_history;
 const _errs111 = errors;
-if(typeof data43.phone !== "string"){
-return false;
-}
-var valid14 = _errs111 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data43.phone_last_verified_at !== undefined){
+if(errors === _errs111){
+if(Array.isArray(data51)){
+var valid11 = true;
+const len3 = data51.length;
+for(let i3=0; i3<len3; i3++){
+let data52 = data51[i3];
 const _errs113 = errors;
-if(typeof data43.phone_last_verified_at !== "string"){
-return false;
-}
-var valid14 = _errs113 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data43.date_of_birth !== undefined){
+if(errors === _errs113){
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
 const _errs115 = errors;
-if(typeof data43.date_of_birth !== "string"){
-return false;
-}
-var valid14 = _errs115 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data43.address !== undefined){
-let data51 = data43.address;
-const _errs117 = errors;
-if(errors === _errs117){
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-let missing5;
-if((((data51.street_address === undefined) && (missing5 = "street_address")) || ((data51.city === undefined) && (missing5 = "city"))) || ((data51.country === undefined) && (missing5 = "country"))){
-return false;
-}
-else {
-const _errs119 = errors;
-for(const key10 in data51){
-if(!((((((key10 === "street_address") || (key10 === "street_address2")) || (key10 === "postal_code")) || (key10 === "city")) || (key10 === "region")) || (key10 === "country"))){
+for(const key8 in data52){
+if(!((((((((key8 === "number_of_purchases") || (key8 === "number_of_paid_purchases")) || (key8 === "number_of_disputed_purchases")) || (key8 === "total_amount")) || (key8 === "currency")) || (key8 === "payment_method")) || (key8 === "first_purchase_at")) || (key8 === "last_purchase_at"))){
 return false;
 break;
 }
 }
-if(_errs119 === errors){
-if(data51.street_address !== undefined){
-let data52 = data51.street_address;
+if(_errs115 === errors){
+if(data52.number_of_purchases !== undefined){
+let data53 = data52.number_of_purchases;
+const _errs116 = errors;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+return false;
+}
+if(errors === _errs116){
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 9007199254740991 || isNaN(data53)){
+return false;
+}
+else {
+if(data53 < 0 || isNaN(data53)){
+return false;
+}
+}
+}
+}
+var valid12 = _errs116 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data52.number_of_paid_purchases !== undefined){
+let data54 = data52.number_of_paid_purchases;
+const _errs118 = errors;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+return false;
+}
+if(errors === _errs118){
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 9007199254740991 || isNaN(data54)){
+return false;
+}
+else {
+if(data54 < 0 || isNaN(data54)){
+return false;
+}
+}
+}
+}
+var valid12 = _errs118 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data52.number_of_disputed_purchases !== undefined){
+let data55 = data52.number_of_disputed_purchases;
 const _errs120 = errors;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+return false;
+}
 if(errors === _errs120){
-if(typeof data52 === "string"){
-if(data52.length < 1){
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 9007199254740991 || isNaN(data55)){
+return false;
+}
+else {
+if(data55 < 0 || isNaN(data55)){
 return false;
 }
 }
-else {
-return false;
 }
 }
-var valid15 = _errs120 === errors;
+var valid12 = _errs120 === errors;
 }
 else {
-var valid15 = true;
+var valid12 = true;
 }
-if(valid15){
-if(data51.street_address2 !== undefined){
+if(valid12){
+if(data52.total_amount !== undefined){
+let data56 = data52.total_amount;
 const _errs122 = errors;
-if(typeof data51.street_address2 !== "string"){
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
 return false;
 }
-var valid15 = _errs122 === errors;
+if(errors === _errs122){
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 9007199254740991 || isNaN(data56)){
+return false;
 }
 else {
-var valid15 = true;
+if(data56 < 0 || isNaN(data56)){
+return false;
 }
-if(valid15){
-if(data51.postal_code !== undefined){
+}
+}
+}
+var valid12 = _errs122 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data52.currency !== undefined){
+let data57 = data52.currency;
 const _errs124 = errors;
-if(typeof data51.postal_code !== "string"){
-return false;
-}
-var valid15 = _errs124 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data51.city !== undefined){
-let data55 = data51.city;
-const _errs126 = errors;
-if(errors === _errs126){
-if(typeof data55 === "string"){
-if(data55.length < 1){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid15 = _errs126 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data51.region !== undefined){
-const _errs128 = errors;
-if(typeof data51.region !== "string"){
-return false;
-}
-var valid15 = _errs128 === errors;
-}
-else {
-var valid15 = true;
-}
-if(valid15){
-if(data51.country !== undefined){
-let data57 = data51.country;
-const _errs130 = errors;
-if(errors === _errs130){
+if(errors === _errs124){
 if(typeof data57 === "string"){
-if(!pattern19.test(data57)){
+if(!pattern1.test(data57)){
 return false;
 }
 }
@@ -2581,10 +3021,44 @@ else {
 return false;
 }
 }
-var valid15 = _errs130 === errors;
+var valid12 = _errs124 === errors;
 }
 else {
-var valid15 = true;
+var valid12 = true;
+}
+if(valid12){
+if(data52.payment_method !== undefined){
+const _errs126 = errors;
+if(typeof data52.payment_method !== "string"){
+return false;
+}
+var valid12 = _errs126 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data52.first_purchase_at !== undefined){
+const _errs128 = errors;
+if(typeof data52.first_purchase_at !== "string"){
+return false;
+}
+var valid12 = _errs128 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data52.last_purchase_at !== undefined){
+const _errs130 = errors;
+if(typeof data52.last_purchase_at !== "string"){
+return false;
+}
+var valid12 = _errs130 === errors;
+}
+else {
+var valid12 = true;
+}
 }
 }
 }
@@ -2598,99 +3072,296 @@ else {
 return false;
 }
 }
-var valid14 = _errs117 === errors;
+var valid11 = _errs113 === errors;
+if(!valid11){
+break;
+}
+}
 }
 else {
-var valid14 = true;
+return false;
 }
-if(valid14){
-if(data43.customer_account !== undefined){
-let data58 = data43.customer_account;
+}
+var valid7 = _errs111 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid5 = _errs72 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.customer_device !== undefined){
+let data61 = data18.customer_device;
 const _errs132 = errors;
 if(errors === _errs132){
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
 const _errs134 = errors;
-for(const key11 in data58){
-if(!(((((((key11 === "account_identifier") || (key11 === "loyalty_level")) || (key11 === "created_at")) || (key11 === "updated_at")) || (key11 === "last_login")) || (key11 === "purchase_history")) || (key11 === "device_purchase_history"))){
+for(const key9 in data61){
+if(!(((((key9 === "app_identifier") || (key9 === "device_identifier")) || (key9 === "user_agent")) || (key9 === "ip_address")) || (key9 === "geolocation"))){
 return false;
 break;
 }
 }
 if(_errs134 === errors){
-if(data58.account_identifier !== undefined){
+if(data61.app_identifier !== undefined){
 const _errs135 = errors;
-if(typeof data58.account_identifier !== "string"){
+if(typeof data61.app_identifier !== "string"){
 return false;
 }
-var valid16 = _errs135 === errors;
+var valid13 = _errs135 === errors;
 }
 else {
-var valid16 = true;
+var valid13 = true;
 }
-if(valid16){
-if(data58.loyalty_level !== undefined){
+if(valid13){
+if(data61.device_identifier !== undefined){
 const _errs137 = errors;
-if(typeof data58.loyalty_level !== "string"){
+if(typeof data61.device_identifier !== "string"){
 return false;
 }
-var valid16 = _errs137 === errors;
+var valid13 = _errs137 === errors;
 }
 else {
-var valid16 = true;
+var valid13 = true;
 }
-if(valid16){
-if(data58.created_at !== undefined){
+if(valid13){
+if(data61.user_agent !== undefined){
 const _errs139 = errors;
-if(typeof data58.created_at !== "string"){
+if(typeof data61.user_agent !== "string"){
 return false;
 }
-var valid16 = _errs139 === errors;
+var valid13 = _errs139 === errors;
 }
 else {
-var valid16 = true;
+var valid13 = true;
 }
-if(valid16){
-if(data58.updated_at !== undefined){
+if(valid13){
+if(data61.ip_address !== undefined){
 const _errs141 = errors;
-if(typeof data58.updated_at !== "string"){
+if(typeof data61.ip_address !== "string"){
 return false;
 }
-var valid16 = _errs141 === errors;
+var valid13 = _errs141 === errors;
 }
 else {
-var valid16 = true;
+var valid13 = true;
 }
-if(valid16){
-if(data58.last_login !== undefined){
-let data63 = data58.last_login;
+if(valid13){
+if(data61.geolocation !== undefined){
+let data66 = data61.geolocation;
 const _errs143 = errors;
 if(errors === _errs143){
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
 const _errs145 = errors;
-for(const key12 in data63){
-if(!((key12 === "occurred_at") || (key12 === "login_method"))){
+for(const key10 in data66){
+if(!(((key10 === "country") || (key10 === "latitude")) || (key10 === "longitude"))){
 return false;
 break;
 }
 }
 if(_errs145 === errors){
-if(data63.occurred_at !== undefined){
+if(data66.country !== undefined){
 const _errs146 = errors;
-if(typeof data63.occurred_at !== "string"){
+if(typeof data66.country !== "string"){
 return false;
 }
-var valid17 = _errs146 === errors;
+var valid14 = _errs146 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data66.latitude !== undefined){
+let data68 = data66.latitude;
+const _errs148 = errors;
+if(!((typeof data68 == "number") && (isFinite(data68)))){
+return false;
+}
+var valid14 = _errs148 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data66.longitude !== undefined){
+let data69 = data66.longitude;
+const _errs150 = errors;
+if(!((typeof data69 == "number") && (isFinite(data69)))){
+return false;
+}
+var valid14 = _errs150 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid13 = _errs143 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid5 = _errs132 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shipping !== undefined){
+let data70 = data.shipping;
+const _errs152 = errors;
+if(errors === _errs152){
+if(Array.isArray(data70)){
+var valid15 = true;
+const len4 = data70.length;
+for(let i4=0; i4<len4; i4++){
+let data71 = data70[i4];
+const _errs154 = errors;
+if(errors === _errs154){
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+const _errs156 = errors;
+for(const key11 in data71){
+if(!((((key11 === "recipient") || (key11 === "address")) || (key11 === "shipping_option")) || (key11 === "shipping_reference"))){
+return false;
+break;
+}
+}
+if(_errs156 === errors){
+if(data71.recipient !== undefined){
+let data72 = data71.recipient;
+const _errs157 = errors;
+if(errors === _errs157){
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+let missing2;
+if(((data72.given_name === undefined) && (missing2 = "given_name")) || ((data72.family_name === undefined) && (missing2 = "family_name"))){
+return false;
+}
+else {
+const _errs159 = errors;
+for(const key12 in data72){
+if(!(((((key12 === "given_name") || (key12 === "family_name")) || (key12 === "email")) || (key12 === "phone")) || (key12 === "attention"))){
+return false;
+break;
+}
+}
+if(_errs159 === errors){
+if(data72.given_name !== undefined){
+let data73 = data72.given_name;
+const _errs160 = errors;
+if(errors === _errs160){
+if(typeof data73 === "string"){
+if(data73.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid17 = _errs160 === errors;
 }
 else {
 var valid17 = true;
 }
 if(valid17){
-if(data63.login_method !== undefined){
-const _errs148 = errors;
-if(typeof data63.login_method !== "string"){
+if(data72.family_name !== undefined){
+let data74 = data72.family_name;
+const _errs162 = errors;
+if(errors === _errs162){
+if(typeof data74 === "string"){
+if(data74.length < 1){
 return false;
 }
-var valid17 = _errs148 === errors;
+}
+else {
+return false;
+}
+}
+var valid17 = _errs162 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data72.email !== undefined){
+const _errs164 = errors;
+if(typeof data72.email !== "string"){
+return false;
+}
+var valid17 = _errs164 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data72.phone !== undefined){
+const _errs166 = errors;
+if(typeof data72.phone !== "string"){
+return false;
+}
+var valid17 = _errs166 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data72.attention !== undefined){
+const _errs168 = errors;
+if(typeof data72.attention !== "string"){
+return false;
+}
+var valid17 = _errs168 === errors;
 }
 else {
 var valid17 = true;
@@ -2698,188 +3369,6 @@ var valid17 = true;
 }
 }
 }
-else {
-return false;
-}
-}
-var valid16 = _errs143 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data58.purchase_history !== undefined){
-let data66 = data58.purchase_history;
-const _errs150 = errors;
-if(errors === _errs150){
-if(Array.isArray(data66)){
-var valid18 = true;
-const len4 = data66.length;
-for(let i4=0; i4<len4; i4++){
-let data67 = data66[i4];
-const _errs152 = errors;
-if(errors === _errs152){
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-const _errs154 = errors;
-for(const key13 in data67){
-if(!((((((((key13 === "number_of_purchases") || (key13 === "number_of_paid_purchases")) || (key13 === "number_of_disputed_purchases")) || (key13 === "total_amount")) || (key13 === "currency")) || (key13 === "payment_method")) || (key13 === "first_purchase_at")) || (key13 === "last_purchase_at"))){
-return false;
-break;
-}
-}
-if(_errs154 === errors){
-if(data67.number_of_purchases !== undefined){
-let data68 = data67.number_of_purchases;
-const _errs155 = errors;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-return false;
-}
-if(errors === _errs155){
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 > 9007199254740991 || isNaN(data68)){
-return false;
-}
-else {
-if(data68 < 0 || isNaN(data68)){
-return false;
-}
-}
-}
-}
-var valid19 = _errs155 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.number_of_paid_purchases !== undefined){
-let data69 = data67.number_of_paid_purchases;
-const _errs157 = errors;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-return false;
-}
-if(errors === _errs157){
-if((typeof data69 == "number") && (isFinite(data69))){
-if(data69 > 9007199254740991 || isNaN(data69)){
-return false;
-}
-else {
-if(data69 < 0 || isNaN(data69)){
-return false;
-}
-}
-}
-}
-var valid19 = _errs157 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.number_of_disputed_purchases !== undefined){
-let data70 = data67.number_of_disputed_purchases;
-const _errs159 = errors;
-if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-return false;
-}
-if(errors === _errs159){
-if((typeof data70 == "number") && (isFinite(data70))){
-if(data70 > 9007199254740991 || isNaN(data70)){
-return false;
-}
-else {
-if(data70 < 0 || isNaN(data70)){
-return false;
-}
-}
-}
-}
-var valid19 = _errs159 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.total_amount !== undefined){
-let data71 = data67.total_amount;
-const _errs161 = errors;
-if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
-return false;
-}
-if(errors === _errs161){
-if((typeof data71 == "number") && (isFinite(data71))){
-if(data71 > 9007199254740991 || isNaN(data71)){
-return false;
-}
-else {
-if(data71 < 0 || isNaN(data71)){
-return false;
-}
-}
-}
-}
-var valid19 = _errs161 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.currency !== undefined){
-let data72 = data67.currency;
-const _errs163 = errors;
-if(errors === _errs163){
-if(typeof data72 === "string"){
-if(!pattern1.test(data72)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid19 = _errs163 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.payment_method !== undefined){
-const _errs165 = errors;
-if(typeof data67.payment_method !== "string"){
-return false;
-}
-var valid19 = _errs165 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.first_purchase_at !== undefined){
-const _errs167 = errors;
-if(typeof data67.first_purchase_at !== "string"){
-return false;
-}
-var valid19 = _errs167 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.last_purchase_at !== undefined){
-const _errs169 = errors;
-if(typeof data67.last_purchase_at !== "string"){
-return false;
-}
-var valid19 = _errs169 === errors;
-}
-else {
-var valid19 = true;
-}
-}
-}
-}
-}
-}
 }
 }
 }
@@ -2888,203 +3377,193 @@ else {
 return false;
 }
 }
-var valid18 = _errs152 === errors;
-if(!valid18){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid16 = _errs150 === errors;
+var valid16 = _errs157 === errors;
 }
 else {
 var valid16 = true;
 }
 if(valid16){
-if(data58.device_purchase_history !== undefined){
-let data76 = data58.device_purchase_history;
-const _errs171 = errors;
-if(errors === _errs171){
-if(Array.isArray(data76)){
-var valid20 = true;
-const len5 = data76.length;
-for(let i5=0; i5<len5; i5++){
-let data77 = data76[i5];
+if(data71.address !== undefined){
+let data78 = data71.address;
+const _errs170 = errors;
+if(errors === _errs170){
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+let missing3;
+if((((data78.street_address === undefined) && (missing3 = "street_address")) || ((data78.city === undefined) && (missing3 = "city"))) || ((data78.country === undefined) && (missing3 = "country"))){
+return false;
+}
+else {
+const _errs172 = errors;
+for(const key13 in data78){
+if(!((((((key13 === "street_address") || (key13 === "street_address2")) || (key13 === "postal_code")) || (key13 === "city")) || (key13 === "region")) || (key13 === "country"))){
+return false;
+break;
+}
+}
+if(_errs172 === errors){
+if(data78.street_address !== undefined){
+let data79 = data78.street_address;
 const _errs173 = errors;
 if(errors === _errs173){
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(typeof data79 === "string"){
+if(data79.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid18 = _errs173 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data78.street_address2 !== undefined){
 const _errs175 = errors;
-for(const key14 in data77){
-if(!((((((((key14 === "number_of_purchases") || (key14 === "number_of_paid_purchases")) || (key14 === "number_of_disputed_purchases")) || (key14 === "total_amount")) || (key14 === "currency")) || (key14 === "payment_method")) || (key14 === "first_purchase_at")) || (key14 === "last_purchase_at"))){
+if(typeof data78.street_address2 !== "string"){
+return false;
+}
+var valid18 = _errs175 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data78.postal_code !== undefined){
+const _errs177 = errors;
+if(typeof data78.postal_code !== "string"){
+return false;
+}
+var valid18 = _errs177 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data78.city !== undefined){
+let data82 = data78.city;
+const _errs179 = errors;
+if(errors === _errs179){
+if(typeof data82 === "string"){
+if(data82.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid18 = _errs179 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data78.region !== undefined){
+const _errs181 = errors;
+if(typeof data78.region !== "string"){
+return false;
+}
+var valid18 = _errs181 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data78.country !== undefined){
+let data84 = data78.country;
+const _errs183 = errors;
+if(errors === _errs183){
+if(typeof data84 === "string"){
+if(!pattern19.test(data84)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid18 = _errs183 === errors;
+}
+else {
+var valid18 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid16 = _errs170 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data71.shipping_option !== undefined){
+let data85 = data71.shipping_option;
+const _errs185 = errors;
+if(errors === _errs185){
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+const _errs187 = errors;
+for(const key14 in data85){
+if(!(((key14 === "shipping_carrier") || (key14 === "shipping_type")) || (key14 === "shipping_type_attributes"))){
 return false;
 break;
 }
 }
-if(_errs175 === errors){
-if(data77.number_of_purchases !== undefined){
-let data78 = data77.number_of_purchases;
-const _errs176 = errors;
-if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
-return false;
-}
-if(errors === _errs176){
-if((typeof data78 == "number") && (isFinite(data78))){
-if(data78 > 9007199254740991 || isNaN(data78)){
-return false;
-}
-else {
-if(data78 < 0 || isNaN(data78)){
-return false;
-}
-}
-}
-}
-var valid21 = _errs176 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data77.number_of_paid_purchases !== undefined){
-let data79 = data77.number_of_paid_purchases;
-const _errs178 = errors;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-return false;
-}
-if(errors === _errs178){
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 > 9007199254740991 || isNaN(data79)){
-return false;
-}
-else {
-if(data79 < 0 || isNaN(data79)){
-return false;
-}
-}
-}
-}
-var valid21 = _errs178 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data77.number_of_disputed_purchases !== undefined){
-let data80 = data77.number_of_disputed_purchases;
-const _errs180 = errors;
-if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
-return false;
-}
-if(errors === _errs180){
-if((typeof data80 == "number") && (isFinite(data80))){
-if(data80 > 9007199254740991 || isNaN(data80)){
-return false;
-}
-else {
-if(data80 < 0 || isNaN(data80)){
-return false;
-}
-}
-}
-}
-var valid21 = _errs180 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data77.total_amount !== undefined){
-let data81 = data77.total_amount;
-const _errs182 = errors;
-if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
-return false;
-}
-if(errors === _errs182){
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 > 9007199254740991 || isNaN(data81)){
-return false;
-}
-else {
-if(data81 < 0 || isNaN(data81)){
-return false;
-}
-}
-}
-}
-var valid21 = _errs182 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data77.currency !== undefined){
-let data82 = data77.currency;
-const _errs184 = errors;
-if(errors === _errs184){
-if(typeof data82 === "string"){
-if(!pattern1.test(data82)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid21 = _errs184 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data77.payment_method !== undefined){
-const _errs186 = errors;
-if(typeof data77.payment_method !== "string"){
-return false;
-}
-var valid21 = _errs186 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data77.first_purchase_at !== undefined){
+if(_errs187 === errors){
+if(data85.shipping_carrier !== undefined){
 const _errs188 = errors;
-if(typeof data77.first_purchase_at !== "string"){
+if(typeof data85.shipping_carrier !== "string"){
 return false;
 }
-var valid21 = _errs188 === errors;
+var valid19 = _errs188 === errors;
 }
 else {
-var valid21 = true;
+var valid19 = true;
 }
-if(valid21){
-if(data77.last_purchase_at !== undefined){
+if(valid19){
+if(data85.shipping_type !== undefined){
+let data87 = data85.shipping_type;
 const _errs190 = errors;
-if(typeof data77.last_purchase_at !== "string"){
+if(typeof data87 !== "string"){
 return false;
 }
-var valid21 = _errs190 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
+if(!(((((((((((data87 === "TO_DOOR") || (data87 === "TO_CURB")) || (data87 === "TO_MAILBOX")) || (data87 === "PICKUP_BOX")) || (data87 === "PICKUP_POINT")) || (data87 === "PICKUP_STORE")) || (data87 === "PICKUP_WAREHOUSE")) || (data87 === "DIGITAL_EMAIL")) || (data87 === "DIGITAL_DOWNLOAD")) || (data87 === "DIGITAL_OTHER")) || (data87 === "PHYSICAL_OTHER"))){
 return false;
 }
+var valid19 = _errs190 === errors;
 }
-var valid20 = _errs173 === errors;
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data85.shipping_type_attributes !== undefined){
+let data88 = data85.shipping_type_attributes;
+const _errs192 = errors;
+if(errors === _errs192){
+if(Array.isArray(data88)){
+var valid20 = true;
+const len5 = data88.length;
+for(let i5=0; i5<len5; i5++){
+let data89 = data88[i5];
+const _errs194 = errors;
+if(typeof data89 !== "string"){
+return false;
+}
+if(!(((((((((data89 === "SIGNATURE_REQUIRED") || (data89 === "IDENTIFICATION_REQUIRED")) || (data89 === "CONTACTLESS_DELIVERY")) || (data89 === "LEAVE_AT_DOOR")) || (data89 === "LEAVE_AT_CURB")) || (data89 === "LEAVE_WITH_NEIGHBOUR")) || (data89 === "EXPRESS")) || (data89 === "TRACKED")) || (data89 === "UNTRACKED"))){
+return false;
+}
+var valid20 = _errs194 === errors;
 if(!valid20){
 break;
 }
@@ -3094,7 +3573,44 @@ else {
 return false;
 }
 }
-var valid16 = _errs171 === errors;
+var valid19 = _errs192 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid16 = _errs185 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data71.shipping_reference !== undefined){
+let data90 = data71.shipping_reference;
+const _errs196 = errors;
+if(errors === _errs196){
+if(typeof data90 === "string"){
+if(data90.length > 255){
+return false;
+}
+else {
+if(data90.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid16 = _errs196 === errors;
 }
 else {
 var valid16 = true;
@@ -3104,6 +3620,13 @@ var valid16 = true;
 }
 }
 }
+else {
+return false;
+}
+}
+var valid15 = _errs154 === errors;
+if(!valid15){
+break;
 }
 }
 }
@@ -3111,117 +3634,48 @@ else {
 return false;
 }
 }
-var valid14 = _errs132 === errors;
+var valid0 = _errs152 === errors;
 }
 else {
-var valid14 = true;
+var valid0 = true;
 }
-if(valid14){
-if(data43.customer_device !== undefined){
-let data86 = data43.customer_device;
-const _errs192 = errors;
-if(errors === _errs192){
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-const _errs194 = errors;
-for(const key15 in data86){
-if(!(((((key15 === "app_identifier") || (key15 === "device_identifier")) || (key15 === "user_agent")) || (key15 === "ip_address")) || (key15 === "geolocation"))){
+if(valid0){
+if(data.subscriptions !== undefined){
+let data91 = data.subscriptions;
+const _errs198 = errors;
+if(errors === _errs198){
+if(Array.isArray(data91)){
+var valid21 = true;
+const len6 = data91.length;
+for(let i6=0; i6<len6; i6++){
+let data92 = data91[i6];
+const _errs200 = errors;
+if(errors === _errs200){
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+let missing4;
+if(((data92.subscription_reference === undefined) && (missing4 = "subscription_reference")) || ((data92.name === undefined) && (missing4 = "name"))){
+return false;
+}
+else {
+const _errs202 = errors;
+for(const key15 in data92){
+if(!((((key15 === "subscription_reference") || (key15 === "name")) || (key15 === "free_trial")) || (key15 === "billing_plans"))){
 return false;
 break;
 }
 }
-if(_errs194 === errors){
-if(data86.app_identifier !== undefined){
-const _errs195 = errors;
-if(typeof data86.app_identifier !== "string"){
-return false;
-}
-var valid22 = _errs195 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data86.device_identifier !== undefined){
-const _errs197 = errors;
-if(typeof data86.device_identifier !== "string"){
-return false;
-}
-var valid22 = _errs197 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data86.user_agent !== undefined){
-const _errs199 = errors;
-if(typeof data86.user_agent !== "string"){
-return false;
-}
-var valid22 = _errs199 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data86.ip_address !== undefined){
-const _errs201 = errors;
-if(typeof data86.ip_address !== "string"){
-return false;
-}
-var valid22 = _errs201 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data86.geolocation !== undefined){
-let data91 = data86.geolocation;
+if(_errs202 === errors){
+if(data92.subscription_reference !== undefined){
+let data93 = data92.subscription_reference;
 const _errs203 = errors;
 if(errors === _errs203){
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-const _errs205 = errors;
-for(const key16 in data91){
-if(!(((key16 === "country") || (key16 === "latitude")) || (key16 === "longitude"))){
+if(typeof data93 === "string"){
+if(data93.length > 255){
 return false;
-break;
-}
-}
-if(_errs205 === errors){
-if(data91.country !== undefined){
-const _errs206 = errors;
-if(typeof data91.country !== "string"){
-return false;
-}
-var valid23 = _errs206 === errors;
 }
 else {
-var valid23 = true;
-}
-if(valid23){
-if(data91.latitude !== undefined){
-let data93 = data91.latitude;
-const _errs208 = errors;
-if(!((typeof data93 == "number") && (isFinite(data93)))){
+if(data93.length < 1){
 return false;
-}
-var valid23 = _errs208 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data91.longitude !== undefined){
-let data94 = data91.longitude;
-const _errs210 = errors;
-if(!((typeof data94 == "number") && (isFinite(data94)))){
-return false;
-}
-var valid23 = _errs210 === errors;
-}
-else {
-var valid23 = true;
-}
-}
 }
 }
 }
@@ -3234,105 +3688,155 @@ var valid22 = _errs203 === errors;
 else {
 var valid22 = true;
 }
-}
-}
-}
-}
+if(valid22){
+if(data92.name !== undefined){
+let data94 = data92.name;
+const _errs205 = errors;
+if(errors === _errs205){
+if(typeof data94 === "string"){
+if(data94.length < 1){
+return false;
 }
 }
 else {
 return false;
 }
 }
-var valid14 = _errs192 === errors;
+var valid22 = _errs205 === errors;
 }
 else {
-var valid14 = true;
+var valid22 = true;
 }
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
+if(valid22){
+if(data92.free_trial !== undefined){
+let data95 = data92.free_trial;
+const _errs207 = errors;
+if(typeof data95 !== "string"){
 return false;
 }
+if(!((data95 === "ACTIVE") || (data95 === "INACTIVE"))){
+return false;
 }
-var valid9 = _errs100 === errors;
+var valid22 = _errs207 === errors;
 }
 else {
-var valid9 = true;
+var valid22 = true;
 }
-if(valid9){
-if(data24.shipping !== undefined){
-let data95 = data24.shipping;
-const _errs212 = errors;
-if(errors === _errs212){
-if(Array.isArray(data95)){
-var valid24 = true;
-const len6 = data95.length;
-for(let i6=0; i6<len6; i6++){
-let data96 = data95[i6];
-const _errs214 = errors;
-if(errors === _errs214){
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-const _errs216 = errors;
-for(const key17 in data96){
-if(!((((key17 === "recipient") || (key17 === "address")) || (key17 === "shipping_option")) || (key17 === "shipping_reference"))){
-return false;
-break;
-}
-}
-if(_errs216 === errors){
-if(data96.recipient !== undefined){
-let data97 = data96.recipient;
-const _errs217 = errors;
-if(errors === _errs217){
+if(valid22){
+if(data92.billing_plans !== undefined){
+let data96 = data92.billing_plans;
+const _errs209 = errors;
+if(errors === _errs209){
+if(Array.isArray(data96)){
+var valid23 = true;
+const len7 = data96.length;
+for(let i7=0; i7<len7; i7++){
+let data97 = data96[i7];
+const _errs211 = errors;
+if(errors === _errs211){
 if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-let missing6;
-if(((data97.given_name === undefined) && (missing6 = "given_name")) || ((data97.family_name === undefined) && (missing6 = "family_name"))){
-return false;
-}
-else {
-const _errs219 = errors;
-for(const key18 in data97){
-if(!(((((key18 === "given_name") || (key18 === "family_name")) || (key18 === "email")) || (key18 === "phone")) || (key18 === "attention"))){
+const _errs213 = errors;
+for(const key16 in data97){
+if(!(((((key16 === "billing_amount") || (key16 === "currency")) || (key16 === "from")) || (key16 === "interval")) || (key16 === "interval_frequency"))){
 return false;
 break;
 }
 }
-if(_errs219 === errors){
-if(data97.given_name !== undefined){
-let data98 = data97.given_name;
+if(_errs213 === errors){
+if(data97.billing_amount !== undefined){
+let data98 = data97.billing_amount;
+const _errs214 = errors;
+const _errs215 = errors;
+let valid25 = false;
+const _errs216 = errors;
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err0 = null;
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(errors === _errs216){
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 2147483647 || isNaN(data98)){
+const err1 = null;
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+if(data98 < -2147483647 || isNaN(data98)){
+const err2 = null;
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs216 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs218 = errors;
+if(typeof data98 !== "string"){
+const err3 = null;
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs218 === errors;
+valid25 = valid25 || _valid0;
+}
+if(!valid25){
+const err4 = null;
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+}
+else {
+errors = _errs215;
+if(vErrors !== null){
+if(_errs215){
+vErrors.length = _errs215;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid24 = _errs214 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data97.currency !== undefined){
+let data99 = data97.currency;
 const _errs220 = errors;
 if(errors === _errs220){
-if(typeof data98 === "string"){
-if(data98.length < 1){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid26 = _errs220 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data97.family_name !== undefined){
-let data99 = data97.family_name;
-const _errs222 = errors;
-if(errors === _errs222){
 if(typeof data99 === "string"){
-if(data99.length < 1){
+if(!pattern1.test(data99)){
 return false;
 }
 }
@@ -3340,126 +3844,203 @@ else {
 return false;
 }
 }
-var valid26 = _errs222 === errors;
+var valid24 = _errs220 === errors;
 }
 else {
-var valid26 = true;
+var valid24 = true;
 }
-if(valid26){
-if(data97.email !== undefined){
+if(valid24){
+if(data97.from !== undefined){
+const _errs222 = errors;
+if(typeof data97.from !== "string"){
+return false;
+}
+var valid24 = _errs222 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data97.interval !== undefined){
+let data101 = data97.interval;
 const _errs224 = errors;
-if(typeof data97.email !== "string"){
+if(typeof data101 !== "string"){
 return false;
 }
-var valid26 = _errs224 === errors;
+if(!((((data101 === "DAY") || (data101 === "WEEK")) || (data101 === "MONTH")) || (data101 === "YEAR"))){
+return false;
+}
+var valid24 = _errs224 === errors;
 }
 else {
-var valid26 = true;
+var valid24 = true;
 }
-if(valid26){
-if(data97.phone !== undefined){
+if(valid24){
+if(data97.interval_frequency !== undefined){
+let data102 = data97.interval_frequency;
 const _errs226 = errors;
-if(typeof data97.phone !== "string"){
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
 return false;
 }
-var valid26 = _errs226 === errors;
+if(errors === _errs226){
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 9007199254740991 || isNaN(data102)){
+return false;
 }
 else {
-var valid26 = true;
+if(data102 < 1 || isNaN(data102)){
+return false;
 }
-if(valid26){
-if(data97.attention !== undefined){
+}
+}
+}
+var valid24 = _errs226 === errors;
+}
+else {
+var valid24 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid23 = _errs211 === errors;
+if(!valid23){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid22 = _errs209 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid21 = _errs200 === errors;
+if(!valid21){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs198 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ondemand_service !== undefined){
+let data103 = data.ondemand_service;
 const _errs228 = errors;
-if(typeof data97.attention !== "string"){
-return false;
-}
-var valid26 = _errs228 === errors;
-}
-else {
-var valid26 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid25 = _errs217 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data96.address !== undefined){
-let data103 = data96.address;
-const _errs230 = errors;
-if(errors === _errs230){
+if(errors === _errs228){
 if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-let missing7;
-if((((data103.street_address === undefined) && (missing7 = "street_address")) || ((data103.city === undefined) && (missing7 = "city"))) || ((data103.country === undefined) && (missing7 = "country"))){
-return false;
-}
-else {
-const _errs232 = errors;
-for(const key19 in data103){
-if(!((((((key19 === "street_address") || (key19 === "street_address2")) || (key19 === "postal_code")) || (key19 === "city")) || (key19 === "region")) || (key19 === "country"))){
+const _errs230 = errors;
+for(const key17 in data103){
+if(!((((((key17 === "average_amount") || (key17 === "minimum_amount")) || (key17 === "maximum_amount")) || (key17 === "currency")) || (key17 === "purchase_interval")) || (key17 === "purchase_interval_frequency"))){
 return false;
 break;
 }
 }
-if(_errs232 === errors){
-if(data103.street_address !== undefined){
-let data104 = data103.street_address;
+if(_errs230 === errors){
+if(data103.average_amount !== undefined){
+let data104 = data103.average_amount;
+const _errs231 = errors;
+if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
+return false;
+}
+if(errors === _errs231){
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 > 2147483647 || isNaN(data104)){
+return false;
+}
+else {
+if(data104 < 1 || isNaN(data104)){
+return false;
+}
+}
+}
+}
+var valid26 = _errs231 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data103.minimum_amount !== undefined){
+let data105 = data103.minimum_amount;
 const _errs233 = errors;
+if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
+return false;
+}
 if(errors === _errs233){
-if(typeof data104 === "string"){
-if(data104.length < 1){
+if((typeof data105 == "number") && (isFinite(data105))){
+if(data105 > 2147483647 || isNaN(data105)){
+return false;
+}
+else {
+if(data105 < 1 || isNaN(data105)){
 return false;
 }
 }
-else {
-return false;
 }
 }
-var valid27 = _errs233 === errors;
+var valid26 = _errs233 === errors;
 }
 else {
-var valid27 = true;
+var valid26 = true;
 }
-if(valid27){
-if(data103.street_address2 !== undefined){
+if(valid26){
+if(data103.maximum_amount !== undefined){
+let data106 = data103.maximum_amount;
 const _errs235 = errors;
-if(typeof data103.street_address2 !== "string"){
+if(!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106)))){
 return false;
 }
-var valid27 = _errs235 === errors;
+if(errors === _errs235){
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 > 2147483647 || isNaN(data106)){
+return false;
 }
 else {
-var valid27 = true;
+if(data106 < 1 || isNaN(data106)){
+return false;
 }
-if(valid27){
-if(data103.postal_code !== undefined){
+}
+}
+}
+var valid26 = _errs235 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data103.currency !== undefined){
+let data107 = data103.currency;
 const _errs237 = errors;
-if(typeof data103.postal_code !== "string"){
-return false;
-}
-var valid27 = _errs237 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data103.city !== undefined){
-let data107 = data103.city;
-const _errs239 = errors;
-if(errors === _errs239){
+if(errors === _errs237){
 if(typeof data107 === "string"){
-if(data107.length < 1){
+if(!pattern1.test(data107)){
 return false;
 }
 }
@@ -3467,75 +4048,90 @@ else {
 return false;
 }
 }
-var valid27 = _errs239 === errors;
+var valid26 = _errs237 === errors;
 }
 else {
-var valid27 = true;
+var valid26 = true;
 }
-if(valid27){
-if(data103.region !== undefined){
+if(valid26){
+if(data103.purchase_interval !== undefined){
+let data108 = data103.purchase_interval;
+const _errs239 = errors;
+if(typeof data108 !== "string"){
+return false;
+}
+if(!((((data108 === "DAY") || (data108 === "WEEK")) || (data108 === "MONTH")) || (data108 === "YEAR"))){
+return false;
+}
+var valid26 = _errs239 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data103.purchase_interval_frequency !== undefined){
+let data109 = data103.purchase_interval_frequency;
 const _errs241 = errors;
-if(typeof data103.region !== "string"){
+if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
 return false;
 }
-var valid27 = _errs241 === errors;
+if(errors === _errs241){
+if((typeof data109 == "number") && (isFinite(data109))){
+if(data109 > 9007199254740991 || isNaN(data109)){
+return false;
 }
 else {
-var valid27 = true;
+if(data109 < 1 || isNaN(data109)){
+return false;
 }
-if(valid27){
-if(data103.country !== undefined){
-let data109 = data103.country;
+}
+}
+}
+var valid26 = _errs241 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs228 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_reservations !== undefined){
+let data110 = data.event_reservations;
 const _errs243 = errors;
 if(errors === _errs243){
-if(typeof data109 === "string"){
-if(!pattern19.test(data109)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid27 = _errs243 === errors;
-}
-else {
+if(Array.isArray(data110)){
 var valid27 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid25 = _errs230 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data96.shipping_option !== undefined){
-let data110 = data96.shipping_option;
+const len8 = data110.length;
+for(let i8=0; i8<len8; i8++){
+let data111 = data110[i8];
 const _errs245 = errors;
 if(errors === _errs245){
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
 const _errs247 = errors;
-for(const key20 in data110){
-if(!(((key20 === "shipping_carrier") || (key20 === "shipping_type")) || (key20 === "shipping_type_attributes"))){
+for(const key18 in data111){
+if(!(func2.call(schema21.properties.event_reservations.items.properties, key18))){
 return false;
 break;
 }
 }
 if(_errs247 === errors){
-if(data110.shipping_carrier !== undefined){
+if(data111.event_name !== undefined){
 const _errs248 = errors;
-if(typeof data110.shipping_carrier !== "string"){
+if(typeof data111.event_name !== "string"){
 return false;
 }
 var valid28 = _errs248 === errors;
@@ -3544,13 +4140,9 @@ else {
 var valid28 = true;
 }
 if(valid28){
-if(data110.shipping_type !== undefined){
-let data112 = data110.shipping_type;
+if(data111.event_company_name !== undefined){
 const _errs250 = errors;
-if(typeof data112 !== "string"){
-return false;
-}
-if(!(((((((((((data112 === "TO_DOOR") || (data112 === "TO_CURB")) || (data112 === "TO_MAILBOX")) || (data112 === "PICKUP_BOX")) || (data112 === "PICKUP_POINT")) || (data112 === "PICKUP_STORE")) || (data112 === "PICKUP_WAREHOUSE")) || (data112 === "DIGITAL_EMAIL")) || (data112 === "DIGITAL_DOWNLOAD")) || (data112 === "DIGITAL_OTHER")) || (data112 === "PHYSICAL_OTHER"))){
+if(typeof data111.event_company_name !== "string"){
 return false;
 }
 var valid28 = _errs250 === errors;
@@ -3559,498 +4151,237 @@ else {
 var valid28 = true;
 }
 if(valid28){
-if(data110.shipping_type_attributes !== undefined){
-let data113 = data110.shipping_type_attributes;
+if(data111.event_type !== undefined){
 const _errs252 = errors;
-if(errors === _errs252){
-if(Array.isArray(data113)){
-var valid29 = true;
-const len7 = data113.length;
-for(let i7=0; i7<len7; i7++){
-let data114 = data113[i7];
-const _errs254 = errors;
-if(typeof data114 !== "string"){
+if(typeof data111.event_type !== "string"){
 return false;
-}
-if(!(((((((((data114 === "SIGNATURE_REQUIRED") || (data114 === "IDENTIFICATION_REQUIRED")) || (data114 === "CONTACTLESS_DELIVERY")) || (data114 === "LEAVE_AT_DOOR")) || (data114 === "LEAVE_AT_CURB")) || (data114 === "LEAVE_WITH_NEIGHBOUR")) || (data114 === "EXPRESS")) || (data114 === "TRACKED")) || (data114 === "UNTRACKED"))){
-return false;
-}
-var valid29 = _errs254 === errors;
-if(!valid29){
-break;
-}
-}
-}
-else {
-return false;
-}
 }
 var valid28 = _errs252 === errors;
 }
 else {
 var valid28 = true;
 }
-}
-}
-}
-}
-else {
+if(valid28){
+if(data111.starts_at !== undefined){
+const _errs254 = errors;
+if(typeof data111.starts_at !== "string"){
 return false;
 }
-}
-var valid25 = _errs245 === errors;
+var valid28 = _errs254 === errors;
 }
 else {
-var valid25 = true;
+var valid28 = true;
 }
-if(valid25){
-if(data96.shipping_reference !== undefined){
-let data115 = data96.shipping_reference;
+if(valid28){
+if(data111.ends_at !== undefined){
 const _errs256 = errors;
-if(errors === _errs256){
-if(typeof data115 === "string"){
-if(data115.length > 255){
+if(typeof data111.ends_at !== "string"){
 return false;
 }
-else {
-if(data115.length < 1){
-return false;
-}
-}
+var valid28 = _errs256 === errors;
 }
 else {
-return false;
+var valid28 = true;
 }
-}
-var valid25 = _errs256 === errors;
-}
-else {
-var valid25 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid24 = _errs214 === errors;
-if(!valid24){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs212 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.subscriptions !== undefined){
-let data116 = data24.subscriptions;
+if(valid28){
+if(data111.venue_name !== undefined){
 const _errs258 = errors;
-if(errors === _errs258){
-if(Array.isArray(data116)){
-var valid30 = true;
-const len8 = data116.length;
-for(let i8=0; i8<len8; i8++){
-let data117 = data116[i8];
+if(typeof data111.venue_name !== "string"){
+return false;
+}
+var valid28 = _errs258 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data111.access_controlled_venue !== undefined){
 const _errs260 = errors;
-if(errors === _errs260){
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-let missing8;
-if(((data117.subscription_reference === undefined) && (missing8 = "subscription_reference")) || ((data117.name === undefined) && (missing8 = "name"))){
+if(typeof data111.access_controlled_venue !== "boolean"){
 return false;
 }
+var valid28 = _errs260 === errors;
+}
 else {
+var valid28 = true;
+}
+if(valid28){
+if(data111.address !== undefined){
+let data119 = data111.address;
 const _errs262 = errors;
-for(const key21 in data117){
-if(!((((key21 === "subscription_reference") || (key21 === "name")) || (key21 === "free_trial")) || (key21 === "billing_plans"))){
+if(errors === _errs262){
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+const _errs264 = errors;
+for(const key19 in data119){
+if(!((((((key19 === "street_address") || (key19 === "street_address2")) || (key19 === "postal_code")) || (key19 === "city")) || (key19 === "region")) || (key19 === "country"))){
 return false;
 break;
 }
 }
-if(_errs262 === errors){
-if(data117.subscription_reference !== undefined){
-let data118 = data117.subscription_reference;
-const _errs263 = errors;
-if(errors === _errs263){
-if(typeof data118 === "string"){
-if(data118.length > 255){
-return false;
-}
-else {
-if(data118.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid31 = _errs263 === errors;
-}
-else {
-var valid31 = true;
-}
-if(valid31){
-if(data117.name !== undefined){
-let data119 = data117.name;
+if(_errs264 === errors){
+if(data119.street_address !== undefined){
 const _errs265 = errors;
-if(errors === _errs265){
-if(typeof data119 === "string"){
-if(data119.length < 1){
+if(typeof data119.street_address !== "string"){
 return false;
 }
+var valid29 = _errs265 === errors;
 }
 else {
-return false;
+var valid29 = true;
 }
-}
-var valid31 = _errs265 === errors;
-}
-else {
-var valid31 = true;
-}
-if(valid31){
-if(data117.free_trial !== undefined){
-let data120 = data117.free_trial;
+if(valid29){
+if(data119.street_address2 !== undefined){
 const _errs267 = errors;
-if(typeof data120 !== "string"){
+if(typeof data119.street_address2 !== "string"){
 return false;
 }
-if(!((data120 === "ACTIVE") || (data120 === "INACTIVE"))){
+var valid29 = _errs267 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data119.postal_code !== undefined){
+const _errs269 = errors;
+if(typeof data119.postal_code !== "string"){
 return false;
 }
-var valid31 = _errs267 === errors;
+var valid29 = _errs269 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data119.city !== undefined){
+const _errs271 = errors;
+if(typeof data119.city !== "string"){
+return false;
+}
+var valid29 = _errs271 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data119.region !== undefined){
+const _errs273 = errors;
+if(typeof data119.region !== "string"){
+return false;
+}
+var valid29 = _errs273 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data119.country !== undefined){
+const _errs275 = errors;
+if(typeof data119.country !== "string"){
+return false;
+}
+var valid29 = _errs275 === errors;
+}
+else {
+var valid29 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid28 = _errs262 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data111.affiliate_name !== undefined){
+const _errs277 = errors;
+if(typeof data111.affiliate_name !== "string"){
+return false;
+}
+var valid28 = _errs277 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data111.insurances !== undefined){
+let data127 = data111.insurances;
+const _errs279 = errors;
+if(errors === _errs279){
+if(Array.isArray(data127)){
+var valid30 = true;
+const len9 = data127.length;
+for(let i9=0; i9<len9; i9++){
+let data128 = data127[i9];
+const _errs281 = errors;
+if(errors === _errs281){
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+const _errs283 = errors;
+for(const key20 in data128){
+if(!((((key20 === "insurance_type") || (key20 === "insurance_company_name")) || (key20 === "price")) || (key20 === "currency"))){
+return false;
+break;
+}
+}
+if(_errs283 === errors){
+if(data128.insurance_type !== undefined){
+const _errs284 = errors;
+if(typeof data128.insurance_type !== "string"){
+return false;
+}
+var valid31 = _errs284 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
-if(data117.billing_plans !== undefined){
-let data121 = data117.billing_plans;
-const _errs269 = errors;
-if(errors === _errs269){
-if(Array.isArray(data121)){
-var valid32 = true;
-const len9 = data121.length;
-for(let i9=0; i9<len9; i9++){
-let data122 = data121[i9];
-const _errs271 = errors;
-if(errors === _errs271){
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-const _errs273 = errors;
-for(const key22 in data122){
-if(!(((((key22 === "billing_amount") || (key22 === "currency")) || (key22 === "from")) || (key22 === "interval")) || (key22 === "interval_frequency"))){
-return false;
-break;
-}
-}
-if(_errs273 === errors){
-if(data122.billing_amount !== undefined){
-let data123 = data122.billing_amount;
-const _errs274 = errors;
-const _errs275 = errors;
-let valid34 = false;
-const _errs276 = errors;
-if(!(((typeof data123 == "number") && (!(data123 % 1) && !isNaN(data123))) && (isFinite(data123)))){
-const err5 = null;
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(errors === _errs276){
-if((typeof data123 == "number") && (isFinite(data123))){
-if(data123 > 2147483647 || isNaN(data123)){
-const err6 = null;
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-else {
-if(data123 < -2147483647 || isNaN(data123)){
-const err7 = null;
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-}
-var _valid1 = _errs276 === errors;
-valid34 = valid34 || _valid1;
-if(!valid34){
-const _errs278 = errors;
-if(typeof data123 !== "string"){
-const err8 = null;
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid1 = _errs278 === errors;
-valid34 = valid34 || _valid1;
-}
-if(!valid34){
-const err9 = null;
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-validate14.errors = vErrors;
-return false;
-}
-else {
-errors = _errs275;
-if(vErrors !== null){
-if(_errs275){
-vErrors.length = _errs275;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid33 = _errs274 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data122.currency !== undefined){
-let data124 = data122.currency;
-const _errs280 = errors;
-if(errors === _errs280){
-if(typeof data124 === "string"){
-if(!pattern1.test(data124)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid33 = _errs280 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data122.from !== undefined){
-const _errs282 = errors;
-if(typeof data122.from !== "string"){
-return false;
-}
-var valid33 = _errs282 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data122.interval !== undefined){
-let data126 = data122.interval;
-const _errs284 = errors;
-if(typeof data126 !== "string"){
-return false;
-}
-if(!((((data126 === "DAY") || (data126 === "WEEK")) || (data126 === "MONTH")) || (data126 === "YEAR"))){
-return false;
-}
-var valid33 = _errs284 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data122.interval_frequency !== undefined){
-let data127 = data122.interval_frequency;
+if(data128.insurance_company_name !== undefined){
 const _errs286 = errors;
-if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+if(typeof data128.insurance_company_name !== "string"){
 return false;
 }
-if(errors === _errs286){
-if((typeof data127 == "number") && (isFinite(data127))){
-if(data127 > 9007199254740991 || isNaN(data127)){
-return false;
-}
-else {
-if(data127 < 1 || isNaN(data127)){
-return false;
-}
-}
-}
-}
-var valid33 = _errs286 === errors;
-}
-else {
-var valid33 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid32 = _errs271 === errors;
-if(!valid32){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid31 = _errs269 === errors;
+var valid31 = _errs286 === errors;
 }
 else {
 var valid31 = true;
 }
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid30 = _errs260 === errors;
-if(!valid30){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs258 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.ondemand_service !== undefined){
-let data128 = data24.ondemand_service;
+if(valid31){
+if(data128.price !== undefined){
+let data131 = data128.price;
 const _errs288 = errors;
-if(errors === _errs288){
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-const _errs290 = errors;
-for(const key23 in data128){
-if(!((((((key23 === "average_amount") || (key23 === "minimum_amount")) || (key23 === "maximum_amount")) || (key23 === "currency")) || (key23 === "purchase_interval")) || (key23 === "purchase_interval_frequency"))){
-return false;
-break;
-}
-}
-if(_errs290 === errors){
-if(data128.average_amount !== undefined){
-let data129 = data128.average_amount;
-const _errs291 = errors;
-if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
-return false;
-}
-if(errors === _errs291){
-if((typeof data129 == "number") && (isFinite(data129))){
-if(data129 > 2147483647 || isNaN(data129)){
-return false;
-}
-else {
-if(data129 < 1 || isNaN(data129)){
-return false;
-}
-}
-}
-}
-var valid35 = _errs291 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data128.minimum_amount !== undefined){
-let data130 = data128.minimum_amount;
-const _errs293 = errors;
-if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
-return false;
-}
-if(errors === _errs293){
-if((typeof data130 == "number") && (isFinite(data130))){
-if(data130 > 2147483647 || isNaN(data130)){
-return false;
-}
-else {
-if(data130 < 1 || isNaN(data130)){
-return false;
-}
-}
-}
-}
-var valid35 = _errs293 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data128.maximum_amount !== undefined){
-let data131 = data128.maximum_amount;
-const _errs295 = errors;
 if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
 return false;
 }
-if(errors === _errs295){
+if(errors === _errs288){
 if((typeof data131 == "number") && (isFinite(data131))){
-if(data131 > 2147483647 || isNaN(data131)){
+if(data131 > 9007199254740991 || isNaN(data131)){
 return false;
 }
 else {
-if(data131 < 1 || isNaN(data131)){
+if(data131 < -9007199254740991 || isNaN(data131)){
 return false;
 }
 }
 }
 }
-var valid35 = _errs295 === errors;
+var valid31 = _errs288 === errors;
 }
 else {
-var valid35 = true;
+var valid31 = true;
 }
-if(valid35){
+if(valid31){
 if(data128.currency !== undefined){
 let data132 = data128.currency;
-const _errs297 = errors;
-if(errors === _errs297){
+const _errs290 = errors;
+if(errors === _errs290){
 if(typeof data132 === "string"){
 if(!pattern1.test(data132)){
 return false;
@@ -4060,49 +4391,38 @@ else {
 return false;
 }
 }
-var valid35 = _errs297 === errors;
+var valid31 = _errs290 === errors;
 }
 else {
-var valid35 = true;
+var valid31 = true;
 }
-if(valid35){
-if(data128.purchase_interval !== undefined){
-let data133 = data128.purchase_interval;
-const _errs299 = errors;
-if(typeof data133 !== "string"){
-return false;
 }
-if(!((((data133 === "DAY") || (data133 === "WEEK")) || (data133 === "MONTH")) || (data133 === "YEAR"))){
-return false;
 }
-var valid35 = _errs299 === errors;
+}
+}
 }
 else {
-var valid35 = true;
-}
-if(valid35){
-if(data128.purchase_interval_frequency !== undefined){
-let data134 = data128.purchase_interval_frequency;
-const _errs301 = errors;
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
 return false;
 }
-if(errors === _errs301){
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 > 9007199254740991 || isNaN(data134)){
-return false;
+}
+var valid30 = _errs281 === errors;
+if(!valid30){
+break;
+}
+}
 }
 else {
-if(data134 < 1 || isNaN(data134)){
 return false;
 }
 }
-}
-}
-var valid35 = _errs301 === errors;
+var valid28 = _errs279 === errors;
 }
 else {
-var valid35 = true;
+var valid28 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -4115,207 +4435,281 @@ else {
 return false;
 }
 }
-var valid9 = _errs288 === errors;
+var valid27 = _errs245 === errors;
+if(!valid27){
+break;
+}
+}
 }
 else {
-var valid9 = true;
+return false;
 }
-if(valid9){
-if(data24.event_reservations !== undefined){
-let data135 = data24.event_reservations;
-const _errs303 = errors;
-if(errors === _errs303){
-if(Array.isArray(data135)){
-var valid36 = true;
-const len10 = data135.length;
+}
+var valid0 = _errs243 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.travel_reservations !== undefined){
+let data133 = data.travel_reservations;
+const _errs292 = errors;
+if(errors === _errs292){
+if(Array.isArray(data133)){
+var valid32 = true;
+const len10 = data133.length;
 for(let i10=0; i10<len10; i10++){
-let data136 = data135[i10];
-const _errs305 = errors;
-if(errors === _errs305){
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-const _errs307 = errors;
-for(const key24 in data136){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.event_reservations.items.properties, key24))){
+let data134 = data133[i10];
+const _errs294 = errors;
+if(errors === _errs294){
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+const _errs296 = errors;
+for(const key21 in data134){
+if(!(func2.call(schema21.properties.travel_reservations.items.properties, key21))){
 return false;
 break;
 }
 }
-if(_errs307 === errors){
-if(data136.event_name !== undefined){
+if(_errs296 === errors){
+if(data134.travel_type !== undefined){
+const _errs297 = errors;
+if(typeof data134.travel_type !== "string"){
+return false;
+}
+var valid33 = _errs297 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.reservation_reference !== undefined){
+const _errs299 = errors;
+if(typeof data134.reservation_reference !== "string"){
+return false;
+}
+var valid33 = _errs299 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.departure !== undefined){
+let data137 = data134.departure;
+const _errs301 = errors;
+if(errors === _errs301){
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+const _errs303 = errors;
+for(const key22 in data137){
+if(!((((key22 === "departure_location") || (key22 === "departure_airport")) || (key22 === "departs_at")) || (key22 === "address"))){
+return false;
+break;
+}
+}
+if(_errs303 === errors){
+if(data137.departure_location !== undefined){
+const _errs304 = errors;
+if(typeof data137.departure_location !== "string"){
+return false;
+}
+var valid34 = _errs304 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data137.departure_airport !== undefined){
+const _errs306 = errors;
+if(typeof data137.departure_airport !== "string"){
+return false;
+}
+var valid34 = _errs306 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data137.departs_at !== undefined){
 const _errs308 = errors;
-if(typeof data136.event_name !== "string"){
+if(typeof data137.departs_at !== "string"){
 return false;
 }
-var valid37 = _errs308 === errors;
+var valid34 = _errs308 === errors;
 }
 else {
-var valid37 = true;
+var valid34 = true;
 }
-if(valid37){
-if(data136.event_company_name !== undefined){
+if(valid34){
+if(data137.address !== undefined){
+let data141 = data137.address;
 const _errs310 = errors;
-if(typeof data136.event_company_name !== "string"){
-return false;
-}
-var valid37 = _errs310 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data136.event_type !== undefined){
+if(errors === _errs310){
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
 const _errs312 = errors;
-if(typeof data136.event_type !== "string"){
+for(const key23 in data141){
+if(!((((((key23 === "street_address") || (key23 === "street_address2")) || (key23 === "postal_code")) || (key23 === "city")) || (key23 === "region")) || (key23 === "country"))){
+return false;
+break;
+}
+}
+if(_errs312 === errors){
+if(data141.street_address !== undefined){
+const _errs313 = errors;
+if(typeof data141.street_address !== "string"){
 return false;
 }
-var valid37 = _errs312 === errors;
+var valid35 = _errs313 === errors;
 }
 else {
-var valid37 = true;
+var valid35 = true;
 }
-if(valid37){
-if(data136.starts_at !== undefined){
-const _errs314 = errors;
-if(typeof data136.starts_at !== "string"){
+if(valid35){
+if(data141.street_address2 !== undefined){
+const _errs315 = errors;
+if(typeof data141.street_address2 !== "string"){
 return false;
 }
-var valid37 = _errs314 === errors;
+var valid35 = _errs315 === errors;
 }
 else {
-var valid37 = true;
+var valid35 = true;
 }
-if(valid37){
-if(data136.ends_at !== undefined){
-const _errs316 = errors;
-if(typeof data136.ends_at !== "string"){
+if(valid35){
+if(data141.postal_code !== undefined){
+const _errs317 = errors;
+if(typeof data141.postal_code !== "string"){
 return false;
 }
-var valid37 = _errs316 === errors;
+var valid35 = _errs317 === errors;
 }
 else {
-var valid37 = true;
+var valid35 = true;
 }
-if(valid37){
-if(data136.venue_name !== undefined){
-const _errs318 = errors;
-if(typeof data136.venue_name !== "string"){
+if(valid35){
+if(data141.city !== undefined){
+const _errs319 = errors;
+if(typeof data141.city !== "string"){
 return false;
 }
-var valid37 = _errs318 === errors;
+var valid35 = _errs319 === errors;
 }
 else {
-var valid37 = true;
+var valid35 = true;
 }
-if(valid37){
-if(data136.access_controlled_venue !== undefined){
-const _errs320 = errors;
-if(typeof data136.access_controlled_venue !== "boolean"){
+if(valid35){
+if(data141.region !== undefined){
+const _errs321 = errors;
+if(typeof data141.region !== "string"){
 return false;
 }
-var valid37 = _errs320 === errors;
+var valid35 = _errs321 === errors;
 }
 else {
-var valid37 = true;
+var valid35 = true;
 }
-if(valid37){
-if(data136.address !== undefined){
-let data144 = data136.address;
-const _errs322 = errors;
-if(errors === _errs322){
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-const _errs324 = errors;
-for(const key25 in data144){
+if(valid35){
+if(data141.country !== undefined){
+const _errs323 = errors;
+if(typeof data141.country !== "string"){
+return false;
+}
+var valid35 = _errs323 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid34 = _errs310 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid33 = _errs301 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.arrival !== undefined){
+let data148 = data134.arrival;
+const _errs325 = errors;
+if(errors === _errs325){
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+const _errs327 = errors;
+for(const key24 in data148){
+if(!((((key24 === "arrival_location") || (key24 === "arrival_airport")) || (key24 === "arrives_at")) || (key24 === "address"))){
+return false;
+break;
+}
+}
+if(_errs327 === errors){
+if(data148.arrival_location !== undefined){
+const _errs328 = errors;
+if(typeof data148.arrival_location !== "string"){
+return false;
+}
+var valid36 = _errs328 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data148.arrival_airport !== undefined){
+const _errs330 = errors;
+if(typeof data148.arrival_airport !== "string"){
+return false;
+}
+var valid36 = _errs330 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data148.arrives_at !== undefined){
+const _errs332 = errors;
+if(typeof data148.arrives_at !== "string"){
+return false;
+}
+var valid36 = _errs332 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data148.address !== undefined){
+let data152 = data148.address;
+const _errs334 = errors;
+if(errors === _errs334){
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+const _errs336 = errors;
+for(const key25 in data152){
 if(!((((((key25 === "street_address") || (key25 === "street_address2")) || (key25 === "postal_code")) || (key25 === "city")) || (key25 === "region")) || (key25 === "country"))){
 return false;
 break;
 }
 }
-if(_errs324 === errors){
-if(data144.street_address !== undefined){
-const _errs325 = errors;
-if(typeof data144.street_address !== "string"){
-return false;
-}
-var valid38 = _errs325 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data144.street_address2 !== undefined){
-const _errs327 = errors;
-if(typeof data144.street_address2 !== "string"){
-return false;
-}
-var valid38 = _errs327 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data144.postal_code !== undefined){
-const _errs329 = errors;
-if(typeof data144.postal_code !== "string"){
-return false;
-}
-var valid38 = _errs329 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data144.city !== undefined){
-const _errs331 = errors;
-if(typeof data144.city !== "string"){
-return false;
-}
-var valid38 = _errs331 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data144.region !== undefined){
-const _errs333 = errors;
-if(typeof data144.region !== "string"){
-return false;
-}
-var valid38 = _errs333 === errors;
-}
-else {
-var valid38 = true;
-}
-if(valid38){
-if(data144.country !== undefined){
-const _errs335 = errors;
-if(typeof data144.country !== "string"){
-return false;
-}
-var valid38 = _errs335 === errors;
-}
-else {
-var valid38 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid37 = _errs322 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data136.affiliate_name !== undefined){
+if(_errs336 === errors){
+if(data152.street_address !== undefined){
 const _errs337 = errors;
-if(typeof data136.affiliate_name !== "string"){
+if(typeof data152.street_address !== "string"){
 return false;
 }
 var valid37 = _errs337 === errors;
@@ -4324,110 +4718,56 @@ else {
 var valid37 = true;
 }
 if(valid37){
-if(data136.insurances !== undefined){
-let data152 = data136.insurances;
+if(data152.street_address2 !== undefined){
 const _errs339 = errors;
-if(errors === _errs339){
-if(Array.isArray(data152)){
-var valid39 = true;
-const len11 = data152.length;
-for(let i11=0; i11<len11; i11++){
-let data153 = data152[i11];
-const _errs341 = errors;
-if(errors === _errs341){
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-const _errs343 = errors;
-for(const key26 in data153){
-if(!((((key26 === "insurance_type") || (key26 === "insurance_company_name")) || (key26 === "price")) || (key26 === "currency"))){
+if(typeof data152.street_address2 !== "string"){
 return false;
-break;
-}
-}
-if(_errs343 === errors){
-if(data153.insurance_type !== undefined){
-const _errs344 = errors;
-if(typeof data153.insurance_type !== "string"){
-return false;
-}
-var valid40 = _errs344 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data153.insurance_company_name !== undefined){
-const _errs346 = errors;
-if(typeof data153.insurance_company_name !== "string"){
-return false;
-}
-var valid40 = _errs346 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data153.price !== undefined){
-let data156 = data153.price;
-const _errs348 = errors;
-if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
-return false;
-}
-if(errors === _errs348){
-if((typeof data156 == "number") && (isFinite(data156))){
-if(data156 > 9007199254740991 || isNaN(data156)){
-return false;
-}
-else {
-if(data156 < -9007199254740991 || isNaN(data156)){
-return false;
-}
-}
-}
-}
-var valid40 = _errs348 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data153.currency !== undefined){
-let data157 = data153.currency;
-const _errs350 = errors;
-if(errors === _errs350){
-if(typeof data157 === "string"){
-if(!pattern1.test(data157)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid40 = _errs350 === errors;
-}
-else {
-var valid40 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid39 = _errs341 === errors;
-if(!valid39){
-break;
-}
-}
-}
-else {
-return false;
-}
 }
 var valid37 = _errs339 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data152.postal_code !== undefined){
+const _errs341 = errors;
+if(typeof data152.postal_code !== "string"){
+return false;
+}
+var valid37 = _errs341 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data152.city !== undefined){
+const _errs343 = errors;
+if(typeof data152.city !== "string"){
+return false;
+}
+var valid37 = _errs343 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data152.region !== undefined){
+const _errs345 = errors;
+if(typeof data152.region !== "string"){
+return false;
+}
+var valid37 = _errs345 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data152.country !== undefined){
+const _errs347 = errors;
+if(typeof data152.country !== "string"){
+return false;
+}
+var valid37 = _errs347 === errors;
 }
 else {
 var valid37 = true;
@@ -4439,6 +4779,16 @@ var valid37 = true;
 }
 }
 }
+else {
+return false;
+}
+}
+var valid36 = _errs334 === errors;
+}
+else {
+var valid36 = true;
+}
+}
 }
 }
 }
@@ -4447,184 +4797,421 @@ else {
 return false;
 }
 }
-var valid36 = _errs305 === errors;
-if(!valid36){
-break;
+var valid33 = _errs325 === errors;
 }
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.carrier_name !== undefined){
+const _errs349 = errors;
+if(typeof data134.carrier_name !== "string"){
+return false;
+}
+var valid33 = _errs349 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.price !== undefined){
+let data160 = data134.price;
+const _errs351 = errors;
+if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
+return false;
+}
+if(errors === _errs351){
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 > 9007199254740991 || isNaN(data160)){
+return false;
+}
+else {
+if(data160 < -9007199254740991 || isNaN(data160)){
+return false;
+}
+}
+}
+}
+var valid33 = _errs351 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.currency !== undefined){
+let data161 = data134.currency;
+const _errs353 = errors;
+if(errors === _errs353){
+if(typeof data161 === "string"){
+if(!pattern1.test(data161)){
+return false;
 }
 }
 else {
 return false;
 }
 }
-var valid9 = _errs303 === errors;
+var valid33 = _errs353 === errors;
 }
 else {
-var valid9 = true;
+var valid33 = true;
 }
-if(valid9){
-if(data24.travel_reservations !== undefined){
-let data158 = data24.travel_reservations;
-const _errs352 = errors;
-if(errors === _errs352){
-if(Array.isArray(data158)){
-var valid41 = true;
-const len12 = data158.length;
-for(let i12=0; i12<len12; i12++){
-let data159 = data158[i12];
-const _errs354 = errors;
-if(errors === _errs354){
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-const _errs356 = errors;
-for(const key27 in data159){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.travel_reservations.items.properties, key27))){
+if(valid33){
+if(data134.ticket_class !== undefined){
+const _errs355 = errors;
+if(typeof data134.ticket_class !== "string"){
 return false;
-break;
 }
+var valid33 = _errs355 === errors;
 }
-if(_errs356 === errors){
-if(data159.travel_type !== undefined){
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.passengers !== undefined){
+let data163 = data134.passengers;
 const _errs357 = errors;
-if(typeof data159.travel_type !== "string"){
-return false;
-}
-var valid42 = _errs357 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.reservation_reference !== undefined){
+if(errors === _errs357){
+if(Array.isArray(data163)){
+var valid38 = true;
+const len11 = data163.length;
+for(let i11=0; i11<len11; i11++){
+let data164 = data163[i11];
 const _errs359 = errors;
-if(typeof data159.reservation_reference !== "string"){
-return false;
-}
-var valid42 = _errs359 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.departure !== undefined){
-let data162 = data159.departure;
+if(errors === _errs359){
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
 const _errs361 = errors;
-if(errors === _errs361){
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-const _errs363 = errors;
-for(const key28 in data162){
-if(!((((key28 === "departure_location") || (key28 === "departure_airport")) || (key28 === "departs_at")) || (key28 === "address"))){
+for(const key26 in data164){
+if(!((((key26 === "given_name") || (key26 === "family_name")) || (key26 === "email")) || (key26 === "phone"))){
 return false;
 break;
 }
 }
-if(_errs363 === errors){
-if(data162.departure_location !== undefined){
+if(_errs361 === errors){
+if(data164.given_name !== undefined){
+const _errs362 = errors;
+if(typeof data164.given_name !== "string"){
+return false;
+}
+var valid39 = _errs362 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data164.family_name !== undefined){
 const _errs364 = errors;
-if(typeof data162.departure_location !== "string"){
+if(typeof data164.family_name !== "string"){
 return false;
 }
-var valid43 = _errs364 === errors;
+var valid39 = _errs364 === errors;
 }
 else {
-var valid43 = true;
+var valid39 = true;
 }
-if(valid43){
-if(data162.departure_airport !== undefined){
+if(valid39){
+if(data164.email !== undefined){
 const _errs366 = errors;
-if(typeof data162.departure_airport !== "string"){
+if(typeof data164.email !== "string"){
 return false;
 }
-var valid43 = _errs366 === errors;
+var valid39 = _errs366 === errors;
 }
 else {
-var valid43 = true;
+var valid39 = true;
 }
-if(valid43){
-if(data162.departs_at !== undefined){
+if(valid39){
+if(data164.phone !== undefined){
 const _errs368 = errors;
-if(typeof data162.departs_at !== "string"){
+if(typeof data164.phone !== "string"){
 return false;
 }
-var valid43 = _errs368 === errors;
+var valid39 = _errs368 === errors;
 }
 else {
-var valid43 = true;
+var valid39 = true;
 }
-if(valid43){
-if(data162.address !== undefined){
-let data166 = data162.address;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid38 = _errs359 === errors;
+if(!valid38){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid33 = _errs357 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.insurances !== undefined){
+let data169 = data134.insurances;
 const _errs370 = errors;
 if(errors === _errs370){
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
+if(Array.isArray(data169)){
+var valid40 = true;
+const len12 = data169.length;
+for(let i12=0; i12<len12; i12++){
+let data170 = data169[i12];
 const _errs372 = errors;
-for(const key29 in data166){
+if(errors === _errs372){
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+const _errs374 = errors;
+for(const key27 in data170){
+if(!((((key27 === "insurance_type") || (key27 === "insurance_company_name")) || (key27 === "price")) || (key27 === "currency"))){
+return false;
+break;
+}
+}
+if(_errs374 === errors){
+if(data170.insurance_type !== undefined){
+const _errs375 = errors;
+if(typeof data170.insurance_type !== "string"){
+return false;
+}
+var valid41 = _errs375 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data170.insurance_company_name !== undefined){
+const _errs377 = errors;
+if(typeof data170.insurance_company_name !== "string"){
+return false;
+}
+var valid41 = _errs377 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data170.price !== undefined){
+let data173 = data170.price;
+const _errs379 = errors;
+if(!(((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173))) && (isFinite(data173)))){
+return false;
+}
+if(errors === _errs379){
+if((typeof data173 == "number") && (isFinite(data173))){
+if(data173 > 9007199254740991 || isNaN(data173)){
+return false;
+}
+else {
+if(data173 < -9007199254740991 || isNaN(data173)){
+return false;
+}
+}
+}
+}
+var valid41 = _errs379 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data170.currency !== undefined){
+let data174 = data170.currency;
+const _errs381 = errors;
+if(errors === _errs381){
+if(typeof data174 === "string"){
+if(!pattern1.test(data174)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid41 = _errs381 === errors;
+}
+else {
+var valid41 = true;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid40 = _errs372 === errors;
+if(!valid40){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid33 = _errs370 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data134.affiliate_name !== undefined){
+const _errs383 = errors;
+if(typeof data134.affiliate_name !== "string"){
+return false;
+}
+var valid33 = _errs383 === errors;
+}
+else {
+var valid33 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid32 = _errs294 === errors;
+if(!valid32){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs292 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.lodging_reservations !== undefined){
+let data176 = data.lodging_reservations;
+const _errs385 = errors;
+if(errors === _errs385){
+if(Array.isArray(data176)){
+var valid42 = true;
+const len13 = data176.length;
+for(let i13=0; i13<len13; i13++){
+let data177 = data176[i13];
+const _errs387 = errors;
+if(errors === _errs387){
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+const _errs389 = errors;
+for(const key28 in data177){
+if(!(func2.call(schema21.properties.lodging_reservations.items.properties, key28))){
+return false;
+break;
+}
+}
+if(_errs389 === errors){
+if(data177.lodging_name !== undefined){
+const _errs390 = errors;
+if(typeof data177.lodging_name !== "string"){
+return false;
+}
+var valid43 = _errs390 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.address !== undefined){
+let data179 = data177.address;
+const _errs392 = errors;
+if(errors === _errs392){
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+const _errs394 = errors;
+for(const key29 in data179){
 if(!((((((key29 === "street_address") || (key29 === "street_address2")) || (key29 === "postal_code")) || (key29 === "city")) || (key29 === "region")) || (key29 === "country"))){
 return false;
 break;
 }
 }
-if(_errs372 === errors){
-if(data166.street_address !== undefined){
-const _errs373 = errors;
-if(typeof data166.street_address !== "string"){
+if(_errs394 === errors){
+if(data179.street_address !== undefined){
+const _errs395 = errors;
+if(typeof data179.street_address !== "string"){
 return false;
 }
-var valid44 = _errs373 === errors;
+var valid44 = _errs395 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data166.street_address2 !== undefined){
-const _errs375 = errors;
-if(typeof data166.street_address2 !== "string"){
+if(data179.street_address2 !== undefined){
+const _errs397 = errors;
+if(typeof data179.street_address2 !== "string"){
 return false;
 }
-var valid44 = _errs375 === errors;
+var valid44 = _errs397 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data166.postal_code !== undefined){
-const _errs377 = errors;
-if(typeof data166.postal_code !== "string"){
+if(data179.postal_code !== undefined){
+const _errs399 = errors;
+if(typeof data179.postal_code !== "string"){
 return false;
 }
-var valid44 = _errs377 === errors;
+var valid44 = _errs399 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data166.city !== undefined){
-const _errs379 = errors;
-if(typeof data166.city !== "string"){
+if(data179.city !== undefined){
+const _errs401 = errors;
+if(typeof data179.city !== "string"){
 return false;
 }
-var valid44 = _errs379 === errors;
+var valid44 = _errs401 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data166.region !== undefined){
-const _errs381 = errors;
-if(typeof data166.region !== "string"){
+if(data179.region !== undefined){
+const _errs403 = errors;
+if(typeof data179.region !== "string"){
 return false;
 }
-var valid44 = _errs381 === errors;
+var valid44 = _errs403 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data166.country !== undefined){
-const _errs383 = errors;
-if(typeof data166.country !== "string"){
+if(data179.country !== undefined){
+const _errs405 = errors;
+if(typeof data179.country !== "string"){
 return false;
 }
-var valid44 = _errs383 === errors;
+var valid44 = _errs405 === errors;
 }
 else {
 var valid44 = true;
@@ -4640,7 +5227,411 @@ else {
 return false;
 }
 }
-var valid43 = _errs370 === errors;
+var valid43 = _errs392 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.starts_at !== undefined){
+const _errs407 = errors;
+if(typeof data177.starts_at !== "string"){
+return false;
+}
+var valid43 = _errs407 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.ends_at !== undefined){
+const _errs409 = errors;
+if(typeof data177.ends_at !== "string"){
+return false;
+}
+var valid43 = _errs409 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.number_of_spaces !== undefined){
+let data188 = data177.number_of_spaces;
+const _errs411 = errors;
+if(!(((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188))) && (isFinite(data188)))){
+return false;
+}
+if(errors === _errs411){
+if((typeof data188 == "number") && (isFinite(data188))){
+if(data188 > 9007199254740991 || isNaN(data188)){
+return false;
+}
+else {
+if(data188 < 0 || isNaN(data188)){
+return false;
+}
+}
+}
+}
+var valid43 = _errs411 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.price !== undefined){
+let data189 = data177.price;
+const _errs413 = errors;
+if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
+return false;
+}
+if(errors === _errs413){
+if((typeof data189 == "number") && (isFinite(data189))){
+if(data189 > 9007199254740991 || isNaN(data189)){
+return false;
+}
+else {
+if(data189 < -9007199254740991 || isNaN(data189)){
+return false;
+}
+}
+}
+}
+var valid43 = _errs413 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.currency !== undefined){
+let data190 = data177.currency;
+const _errs415 = errors;
+if(errors === _errs415){
+if(typeof data190 === "string"){
+if(!pattern1.test(data190)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid43 = _errs415 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.lodging_type !== undefined){
+const _errs417 = errors;
+if(typeof data177.lodging_type !== "string"){
+return false;
+}
+var valid43 = _errs417 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.guests !== undefined){
+let data192 = data177.guests;
+const _errs419 = errors;
+if(errors === _errs419){
+if(Array.isArray(data192)){
+var valid45 = true;
+const len14 = data192.length;
+for(let i14=0; i14<len14; i14++){
+let data193 = data192[i14];
+const _errs421 = errors;
+if(errors === _errs421){
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+const _errs423 = errors;
+for(const key30 in data193){
+if(!((((key30 === "given_name") || (key30 === "family_name")) || (key30 === "email")) || (key30 === "phone"))){
+return false;
+break;
+}
+}
+if(_errs423 === errors){
+if(data193.given_name !== undefined){
+const _errs424 = errors;
+if(typeof data193.given_name !== "string"){
+return false;
+}
+var valid46 = _errs424 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data193.family_name !== undefined){
+const _errs426 = errors;
+if(typeof data193.family_name !== "string"){
+return false;
+}
+var valid46 = _errs426 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data193.email !== undefined){
+const _errs428 = errors;
+if(typeof data193.email !== "string"){
+return false;
+}
+var valid46 = _errs428 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data193.phone !== undefined){
+const _errs430 = errors;
+if(typeof data193.phone !== "string"){
+return false;
+}
+var valid46 = _errs430 === errors;
+}
+else {
+var valid46 = true;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid45 = _errs421 === errors;
+if(!valid45){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid43 = _errs419 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.hosts !== undefined){
+let data198 = data177.hosts;
+const _errs432 = errors;
+if(errors === _errs432){
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+const _errs434 = errors;
+for(const key31 in data198){
+if(!(((((key31 === "host_reference") || (key31 === "host_type")) || (key31 === "country_of_domicile")) || (key31 === "registered_at")) || (key31 === "number_of_reservations"))){
+return false;
+break;
+}
+}
+if(_errs434 === errors){
+if(data198.host_reference !== undefined){
+const _errs435 = errors;
+if(typeof data198.host_reference !== "string"){
+return false;
+}
+var valid47 = _errs435 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data198.host_type !== undefined){
+const _errs437 = errors;
+if(typeof data198.host_type !== "string"){
+return false;
+}
+var valid47 = _errs437 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data198.country_of_domicile !== undefined){
+const _errs439 = errors;
+if(typeof data198.country_of_domicile !== "string"){
+return false;
+}
+var valid47 = _errs439 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data198.registered_at !== undefined){
+const _errs441 = errors;
+if(typeof data198.registered_at !== "string"){
+return false;
+}
+var valid47 = _errs441 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data198.number_of_reservations !== undefined){
+let data203 = data198.number_of_reservations;
+const _errs443 = errors;
+if(!(((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203))) && (isFinite(data203)))){
+return false;
+}
+if(errors === _errs443){
+if((typeof data203 == "number") && (isFinite(data203))){
+if(data203 > 9007199254740991 || isNaN(data203)){
+return false;
+}
+else {
+if(data203 < 0 || isNaN(data203)){
+return false;
+}
+}
+}
+}
+var valid47 = _errs443 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid43 = _errs432 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.insurances !== undefined){
+let data204 = data177.insurances;
+const _errs445 = errors;
+if(errors === _errs445){
+if(Array.isArray(data204)){
+var valid48 = true;
+const len15 = data204.length;
+for(let i15=0; i15<len15; i15++){
+let data205 = data204[i15];
+const _errs447 = errors;
+if(errors === _errs447){
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+const _errs449 = errors;
+for(const key32 in data205){
+if(!((((key32 === "insurance_type") || (key32 === "insurance_company_name")) || (key32 === "price")) || (key32 === "currency"))){
+return false;
+break;
+}
+}
+if(_errs449 === errors){
+if(data205.insurance_type !== undefined){
+const _errs450 = errors;
+if(typeof data205.insurance_type !== "string"){
+return false;
+}
+var valid49 = _errs450 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data205.insurance_company_name !== undefined){
+const _errs452 = errors;
+if(typeof data205.insurance_company_name !== "string"){
+return false;
+}
+var valid49 = _errs452 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data205.price !== undefined){
+let data208 = data205.price;
+const _errs454 = errors;
+if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
+return false;
+}
+if(errors === _errs454){
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 > 9007199254740991 || isNaN(data208)){
+return false;
+}
+else {
+if(data208 < -9007199254740991 || isNaN(data208)){
+return false;
+}
+}
+}
+}
+var valid49 = _errs454 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data205.currency !== undefined){
+let data209 = data205.currency;
+const _errs456 = errors;
+if(errors === _errs456){
+if(typeof data209 === "string"){
+if(!pattern1.test(data209)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid49 = _errs456 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid48 = _errs447 === errors;
+if(!valid48){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid43 = _errs445 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data177.affiliate_name !== undefined){
+const _errs458 = errors;
+if(typeof data177.affiliate_name !== "string"){
+return false;
+}
+var valid43 = _errs458 === errors;
 }
 else {
 var valid43 = true;
@@ -4650,139 +5641,6 @@ var valid43 = true;
 }
 }
 }
-else {
-return false;
-}
-}
-var valid42 = _errs361 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.arrival !== undefined){
-let data173 = data159.arrival;
-const _errs385 = errors;
-if(errors === _errs385){
-if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
-const _errs387 = errors;
-for(const key30 in data173){
-if(!((((key30 === "arrival_location") || (key30 === "arrival_airport")) || (key30 === "arrives_at")) || (key30 === "address"))){
-return false;
-break;
-}
-}
-if(_errs387 === errors){
-if(data173.arrival_location !== undefined){
-const _errs388 = errors;
-if(typeof data173.arrival_location !== "string"){
-return false;
-}
-var valid45 = _errs388 === errors;
-}
-else {
-var valid45 = true;
-}
-if(valid45){
-if(data173.arrival_airport !== undefined){
-const _errs390 = errors;
-if(typeof data173.arrival_airport !== "string"){
-return false;
-}
-var valid45 = _errs390 === errors;
-}
-else {
-var valid45 = true;
-}
-if(valid45){
-if(data173.arrives_at !== undefined){
-const _errs392 = errors;
-if(typeof data173.arrives_at !== "string"){
-return false;
-}
-var valid45 = _errs392 === errors;
-}
-else {
-var valid45 = true;
-}
-if(valid45){
-if(data173.address !== undefined){
-let data177 = data173.address;
-const _errs394 = errors;
-if(errors === _errs394){
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-const _errs396 = errors;
-for(const key31 in data177){
-if(!((((((key31 === "street_address") || (key31 === "street_address2")) || (key31 === "postal_code")) || (key31 === "city")) || (key31 === "region")) || (key31 === "country"))){
-return false;
-break;
-}
-}
-if(_errs396 === errors){
-if(data177.street_address !== undefined){
-const _errs397 = errors;
-if(typeof data177.street_address !== "string"){
-return false;
-}
-var valid46 = _errs397 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data177.street_address2 !== undefined){
-const _errs399 = errors;
-if(typeof data177.street_address2 !== "string"){
-return false;
-}
-var valid46 = _errs399 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data177.postal_code !== undefined){
-const _errs401 = errors;
-if(typeof data177.postal_code !== "string"){
-return false;
-}
-var valid46 = _errs401 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data177.city !== undefined){
-const _errs403 = errors;
-if(typeof data177.city !== "string"){
-return false;
-}
-var valid46 = _errs403 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data177.region !== undefined){
-const _errs405 = errors;
-if(typeof data177.region !== "string"){
-return false;
-}
-var valid46 = _errs405 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
-if(data177.country !== undefined){
-const _errs407 = errors;
-if(typeof data177.country !== "string"){
-return false;
-}
-var valid46 = _errs407 === errors;
-}
-else {
-var valid46 = true;
 }
 }
 }
@@ -4795,165 +5653,8 @@ else {
 return false;
 }
 }
-var valid45 = _errs394 === errors;
-}
-else {
-var valid45 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid42 = _errs385 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.carrier_name !== undefined){
-const _errs409 = errors;
-if(typeof data159.carrier_name !== "string"){
-return false;
-}
-var valid42 = _errs409 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.price !== undefined){
-let data185 = data159.price;
-const _errs411 = errors;
-if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
-return false;
-}
-if(errors === _errs411){
-if((typeof data185 == "number") && (isFinite(data185))){
-if(data185 > 9007199254740991 || isNaN(data185)){
-return false;
-}
-else {
-if(data185 < -9007199254740991 || isNaN(data185)){
-return false;
-}
-}
-}
-}
-var valid42 = _errs411 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.currency !== undefined){
-let data186 = data159.currency;
-const _errs413 = errors;
-if(errors === _errs413){
-if(typeof data186 === "string"){
-if(!pattern1.test(data186)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid42 = _errs413 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.ticket_class !== undefined){
-const _errs415 = errors;
-if(typeof data159.ticket_class !== "string"){
-return false;
-}
-var valid42 = _errs415 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.passengers !== undefined){
-let data188 = data159.passengers;
-const _errs417 = errors;
-if(errors === _errs417){
-if(Array.isArray(data188)){
-var valid47 = true;
-const len13 = data188.length;
-for(let i13=0; i13<len13; i13++){
-let data189 = data188[i13];
-const _errs419 = errors;
-if(errors === _errs419){
-if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
-const _errs421 = errors;
-for(const key32 in data189){
-if(!((((key32 === "given_name") || (key32 === "family_name")) || (key32 === "email")) || (key32 === "phone"))){
-return false;
-break;
-}
-}
-if(_errs421 === errors){
-if(data189.given_name !== undefined){
-const _errs422 = errors;
-if(typeof data189.given_name !== "string"){
-return false;
-}
-var valid48 = _errs422 === errors;
-}
-else {
-var valid48 = true;
-}
-if(valid48){
-if(data189.family_name !== undefined){
-const _errs424 = errors;
-if(typeof data189.family_name !== "string"){
-return false;
-}
-var valid48 = _errs424 === errors;
-}
-else {
-var valid48 = true;
-}
-if(valid48){
-if(data189.email !== undefined){
-const _errs426 = errors;
-if(typeof data189.email !== "string"){
-return false;
-}
-var valid48 = _errs426 === errors;
-}
-else {
-var valid48 = true;
-}
-if(valid48){
-if(data189.phone !== undefined){
-const _errs428 = errors;
-if(typeof data189.phone !== "string"){
-return false;
-}
-var valid48 = _errs428 === errors;
-}
-else {
-var valid48 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid47 = _errs419 === errors;
-if(!valid47){
+var valid42 = _errs387 === errors;
+if(!valid42){
 break;
 }
 }
@@ -4962,366 +5663,211 @@ else {
 return false;
 }
 }
-var valid42 = _errs417 === errors;
+var valid0 = _errs385 === errors;
 }
 else {
-var valid42 = true;
+var valid0 = true;
 }
-if(valid42){
-if(data159.insurances !== undefined){
-let data194 = data159.insurances;
-const _errs430 = errors;
-if(errors === _errs430){
-if(Array.isArray(data194)){
-var valid49 = true;
-const len14 = data194.length;
-for(let i14=0; i14<len14; i14++){
-let data195 = data194[i14];
-const _errs432 = errors;
-if(errors === _errs432){
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-const _errs434 = errors;
-for(const key33 in data195){
+if(valid0){
+if(data.insurances !== undefined){
+let data211 = data.insurances;
+const _errs460 = errors;
+if(errors === _errs460){
+if(Array.isArray(data211)){
+var valid50 = true;
+const len16 = data211.length;
+for(let i16=0; i16<len16; i16++){
+let data212 = data211[i16];
+const _errs462 = errors;
+if(errors === _errs462){
+if(data212 && typeof data212 == "object" && !Array.isArray(data212)){
+const _errs464 = errors;
+for(const key33 in data212){
 if(!((((key33 === "insurance_type") || (key33 === "insurance_company_name")) || (key33 === "price")) || (key33 === "currency"))){
 return false;
 break;
 }
 }
-if(_errs434 === errors){
-if(data195.insurance_type !== undefined){
-const _errs435 = errors;
-if(typeof data195.insurance_type !== "string"){
-return false;
-}
-var valid50 = _errs435 === errors;
-}
-else {
-var valid50 = true;
-}
-if(valid50){
-if(data195.insurance_company_name !== undefined){
-const _errs437 = errors;
-if(typeof data195.insurance_company_name !== "string"){
-return false;
-}
-var valid50 = _errs437 === errors;
-}
-else {
-var valid50 = true;
-}
-if(valid50){
-if(data195.price !== undefined){
-let data198 = data195.price;
-const _errs439 = errors;
-if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
-return false;
-}
-if(errors === _errs439){
-if((typeof data198 == "number") && (isFinite(data198))){
-if(data198 > 9007199254740991 || isNaN(data198)){
-return false;
-}
-else {
-if(data198 < -9007199254740991 || isNaN(data198)){
-return false;
-}
-}
-}
-}
-var valid50 = _errs439 === errors;
-}
-else {
-var valid50 = true;
-}
-if(valid50){
-if(data195.currency !== undefined){
-let data199 = data195.currency;
-const _errs441 = errors;
-if(errors === _errs441){
-if(typeof data199 === "string"){
-if(!pattern1.test(data199)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid50 = _errs441 === errors;
-}
-else {
-var valid50 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid49 = _errs432 === errors;
-if(!valid49){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid42 = _errs430 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-if(data159.affiliate_name !== undefined){
-const _errs443 = errors;
-if(typeof data159.affiliate_name !== "string"){
-return false;
-}
-var valid42 = _errs443 === errors;
-}
-else {
-var valid42 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid41 = _errs354 === errors;
-if(!valid41){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs352 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.lodging_reservations !== undefined){
-let data201 = data24.lodging_reservations;
-const _errs445 = errors;
-if(errors === _errs445){
-if(Array.isArray(data201)){
-var valid51 = true;
-const len15 = data201.length;
-for(let i15=0; i15<len15; i15++){
-let data202 = data201[i15];
-const _errs447 = errors;
-if(errors === _errs447){
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-const _errs449 = errors;
-for(const key34 in data202){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.lodging_reservations.items.properties, key34))){
-return false;
-break;
-}
-}
-if(_errs449 === errors){
-if(data202.lodging_name !== undefined){
-const _errs450 = errors;
-if(typeof data202.lodging_name !== "string"){
-return false;
-}
-var valid52 = _errs450 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data202.address !== undefined){
-let data204 = data202.address;
-const _errs452 = errors;
-if(errors === _errs452){
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-const _errs454 = errors;
-for(const key35 in data204){
-if(!((((((key35 === "street_address") || (key35 === "street_address2")) || (key35 === "postal_code")) || (key35 === "city")) || (key35 === "region")) || (key35 === "country"))){
-return false;
-break;
-}
-}
-if(_errs454 === errors){
-if(data204.street_address !== undefined){
-const _errs455 = errors;
-if(typeof data204.street_address !== "string"){
-return false;
-}
-var valid53 = _errs455 === errors;
-}
-else {
-var valid53 = true;
-}
-if(valid53){
-if(data204.street_address2 !== undefined){
-const _errs457 = errors;
-if(typeof data204.street_address2 !== "string"){
-return false;
-}
-var valid53 = _errs457 === errors;
-}
-else {
-var valid53 = true;
-}
-if(valid53){
-if(data204.postal_code !== undefined){
-const _errs459 = errors;
-if(typeof data204.postal_code !== "string"){
-return false;
-}
-var valid53 = _errs459 === errors;
-}
-else {
-var valid53 = true;
-}
-if(valid53){
-if(data204.city !== undefined){
-const _errs461 = errors;
-if(typeof data204.city !== "string"){
-return false;
-}
-var valid53 = _errs461 === errors;
-}
-else {
-var valid53 = true;
-}
-if(valid53){
-if(data204.region !== undefined){
-const _errs463 = errors;
-if(typeof data204.region !== "string"){
-return false;
-}
-var valid53 = _errs463 === errors;
-}
-else {
-var valid53 = true;
-}
-if(valid53){
-if(data204.country !== undefined){
+if(_errs464 === errors){
+if(data212.insurance_type !== undefined){
 const _errs465 = errors;
-if(typeof data204.country !== "string"){
+if(typeof data212.insurance_type !== "string"){
 return false;
 }
-var valid53 = _errs465 === errors;
+var valid51 = _errs465 === errors;
 }
 else {
-var valid53 = true;
+var valid51 = true;
 }
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid52 = _errs452 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data202.starts_at !== undefined){
+if(valid51){
+if(data212.insurance_company_name !== undefined){
 const _errs467 = errors;
-if(typeof data202.starts_at !== "string"){
+if(typeof data212.insurance_company_name !== "string"){
 return false;
 }
-var valid52 = _errs467 === errors;
+var valid51 = _errs467 === errors;
 }
 else {
-var valid52 = true;
+var valid51 = true;
 }
-if(valid52){
-if(data202.ends_at !== undefined){
+if(valid51){
+if(data212.price !== undefined){
+let data215 = data212.price;
 const _errs469 = errors;
-if(typeof data202.ends_at !== "string"){
+if(!(((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215))) && (isFinite(data215)))){
 return false;
 }
-var valid52 = _errs469 === errors;
+if(errors === _errs469){
+if((typeof data215 == "number") && (isFinite(data215))){
+if(data215 > 9007199254740991 || isNaN(data215)){
+return false;
 }
 else {
-var valid52 = true;
+if(data215 < -9007199254740991 || isNaN(data215)){
+return false;
 }
-if(valid52){
-if(data202.number_of_spaces !== undefined){
-let data213 = data202.number_of_spaces;
+}
+}
+}
+var valid51 = _errs469 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data212.currency !== undefined){
+let data216 = data212.currency;
 const _errs471 = errors;
-if(!(((typeof data213 == "number") && (!(data213 % 1) && !isNaN(data213))) && (isFinite(data213)))){
-return false;
-}
 if(errors === _errs471){
-if((typeof data213 == "number") && (isFinite(data213))){
-if(data213 > 9007199254740991 || isNaN(data213)){
-return false;
-}
-else {
-if(data213 < 0 || isNaN(data213)){
+if(typeof data216 === "string"){
+if(!pattern1.test(data216)){
 return false;
 }
 }
+else {
+return false;
 }
 }
-var valid52 = _errs471 === errors;
+var valid51 = _errs471 === errors;
 }
 else {
-var valid52 = true;
+var valid51 = true;
 }
-if(valid52){
-if(data202.price !== undefined){
-let data214 = data202.price;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid50 = _errs462 === errors;
+if(!valid50){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs460 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vouchers !== undefined){
+let data217 = data.vouchers;
 const _errs473 = errors;
-if(!(((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214))) && (isFinite(data214)))){
-return false;
-}
 if(errors === _errs473){
-if((typeof data214 == "number") && (isFinite(data214))){
-if(data214 > 9007199254740991 || isNaN(data214)){
-return false;
-}
-else {
-if(data214 < -9007199254740991 || isNaN(data214)){
-return false;
-}
-}
-}
-}
-var valid52 = _errs473 === errors;
-}
-else {
+if(Array.isArray(data217)){
 var valid52 = true;
-}
-if(valid52){
-if(data202.currency !== undefined){
-let data215 = data202.currency;
+const len17 = data217.length;
+for(let i17=0; i17<len17; i17++){
+let data218 = data217[i17];
 const _errs475 = errors;
 if(errors === _errs475){
-if(typeof data215 === "string"){
-if(!pattern1.test(data215)){
+if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
+const _errs477 = errors;
+for(const key34 in data218){
+if(!((((((key34 === "voucher_name") || (key34 === "voucher_type")) || (key34 === "voucher_company")) || (key34 === "starts_at")) || (key34 === "ends_at")) || (key34 === "affiliate_name"))){
 return false;
+break;
+}
+}
+if(_errs477 === errors){
+if(data218.voucher_name !== undefined){
+const _errs478 = errors;
+if(typeof data218.voucher_name !== "string"){
+return false;
+}
+var valid53 = _errs478 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data218.voucher_type !== undefined){
+const _errs480 = errors;
+if(typeof data218.voucher_type !== "string"){
+return false;
+}
+var valid53 = _errs480 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data218.voucher_company !== undefined){
+const _errs482 = errors;
+if(typeof data218.voucher_company !== "string"){
+return false;
+}
+var valid53 = _errs482 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data218.starts_at !== undefined){
+const _errs484 = errors;
+if(typeof data218.starts_at !== "string"){
+return false;
+}
+var valid53 = _errs484 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data218.ends_at !== undefined){
+const _errs486 = errors;
+if(typeof data218.ends_at !== "string"){
+return false;
+}
+var valid53 = _errs486 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data218.affiliate_name !== undefined){
+const _errs488 = errors;
+if(typeof data218.affiliate_name !== "string"){
+return false;
+}
+var valid53 = _errs488 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 else {
@@ -5329,300 +5875,182 @@ return false;
 }
 }
 var valid52 = _errs475 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data202.lodging_type !== undefined){
-const _errs477 = errors;
-if(typeof data202.lodging_type !== "string"){
-return false;
-}
-var valid52 = _errs477 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data202.guests !== undefined){
-let data217 = data202.guests;
-const _errs479 = errors;
-if(errors === _errs479){
-if(Array.isArray(data217)){
-var valid54 = true;
-const len16 = data217.length;
-for(let i16=0; i16<len16; i16++){
-let data218 = data217[i16];
-const _errs481 = errors;
-if(errors === _errs481){
-if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
-const _errs483 = errors;
-for(const key36 in data218){
-if(!((((key36 === "given_name") || (key36 === "family_name")) || (key36 === "email")) || (key36 === "phone"))){
-return false;
+if(!valid52){
 break;
 }
 }
-if(_errs483 === errors){
-if(data218.given_name !== undefined){
-const _errs484 = errors;
-if(typeof data218.given_name !== "string"){
-return false;
-}
-var valid55 = _errs484 === errors;
 }
 else {
-var valid55 = true;
-}
-if(valid55){
-if(data218.family_name !== undefined){
-const _errs486 = errors;
-if(typeof data218.family_name !== "string"){
 return false;
 }
-var valid55 = _errs486 === errors;
+}
+var valid0 = _errs473 === errors;
 }
 else {
-var valid55 = true;
+var valid0 = true;
 }
-if(valid55){
-if(data218.email !== undefined){
-const _errs488 = errors;
-if(typeof data218.email !== "string"){
-return false;
-}
-var valid55 = _errs488 === errors;
-}
-else {
-var valid55 = true;
-}
-if(valid55){
-if(data218.phone !== undefined){
+if(valid0){
+if(data.marketplace_sellers !== undefined){
+let data225 = data.marketplace_sellers;
 const _errs490 = errors;
-if(typeof data218.phone !== "string"){
-return false;
-}
-var valid55 = _errs490 === errors;
-}
-else {
-var valid55 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid54 = _errs481 === errors;
-if(!valid54){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid52 = _errs479 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data202.hosts !== undefined){
-let data223 = data202.hosts;
+if(errors === _errs490){
+if(Array.isArray(data225)){
+var valid54 = true;
+const len18 = data225.length;
+for(let i18=0; i18<len18; i18++){
+let data226 = data225[i18];
 const _errs492 = errors;
 if(errors === _errs492){
-if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
+if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
 const _errs494 = errors;
-for(const key37 in data223){
-if(!(((((key37 === "host_reference") || (key37 === "host_type")) || (key37 === "country_of_domicile")) || (key37 === "registered_at")) || (key37 === "number_of_reservations"))){
+for(const key35 in data226){
+if(!(func2.call(schema21.properties.marketplace_sellers.items.properties, key35))){
 return false;
 break;
 }
 }
 if(_errs494 === errors){
-if(data223.host_reference !== undefined){
+if(data226.marketplace_seller_reference !== undefined){
 const _errs495 = errors;
-if(typeof data223.host_reference !== "string"){
+if(typeof data226.marketplace_seller_reference !== "string"){
 return false;
 }
-var valid56 = _errs495 === errors;
+var valid55 = _errs495 === errors;
 }
 else {
-var valid56 = true;
+var valid55 = true;
 }
-if(valid56){
-if(data223.host_type !== undefined){
+if(valid55){
+if(data226.marketplace_seller_name !== undefined){
 const _errs497 = errors;
-if(typeof data223.host_type !== "string"){
+if(typeof data226.marketplace_seller_name !== "string"){
 return false;
 }
-var valid56 = _errs497 === errors;
+var valid55 = _errs497 === errors;
 }
 else {
-var valid56 = true;
+var valid55 = true;
 }
-if(valid56){
-if(data223.country_of_domicile !== undefined){
+if(valid55){
+if(data226.marketplace_seller_address !== undefined){
+let data229 = data226.marketplace_seller_address;
 const _errs499 = errors;
-if(typeof data223.country_of_domicile !== "string"){
-return false;
-}
-var valid56 = _errs499 === errors;
-}
-else {
-var valid56 = true;
-}
-if(valid56){
-if(data223.registered_at !== undefined){
+if(errors === _errs499){
+if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
 const _errs501 = errors;
-if(typeof data223.registered_at !== "string"){
-return false;
-}
-var valid56 = _errs501 === errors;
-}
-else {
-var valid56 = true;
-}
-if(valid56){
-if(data223.number_of_reservations !== undefined){
-let data228 = data223.number_of_reservations;
-const _errs503 = errors;
-if(!(((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228))) && (isFinite(data228)))){
-return false;
-}
-if(errors === _errs503){
-if((typeof data228 == "number") && (isFinite(data228))){
-if(data228 > 9007199254740991 || isNaN(data228)){
-return false;
-}
-else {
-if(data228 < 0 || isNaN(data228)){
-return false;
-}
-}
-}
-}
-var valid56 = _errs503 === errors;
-}
-else {
-var valid56 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid52 = _errs492 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data202.insurances !== undefined){
-let data229 = data202.insurances;
-const _errs505 = errors;
-if(errors === _errs505){
-if(Array.isArray(data229)){
-var valid57 = true;
-const len17 = data229.length;
-for(let i17=0; i17<len17; i17++){
-let data230 = data229[i17];
-const _errs507 = errors;
-if(errors === _errs507){
-if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
-const _errs509 = errors;
-for(const key38 in data230){
-if(!((((key38 === "insurance_type") || (key38 === "insurance_company_name")) || (key38 === "price")) || (key38 === "currency"))){
+for(const key36 in data229){
+if(!((((((key36 === "street_address") || (key36 === "street_address2")) || (key36 === "postal_code")) || (key36 === "city")) || (key36 === "region")) || (key36 === "country"))){
 return false;
 break;
 }
 }
-if(_errs509 === errors){
-if(data230.insurance_type !== undefined){
+if(_errs501 === errors){
+if(data229.street_address !== undefined){
+const _errs502 = errors;
+if(typeof data229.street_address !== "string"){
+return false;
+}
+var valid56 = _errs502 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data229.street_address2 !== undefined){
+const _errs504 = errors;
+if(typeof data229.street_address2 !== "string"){
+return false;
+}
+var valid56 = _errs504 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data229.postal_code !== undefined){
+const _errs506 = errors;
+if(typeof data229.postal_code !== "string"){
+return false;
+}
+var valid56 = _errs506 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data229.city !== undefined){
+const _errs508 = errors;
+if(typeof data229.city !== "string"){
+return false;
+}
+var valid56 = _errs508 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data229.region !== undefined){
 const _errs510 = errors;
-if(typeof data230.insurance_type !== "string"){
+if(typeof data229.region !== "string"){
 return false;
 }
-var valid58 = _errs510 === errors;
+var valid56 = _errs510 === errors;
 }
 else {
-var valid58 = true;
+var valid56 = true;
 }
-if(valid58){
-if(data230.insurance_company_name !== undefined){
+if(valid56){
+if(data229.country !== undefined){
 const _errs512 = errors;
-if(typeof data230.insurance_company_name !== "string"){
+if(typeof data229.country !== "string"){
 return false;
 }
-var valid58 = _errs512 === errors;
+var valid56 = _errs512 === errors;
 }
 else {
-var valid58 = true;
+var valid56 = true;
 }
-if(valid58){
-if(data230.price !== undefined){
-let data233 = data230.price;
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid55 = _errs499 === errors;
+}
+else {
+var valid55 = true;
+}
+if(valid55){
+if(data226.product_category !== undefined){
 const _errs514 = errors;
-if(!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))){
+if(typeof data226.product_category !== "string"){
 return false;
 }
-if(errors === _errs514){
-if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 > 9007199254740991 || isNaN(data233)){
-return false;
+var valid55 = _errs514 === errors;
 }
 else {
-if(data233 < -9007199254740991 || isNaN(data233)){
-return false;
+var valid55 = true;
 }
-}
-}
-}
-var valid58 = _errs514 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-if(data230.currency !== undefined){
-let data234 = data230.currency;
+if(valid55){
+if(data226.line_item_references !== undefined){
+let data237 = data226.line_item_references;
 const _errs516 = errors;
 if(errors === _errs516){
-if(typeof data234 === "string"){
-if(!pattern1.test(data234)){
+if(Array.isArray(data237)){
+var valid57 = true;
+const len19 = data237.length;
+for(let i19=0; i19<len19; i19++){
+const _errs518 = errors;
+if(typeof data237[i19] !== "string"){
 return false;
 }
-}
-else {
-return false;
-}
-}
-var valid58 = _errs516 === errors;
-}
-else {
-var valid58 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid57 = _errs507 === errors;
+var valid57 = _errs518 === errors;
 if(!valid57){
 break;
 }
@@ -5632,438 +6060,59 @@ else {
 return false;
 }
 }
-var valid52 = _errs505 === errors;
+var valid55 = _errs516 === errors;
 }
 else {
-var valid52 = true;
+var valid55 = true;
 }
-if(valid52){
-if(data202.affiliate_name !== undefined){
-const _errs518 = errors;
-if(typeof data202.affiliate_name !== "string"){
-return false;
-}
-var valid52 = _errs518 === errors;
-}
-else {
-var valid52 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid51 = _errs447 === errors;
-if(!valid51){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs445 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.insurances !== undefined){
-let data236 = data24.insurances;
+if(valid55){
+if(data226.seller_registered_at !== undefined){
 const _errs520 = errors;
-if(errors === _errs520){
-if(Array.isArray(data236)){
-var valid59 = true;
-const len18 = data236.length;
-for(let i18=0; i18<len18; i18++){
-let data237 = data236[i18];
+if(typeof data226.seller_registered_at !== "string"){
+return false;
+}
+var valid55 = _errs520 === errors;
+}
+else {
+var valid55 = true;
+}
+if(valid55){
+if(data226.seller_updated_at !== undefined){
 const _errs522 = errors;
-if(errors === _errs522){
-if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
+if(typeof data226.seller_updated_at !== "string"){
+return false;
+}
+var valid55 = _errs522 === errors;
+}
+else {
+var valid55 = true;
+}
+if(valid55){
+if(data226.seller_last_login_at !== undefined){
 const _errs524 = errors;
-for(const key39 in data237){
-if(!((((key39 === "insurance_type") || (key39 === "insurance_company_name")) || (key39 === "price")) || (key39 === "currency"))){
-return false;
-break;
-}
-}
-if(_errs524 === errors){
-if(data237.insurance_type !== undefined){
-const _errs525 = errors;
-if(typeof data237.insurance_type !== "string"){
+if(typeof data226.seller_last_login_at !== "string"){
 return false;
 }
-var valid60 = _errs525 === errors;
+var valid55 = _errs524 === errors;
 }
 else {
-var valid60 = true;
+var valid55 = true;
 }
-if(valid60){
-if(data237.insurance_company_name !== undefined){
-const _errs527 = errors;
-if(typeof data237.insurance_company_name !== "string"){
-return false;
-}
-var valid60 = _errs527 === errors;
-}
-else {
-var valid60 = true;
-}
-if(valid60){
-if(data237.price !== undefined){
-let data240 = data237.price;
-const _errs529 = errors;
-if(!(((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240))) && (isFinite(data240)))){
-return false;
-}
-if(errors === _errs529){
-if((typeof data240 == "number") && (isFinite(data240))){
-if(data240 > 9007199254740991 || isNaN(data240)){
-return false;
-}
-else {
-if(data240 < -9007199254740991 || isNaN(data240)){
-return false;
-}
-}
-}
-}
-var valid60 = _errs529 === errors;
-}
-else {
-var valid60 = true;
-}
-if(valid60){
-if(data237.currency !== undefined){
-let data241 = data237.currency;
-const _errs531 = errors;
-if(errors === _errs531){
-if(typeof data241 === "string"){
-if(!pattern1.test(data241)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid60 = _errs531 === errors;
-}
-else {
-var valid60 = true;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid59 = _errs522 === errors;
-if(!valid59){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs520 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.vouchers !== undefined){
-let data242 = data24.vouchers;
-const _errs533 = errors;
-if(errors === _errs533){
+if(valid55){
+if(data226.shipping_references !== undefined){
+let data242 = data226.shipping_references;
+const _errs526 = errors;
+if(errors === _errs526){
 if(Array.isArray(data242)){
-var valid61 = true;
-const len19 = data242.length;
-for(let i19=0; i19<len19; i19++){
-let data243 = data242[i19];
-const _errs535 = errors;
-if(errors === _errs535){
-if(data243 && typeof data243 == "object" && !Array.isArray(data243)){
-const _errs537 = errors;
-for(const key40 in data243){
-if(!((((((key40 === "voucher_name") || (key40 === "voucher_type")) || (key40 === "voucher_company")) || (key40 === "starts_at")) || (key40 === "ends_at")) || (key40 === "affiliate_name"))){
-return false;
-break;
-}
-}
-if(_errs537 === errors){
-if(data243.voucher_name !== undefined){
-const _errs538 = errors;
-if(typeof data243.voucher_name !== "string"){
-return false;
-}
-var valid62 = _errs538 === errors;
-}
-else {
-var valid62 = true;
-}
-if(valid62){
-if(data243.voucher_type !== undefined){
-const _errs540 = errors;
-if(typeof data243.voucher_type !== "string"){
-return false;
-}
-var valid62 = _errs540 === errors;
-}
-else {
-var valid62 = true;
-}
-if(valid62){
-if(data243.voucher_company !== undefined){
-const _errs542 = errors;
-if(typeof data243.voucher_company !== "string"){
-return false;
-}
-var valid62 = _errs542 === errors;
-}
-else {
-var valid62 = true;
-}
-if(valid62){
-if(data243.starts_at !== undefined){
-const _errs544 = errors;
-if(typeof data243.starts_at !== "string"){
-return false;
-}
-var valid62 = _errs544 === errors;
-}
-else {
-var valid62 = true;
-}
-if(valid62){
-if(data243.ends_at !== undefined){
-const _errs546 = errors;
-if(typeof data243.ends_at !== "string"){
-return false;
-}
-var valid62 = _errs546 === errors;
-}
-else {
-var valid62 = true;
-}
-if(valid62){
-if(data243.affiliate_name !== undefined){
-const _errs548 = errors;
-if(typeof data243.affiliate_name !== "string"){
-return false;
-}
-var valid62 = _errs548 === errors;
-}
-else {
-var valid62 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid61 = _errs535 === errors;
-if(!valid61){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs533 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.marketplace_sellers !== undefined){
-let data250 = data24.marketplace_sellers;
-const _errs550 = errors;
-if(errors === _errs550){
-if(Array.isArray(data250)){
-var valid63 = true;
-const len20 = data250.length;
+var valid58 = true;
+const len20 = data242.length;
 for(let i20=0; i20<len20; i20++){
-let data251 = data250[i20];
-const _errs552 = errors;
-if(errors === _errs552){
-if(data251 && typeof data251 == "object" && !Array.isArray(data251)){
-const _errs554 = errors;
-for(const key41 in data251){
-if(!(func2.call(schema15.properties.supplementary_purchase_data.properties.marketplace_sellers.items.properties, key41))){
-return false;
-break;
-}
-}
-if(_errs554 === errors){
-if(data251.marketplace_seller_reference !== undefined){
-const _errs555 = errors;
-if(typeof data251.marketplace_seller_reference !== "string"){
+const _errs528 = errors;
+if(typeof data242[i20] !== "string"){
 return false;
 }
-var valid64 = _errs555 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.marketplace_seller_name !== undefined){
-const _errs557 = errors;
-if(typeof data251.marketplace_seller_name !== "string"){
-return false;
-}
-var valid64 = _errs557 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.marketplace_seller_address !== undefined){
-let data254 = data251.marketplace_seller_address;
-const _errs559 = errors;
-if(errors === _errs559){
-if(data254 && typeof data254 == "object" && !Array.isArray(data254)){
-const _errs561 = errors;
-for(const key42 in data254){
-if(!((((((key42 === "street_address") || (key42 === "street_address2")) || (key42 === "postal_code")) || (key42 === "city")) || (key42 === "region")) || (key42 === "country"))){
-return false;
-break;
-}
-}
-if(_errs561 === errors){
-if(data254.street_address !== undefined){
-const _errs562 = errors;
-if(typeof data254.street_address !== "string"){
-return false;
-}
-var valid65 = _errs562 === errors;
-}
-else {
-var valid65 = true;
-}
-if(valid65){
-if(data254.street_address2 !== undefined){
-const _errs564 = errors;
-if(typeof data254.street_address2 !== "string"){
-return false;
-}
-var valid65 = _errs564 === errors;
-}
-else {
-var valid65 = true;
-}
-if(valid65){
-if(data254.postal_code !== undefined){
-const _errs566 = errors;
-if(typeof data254.postal_code !== "string"){
-return false;
-}
-var valid65 = _errs566 === errors;
-}
-else {
-var valid65 = true;
-}
-if(valid65){
-if(data254.city !== undefined){
-const _errs568 = errors;
-if(typeof data254.city !== "string"){
-return false;
-}
-var valid65 = _errs568 === errors;
-}
-else {
-var valid65 = true;
-}
-if(valid65){
-if(data254.region !== undefined){
-const _errs570 = errors;
-if(typeof data254.region !== "string"){
-return false;
-}
-var valid65 = _errs570 === errors;
-}
-else {
-var valid65 = true;
-}
-if(valid65){
-if(data254.country !== undefined){
-const _errs572 = errors;
-if(typeof data254.country !== "string"){
-return false;
-}
-var valid65 = _errs572 === errors;
-}
-else {
-var valid65 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid64 = _errs559 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.product_category !== undefined){
-const _errs574 = errors;
-if(typeof data251.product_category !== "string"){
-return false;
-}
-var valid64 = _errs574 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.line_item_references !== undefined){
-let data262 = data251.line_item_references;
-const _errs576 = errors;
-if(errors === _errs576){
-if(Array.isArray(data262)){
-var valid66 = true;
-const len21 = data262.length;
-for(let i21=0; i21<len21; i21++){
-const _errs578 = errors;
-if(typeof data262[i21] !== "string"){
-return false;
-}
-var valid66 = _errs578 === errors;
-if(!valid66){
+var valid58 = _errs528 === errors;
+if(!valid58){
 break;
 }
 }
@@ -6072,59 +6121,89 @@ else {
 return false;
 }
 }
-var valid64 = _errs576 === errors;
+var valid55 = _errs526 === errors;
 }
 else {
-var valid64 = true;
+var valid55 = true;
 }
-if(valid64){
-if(data251.seller_registered_at !== undefined){
-const _errs580 = errors;
-if(typeof data251.seller_registered_at !== "string"){
+if(valid55){
+if(data226.seller_rating !== undefined){
+const _errs530 = errors;
+if(typeof data226.seller_rating !== "string"){
 return false;
 }
-var valid64 = _errs580 === errors;
+var valid55 = _errs530 === errors;
 }
 else {
-var valid64 = true;
+var valid55 = true;
 }
-if(valid64){
-if(data251.seller_updated_at !== undefined){
-const _errs582 = errors;
-if(typeof data251.seller_updated_at !== "string"){
+if(valid55){
+if(data226.number_of_transactions !== undefined){
+let data245 = data226.number_of_transactions;
+const _errs532 = errors;
+if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
 return false;
 }
-var valid64 = _errs582 === errors;
+if(errors === _errs532){
+if((typeof data245 == "number") && (isFinite(data245))){
+if(data245 > 9007199254740991 || isNaN(data245)){
+return false;
 }
 else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.seller_last_login_at !== undefined){
-const _errs584 = errors;
-if(typeof data251.seller_last_login_at !== "string"){
+if(data245 < 0 || isNaN(data245)){
 return false;
 }
-var valid64 = _errs584 === errors;
+}
+}
+}
+var valid55 = _errs532 === errors;
 }
 else {
-var valid64 = true;
+var valid55 = true;
 }
-if(valid64){
-if(data251.shipping_references !== undefined){
-let data267 = data251.shipping_references;
-const _errs586 = errors;
-if(errors === _errs586){
-if(Array.isArray(data267)){
-var valid67 = true;
-const len22 = data267.length;
-for(let i22=0; i22<len22; i22++){
-const _errs588 = errors;
-if(typeof data267[i22] !== "string"){
+if(valid55){
+if(data226.volume_of_transactions !== undefined){
+let data246 = data226.volume_of_transactions;
+const _errs534 = errors;
+if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
 return false;
 }
-var valid67 = _errs588 === errors;
-if(!valid67){
+if(errors === _errs534){
+if((typeof data246 == "number") && (isFinite(data246))){
+if(data246 > 9007199254740991 || isNaN(data246)){
+return false;
+}
+else {
+if(data246 < 0 || isNaN(data246)){
+return false;
+}
+}
+}
+}
+var valid55 = _errs534 === errors;
+}
+else {
+var valid55 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid54 = _errs492 === errors;
+if(!valid54){
 break;
 }
 }
@@ -6133,281 +6212,26 @@ else {
 return false;
 }
 }
-var valid64 = _errs586 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.seller_rating !== undefined){
-const _errs590 = errors;
-if(typeof data251.seller_rating !== "string"){
-return false;
-}
-var valid64 = _errs590 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.number_of_transactions !== undefined){
-let data270 = data251.number_of_transactions;
-const _errs592 = errors;
-if(!(((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270))) && (isFinite(data270)))){
-return false;
-}
-if(errors === _errs592){
-if((typeof data270 == "number") && (isFinite(data270))){
-if(data270 > 9007199254740991 || isNaN(data270)){
-return false;
-}
-else {
-if(data270 < 0 || isNaN(data270)){
-return false;
-}
-}
-}
-}
-var valid64 = _errs592 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data251.volume_of_transactions !== undefined){
-let data271 = data251.volume_of_transactions;
-const _errs594 = errors;
-if(!(((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271))) && (isFinite(data271)))){
-return false;
-}
-if(errors === _errs594){
-if((typeof data271 == "number") && (isFinite(data271))){
-if(data271 > 9007199254740991 || isNaN(data271)){
-return false;
-}
-else {
-if(data271 < 0 || isNaN(data271)){
-return false;
-}
-}
-}
-}
-var valid64 = _errs594 === errors;
-}
-else {
-var valid64 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid63 = _errs552 === errors;
-if(!valid63){
-break;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs550 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data24.additional_data !== undefined){
-let data272 = data24.additional_data;
-const _errs596 = errors;
-if(errors === _errs596){
-if(typeof data272 === "string"){
-if(data272.length > 262144){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid9 = _errs596 === errors;
-}
-else {
-var valid9 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid0 = _errs59 === errors;
+var valid0 = _errs490 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.interoperability_data !== undefined){
-let data273 = data.interoperability_data;
-const _errs598 = errors;
-if(errors === _errs598){
-if(typeof data273 === "string"){
-if(data273.length > 262144){
+if(data.additional_data !== undefined){
+let data247 = data.additional_data;
+const _errs536 = errors;
+if(errors === _errs536){
+if(typeof data247 === "string"){
+if(data247.length > 262144){
 return false;
-}
-else {
-if(data273.length < 1){
-return false;
-}
 }
 }
 else {
 return false;
 }
 }
-var valid0 = _errs598 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.point_of_checkout !== undefined){
-let data274 = data.point_of_checkout;
-const _errs600 = errors;
-if(errors === _errs600){
-if(data274 && typeof data274 == "object" && !Array.isArray(data274)){
-const _errs602 = errors;
-for(const key43 in data274){
-if(!(key43 === "store_id")){
-return false;
-break;
-}
-}
-if(_errs602 === errors){
-if(data274.store_id !== undefined){
-let data275 = data274.store_id;
-const _errs603 = errors;
-if(errors === _errs603){
-if(typeof data275 === "string"){
-if(data275.length > 255){
-return false;
-}
-else {
-if(data275.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid0 = _errs600 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.point_of_transaction !== undefined){
-let data276 = data.point_of_transaction;
-const _errs605 = errors;
-if(errors === _errs605){
-if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
-const _errs607 = errors;
-for(const key44 in data276){
-if(!((key44 === "type") || (key44 === "terminal_reference"))){
-return false;
-break;
-}
-}
-if(_errs607 === errors){
-if(data276.type !== undefined){
-let data277 = data276.type;
-const _errs608 = errors;
-if(errors === _errs608){
-if(typeof data277 === "string"){
-if(data277.length > 64){
-return false;
-}
-else {
-if(data277.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid69 = _errs608 === errors;
-}
-else {
-var valid69 = true;
-}
-if(valid69){
-if(data276.terminal_reference !== undefined){
-let data278 = data276.terminal_reference;
-const _errs610 = errors;
-if(errors === _errs610){
-if(typeof data278 === "string"){
-if(data278.length > 255){
-return false;
-}
-else {
-if(data278.length < 1){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid69 = _errs610 === errors;
-}
-else {
-var valid69 = true;
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid0 = _errs605 === errors;
+var valid0 = _errs536 === errors;
 }
 else {
 var valid0 = true;
@@ -6424,14 +6248,183 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
 return false;
 }
 }
-validate14.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
+const field7Validate = validate21;
+const schema22 = {"type":"string","minLength":1,"maxLength":262144};
+
+function validate21(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(data.length > 262144){
+return false;
+}
+else {
+if(data.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+const field8Validate = validate22;
+const schema23 = {"type":"object","properties":{"store_id":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false};
+
+function validate22(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "store_id")){
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.store_id !== undefined){
+let data0 = data.store_id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(data0.length > 255){
+return false;
+}
+else {
+if(data0.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+
+const field9Validate = validate23;
+const schema24 = {"type":"object","properties":{"type":{"type":"string","minLength":1,"maxLength":64},"terminal_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false};
+
+function validate23(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "type") || (key0 === "terminal_reference"))){
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+let data0 = data.type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(data0.length > 64){
+return false;
+}
+else {
+if(data0.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.terminal_reference !== undefined){
+let data1 = data.terminal_reference;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(data1.length > 255){
+return false;
+}
+else {
+if(data1.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+const closedFields = new Map([
+  ["currency", field0Validate],
+  ["payment_request_id", field1Validate],
+  ["request_payment_transaction", field2Validate],
+  ["request_customer_token", field3Validate],
+  ["step_up_config", field4Validate],
+  ["acquiring_config", field5Validate],
+  ["supplementary_purchase_data", field6Validate],
+  ["interoperability_data", field7Validate],
+  ["point_of_checkout", field8Validate],
+  ["point_of_transaction", field9Validate],
+]);
+function closedBodyValidate(data) {
+  if (!(data && typeof data === "object" && !Array.isArray(data))) return false;
+  if (data["currency"] === undefined) return false;
+  for (const key in data) {
+    const check = closedFields.get(key);
+    if (check === undefined) return false;
+    const value = data[key];
+    if (value !== undefined && !check(value)) return false;
+  }
+  return true;
+}
 function copy1(v) {
   const o = {};
   if (v["amount"] !== undefined) o["amount"] = v["amount"];
@@ -6787,6 +6780,11 @@ export const headersCheck = headersValidate as (value: unknown) => value is Auth
  * as sent; false for any other.
  */
 export const closedBodyCheck = closedBodyValidate as (value: unknown) => boolean;
+/**
+ * Each top-level field's own closed check, in the schema's order: AuthorizeRequest.shape[field].safeParse(value).success
+ * for a value without unknown fields whose URLs zod returns as sent. closedBodyCheck is these and the body's keys.
+ */
+export const closedFieldChecks = closedFields as ReadonlyMap<string, (value: unknown) => boolean>;
 /** What AuthorizeRequest.parse returns for a body closedBodyCheck passed: a copy, the schema's keys in its order. */
 export const copyCheckedBody = copyRoot as (body: unknown) => AuthorizeRequest;
 /**

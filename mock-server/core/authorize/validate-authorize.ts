@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   closedBodyCheck,
+  closedFieldChecks,
   copyCheckedBody,
   headersCheck,
   paramsCheck,
@@ -22,7 +23,7 @@ import {
 } from '../../../contracts/index.js';
 import type { MockConfig } from '../config.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
-import { violationsOf } from '../parameter-path.js';
+import { parameterPath, violationsOf } from '../parameter-path.js';
 import { unknownFields } from '../unknown-fields.js';
 
 export type ValidatedAuthorize =
@@ -60,7 +61,7 @@ export function validateAuthorize(
   settings: Settings,
 ): ValidatedAuthorize {
   if (!(paramsCheck(rawParams) && headersCheck(rawHeaders) && closedBodyCheck(rawBody))) {
-    return validateAuthorizeWithZod(rawParams, rawHeaders, rawBody, settings);
+    return validateWithZod(rawParams, rawHeaders, rawBody, settings, parseBodyByField);
   }
   // What zod would return: the headers as they are (the later stages only read them by name), a copy of the body
   // (it has no field zod does not know, so no warnings either).
@@ -78,17 +79,29 @@ export function validateAuthorizeWithZod(
   rawBody: unknown,
   settings: Settings,
 ): ValidatedAuthorize {
+  return validateWithZod(rawParams, rawHeaders, rawBody, settings, parseBodyWithZod);
+}
+
+type ParsedBody = { ok: true; data: AuthorizeRequest } | { ok: false; violations: ValidationError[] };
+
+function validateWithZod(
+  rawParams: unknown,
+  rawHeaders: unknown,
+  rawBody: unknown,
+  settings: Settings,
+  parseBody: (rawBody: unknown) => ParsedBody,
+): ValidatedAuthorize {
   const violations: ValidationError[] = [];
   const params = AuthorizeParams.safeParse(rawParams);
   if (!params.success) violations.push(...violationsOf(params.error));
   else violations.push(...accountIdIssues(params.data.partner_account_id, settings.accountIds));
   const headers = AuthorizeHeaders.safeParse(rawHeaders);
   if (!headers.success) violations.push(...headerViolations(headers.error));
-  const body = AuthorizeRequest.safeParse(rawBody);
-  if (!body.success) violations.push(...violationsOf(body.error));
-  violations.push(...ruleViolations(rawHeaders, rawBody, body.success ? body.data.currency : undefined, settings));
+  const body = parseBody(rawBody);
+  if (!body.ok) violations.push(...body.violations);
+  violations.push(...ruleViolations(rawHeaders, rawBody, body.ok ? body.data.currency : undefined, settings));
 
-  if (!params.success || !headers.success || !body.success || violations.length > 0) {
+  if (!params.success || !headers.success || !body.ok || violations.length > 0) {
     return { ok: false, error: catalogue.validation(violations) };
   }
   return {
@@ -98,6 +111,50 @@ export function validateAuthorizeWithZod(
     warnings: unknownFields(AuthorizeRequest, rawBody),
     checked: false,
   };
+}
+
+function parseBodyWithZod(rawBody: unknown): ParsedBody {
+  const parsed = AuthorizeRequest.safeParse(rawBody);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, violations: violationsOf(parsed.error) };
+}
+
+/** zod's parse of a body it may refuse, with zod run only on the fields bodyViolations cannot pass by their checks. */
+function parseBodyByField(rawBody: unknown): ParsedBody {
+  const violations = bodyViolations(rawBody);
+  return violations.length > 0 ? { ok: false, violations } : parseBodyWithZod(rawBody);
+}
+
+const bodyShape: Readonly<Record<string, z.ZodType>> = AuthorizeRequest.shape;
+
+/** The body's top-level fields in the schema's order, each with its compiled check and whether zod requires it. */
+const BODY_FIELDS = Object.entries(bodyShape).map(([key, schema]) => {
+  const check = closedFieldChecks.get(key);
+  if (check === undefined) throw new Error(`no compiled check of ${key}: run npm run validators:generate`);
+  return { key, schema, check, required: !schema.safeParse(undefined).success };
+});
+
+/**
+ * The violations AuthorizeRequest.safeParse finds in a body, in its words and order, from zod run on the top-level
+ * fields whose compiled check refuses them only. A loose object has no rule of its own beyond its fields (each parsed
+ * alone, in the shape's order); a field its compiled check passes is one zod passes too, so it adds nothing. A refused
+ * amount costs a parse of `request_payment_transaction`, not of the whole body (docs/performance.md#compiled-checks).
+ */
+export function bodyViolations(rawBody: unknown): ValidationError[] {
+  if (typeof rawBody !== 'object' || rawBody === null || Array.isArray(rawBody)) {
+    const parsed = parseBodyWithZod(rawBody);
+    return parsed.ok ? [] : parsed.violations;
+  }
+  const violations: ValidationError[] = [];
+  for (const { key, schema, check, required } of BODY_FIELDS) {
+    const value = (rawBody as Record<string, unknown>)[key];
+    if (value === undefined ? !required : check(value)) continue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) {
+      violations.push({ parameter: parameterPath([key, ...issue.path]), reason: issue.message });
+    }
+  }
+  return violations;
 }
 
 /** The rules beyond the schemas; `currency` is the body's when the body is valid. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ACCOUNT, AUTHORIZE_BODY, HEADERS } from '../../../bench/request.js';
 import {
   closedBodyCheck,
+  closedFieldChecks,
   copyCheckedBody,
   headersCheck,
   paramsCheck,
@@ -14,11 +15,13 @@ import {
 import { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest, PartnerAccountKrn } from '../../../contracts/index.js';
 import { canonicalAuthorizeBody, canonicalAuthorizeParts } from '../../../mock-server/core/authorize/canonical-body.js';
 import {
+  bodyViolations,
   type ValidatedAuthorize,
   validateAuthorize,
   validateAuthorizeWithZod,
 } from '../../../mock-server/core/authorize/validate-authorize.js';
 import { DEFAULT_CURRENCIES } from '../../../mock-server/core/config.js';
+import { violationsOf } from '../../../mock-server/core/parameter-path.js';
 import { unknownFields } from '../../../mock-server/core/unknown-fields.js';
 import { authorizeChecksSource, CHECKS_FILE, COMPILE_COMMAND } from '../../../scripts/compile-validators.js';
 import { extraHeaders } from '../../fuzz/header-arbitraries.js';
@@ -319,14 +322,32 @@ describe('the compiled checks and zod', () => {
     const values = [...WRONG, JSON.parse('1e400'), JSON.parse('-1e400'), undefined];
     const paths = fieldPaths(schema);
     expect(closedBodyCheck(full(schema))).toBe(true);
+    let refused = 0;
     for (const path of paths) {
       expect(closedBodyCheck(withField(schema, path, full(schemaAt(schema, path)))), path.join('.')).toBe(true);
       for (const value of values) {
         const body = withField(schema, path, value);
-        expect(closedBodyCheck(body), `${stringify(value)} at ${path.join('.')}`).toBe(zodReturnsAsSent(body));
+        const at = `${stringify(value)} at ${path.join('.')}`;
+        expect(closedBodyCheck(body), at).toBe(zodReturnsAsSent(body));
+        const violations = zodViolations(body);
+        expect(bodyViolations(body), at).toEqual(violations);
+        if (violations.length > 0) refused++;
       }
     }
     expect(paths.length).toBeGreaterThan(200);
+    expect(refused).toBeGreaterThan(paths.length);
+  });
+
+  it('check each top-level field as the whole body check does, in the schema order', () => {
+    expect([...closedFieldChecks.keys()]).toEqual(Object.keys(AuthorizeRequest.shape));
+    fc.assert(
+      fc.property(bodies, (body) => {
+        const fields = Object.entries(body as Record<string, unknown>);
+        const byField = fields.every(([key, value]) => closedFieldChecks.get(key)?.(value) === true);
+        expect(closedBodyCheck(body)).toBe(byField && (body as { currency?: unknown }).currency !== undefined);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('refuse what zod would change or warn of', () => {
@@ -359,6 +380,46 @@ function answerOf(result: ValidatedAuthorize) {
 /** Mostly the valid one, so that many requests pass every check. */
 const likely = <T, V>(arbitrary: fc.Arbitrary<T>, valid: V) =>
   fc.oneof({ arbitrary: fc.constant(valid), weight: 2 }, { arbitrary, weight: 1 });
+
+/** The body's violations as a parse of the whole body by zod words them. */
+function zodViolations(body: unknown) {
+  const parsed = AuthorizeRequest.safeParse(body);
+  return parsed.success ? [] : violationsOf(parsed.error);
+}
+
+describe('bodyViolations', () => {
+  it('are what zod finds parsing the whole body, in its words and order', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(bodies, (body) => {
+        const violations = zodViolations(body);
+        if (violations.length > 0) refused++;
+        expect(bodyViolations(body)).toEqual(violations);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    expect(refused).toBeGreaterThan(RUNS / 10);
+  });
+
+  it("are zod's for a body that is no object, misses its currency, or breaks several fields at once", () => {
+    for (const body of [null, [], [{}], 'x', 1, true, {}, { currency: 1 }, JSON.parse('{"__proto__":{"x":1}}')]) {
+      expect(bodyViolations(body), stringify(body)).toEqual(zodViolations(body));
+    }
+    const broken = {
+      ...structuredClone(AUTHORIZE_BODY),
+      currency: 'usd',
+      request_payment_transaction: { amount: 1.5 },
+      point_of_checkout: { store_id: '' },
+    };
+    expect(bodyViolations(broken).map((v) => v.parameter)).toEqual([
+      'currency',
+      'request_payment_transaction.amount',
+      'point_of_checkout.store_id',
+    ]);
+    expect(bodyViolations(broken)).toEqual(zodViolations(broken));
+    expect(bodyViolations(structuredClone(AUTHORIZE_BODY))).toEqual([]);
+  });
+});
 
 describe('validateAuthorize', () => {
   it('answers as zod alone does, valid or not', () => {
