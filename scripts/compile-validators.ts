@@ -13,6 +13,7 @@ import {
   AuthorizeParams,
   AuthorizeRequest,
   AuthorizeResponse,
+  KlarnaError,
   PartnerAccountKrn,
 } from '../contracts/index.js';
 
@@ -187,8 +188,10 @@ export function authorizeChecksSource(): string {
     ajv.addSchema(body.properties[key] as JsonSchema, `field${n}`);
   });
   ajv.addSchema(jsonSchemaOf(AuthorizeResponse), 'response');
+  ajv.addSchema(jsonSchemaOf(KlarnaError), 'klarnaError');
   const names = {
     response: 'response',
+    klarnaError: 'klarnaError',
     params: 'params',
     partnerAccountKrn: 'partnerAccountKrn',
     headers: 'headers',
@@ -243,6 +246,8 @@ export const copyCheckedBody = copyRoot as (body: unknown) => AuthorizeRequest;
  * other (the caller then asks zod, which names what broke).
  */
 export const responseCheck = responseValidate as (value: unknown) => boolean;
+/** KlarnaError.safeParse(value).success: an error body is checked by it first; zod names what broke when it fails. */
+export const klarnaErrorCheck = klarnaErrorValidate as (value: unknown) => boolean;
 `;
 }
 

@@ -1080,10 +1080,359 @@ validate10.errors = vErrors;
 return errors === 0;
 }
 
-const paramsValidate = validate11;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"partner_account_id":{"type":"string","minLength":1,"maxLength":255}},"required":["partner_account_id"]};
+const klarnaErrorValidate = validate11;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"error_id":{"type":"string","minLength":1},"error_type":{"type":"string","enum":["ACCESS_ERROR","TECHNICAL_ERROR","RESOURCE_ERROR","INPUT_ERROR"]},"error_code":{"type":"string","minLength":1,"maxLength":64},"error_message":{"type":"string","maxLength":2048},"doc_url":{"type":"string","maxLength":2048},"validation_errors":{"type":"array","items":{"type":"object","properties":{"parameter":{"type":"string","maxLength":256},"reason":{"anyOf":[{"type":"string","maxLength":512},{"type":"array","items":{"type":"string","maxLength":512}}]},"doc_url":{"type":"string","maxLength":2048}},"required":["parameter","reason"],"additionalProperties":{}}},"errors":{"type":"array","items":{"type":"object","properties":{},"additionalProperties":{}}}},"required":["error_id","error_code"],"additionalProperties":{}};
 
 function validate11(data){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.error_id === undefined) && (missing0 = "error_id")) || ((data.error_code === undefined) && (missing0 = "error_code"))){
+return false;
+}
+else {
+if(data.error_id !== undefined){
+let data0 = data.error_id;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(data0.length < 1){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_type !== undefined){
+let data1 = data.error_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+return false;
+}
+if(!((((data1 === "ACCESS_ERROR") || (data1 === "TECHNICAL_ERROR")) || (data1 === "RESOURCE_ERROR")) || (data1 === "INPUT_ERROR"))){
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+let data2 = data.error_code;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(data2.length > 64){
+return false;
+}
+else {
+if(data2.length < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_message !== undefined){
+let data3 = data.error_message;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(data3.length > 2048){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.doc_url !== undefined){
+let data4 = data.doc_url;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(data4.length > 2048){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.validation_errors !== undefined){
+let data5 = data.validation_errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs14 = errors;
+if(errors === _errs14){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing1;
+if(((data6.parameter === undefined) && (missing1 = "parameter")) || ((data6.reason === undefined) && (missing1 = "reason"))){
+return false;
+}
+else {
+if(data6.parameter !== undefined){
+let data7 = data6.parameter;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data7 === "string"){
+if(data7.length > 256){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.reason !== undefined){
+let data8 = data6.reason;
+const _errs19 = errors;
+const _errs20 = errors;
+let valid3 = false;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data8 === "string"){
+if(data8.length > 512){
+const err0 = null;
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = null;
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs21 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data8)){
+var valid4 = true;
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data9 === "string"){
+if(data9.length > 512){
+const err2 = null;
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = null;
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid4 = _errs25 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+const err4 = null;
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs23 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err5 = null;
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate11.errors = vErrors;
+return false;
+}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.doc_url !== undefined){
+let data10 = data6.doc_url;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data10 === "string"){
+if(data10.length > 2048){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid2 = _errs27 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid1 = _errs14 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.errors !== undefined){
+let data11 = data.errors;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data11)){
+var valid5 = true;
+const len2 = data11.length;
+for(let i2=0; i2<len2; i2++){
+let data12 = data11[i2];
+const _errs31 = errors;
+if(errors === _errs31){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+}
+else {
+return false;
+}
+}
+var valid5 = _errs31 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+const paramsValidate = validate12;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"partner_account_id":{"type":"string","minLength":1,"maxLength":255}},"required":["partner_account_id"]};
+
+function validate12(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1118,15 +1467,15 @@ else {
 return false;
 }
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
-const partnerAccountKrnValidate = validate12;
-const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"string","pattern":"^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$"};
+const partnerAccountKrnValidate = validate13;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"string","pattern":"^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$"};
 const pattern12 = new RegExp("^krn:partner:[a-z0-9-]+:account:[a-z0-9-]+:[A-Za-z0-9._~-]+$", "");
 
-function validate12(data){
+function validate13(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1139,14 +1488,14 @@ else {
 return false;
 }
 }
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
 
-const headersValidate = validate13;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"authorization":{"type":"string"},"klarna-network-session-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-payment-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-customer-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-interoperability-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-integration-metadata":{"type":"string","maxLength":8192},"klarna-idempotency-key":{"type":"string","minLength":1,"maxLength":255},"partner-correlation-id":{"type":"string","maxLength":255}},"additionalProperties":{}};
+const headersValidate = validate14;
+const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"authorization":{"type":"string"},"klarna-network-session-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-payment-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-customer-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-interoperability-token":{"type":"string","minLength":1,"maxLength":8192},"klarna-integration-metadata":{"type":"string","maxLength":8192},"klarna-idempotency-key":{"type":"string","minLength":1,"maxLength":255},"partner-correlation-id":{"type":"string","maxLength":255}},"additionalProperties":{}};
 
-function validate13(data){
+function validate14(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1331,14 +1680,14 @@ else {
 return false;
 }
 }
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
-const field0Validate = validate14;
-const schema15 = {"type":"string","pattern":"^[A-Z]{3}$"};
+const field0Validate = validate15;
+const schema16 = {"type":"string","pattern":"^[A-Z]{3}$"};
 
-function validate14(data){
+function validate15(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1351,14 +1700,14 @@ else {
 return false;
 }
 }
-validate14.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
-const field1Validate = validate15;
-const schema16 = {"type":"string","pattern":"^krn:"};
+const field1Validate = validate16;
+const schema17 = {"type":"string","pattern":"^krn:"};
 
-function validate15(data){
+function validate16(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1371,14 +1720,14 @@ else {
 return false;
 }
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-const field2Validate = validate16;
-const schema17 = {"type":"object","properties":{"amount":{"type":"integer","minimum":1,"maximum":2147483647},"payment_transaction_reference":{"type":"string","minLength":1,"maxLength":255},"payment_option_id":{"type":"string","minLength":1,"maxLength":255},"capture":{"type":"string","enum":["NOW","LATER"]},"payment_capture_reference":{"type":"string","minLength":1,"maxLength":255},"payment_program_enablement_codes":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":255}}},"required":["amount"],"additionalProperties":false};
+const field2Validate = validate17;
+const schema18 = {"type":"object","properties":{"amount":{"type":"integer","minimum":1,"maximum":2147483647},"payment_transaction_reference":{"type":"string","minLength":1,"maxLength":255},"payment_option_id":{"type":"string","minLength":1,"maxLength":255},"capture":{"type":"string","enum":["NOW","LATER"]},"payment_capture_reference":{"type":"string","minLength":1,"maxLength":255},"payment_program_enablement_codes":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":255}}},"required":["amount"],"additionalProperties":false};
 
-function validate16(data){
+function validate17(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1564,14 +1913,14 @@ else {
 return false;
 }
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-const field3Validate = validate17;
-const schema18 = {"type":"object","properties":{"scopes":{"minItems":1,"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"customer_token_reference":{"type":"string","minLength":1,"maxLength":255}},"required":["scopes"],"additionalProperties":false};
+const field3Validate = validate18;
+const schema19 = {"type":"object","properties":{"scopes":{"minItems":1,"type":"array","items":{"type":"string","enum":["payment:customer_present","payment:customer_not_present","customer:login"]}},"customer_token_reference":{"type":"string","minLength":1,"maxLength":255}},"required":["scopes"],"additionalProperties":false};
 
-function validate17(data){
+function validate18(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1657,16 +2006,16 @@ else {
 return false;
 }
 }
-validate17.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-const field4Validate = validate18;
-const schema19 = {"type":"object","properties":{"payment_request_reference":{"type":"string","minLength":1,"maxLength":255},"payment_request_expires_at":{"anyOf":[{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}]},"customer_interaction_config":{"type":"object","properties":{"method":{"type":"string","enum":["HANDOVER","SDK","QR_CODE"]},"return_url":{"type":"string","format":"http-url"},"app_return_url":{"type":"string","minLength":1}},"additionalProperties":false}},"required":["customer_interaction_config"],"additionalProperties":false};
+const field4Validate = validate19;
+const schema20 = {"type":"object","properties":{"payment_request_reference":{"type":"string","minLength":1,"maxLength":255},"payment_request_expires_at":{"anyOf":[{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}]},"customer_interaction_config":{"type":"object","properties":{"method":{"type":"string","enum":["HANDOVER","SDK","QR_CODE"]},"return_url":{"type":"string","format":"http-url"},"app_return_url":{"type":"string","minLength":1}},"additionalProperties":false}},"required":["customer_interaction_config"],"additionalProperties":false};
 const pattern15 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
 const formats2 = formats["http-url"];
 
-function validate18(data){
+function validate19(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1782,7 +2131,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate18.errors = vErrors;
+validate19.errors = vErrors;
 return false;
 }
 else {
@@ -1891,14 +2240,14 @@ else {
 return false;
 }
 }
-validate18.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
-const field5Validate = validate19;
-const schema20 = {"type":"object","properties":{"payment_account_id":{"type":"string","pattern":"^krn:"},"settlement_currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false};
+const field5Validate = validate20;
+const schema21 = {"type":"object","properties":{"payment_account_id":{"type":"string","pattern":"^krn:"},"settlement_currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false};
 
-function validate19(data){
+function validate20(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1955,23 +2304,23 @@ else {
 return false;
 }
 }
-validate19.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-const field6Validate = validate20;
-const schema21 = {"type":"object","properties":{"purchase_reference":{"type":"string","minLength":1,"maxLength":255},"line_items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":255},"quantity":{"type":"integer","minimum":1,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"unit_price":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"total_tax_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"line_item_reference":{"type":"string","minLength":1,"maxLength":255},"product_url":{"type":"string","format":"uri"},"image_url":{"type":"string","format":"uri"},"product_identifier":{"type":"string"},"shipping_reference":{"type":"string","minLength":1,"maxLength":255},"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"reference":{"type":"string","minLength":1,"maxLength":255},"line_item_metadata":{"type":"object","properties":{"categories":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"required":["name","quantity","total_amount"],"additionalProperties":false}},"customer":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"email_last_verified_at":{"type":"string"},"phone":{"type":"string"},"phone_last_verified_at":{"type":"string"},"date_of_birth":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"customer_account":{"type":"object","properties":{"account_identifier":{"type":"string"},"loyalty_level":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"last_login":{"type":"object","properties":{"occurred_at":{"type":"string"},"login_method":{"type":"string"}},"additionalProperties":false},"purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}},"device_purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"customer_device":{"type":"object","properties":{"app_identifier":{"type":"string"},"device_identifier":{"type":"string"},"user_agent":{"type":"string"},"ip_address":{"type":"string"},"geolocation":{"type":"object","properties":{"country":{"type":"string"},"latitude":{"type":"number"},"longitude":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"shipping":{"type":"array","items":{"type":"object","properties":{"recipient":{"type":"object","properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string","minLength":1},"email":{"type":"string"},"phone":{"type":"string"},"attention":{"type":"string"}},"required":["given_name","family_name"],"additionalProperties":false},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"shipping_option":{"type":"object","properties":{"shipping_carrier":{"type":"string"},"shipping_type":{"type":"string","enum":["TO_DOOR","TO_CURB","TO_MAILBOX","PICKUP_BOX","PICKUP_POINT","PICKUP_STORE","PICKUP_WAREHOUSE","DIGITAL_EMAIL","DIGITAL_DOWNLOAD","DIGITAL_OTHER","PHYSICAL_OTHER"]},"shipping_type_attributes":{"type":"array","items":{"type":"string","enum":["SIGNATURE_REQUIRED","IDENTIFICATION_REQUIRED","CONTACTLESS_DELIVERY","LEAVE_AT_DOOR","LEAVE_AT_CURB","LEAVE_WITH_NEIGHBOUR","EXPRESS","TRACKED","UNTRACKED"]}}},"additionalProperties":false},"shipping_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"subscriptions":{"type":"array","items":{"type":"object","properties":{"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"name":{"type":"string","minLength":1},"free_trial":{"type":"string","enum":["ACTIVE","INACTIVE"]},"billing_plans":{"type":"array","items":{"type":"object","properties":{"billing_amount":{"anyOf":[{"type":"integer","minimum":-2147483647,"maximum":2147483647},{"type":"string"}]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"from":{"type":"string"},"interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false}}},"required":["subscription_reference","name"],"additionalProperties":false}},"ondemand_service":{"type":"object","properties":{"average_amount":{"type":"integer","minimum":1,"maximum":2147483647},"minimum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"maximum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"purchase_interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"purchase_interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false},"event_reservations":{"type":"array","items":{"type":"object","properties":{"event_name":{"type":"string"},"event_company_name":{"type":"string"},"event_type":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"venue_name":{"type":"string"},"access_controlled_venue":{"type":"boolean"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"affiliate_name":{"type":"string"},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}}},"additionalProperties":false}},"travel_reservations":{"type":"array","items":{"type":"object","properties":{"travel_type":{"type":"string"},"reservation_reference":{"type":"string"},"departure":{"type":"object","properties":{"departure_location":{"type":"string"},"departure_airport":{"type":"string"},"departs_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"arrival":{"type":"object","properties":{"arrival_location":{"type":"string"},"arrival_airport":{"type":"string"},"arrives_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"carrier_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"ticket_class":{"type":"string"},"passengers":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"lodging_reservations":{"type":"array","items":{"type":"object","properties":{"lodging_name":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"number_of_spaces":{"type":"integer","minimum":0,"maximum":9007199254740991},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lodging_type":{"type":"string"},"guests":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"hosts":{"type":"object","properties":{"host_reference":{"type":"string"},"host_type":{"type":"string"},"country_of_domicile":{"type":"string"},"registered_at":{"type":"string"},"number_of_reservations":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"vouchers":{"type":"array","items":{"type":"object","properties":{"voucher_name":{"type":"string"},"voucher_type":{"type":"string"},"voucher_company":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"marketplace_sellers":{"type":"array","items":{"type":"object","properties":{"marketplace_seller_reference":{"type":"string"},"marketplace_seller_name":{"type":"string"},"marketplace_seller_address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"product_category":{"type":"string"},"line_item_references":{"type":"array","items":{"type":"string"}},"seller_registered_at":{"type":"string"},"seller_updated_at":{"type":"string"},"seller_last_login_at":{"type":"string"},"shipping_references":{"type":"array","items":{"type":"string"}},"seller_rating":{"type":"string"},"number_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991},"volume_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false}},"additional_data":{"type":"string","maxLength":262144}},"additionalProperties":false};
+const field6Validate = validate21;
+const schema22 = {"type":"object","properties":{"purchase_reference":{"type":"string","minLength":1,"maxLength":255},"line_items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":255},"quantity":{"type":"integer","minimum":1,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"unit_price":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"total_tax_amount":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"line_item_reference":{"type":"string","minLength":1,"maxLength":255},"product_url":{"type":"string","format":"uri"},"image_url":{"type":"string","format":"uri"},"product_identifier":{"type":"string"},"shipping_reference":{"type":"string","minLength":1,"maxLength":255},"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"reference":{"type":"string","minLength":1,"maxLength":255},"line_item_metadata":{"type":"object","properties":{"categories":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"required":["name","quantity","total_amount"],"additionalProperties":false}},"customer":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"email_last_verified_at":{"type":"string"},"phone":{"type":"string"},"phone_last_verified_at":{"type":"string"},"date_of_birth":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"customer_account":{"type":"object","properties":{"account_identifier":{"type":"string"},"loyalty_level":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"last_login":{"type":"object","properties":{"occurred_at":{"type":"string"},"login_method":{"type":"string"}},"additionalProperties":false},"purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}},"device_purchase_history":{"type":"array","items":{"type":"object","properties":{"number_of_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_paid_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"number_of_disputed_purchases":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_amount":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"payment_method":{"type":"string"},"first_purchase_at":{"type":"string"},"last_purchase_at":{"type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"customer_device":{"type":"object","properties":{"app_identifier":{"type":"string"},"device_identifier":{"type":"string"},"user_agent":{"type":"string"},"ip_address":{"type":"string"},"geolocation":{"type":"object","properties":{"country":{"type":"string"},"latitude":{"type":"number"},"longitude":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"shipping":{"type":"array","items":{"type":"object","properties":{"recipient":{"type":"object","properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string","minLength":1},"email":{"type":"string"},"phone":{"type":"string"},"attention":{"type":"string"}},"required":["given_name","family_name"],"additionalProperties":false},"address":{"type":"object","properties":{"street_address":{"type":"string","minLength":1},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string","minLength":1},"region":{"type":"string"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}},"required":["street_address","city","country"],"additionalProperties":false},"shipping_option":{"type":"object","properties":{"shipping_carrier":{"type":"string"},"shipping_type":{"type":"string","enum":["TO_DOOR","TO_CURB","TO_MAILBOX","PICKUP_BOX","PICKUP_POINT","PICKUP_STORE","PICKUP_WAREHOUSE","DIGITAL_EMAIL","DIGITAL_DOWNLOAD","DIGITAL_OTHER","PHYSICAL_OTHER"]},"shipping_type_attributes":{"type":"array","items":{"type":"string","enum":["SIGNATURE_REQUIRED","IDENTIFICATION_REQUIRED","CONTACTLESS_DELIVERY","LEAVE_AT_DOOR","LEAVE_AT_CURB","LEAVE_WITH_NEIGHBOUR","EXPRESS","TRACKED","UNTRACKED"]}}},"additionalProperties":false},"shipping_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false}},"subscriptions":{"type":"array","items":{"type":"object","properties":{"subscription_reference":{"type":"string","minLength":1,"maxLength":255},"name":{"type":"string","minLength":1},"free_trial":{"type":"string","enum":["ACTIVE","INACTIVE"]},"billing_plans":{"type":"array","items":{"type":"object","properties":{"billing_amount":{"anyOf":[{"type":"integer","minimum":-2147483647,"maximum":2147483647},{"type":"string"}]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"from":{"type":"string"},"interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false}}},"required":["subscription_reference","name"],"additionalProperties":false}},"ondemand_service":{"type":"object","properties":{"average_amount":{"type":"integer","minimum":1,"maximum":2147483647},"minimum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"maximum_amount":{"type":"integer","minimum":1,"maximum":2147483647},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"purchase_interval":{"type":"string","enum":["DAY","WEEK","MONTH","YEAR"]},"purchase_interval_frequency":{"type":"integer","minimum":1,"maximum":9007199254740991}},"additionalProperties":false},"event_reservations":{"type":"array","items":{"type":"object","properties":{"event_name":{"type":"string"},"event_company_name":{"type":"string"},"event_type":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"venue_name":{"type":"string"},"access_controlled_venue":{"type":"boolean"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"affiliate_name":{"type":"string"},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}}},"additionalProperties":false}},"travel_reservations":{"type":"array","items":{"type":"object","properties":{"travel_type":{"type":"string"},"reservation_reference":{"type":"string"},"departure":{"type":"object","properties":{"departure_location":{"type":"string"},"departure_airport":{"type":"string"},"departs_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"arrival":{"type":"object","properties":{"arrival_location":{"type":"string"},"arrival_airport":{"type":"string"},"arrives_at":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false},"carrier_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"ticket_class":{"type":"string"},"passengers":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"lodging_reservations":{"type":"array","items":{"type":"object","properties":{"lodging_name":{"type":"string"},"address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"number_of_spaces":{"type":"integer","minimum":0,"maximum":9007199254740991},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lodging_type":{"type":"string"},"guests":{"type":"array","items":{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"email":{"type":"string"},"phone":{"type":"string"}},"additionalProperties":false}},"hosts":{"type":"object","properties":{"host_reference":{"type":"string"},"host_type":{"type":"string"},"country_of_domicile":{"type":"string"},"registered_at":{"type":"string"},"number_of_reservations":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"insurances":{"type":"array","items":{"type":"object","properties":{"insurance_type":{"type":"string"},"insurance_company_name":{"type":"string"},"price":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"additionalProperties":false}},"vouchers":{"type":"array","items":{"type":"object","properties":{"voucher_name":{"type":"string"},"voucher_type":{"type":"string"},"voucher_company":{"type":"string"},"starts_at":{"type":"string"},"ends_at":{"type":"string"},"affiliate_name":{"type":"string"}},"additionalProperties":false}},"marketplace_sellers":{"type":"array","items":{"type":"object","properties":{"marketplace_seller_reference":{"type":"string"},"marketplace_seller_name":{"type":"string"},"marketplace_seller_address":{"type":"object","properties":{"street_address":{"type":"string"},"street_address2":{"type":"string"},"postal_code":{"type":"string"},"city":{"type":"string"},"region":{"type":"string"},"country":{"type":"string"}},"additionalProperties":false},"product_category":{"type":"string"},"line_item_references":{"type":"array","items":{"type":"string"}},"seller_registered_at":{"type":"string"},"seller_updated_at":{"type":"string"},"seller_last_login_at":{"type":"string"},"shipping_references":{"type":"array","items":{"type":"string"}},"seller_rating":{"type":"string"},"number_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991},"volume_of_transactions":{"type":"integer","minimum":0,"maximum":9007199254740991}},"additionalProperties":false}},"additional_data":{"type":"string","maxLength":262144}},"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern19 = new RegExp("^[A-Z]{2}$", "");
 
-function validate20(data){
+function validate21(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema21.properties, key0))){
+if(!(func2.call(schema22.properties, key0))){
 return false;
 break;
 }
@@ -2020,7 +2369,7 @@ return false;
 else {
 const _errs8 = errors;
 for(const key1 in data2){
-if(!(func2.call(schema21.properties.line_items.items.properties, key1))){
+if(!(func2.call(schema22.properties.line_items.items.properties, key1))){
 return false;
 break;
 }
@@ -2384,7 +2733,7 @@ if(errors === _errs40){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 const _errs42 = errors;
 for(const key3 in data18){
-if(!(func2.call(schema21.properties.customer.properties, key3))){
+if(!(func2.call(schema22.properties.customer.properties, key3))){
 return false;
 break;
 }
@@ -3811,7 +4160,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate20.errors = vErrors;
+validate21.errors = vErrors;
 return false;
 }
 else {
@@ -4123,7 +4472,7 @@ if(errors === _errs245){
 if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
 const _errs247 = errors;
 for(const key18 in data111){
-if(!(func2.call(schema21.properties.event_reservations.items.properties, key18))){
+if(!(func2.call(schema22.properties.event_reservations.items.properties, key18))){
 return false;
 break;
 }
@@ -4465,7 +4814,7 @@ if(errors === _errs294){
 if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
 const _errs296 = errors;
 for(const key21 in data134){
-if(!(func2.call(schema21.properties.travel_reservations.items.properties, key21))){
+if(!(func2.call(schema22.properties.travel_reservations.items.properties, key21))){
 return false;
 break;
 }
@@ -5121,7 +5470,7 @@ if(errors === _errs387){
 if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
 const _errs389 = errors;
 for(const key28 in data177){
-if(!(func2.call(schema21.properties.lodging_reservations.items.properties, key28))){
+if(!(func2.call(schema22.properties.lodging_reservations.items.properties, key28))){
 return false;
 break;
 }
@@ -5904,7 +6253,7 @@ if(errors === _errs492){
 if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
 const _errs494 = errors;
 for(const key35 in data226){
-if(!(func2.call(schema21.properties.marketplace_sellers.items.properties, key35))){
+if(!(func2.call(schema22.properties.marketplace_sellers.items.properties, key35))){
 return false;
 break;
 }
@@ -6254,14 +6603,14 @@ else {
 return false;
 }
 }
-validate20.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
-const field7Validate = validate21;
-const schema22 = {"type":"string","minLength":1,"maxLength":262144};
+const field7Validate = validate22;
+const schema23 = {"type":"string","minLength":1,"maxLength":262144};
 
-function validate21(data){
+function validate22(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6279,14 +6628,14 @@ else {
 return false;
 }
 }
-validate21.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-const field8Validate = validate22;
-const schema23 = {"type":"object","properties":{"store_id":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false};
+const field8Validate = validate23;
+const schema24 = {"type":"object","properties":{"store_id":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false};
 
-function validate22(data){
+function validate23(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6324,14 +6673,14 @@ else {
 return false;
 }
 }
-validate22.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-const field9Validate = validate23;
-const schema24 = {"type":"object","properties":{"type":{"type":"string","minLength":1,"maxLength":64},"terminal_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false};
+const field9Validate = validate24;
+const schema25 = {"type":"object","properties":{"type":{"type":"string","minLength":1,"maxLength":64},"terminal_reference":{"type":"string","minLength":1,"maxLength":255}},"additionalProperties":false};
 
-function validate23(data){
+function validate24(data){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6398,7 +6747,7 @@ else {
 return false;
 }
 }
-validate23.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
@@ -6792,3 +7141,5 @@ export const copyCheckedBody = copyRoot as (body: unknown) => AuthorizeRequest;
  * other (the caller then asks zod, which names what broke).
  */
 export const responseCheck = responseValidate as (value: unknown) => boolean;
+/** KlarnaError.safeParse(value).success: an error body is checked by it first; zod names what broke when it fails. */
+export const klarnaErrorCheck = klarnaErrorValidate as (value: unknown) => boolean;

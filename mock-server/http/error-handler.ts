@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { klarnaErrorCheck } from '../../contracts/generated/authorize-checks.js';
 import { KlarnaError } from '../../contracts/index.js';
 import { serializeChecked } from '../core/check-response.js';
 import { catalogue, KlarnaHttpError } from '../core/error-catalogue.js';
@@ -40,7 +41,7 @@ export function klarnaErrorBody(error: KlarnaHttpError, correlationId: string): 
     error_message: error.message,
     ...(error.validationErrors !== undefined && { validation_errors: error.validationErrors }),
   };
-  return serializeChecked(KlarnaError, body);
+  return serializeChecked(KlarnaError, body, klarnaErrorCheck);
 }
 
 export function sendKlarnaError(error: KlarnaHttpError, correlationId: string, reply: FastifyReply): FastifyReply {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { type z, core as zodCore } from 'zod';
 import {
   closedBodyCheck,
   closedFieldChecks,
@@ -126,6 +126,9 @@ function parseBodyByField(rawBody: unknown): ParsedBody {
 
 const bodyShape: Readonly<Record<string, z.ZodType>> = AuthorizeRequest.shape;
 
+/** zod's safeParse, its error a plain $ZodError: the same issues, without the stack an Error captures. */
+const safeParseField = zodCore._safeParse(zodCore.$ZodError);
+
 /** The body's top-level fields in the schema's order, each with its compiled check and whether zod requires it. */
 const BODY_FIELDS = Object.entries(bodyShape).map(([key, schema]) => {
   const check = closedFieldChecks.get(key);
@@ -148,7 +151,7 @@ export function bodyViolations(rawBody: unknown): ValidationError[] {
   for (const { key, schema, check, required } of BODY_FIELDS) {
     const value = (rawBody as Record<string, unknown>)[key];
     if (value === undefined ? !required : check(value)) continue;
-    const parsed = schema.safeParse(value);
+    const parsed = safeParseField(schema, value);
     if (parsed.success) continue;
     for (const issue of parsed.error.issues) {
       violations.push({ parameter: parameterPath([key, ...issue.path]), reason: issue.message });

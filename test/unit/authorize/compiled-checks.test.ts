@@ -9,10 +9,17 @@ import {
   closedFieldChecks,
   copyCheckedBody,
   headersCheck,
+  klarnaErrorCheck,
   paramsCheck,
   partnerAccountKrnCheck,
 } from '../../../contracts/generated/authorize-checks.js';
-import { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest, PartnerAccountKrn } from '../../../contracts/index.js';
+import {
+  AuthorizeHeaders,
+  AuthorizeParams,
+  AuthorizeRequest,
+  KlarnaError,
+  PartnerAccountKrn,
+} from '../../../contracts/index.js';
 import { canonicalAuthorizeBody, canonicalAuthorizeParts } from '../../../mock-server/core/authorize/canonical-body.js';
 import {
   bodyViolations,
@@ -286,6 +293,30 @@ describe('the compiled checks and zod', () => {
       { numRuns: RUNS },
     );
     expect(headersCheck(HEADERS)).toBe(true);
+  });
+
+  it('agree on error bodies', () => {
+    let passed = 0;
+    let refused = 0;
+    const errorBodies = fc.oneof(
+      mutated(jsonSchemaOf(KlarnaError)),
+      fc.constant({
+        error_id: 'x',
+        error_code: 'VALIDATION_ERROR',
+        validation_errors: [{ parameter: 'a', reason: ['b'] }],
+      }),
+    );
+    fc.assert(
+      fc.property(errorBodies, (body) => {
+        const zodPasses = KlarnaError.safeParse(body).success;
+        if (zodPasses) passed++;
+        else refused++;
+        expect(klarnaErrorCheck(body)).toBe(zodPasses);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    expect(passed).toBeGreaterThan(RUNS / 10);
+    expect(refused).toBeGreaterThan(RUNS / 10);
   });
 
   it('agree on path parameters and partner account krns', () => {
