@@ -96,17 +96,17 @@ function closedBodySource(body: ClosedObject): string {
     if (!fields.includes(key)) throw new Error(`compile-validators: required ${key} is not a property`);
     return `  if (data[${JSON.stringify(key)}] === undefined) return false;`;
   });
-  return `const closedFields = new Map([
-${fields.map((key, n) => `  [${JSON.stringify(key)}, field${n}Validate],`).join('\n')}
-]);
+  return `const closedFieldNames = [${fields.map((key) => JSON.stringify(key)).join(', ')}];
+const closedFieldValidates = [${fields.map((_, n) => `field${n}Validate`).join(', ')}];
+const closedFields = new Map(closedFieldNames.map((key, n) => [key, closedFieldValidates[n]]));
 function closedBodyValidate(data) {
   if (!(data && typeof data === "object" && !Array.isArray(data))) return false;
 ${required.join('\n')}
-  for (const key in data) {
-    const check = closedFields.get(key);
-    if (check === undefined) return false;
-    const value = data[key];
-    if (value !== undefined && !check(value)) return false;
+  for (const key in data) if (!closedFields.has(key)) return false;
+  // Each field read as zod reads it (a getter's or a hidden field's value too), not only those \`for in\` lists.
+  for (let n = 0; n < closedFieldNames.length; n++) {
+    const value = data[closedFieldNames[n]];
+    if (value !== undefined && !closedFieldValidates[n](value)) return false;
   }
   return true;
 }`;

@@ -6751,26 +6751,17 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const closedFields = new Map([
-  ["currency", field0Validate],
-  ["payment_request_id", field1Validate],
-  ["request_payment_transaction", field2Validate],
-  ["request_customer_token", field3Validate],
-  ["step_up_config", field4Validate],
-  ["acquiring_config", field5Validate],
-  ["supplementary_purchase_data", field6Validate],
-  ["interoperability_data", field7Validate],
-  ["point_of_checkout", field8Validate],
-  ["point_of_transaction", field9Validate],
-]);
+const closedFieldNames = ["currency", "payment_request_id", "request_payment_transaction", "request_customer_token", "step_up_config", "acquiring_config", "supplementary_purchase_data", "interoperability_data", "point_of_checkout", "point_of_transaction"];
+const closedFieldValidates = [field0Validate, field1Validate, field2Validate, field3Validate, field4Validate, field5Validate, field6Validate, field7Validate, field8Validate, field9Validate];
+const closedFields = new Map(closedFieldNames.map((key, n) => [key, closedFieldValidates[n]]));
 function closedBodyValidate(data) {
   if (!(data && typeof data === "object" && !Array.isArray(data))) return false;
   if (data["currency"] === undefined) return false;
-  for (const key in data) {
-    const check = closedFields.get(key);
-    if (check === undefined) return false;
-    const value = data[key];
-    if (value !== undefined && !check(value)) return false;
+  for (const key in data) if (!closedFields.has(key)) return false;
+  // Each field read as zod reads it (a getter's or a hidden field's value too), not only those `for in` lists.
+  for (let n = 0; n < closedFieldNames.length; n++) {
+    const value = data[closedFieldNames[n]];
+    if (value !== undefined && !closedFieldValidates[n](value)) return false;
   }
   return true;
 }

@@ -129,12 +129,25 @@ const bodyShape: Readonly<Record<string, z.ZodType>> = AuthorizeRequest.shape;
 /** zod's safeParse, its error a plain $ZodError: the same issues, without the stack an Error captures. */
 const safeParseField = zodCore._safeParse(zodCore.$ZodError);
 
-/** The body's top-level fields in the schema's order, each with its compiled check and whether zod requires it. */
+/**
+ * The body's top-level fields in the schema's order, each with its compiled check and whether zod requires it. What
+ * bodyViolations relies on is checked here, once: the body has no rule of its own beyond its fields (and lets unknown
+ * ones pass), and a field is optional to the object (an absent key adds no issue) exactly when its own schema accepts
+ * undefined.
+ */
 const BODY_FIELDS = Object.entries(bodyShape).map(([key, schema]) => {
   const check = closedFieldChecks.get(key);
   if (check === undefined) throw new Error(`no compiled check of ${key}: run npm run validators:generate`);
-  return { key, schema, check, required: !schema.safeParse(undefined).success };
+  const required = schema._zod.optin !== 'optional';
+  if (required === schema.safeParse(undefined).success) {
+    throw new Error(`bodyViolations: ${key} is required by the body but accepts undefined, or the reverse`);
+  }
+  return { key, schema, check, required };
 });
+const bodyDef = AuthorizeRequest._zod.def;
+if ((bodyDef.checks ?? []).length > 0 || bodyDef.catchall?._zod.def.type !== 'unknown') {
+  throw new Error('bodyViolations: AuthorizeRequest has a rule beyond its fields, or refuses unknown ones');
+}
 
 /**
  * The violations AuthorizeRequest.safeParse finds in a body, in its words and order, from zod run on the top-level
