@@ -1,4 +1,5 @@
 import type { SupplementaryPurchaseData } from '../../../contracts/index.js';
+import { flat } from '../flat-string.js';
 
 /** Line items the hosted page shows at most; the rest are counted. */
 const SHOWN_ITEMS = 50;
@@ -18,7 +19,7 @@ export function keepPurchaseData(
   data: SupplementaryPurchaseData | undefined,
   text?: string | undefined,
 ): KeptPurchaseData | undefined {
-  return data === undefined ? undefined : { text: text ?? JSON.stringify(data) };
+  return data === undefined ? undefined : { text: flat(text ?? JSON.stringify(data)) };
 }
 
 /** The purchase data as sent, for an answer. */

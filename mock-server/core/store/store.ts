@@ -1,4 +1,5 @@
 import type { CustomerToken } from '../../../contracts/index.js';
+import { flat } from '../flat-string.js';
 import type { IssuedToken, StoredResponse } from '../idempotency.js';
 import { keptBytes } from '../payment-requests/kept-purchase-data.js';
 import type { PaymentRequestRecord } from '../payment-requests/payment-request-record.js';
@@ -125,6 +126,11 @@ export class Store {
     return scopePrefix(account) + id;
   }
 
+  /** The key a record is kept under: flat, not the rope of its parts (flat-string.ts). */
+  private keptKey(account: string, id: string) {
+    return flat(scopePrefix(account) + id);
+  }
+
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {
     return key === undefined ? undefined : this.byKey.get(this.scoped(account, key))?.stored;
   }
@@ -134,15 +140,15 @@ export class Store {
   }
 
   record(account: string, ids: { key?: string | undefined; token?: string | undefined }, stored: StoredResponse): void {
-    if (ids.key !== undefined) this.byKey.set(this.scoped(account, ids.key), { account, stored });
+    if (ids.key !== undefined) this.byKey.set(this.keptKey(account, ids.key), { account, stored });
     if (ids.token !== undefined && !this.byToken.has(this.scoped(account, ids.token))) {
-      this.byToken.set(this.scoped(account, ids.token), { account, stored });
+      this.byToken.set(this.keptKey(account, ids.token), { account, stored });
     }
   }
 
   /** Registers a session token the simulator handed out (the step-up journey does this on completion). */
   issueSessionToken(account: string, token: string, issued: IssuedToken): void {
-    this.issued().set(this.scoped(account, token), issued);
+    this.issued().set(this.keptKey(account, token), issued);
   }
 
   issuedToken(account: string, token: string): IssuedToken | undefined {
@@ -150,7 +156,7 @@ export class Store {
   }
 
   issueCustomerToken(account: string, token: CustomerToken): void {
-    this.customerTokens().set(this.scoped(account, token.customer_token), token.scopes);
+    this.customerTokens().set(this.keptKey(account, token.customer_token), token.scopes);
   }
 
   issuedCustomerToken(account: string, token: string): CustomerToken['scopes'] | undefined {
@@ -159,7 +165,7 @@ export class Store {
 
   saveTransaction(record: TransactionRecord): void {
     const id = record.transaction.payment_transaction_id;
-    this.transactions().set(this.scoped(record.account, transactionUuid(id)), record);
+    this.transactions().set(this.keptKey(record.account, transactionUuid(id)), record);
   }
 
   /** By the `krn:payment:…:transaction:<uuid>` id or its uuid. */
@@ -168,7 +174,7 @@ export class Store {
   }
 
   savePaymentRequest(record: PaymentRequestRecord): void {
-    this.paymentRequests().set(this.scoped(record.account, record.uuid), record);
+    this.paymentRequests().set(this.keptKey(record.account, record.uuid), record);
     this.paymentRequestAccounts().set(record.uuid, record.account);
   }
 
