@@ -1,5 +1,14 @@
 /** The parts of the floor server (bench/floor-server.ts) that `--skip` (and the bench's `--floor-skip`) can leave out. */
-export const FLOOR_PARTS = ['validation', 'messages', 'fingerprint', 'record', 'log', 'journal'] as const;
+export const FLOOR_PARTS = [
+  'validation',
+  'messages',
+  'fingerprint',
+  'canonical',
+  'record',
+  'transactions',
+  'log',
+  'journal',
+] as const;
 export type FloorPart = (typeof FLOOR_PARTS)[number];
 
 /** A comma-separated list of parts; throws on a part the floor does not have. */

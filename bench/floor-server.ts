@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { z } from 'zod';
+import { closedBodyCheck, copyCheckedBody } from '../contracts/generated/authorize-checks.js';
 import {
   AuthorizeHeaders,
   AuthorizeRequest,
@@ -14,9 +15,11 @@ import {
   missingRequestIssue,
   type ValidationError,
 } from '../contracts/index.js';
+import { canonicalAuthorizeParts } from '../mock-server/core/authorize/canonical-body.js';
 import { bodyViolations, headerViolations } from '../mock-server/core/authorize/validate-authorize.js';
 import { MockConfig } from '../mock-server/core/config.js';
 import { catalogue } from '../mock-server/core/error-catalogue.js';
+import { tokenHashes, tokensDigest } from '../mock-server/core/idempotency.js';
 import { klarnaErrorBody } from '../mock-server/http/error-handler.js';
 import { parseFloorSkip } from './floor-parts.js';
 import { HEADERS } from './request.js';
@@ -28,10 +31,18 @@ import { HEADERS } from './request.js';
 //   validation   headers and body, by ajv validators compiled from the contracts' JSON Schema (code units, not code
 //                points, as zod counts them; formats in ajv's fast mode), plus the line-item sum;
 //   fingerprint  a hash of the body's bytes as received: a replay is found without parsing the body (which is why
-//                the body arrives as text), and other bytes under a used key are refused without canonical forms;
+//                the body arrives as text);
+//   canonical    the request's canonical fingerprint, which the idempotency rules compare (the same fields and values
+//                under a used key replay, whatever their order and spacing; others conflict): a hash of the method,
+//                account, token headers and the body written in the contract's key order (the simulator's own
+//                canonical form: the closed compiled check's copy, written by JSON.stringify), made for every fresh
+//                request and compared only when a used key comes with other bytes;
 //   record       the answer kept by account and key, at most the simulator's cap (the oldest go first, through a
 //                ring of slots: O(1), no Map iteration, the answers off the heap), and replayed for a repeated key
 //                after the headers' check;
+//   transactions the approval's payment transaction kept for the later operations (read, capture, refund): its
+//                account, the answer that names it and the purchase data as JSON text, found by its uuid, in a ring
+//                as the answers are (every transaction lives as long, so the oldest is also the first to expire);
 //   answer       a fresh transaction id and expiry, the answer checked against its contract, then serialized;
 //   log          a request id (sent as Klarna-Correlation-Id), and one JSON line per request with what the simulator's
 //                line has (method, path, headers with the credentials redacted, status, time taken), gathered and
@@ -40,12 +51,13 @@ import { HEADERS } from './request.js';
 //                status, key), encoded as text into one buffer allocated once, used as a ring; a
 //                typed array holds where the last records are (GET /__floor/journal?last=N decodes them: not timed,
 //                so not made fast).
-// It does less than the simulator must: no scenarios, header limits, Klarna error bodies, webhooks, customer tokens,
-// payment transactions kept for the later operations or age-based eviction; it checks credentials against one string.
+// It does less than the simulator must: no scenarios, header limits, webhooks, customer tokens or session tokens'
+// rules, and the answers go by count only; it checks credentials against one string.
 //
 // node --import tsx bench/floor-server.ts [--port N] [--max-stored N] [--log FILE]
-//   [--skip validation,messages,fingerprint,record,log,journal]
-// (--skip leaves parts out, to see what each one costs; without its fingerprint the floor replays any body.)
+//   [--skip validation,messages,fingerprint,canonical,record,transactions,log,journal]
+// (--skip leaves parts out, to see what each one costs; without its fingerprint the floor replays any body, without
+// the canonical one it refuses any other bytes under a used key.)
 
 const { values } = parseArgs({
   options: {
@@ -81,27 +93,83 @@ const PAYMENTS_ONLY = {
 // once (an answer, its body's hash and its time per slot of a ring), so a stored answer is one Map entry and one key
 // string for the garbage collector, not five objects. (Measured: 51 µs of CPU per fresh authorize against 65 µs with
 // an object per answer in the Map.)
+/** Keys in a ring of `cap` slots: each key's sequence number in a Map, its slot the number modulo the cap. */
+class SlotRing {
+  private readonly seqOf = new Map<string, number>();
+  private readonly keys: (string | undefined)[] = new Array(cap);
+  private count = 0;
+
+  /** The slot `key` was last put in, or -1. */
+  slotOf(key: string): number {
+    const seq = this.seqOf.get(key);
+    return seq === undefined ? -1 : seq % cap;
+  }
+
+  /** The oldest key's slot, now `key`'s. */
+  put(key: string): number {
+    const seq = this.count++;
+    const slot = seq % cap;
+    const oldest = this.keys[slot];
+    // The oldest key goes, unless it has been put again since (then its newer slot is younger).
+    if (oldest !== undefined && this.seqOf.get(oldest) === seq - cap) this.seqOf.delete(oldest);
+    this.keys[slot] = key;
+    this.seqOf.set(key, seq);
+    return slot;
+  }
+}
+
 const SLOT_BYTES = 1024;
 const HASH_BYTES = 20;
-const seqOf = new Map<string, number>();
-const keys: (string | undefined)[] = new Array(cap);
+const PRINT_BYTES = 32;
+const answerSlots = new SlotRing();
 const bodies = Buffer.alloc(cap * SLOT_BYTES);
 const bodyLengths = new Uint16Array(cap);
 const hashes = Buffer.alloc(cap * HASH_BYTES);
+const prints = Buffer.alloc(cap * PRINT_BYTES);
 const createdAt = new Float64Array(cap);
-let recorded = 0;
 
-function record(key: string, answer: string, rawHash: Buffer | undefined, now: number): void {
-  const seq = recorded++;
-  const slot = seq % cap;
-  const oldest = keys[slot];
-  // The oldest key goes, unless it has been recorded again since (then its newer record is younger).
-  if (oldest !== undefined && seqOf.get(oldest) === seq - cap) seqOf.delete(oldest);
-  keys[slot] = key;
-  seqOf.set(key, seq);
+function record(key: string, answer: string, rawHash: Buffer | undefined, print: Buffer | undefined, now: number) {
+  const slot = answerSlots.put(key);
   bodyLengths[slot] = bodies.write(answer, slot * SLOT_BYTES, SLOT_BYTES, 'utf8');
   rawHash?.copy(hashes, slot * HASH_BYTES);
+  print?.copy(prints, slot * PRINT_BYTES);
   createdAt[slot] = now;
+}
+
+// The transactions, kept the same way: a uuid's sequence number in a Map, the record as text in a ring of slots.
+const TX_SLOT_BYTES = 2048;
+const transactionSlots = new SlotRing();
+const txTexts = Buffer.alloc(skip.has('transactions') ? 0 : cap * TX_SLOT_BYTES);
+/** Where each slot's answer and purchase data end (its account ends at the first line break). */
+const txAnswerEnds = new Uint16Array(cap);
+const txEnds = new Uint16Array(cap);
+
+function keepTransaction(uuid: string, account: string, answer: string, purchaseData: string): void {
+  const slot = transactionSlots.put(uuid);
+  const start = slot * TX_SLOT_BYTES;
+  const end = start + TX_SLOT_BYTES;
+  let at = start + txTexts.write(account, start, end - start, 'utf8');
+  at += txTexts.write('\n', at, end - at, 'latin1');
+  at += txTexts.write(answer, at, end - at, 'utf8');
+  txAnswerEnds[slot] = at - start;
+  at += txTexts.write(purchaseData, at, end - at, 'utf8');
+  // A record that does not fit would be kept cut: the bench's never is.
+  if (at === end) throw new Error('a transaction longer than the floor keeps');
+  txEnds[slot] = at - start;
+}
+
+/** A kept transaction by its uuid, decoded (the test's proof that it is kept: not timed, so not made fast). */
+function keptTransaction(uuid: string): { account: string; answer: string; purchaseData: string } | undefined {
+  const slot = transactionSlots.slotOf(uuid);
+  if (slot < 0) return undefined;
+  const start = slot * TX_SLOT_BYTES;
+  const head = txTexts.toString('utf8', start, start + (txAnswerEnds[slot] as number));
+  const cut = head.indexOf('\n');
+  return {
+    account: head.slice(0, cut),
+    answer: head.slice(cut + 1),
+    purchaseData: txTexts.toString('utf8', start + (txAnswerEnds[slot] as number), start + (txEnds[slot] as number)),
+  };
 }
 
 // The log: lines gathered, then written together (what the simulator's batching does), to a file opened once.
@@ -206,15 +274,18 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
     const now = Date.now();
     const key = `${account}\n${headers['klarna-idempotency-key']}`;
     const rawHash = skip.has('fingerprint') ? undefined : hash('sha1', text, 'buffer');
-    const seq = seqOf.get(key);
-    const slot = seq === undefined ? -1 : seq % cap;
-    // The same request again: its body passed validation the first time.
-    if (slot >= 0 && now - (createdAt[slot] as number) < config.idempotencyWindowMs) {
-      const at = slot * HASH_BYTES;
-      if (rawHash !== undefined && rawHash.compare(hashes, at, at + HASH_BYTES) !== 0) return answer(409, INVALID);
+    const slot = answerSlots.slotOf(key);
+    const used = slot >= 0 && now - (createdAt[slot] as number) < config.idempotencyWindowMs;
+    const replay = () => {
       const start = slot * SLOT_BYTES;
       reply.header('Idempotent-Replayed', 'true');
       return answer(200, bodies.subarray(start, start + (bodyLengths[slot] as number)));
+    };
+    // The same bytes again: the body passed validation the first time.
+    if (used) {
+      const at = slot * HASH_BYTES;
+      if (rawHash === undefined || rawHash.compare(hashes, at, at + HASH_BYTES) === 0) return replay();
+      if (skip.has('canonical')) return answer(409, INVALID);
     }
     let body: Body;
     try {
@@ -222,10 +293,13 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
     } catch {
       return answer(400, INVALID);
     }
+    // The closed compiled check (the contract, and no field it does not know) passes the common request, whose copy
+    // is the canonical form's; the contract's own check decides for any other body.
+    const closed = !skip.has('canonical') && closedBodyCheck(body);
     // (The floor authorizes payments only: a request without a transaction is refused with the invalid ones.)
     if (!skip.has('validation')) {
       const sumIssue = lineItemSumIssue(body);
-      const valid = validBody(body);
+      const valid = closed || validBody(body);
       if (!(valid && body.request_payment_transaction !== undefined && !sumIssue)) {
         return refuse(() => {
           // zod on the refused top-level fields only, as the simulator words a refused body.
@@ -240,12 +314,25 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
         });
       }
     }
+    const canonical = skip.has('canonical')
+      ? undefined
+      : canonicalAuthorizeParts(body, closed ? copyCheckedBody(body) : undefined);
+    const print =
+      canonical === undefined
+        ? undefined
+        : hash('sha256', `POST\n${account}\n${tokensDigest(tokenHashes(headers))}\n${canonical.text}`, 'buffer');
+    // Other bytes under a used key: the same request (replayed) if they hold the same fields and values.
+    if (used) {
+      const at = slot * PRINT_BYTES;
+      return print !== undefined && print.compare(prints, at, at + PRINT_BYTES) === 0 ? replay() : answer(409, INVALID);
+    }
     const transaction = body.request_payment_transaction;
+    const uuid = randomUUID();
     const approved = {
       payment_transaction_response: {
         result: 'APPROVED',
         payment_transaction: {
-          payment_transaction_id: `krn:payment:eu1:transaction:${randomUUID()}`,
+          payment_transaction_id: `krn:payment:eu1:transaction:${uuid}`,
           payment_transaction_reference: transaction?.payment_transaction_reference,
           amount: transaction?.amount,
           currency: body.currency,
@@ -257,7 +344,12 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
     if (!validAnswer(approved)) throw new Error('the floor rendered an answer its contract refuses');
     const answerText = JSON.stringify(approved);
     if (Buffer.byteLength(answerText) > SLOT_BYTES) throw new Error('an answer longer than the floor keeps');
-    if (!skip.has('record')) record(key, answerText, rawHash, now);
+    if (!skip.has('record')) record(key, answerText, rawHash, print, now);
+    if (!skip.has('transactions')) {
+      const data = body.supplementary_purchase_data;
+      const purchaseData = canonical?.purchaseDataText ?? (data === undefined ? '' : JSON.stringify(data));
+      keepTransaction(uuid, account, answerText, purchaseData);
+    }
     return answer(200, answerText);
   },
 );
@@ -265,6 +357,10 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
 app.get<{ Querystring: { last?: string } }>('/__floor/journal', (request, reply) =>
   reply.send(lastRecords(Number(request.query.last ?? 10))),
 );
+app.get<{ Params: { uuid: string } }>('/__floor/transactions/:uuid', (request, reply) => {
+  const kept = keptTransaction(request.params.uuid);
+  return kept === undefined ? reply.code(404).send({ error_code: 'RESOURCE_NOT_FOUND' }) : reply.send(kept);
+});
 
 const url = await app.listen({ port: Number(values.port), host: '127.0.0.1' });
 process.on('SIGTERM', () =>

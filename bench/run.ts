@@ -18,7 +18,7 @@ import { median, verdict } from './stats.js';
 import { aheadOfPeers, judgeRatios, type Ratios, type Target } from './targets.js';
 
 // npm run bench [-- --rounds N --duration S --warmup S --connections N --ready-runs N --strict
-//                  --floor-skip validation,messages,fingerprint,record --store redis --workers N --peers]
+//                  --floor-skip validation,messages,fingerprint,canonical,record,transactions --store redis --workers N --peers]
 // The simulator against a bare Fastify route, in the same run, on the same machine: only the ratios travel.
 // --store redis adds the simulator on a Redis store (a redis-server the bench starts), --workers N the same with N
 // workers; each is compared with the simulator on its memory store measured in the same run. --peers adds

@@ -70,6 +70,47 @@ describe('bench floor server', () => {
     expect((await post('floor-7', AUTHORIZE_BODY, { ...HEADERS, authorization: 'Basic other' })).status).toBe(401);
   });
 
+  it('replays the same fields and values in another order and spacing under a used key (the canonical fingerprint)', async () => {
+    const first = await post('floor-11', AUTHORIZE_BODY);
+    const text = await first.text();
+    const { supplementary_purchase_data: data, ...rest } = AUTHORIZE_BODY;
+    const reordered = {
+      supplementary_purchase_data: { ...data, purchase_reference: data.purchase_reference },
+      ...Object.fromEntries(Object.entries(rest).reverse()),
+    };
+    const again = await fetch(`${floor.url}${AUTHORIZE_PATH}`, {
+      method: 'POST',
+      headers: { ...HEADERS, 'klarna-idempotency-key': 'floor-11' },
+      body: JSON.stringify(reordered, null, 2),
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.text()).toBe(text);
+    // Another value is another request, however it is written; so is another token header.
+    const other = {
+      ...reordered,
+      request_payment_transaction: { ...rest.request_payment_transaction, payment_transaction_reference: 'other' },
+    };
+    expect((await post('floor-11', other)).status).toBe(409);
+    const withToken = { ...HEADERS, 'klarna-network-session-token': 'krn:network:us1:test:session-token:abc' };
+    expect((await post('floor-11', reordered, withToken)).status).toBe(409);
+  });
+
+  it("keeps each approval's payment transaction for the later operations: account, answer and purchase data", async () => {
+    const answer = await (await post('floor-12', AUTHORIZE_BODY)).text();
+    const id = AuthorizeResponse.parse(JSON.parse(answer)).payment_transaction_response?.payment_transaction
+      ?.payment_transaction_id as string;
+    const uuid = id.slice(id.lastIndexOf(':') + 1);
+    const kept = await (await fetch(`${floor.url}/__floor/transactions/${uuid}`)).json();
+    expect(kept).toEqual({
+      account: ACCOUNT,
+      answer,
+      purchaseData: expect.any(String),
+    });
+    expect(JSON.parse(kept.purchaseData)).toEqual(AUTHORIZE_BODY.supplementary_purchase_data);
+    expect((await fetch(`${floor.url}/__floor/transactions/not-kept`)).status).toBe(404);
+  });
+
   it('journals each request as received, with its account, headers, status and body text', async () => {
     const sent = { ...AUTHORIZE_BODY, currency: 'SEK' };
     await post('floor-9', sent);
@@ -143,7 +184,7 @@ describe('bench floor server', () => {
 
   it('refuses a part it does not know in --skip', async () => {
     await expect(start(['--skip', 'webhooks'])).rejects.toThrow(
-      /--skip webhooks: one of validation, messages, fingerprint, record, log, journal/,
+      /--skip webhooks: one of validation, messages, fingerprint, canonical, record, transactions, log, journal/,
     );
   });
 
