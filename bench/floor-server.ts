@@ -34,15 +34,17 @@ import { HEADERS } from './request.js';
 //                the body arrives as text);
 //   canonical    the request's canonical fingerprint, which the idempotency rules compare (the same fields and values
 //                under a used key replay, whatever their order and spacing; others conflict): a hash of the method,
-//                account, token headers and the body written in the contract's key order (the simulator's own
-//                canonical form: the closed compiled check's copy, written by JSON.stringify), made for every fresh
-//                request and compared only when a used key comes with other bytes;
+//                account, token headers and the body in the simulator's own canonical form (the closed compiled
+//                check's copy, in the contract's key order, written by JSON.stringify; any other body with its keys
+//                sorted), made for every fresh request with a key and compared only when a used key comes with other
+//                bytes (the bytes' hash covers the token headers too);
 //   record       the answer kept by account and key, at most the simulator's cap (the oldest go first, through a
 //                ring of slots: O(1), no Map iteration, the answers off the heap), and replayed for a repeated key
 //                after the headers' check;
 //   transactions the approval's payment transaction kept for the later operations (read, capture, refund): its
 //                account, the answer that names it and the purchase data as JSON text, found by its uuid, in a ring
-//                as the answers are (every transaction lives as long, so the oldest is also the first to expire);
+//                as the answers are, of as many slots as fit in the simulator's byte cap of its transaction store
+//                (every transaction lives as long, so the oldest is also the first to expire);
 //   answer       a fresh transaction id and expiry, the answer checked against its contract, then serialized;
 //   log          a request id (sent as Klarna-Correlation-Id), and one JSON line per request with what the simulator's
 //                line has (method, path, headers with the credentials redacted, status, time taken), gathered and
@@ -51,8 +53,8 @@ import { HEADERS } from './request.js';
 //                status, key), encoded as text into one buffer allocated once, used as a ring; a
 //                typed array holds where the last records are (GET /__floor/journal?last=N decodes them: not timed,
 //                so not made fast).
-// It does less than the simulator must: no scenarios, header limits, webhooks, customer tokens or session tokens'
-// rules, and the answers go by count only; it checks credentials against one string.
+// It does less than the simulator must: no scenarios, header limits, Klarna error bodies but the 400's, webhooks,
+// customer tokens or session tokens' rules, and the answers go by count only; it checks credentials against one string.
 //
 // node --import tsx bench/floor-server.ts [--port N] [--max-stored N] [--log FILE]
 //   [--skip validation,messages,fingerprint,canonical,record,transactions,log,journal]
@@ -93,25 +95,29 @@ const PAYMENTS_ONLY = {
 // once (an answer, its body's hash and its time per slot of a ring), so a stored answer is one Map entry and one key
 // string for the garbage collector, not five objects. (Measured: 51 µs of CPU per fresh authorize against 65 µs with
 // an object per answer in the Map.)
-/** Keys in a ring of `cap` slots: each key's sequence number in a Map, its slot the number modulo the cap. */
+/** Keys in a ring of `size` slots: each key's sequence number in a Map, its slot the number modulo the size. */
 class SlotRing {
   private readonly seqOf = new Map<string, number>();
-  private readonly keys: (string | undefined)[] = new Array(cap);
+  private readonly keys: (string | undefined)[];
   private count = 0;
+
+  constructor(readonly size: number) {
+    this.keys = new Array(size);
+  }
 
   /** The slot `key` was last put in, or -1. */
   slotOf(key: string): number {
     const seq = this.seqOf.get(key);
-    return seq === undefined ? -1 : seq % cap;
+    return seq === undefined ? -1 : seq % this.size;
   }
 
   /** The oldest key's slot, now `key`'s. */
   put(key: string): number {
     const seq = this.count++;
-    const slot = seq % cap;
+    const slot = seq % this.size;
     const oldest = this.keys[slot];
     // The oldest key goes, unless it has been put again since (then its newer slot is younger).
-    if (oldest !== undefined && this.seqOf.get(oldest) === seq - cap) this.seqOf.delete(oldest);
+    if (oldest !== undefined && this.seqOf.get(oldest) === seq - this.size) this.seqOf.delete(oldest);
     this.keys[slot] = key;
     this.seqOf.set(key, seq);
     return slot;
@@ -121,7 +127,7 @@ class SlotRing {
 const SLOT_BYTES = 1024;
 const HASH_BYTES = 20;
 const PRINT_BYTES = 32;
-const answerSlots = new SlotRing();
+const answerSlots = new SlotRing(cap);
 const bodies = Buffer.alloc(cap * SLOT_BYTES);
 const bodyLengths = new Uint16Array(cap);
 const hashes = Buffer.alloc(cap * HASH_BYTES);
@@ -136,13 +142,18 @@ function record(key: string, answer: string, rawHash: Buffer | undefined, print:
   createdAt[slot] = now;
 }
 
-// The transactions, kept the same way: a uuid's sequence number in a Map, the record as text in a ring of slots.
+// The transactions, kept the same way: a uuid's sequence number in a Map, the record as text in a ring of slots, as
+// many as fit in the bytes the simulator's transaction store may hold (storeMaxBytes).
 const TX_SLOT_BYTES = 2048;
-const transactionSlots = new SlotRing();
-const txTexts = Buffer.alloc(skip.has('transactions') ? 0 : cap * TX_SLOT_BYTES);
+const transactionSlots = new SlotRing(Math.max(1, Math.min(cap, Math.floor(config.storeMaxBytes / TX_SLOT_BYTES))));
+const txTexts = Buffer.alloc(skip.has('transactions') ? 0 : transactionSlots.size * TX_SLOT_BYTES);
 /** Where each slot's answer and purchase data end (its account ends at the first line break). */
-const txAnswerEnds = new Uint16Array(cap);
-const txEnds = new Uint16Array(cap);
+const txAnswerEnds = new Uint16Array(transactionSlots.size);
+const txEnds = new Uint16Array(transactionSlots.size);
+
+/** Whether a transaction's text fits in a slot (checked before anything is kept of its request). */
+const transactionFits = (account: string, answerBytes: number, purchaseData: string) =>
+  Buffer.byteLength(account) + 1 + answerBytes + Buffer.byteLength(purchaseData) <= TX_SLOT_BYTES;
 
 function keepTransaction(uuid: string, account: string, answer: string, purchaseData: string): void {
   const slot = transactionSlots.put(uuid);
@@ -153,8 +164,6 @@ function keepTransaction(uuid: string, account: string, answer: string, purchase
   at += txTexts.write(answer, at, end - at, 'utf8');
   txAnswerEnds[slot] = at - start;
   at += txTexts.write(purchaseData, at, end - at, 'utf8');
-  // A record that does not fit would be kept cut: the bench's never is.
-  if (at === end) throw new Error('a transaction longer than the floor keeps');
   txEnds[slot] = at - start;
 }
 
@@ -272,9 +281,16 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
       });
     }
     const now = Date.now();
-    const key = `${account}\n${headers['klarna-idempotency-key']}`;
-    const rawHash = skip.has('fingerprint') ? undefined : hash('sha1', text, 'buffer');
-    const slot = answerSlots.slotOf(key);
+    // A request without a key is never replayed, so nothing of it is kept or looked up by key.
+    const sentKey = headers['klarna-idempotency-key'];
+    const key = typeof sentKey === 'string' ? `${account}\n${sentKey}` : undefined;
+    // The token headers are part of the request a key stands for: the same bytes with other tokens conflict.
+    const tokens = key === undefined ? '' : tokensDigest(tokenHashes(headers));
+    const rawHash =
+      key === undefined || skip.has('fingerprint')
+        ? undefined
+        : hash('sha1', tokens === '' ? text : `${tokens}\n${text}`, 'buffer');
+    const slot = key === undefined ? -1 : answerSlots.slotOf(key);
     const used = slot >= 0 && now - (createdAt[slot] as number) < config.idempotencyWindowMs;
     const replay = () => {
       const start = slot * SLOT_BYTES;
@@ -314,13 +330,12 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
         });
       }
     }
-    const canonical = skip.has('canonical')
-      ? undefined
-      : canonicalAuthorizeParts(body, closed ? copyCheckedBody(body) : undefined);
-    const print =
-      canonical === undefined
+    const canonical =
+      key === undefined || skip.has('canonical')
         ? undefined
-        : hash('sha256', `POST\n${account}\n${tokensDigest(tokenHashes(headers))}\n${canonical.text}`, 'buffer');
+        : canonicalAuthorizeParts(body, closed ? copyCheckedBody(body) : undefined);
+    const print =
+      canonical === undefined ? undefined : hash('sha256', `POST\n${account}\n${tokens}\n${canonical.text}`, 'buffer');
     // Other bytes under a used key: the same request (replayed) if they hold the same fields and values.
     if (used) {
       const at = slot * PRINT_BYTES;
@@ -343,13 +358,18 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
     };
     if (!validAnswer(approved)) throw new Error('the floor rendered an answer its contract refuses');
     const answerText = JSON.stringify(approved);
-    if (Buffer.byteLength(answerText) > SLOT_BYTES) throw new Error('an answer longer than the floor keeps');
-    if (!skip.has('record')) record(key, answerText, rawHash, print, now);
-    if (!skip.has('transactions')) {
-      const data = body.supplementary_purchase_data;
-      const purchaseData = canonical?.purchaseDataText ?? (data === undefined ? '' : JSON.stringify(data));
-      keepTransaction(uuid, account, answerText, purchaseData);
+    const answerBytes = Buffer.byteLength(answerText);
+    if (answerBytes > SLOT_BYTES) throw new Error('an answer longer than the floor keeps');
+    const data = body.supplementary_purchase_data;
+    const purchaseData = skip.has('transactions')
+      ? ''
+      : (canonical?.purchaseDataText ?? (data === undefined ? '' : JSON.stringify(data)));
+    // (The bench's transactions always fit; a longer one is refused before anything of its request is kept.)
+    if (!skip.has('transactions') && !transactionFits(account, answerBytes, purchaseData)) {
+      throw new Error('a transaction longer than the floor keeps');
     }
+    if (key !== undefined && !skip.has('record')) record(key, answerText, rawHash, print, now);
+    if (!skip.has('transactions')) keepTransaction(uuid, account, answerText, purchaseData);
     return answer(200, answerText);
   },
 );

@@ -12,6 +12,18 @@ import { AuthorizeResponse } from '../../contracts/index.js';
 const FLOOR = new URL('../../bench/floor-server.ts', import.meta.url).pathname;
 const start = (args: string[] = []) => startServer(process.execPath, ['--import', 'tsx', FLOOR, ...args]);
 
+/** The same JSON value with the keys of every object in the opposite order. */
+const reversed = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(reversed)
+    : typeof value === 'object' && value !== null
+      ? Object.fromEntries(
+          Object.entries(value)
+            .reverse()
+            .map(([key, inner]) => [key, reversed(inner)]),
+        )
+      : value;
+
 describe('bench floor server', () => {
   let floor: ChildServer;
   beforeAll(async () => {
@@ -73,27 +85,56 @@ describe('bench floor server', () => {
   it('replays the same fields and values in another order and spacing under a used key (the canonical fingerprint)', async () => {
     const first = await post('floor-11', AUTHORIZE_BODY);
     const text = await first.text();
-    const { supplementary_purchase_data: data, ...rest } = AUTHORIZE_BODY;
-    const reordered = {
-      supplementary_purchase_data: { ...data, purchase_reference: data.purchase_reference },
-      ...Object.fromEntries(Object.entries(rest).reverse()),
-    };
-    const again = await fetch(`${floor.url}${AUTHORIZE_PATH}`, {
-      method: 'POST',
-      headers: { ...HEADERS, 'klarna-idempotency-key': 'floor-11' },
-      body: JSON.stringify(reordered, null, 2),
-    });
+    const send = (key: string, body: unknown, headers: Record<string, string> = HEADERS) =>
+      fetch(`${floor.url}${AUTHORIZE_PATH}`, {
+        method: 'POST',
+        headers: { ...headers, 'klarna-idempotency-key': key },
+        body: JSON.stringify(body, null, 2),
+      });
+    const again = await send('floor-11', reversed(AUTHORIZE_BODY));
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.text()).toBe(text);
-    // Another value is another request, however it is written; so is another token header.
+    // Another value is another request, however it is written.
     const other = {
-      ...reordered,
-      request_payment_transaction: { ...rest.request_payment_transaction, payment_transaction_reference: 'other' },
+      ...AUTHORIZE_BODY,
+      request_payment_transaction: {
+        ...AUTHORIZE_BODY.request_payment_transaction,
+        payment_transaction_reference: 'o',
+      },
     };
-    expect((await post('floor-11', other)).status).toBe(409);
-    const withToken = { ...HEADERS, 'klarna-network-session-token': 'krn:network:us1:test:session-token:abc' };
-    expect((await post('floor-11', reordered, withToken)).status).toBe(409);
+    expect((await send('floor-11', reversed(other))).status).toBe(409);
+    // A field the contract does not know: the canonical form has its keys sorted, and the same holds.
+    const unknown = { ...AUTHORIZE_BODY, note: { b: 1, a: [2, { d: 3, c: 4 }] } };
+    const kept = await (await post('floor-13', unknown)).text();
+    const reordered = await send('floor-13', reversed(unknown));
+    expect(reordered.headers.get('idempotent-replayed')).toBe('true');
+    expect(await reordered.text()).toBe(kept);
+    expect((await send('floor-13', reversed({ ...unknown, note: { b: 1, a: [2, { d: 3, c: 5 }] } }))).status).toBe(409);
+  });
+
+  it('refuses the same bytes under a used key with other token headers', async () => {
+    const token = { ...HEADERS, 'klarna-network-session-token': 'a-session-token' };
+    expect((await post('floor-14', AUTHORIZE_BODY)).status).toBe(200);
+    expect((await post('floor-14', AUTHORIZE_BODY, token)).status).toBe(409);
+    expect((await post('floor-15', AUTHORIZE_BODY, token)).status).toBe(200);
+    expect((await post('floor-15', AUTHORIZE_BODY)).status).toBe(409);
+    const again = await post('floor-15', AUTHORIZE_BODY, token);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('answers each request without a key afresh, whatever was sent before', async () => {
+    const send = (body: unknown) =>
+      fetch(`${floor.url}${AUTHORIZE_PATH}`, { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
+    const answers = [
+      await send(AUTHORIZE_BODY),
+      await send(AUTHORIZE_BODY),
+      await send({ ...AUTHORIZE_BODY, currency: 'EUR' }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(answers.map((answer) => answer.headers.get('idempotent-replayed'))).toEqual([null, null, null]);
+    const texts = await Promise.all(answers.map((answer) => answer.text()));
+    expect(new Set(texts).size).toBe(3);
   });
 
   it("keeps each approval's payment transaction for the later operations: account, answer and purchase data", async () => {
@@ -186,6 +227,24 @@ describe('bench floor server', () => {
     await expect(start(['--skip', 'webhooks'])).rejects.toThrow(
       /--skip webhooks: one of validation, messages, fingerprint, canonical, record, transactions, log, journal/,
     );
+  });
+
+  it('refuses other bytes under a used key without its canonical part, and keeps no transaction without that part', async () => {
+    const lean = await start(['--skip', 'canonical,transactions']);
+    try {
+      const send = (body: string) =>
+        fetch(`${lean.url}${AUTHORIZE_PATH}`, {
+          method: 'POST',
+          headers: { ...HEADERS, 'klarna-idempotency-key': 's-1' },
+          body,
+        });
+      const answer = AuthorizeResponse.parse(await (await send(JSON.stringify(AUTHORIZE_BODY))).json());
+      expect((await send(JSON.stringify(AUTHORIZE_BODY, null, 2))).status).toBe(409);
+      const id = answer.payment_transaction_response?.payment_transaction?.payment_transaction_id as string;
+      expect((await fetch(`${lean.url}/__floor/transactions/${id.slice(id.lastIndexOf(':') + 1)}`)).status).toBe(404);
+    } finally {
+      await lean.stop();
+    }
   });
 
   it('answers a refusal without its messages under --skip messages (the floor before they were measured)', async () => {

@@ -141,8 +141,9 @@ export class Store {
 
   record(account: string, ids: { key?: string | undefined; token?: string | undefined }, stored: StoredResponse): void {
     if (ids.key !== undefined) this.byKey.set(this.keptKey(account, ids.key), { account, stored });
-    if (ids.token !== undefined && !this.byToken.has(this.scoped(account, ids.token))) {
-      this.byToken.set(this.keptKey(account, ids.token), { account, stored });
+    if (ids.token !== undefined) {
+      const key = this.keptKey(account, ids.token);
+      if (!this.byToken.has(key)) this.byToken.set(key, { account, stored });
     }
   }
 
