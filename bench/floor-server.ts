@@ -125,9 +125,8 @@ class SlotRing {
 }
 
 const SLOT_BYTES = 1024;
-// The bytes' hash and the canonical fingerprint: SHA-1 both, as the simulator's.
 const HASH_BYTES = 20;
-const PRINT_BYTES = 20;
+const PRINT_BYTES = 32;
 const answerSlots = new SlotRing(cap);
 const bodies = Buffer.alloc(cap * SLOT_BYTES);
 const bodyLengths = new Uint16Array(cap);
@@ -336,7 +335,7 @@ app.post<{ Params: { partner_account_id: string }; Body: string }>(
         ? undefined
         : canonicalAuthorizeParts(body, closed ? copyCheckedBody(body) : undefined);
     const print =
-      canonical === undefined ? undefined : hash('sha1', `POST\n${account}\n${tokens}\n${canonical.text}`, 'buffer');
+      canonical === undefined ? undefined : hash('sha256', `POST\n${account}\n${tokens}\n${canonical.text}`, 'buffer');
     // Other bytes under a used key: the same request (replayed) if they hold the same fields and values.
     if (used) {
       const at = slot * PRINT_BYTES;

@@ -81,16 +81,13 @@ export interface CanonicalRequest {
 /**
  * Hash of the canonical request (docs/simulator-choices.md#idempotency): method, path, the token headers and the
  * body in a canonical form (its keys sorted at every depth by safe-stable-stringify, unless the caller gives its own
- * `canonicalBody`), so that equal requests hash equally whatever their key order or spacing. SHA-1, as the body bytes'
- * hash: it tells a client's retry from another request (160 bits, no accidental collision), and guards nothing
- * against a forger, who could only fool their own tests. SHA-256 cost 2.3 times as much, 3.5 % of a fresh authorize
- * (docs/performance.md).
+ * `canonicalBody`), so that equal requests hash equally whatever their key order or spacing.
  */
 export function fingerprint(request: CanonicalRequest): string {
   const head = [request.method, request.account, tokensDigest(request.tokens)];
   if (request.path !== undefined) head.push(request.path);
   const body = request.canonicalBody ?? stringify(request.body);
-  return hash('sha1', `${JSON.stringify(head)}\n${body}`, 'base64url');
+  return hash('sha256', `${JSON.stringify(head)}\n${body}`, 'base64url');
 }
 
 export type ReplayDecision =
