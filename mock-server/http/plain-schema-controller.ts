@@ -12,7 +12,7 @@ export const PLAIN_SCHEMA_CONTROLLER = {
   compilersFactory: {
     // `true`: valid, as it is. A `{ value }` answer would have Fastify set the part again, and for the headers that
     // makes every later read of `request.headers` a copy of them all (Object.assign of the raw headers and the
-    // "validated" ones): four copies a fresh authorize, about 2 % of its instructions.
+    // "validated" ones): four copies a fresh authorize, about 3 % of its instructions.
     buildValidator: (() => () => () => true) as never,
     buildSerializer: (() => () => (value: unknown) => JSON.stringify(value)) as never,
   },
