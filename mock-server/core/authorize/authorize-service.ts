@@ -78,10 +78,10 @@ function decided(
   deps: AuthorizeDeps,
   selected: SelectedScenario | undefined,
 ): Awaitable<AuthorizePlan> {
-  const chosen = { scenario: selected, delayMs: selected?.delayMs ?? 0 };
+  const delayMs = selected?.delayMs ?? 0;
   const outcome = chooseOutcome(request.account, request.body, request.tokens, selected);
   if (outcome.kind !== 'decision') {
-    const plan = planOf(request, outcome, chosen);
+    const plan = planOf(request, outcome, { delayMs, decision: undefined, scenario: selected, result: undefined });
     return andThen(lease === undefined ? undefined : deps.answerStore.release(lease), () => plan);
   }
   const { decision } = outcome;
@@ -90,7 +90,7 @@ function decided(
       const action: AuthorizeAction = outcome.responseLost
         ? { kind: 'fault', fault: 'response_lost' }
         : { kind: 'respond', status: 200, body: answer.serialized, replayed: false };
-      return planOf(request, action, { ...chosen, decision, result: decision.result });
+      return planOf(request, action, { delayMs, decision, scenario: selected, result: decision.result });
     }),
   );
 }

@@ -99,5 +99,9 @@ function keyRecorded(
 
 function replayPlan(request: CheckedRequest, stored: StoredResponse): AuthorizePlan {
   const { status, body, result } = stored;
-  return planOf(request, { kind: 'respond', status, body, replayed: true }, { result });
+  return planOf(
+    request,
+    { kind: 'respond', status, body, replayed: true },
+    { delayMs: 0, decision: undefined, scenario: undefined, result },
+  );
 }

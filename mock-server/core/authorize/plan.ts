@@ -34,15 +34,20 @@ export interface PlanFacts {
   stepUpAmount: number | undefined;
 }
 
-/** The plan for a checked request: `action`, with what the request's checks found; no delay unless a scenario says. */
+/**
+ * The plan for a checked request: `action`, with what the request's checks found and what was chosen for it. Every
+ * caller passes `chosen` with all four fields in this order, as a literal: one shape, so that reading it stays a
+ * monomorphic load (a spread copy there made a new hidden class per request, and each read missed the inline cache:
+ * docs/performance.md, "One shape for the plan's choices").
+ */
 export function planOf(
   facts: PlanFacts,
   action: AuthorizeAction,
-  chosen: Partial<Pick<AuthorizePlan, 'delayMs' | 'decision' | 'scenario' | 'result'>> = {},
+  chosen: Pick<AuthorizePlan, 'delayMs' | 'decision' | 'scenario' | 'result'>,
 ): AuthorizePlan {
   return {
     action,
-    delayMs: chosen.delayMs ?? 0,
+    delayMs: chosen.delayMs,
     decision: chosen.decision,
     scenario: chosen.scenario,
     result: chosen.result,
