@@ -11,11 +11,21 @@ export const REDACTED_HEADERS = [
   'klarna-interoperability-token',
 ];
 
-const REDACTED = new Set(REDACTED_HEADERS);
+const R = '[redacted]';
 
 /** The headers as a log line or the journal shows them: credentials and tokens replaced by `[redacted]`. */
 export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const name in headers) shown[name] = REDACTED.has(name) ? '[redacted]' : headers[name];
-  return shown;
+  // A copy by spread, then each of REDACTED_HEADERS by name (test/unit/redacted-headers.test.ts holds the two
+  // together): copying header by header cost a computed, megamorphic read and write per header on every log line.
+  const s: Record<string, unknown> = { ...headers };
+  if (s.authorization !== undefined) s.authorization = R;
+  if (s['proxy-authorization'] !== undefined) s['proxy-authorization'] = R;
+  if (s.cookie !== undefined) s.cookie = R;
+  if (s['set-cookie'] !== undefined) s['set-cookie'] = R;
+  if (s['x-api-key'] !== undefined) s['x-api-key'] = R;
+  if (s['klarna-network-session-token'] !== undefined) s['klarna-network-session-token'] = R;
+  if (s['klarna-customer-token'] !== undefined) s['klarna-customer-token'] = R;
+  if (s['klarna-payment-token'] !== undefined) s['klarna-payment-token'] = R;
+  if (s['klarna-interoperability-token'] !== undefined) s['klarna-interoperability-token'] = R;
+  return s;
 }
