@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
+import { BUILT_IN_SCENARIOS, BY_MAGIC_AMOUNT } from '../../mock-server/core/scenarios/built-in.js';
 import { ScenarioEngine } from '../../mock-server/core/scenarios/scenario-engine.js';
 import { sequentialUuids } from '../support/fake-clock.js';
 import { requestFacts } from '../support/request-facts.js';
@@ -110,4 +111,13 @@ describe('armed scenarios are indexed by account', () => {
 it('a catalogue error is what refuses the arming', () => {
   const refusal = armUntilRefused(engine(), 'a');
   expect(refusal.error).toBeInstanceOf(KlarnaHttpError);
+});
+
+describe('magic amounts', () => {
+  it('pick one built-in scenario each: no amount is used twice', () => {
+    const withAmount = BUILT_IN_SCENARIOS.filter((s) => s.magicAmount !== undefined);
+    expect(withAmount.length).toBeGreaterThan(0);
+    expect(BY_MAGIC_AMOUNT.size).toBe(withAmount.length);
+    for (const s of withAmount) expect(BY_MAGIC_AMOUNT.get(s.magicAmount as number)).toBe(s);
+  });
 });

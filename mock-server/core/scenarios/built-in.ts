@@ -80,3 +80,11 @@ export const BUILT_IN_SCENARIOS: readonly BuiltInScenario[] = [
     description: 'Authorized and recorded, then the connection drops; a retry with the same key or token replays it',
   },
 ];
+
+/**
+ * The built-in scenario each magic amount picks. A lookup by amount: a search of the list read `magicAmount` of
+ * objects of many shapes (a megamorphic load apiece) on every authorize.
+ */
+export const BY_MAGIC_AMOUNT: ReadonlyMap<number, BuiltInScenario> = new Map(
+  BUILT_IN_SCENARIOS.flatMap((s) => (s.magicAmount === undefined ? [] : [[s.magicAmount, s] as const])),
+);

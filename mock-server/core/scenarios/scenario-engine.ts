@@ -8,7 +8,7 @@ import {
 import { type Awaitable, andThen } from '../awaitable.js';
 import { ARMED_SCENARIO_LIMITS, type ArmedScenarioLimits } from '../config.js';
 import { catalogue } from '../error-catalogue.js';
-import { BUILT_IN_SCENARIOS } from './built-in.js';
+import { BUILT_IN_SCENARIOS, BY_MAGIC_AMOUNT } from './built-in.js';
 import { matchesConditions, type RequestFacts } from './match.js';
 import { MemoryScenarioStore } from './memory-scenario-store.js';
 import {
@@ -129,7 +129,7 @@ export class ScenarioEngine<M extends StoreMode = 'memory'> {
           if (rule.match === undefined || !fits(rule, facts) || !matchesConditions(rule.match, facts)) continue;
           candidates.push(candidate(rule, 'fixture', rule.probability, undefined, rule.match.nth, rule.times));
         }
-        const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount !== undefined && s.magicAmount === facts.amount);
+        const magic = facts.amount === undefined ? undefined : BY_MAGIC_AMOUNT.get(facts.amount);
         if (magic && fits(magic, facts)) candidates.push(candidate(magic, 'magic', undefined));
         return this.chosen(facts.account, candidates);
       }),
@@ -212,7 +212,7 @@ export class ScenarioEngine<M extends StoreMode = 'memory'> {
         const candidates = this.armedCandidates(lists, facts);
         if (headerName !== undefined) candidates.push(this.named(headerName));
         else if (amount !== undefined) {
-          const magic = BUILT_IN_SCENARIOS.find((s) => s.magicAmount === amount);
+          const magic = BY_MAGIC_AMOUNT.get(amount);
           if (magic !== undefined && operationConflict({ ...magic, match: { operation } }) === undefined) {
             candidates.push(candidate(magic, 'magic', undefined));
           }
