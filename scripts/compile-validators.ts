@@ -103,11 +103,10 @@ function closedBodyValidate(data) {
   if (!(data && typeof data === "object" && !Array.isArray(data))) return false;
 ${required.join('\n')}
   for (const key in data) if (!closedFields.has(key)) return false;
-  // Each field read as zod reads it (a getter's or a hidden field's value too), not only those \`for in\` lists.
-  for (let n = 0; n < closedFieldNames.length; n++) {
-    const value = data[closedFieldNames[n]];
-    if (value !== undefined && !closedFieldValidates[n](value)) return false;
-  }
+  // Each field read as zod reads it (a getter's or a hidden field's value too), not only those \`for in\` lists; by
+  // its name, one read apiece (a loop over the names made every read a megamorphic keyed load).
+  let value;
+${fields.map((key, n) => `  value = data[${JSON.stringify(key)}];\n  if (value !== undefined && !field${n}Validate(value)) return false;`).join('\n')}
   return true;
 }`;
 }

@@ -6758,11 +6758,29 @@ function closedBodyValidate(data) {
   if (!(data && typeof data === "object" && !Array.isArray(data))) return false;
   if (data["currency"] === undefined) return false;
   for (const key in data) if (!closedFields.has(key)) return false;
-  // Each field read as zod reads it (a getter's or a hidden field's value too), not only those `for in` lists.
-  for (let n = 0; n < closedFieldNames.length; n++) {
-    const value = data[closedFieldNames[n]];
-    if (value !== undefined && !closedFieldValidates[n](value)) return false;
-  }
+  // Each field read as zod reads it (a getter's or a hidden field's value too), not only those `for in` lists; by
+  // its name, one read apiece (a loop over the names made every read a megamorphic keyed load).
+  let value;
+  value = data["currency"];
+  if (value !== undefined && !field0Validate(value)) return false;
+  value = data["payment_request_id"];
+  if (value !== undefined && !field1Validate(value)) return false;
+  value = data["request_payment_transaction"];
+  if (value !== undefined && !field2Validate(value)) return false;
+  value = data["request_customer_token"];
+  if (value !== undefined && !field3Validate(value)) return false;
+  value = data["step_up_config"];
+  if (value !== undefined && !field4Validate(value)) return false;
+  value = data["acquiring_config"];
+  if (value !== undefined && !field5Validate(value)) return false;
+  value = data["supplementary_purchase_data"];
+  if (value !== undefined && !field6Validate(value)) return false;
+  value = data["interoperability_data"];
+  if (value !== undefined && !field7Validate(value)) return false;
+  value = data["point_of_checkout"];
+  if (value !== undefined && !field8Validate(value)) return false;
+  value = data["point_of_transaction"];
+  if (value !== undefined && !field9Validate(value)) return false;
   return true;
 }
 function copy1(v) {
