@@ -1,4 +1,5 @@
 import type { CustomerToken } from '../../../contracts/index.js';
+import { flat } from '../flat-string.js';
 import type { IssuedToken, StoredResponse } from '../idempotency.js';
 import type {
   AnswerEffects,
@@ -10,6 +11,7 @@ import type {
   IssuedTokens,
   Lease,
 } from './answer-store.js';
+import { scopePrefix } from './recent-keys.js';
 import type { Store } from './store.js';
 
 /** One claim's lease, shared by every id it covers, with the requests waiting for its answer. */
@@ -20,14 +22,24 @@ interface Held {
   waiters: (() => void)[];
 }
 
-/** Length-prefixed, so that no account and id pair can spell another's; `k` and `t` keep keys and tokens apart. */
-const leaseNames = (account: string, ids: AnswerIds) => {
-  const names: string[] = [];
-  const scope = `${account.length}:${account}:`;
-  if (ids.key !== undefined) names.push(`${scope}k:${ids.key}`);
-  if (ids.token !== undefined) names.push(`${scope}t:${ids.token}`);
-  return names;
-};
+/**
+ * The names of a claim's leases. Length-prefixed, so that no account and id pair can spell another's; `k` and `t` keep
+ * keys and tokens apart. The last claim's names are made once for its claim and its commit (recent-keys.ts says why).
+ */
+function leaseNamer() {
+  let last: { account: string; key: string | undefined; token: string | undefined; names: string[] } | undefined;
+  return (account: string, ids: AnswerIds): string[] => {
+    if (last !== undefined && last.key === ids.key && last.token === ids.token && last.account === account) {
+      return last.names;
+    }
+    const names: string[] = [];
+    const scope = scopePrefix(account);
+    if (ids.key !== undefined) names.push(flat(`${scope}k:${ids.key}`));
+    if (ids.token !== undefined) names.push(flat(`${scope}t:${ids.token}`));
+    last = { account, key: ids.key, token: ids.token, names };
+    return names;
+  };
+}
 
 /**
  * The answer store of one process (the default): the records live in the Store (its entry and byte caps, its window
@@ -39,6 +51,7 @@ const leaseNames = (account: string, ids: AnswerIds) => {
 export class MemoryAnswerStore implements AnswerStore {
   readonly kind = 'memory';
   private readonly leases = new Map<string, Held>();
+  private readonly leaseNames = leaseNamer();
   private claims = 0;
 
   /** `now`: milliseconds of real time (the app's clock, not an account's), for the leases only. */
@@ -52,7 +65,7 @@ export class MemoryAnswerStore implements AnswerStore {
   }
 
   claim(account: string, ids: AnswerIds, options: ClaimOptions): Claim {
-    const names = leaseNames(account, ids);
+    const names = this.leaseNames(account, ids);
     if (names.length === 0) throw new Error('a claim needs an idempotency key or a session token');
     const answers = { key: this.store.keyRecord(account, ids.key), token: this.store.tokenRecord(account, ids.token) };
     if (options.force !== true && (answers.key !== undefined || answers.token !== undefined)) {
@@ -74,7 +87,7 @@ export class MemoryAnswerStore implements AnswerStore {
 
   /** A lease past its time that nobody took over still commits: it is still the owner's. */
   commit(lease: Lease, effects: AnswerEffects): CommitResult {
-    const names = leaseNames(lease.account, lease.ids);
+    const names = this.leaseNames(lease.account, lease.ids);
     if (!names.every((name) => this.leases.get(name)?.owner === lease.owner)) return 'lease-lost';
     const { account, ids } = lease;
     if (effects.keyAnswer !== undefined && ids.key !== undefined) {
@@ -92,13 +105,13 @@ export class MemoryAnswerStore implements AnswerStore {
   }
 
   release(lease: Lease): void {
-    this.free(leaseNames(lease.account, lease.ids), lease.owner);
+    this.free(this.leaseNames(lease.account, lease.ids), lease.owner);
   }
 
   /** Resolves on the lease's commit or release (no timer: `withinMs` is for stores across processes). */
   awaitAnswer(account: string, ids: AnswerIds, _withinMs: number): Promise<void> {
     const now = this.now();
-    const held = leaseNames(account, ids)
+    const held = this.leaseNames(account, ids)
       .map((name) => this.leases.get(name))
       .find((lease) => lease !== undefined && lease.expiresAt > now);
     if (held === undefined) return Promise.resolve();

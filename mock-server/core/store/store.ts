@@ -1,10 +1,10 @@
 import type { CustomerToken } from '../../../contracts/index.js';
-import { flat } from '../flat-string.js';
 import type { IssuedToken, StoredResponse } from '../idempotency.js';
 import { keptBytes } from '../payment-requests/kept-purchase-data.js';
 import type { PaymentRequestRecord } from '../payment-requests/payment-request-record.js';
 import { recordBytes, type TransactionRecord, transactionUuid } from '../transactions/transaction-record.js';
 import { type LazyCache, lazyCache } from './lazy-cache.js';
+import { RecentKeys, scopePrefix } from './recent-keys.js';
 import { RecordedOrder } from './recorded-order.js';
 
 /** Bytes each store may hold by default: seven stores fit well inside npm start's 256 MB heap. */
@@ -29,9 +29,6 @@ interface Recorded {
 /** The records kept for the record stores (core/store/memory-record-store.ts). */
 export type RecordKind = 'paymentRequests' | 'transactions';
 
-/** Length-prefixed, so that no account and id pair can spell another's. */
-const scopePrefix = (account: string) => `${account.length}:${account}:`;
-
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
  * Idempotency records go oldest first, and those past their window go as soon as newer ones arrive (RecordedOrder);
@@ -48,6 +45,7 @@ export class Store {
   private readonly transactions: LazyCache<TransactionRecord>;
   /** Payment request uuid → account: the hosted page's URL carries only the uuid. */
   private readonly paymentRequestAccounts: LazyCache<string>;
+  private readonly recentKeys = new RecentKeys();
   /** Who hears of the payment requests and transactions the caps made go (the memory record stores' due times). */
   private readonly evicted: Record<RecordKind, ((account: string, uuid: string) => void)[]> = {
     paymentRequests: [],
@@ -123,12 +121,7 @@ export class Store {
 
   /** Records are scoped by partner account: a key or token used on account A never answers for account B. */
   private scoped(account: string, id: string) {
-    return scopePrefix(account) + id;
-  }
-
-  /** The key a record is kept under: flat, not the rope of its parts (flat-string.ts). */
-  private keptKey(account: string, id: string) {
-    return flat(scopePrefix(account) + id);
+    return this.recentKeys.key(account, id);
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {
@@ -140,16 +133,16 @@ export class Store {
   }
 
   record(account: string, ids: { key?: string | undefined; token?: string | undefined }, stored: StoredResponse): void {
-    if (ids.key !== undefined) this.byKey.set(this.keptKey(account, ids.key), { account, stored });
+    if (ids.key !== undefined) this.byKey.set(this.scoped(account, ids.key), { account, stored });
     if (ids.token !== undefined) {
-      const key = this.keptKey(account, ids.token);
+      const key = this.scoped(account, ids.token);
       if (!this.byToken.has(key)) this.byToken.set(key, { account, stored });
     }
   }
 
   /** Registers a session token the simulator handed out (the step-up journey does this on completion). */
   issueSessionToken(account: string, token: string, issued: IssuedToken): void {
-    this.issued().set(this.keptKey(account, token), issued);
+    this.issued().set(this.scoped(account, token), issued);
   }
 
   issuedToken(account: string, token: string): IssuedToken | undefined {
@@ -157,7 +150,7 @@ export class Store {
   }
 
   issueCustomerToken(account: string, token: CustomerToken): void {
-    this.customerTokens().set(this.keptKey(account, token.customer_token), token.scopes);
+    this.customerTokens().set(this.scoped(account, token.customer_token), token.scopes);
   }
 
   issuedCustomerToken(account: string, token: string): CustomerToken['scopes'] | undefined {
@@ -166,7 +159,7 @@ export class Store {
 
   saveTransaction(record: TransactionRecord): void {
     const id = record.transaction.payment_transaction_id;
-    this.transactions().set(this.keptKey(record.account, transactionUuid(id)), record);
+    this.transactions().set(this.scoped(record.account, transactionUuid(id)), record);
   }
 
   /** By the `krn:payment:…:transaction:<uuid>` id or its uuid. */
@@ -175,7 +168,7 @@ export class Store {
   }
 
   savePaymentRequest(record: PaymentRequestRecord): void {
-    this.paymentRequests().set(this.keptKey(record.account, record.uuid), record);
+    this.paymentRequests().set(this.scoped(record.account, record.uuid), record);
     this.paymentRequestAccounts().set(record.uuid, record.account);
   }
 
