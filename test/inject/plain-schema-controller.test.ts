@@ -14,8 +14,8 @@ describe('the plain schema controller', () => {
       { schema: { params: object, querystring: object, headers: object, body: object } },
       async (request) => ({
         // No validation function for any part: Fastify's validation step has nothing to run.
-        validators: (['params', 'querystring', 'headers', 'body'] as const).map((part) =>
-          typeof request.getValidationFunction(part),
+        validators: (['params', 'querystring', 'headers', 'body'] as const).map(
+          (part) => typeof request.getValidationFunction(part),
         ),
         sameHeaders: request.headers === request.raw.headers,
         header: request.headers.a,
