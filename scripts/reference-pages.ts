@@ -204,8 +204,8 @@ function errorsPage(): string {
 
 # Errors
 
-Every error the simulator answers with comes from one catalogue (mock-server/core/error-catalogue.ts) and is rendered by one
-error handler as Klarna's error body: \`error_id\`, \`error_type\`, \`error_code\`, \`error_message\`, and
+Every error the simulator answers with comes from one catalogue (mock-server/core/error-catalogue.ts) and is rendered by
+one error handler as Klarna's error body: \`error_id\`, \`error_type\`, \`error_code\`, \`error_message\`, and
 \`validation_errors\` on a \`VALIDATION_ERROR\`. The messages below are examples: the parts in them that name a
 resource, an amount or a limit come from the request. [Idempotency and errors](idempotency-and-errors.md) says when
 each is answered.
