@@ -79,3 +79,26 @@ describe('the text ring, grown after it overwrote text', () => {
     expect(laps).toEqual([false, false, false, false, true, false, false, false, true]);
   });
 });
+
+describe('the text ring, written where the last text ended or measured first', () => {
+  it('keeps every text whole, with its byte lengths, whichever way it was written', () => {
+    const pieces = ['a', 'é', '€', '😀', '\ud800', 'xyz'];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    const textOf = () =>
+      Array.from({ length: Math.floor(random() * 200) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const ring = new TextRing(8192, () => undefined, 8192);
+    for (let n = 0; n < 500; n++) {
+      const head = textOf();
+      const tail = n % 3 === 0 ? '' : textOf();
+      const position = ring.write(head, tail);
+      expect(ring.lastSplit).toBe(Buffer.byteLength(head));
+      expect(ring.lastLength).toBe(Buffer.byteLength(head) + Buffer.byteLength(tail));
+      expect(ring.read(position, 0, ring.lastSplit)).toBe(Buffer.from(head).toString());
+      expect(ring.read(position, ring.lastSplit, ring.lastLength)).toBe(Buffer.from(tail).toString());
+    }
+  });
+});

@@ -46,6 +46,18 @@ export class TextRing {
    * length is then `lastLength`, the head's `lastSplit`.
    */
   write(head: string, tail = ''): number {
+    // Most writes fit where the last one ended, even at three bytes a UTF-16 unit (UTF-8's most): then the text goes
+    // straight in and `write` says how many bytes it took, without measuring it first (`Buffer.byteLength`).
+    const at = this.end % this.size;
+    if (this.buffer !== undefined && at + 3 * (head.length + tail.length) < this.size) {
+      const split = this.buffer.write(head, at);
+      const length = tail === '' ? split : split + this.buffer.write(tail, at + split);
+      return this.wrote(this.end, length, split, false);
+    }
+    return this.writeMeasured(head, tail);
+  }
+
+  private writeMeasured(head: string, tail: string): number {
     const split = Buffer.byteLength(head);
     const length = split + (tail === '' ? 0 : Buffer.byteLength(tail));
     if (length > this.maxCapacity) {
@@ -53,8 +65,8 @@ export class TextRing {
     }
     // Allocated on the first record, outside the JavaScript heap.
     this.buffer ??= Buffer.allocUnsafeSlow(this.size);
-    this.lapped = Math.floor((this.end + length) / this.size) > Math.floor(this.end / this.size) || length > this.size;
-    if (this.lapped) this.growIfWanted(length);
+    const lapped = Math.floor((this.end + length) / this.size) > Math.floor(this.end / this.size) || length > this.size;
+    if (lapped) this.growIfWanted(length);
     const at = this.end % this.size;
     if (at + length > this.size) this.end += this.size - at;
     const position = this.end;
@@ -62,10 +74,16 @@ export class TextRing {
     const buffer = this.buffer as Buffer;
     buffer.write(head, start, split, 'utf8');
     if (length > split) buffer.write(tail, start + split, length - split, 'utf8');
+    return this.wrote(position, length, split, lapped);
+  }
+
+  /** Records a write of `length` bytes (`split` of them the head's) at `position`; returns the position. */
+  private wrote(position: number, length: number, split: number, lapped: boolean): number {
     this.end = position + length;
     this.start = Math.max(this.start, this.end - this.size);
     this.lastLength = length;
     this.lastSplit = split;
+    this.lapped = lapped;
     return position;
   }
 
