@@ -5,6 +5,7 @@ import type { PaymentRequestRecord } from '../payment-requests/payment-request-r
 import { recordBytes, type TransactionRecord, transactionUuid } from '../transactions/transaction-record.js';
 import { type LazyCache, lazyCache } from './lazy-cache.js';
 import { RecentKeys, scopePrefix } from './recent-keys.js';
+import { recordId } from './record-store.js';
 import { RecordedOrder } from './recorded-order.js';
 
 /** Bytes each store may hold by default: seven stores fit well inside npm start's 256 MB heap. */
@@ -175,12 +176,12 @@ export class Store {
   /** By uuid, or by the `krn:payment:…:request:<uuid>` id (its last segment). */
   paymentRequest(account: string, idOrUuid: string | undefined): PaymentRequestRecord | undefined {
     if (idOrUuid === undefined) return undefined;
-    return this.paymentRequests().get(this.scoped(account, idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1)));
+    return this.paymentRequests().get(this.scoped(account, recordId(idOrUuid)));
   }
 
   /** A payment request whatever its account, for the hosted page and the customer actions of the admin API. */
   anyPaymentRequest(idOrUuid: string): PaymentRequestRecord | undefined {
-    const uuid = idOrUuid.slice(idOrUuid.lastIndexOf(':') + 1);
+    const uuid = recordId(idOrUuid);
     const account = this.paymentRequestAccounts().get(uuid);
     return account === undefined ? undefined : this.paymentRequest(account, uuid);
   }
