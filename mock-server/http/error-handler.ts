@@ -87,12 +87,24 @@ export function clientErrorHandler(uuid: () => string) {
 }
 
 export function errorHandler(bodyLimit: number) {
-  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
     // A route with a limit of its own (the certification report) names that one in its 413.
-    const klarnaError = toKlarnaError(error, () => request.routeOptions.bodyLimit ?? bodyLimit);
-    // For the journal. A scenario's staged error never comes here: the route sends it as the answer it chose.
-    if (request.exchange) request.exchange.error = klarnaError;
-    if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    return sendKlarnaError(klarnaError, request.id, reply);
-  };
+    answerThrown(error, request, reply, () => request.routeOptions.bodyLimit ?? bodyLimit);
+}
+
+/**
+ * Answers anything thrown with the catalogue's error, as the app's error handler does; a route may call it itself
+ * for what it throws often (a refused authorize), without Fastify's error path.
+ */
+export function answerThrown(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  bodyLimit: number | (() => number),
+): FastifyReply {
+  const klarnaError = toKlarnaError(error, bodyLimit);
+  // For the journal. A scenario's staged error never comes here: the route sends it as the answer it chose.
+  if (request.exchange) request.exchange.error = klarnaError;
+  if (klarnaError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  return sendKlarnaError(klarnaError, request.id, reply);
 }

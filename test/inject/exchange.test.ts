@@ -36,4 +36,22 @@ describe('one exchange per request, journaled once', () => {
       [response.headers.get('klarna-correlation-id'), GOOD],
     ]);
   });
+
+  it('journals a refused authorize once, with the refusal it was answered with', async () => {
+    const refused = await klarnaClient(app).authorize(
+      { ...GOOD, request_payment_transaction: { amount: 118.5 } },
+      { apiKey: API_KEY, headers: {} },
+    );
+    expect(refused.status).toBe(400);
+    const entries = await app.journal.entries(ACCOUNT);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.id).toBe(refused.headers.get('klarna-correlation-id'));
+    expect(entries[0]?.findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'VALIDATION_ERROR',
+        parameter: 'request_payment_transaction.amount',
+      }),
+    ]);
+  });
 });

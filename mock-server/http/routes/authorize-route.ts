@@ -18,7 +18,7 @@ import {
 } from '../../core/authorize/authorize-service.js';
 import { catalogue } from '../../core/error-catalogue.js';
 import type { Sleep } from '../../io/sleep.js';
-import { sendKlarnaError } from '../error-handler.js';
+import { answerThrown, sendKlarnaError } from '../error-handler.js';
 import { exchangeOf } from '../exchange.js';
 import { parseJson } from '../json-body.js';
 import { type ExchangeDeps, settleExchange } from '../plugins/exchange-hooks.js';
@@ -150,20 +150,27 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
         const text = typeof received === 'string' ? received : '';
         const exchange = exchangeOf(request);
         exchange.bodyText = typeof received === 'string' ? received : undefined;
-        const account = form.account(request);
-        const planned = authorize(
-          {
-            account,
-            headers: request.headers,
-            bodyText: text,
-            parseBody,
-            origin: () => requestOrigin(request),
-            // Only a request with an idempotency key can take the replay fast path.
-            rawBodyHash:
-              request.headers['klarna-idempotency-key'] === undefined ? undefined : hash('sha1', text, 'base64url'),
-          },
-          deps,
-        );
+        let planned: ReturnType<typeof authorize>;
+        try {
+          planned = authorize(
+            {
+              account: form.account(request),
+              headers: request.headers,
+              bodyText: text,
+              parseBody,
+              origin: () => requestOrigin(request),
+              // Only a request with an idempotency key can take the replay fast path.
+              rawBodyHash:
+                request.headers['klarna-idempotency-key'] === undefined ? undefined : hash('sha1', text, 'base64url'),
+            },
+            deps,
+          );
+        } catch (thrown) {
+          // A refusal (bad credentials, a refused body) is answered here as the app's error handler would, without
+          // Fastify's error path: refusals are common traffic. What fails later, on the long way, still goes there.
+          answerThrown(thrown, request, reply, deps.config.bodyLimitBytes);
+          return undefined;
+        }
         // A fast replay comes back at once; the long way (claim, commit) is a promise.
         const carried =
           planned instanceof Promise
