@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecordIndex, TextRing } from '../../mock-server/core/journal/record-ring.js';
 
@@ -82,23 +83,19 @@ describe('the text ring, grown after it overwrote text', () => {
 
 describe('the text ring, written where the last text ended or measured first', () => {
   it('keeps every text whole, with its byte lengths, whichever way it was written', () => {
-    const pieces = ['a', 'é', '€', '😀', '\ud800', 'xyz'];
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 48271) % 2147483647;
-      return seed / 2147483647;
-    };
-    const textOf = () =>
-      Array.from({ length: Math.floor(random() * 200) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
-    const ring = new TextRing(8192, () => undefined, 8192);
-    for (let n = 0; n < 500; n++) {
-      const head = textOf();
-      const tail = n % 3 === 0 ? '' : textOf();
-      const position = ring.write(head, tail);
-      expect(ring.lastSplit).toBe(Buffer.byteLength(head));
-      expect(ring.lastLength).toBe(Buffer.byteLength(head) + Buffer.byteLength(tail));
-      expect(ring.read(position, 0, ring.lastSplit)).toBe(Buffer.from(head).toString());
-      expect(ring.read(position, ring.lastSplit, ring.lastLength)).toBe(Buffer.from(tail).toString());
-    }
+    // One- to four-byte characters and a lone surrogate (three bytes of U+FFFD).
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\ud800', 'xyz'), maxLength: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, fc.oneof(fc.constant(''), text)), { maxLength: 500 }), (writes) => {
+        const ring = new TextRing(8192, () => undefined, 8192);
+        for (const [head, tail] of writes) {
+          const position = ring.write(head, tail);
+          expect(ring.lastSplit).toBe(Buffer.byteLength(head));
+          expect(ring.lastLength).toBe(Buffer.byteLength(head) + Buffer.byteLength(tail));
+          expect(ring.read(position, 0, ring.lastSplit)).toBe(Buffer.from(head).toString());
+          expect(ring.read(position, ring.lastSplit, ring.lastLength)).toBe(Buffer.from(tail).toString());
+        }
+      }),
+    );
   });
 });
