@@ -12,5 +12,9 @@ export default defineConfig({
     // Two files at once even on two cores (vitest's default there is one): most files wait on servers, Redis and
     // child processes rather than compute, and the suite must stay under five minutes on CI's two cores.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Each worker runs its files one after another in one module graph instead of importing every module again for
+    // each file: on two cores the suite took 306 s isolated, 159 s not. No test relies on a fresh module: every test
+    // makes its own app, store and clock, and restores the timers and spies it replaces.
+    isolate: false,
   },
 });
