@@ -74,7 +74,7 @@ function playwrightExecutable(): string | undefined {
   }
 }
 
-/** This machine's plan, decided once per test file. */
+/** This machine's plan, worked out when asked (each browser test file asks once, as it starts). */
 export function machineChromiumPlan(): ChromiumPlan {
   return chromiumPlan(findChromium({ env: process.env, exists: existsSync, playwrightExecutable }), process.env);
 }

@@ -76,7 +76,7 @@ function redisVersion(): string | undefined {
   }
 }
 
-/** This machine's plan, decided once per test file. */
+/** This machine's plan, worked out when asked (`machineRedis` asks once per test process). */
 export function machineRedisPlan(): RedisPlan {
   return redisPlan({ env: process.env, exists: existsSync, version: redisVersion });
 }
@@ -101,7 +101,7 @@ export function redisUnavailable(plan = machineRedisPlan()): NoRedis | Error | u
 
 let verdict: { found: NoRedis | Error | undefined } | undefined;
 
-/** This machine's `redisUnavailable()`, decided once per test file (a file's modules are its own). */
+/** This machine's `redisUnavailable()`, decided once per test process: a worker runs many files, on one machine. */
 export function machineRedis(): NoRedis | Error | undefined {
   verdict ??= { found: redisUnavailable() };
   return verdict.found;
