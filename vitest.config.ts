@@ -14,7 +14,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Each worker runs its files one after another in one module graph instead of importing every module again for
     // each file: on two cores the suite took 306 s isolated, 159 s not. No test relies on a fresh module: every test
-    // makes its own app, store and clock, and restores the timers and spies it replaces.
+    // makes its own app, store and clock, restores the timers it fakes, and spies only on objects of its own.
     isolate: false,
   },
 });

@@ -15,7 +15,11 @@ function run(step) {
     const output = [];
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));
+    let ended = false;
+    // A child that cannot start reports 'error' and then may 'close' too: its result is printed once.
     const done = (ok, note = '') => {
+      if (ended) return;
+      ended = true;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       process.stdout.write(`> npm run ${step}: ${ok ? 'passed' : 'FAILED'} in ${seconds} s${note}\n`);
       process.stdout.write(Buffer.concat(output));
