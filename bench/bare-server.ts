@@ -11,6 +11,8 @@ app.post('/v2/accounts/:partner_account_id/payment/authorize', async (_request, 
 
 const portFlag = process.argv.indexOf('--port');
 const port = portFlag >= 0 ? Number(process.argv[portFlag + 1]) : 0;
-const url = await app.listen({ port, host: '127.0.0.1' });
-process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
-process.stdout.write(`bare-fastify listening on ${url}\n`);
+// Without a top-level await: the bundle is a script (scripts/bundle.mjs), as the simulator's is.
+app.listen({ port, host: '127.0.0.1' }).then((url) => {
+  process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+  process.stdout.write(`bare-fastify listening on ${url}\n`);
+});

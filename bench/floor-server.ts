@@ -382,12 +382,14 @@ app.get<{ Params: { uuid: string } }>('/__floor/transactions/:uuid', (request, r
   return kept === undefined ? reply.code(404).send({ error_code: 'RESOURCE_NOT_FOUND' }) : reply.send(kept);
 });
 
-const url = await app.listen({ port: Number(values.port), host: '127.0.0.1' });
-process.on('SIGTERM', () =>
-  app.close().then(() => {
-    // The lines still gathered go out before the exit.
-    writeSync(logFd, logLines.join(''));
-    process.exit(0);
-  }),
-);
-process.stdout.write(`floor listening on ${url}${skip.size > 0 ? ` (without ${[...skip].join(', ')})` : ''}\n`);
+// Without a top-level await, so that scripts/bundle.mjs can bundle it too (a script) for profiles.
+app.listen({ port: Number(values.port), host: '127.0.0.1' }).then((url) => {
+  process.on('SIGTERM', () =>
+    app.close().then(() => {
+      // The lines still gathered go out before the exit.
+      writeSync(logFd, logLines.join(''));
+      process.exit(0);
+    }),
+  );
+  process.stdout.write(`floor listening on ${url}${skip.size > 0 ? ` (without ${[...skip].join(', ')})` : ''}\n`);
+});

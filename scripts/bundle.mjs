@@ -1,9 +1,14 @@
-// node scripts/bundle.mjs [outfile]: bundles the simulator's entry point, its packages included, into one minified ES module: dist/klarna-mock.mjs,
-// what `npm start` runs. Node then reads and compiles one file instead of resolving and loading hundreds, which
-// is most of the start-up (bench/run.ts measures it). `npm run build` runs this after tsc.
+// node scripts/bundle.mjs [outfile]: bundles the simulator's entry point, its packages included, into one minified
+// script (dist/klarna-mock.cjs) beside its entry point (dist/klarna-mock.mjs, what `npm start` runs: the loader in
+// scripts/bundle-loader.mjs) and the V8 code cache the loader starts it with (dist/klarna-mock.code-cache,
+// scripts/code-cache.mjs). Node then reads one file instead of resolving and loading hundreds, and V8 reads the code
+// of most of what the start-up runs instead of compiling it (bench/run.ts measures it). `npm run build` runs this
+// after tsc. BUNDLE_CODE_CACHE=0 leaves the cache out.
+import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeCodeCache } from './code-cache.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = join(ROOT, 'dist', 'klarna-mock.mjs');
@@ -22,17 +27,28 @@ const onlyEnglishZodMessages = {
   },
 };
 
-/** `entry`: the simulator's by default; the bench bundles its bare server the same way, for its start-up floor. */
+/**
+ * `outfile`: the entry point to write (`.mjs`); the bundle goes beside it with `.cjs`, the code cache with
+ * `.code-cache`. `entry`: the simulator's by default; the bench bundles its bare server the same way, for its start-up
+ * floor.
+ */
 export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server', 'app', 'main.ts')) {
+  if (!outfile.endsWith('.mjs')) throw new Error(`the entry point is an ES module: ${outfile} should end in .mjs`);
+  // A script, not an ES module: V8 keeps a code cache for a script (vm.Script), and Node 20 has none for modules.
   await build({
     entryPoints: [entry],
-    outfile,
+    outfile: outfile.replace(/\.mjs$/, '.cjs'),
     bundle: true,
     minify: process.env.BUNDLE_MINIFY !== '0',
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     logLevel: 'error',
+    // import() in a script run by vm.Script needs a module loader that Node 20 offers only as experimental: the
+    // packages left out below are loaded with require() instead (all of them are CommonJS).
+    supported: { 'dynamic-import': false },
+    // The two sources that find files from their own URL (pino-pretty, swagger-ui's assets) get the bundle's.
+    define: { 'import.meta.url': 'klarnaMockUrl' },
     // Loaded only when used (Fastify's ajv compilers and inject(), which the simulator never calls when serving;
     // @fastify/swagger, on the first GET /openapi.json; ioredis, when a Redis store is named):
     // left out, they cost nothing to parse at start-up.
@@ -46,12 +62,10 @@ export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server',
       'ioredis',
     ],
     plugins: [onlyEnglishZodMessages],
-    // Bundled CommonJS packages call require(); an ES module has none, so give it one that resolves from dist/
-    // (pino-pretty and swagger-ui's assets are still loaded from node_modules when used).
-    banner: {
-      js: "import { createRequire as klarnaMockRequire } from 'node:module'; const require = klarnaMockRequire(import.meta.url);",
-    },
+    banner: { js: "const klarnaMockUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+  copyFileSync(join(ROOT, 'scripts', 'bundle-loader.mjs'), outfile);
+  if (process.env.BUNDLE_CODE_CACHE !== '0') await writeCodeCache(outfile);
   return outfile;
 }
 

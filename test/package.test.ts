@@ -58,7 +58,13 @@ describe('the package npm pack makes', () => {
   it('ships the simulator once: the bundle the klarna-mock bin runs, not also its compiled entry point', () => {
     expect(manifest.bin['klarna-mock']).toBe('bin/klarna-mock.mjs');
     expect(packed).toEqual(
-      expect.arrayContaining(['bin/klarna-mock.mjs', 'bin/node-flags.json', 'dist/klarna-mock.mjs']),
+      expect.arrayContaining([
+        'bin/klarna-mock.mjs',
+        'bin/node-flags.json',
+        'dist/klarna-mock.mjs',
+        'dist/klarna-mock.cjs',
+        'dist/klarna-mock.code-cache',
+      ]),
     );
     expect(packed.filter((path) => path.startsWith('dist/mock-server/app/main.') || path.includes('/proxy/'))).toEqual(
       [],
@@ -121,9 +127,19 @@ describe('the klarna-mock bin', () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 
-  it('lets a heap size in NODE_OPTIONS win over its own', async () => {
-    const { output, code } = await runLauncher({ NODE_OPTIONS: '--max-old-space-size=2048' });
+  it('starts from the code cache the build wrote (V8 takes it under these flags only)', async () => {
+    const { output, code } = await runLauncher({ KLARNA_MOCK_CODE_CACHE_REPORT: '1' });
+    expect(output).toContain('klarna-mock: code cache used');
+    expect(code).toBe(0);
+  });
+
+  it('lets a heap size in NODE_OPTIONS win over its own, and then starts without the cache V8 refuses', async () => {
+    const { output, code } = await runLauncher({
+      NODE_OPTIONS: '--max-old-space-size=2048',
+      KLARNA_MOCK_CODE_CACHE_REPORT: '1',
+    });
     expect(output).toContain('klarna-mock listening on http');
+    expect(output).toContain('klarna-mock: code cache rejected');
     expect(output).not.toContain('this process has');
     expect(code).toBe(0);
   });

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// The entry point scripts/bundle.mjs writes beside every bundle (scripts/bundle-loader.mjs), run here on small
+// bundles of its own: what it runs, the cache it writes, and that a cache never runs code other than the bundle's.
+
+const ROOT = join(import.meta.dirname, '..');
+const run = promisify(execFile);
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'klarna-mock-loader-'));
+  copyFileSync(join(ROOT, 'scripts', 'bundle-loader.mjs'), join(dir, 'app.mjs'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A bundle that prints what it was given, and `word` (the same length for every word of as many letters). */
+function writeBundle(word: string) {
+  const text = `#!/usr/bin/env node
+const seen = { word: '${word}', filename: __filename, dirname: __dirname, exports: typeof module.exports, dep: typeof require('node:path').join };
+process.stdout.write(JSON.stringify(seen));
+`;
+  writeFileSync(join(dir, 'app.cjs'), text);
+  return text;
+}
+
+async function start(env: Record<string, string> = {}) {
+  const { stdout, stderr } = await run(process.execPath, [join(dir, 'app.mjs')], {
+    env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: '1', ...env },
+  });
+  return { seen: JSON.parse(stdout) as Record<string, string>, report: stderr.trim() };
+}
+
+describe('the bundle entry point', () => {
+  it('runs the .cjs beside it as Node runs a CommonJS module, its shebang included', async () => {
+    writeBundle('alpha');
+    const { seen, report } = await start();
+    expect(seen).toEqual({
+      word: 'alpha',
+      filename: join(dir, 'app.cjs'),
+      dirname: dir,
+      exports: 'object',
+      dep: 'function',
+    });
+    expect(report).toBe('klarna-mock: code cache none');
+  });
+
+  it('writes a cache stamped with the bundle’s hash when asked, and starts from it the next time', async () => {
+    const text = writeBundle('alpha');
+    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    const cache = readFileSync(join(dir, 'app.code-cache'));
+    expect(cache.subarray(0, 20)).toEqual(createHash('sha1').update(text).digest());
+    expect(cache.length).toBeGreaterThan(20);
+
+    const { seen, report } = await start();
+    expect(seen.word).toBe('alpha');
+    expect(report).toBe('klarna-mock: code cache used');
+  });
+
+  it('never runs another build’s code from a cache: a bundle of the same length made since is compiled anew', async () => {
+    writeBundle('alpha');
+    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    // V8 itself would take this cache: it checks only the source's length.
+    writeBundle('omega');
+    const { seen, report } = await start();
+    expect(seen.word).toBe('omega');
+    expect(report).toBe('klarna-mock: code cache stale');
+  });
+
+  it('compiles the bundle as usual when V8 rejects the cache (a Node started with other flags)', async () => {
+    writeBundle('alpha');
+    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    const { stdout, stderr } = await run(process.execPath, ['--max-old-space-size=97', join(dir, 'app.mjs')], {
+      env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: '1' },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ word: 'alpha' });
+    expect(stderr.trim()).toBe('klarna-mock: code cache rejected');
+  });
+
+  it('starts without a report or a cache written unless asked', async () => {
+    writeBundle('alpha');
+    const { stdout, stderr } = await run(process.execPath, [join(dir, 'app.mjs')], {
+      env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: undefined, KLARNA_MOCK_WRITE_CODE_CACHE: undefined },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ word: 'alpha' });
+    expect(stderr).toBe('');
+    expect(existsSync(join(dir, 'app.code-cache'))).toBe(false);
+  });
+});
