@@ -62,7 +62,8 @@ export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server',
       'ioredis',
     ],
     plugins: [onlyEnglishZodMessages],
-    banner: { js: "const klarnaMockUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Strict, as the ES module was: a directive counts only before any statement, and the banner comes first.
+    banner: { js: "'use strict';\nconst klarnaMockUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   copyFileSync(join(ROOT, 'scripts', 'bundle-loader.mjs'), outfile);
   if (process.env.BUNDLE_CODE_CACHE !== '0') await writeCodeCache(outfile);

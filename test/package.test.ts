@@ -55,6 +55,13 @@ describe('the package npm pack makes', () => {
     expect(named.filter((path) => !packed.includes(path))).toEqual([]);
   });
 
+  it('bundles the simulator as strict code, as the ES modules it is made of are', () => {
+    // A directive counts only before the first statement: after the shebang, before the bundle's own banner.
+    const [shebang, first] = readFileSync(join(ROOT, 'dist', 'klarna-mock.cjs'), 'utf8').split('\n');
+    expect(shebang).toBe('#!/usr/bin/env node');
+    expect(first).toBe("'use strict';");
+  });
+
   it('ships the simulator once: the bundle the klarna-mock bin runs, not also its compiled entry point', () => {
     expect(manifest.bin['klarna-mock']).toBe('bin/klarna-mock.mjs');
     expect(packed).toEqual(
