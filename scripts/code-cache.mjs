@@ -47,10 +47,15 @@ export async function writeCodeCache(entry) {
     });
     const status = await authorize(url);
     if (status !== 200) throw new Error(`the warm-up authorize answered ${status}, not 200`);
-  } finally {
+  } catch (error) {
     child.kill('SIGTERM');
     await closed;
+    // What it wrote on its way out would hold a start that went wrong: none rather than that one.
+    rmSync(cacheFile, { force: true });
+    throw error;
   }
+  child.kill('SIGTERM');
+  await closed;
   if (!existsSync(cacheFile)) throw new Error(`no code cache written at ${cacheFile}:\n${output}`);
   return cacheFile;
 }
