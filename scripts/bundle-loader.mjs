@@ -4,9 +4,9 @@
 // (klarna-mock.code-cache), which the build wrote after a first authorize (scripts/code-cache.mjs). V8 then reads the
 // functions the start and that authorize compiled instead of compiling them again: a sixth of the start-up
 // (docs/performance.md, "Start-up and memory"). Without a cache, with a stale one, or on a Node whose V8 or flags
-// differ from the build's, the bundle is compiled as any script is: the cache only makes the start faster.
-// KLARNA_MOCK_CODE_CACHE_REPORT=1 says on stderr whether the cache was used: used, none, stale (another build's), or
-// rejected (by V8: another Node, or other flags).
+// differ from the build's, or after the files moved, the bundle is compiled as any script is: the cache only makes
+// the start faster. KLARNA_MOCK_CODE_CACHE_REPORT=1 says on stderr whether the cache was used: used, none, stale
+// (another build's, or made where the files were before), or rejected (by V8: another Node, or other flags).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,11 +19,13 @@ const cacheFile = bundle.replace(/\.cjs$/, '.code-cache');
 const bytes = readFileSync(bundle);
 const text = bytes.toString();
 // As Node wraps a CommonJS module (a shebang turned into a comment of the same length).
-const source = `(function (exports, require, module, __filename, __dirname) { ${text.startsWith('#!') ? `//${text.slice(2)}` : text}\n})`;
-// V8 checks a cache against its own version, its flags and the source's length only: the cache carries the bundle's
-// hash too, so that a rebuild of the same length never runs with the code of the last one.
-// (sha1 of the bytes: 1 ms, against 5 for sha256 of the text.)
-const digest = createHash('sha1').update(bytes).digest();
+const [head, tail] = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'];
+const source = `${head}${text.startsWith('#!') ? `//${text.slice(2)}` : text}${tail}`;
+// V8 checks a cache against its own version, its flags and the source's length only. So the cache carries a stamp
+// of the source (the wrapper and the bundle's bytes: a rebuild of the same length never runs the last one's code) and
+// of the bundle's path (V8 would keep the path the cache was made at in every stack trace). SHA-1 of the bytes: 1 ms,
+// against 5 for SHA-256 of the text.
+const digest = createHash('sha1').update(`${bundle}\0${head}\0${tail}\0`).update(bytes).digest();
 const kept = readCache();
 const cachedData = kept?.subarray(0, digest.length).equals(digest) ? kept.subarray(digest.length) : undefined;
 // The bundle has no import() (scripts/bundle.mjs turns those into require()), so the script needs no module loader.

@@ -48,14 +48,12 @@ export async function writeCodeCache(entry) {
     const status = await authorize(url);
     if (status !== 200) throw new Error(`the warm-up authorize answered ${status}, not 200`);
   } catch (error) {
-    child.kill('SIGTERM');
-    await closed;
+    await stop(child, closed);
     // What it wrote on its way out would hold a start that went wrong: none rather than that one.
     rmSync(cacheFile, { force: true });
     throw error;
   }
-  child.kill('SIGTERM');
-  await closed;
+  await stop(child, closed);
   if (!existsSync(cacheFile)) throw new Error(`no code cache written at ${cacheFile}:\n${output}`);
   return cacheFile;
 }
@@ -70,6 +68,20 @@ function plainEnv() {
   return Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !skipped.has(name) && !name.startsWith('KLARNA_MOCK_')),
   );
+}
+
+/** SIGTERM, and SIGKILL if it has not closed within WAIT_MS: a build never waits for ever. */
+async function stop(child, closed) {
+  child.kill('SIGTERM');
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('late'), WAIT_MS);
+  });
+  if ((await Promise.race([closed, late])) === 'late') {
+    child.kill('SIGKILL');
+    await closed;
+  }
+  clearTimeout(timer);
 }
 
 function authorize(url) {
@@ -88,6 +100,7 @@ function authorize(url) {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });
+    req.setTimeout(WAIT_MS, () => req.destroy(new Error(`no answer to the warm-up authorize in ${WAIT_MS} ms`)));
     req.on('error', reject);
     req.end(body);
   });

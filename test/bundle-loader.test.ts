@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,7 +54,12 @@ describe('the bundle entry point', () => {
     const text = writeBundle('alpha');
     await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
     const cache = readFileSync(join(dir, 'app.code-cache'));
-    expect(cache.subarray(0, 20)).toEqual(createHash('sha1').update(text).digest());
+    const wrapper = '(function (exports, require, module, __filename, __dirname) { \0\n})\0';
+    const stamp = createHash('sha1')
+      .update(`${join(dir, 'app.cjs')}\0${wrapper}`)
+      .update(text)
+      .digest();
+    expect(cache.subarray(0, 20)).toEqual(stamp);
     expect(cache.length).toBeGreaterThan(20);
 
     const { seen, report } = await start();
@@ -69,6 +74,17 @@ describe('the bundle entry point', () => {
     writeBundle('omega');
     const { seen, report } = await start();
     expect(seen.word).toBe('omega');
+    expect(report).toBe('klarna-mock: code cache stale');
+  });
+
+  it('compiles the bundle anew once its files moved: V8 would name the old path in every stack trace', async () => {
+    writeBundle('alpha');
+    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    const moved = `${dir}-moved`;
+    renameSync(dir, moved);
+    dir = moved;
+    const { seen, report } = await start();
+    expect(seen.filename).toBe(join(moved, 'app.cjs'));
     expect(report).toBe('klarna-mock: code cache stale');
   });
 
