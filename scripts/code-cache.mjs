@@ -40,10 +40,15 @@ export async function writeCodeCache(entry) {
         clearTimeout(timer);
         resolve(found[1]);
       };
+      // (The timer goes with a failure too: a pending one would hold the build for WAIT_MS.)
+      const fail = (error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
       child.stdout.on('data', read);
       child.stderr.on('data', read);
-      child.on('error', reject);
-      child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+      child.on('error', fail);
+      child.on('exit', (code) => fail(new Error(`exited with ${code} before listening:\n${output}`)));
     });
     const status = await authorize(url);
     if (status !== 200) throw new Error(`the warm-up authorize answered ${status}, not 200`);
