@@ -29,11 +29,18 @@ process.stdout.write(JSON.stringify(seen));
   return text;
 }
 
-async function start(env: Record<string, string> = {}) {
-  const { stdout, stderr } = await run(process.execPath, [join(dir, 'app.mjs')], {
+async function start(env: Record<string, string> = {}, nodeFlags: string[] = []) {
+  const { stdout, stderr } = await run(process.execPath, [...nodeFlags, join(dir, 'app.mjs')], {
     env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: '1', ...env },
   });
   return { seen: JSON.parse(stdout) as Record<string, string>, report: stderr.trim() };
+}
+
+/** writeBundle, then one start that writes the code cache (as scripts/code-cache.mjs has the build do). */
+async function writeCachedBundle(word: string) {
+  const text = writeBundle(word);
+  await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+  return text;
 }
 
 describe('the bundle entry point', () => {
@@ -51,8 +58,7 @@ describe('the bundle entry point', () => {
   });
 
   it('writes a cache stamped with the bundle’s hash when asked, and starts from it the next time', async () => {
-    const text = writeBundle('alpha');
-    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    const text = await writeCachedBundle('alpha');
     const cache = readFileSync(join(dir, 'app.code-cache'));
     const wrapper = '(function (exports, require, module, __filename, __dirname) { \0\n})\0';
     const stamp = createHash('sha1')
@@ -68,8 +74,7 @@ describe('the bundle entry point', () => {
   });
 
   it('never runs another build’s code from a cache: a bundle of the same length made since is compiled anew', async () => {
-    writeBundle('alpha');
-    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    await writeCachedBundle('alpha');
     // V8 itself would take this cache: it checks only the source's length.
     writeBundle('omega');
     const { seen, report } = await start();
@@ -78,8 +83,7 @@ describe('the bundle entry point', () => {
   });
 
   it('compiles the bundle anew once its files moved: V8 would name the old path in every stack trace', async () => {
-    writeBundle('alpha');
-    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
+    await writeCachedBundle('alpha');
     const moved = `${dir}-moved`;
     renameSync(dir, moved);
     dir = moved;
@@ -89,13 +93,10 @@ describe('the bundle entry point', () => {
   });
 
   it('compiles the bundle as usual when V8 rejects the cache (a Node started with other flags)', async () => {
-    writeBundle('alpha');
-    await start({ KLARNA_MOCK_WRITE_CODE_CACHE: '1' });
-    const { stdout, stderr } = await run(process.execPath, ['--max-old-space-size=97', join(dir, 'app.mjs')], {
-      env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: '1' },
-    });
-    expect(JSON.parse(stdout)).toMatchObject({ word: 'alpha' });
-    expect(stderr.trim()).toBe('klarna-mock: code cache rejected');
+    await writeCachedBundle('alpha');
+    const { seen, report } = await start({}, ['--max-old-space-size=97']);
+    expect(seen.word).toBe('alpha');
+    expect(report).toBe('klarna-mock: code cache rejected');
   });
 
   it('starts without a report or a cache written unless asked', async () => {
