@@ -11,7 +11,7 @@ export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'klarna-mock-bench
  * current sources, so the start-up measured is the one `npm start` gets even before a rebuild.
  */
 export function compileMain(): string {
-  return compile('klarna-mock.mjs');
+  return compile('klarna-mock.cjs');
 }
 
 /**
@@ -19,7 +19,7 @@ export function compileMain(): string {
  * answer, timed beside the simulator's start-up on the same machine.
  */
 export function compileBare(): string {
-  return compile('bare-server.mjs', join(ROOT, 'bench', 'bare-server.ts'));
+  return compile('bare-server.cjs', join(ROOT, 'bench', 'bare-server.ts'));
 }
 
 function compile(name: string, entry?: string): string {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `klarna-mock` command, and what `npm start` runs: the bundled simulator (dist/klarna-mock.mjs, one file to
+// The `klarna-mock` command, and what `npm start` runs: the bundled simulator (dist/klarna-mock.cjs, one file to
 // read at start) in a Node with the flags of node-flags.json. V8 takes heap sizes only when a process starts, so this
 // launcher starts that Node as its child and stands in for it: same arguments, same output, same exit code; SIGINT
 // and SIGTERM are passed on, and the child closes gracefully on them.
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const FLAGS = JSON.parse(readFileSync(new URL('./node-flags.json', import.meta.url), 'utf8'));
 const nodeOptions = process.env.NODE_OPTIONS ?? '';
 const flags = FLAGS.filter((flag) => !nodeOptions.includes(flag.split('=')[0]));
-const bundle = fileURLToPath(new URL('../dist/klarna-mock.mjs', import.meta.url));
+const bundle = fileURLToPath(new URL('../dist/klarna-mock.cjs', import.meta.url));
 
 const child = spawn(process.execPath, [...flags, bundle, ...process.argv.slice(2)], { stdio: 'inherit' });
 const forward = (signal) => child.kill(signal);

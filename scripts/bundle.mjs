@@ -1,6 +1,6 @@
 // node scripts/bundle.mjs [outfile]: bundles the simulator's entry point, its packages included, into one minified
-// script (dist/klarna-mock.cjs) beside its entry point (dist/klarna-mock.mjs, what `npm start` runs: the loader in
-// scripts/bundle-loader.mjs) and the V8 code cache the loader starts it with (dist/klarna-mock.code-cache,
+// script (dist/klarna-mock.bundle.cjs) beside its entry point (dist/klarna-mock.cjs, what `npm start` runs: the loader
+// in scripts/bundle-loader.cjs) and the V8 code cache the loader starts it with (dist/klarna-mock.code-cache,
 // scripts/code-cache.mjs). Node then reads one file instead of resolving and loading hundreds, and V8 reads the code
 // of most of what the start-up runs instead of compiling it (bench/run.ts measures it). `npm run build` runs this
 // after tsc. BUNDLE_CODE_CACHE=0 leaves the cache out.
@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { writeCodeCache } from './code-cache.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const BUNDLE = join(ROOT, 'dist', 'klarna-mock.mjs');
+export const BUNDLE = join(ROOT, 'dist', 'klarna-mock.cjs');
 
 /**
  * zod's `z` namespace re-exports every locale (a quarter of the bundle); the simulator uses the English messages
@@ -28,16 +28,16 @@ const onlyEnglishZodMessages = {
 };
 
 /**
- * `outfile`: the entry point to write (`.mjs`); the bundle goes beside it with `.cjs`, the code cache with
+ * `outfile`: the entry point to write (`.cjs`); the bundle goes beside it with `.bundle.cjs`, the code cache with
  * `.code-cache`. `entry`: the simulator's by default; the bench bundles its bare server the same way, for its start-up
  * floor.
  */
 export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server', 'app', 'main.ts')) {
-  if (!outfile.endsWith('.mjs')) throw new Error(`the entry point is an ES module: ${outfile} should end in .mjs`);
+  if (!outfile.endsWith('.cjs')) throw new Error(`the entry point is a CommonJS script: ${outfile} should end in .cjs`);
   // A script, not an ES module: V8 keeps a code cache for a script (vm.Script), and Node 20 has none for modules.
   await build({
     entryPoints: [entry],
-    outfile: outfile.replace(/\.mjs$/, '.cjs'),
+    outfile: outfile.replace(/\.cjs$/, '.bundle.cjs'),
     bundle: true,
     minify: process.env.BUNDLE_MINIFY !== '0',
     platform: 'node',
@@ -65,9 +65,9 @@ export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server',
     // Strict, as the ES module was: a directive counts only before any statement, and the banner comes first.
     banner: { js: "'use strict';\nconst klarnaMockUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
-  copyFileSync(join(ROOT, 'scripts', 'bundle-loader.mjs'), outfile);
+  copyFileSync(join(ROOT, 'scripts', 'bundle-loader.cjs'), outfile);
   // The last build's cache goes in any case: none is better than one of another build.
-  rmSync(outfile.replace(/\.mjs$/, '.code-cache'), { force: true });
+  rmSync(outfile.replace(/\.cjs$/, '.code-cache'), { force: true });
   if (process.env.BUNDLE_CODE_CACHE !== '0') {
     // Only a faster start: a machine where the bundle cannot be run once (no loopback, say) still builds.
     await writeCodeCache(outfile).catch((error) => {

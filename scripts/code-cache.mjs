@@ -1,4 +1,4 @@
-// writeCodeCache(entry): the V8 code cache the bundle's entry point (scripts/bundle-loader.mjs) starts with. It starts
+// writeCodeCache(entry): the V8 code cache the bundle's entry point (scripts/bundle-loader.cjs) starts with. It starts
 // the entry as `npm start` does (bin/node-flags.json's flags: V8 refuses a cache made under other flags), waits for
 // its "listening on" line, sends one authorize (Klarna's documented sample, approved: the path every user's first
 // request takes), then stops it with SIGTERM; on its way out the entry writes what V8 compiled by then.
@@ -22,7 +22,7 @@ function sampleBody() {
 
 /** `entry`: the loader scripts/bundle.mjs wrote; the cache goes beside it (`.code-cache`). */
 export async function writeCodeCache(entry) {
-  const cacheFile = entry.replace(/\.mjs$/, '.code-cache');
+  const cacheFile = entry.replace(/\.cjs$/, '.code-cache');
   rmSync(cacheFile, { force: true });
   const child = spawn(process.execPath, [...FLAGS, entry, '--port', '0', '--log-level', 'warn'], {
     env: { ...plainEnv(), KLARNA_MOCK_WRITE_CODE_CACHE: '1' },

@@ -1,5 +1,5 @@
 // node scripts/prune-dist.mjs: removes from dist/ what the package does not use, after `npm run build`. tsc compiles
-// every source file, but the simulator and the proxy run from the bundle (dist/klarna-mock.mjs, with the script and
+// every source file, but the simulator and the proxy run from the bundle (dist/klarna-mock.cjs, with the script and
 // code cache beside it), so their entry point's modules are used by nothing else; source maps would point at sources
 // the package does not ship; and a file left by an earlier build of a source since removed is used by nothing. What
 // stays: every module the package's "exports" and "bin" reach, their declaration files, and the bundle.
@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 /** The bundle's entry point, the bundle and its code cache (scripts/bundle.mjs). */
-const BUNDLE = ['klarna-mock.mjs', 'klarna-mock.cjs', 'klarna-mock.code-cache'].map((name) => join(DIST, name));
+const BUNDLE = ['klarna-mock.cjs', 'klarna-mock.bundle.cjs', 'klarna-mock.code-cache'].map((name) => join(DIST, name));
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const targets = [...Object.values(pkg.exports), ...Object.values(pkg.bin)].flatMap((target) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-// The entry point scripts/bundle.mjs writes beside every bundle (scripts/bundle-loader.mjs), run here on small
+// The entry point scripts/bundle.mjs writes beside every bundle (scripts/bundle-loader.cjs), run here on small
 // bundles of its own: what it runs, the cache it writes, and that a cache never runs code other than the bundle's.
 
 const ROOT = join(import.meta.dirname, '..');
@@ -15,7 +15,7 @@ const run = promisify(execFile);
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'klarna-mock-loader-'));
-  copyFileSync(join(ROOT, 'scripts', 'bundle-loader.mjs'), join(dir, 'app.mjs'));
+  copyFileSync(join(ROOT, 'scripts', 'bundle-loader.cjs'), join(dir, 'app.cjs'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -25,12 +25,12 @@ function writeBundle(word: string) {
 const seen = { word: '${word}', filename: __filename, dirname: __dirname, exports: typeof module.exports, dep: typeof require('node:path').join };
 process.stdout.write(JSON.stringify(seen));
 `;
-  writeFileSync(join(dir, 'app.cjs'), text);
+  writeFileSync(join(dir, 'app.bundle.cjs'), text);
   return text;
 }
 
 async function start(env: Record<string, string> = {}, nodeFlags: string[] = []) {
-  const { stdout, stderr } = await run(process.execPath, [...nodeFlags, join(dir, 'app.mjs')], {
+  const { stdout, stderr } = await run(process.execPath, [...nodeFlags, join(dir, 'app.cjs')], {
     env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: '1', ...env },
   });
   return { seen: JSON.parse(stdout) as Record<string, string>, report: stderr.trim() };
@@ -44,12 +44,12 @@ async function writeCachedBundle(word: string) {
 }
 
 describe('the bundle entry point', () => {
-  it('runs the .cjs beside it as Node runs a CommonJS module, its shebang included', async () => {
+  it('runs the .bundle.cjs beside it as Node runs a CommonJS module, its shebang included', async () => {
     writeBundle('alpha');
     const { seen, report } = await start();
     expect(seen).toEqual({
       word: 'alpha',
-      filename: join(dir, 'app.cjs'),
+      filename: join(dir, 'app.bundle.cjs'),
       dirname: dir,
       exports: 'object',
       dep: 'function',
@@ -62,7 +62,7 @@ describe('the bundle entry point', () => {
     const cache = readFileSync(join(dir, 'app.code-cache'));
     const wrapper = '(function (exports, require, module, __filename, __dirname) { \0\n})\0';
     const stamp = createHash('sha1')
-      .update(`${join(dir, 'app.cjs')}\0${wrapper}`)
+      .update(`${join(dir, 'app.bundle.cjs')}\0${wrapper}`)
       .update(text)
       .digest();
     expect(cache.subarray(0, 20)).toEqual(stamp);
@@ -88,7 +88,7 @@ describe('the bundle entry point', () => {
     renameSync(dir, moved);
     dir = moved;
     const { seen, report } = await start();
-    expect(seen.filename).toBe(join(moved, 'app.cjs'));
+    expect(seen.filename).toBe(join(moved, 'app.bundle.cjs'));
     expect(report).toBe('klarna-mock: code cache stale');
   });
 
@@ -101,7 +101,7 @@ describe('the bundle entry point', () => {
 
   it('starts without a report or a cache written unless asked', async () => {
     writeBundle('alpha');
-    const { stdout, stderr } = await run(process.execPath, [join(dir, 'app.mjs')], {
+    const { stdout, stderr } = await run(process.execPath, [join(dir, 'app.cjs')], {
       env: { ...process.env, KLARNA_MOCK_CODE_CACHE_REPORT: undefined, KLARNA_MOCK_WRITE_CODE_CACHE: undefined },
     });
     expect(JSON.parse(stdout)).toMatchObject({ word: 'alpha' });

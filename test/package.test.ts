@@ -24,7 +24,7 @@ const manifest = Manifest.parse(JSON.parse(readFileSync(join(ROOT, 'package.json
 let packed: string[];
 
 beforeAll(async () => {
-  expect(existsSync(join(ROOT, 'dist', 'klarna-mock.mjs')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(ROOT, 'dist', 'klarna-mock.cjs')), 'run `npm run build` first (npm test does)').toBe(true);
   // --ignore-scripts: `prepare` would build again; npm test has just built.
   const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: ROOT,
@@ -57,7 +57,7 @@ describe('the package npm pack makes', () => {
 
   it('bundles the simulator as strict code, as the ES modules it is made of are', () => {
     // A directive counts only before the first statement: after the shebang, before the bundle's own banner.
-    const [shebang, first] = readFileSync(join(ROOT, 'dist', 'klarna-mock.cjs'), 'utf8').split('\n');
+    const [shebang, first] = readFileSync(join(ROOT, 'dist', 'klarna-mock.bundle.cjs'), 'utf8').split('\n');
     expect(shebang).toBe('#!/usr/bin/env node');
     expect(first).toBe("'use strict';");
   });
@@ -68,8 +68,8 @@ describe('the package npm pack makes', () => {
       expect.arrayContaining([
         'bin/klarna-mock.mjs',
         'bin/node-flags.json',
-        'dist/klarna-mock.mjs',
         'dist/klarna-mock.cjs',
+        'dist/klarna-mock.bundle.cjs',
       ]),
     );
     expect(packed.filter((path) => path.startsWith('dist/mock-server/app/main.') || path.includes('/proxy/'))).toEqual(

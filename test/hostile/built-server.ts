@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
  */
 const BUNDLE = process.env.KLARNA_MOCK_BUNDLE
   ? resolve(process.env.KLARNA_MOCK_BUNDLE)
-  : join(ROOT, 'dist', 'klarna-mock.mjs');
+  : join(ROOT, 'dist', 'klarna-mock.cjs');
 const READY = /listening on (http:\/\/\S+)/;
 
 export interface BuiltServer {

@@ -9,7 +9,7 @@ import { START_FLAGS } from '../../bench/start-flags.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Inside the project, so that what the bundle loads at run time (pino-pretty, swagger-ui's assets) resolves. */
-const BUNDLE = join(ROOT, 'node_modules', '.cache', 'klarna-mock-test', 'klarna-mock.mjs');
+const BUNDLE = join(ROOT, 'node_modules', '.cache', 'klarna-mock-test', 'klarna-mock.cjs');
 
 /** The arguments after `node` that start `klarna-mock <args>`, as the launcher in bin/ starts it. */
 export function commandArgs(args: string[]): string[] {

@@ -1,21 +1,22 @@
 #!/usr/bin/env node
-// The bundle's entry point, copied beside it by scripts/bundle.mjs (dist/klarna-mock.mjs, what `npm start` and the
-// `klarna-mock` bin run): it runs the bundle (klarna-mock.cjs, the same name with .cjs) with V8's code cache for it
+// The bundle's entry point, copied beside it by scripts/bundle.mjs (dist/klarna-mock.cjs, what `npm start` and the
+// `klarna-mock` bin run): it runs the bundle (klarna-mock.bundle.cjs) with V8's code cache for it
 // (klarna-mock.code-cache), which the build wrote after a first authorize (scripts/code-cache.mjs). V8 then reads the
 // functions the start and that authorize compiled instead of compiling them again: a sixth of the start-up
 // (docs/performance.md, "Start-up and memory"). Without a cache, with a stale one, or on a Node whose V8 or flags
 // differ from the build's, or after the files moved, the bundle is compiled as any script is: the cache only makes
 // the start faster. KLARNA_MOCK_CODE_CACHE_REPORT=1 says on stderr whether the cache was used: used, none, stale
 // (another build's, or made where the files were before), or rejected (by V8: another Node, or other flags).
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// CommonJS, not an ES module: Node then starts without its ES module loader (a twentieth of the start-up).
+'use strict';
+const { createHash } = require('node:crypto');
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
 
-const bundle = fileURLToPath(import.meta.url).replace(/\.mjs$/, '.cjs');
-const cacheFile = bundle.replace(/\.cjs$/, '.code-cache');
+const bundle = __filename.replace(/\.cjs$/, '.bundle.cjs');
+const cacheFile = __filename.replace(/\.cjs$/, '.code-cache');
 const bytes = readFileSync(bundle);
 const text = bytes.toString();
 // As Node wraps a CommonJS module (a shebang turned into a comment of the same length).
@@ -39,8 +40,8 @@ if (process.env.KLARNA_MOCK_WRITE_CODE_CACHE === '1') {
   // What V8 compiled by the exit goes in: the start-up, and what the cache writer sent before it stopped the process.
   process.on('exit', () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
 }
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+const bundled = { exports: {} };
+script.runInThisContext()(bundled.exports, createRequire(bundle), bundled, bundle, dirname(bundle));
 
 function readCache() {
   try {
