@@ -5,6 +5,7 @@
 // of most of what the start-up runs instead of compiling it (bench/run.ts measures it). `npm run build` runs this
 // after tsc. BUNDLE_CODE_CACHE=0 leaves the cache out.
 import { copyFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,6 +25,29 @@ const onlyEnglishZodMessages = {
       /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+/**
+ * Fastify's server.js loads node:https and node:http2 as it loads (a tenth of the simulator's module start-up, with
+ * the TLS modules they bring), though it calls them only for an HTTPS or HTTP/2 server, which neither the simulator
+ * nor the bench's bare server makes. Both are loaded on first use instead. A Fastify whose server.js no longer has
+ * these lines fails the build here rather than loading them silently.
+ */
+const fastifyLoadsHttpsOnUse = {
+  name: 'fastify-loads-https-on-use',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]fastify[\\/]lib[\\/]server\.js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      for (const id of ['node:https', 'node:http2']) {
+        const line = `const ${id.slice(5)} = require('${id}')`;
+        if (!contents.includes(line)) throw new Error(`${args.path} no longer has "${line}": check the plugin`);
+        contents = contents.replace(line, `const ${id.slice(5)} = loadedOnUse('${id}')`);
+      }
+      const loader =
+        'function loadedOnUse (id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }) }';
+      return { contents: `${contents}\n${loader}\n`, loader: 'js' };
+    });
   },
 };
 
@@ -61,7 +85,7 @@ export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server',
       '@fastify/swagger',
       'ioredis',
     ],
-    plugins: [onlyEnglishZodMessages],
+    plugins: [onlyEnglishZodMessages, fastifyLoadsHttpsOnUse],
     // Strict, as the ES module was: a directive counts only before any statement, and the banner comes first.
     banner: { js: "'use strict';\nconst klarnaMockUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
