@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime } from './common.js';
+import { lazily } from './lazily.js';
 import { SigningKeyId, WebhookId, WebhookUrl } from './webhook.js';
 
 // Klarna's Notifications API: webhooks and signing keys, under /v2/notification/ (no account in the path: the API
@@ -41,7 +42,7 @@ export const NOTIFICATION_EVENT_NAMES = [
   'partner.compliance.decision.created',
 ] as const;
 
-export const NotificationEventName = z.enum(NOTIFICATION_EVENT_NAMES);
+export const NotificationEventName = lazily(() => z.enum(NOTIFICATION_EVENT_NAMES));
 export type NotificationEventName = z.infer<typeof NotificationEventName>;
 
 /** `payment`, `payment.request`, `payment.request.state-change`, …: the families a wildcard may name. */
@@ -57,92 +58,115 @@ const FAMILIES = new Set(
  * samples use them. There is no bare `*`: Klarna's "all events" sample lists four family wildcards instead
  * (docs/simulator-choices.md#webhook-event-types).
  */
-export const NotificationEventPattern = z
-  .string()
-  .max(128)
-  .refine(
-    (value) =>
-      (NOTIFICATION_EVENT_NAMES as readonly string[]).includes(value) ||
-      (value.endsWith('.*') && FAMILIES.has(value.slice(0, -2))),
-    {
-      message: 'must be an event name such as payment.request.state-change.completed, or a wildcard such as payment.*',
-    },
-  );
+export const NotificationEventPattern = lazily(() =>
+  z
+    .string()
+    .max(128)
+    .refine(
+      (value) =>
+        (NOTIFICATION_EVENT_NAMES as readonly string[]).includes(value) ||
+        (value.endsWith('.*') && FAMILIES.has(value.slice(0, -2))),
+      {
+        message:
+          'must be an event name such as payment.request.state-change.completed, or a wildcard such as payment.*',
+      },
+    ),
+);
 
-export const WebhookStatus = z.enum(['ENABLED', 'DISABLED']);
+export const WebhookStatus = lazily(() => z.enum(['ENABLED', 'DISABLED']));
 export type WebhookStatus = z.infer<typeof WebhookStatus>;
 
-const WebhookFields = z.object({
-  url: WebhookUrl,
-  event_types: z.array(NotificationEventPattern).min(1).max(64),
-  event_version: z.literal('v2'),
-  signing_key_id: z.string().min(1).max(255).describe('A signing key of the same account'),
-  status: WebhookStatus,
-});
+const WebhookFields = lazily(() =>
+  z.object({
+    url: WebhookUrl,
+    event_types: z.array(NotificationEventPattern).min(1).max(64),
+    event_version: z.literal('v2'),
+    signing_key_id: z.string().min(1).max(255).describe('A signing key of the same account'),
+    status: WebhookStatus,
+  }),
+);
 
 /** `event_version` and `status` may be left out (`v2`, `ENABLED`); Klarna's samples always send them. */
-export const CreateWebhookRequest = WebhookFields.extend({
-  event_version: WebhookFields.shape.event_version.default('v2'),
-  status: WebhookStatus.default('ENABLED'),
-});
+export const CreateWebhookRequest = lazily(() =>
+  WebhookFields.unwrap().extend({
+    event_version: WebhookFields.unwrap().shape.event_version.default('v2'),
+    status: WebhookStatus.default('ENABLED'),
+  }),
+);
 export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequest>;
 
 /** The fields to change; the others keep their values. */
-export const UpdateWebhookRequest = WebhookFields.partial();
+export const UpdateWebhookRequest = lazily(() => WebhookFields.unwrap().partial());
 export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequest>;
 
-export const SimulateWebhookRequest = z.object({
-  event_type: NotificationEventName.refine(
-    (name) =>
-      name.startsWith('payment.request.') || (name.startsWith('payment.transaction.') && !name.endsWith('.chargeback')),
-    { message: 'the simulator simulates payment.request.* and payment.transaction.* events only (no chargeback)' },
-  ),
-  event_version: z.literal('v2').default('v2'),
-});
+export const SimulateWebhookRequest = lazily(() =>
+  z.object({
+    event_type: NotificationEventName.refine(
+      (name) =>
+        name.startsWith('payment.request.') ||
+        (name.startsWith('payment.transaction.') && !name.endsWith('.chargeback')),
+      { message: 'the simulator simulates payment.request.* and payment.transaction.* events only (no chargeback)' },
+    ),
+    event_version: z.literal('v2').default('v2'),
+  }),
+);
 export type SimulateWebhookRequest = z.infer<typeof SimulateWebhookRequest>;
 
-export const Webhook = z.looseObject({
-  webhook_id: WebhookId,
-  url: z.string(),
-  event_types: z.array(z.string()),
-  event_version: z.string(),
-  signing_key_id: z.string(),
-  status: WebhookStatus,
-  created_at: IsoDateTime.optional(),
-  updated_at: IsoDateTime.optional(),
-});
+export const Webhook = lazily(() =>
+  z.looseObject({
+    webhook_id: WebhookId,
+    url: z.string(),
+    event_types: z.array(z.string()),
+    event_version: z.string(),
+    signing_key_id: z.string(),
+    status: WebhookStatus,
+    created_at: IsoDateTime.optional(),
+    updated_at: IsoDateTime.optional(),
+  }),
+);
 export type Webhook = z.infer<typeof Webhook>;
 
-export const WebhookList = z.looseObject({ webhooks: z.array(Webhook) });
+export const WebhookList = lazily(() => z.looseObject({ webhooks: z.array(Webhook) }));
 
 /** The event a simulate call queued for delivery. */
-export const SimulatedEvent = z.looseObject({
-  event_id: z.guid(),
-  event_type: z.string(),
-  webhook_id: WebhookId,
-});
+export const SimulatedEvent = lazily(() =>
+  z.looseObject({
+    event_id: z.guid(),
+    event_type: z.string(),
+    webhook_id: WebhookId,
+  }),
+);
 
 /** A signing key as every answer but its creation shows it: never the secret. */
-export const SigningKey = z.looseObject({
-  signing_key_id: SigningKeyId,
-  created_at: IsoDateTime.optional(),
-  signing_key: z.never().optional().describe('Shown only when the key is created'),
-});
+export const SigningKey = lazily(() =>
+  z.looseObject({
+    signing_key_id: SigningKeyId,
+    created_at: IsoDateTime.optional(),
+    signing_key: z.never().optional().describe('Shown only when the key is created'),
+  }),
+);
 export type SigningKey = z.infer<typeof SigningKey>;
 
 /** The answer to creating a key: the only time the secret is shown (Klarna: keys are shown once). */
-export const CreatedSigningKey = SigningKey.extend({ signing_key: z.string().min(1) });
+export const CreatedSigningKey = lazily(() => SigningKey.unwrap().extend({ signing_key: z.string().min(1) }));
 export type CreatedSigningKey = z.infer<typeof CreatedSigningKey>;
 
-export const SigningKeyList = z.looseObject({ signing_keys: z.array(SigningKey) });
+export const SigningKeyList = lazily(() => z.looseObject({ signing_keys: z.array(SigningKey) }));
 
 /** Creating a signing key takes no body; an empty object is accepted too. */
-export const CreateSigningKeyRequest = z.strictObject({}).optional();
+export const CreateSigningKeyRequest = lazily(() => z.strictObject({}).optional());
 
-export const WebhookParams = z.object({ webhook_id: z.string().min(1).max(255) });
-export const SigningKeyParams = z.object({ signing_key_id: z.string().min(1).max(255) });
+export const WebhookParams = lazily(() => z.object({ webhook_id: z.string().min(1).max(255) }));
+export const SigningKeyParams = lazily(() => z.object({ signing_key_id: z.string().min(1).max(255) }));
 
-export const NotificationHeaders = z.looseObject({
-  'klarna-idempotency-key': z.string().min(1).max(255).optional().describe('Ideally a UUID; replays the first answer'),
-  'partner-correlation-id': z.string().max(255).optional(),
-});
+export const NotificationHeaders = lazily(() =>
+  z.looseObject({
+    'klarna-idempotency-key': z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('Ideally a UUID; replays the first answer'),
+    'partner-correlation-id': z.string().max(255).optional(),
+  }),
+);

@@ -14,6 +14,8 @@ const WRAPPERS = [
   z.ZodReadonly,
   z.ZodCatch,
   z.ZodNonOptional,
+  // Contracts' schemas built on first use (lazily.ts).
+  z.ZodLazy,
 ];
 type Wrapper = InstanceType<(typeof WRAPPERS)[number]>;
 

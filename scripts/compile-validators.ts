@@ -125,6 +125,9 @@ function copySource(schema: z.ZodType): string {
     switch (def.type) {
       case 'optional':
         return expression(def.innerType as z.ZodType, value);
+      case 'lazy':
+        // A schema of contracts/ built on first use (contracts/lazily.ts): the copy is its inner schema's.
+        return expression((node as z.ZodLazy).unwrap() as z.ZodType, value);
       case 'string':
       case 'number':
       case 'boolean':
@@ -159,7 +162,9 @@ function copySource(schema: z.ZodType): string {
     return name;
   };
 
-  const root = objectFunction(schema as z.ZodObject);
+  let body = schema;
+  while (body instanceof z.ZodLazy) body = body.unwrap() as z.ZodType;
+  const root = objectFunction(body as z.ZodObject);
   return `${functions.join('\n')}\nconst copyRoot = ${root};`;
 }
 

@@ -51,7 +51,13 @@ function walk(tree: KeyTree, value: unknown, path: PropertyKey[], out: string[])
 
 function keyTree(schema: z.ZodType): KeyTree {
   let inner = schema;
-  while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable || inner instanceof z.ZodDefault) {
+  while (
+    inner instanceof z.ZodOptional ||
+    inner instanceof z.ZodNullable ||
+    inner instanceof z.ZodDefault ||
+    // Contracts' schemas built on first use (contracts/lazily.ts).
+    inner instanceof z.ZodLazy
+  ) {
     inner = inner.unwrap() as z.ZodType;
   }
   if (inner instanceof z.ZodObject) {

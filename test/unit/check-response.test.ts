@@ -45,7 +45,7 @@ describe('the error catalogue', () => {
     const clientErrors = samples.filter((e) => e.statusCode < 500);
     expect(clientErrors.length).toBeGreaterThan(0);
     for (const error of clientErrors) {
-      expect(FindingCode.options, error.errorCode).toContain(error.errorCode);
+      expect(FindingCode.unwrap().options, error.errorCode).toContain(error.errorCode);
     }
   });
 });

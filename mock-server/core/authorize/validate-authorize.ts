@@ -124,29 +124,41 @@ function parseBodyByField(rawBody: unknown): ParsedBody {
   return violations.length > 0 ? { ok: false, violations } : parseBodyWithZod(rawBody);
 }
 
-const bodyShape: Readonly<Record<string, z.ZodType>> = AuthorizeRequest.shape;
-
 /** zod's safeParse, its error a plain $ZodError: the same issues, without the stack an Error captures. */
 const safeParseField = zodCore._safeParse(zodCore.$ZodError);
 
+interface BodyField {
+  key: string;
+  schema: z.ZodType;
+  check: (value: unknown) => boolean;
+  required: boolean;
+}
+let bodyFields: readonly BodyField[] | undefined;
+
 /**
- * The body's top-level fields in the schema's order, each with its compiled check and whether zod requires it. What
- * bodyViolations relies on is checked here, once: the body has no rule of its own beyond its fields (and lets unknown
- * ones pass), and a field is optional to the object (an absent key adds no issue) exactly when its own schema accepts
- * undefined.
+ * The body's top-level fields in the schema's order, each with its compiled check and whether zod requires it, made
+ * on the first body that needs them. What bodyViolations relies on is checked here, once: the body has no rule of its
+ * own beyond its fields (and lets unknown ones pass), and a field is optional to the object (an absent key adds no
+ * issue) exactly when its own schema accepts undefined.
  */
-const BODY_FIELDS = Object.entries(bodyShape).map(([key, schema]) => {
-  const check = closedFieldChecks.get(key);
-  if (check === undefined) throw new Error(`no compiled check of ${key}: run npm run validators:generate`);
-  const required = schema._zod.optin !== 'optional';
-  if (required === schema.safeParse(undefined).success) {
-    throw new Error(`bodyViolations: ${key} is required by the body but accepts undefined, or the reverse`);
+function bodyFieldsOf(): readonly BodyField[] {
+  if (bodyFields !== undefined) return bodyFields;
+  const body = AuthorizeRequest.unwrap();
+  const bodyDef = body._zod.def;
+  if ((bodyDef.checks ?? []).length > 0 || bodyDef.catchall?._zod.def.type !== 'unknown') {
+    throw new Error('bodyViolations: AuthorizeRequest has a rule beyond its fields, or refuses unknown ones');
   }
-  return { key, schema, check, required };
-});
-const bodyDef = AuthorizeRequest._zod.def;
-if ((bodyDef.checks ?? []).length > 0 || bodyDef.catchall?._zod.def.type !== 'unknown') {
-  throw new Error('bodyViolations: AuthorizeRequest has a rule beyond its fields, or refuses unknown ones');
+  const shape: Readonly<Record<string, z.ZodType>> = body.shape;
+  bodyFields = Object.entries(shape).map(([key, schema]) => {
+    const check = closedFieldChecks.get(key);
+    if (check === undefined) throw new Error(`no compiled check of ${key}: run npm run validators:generate`);
+    const required = schema._zod.optin !== 'optional';
+    if (required === schema.safeParse(undefined).success) {
+      throw new Error(`bodyViolations: ${key} is required by the body but accepts undefined, or the reverse`);
+    }
+    return { key, schema, check, required };
+  });
+  return bodyFields;
 }
 
 /**
@@ -161,7 +173,7 @@ export function bodyViolations(rawBody: unknown): ValidationError[] {
     return parsed.ok ? [] : parsed.violations;
   }
   const violations: ValidationError[] = [];
-  for (const { key, schema, check, required } of BODY_FIELDS) {
+  for (const { key, schema, check, required } of bodyFieldsOf()) {
     const value = (rawBody as Record<string, unknown>)[key];
     if (value === undefined ? !required : check(value)) continue;
     const parsed = safeParseField(schema, value);

@@ -109,6 +109,12 @@ async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
   return namedBodies(document);
 }
 
+/** The examples of a schema, or of the schema inside one built on first use (contracts/lazily.ts). */
+function examplesOf(schema: z.ZodType): unknown {
+  const examples = z.globalRegistry.get(schema)?.examples;
+  return examples === undefined && schema instanceof z.ZodLazy ? examplesOf(schema.unwrap() as z.ZodType) : examples;
+}
+
 /**
  * A body schema's example (`.meta({ examples })`) goes beside its $ref, on the media type, where /docs' Try it out
  * and code generators read it; the generator drops it once the body is a named component.
@@ -116,7 +122,7 @@ async function openApiDocument(routes: RouteOptions[]): Promise<unknown> {
 function withBodyExamples(document: OpenApiDocument, routes: RouteOptions[]) {
   for (const route of routes) {
     const body = route.schema?.body;
-    const examples: unknown = body instanceof z.ZodType ? z.globalRegistry.get(body)?.examples : undefined;
+    const examples: unknown = body instanceof z.ZodType ? examplesOf(body) : undefined;
     const example: unknown = Array.isArray(examples) ? examples[0] : undefined;
     if (example === undefined) continue;
     const path = route.url.replace(/:(\w+)/g, '{$1}');

@@ -44,7 +44,7 @@ function authorizeForms(config: AuthorizeDeps['config']): AuthorizeForm[] {
     {
       path: AUTHORIZE_PATH,
       operationId: 'authorizePayment',
-      params: AuthorizeParams,
+      params: AuthorizeParams.unwrap(),
       account: (request) => (request.params as { partner_account_id: string }).partner_account_id,
     },
     {
@@ -70,9 +70,11 @@ const EXAMPLE_REQUEST = {
   },
 };
 
-const DocumentedHeaders = AuthorizeHeaders.omit({ authorization: true }).extend({
-  'mock-scenario': z.string().optional().describe('Simulator extra: answer with this built-in or fixture scenario'),
-});
+const DocumentedHeaders = AuthorizeHeaders.unwrap()
+  .omit({ authorization: true })
+  .extend({
+    'mock-scenario': z.string().optional().describe('Simulator extra: answer with this built-in or fixture scenario'),
+  });
 
 export interface AuthorizeRouteDeps extends AuthorizeDeps {
   /** Where a fault, which has no answer, is journaled and logged. */

@@ -6,7 +6,7 @@ import type { MockConfig } from '../../core/config.js';
 import { catalogue, KlarnaHttpError } from '../../core/error-catalogue.js';
 import { violationsOf } from '../../core/parameter-path.js';
 
-const IdempotencyKey = NotificationHeaders.shape['klarna-idempotency-key'];
+const IdempotencyKey = NotificationHeaders.unwrap().shape['klarna-idempotency-key'];
 
 /** A Notifications API request once checked: its account (the API key's), idempotency key, path and body. */
 export interface NotificationRequest<P = unknown, B = unknown> {

@@ -30,7 +30,7 @@ export interface PathForm {
 export const ACCOUNT_FORM: PathForm = {
   prefix: '/v2/accounts/:partner_account_id',
   suffix: '',
-  params: AuthorizeParams,
+  params: AuthorizeParams.unwrap(),
   account(params, authorization, config, operation) {
     const named = (params as { partner_account_id?: string }).partner_account_id ?? '';
     return checked(named, authorization, config, operation, () => {

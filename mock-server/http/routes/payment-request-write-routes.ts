@@ -36,7 +36,7 @@ interface Deps {
   clock: AccountClock;
 }
 
-const DocumentedHeaders = PaymentRequestHeaders.omit({ authorization: true });
+const DocumentedHeaders = PaymentRequestHeaders.unwrap().omit({ authorization: true });
 
 const errors = {
   400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR or INVALID_CONTENT_TYPE'),

@@ -253,7 +253,7 @@ const headerValue = fc.oneof(
   fc.constantFrom(undefined, '', 'x', 'Basic a2V5', ['a', 'b'], 1),
   fc.constantFrom(255, 256, 8192, 8193).map((n) => 'x'.repeat(n)),
 );
-const HEADER_NAMES = Object.keys(AuthorizeHeaders.shape);
+const HEADER_NAMES = Object.keys(AuthorizeHeaders.unwrap().shape);
 const headers = fc
   .tuple(
     fc.record(Object.fromEntries(HEADER_NAMES.map((name) => [name, headerValue])), { requiredKeys: [] }),
@@ -370,8 +370,8 @@ describe('the compiled checks and zod', () => {
   });
 
   it('check each top-level field as zod does, in the schema order, however the body holds it', () => {
-    expect([...closedFieldChecks.keys()]).toEqual(Object.keys(AuthorizeRequest.shape));
-    const shape: Record<string, z.ZodType> = AuthorizeRequest.shape;
+    expect([...closedFieldChecks.keys()]).toEqual(Object.keys(AuthorizeRequest.unwrap().shape));
+    const shape: Record<string, z.ZodType> = AuthorizeRequest.unwrap().shape;
     fc.assert(
       fc.property(bodies, (body) => {
         if (typeof body !== 'object' || body === null) return;
@@ -470,7 +470,7 @@ describe('bodyViolations', () => {
   });
 
   it('run zod on the refused field only, not on the body nor on the fields their checks pass', () => {
-    const shape = AuthorizeRequest.shape;
+    const shape = AuthorizeRequest.unwrap().shape;
     const runs = [AuthorizeRequest, shape.supplementary_purchase_data, shape.request_payment_transaction].map(
       (schema) => vi.spyOn(schema._zod, 'run'),
     );
