@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Amount, Currency, CustomerTokenScope, IsoDateTime, Krn, Reference } from './common.js';
+import { Amount, Currency, CustomerTokenScope, IdempotencyKeyHeader, IsoDateTime, Krn, Reference } from './common.js';
 import { lazily } from './lazily.js';
 import { SupplementaryPurchaseData } from './supplementary-purchase-data.js';
 
@@ -33,12 +33,7 @@ export const AuthorizeHeaders = lazily(() =>
       .max(8192)
       .optional()
       .describe('JSON: {"integrator": {name, session_reference, module_name, module_version}, "originators": [...]}'),
-    'klarna-idempotency-key': z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('Ideally a UUID; replays the first answer'),
+    'klarna-idempotency-key': IdempotencyKeyHeader.optional(),
     'partner-correlation-id': z.string().max(255).optional().describe('Echoed in the response'),
   }),
 );

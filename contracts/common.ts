@@ -42,3 +42,8 @@ export const CustomerTokenScope = lazily(() =>
 );
 
 export const Interval = lazily(() => z.enum(['DAY', 'WEEK', 'MONTH', 'YEAR']));
+
+/** `Klarna-Idempotency-Key`: a repeat with the same key replays the first answer. */
+export const IdempotencyKeyHeader = lazily(() =>
+  z.string().min(1).max(255).describe('Ideally a UUID; replays the first answer'),
+);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from './common.js';
+import { IdempotencyKeyHeader, IsoDateTime } from './common.js';
 import { lazily } from './lazily.js';
 import { SigningKeyId, WebhookId, WebhookUrl } from './webhook.js';
 
@@ -161,12 +161,7 @@ export const SigningKeyParams = lazily(() => z.object({ signing_key_id: z.string
 
 export const NotificationHeaders = lazily(() =>
   z.looseObject({
-    'klarna-idempotency-key': z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('Ideally a UUID; replays the first answer'),
+    'klarna-idempotency-key': IdempotencyKeyHeader.optional(),
     'partner-correlation-id': z.string().max(255).optional(),
   }),
 );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PaymentTransaction } from './authorize-response.js';
-import { Amount, Currency, IsoDateTime, Krn, Reference } from './common.js';
+import { Amount, Currency, IdempotencyKeyHeader, IsoDateTime, Krn, Reference } from './common.js';
 import { lazily } from './lazily.js';
 import { LineItem, SupplementaryPurchaseData } from './supplementary-purchase-data.js';
 
@@ -150,12 +150,7 @@ export type PaymentRefundResource = z.infer<typeof PaymentRefundResource>;
 /** The headers a transaction write documents (Authorization aside). */
 export const TransactionWriteHeaders = lazily(() =>
   z.object({
-    'klarna-idempotency-key': z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('Ideally a UUID; replays the first answer'),
+    'klarna-idempotency-key': IdempotencyKeyHeader.optional(),
     'partner-correlation-id': z.string().max(255).optional().describe('Echoed in the response'),
   }),
 );
