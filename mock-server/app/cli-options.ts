@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { ONE_OFF_PARSE } from '../../contracts/index.js';
 import { type CliCommand, type CliOption, HELP_OPTION } from '../../shared-cli/cli-option.js';
 import { helpText } from '../../shared-cli/help-text.js';
 import { parseCli, usageErrorOf } from '../../shared-cli/parse-cli.js';
@@ -150,13 +151,16 @@ export function readCliOptions(
     withAdmin(withFlags(configFile === undefined ? {} : readConfigFile(configFile), flags), flags, env),
     cli.from('workers') === 'default' ? undefined : { value: cli.value('workers') ?? '', label: cli.label('workers') },
   );
-  const parsed = CliOptions.safeParse({
-    port: cli.value('port'),
-    host: cli.value('host'),
-    logLevel: cli.value('log-level'),
-    logFormat: cli.value('log-format') ?? (isTty ? 'pretty' : 'json'),
-    config,
-  });
+  const parsed = CliOptions.safeParse(
+    {
+      port: cli.value('port'),
+      host: cli.value('host'),
+      logLevel: cli.value('log-level'),
+      logFormat: cli.value('log-format') ?? (isTty ? 'pretty' : 'json'),
+      config,
+    },
+    ONE_OFF_PARSE,
+  );
   if (!parsed.success) throw usageErrorOf(parsed.error, cli, NAMES);
   return { help: false, options: parsed.data };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WebhookSubscriptionRequest } from '../../contracts/index.js';
+import { ONE_OFF_PARSE, WebhookSubscriptionRequest } from '../../contracts/index.js';
 import { parseStoreLocation } from './store/store-location.js';
 
 const MINUTE = 60_000;
@@ -363,9 +363,12 @@ export const MockConfig = z.strictObject({
 });
 export type MockConfigInput = z.input<typeof MockConfig>;
 
-/** Parses the settings, mapping the deprecated `strictSessionTokens` onto `unknownSessionTokens`. */
+/**
+ * Parses the settings, mapping the deprecated `strictSessionTokens` onto `unknownSessionTokens`. Once a start, so
+ * without zod's compiled fast path (`jitless`): compiling it cost the start-up more than it saves on one parse.
+ */
 export function parseMockConfig(input: unknown) {
-  const parsed = MockConfig.safeParse(input);
+  const parsed = MockConfig.safeParse(input, ONE_OFF_PARSE);
   if (parsed.success && parsed.data.strictSessionTokens === true) parsed.data.unknownSessionTokens = 'reject';
   return parsed;
 }
