@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KlarnaError, PaymentRequest } from '../../../contracts/index.js';
+import { lazily } from '../../../contracts/lazily.js';
 import { andThen } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import { catalogue, KlarnaHttpError } from '../../core/error-catalogue.js';
@@ -36,7 +37,7 @@ function paymentRequestRoutesOf(
     description,
     tags: ['Payment Request API'],
     security: [{ klarna_api_key: [] }],
-    params: form.params.extend(Id.shape),
+    params: lazily(() => form.params.extend(Id.shape)),
     response: {
       200: PaymentRequest,
       400: KlarnaError.describe('INPUT_ERROR: VALIDATION_ERROR (a path parameter over 255 characters)'),

@@ -13,6 +13,7 @@ import {
   TransactionWriteHeaders,
   UpdateTransactionBody,
 } from '../../../contracts/index.js';
+import { lazily } from '../../../contracts/lazily.js';
 import { type Awaitable, andThen } from '../../core/awaitable.js';
 import { serializeChecked } from '../../core/check-response.js';
 import type { AnswerStore } from '../../core/store/answer-store.js';
@@ -270,7 +271,8 @@ function register(
       description: `${route.description} Safe to retry with the same Klarna-Idempotency-Key.`,
       tags: ['Payment Transaction API'],
       security: [{ klarna_api_key: [] }],
-      params: form.params.extend({ [route.idName]: z.string().min(1).max(255) }),
+      // For the OpenAPI document only (transactionTarget checks the parameters): built when it is asked for.
+      params: lazily(() => form.params.extend({ [route.idName]: z.string().min(1).max(255) })),
       headers: TransactionWriteHeaders,
       ...(route.body !== undefined && { body: route.body }),
       response: { [route.status]: route.response, ...writeErrors },
