@@ -49,12 +49,24 @@ describe('lazily', () => {
     expect(builds).toBe(1);
   });
 
+  it('builds the lazily schemas inside it on first use, so that zod never parses it with its cycle check', () => {
+    const inner = lazily(() => z.object({ reference: z.string() }));
+    const outer = lazily(() => z.object({ amount: z.int(), lines: z.array(inner).optional() }));
+    // What zod's cycle check reads: the inner schema it resolved, kept on the definition.
+    const built = (schema: z.ZodLazy) => '_cachedInner' in schema._zod.def;
+    expect(built(inner)).toBe(false);
+    // No request has sent `lines`: the schema of its items is built all the same.
+    expect(outer.safeParse({ amount: 1 }).success).toBe(true);
+    expect(built(inner)).toBe(true);
+    expect(z.core.isRecursiveSchema(outer.unwrap())).toBe(false);
+  });
+
   it('leaves every schema of contracts/ unbuilt when the module loads (a fresh process)', async () => {
     const script = `
       const contracts = await import('./contracts/index.ts');
       const { z } = await import('zod');
       const lazy = Object.values(contracts).filter((value) => value instanceof z.ZodLazy);
-      const built = lazy.filter((schema) => Object.getOwnPropertyDescriptor(schema._zod, 'innerType')?.get === undefined);
+      const built = lazy.filter((schema) => '_cachedInner' in schema._zod.def);
       process.stdout.write(JSON.stringify({ lazy: lazy.length, built: built.length }));`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
