@@ -17,18 +17,22 @@ const vm = require('node:vm');
 
 const bundle = __filename.replace(/\.cjs$/, '.bundle.cjs');
 const cacheFile = __filename.replace(/\.cjs$/, '.code-cache');
+// The bundle is one function expression (scripts/bundle.mjs wraps it as Node wraps a CommonJS module), so its text
+// is the source V8 compiles, as it is: no second string to make and copy. It is ASCII (scripts/bundle.mjs checks),
+// so its bytes are its characters: read as Latin-1, a plain copy.
 const bytes = readFileSync(bundle);
-const text = bytes.toString();
-// As Node wraps a CommonJS module (a shebang turned into a comment of the same length).
-const [head, tail] = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'];
-const source = `${head}${text.startsWith('#!') ? `//${text.slice(2)}` : text}${tail}`;
+const source = bytes.latin1Slice(0, bytes.length);
 // V8 checks a cache against its own version, its flags and the source's length only. So the cache carries a stamp
-// of the source (the wrapper and the bundle's bytes: a rebuild of the same length never runs the last one's code) and
-// of the bundle's path (V8 would keep the path the cache was made at in every stack trace). SHA-1 of the bytes: 1 ms,
-// against 5 for SHA-256 of the text.
-const digest = createHash('sha1').update(`${bundle}\0${head}\0${tail}\0`).update(bytes).digest();
+// of the source (the bundle's bytes: a rebuild of the same length never runs the last one's code) and of the bundle's
+// path (V8 would keep the path the cache was made at in every stack trace). SHA-1 of the bytes: 1 ms, against 5 for
+// SHA-256 of the text.
+const digest = createHash('sha1').update(`${bundle}\0`).update(bytes).digest();
+// The stamp takes 24 bytes (SHA-1's 20, then 4 zeros), so that the code starts on an 8-byte boundary of the file's
+// buffer: V8 copies code that does not before reading it.
+const STAMP_BYTES = 24;
+const stamp = Buffer.concat([digest, Buffer.alloc(STAMP_BYTES - digest.length)]);
 const kept = readCache();
-const cachedData = kept?.subarray(0, digest.length).equals(digest) ? kept.subarray(digest.length) : undefined;
+const cachedData = kept?.subarray(0, STAMP_BYTES).equals(stamp) ? kept.subarray(STAMP_BYTES) : undefined;
 // The bundle has no import() (scripts/bundle.mjs turns those into require()), so the script needs no module loader.
 const script = new vm.Script(source, { filename: bundle, cachedData });
 if (process.env.KLARNA_MOCK_CODE_CACHE_REPORT === '1') {
@@ -38,10 +42,15 @@ if (process.env.KLARNA_MOCK_CODE_CACHE_REPORT === '1') {
 }
 if (process.env.KLARNA_MOCK_WRITE_CODE_CACHE === '1') {
   // What V8 compiled by the exit goes in: the start-up, and what the cache writer sent before it stopped the process.
-  process.on('exit', () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
+  process.on('exit', () => writeFileSync(cacheFile, Buffer.concat([stamp, script.createCachedData()])));
+}
+const run = script.runInThisContext();
+if (typeof run !== 'function') {
+  process.stderr.write(`klarna-mock: ${bundle} is not a bundle scripts/bundle.mjs wrote; run npm run build\n`);
+  process.exit(1);
 }
 const bundled = { exports: {} };
-script.runInThisContext()(bundled.exports, createRequire(bundle), bundled, bundle, dirname(bundle));
+run(bundled.exports, createRequire(bundle), bundled, bundle, dirname(bundle));
 
 function readCache() {
   try {

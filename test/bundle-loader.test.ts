@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MODULE_WRAPPER } from '../scripts/bundle.mjs';
 
 // The entry point scripts/bundle.mjs writes beside every bundle (scripts/bundle-loader.cjs), run here on small
 // bundles of its own: what it runs, the cache it writes, and that a cache never runs code other than the bundle's.
@@ -19,11 +20,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A bundle that prints what it was given, and `word` (the same length for every word of as many letters). */
+/**
+ * A bundle that prints what it was given, and `word` (the same length for every word of as many letters), wrapped
+ * and with a shebang as scripts/bundle.mjs writes the simulator's.
+ */
 function writeBundle(word: string) {
   const text = `#!/usr/bin/env node
-const seen = { word: '${word}', filename: __filename, dirname: __dirname, exports: typeof module.exports, dep: typeof require('node:path').join };
+${MODULE_WRAPPER[0]} 'use strict';
+const seen = { word: '${word}', filename: __filename, dirname: __dirname, exports: typeof module.exports, dep: typeof require('node:path').join, strict: this === undefined };
 process.stdout.write(JSON.stringify(seen));
+${MODULE_WRAPPER[1]}
 `;
   writeFileSync(join(dir, 'app.bundle.cjs'), text);
   return text;
@@ -53,20 +59,30 @@ describe('the bundle entry point', () => {
       dirname: dir,
       exports: 'object',
       dep: 'function',
+      strict: true,
     });
     expect(report).toBe('klarna-mock: code cache none');
+  });
+
+  it('refuses a bundle that is not one function expression, with the command that makes one', async () => {
+    writeFileSync(join(dir, 'app.bundle.cjs'), '1 + 1;\n');
+    const failed = await run(process.execPath, [join(dir, 'app.cjs')]).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    expect((failed as { stderr: string }).stderr).toBe(
+      `klarna-mock: ${join(dir, 'app.bundle.cjs')} is not a bundle scripts/bundle.mjs wrote; run npm run build\n`,
+    );
   });
 
   it('writes a cache stamped with the bundle’s hash when asked, and starts from it the next time', async () => {
     const text = await writeCachedBundle('alpha');
     const cache = readFileSync(join(dir, 'app.code-cache'));
-    const wrapper = '(function (exports, require, module, __filename, __dirname) { \0\n})\0';
-    const stamp = createHash('sha1')
-      .update(`${join(dir, 'app.bundle.cjs')}\0${wrapper}`)
+    const digest = createHash('sha1')
+      .update(`${join(dir, 'app.bundle.cjs')}\0`)
       .update(text)
       .digest();
-    expect(cache.subarray(0, 20)).toEqual(stamp);
-    expect(cache.length).toBeGreaterThan(20);
+    // 24 bytes, so that the code after them starts on an 8-byte boundary: V8 would copy it otherwise.
+    expect(cache.subarray(0, 24)).toEqual(Buffer.concat([digest, Buffer.alloc(4)]));
+    expect(cache.length).toBeGreaterThan(24);
 
     const { seen, report } = await start();
     expect(seen.word).toBe('alpha');

@@ -1,5 +1,6 @@
+import { isAscii } from 'node:buffer';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ const before = loaded();
 const plain = Fastify();
 const secure = process.argv.includes('--https') ? Fastify({ https: {} }) : undefined;
 const http2 = process.argv.includes('--http2') ? Fastify({ http2: true }) : undefined;
-process.stdout.write(JSON.stringify({ before, after: loaded(), plain: typeof plain.server.listen, made: [secure, http2].filter(Boolean).length }));
+const text = 'Zürich – 東京 😀';
+process.stdout.write(JSON.stringify({ before, after: loaded(), plain: typeof plain.server.listen, made: [secure, http2].filter(Boolean).length, text }));
 `,
   );
   const previous = process.env.BUNDLE_CODE_CACHE;
@@ -38,13 +40,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(...args: string[]) {
   const { stdout } = await run(process.execPath, [join(dir, 'app.cjs'), ...args]);
-  return JSON.parse(stdout) as { before: string[]; after: string[]; plain: string; made: number };
+  return JSON.parse(stdout) as { before: string[]; after: string[]; plain: string; made: number; text: string };
 }
 
 describe('the bundle scripts/bundle.mjs makes', () => {
   it('starts an HTTP Fastify without loading node:https, node:http2 or TLS', async () => {
     const seen = await start();
-    expect(seen).toEqual({ before: [], after: [], plain: 'function', made: 0 });
+    expect(seen).toEqual({ before: [], after: [], plain: 'function', made: 0, text: 'Zürich – 東京 😀' });
+  });
+
+  it('writes ASCII, which its entry point reads as Latin-1: text beyond it arrives whole', () => {
+    const written = readFileSync(join(dir, 'app.bundle.cjs'));
+    expect(written.toString('latin1')).toContain('Z\\xFCrich \\u2013 \\u6771\\u4EAC \\u{1F600}');
+    expect(isAscii(written)).toBe(true);
   });
 
   it('still loads them for a Fastify that serves HTTPS or HTTP/2', async () => {

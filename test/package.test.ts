@@ -56,10 +56,11 @@ describe('the package npm pack makes', () => {
   });
 
   it('bundles the simulator as strict code, as the ES modules it is made of are', () => {
-    // A directive counts only before the first statement: after the shebang, before the bundle's own banner.
+    // A directive counts only before the first statement: the first in the function the bundle is (its entry point
+    // runs it as Node runs a CommonJS module), before the bundle's own banner.
     const [shebang, first] = readFileSync(join(ROOT, 'dist', 'klarna-mock.bundle.cjs'), 'utf8').split('\n');
     expect(shebang).toBe('#!/usr/bin/env node');
-    expect(first).toBe("'use strict';");
+    expect(first).toBe("(function (exports, require, module, __filename, __dirname) { 'use strict';");
   });
 
   it('ships the simulator once: the bundle the klarna-mock bin runs, not also its compiled entry point', () => {
