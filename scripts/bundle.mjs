@@ -4,7 +4,6 @@
 // scripts/code-cache.mjs). Node then reads one file instead of resolving and loading hundreds, and V8 reads the code
 // of most of what the start-up runs instead of compiling it (bench/run.ts measures it). `npm run build` runs this
 // after tsc. BUNDLE_CODE_CACHE=0 leaves the cache out.
-import { isAscii } from 'node:buffer';
 import { copyFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -101,10 +100,6 @@ export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server',
     },
     footer: { js: MODULE_WRAPPER[1] },
   });
-  // esbuild writes ASCII (escapes for the rest), which the entry point counts on to read the file as Latin-1.
-  if (!isAscii(await readFile(outfile.replace(/\.cjs$/, '.bundle.cjs')))) {
-    throw new Error('the bundle is not ASCII, and its entry point reads it as Latin-1: check esbuild’s charset');
-  }
   copyFileSync(join(ROOT, 'scripts', 'bundle-loader.cjs'), outfile);
   // The last build's cache goes in any case: none is better than one of another build.
   rmSync(outfile.replace(/\.cjs$/, '.code-cache'), { force: true });

@@ -64,6 +64,13 @@ describe('the bundle entry point', () => {
     expect(report).toBe('klarna-mock: code cache none');
   });
 
+  it('reads a bundle beyond ASCII as UTF-8 (an unminified one, whose comments esbuild leaves as they are)', async () => {
+    const text = `${MODULE_WRAPPER[0]}\n// Zürich\nprocess.stdout.write(JSON.stringify({ word: 'Zürich – 東京 😀' }));${MODULE_WRAPPER[1]}`;
+    writeFileSync(join(dir, 'app.bundle.cjs'), text);
+    const { seen } = await start();
+    expect(seen.word).toBe('Zürich – 東京 😀');
+  });
+
   it('refuses a bundle that is not one function expression, with the command that makes one', async () => {
     writeFileSync(join(dir, 'app.bundle.cjs'), '1 + 1;\n');
     const failed = await run(process.execPath, [join(dir, 'app.cjs')]).catch((error: unknown) => error);

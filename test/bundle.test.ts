@@ -49,7 +49,7 @@ describe('the bundle scripts/bundle.mjs makes', () => {
     expect(seen).toEqual({ before: [], after: [], plain: 'function', made: 0, text: 'Zürich – 東京 😀' });
   });
 
-  it('writes ASCII, which its entry point reads as Latin-1: text beyond it arrives whole', () => {
+  it('writes ASCII when it minifies (its entry point then reads it as Latin-1): text beyond it arrives whole', () => {
     const written = readFileSync(join(dir, 'app.bundle.cjs'));
     expect(written.toString('latin1')).toContain('Z\\xFCrich \\u2013 \\u6771\\u4EAC \\u{1F600}');
     expect(isAscii(written)).toBe(true);
