@@ -59,6 +59,73 @@ const fastifyLoadsHttpsOnUse = {
 };
 
 /**
+ * find-my-way compiles small functions with `new Function` as each route is added: a prefix matcher for each static
+ * node, a params builder and a constraints matcher for each handler (over four hundred for the simulator's routes).
+ * V8's code cache holds none of them, so every start paid for them, though requests use the prefix matchers only off
+ * the compiled lookup's path and the constraints matchers only for routes with constraints, which neither the
+ * simulator nor the bench's bare server has. Each is now compiled on its first call, to the same function. A
+ * find-my-way whose sources no longer have these lines fails the build here.
+ */
+const findMyWayCompilesOnFirstCall = {
+  name: 'find-my-way-compiles-on-first-call',
+  setup(build) {
+    const patches = {
+      'node.js': [
+        // (The constant the new lines read: unchanged, but it must still be there.)
+        ['const LONG_PREFIX_MIN_LENGTH = 16', 'const LONG_PREFIX_MIN_LENGTH = 16'],
+        [
+          'function compilePrefixMatch (prefix) {',
+          [
+            'function compilePrefixMatch (prefix) {',
+            '  if (prefix.length === 1 || prefix.length >= LONG_PREFIX_MIN_LENGTH) return compilePrefixMatchNow(prefix)',
+            '  let compiled',
+            '  return (path, i) => (compiled ??= compilePrefixMatchNow(prefix))(path, i)',
+            '}',
+            '',
+            'function compilePrefixMatchNow (prefix) {',
+          ].join('\n'),
+        ],
+      ],
+      'handler-storage.js': [
+        [
+          '      _createParamsObject: this._compileCreateParamsObject(params)',
+          '      _createParamsObject: this._compileCreateParamsObjectOnFirstCall(params)',
+        ],
+        [
+          '  _compileCreateParamsObject (params) {',
+          [
+            '  _compileCreateParamsObjectOnFirstCall (params) {',
+            '    let compiled',
+            '    return (param0, param1, param2, param3, extraParams) =>',
+            '      (compiled ??= this._compileCreateParamsObject(params))(param0, param1, param2, param3, extraParams)',
+            '  }',
+            '',
+            '  _compileCreateParamsObject (params) {',
+          ].join('\n'),
+        ],
+        [
+          '      this._compileGetHandlerMatchingConstraints(constrainer, constraints)',
+          [
+            '      this._getHandlerMatchingConstraints = function compileOnFirstCall (derivedConstraints) {',
+            '        this._compileGetHandlerMatchingConstraints(constrainer, constraints)',
+            '        return this._getHandlerMatchingConstraints(derivedConstraints)',
+            '      }',
+          ].join('\n'),
+        ],
+      ],
+    };
+    build.onLoad({ filter: /[\\/]find-my-way[\\/]lib[\\/](node|handler-storage)\.js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      for (const [line, replacement] of patches[args.path.split(/[\\/]/).pop()]) {
+        if (!contents.includes(line)) throw new Error(`${args.path} no longer has "${line.trim()}": check the plugin`);
+        contents = contents.replace(line, replacement);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
  * `outfile`: the entry point to write (`.cjs`); the bundle goes beside it with `.bundle.cjs`, the code cache with
  * `.code-cache`. `entry`: the simulator's by default; the bench bundles its bare server the same way, for its start-up
  * floor.
@@ -92,7 +159,7 @@ export async function bundle(outfile = BUNDLE, entry = join(ROOT, 'mock-server',
       '@fastify/swagger',
       'ioredis',
     ],
-    plugins: [onlyEnglishZodMessages, fastifyLoadsHttpsOnUse],
+    plugins: [onlyEnglishZodMessages, fastifyLoadsHttpsOnUse, findMyWayCompilesOnFirstCall],
     // Strict, as the ES module was: a directive counts only before any statement, and the banner comes first (after
     // the entry's shebang, which V8 reads as a comment).
     banner: {
