@@ -4,15 +4,20 @@ import { BlockList, isIP } from 'node:net';
 /** What the start does about the admin API, given where it listens: start, start with a warning, or refuse. */
 export type AdminExposure = { kind: 'ok' } | { kind: 'warn'; message: string } | { kind: 'refuse'; message: string };
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+let loopback: BlockList | undefined;
 
 /** 127.0.0.0/8, ::1 (IPv4-mapped forms too) and the name localhost: no other machine can connect. */
 export function isLoopbackHost(host: string): boolean {
-  if (host.toLowerCase() === 'localhost') return true;
+  // The default host, and the other usual ones, without node:net's BlockList (a module of its own to load at start).
+  if (host === '127.0.0.1' || host === '::1' || host.toLowerCase() === 'localhost') return true;
   const family = isIP(host);
-  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 0) return false;
+  if (loopback === undefined) {
+    loopback = new BlockList();
+    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopback.addAddress('::1', 'ipv6');
+  }
+  return loopback.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 const WHAT_IT_CAN_DO =

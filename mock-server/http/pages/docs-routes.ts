@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -51,7 +52,9 @@ window.ui = SwaggerUIBundle({
  * @fastify/swagger-ui plugin, whose registration cost ~40 ms of every start for a page few runs open.
  */
 export function docsRoutes(app: FastifyInstance) {
-  const staticDir = join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
+  // Found and read on the first request for an asset, not at start (node:fs/promises too: its module costs a start
+  // more than these few reads do).
+  let staticDir: string | undefined;
   const cache = new Map<string, Buffer>();
 
   app.get('/docs', { schema: { hide: true } }, async (_request, reply) =>
@@ -63,7 +66,8 @@ export function docsRoutes(app: FastifyInstance) {
     if (type === undefined) return reply.callNotFound();
     let content = cache.get(file);
     if (content === undefined) {
-      content = await readFile(join(staticDir, file));
+      staticDir ??= join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
+      content = await promisify(readFile)(join(staticDir, file));
       cache.set(file, content);
     }
     return reply.type(type).header('Cache-Control', 'public, max-age=3600').send(content);
