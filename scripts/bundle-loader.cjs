@@ -18,11 +18,17 @@ const vm = require('node:vm');
 
 const bundle = __filename.replace(/\.cjs$/, '.bundle.cjs');
 const cacheFile = __filename.replace(/\.cjs$/, '.code-cache');
-// The bundle is one function expression (scripts/bundle.mjs wraps it as Node wraps a CommonJS module), so its text
-// is the source V8 compiles, as it is: no second string to make and copy. Minified, it is ASCII (esbuild escapes the
-// rest), so its bytes are its characters: read as Latin-1, a plain copy, faster than decoding UTF-8.
+// The bundle is one function expression (scripts/bundle.mjs wraps it as Node wraps a CommonJS module: MODULE_WRAPPER
+// there), so its text is the source V8 compiles, as it is: no second string to make and copy. Minified, it is ASCII
+// (esbuild escapes the rest), so its bytes are its characters: read as Latin-1, a plain copy, faster than UTF-8.
 const bytes = readFileSync(bundle);
-const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString();
+const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+// Checked before any of it runs: a bundle of another build's format would fail at its first require().
+const afterShebang = source.startsWith('#!') ? source.indexOf('\n') + 1 : 0;
+if (!source.startsWith('(function (exports, require, module, __filename, __dirname) {', afterShebang)) {
+  process.stderr.write(`klarna-mock: ${bundle} is not a bundle scripts/bundle.mjs wrote; run npm run build\n`);
+  process.exit(1);
+}
 // V8 checks a cache against its own version, its flags and the source's length only. So the cache carries a stamp
 // of the source (the bundle's bytes: a rebuild of the same length never runs the last one's code) and of the bundle's
 // path (V8 would keep the path the cache was made at in every stack trace). SHA-1 of the bytes: 1 ms, against 5 for
@@ -45,13 +51,8 @@ if (process.env.KLARNA_MOCK_WRITE_CODE_CACHE === '1') {
   // What V8 compiled by the exit goes in: the start-up, and what the cache writer sent before it stopped the process.
   process.on('exit', () => writeFileSync(cacheFile, Buffer.concat([stamp, script.createCachedData()])));
 }
-const run = script.runInThisContext();
-if (typeof run !== 'function') {
-  process.stderr.write(`klarna-mock: ${bundle} is not a bundle scripts/bundle.mjs wrote; run npm run build\n`);
-  process.exit(1);
-}
 const bundled = { exports: {} };
-run(bundled.exports, createRequire(bundle), bundled, bundle, dirname(bundle));
+script.runInThisContext()(bundled.exports, createRequire(bundle), bundled, bundle, dirname(bundle));
 
 function readCache() {
   try {

@@ -60,47 +60,53 @@ const fastifyLoadsHttpsOnUse = {
 
 /**
  * find-my-way compiles small functions with `new Function` as each route is added: a prefix matcher for each static
- * node, a params builder and a constraints matcher for each handler (over four hundred for the simulator's routes).
- * V8's code cache holds none of them, so every start paid for them, though requests use the prefix matchers only off
- * the compiled lookup's path and the constraints matchers only for routes with constraints, which neither the
- * simulator nor the bench's bare server has. Each is now compiled on its first call, to the same function. A
- * find-my-way whose sources no longer have these lines fails the build here.
+ * node, a params builder and a constraints matcher for each handler (over four hundred for the simulator's routes),
+ * and V8's code cache holds none of them, so every start paid for them. Each is now compiled on its first call, and
+ * that first call puts the compiled function where the original one would have been (the node's `matchPrefix`, the
+ * handler's `_createParamsObject`, the storage's `_getHandlerMatchingConstraints`): every later call, a request's
+ * lookup among them (Fastify does not use find-my-way's compiled lookup), is the same call to the same function as
+ * before. A constraint strategy whose store fails now fails on the first request that needs it, not when its route is
+ * added; neither the simulator nor the bench's bare server has constraints. A find-my-way whose sources no longer have
+ * these lines fails the build here.
  */
 const findMyWayCompilesOnFirstCall = {
   name: 'find-my-way-compiles-on-first-call',
   setup(build) {
     const patches = {
       'node.js': [
-        // (The constant the new lines read: unchanged, but it must still be there.)
-        ['const LONG_PREFIX_MIN_LENGTH = 16', 'const LONG_PREFIX_MIN_LENGTH = 16'],
+        [
+          'this.matchPrefix = kind === NODE_TYPES.STATIC ? compilePrefixMatch(prefix) : null',
+          'this.matchPrefix = kind === NODE_TYPES.STATIC ? compilePrefixMatchOnFirstCall(this, prefix) : null',
+        ],
+        [
+          'this.matchPrefix = compilePrefixMatch(childPrefix)',
+          'this.matchPrefix = compilePrefixMatchOnFirstCall(this, childPrefix)',
+        ],
         [
           'function compilePrefixMatch (prefix) {',
           [
-            'function compilePrefixMatch (prefix) {',
-            '  if (prefix.length === 1 || prefix.length >= LONG_PREFIX_MIN_LENGTH) return compilePrefixMatchNow(prefix)',
-            '  let compiled',
-            '  return (path, i) => (compiled ??= compilePrefixMatchNow(prefix))(path, i)',
+            'function compilePrefixMatchOnFirstCall (node, prefix) {',
+            '  return function matchPrefixOnFirstCall (path, i) {',
+            '    node.matchPrefix = compilePrefixMatch(prefix)',
+            '    return node.matchPrefix(path, i)',
+            '  }',
             '}',
             '',
-            'function compilePrefixMatchNow (prefix) {',
+            'function compilePrefixMatch (prefix) {',
           ].join('\n'),
         ],
       ],
       'handler-storage.js': [
         [
-          '      _createParamsObject: this._compileCreateParamsObject(params)',
-          '      _createParamsObject: this._compileCreateParamsObjectOnFirstCall(params)',
-        ],
-        [
-          '  _compileCreateParamsObject (params) {',
+          '      _createParamsObject: this._compileCreateParamsObject(params)\n    }\n',
           [
-            '  _compileCreateParamsObjectOnFirstCall (params) {',
-            '    let compiled',
-            '    return (param0, param1, param2, param3, extraParams) =>',
-            '      (compiled ??= this._compileCreateParamsObject(params))(param0, param1, param2, param3, extraParams)',
-            '  }',
+            '      _createParamsObject: null',
+            '    }',
+            '    handlerObject._createParamsObject = (param0, param1, param2, param3, extraParams) => {',
+            '      handlerObject._createParamsObject = this._compileCreateParamsObject(params)',
+            '      return handlerObject._createParamsObject(param0, param1, param2, param3, extraParams)',
+            '    }',
             '',
-            '  _compileCreateParamsObject (params) {',
           ].join('\n'),
         ],
         [

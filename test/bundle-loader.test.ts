@@ -71,9 +71,13 @@ describe('the bundle entry point', () => {
     expect(seen.word).toBe('Zürich – 東京 😀');
   });
 
-  it('refuses a bundle that is not one function expression, with the command that makes one', async () => {
-    writeFileSync(join(dir, 'app.bundle.cjs'), '1 + 1;\n');
-    const failed = await run(process.execPath, [join(dir, 'app.cjs')]).catch((error: unknown) => error);
+  it('refuses a bundle that is not one function expression before running it, with the command that makes one', async () => {
+    // As bundles were written before they were wrapped: run as a script, its first require() would throw.
+    writeFileSync(join(dir, 'app.bundle.cjs'), "#!/usr/bin/env node\n'use strict';\nrequire('node:path');\n");
+    const failed = await run(process.execPath, [join(dir, 'app.cjs')], {
+      env: { ...process.env, KLARNA_MOCK_WRITE_CODE_CACHE: '1' },
+    }).catch((error: unknown) => error);
+    expect(existsSync(join(dir, 'app.code-cache'))).toBe(false);
     expect(failed).toMatchObject({ code: 1, stdout: '' });
     expect((failed as { stderr: string }).stderr).toBe(
       `klarna-mock: ${join(dir, 'app.bundle.cjs')} is not a bundle scripts/bundle.mjs wrote; run npm run build\n`,
