@@ -35,14 +35,14 @@ const FLUSH_MS = 10;
 const BATCH_CHARS = 8 * 1024;
 
 /**
- * Standard output in batches (batched): one asynchronous write for the lines of FLUSH_MS or BATCH_CHARS, a line at
- * most 100 ms late (the destination's periodic flush, for a write still in flight then), and what is left written
- * synchronously on exit (pino's exit hook). A write per request cost a replay a twentieth of its CPU, and a write per
- * turn of the event loop a client sending one request at a time a fifth of its CPU and of its latency
- * (docs/performance.md).
+ * Standard output in batches (batched): one asynchronous write for the lines of FLUSH_MS or BATCH_CHARS, lines handed
+ * over while a write was in flight written when it ends, and what is left written synchronously on exit (pino's exit
+ * hook). A write per request cost a replay a twentieth of its CPU, and a write per turn of the event loop a client
+ * sending one request at a time a fifth of its CPU and of its latency (docs/performance.md). No periodic flush: the
+ * destination's wrote an empty string ten times a second to an idle server's standard output.
  */
 function batchedStdout(): BatchedStream {
-  return batched(destination({ dest: 1, sync: false, minLength: BATCH_CHARS, periodicFlush: 100 }));
+  return batched(destination({ dest: 1, sync: false, minLength: BATCH_CHARS }));
 }
 
 type BatchedStream = DestinationStream & { flush(done?: (error?: Error) => void): void };
@@ -52,6 +52,8 @@ interface Destination {
   write(text: string): unknown;
   flush(done?: (error?: Error) => void): void;
   flushSync?: () => void;
+  /** SonicBoom's `write` event: the bytes of a write that ended. */
+  on?(event: 'write', listener: (bytes: number) => void): unknown;
 }
 
 /**
@@ -65,11 +67,32 @@ export function batched(out: Destination): BatchedStream {
   let lines: string[] = [];
   let chars = 0;
   let scheduled = false;
+  // Bytes handed to `out` and not written yet. SonicBoom holds what is handed over while a write is in flight, below
+  // its minLength, until the next flush: once a write ends with bytes still held, batched flushes them (on the next
+  // turn: SonicBoom may go on writing by itself first, and a flush then does nothing).
+  let held = 0;
+  let rechecking = false;
+  const recheck = () => {
+    rechecking = false;
+    try {
+      if (held > 0) out.flush();
+    } catch {
+      // Destroyed (standard output closed): nothing more can be written.
+    }
+  };
+  out.on?.('write', (bytes) => {
+    held -= bytes;
+    if (held > 0 && !rechecking) {
+      rechecking = true;
+      setImmediate(recheck);
+    }
+  });
   const handOver = () => {
     if (lines.length === 0) return;
     const text = lines.length === 1 ? (lines[0] as string) : lines.join('');
     lines = [];
     chars = 0;
+    if (out.on !== undefined) held += Buffer.byteLength(text);
     out.write(text);
   };
   const flushSync = out.flushSync?.bind(out);

@@ -1,3 +1,8 @@
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { destination as pinoDestination } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { batched } from '../../mock-server/http/logging.js';
 
@@ -96,6 +101,47 @@ describe('log lines in batches', () => {
     expect(done).toHaveBeenCalledOnce();
   });
 
+  it('flushes what the destination held while a write was in flight once that write ends, and nothing when idle', async () => {
+    // As SonicBoom with a minLength: text handed over while it writes is held, and flush() then does nothing.
+    const listeners: Array<(bytes: number) => void> = [];
+    const writes: string[] = [];
+    let held = '';
+    let inFlight: string | undefined;
+    const start = () => {
+      inFlight = held;
+      held = '';
+      writes.push(inFlight);
+    };
+    const out = {
+      write: (text: string) => {
+        held += text;
+      },
+      flush: () => {
+        if (inFlight === undefined) start();
+      },
+      on: (_event: 'write', listener: (bytes: number) => void) => listeners.push(listener),
+    };
+    const end = () => {
+      const bytes = Buffer.byteLength(inFlight ?? '');
+      inFlight = undefined;
+      for (const listener of listeners) listener(bytes);
+    };
+    const stream = batched(out);
+    stream.write('first\n');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(writes).toEqual(['first\n']);
+    stream.write('während\n');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(writes).toEqual(['first\n']);
+    end();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writes).toEqual(['first\n', 'während\n']);
+    end();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(writes).toEqual(['first\n', 'während\n']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('survives a destination that cannot be written any more', async () => {
     const stream = batched({
       write: () => true,
@@ -105,5 +151,36 @@ describe('log lines in batches', () => {
     });
     stream.write('a\n');
     await expect(vi.advanceTimersByTimeAsync(10)).resolves.not.toThrow();
+  });
+});
+
+describe('log lines in batches, on pino’s own destination', () => {
+  it('writes every line with no periodic flush, lines handed over during a write included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klarna-mock-log-'));
+    const file = join(dir, 'out.log');
+    const out = pinoDestination({ dest: file, sync: false, minLength: 8 * 1024 });
+    try {
+      await once(out, 'ready');
+      const stream = batched(out);
+      const long = `${'x'.repeat(9000)}\n`;
+      const expected = `${long}short\n${long}während\n`;
+      let written = 0;
+      const all = new Promise<void>((resolve) =>
+        out.on('write', (bytes: number) => {
+          written += bytes;
+          if (written === Buffer.byteLength(expected)) resolve();
+        }),
+      );
+      // Each long line goes out at once; the short one after it is handed over while that write may be in flight.
+      stream.write(long);
+      stream.write('short\n');
+      stream.write(long);
+      stream.write('während\n');
+      await all;
+      expect(readFileSync(file, 'utf8')).toBe(expected);
+    } finally {
+      out.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
