@@ -36,6 +36,19 @@ const onlyEnglishZodMessages = {
 };
 
 /**
+ * Reads a package's source and replaces each line of `patches` ([line, replacement] pairs) in it: a package whose
+ * source no longer has one of these lines fails the build, rather than being bundled unchanged.
+ */
+async function patchedSource(path, patches) {
+  let contents = await readFile(path, 'utf8');
+  for (const [line, replacement] of patches) {
+    if (!contents.includes(line)) throw new Error(`${path} no longer has "${line.trim()}": check the plugin`);
+    contents = contents.replace(line, replacement);
+  }
+  return contents;
+}
+
+/**
  * Fastify's server.js loads node:https and node:http2 as it loads (a tenth of the simulator's module start-up, with
  * the TLS modules they bring), though it calls them only for an HTTPS or HTTP/2 server, which neither the simulator
  * nor the bench's bare server makes. Both are loaded on first use instead. A Fastify whose server.js no longer has
@@ -45,12 +58,13 @@ const fastifyLoadsHttpsOnUse = {
   name: 'fastify-loads-https-on-use',
   setup(build) {
     build.onLoad({ filter: /[\\/]fastify[\\/]lib[\\/]server\.js$/ }, async (args) => {
-      let contents = await readFile(args.path, 'utf8');
-      for (const id of ['node:https', 'node:http2']) {
-        const line = `const ${id.slice(5)} = require('${id}')`;
-        if (!contents.includes(line)) throw new Error(`${args.path} no longer has "${line}": check the plugin`);
-        contents = contents.replace(line, `const ${id.slice(5)} = loadedOnUse('${id}')`);
-      }
+      const contents = await patchedSource(
+        args.path,
+        ['https', 'http2'].map((name) => [
+          `const ${name} = require('node:${name}')`,
+          `const ${name} = loadedOnUse('node:${name}')`,
+        ]),
+      );
       const loader =
         'function loadedOnUse (id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }) }';
       return { contents: `${contents}\n${loader}\n`, loader: 'js' };
@@ -120,14 +134,10 @@ const findMyWayCompilesOnFirstCall = {
         ],
       ],
     };
-    build.onLoad({ filter: /[\\/]find-my-way[\\/]lib[\\/](node|handler-storage)\.js$/ }, async (args) => {
-      let contents = await readFile(args.path, 'utf8');
-      for (const [line, replacement] of patches[args.path.split(/[\\/]/).pop()]) {
-        if (!contents.includes(line)) throw new Error(`${args.path} no longer has "${line.trim()}": check the plugin`);
-        contents = contents.replace(line, replacement);
-      }
-      return { contents, loader: 'js' };
-    });
+    build.onLoad({ filter: /[\\/]find-my-way[\\/]lib[\\/](node|handler-storage)\.js$/ }, async (args) => ({
+      contents: await patchedSource(args.path, patches[args.path.split(/[\\/]/).pop()]),
+      loader: 'js',
+    }));
   },
 };
 

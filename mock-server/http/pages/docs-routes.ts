@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 
+const readAsset = promisify(readFile);
+
 /**
  * Swagger UI's assets, as @fastify/swagger-ui ships them; read on first request, not at start. Not swagger-ui-dist,
  * which has the same files: since 5.x it depends on @scarf/scarf, whose install script reports every install over the
@@ -67,7 +69,7 @@ export function docsRoutes(app: FastifyInstance) {
     let content = cache.get(file);
     if (content === undefined) {
       staticDir ??= join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
-      content = await promisify(readFile)(join(staticDir, file));
+      content = await readAsset(join(staticDir, file));
       cache.set(file, content);
     }
     return reply.type(type).header('Cache-Control', 'public, max-age=3600').send(content);
