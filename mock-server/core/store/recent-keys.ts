@@ -32,3 +32,10 @@ export class RecentKeys {
 
 /** What every key of `account` starts with. */
 export const scopePrefix = (account: string) => `${account.length}:${account}:`;
+
+/** The account of a key `scopePrefix` began: its length prefix says where it ends. */
+export function accountOfKey(key: string): string {
+  const colon = key.indexOf(':');
+  const start = colon + 1;
+  return key.slice(start, start + Number(key.slice(0, colon)));
+}

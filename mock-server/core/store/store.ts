@@ -3,10 +3,10 @@ import type { IssuedToken, StoredResponse } from '../idempotency.js';
 import { keptBytes } from '../payment-requests/kept-purchase-data.js';
 import type { PaymentRequestRecord } from '../payment-requests/payment-request-record.js';
 import { recordBytes, type TransactionRecord, transactionUuid } from '../transactions/transaction-record.js';
+import { AnswerRing } from './answer-ring.js';
 import { type LazyCache, lazyCache } from './lazy-cache.js';
-import { RecentKeys, scopePrefix } from './recent-keys.js';
+import { accountOfKey, RecentKeys, scopePrefix } from './recent-keys.js';
 import { recordId } from './record-store.js';
-import { RecordedOrder } from './recorded-order.js';
 
 /** Bytes each store may hold by default: seven stores fit well inside npm start's 256 MB heap. */
 export const DEFAULT_STORE_BYTES = 12 * 1024 * 1024;
@@ -16,28 +16,21 @@ export interface StoreLimits {
   onFull?: (store: string) => void;
 }
 
-/** A stored answer, roughly: its body text, fingerprint, hashes and the record around them. */
-const recordedBytes = (entry: Recorded) => 320 + entry.stored.body.length + entry.account.length;
-
 /** Whether an idempotency record recorded at `createdAt` on `account`'s clock is past its window. */
 export type PastWindow = (account: string, createdAt: number) => boolean;
-
-interface Recorded {
-  account: string;
-  stored: StoredResponse;
-}
 
 /** The records kept for the record stores (core/store/memory-record-store.ts). */
 export type RecordKind = 'paymentRequests' | 'transactions';
 
 /**
  * The simulator's memory, bounded by entry count (an unbounded store grew ~3 MB/s under unique keys).
- * Idempotency records go oldest first, and those past their window go as soon as newer ones arrive (RecordedOrder);
+ * Idempotency records go oldest first, and those past their window go as soon as newer ones arrive (AnswerRing,
+ * which keeps them as bytes);
  * whether a record still answers is judged against the injected clock by the callers, not by timers.
  */
 export class Store {
-  private readonly byKey: RecordedOrder<Recorded>;
-  private readonly byToken: RecordedOrder<Recorded>;
+  private readonly byKey: AnswerRing;
+  private readonly byToken: AnswerRing;
   private readonly issued: LazyCache<IssuedToken>;
   /** Customer tokens the simulator issued, with their scopes: a token charge learns whether the customer is present. */
   private readonly customerTokens: LazyCache<CustomerToken['scopes']>;
@@ -61,14 +54,14 @@ export class Store {
   constructor(maxEntries: number, pastWindow: PastWindow = () => false, limits: StoreLimits = {}) {
     const maxBytes = limits.maxBytes ?? DEFAULT_STORE_BYTES;
     const full = (store: string) => () => limits.onFull?.(store);
-    const answerBound = (store: string) => ({ size: recordedBytes, maxBytes, onFull: full(store) });
-    this.byKey = new RecordedOrder(
+    this.byKey = new AnswerRing({
       maxEntries,
-      (entry) => pastWindow(entry.account, entry.stored.createdAt),
-      answerBound('idempotency answers'),
-    );
+      maxBytes,
+      over: (key, createdAt) => pastWindow(accountOfKey(key), createdAt),
+      onFull: full('idempotency answers'),
+    });
     // One token, one result, for as long as the store keeps it: token records go by count and bytes only.
-    this.byToken = new RecordedOrder(maxEntries, () => false, answerBound('session-token answers'));
+    this.byToken = new AnswerRing({ maxEntries, maxBytes, onFull: full('session-token answers') });
     const small = (store: string) => ({ size: () => 128, maxBytes, onFull: full(store) });
     this.issued = lazyCache(maxEntries, small('issued session tokens'));
     this.customerTokens = lazyCache(maxEntries, small('issued customer tokens'));
@@ -126,18 +119,18 @@ export class Store {
   }
 
   keyRecord(account: string, key: string | undefined): StoredResponse | undefined {
-    return key === undefined ? undefined : this.byKey.get(this.scoped(account, key))?.stored;
+    return key === undefined ? undefined : this.byKey.get(this.scoped(account, key));
   }
 
   tokenRecord(account: string, token: string | undefined): StoredResponse | undefined {
-    return token === undefined ? undefined : this.byToken.get(this.scoped(account, token))?.stored;
+    return token === undefined ? undefined : this.byToken.get(this.scoped(account, token));
   }
 
   record(account: string, ids: { key?: string | undefined; token?: string | undefined }, stored: StoredResponse): void {
-    if (ids.key !== undefined) this.byKey.set(this.scoped(account, ids.key), { account, stored });
+    if (ids.key !== undefined) this.byKey.set(this.scoped(account, ids.key), stored);
     if (ids.token !== undefined) {
       const key = this.scoped(account, ids.token);
-      if (!this.byToken.has(key)) this.byToken.set(key, { account, stored });
+      if (!this.byToken.has(key)) this.byToken.set(key, stored);
     }
   }
 

@@ -1,0 +1,218 @@
+import type { StoredResponse } from '../idempotency.js';
+import { TextRing } from '../journal/record-ring.js';
+
+export interface AnswerRingLimits {
+  maxEntries: number;
+  /** The text ring's cap: the oldest answers go first once it is reached, whatever their count. */
+  maxBytes: number;
+  /** Whether the answer kept under `key`, made at `createdAt`, is past its time: it goes once it is the oldest. */
+  over?: (key: string, createdAt: number) => boolean;
+  /** Called the first time the byte cap makes an answer go. */
+  onFull?: () => void;
+}
+
+/** Answers read most recently, decoded: a client retrying one key is answered without decoding it each time. */
+const DECODED = 16;
+/** Answers too large for the ring (over its cap) kept as they are, the newest few. */
+const OVERSIZE = 4;
+/** The position of an answer kept in `oversize`, not in the ring. */
+const ON_HEAP = -1;
+/** Slots at first: they double, up to `maxEntries`, while more answers are kept. */
+const FIRST_SLOTS = 1024;
+
+/**
+ * Stored answers kept as bytes (issue 16): each answer is the UTF-8 text of its fields (JSON) and its body, written
+ * into one buffer used as a ring (the journal's TextRing), and each key maps to a sequence number alone; where its
+ * text is, its length and its time sit in typed arrays, at the slot `seq % slots`. So a kept answer is one Map
+ * entry and one key string for the garbage collector instead of half a dozen objects. With the store at its cap, the
+ * live heap after a full collection is about 10 MB smaller, and V8's threads mark less (docs/performance.md).
+ *
+ * It forgets as the answers always went: in the order they were recorded (reading never refreshes one), an answer recorded
+ * again moves to the newest end, and from the oldest end go the answers over the count, those whose text the ring
+ * overwrote (its byte cap) and those past their time (`over`) as new ones arrive.
+ */
+export class AnswerRing {
+  private readonly seqOf = new Map<string, number>();
+  private readonly text: TextRing;
+  /** Per slot: the key, its text's position (or ON_HEAP), length, head's length and time. */
+  private slots = 0;
+  private keys: (string | undefined)[] = [];
+  private positions = new Float64Array(0);
+  private lengths = new Uint32Array(0);
+  private splits = new Uint32Array(0);
+  private times = new Float64Array(0);
+  /** The sequence number of the next answer, and of the oldest that may still be kept. */
+  private next = 0;
+  private oldest = 0;
+  private warned = false;
+  private readonly decoded = new Map<string, { seq: number; stored: StoredResponse }>();
+  private readonly oversize = new Map<string, StoredResponse>();
+
+  constructor(private readonly limits: AnswerRingLimits) {
+    this.text = new TextRing(limits.maxBytes, () => this.oldestPosition());
+  }
+
+  get size(): number {
+    return this.seqOf.size;
+  }
+
+  has(key: string): boolean {
+    return this.seqOf.has(key);
+  }
+
+  get(key: string): StoredResponse | undefined {
+    const seq = this.seqOf.get(key);
+    if (seq === undefined) return undefined;
+    const cached = this.decoded.get(key);
+    if (cached?.seq === seq) return cached.stored;
+    const slot = seq % this.slots;
+    const position = this.positions[slot] as number;
+    const stored =
+      position === ON_HEAP
+        ? this.oversize.get(key)
+        : decode(
+            this.text.read(position, 0, this.splits[slot] as number),
+            this.text.read(position, this.splits[slot] as number, this.lengths[slot] as number),
+          );
+    if (stored === undefined) return undefined;
+    if (this.decoded.size >= DECODED) this.decoded.delete(this.decoded.keys().next().value as string);
+    this.decoded.set(key, { seq, stored });
+    return stored;
+  }
+
+  /** Keeps `stored` as the newest answer under `key`. */
+  set(key: string, stored: StoredResponse): void {
+    const head = encodeHead(stored);
+    const fits = 3 * (head.length + stored.body.length) <= this.limits.maxBytes;
+    const position =
+      fits || Buffer.byteLength(head) + Buffer.byteLength(stored.body) <= this.limits.maxBytes
+        ? this.text.write(head, stored.body)
+        : ON_HEAP;
+    const seq = this.next;
+    this.dropOldest(seq);
+    if (seq - this.oldest >= this.slots) this.grow();
+    const slot = seq % this.slots;
+    this.keys[slot] = key;
+    this.positions[slot] = position;
+    this.lengths[slot] = position === ON_HEAP ? 0 : this.text.lastLength;
+    this.splits[slot] = position === ON_HEAP ? 0 : this.text.lastSplit;
+    this.times[slot] = stored.createdAt;
+    this.seqOf.set(key, seq);
+    this.decoded.delete(key);
+    this.oversize.delete(key);
+    if (position === ON_HEAP) {
+      if (this.oversize.size >= OVERSIZE) this.forget(this.oversize.keys().next().value as string);
+      this.oversize.set(key, stored);
+    }
+    this.next = seq + 1;
+  }
+
+  delete(key: string): void {
+    this.forget(key);
+  }
+
+  /** Deletes every answer whose key matches: a walk over all of them, for rare operations (an account reset). */
+  deleteWhere(matches: (key: string) => boolean): void {
+    for (const key of [...this.seqOf.keys()]) if (matches(key)) this.forget(key);
+  }
+
+  private forget(key: string): void {
+    this.seqOf.delete(key);
+    this.decoded.delete(key);
+    this.oversize.delete(key);
+  }
+
+  /**
+   * Lets the oldest answers go, before the answer numbered `newest` takes its slot: the one whose slot it is (the
+   * count), those whose text the ring no longer holds (the bytes), those past their time. Each answer is passed once:
+   * O(1) amortized.
+   */
+  private dropOldest(newest: number): void {
+    const { maxEntries, over } = this.limits;
+    for (; this.oldest < newest; this.oldest += 1) {
+      const slot = this.oldest % this.slots;
+      const key = this.keys[slot] as string;
+      if (this.seqOf.get(key) !== this.oldest) continue;
+      const position = this.positions[slot] as number;
+      const lost = position !== ON_HEAP && !this.text.holds(position);
+      if (this.oldest > newest - maxEntries && !lost && over?.(key, this.times[slot] as number) !== true) return;
+      if (lost && !this.warned) {
+        this.warned = true;
+        this.limits.onFull?.();
+      }
+      this.forget(key);
+    }
+  }
+
+  /** The text position of the oldest answer that may still be kept (the ring grows rather than lose it soon). */
+  private oldestPosition(): number | undefined {
+    for (let seq = this.oldest; seq < this.next; seq += 1) {
+      const slot = seq % this.slots;
+      if (this.seqOf.get(this.keys[slot] as string) !== seq) continue;
+      const position = this.positions[slot] as number;
+      if (position !== ON_HEAP) return position;
+    }
+    return undefined;
+  }
+
+  /**
+   * Twice the slots (FIRST_SLOTS at first), at most `maxEntries`: every answer from the oldest on moves to its slot
+   * in the larger arrays (at most `slots` of them, so each still has a slot of its own).
+   */
+  private grow(): void {
+    const slots = Math.min(this.limits.maxEntries, Math.max(FIRST_SLOTS, this.slots * 2));
+    const keys: (string | undefined)[] = new Array(slots).fill(undefined);
+    const positions = new Float64Array(slots);
+    const lengths = new Uint32Array(slots);
+    const splits = new Uint32Array(slots);
+    const times = new Float64Array(slots);
+    for (let seq = this.oldest; seq < this.next; seq += 1) {
+      const from = seq % this.slots;
+      const to = seq % slots;
+      keys[to] = this.keys[from];
+      positions[to] = this.positions[from] as number;
+      lengths[to] = this.lengths[from] as number;
+      splits[to] = this.splits[from] as number;
+      times[to] = this.times[from] as number;
+    }
+    this.slots = slots;
+    this.keys = keys;
+    this.positions = positions;
+    this.lengths = lengths;
+    this.splits = splits;
+    this.times = times;
+  }
+}
+
+/** Every field but the body, as JSON (null for what is absent); the body follows as it is. */
+function encodeHead(stored: StoredResponse): string {
+  return JSON.stringify([
+    stored.status,
+    stored.result,
+    stored.fingerprint ?? null,
+    stored.rawHash ?? null,
+    stored.tokens ?? null,
+    stored.createdAt,
+    stored.amount ?? null,
+    stored.currency,
+    stored.finalAuthorization,
+  ]);
+}
+
+function decode(head: string, body: string): StoredResponse {
+  const [status, result, fingerprint, rawHash, tokens, createdAt, amount, currency, finalAuthorization] =
+    JSON.parse(head);
+  const stored: StoredResponse = {
+    status,
+    body,
+    result,
+    fingerprint: fingerprint ?? undefined,
+    createdAt,
+    amount: amount ?? undefined,
+    currency,
+    finalAuthorization,
+  };
+  if (rawHash !== null) stored.rawHash = rawHash;
+  if (tokens !== null) stored.tokens = tokens;
+  return stored;
+}
