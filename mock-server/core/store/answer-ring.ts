@@ -27,9 +27,9 @@ const FIRST_SLOTS = 1024;
  * entry and one key string for the garbage collector instead of half a dozen objects. With the store at its cap, the
  * live heap after a full collection is about 10 MB smaller, and V8's threads mark less (docs/performance.md).
  *
- * It forgets as the answers always went: in the order they were recorded (reading never refreshes one), an answer recorded
- * again moves to the newest end, and from the oldest end go the answers over the count, those whose text the ring
- * overwrote (its byte cap) and those past their time (`over`) as new ones arrive.
+ * It forgets as the answers always went: in the order they were recorded (reading never refreshes one), an answer
+ * recorded again moves to the newest end, and from the oldest end go the answers over the count, those whose text
+ * the ring overwrote (its byte cap) and those past their time (`over`) as new ones arrive.
  */
 export class AnswerRing {
   private readonly seqOf = new Map<string, number>();
