@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredResponse } from '../../mock-server/core/idempotency.js';
 import { AnswerRing, type AnswerRingLimits } from '../../mock-server/core/store/answer-ring.js';
+import { accountOfKey, scopePrefix } from '../../mock-server/core/store/recent-keys.js';
 import { Store } from '../../mock-server/core/store/store.js';
 
 const WINDOW = 1000;
@@ -109,16 +110,70 @@ describe('AnswerRing', () => {
     ]);
   });
 
-  it('stays bounded however often keys are recorded again or deleted', () => {
-    const map = ring(2);
+  it('stays bounded however often keys are recorded again or deleted, and counts only the answers kept', () => {
+    // (Bytes are counted as written: the churn's 2.4 MB of text would overwrite old's in a ring of 1 MB.)
+    const map = ring(2, { maxBytes: 8 * 1024 * 1024 });
     map.set('old', stored(0)); // stays live at the oldest end while the rest churns behind it
     for (let i = 0; i < 20_000; i += 1) {
       map.set('churn', stored(i));
       if (i % 3 === 0) map.delete('churn');
     }
-    expect([map.get('old'), map.size]).toEqual([undefined, map.has('churn') ? 1 : 0]);
-    const slots = (map as unknown as { slots: number }).slots;
-    expect(slots).toBe(2);
+    expect([map.get('old')?.createdAt, map.size]).toEqual([0, map.has('churn') ? 2 : 1]);
+    expect((map as unknown as { slots: number }).slots).toBeLessThanOrEqual(4);
+  });
+
+  it('counts the answers kept, not those recorded: a deleted or re-recorded one leaves room', () => {
+    const three = ring(3);
+    for (const key of ['a', 'b']) three.set(key, stored(1));
+    three.delete('b');
+    for (const key of ['c', 'd']) three.set(key, stored(2));
+    expect(['a', 'b', 'c', 'd'].map((key) => three.has(key))).toEqual([true, false, true, true]);
+    const two = ring(2);
+    two.set('a', stored(1));
+    two.set('b', stored(2));
+    two.set('b', stored(3));
+    expect([two.get('a')?.createdAt, two.get('b')?.createdAt, two.size]).toEqual([1, 3, 2]);
+  });
+
+  it('never answers with text the ring overwrote, even behind an answer kept apart', () => {
+    const map = new AnswerRing({ maxEntries: 1_000, maxBytes: 1_000 });
+    map.set('big', { ...stored(0), body: 'y'.repeat(5_000) }); // too large for the ring: kept apart, the oldest
+    for (let i = 10; i < 60; i += 1) map.set(`k${i}`, { ...stored(i), body: 'x'.repeat(i) });
+    for (let i = 10; i < 60; i += 1) {
+      const answer = map.get(`k${i}`);
+      expect(answer === undefined || answer.createdAt === i).toBe(true);
+      expect(map.has(`k${i}`)).toBe(answer !== undefined);
+    }
+    expect(map.get('k59')?.body).toBe('x'.repeat(59));
+    expect(map.get('big')?.body.length).toBe(5_000);
+  });
+
+  it('keeps every answer up to its byte cap, after a reset and beside a large answer', () => {
+    const onFull = vi.fn();
+    const map = new AnswerRing({ maxEntries: 50_000, maxBytes: 12 * 1024 * 1024, onFull });
+    const body = 'b'.repeat(1_000);
+    for (let i = 0; i < 600; i += 1) map.set(`old${i}`, { ...stored(i), body });
+    map.deleteWhere(() => true);
+    for (let i = 0; i < 1_500; i += 1) map.set(`k${i}`, { ...stored(i), body });
+    for (let i = 0; i < 100; i += 1) map.set(`m${i}`, { ...stored(i), body: 'm'.repeat(5_000) });
+    map.set('large', { ...stored(0), body: 'l'.repeat(600_000) });
+    expect(map.size).toBe(1_601);
+    expect([map.has('k0'), map.has('m0'), map.get('large')?.body.length, onFull.mock.calls.length]).toEqual([
+      true,
+      true,
+      600_000,
+      0,
+    ]);
+  });
+});
+
+describe('accountOfKey', () => {
+  it('reads back the account of any key, colons and long accounts included', () => {
+    for (const account of ['a', 'krn:partner:global:account:test:M48JWZF8', 'x'.repeat(123), 'ü:𝄞:', '']) {
+      for (const id of ['k', '', 'id:with:colons']) {
+        expect(accountOfKey(`${scopePrefix(account)}${id}`)).toBe(account);
+      }
+    }
   });
 });
 

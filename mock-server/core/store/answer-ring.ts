@@ -17,7 +17,7 @@ const DECODED = 16;
 const OVERSIZE = 4;
 /** The position of an answer kept in `oversize`, not in the ring. */
 const ON_HEAP = -1;
-/** Slots at first: they double, up to `maxEntries`, while more answers are kept. */
+/** Slots at first: they double, up to twice `maxEntries`, while more answers (or numbers) are in use. */
 const FIRST_SLOTS = 1024;
 
 /**
@@ -29,7 +29,9 @@ const FIRST_SLOTS = 1024;
  *
  * It forgets as the answers always went: in the order they were recorded (reading never refreshes one), an answer
  * recorded again moves to the newest end, and from the oldest end go the answers over the count, those whose text
- * the ring overwrote (its byte cap) and those past their time (`over`) as new ones arrive.
+ * the ring overwrote (its byte cap) and those past their time (`over`) as new ones arrive. The count is of the
+ * answers kept; the bytes are of the text written since, so an answer goes once `maxBytes` of newer answers were
+ * recorded, those recorded again or deleted since included.
  */
 export class AnswerRing {
   private readonly seqOf = new Map<string, number>();
@@ -49,7 +51,9 @@ export class AnswerRing {
   private readonly oversize = new Map<string, StoredResponse>();
 
   constructor(private readonly limits: AnswerRingLimits) {
-    this.text = new TextRing(limits.maxBytes, () => this.oldestPosition());
+    // The whole cap at once (allocated on the first answer, outside the heap, its pages used only as written): a
+    // ring that grew could overwrite answers it should keep before it reached its cap.
+    this.text = new TextRing(limits.maxBytes, () => undefined, limits.maxBytes);
   }
 
   get size(): number {
@@ -57,30 +61,29 @@ export class AnswerRing {
   }
 
   has(key: string): boolean {
-    return this.seqOf.has(key);
+    return this.seqOf.has(key) && this.slotOf(key) !== undefined;
   }
 
   get(key: string): StoredResponse | undefined {
-    const seq = this.seqOf.get(key);
-    if (seq === undefined) return undefined;
+    const slot = this.slotOf(key);
+    if (slot === undefined) return undefined;
+    const seq = this.seqOf.get(key) as number;
     const cached = this.decoded.get(key);
     if (cached?.seq === seq) return cached.stored;
-    const slot = seq % this.slots;
     const position = this.positions[slot] as number;
     const stored =
       position === ON_HEAP
-        ? this.oversize.get(key)
+        ? (this.oversize.get(key) as StoredResponse)
         : decode(
             this.text.read(position, 0, this.splits[slot] as number),
             this.text.read(position, this.splits[slot] as number, this.lengths[slot] as number),
           );
-    if (stored === undefined) return undefined;
     if (this.decoded.size >= DECODED) this.decoded.delete(this.decoded.keys().next().value as string);
     this.decoded.set(key, { seq, stored });
     return stored;
   }
 
-  /** Keeps `stored` as the newest answer under `key`. */
+  /** Keeps `stored` as the newest answer under `key` (an answer it had goes). */
   set(key: string, stored: StoredResponse): void {
     const head = encodeHead(stored);
     const fits = 3 * (head.length + stored.body.length) <= this.limits.maxBytes;
@@ -88,9 +91,13 @@ export class AnswerRing {
       fits || Buffer.byteLength(head) + Buffer.byteLength(stored.body) <= this.limits.maxBytes
         ? this.text.write(head, stored.body)
         : ON_HEAP;
+    this.forget(key);
+    this.dropOldest();
+    if (this.next - this.oldest >= this.slots) {
+      if (this.slots < 2 * this.limits.maxEntries) this.grow();
+      else this.compact();
+    }
     const seq = this.next;
-    this.dropOldest(seq);
-    if (seq - this.oldest >= this.slots) this.grow();
     const slot = seq % this.slots;
     this.keys[slot] = key;
     this.positions[slot] = position;
@@ -98,8 +105,6 @@ export class AnswerRing {
     this.splits[slot] = position === ON_HEAP ? 0 : this.text.lastSplit;
     this.times[slot] = stored.createdAt;
     this.seqOf.set(key, seq);
-    this.decoded.delete(key);
-    this.oversize.delete(key);
     if (position === ON_HEAP) {
       if (this.oversize.size >= OVERSIZE) this.forget(this.oversize.keys().next().value as string);
       this.oversize.set(key, stored);
@@ -116,6 +121,29 @@ export class AnswerRing {
     for (const key of [...this.seqOf.keys()]) if (matches(key)) this.forget(key);
   }
 
+  /** The slot of the answer kept under `key`; undefined when there is none, or its text was overwritten since. */
+  private slotOf(key: string): number | undefined {
+    const seq = this.seqOf.get(key);
+    if (seq === undefined) return undefined;
+    const slot = seq % this.slots;
+    if (this.heldAt(slot)) return slot;
+    this.lost(key);
+    return undefined;
+  }
+
+  private heldAt(slot: number): boolean {
+    const position = this.positions[slot] as number;
+    return position === ON_HEAP || this.text.holds(position);
+  }
+
+  /** An answer whose text the ring overwrote: the byte cap made it go. */
+  private lost(key: string): void {
+    this.forget(key);
+    if (this.warned) return;
+    this.warned = true;
+    this.limits.onFull?.();
+  }
+
   private forget(key: string): void {
     this.seqOf.delete(key);
     this.decoded.delete(key);
@@ -123,44 +151,31 @@ export class AnswerRing {
   }
 
   /**
-   * Lets the oldest answers go, before the answer numbered `newest` takes its slot: the one whose slot it is (the
-   * count), those whose text the ring no longer holds (the bytes), those past their time. Each answer is passed once:
-   * O(1) amortized.
+   * Lets the oldest answers go while one more would be over the count, or their text is overwritten (the bytes), or
+   * they are past their time. Each answer is passed once: O(1) amortized. (An answer whose text was overwritten behind
+   * an older one kept apart, on the heap, goes when next looked up: `slotOf`.)
    */
-  private dropOldest(newest: number): void {
+  private dropOldest(): void {
     const { maxEntries, over } = this.limits;
-    for (; this.oldest < newest; this.oldest += 1) {
+    for (; this.oldest < this.next; this.oldest += 1) {
       const slot = this.oldest % this.slots;
       const key = this.keys[slot] as string;
       if (this.seqOf.get(key) !== this.oldest) continue;
-      const position = this.positions[slot] as number;
-      const lost = position !== ON_HEAP && !this.text.holds(position);
-      if (this.oldest > newest - maxEntries && !lost && over?.(key, this.times[slot] as number) !== true) return;
-      if (lost && !this.warned) {
-        this.warned = true;
-        this.limits.onFull?.();
+      if (!this.heldAt(slot)) {
+        this.lost(key);
+        continue;
       }
+      if (this.seqOf.size < maxEntries && over?.(key, this.times[slot] as number) !== true) return;
       this.forget(key);
     }
   }
 
-  /** The text position of the oldest answer that may still be kept (the ring grows rather than lose it soon). */
-  private oldestPosition(): number | undefined {
-    for (let seq = this.oldest; seq < this.next; seq += 1) {
-      const slot = seq % this.slots;
-      if (this.seqOf.get(this.keys[slot] as string) !== seq) continue;
-      const position = this.positions[slot] as number;
-      if (position !== ON_HEAP) return position;
-    }
-    return undefined;
-  }
-
   /**
-   * Twice the slots (FIRST_SLOTS at first), at most `maxEntries`: every answer from the oldest on moves to its slot
-   * in the larger arrays (at most `slots` of them, so each still has a slot of its own).
+   * Twice the slots (FIRST_SLOTS at first), at most twice `maxEntries`: every answer from the oldest on moves to its
+   * slot in the larger arrays (there are at most `slots` of them, so each still has a slot of its own).
    */
   private grow(): void {
-    const slots = Math.min(this.limits.maxEntries, Math.max(FIRST_SLOTS, this.slots * 2));
+    const slots = Math.min(2 * this.limits.maxEntries, Math.max(FIRST_SLOTS, this.slots * 2));
     const keys: (string | undefined)[] = new Array(slots).fill(undefined);
     const positions = new Float64Array(slots);
     const lengths = new Uint32Array(slots);
@@ -181,6 +196,31 @@ export class AnswerRing {
     this.lengths = lengths;
     this.splits = splits;
     this.times = times;
+  }
+
+  /**
+   * Every slot in use (twice `maxEntries`), at least half of them by answers recorded again or deleted since: the
+   * answers still kept take the numbers from the oldest on, in their order, and the others' slots are free again.
+   * Linear, and at most once per `maxEntries` answers recorded, so O(1) amortized; the count is of answers kept.
+   */
+  private compact(): void {
+    let to = this.oldest;
+    for (let seq = this.oldest; seq < this.next; seq += 1) {
+      const from = seq % this.slots;
+      const key = this.keys[from] as string;
+      if (this.seqOf.get(key) !== seq) continue;
+      // `to` is at most `seq`: its slot's answer was moved already, or is this one.
+      const target = to % this.slots;
+      this.keys[target] = key;
+      this.positions[target] = this.positions[from] as number;
+      this.lengths[target] = this.lengths[from] as number;
+      this.splits[target] = this.splits[from] as number;
+      this.times[target] = this.times[from] as number;
+      this.seqOf.set(key, to);
+      to += 1;
+    }
+    this.next = to;
+    this.decoded.clear();
   }
 }
 
