@@ -148,6 +148,22 @@ describe('AnswerRing', () => {
     expect(map.get('big')?.body.length).toBe(5_000);
   });
 
+  it('lets go of answers whose text was overwritten behind one kept apart: they leave room, not count', () => {
+    const map = new AnswerRing({ maxEntries: 4, maxBytes: 1024 * 1024 });
+    map.set('big', { ...stored(0), body: 'y'.repeat(1024 * 1024 + 1) });
+    for (const key of ['a', 'b']) map.set(key, { ...stored(1), body: key });
+    for (const key of ['c', 'd']) map.set(key, { ...stored(2), body: key.repeat(600_000) });
+    expect(['big', 'a', 'b', 'c', 'd'].map((key) => map.has(key))).toEqual([true, false, false, false, true]);
+    expect(map.size).toBe(2);
+  });
+
+  it('holds no key it let go of: its slots forget them as they pass', () => {
+    const map = ring(100);
+    for (let i = 0; i < 5_000; i += 1) map.set(`k${i}`, stored(i));
+    const keys = (map as unknown as { keys: (string | undefined)[] }).keys;
+    expect(keys.filter((key) => key !== undefined)).toHaveLength(100);
+  });
+
   it('keeps every answer up to its byte cap, after a reset and beside a large answer', () => {
     const onFull = vi.fn();
     const map = new AnswerRing({ maxEntries: 50_000, maxBytes: 12 * 1024 * 1024, onFull });

@@ -46,6 +46,8 @@ export class AnswerRing {
   /** The sequence number of the next answer, and of the oldest that may still be kept. */
   private next = 0;
   private oldest = 0;
+  /** No answer before this number has its text in the ring any more (or it is kept apart, on the heap). */
+  private oldestText = 0;
   private warned = false;
   private readonly decoded = new Map<string, { seq: number; stored: StoredResponse }>();
   private readonly oversize = new Map<string, StoredResponse>();
@@ -152,21 +154,29 @@ export class AnswerRing {
 
   /**
    * Lets the oldest answers go while one more would be over the count, or their text is overwritten (the bytes), or
-   * they are past their time. Each answer is passed once: O(1) amortized. (An answer whose text was overwritten behind
-   * an older one kept apart, on the heap, goes when next looked up: `slotOf`.)
+   * they are past their time; the slots passed let go of their keys. Text is written in the order answers are
+   * recorded, so those whose text is overwritten are the oldest text answers: a walk of their own finds them even
+   * behind an older answer kept apart, on the heap, which stops the first walk. Each answer is passed once by each
+   * walk: O(1) amortized.
    */
   private dropOldest(): void {
+    if (this.oldestText < this.oldest) this.oldestText = this.oldest;
+    for (; this.oldestText < this.next; this.oldestText += 1) {
+      const slot = this.oldestText % this.slots;
+      const key = this.keys[slot] as string;
+      if (this.seqOf.get(key) !== this.oldestText || this.positions[slot] === ON_HEAP) continue;
+      if (this.heldAt(slot)) break;
+      this.lost(key);
+    }
     const { maxEntries, over } = this.limits;
     for (; this.oldest < this.next; this.oldest += 1) {
       const slot = this.oldest % this.slots;
       const key = this.keys[slot] as string;
-      if (this.seqOf.get(key) !== this.oldest) continue;
-      if (!this.heldAt(slot)) {
-        this.lost(key);
-        continue;
+      if (this.seqOf.get(key) === this.oldest) {
+        if (this.seqOf.size < maxEntries && over?.(key, this.times[slot] as number) !== true) return;
+        this.forget(key);
       }
-      if (this.seqOf.size < maxEntries && over?.(key, this.times[slot] as number) !== true) return;
-      this.forget(key);
+      this.keys[slot] = undefined;
     }
   }
 
@@ -219,7 +229,10 @@ export class AnswerRing {
       this.seqOf.set(key, to);
       to += 1;
     }
+    // The numbers after the last answer kept are free: their slots let go of their keys.
+    for (let seq = to; seq < this.next; seq += 1) this.keys[seq % this.slots] = undefined;
     this.next = to;
+    this.oldestText = this.oldest;
     this.decoded.clear();
   }
 }
