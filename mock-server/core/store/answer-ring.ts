@@ -25,7 +25,7 @@ const FIRST_SLOTS = 1024;
  * into one buffer used as a ring (the journal's TextRing), and each key maps to a sequence number alone; where its
  * text is, its length and its time sit in typed arrays, at the slot `seq % slots`. So a kept answer is one Map
  * entry and one key string for the garbage collector instead of half a dozen objects. With the store at its cap, the
- * live heap after a full collection is about 10 MB smaller, and V8's threads mark less (docs/performance.md).
+ * live heap after a full collection is 10 to 17 MB smaller, and V8's threads mark less (docs/performance.md).
  *
  * It forgets as the answers always went: in the order they were recorded (reading never refreshes one), an answer
  * recorded again moves to the newest end, and from the oldest end go the answers over the count, those whose text
