@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordId } from '../../mock-server/core/store/record-store.js';
 
@@ -17,5 +18,22 @@ describe('a record id', () => {
     for (const id of ['x', 'a:b', '::', 'krn:payment:eu1:request:1', 'no colon here', 'a:é:ü']) {
       expect(recordId(id)).toBe(id.slice(id.lastIndexOf(':') + 1));
     }
+  });
+
+  it('agrees with slicing after the last colon for any text of colons and other characters, near a uuid long', () => {
+    const text = fc.array(fc.constantFrom(':', 'a', '-', 'é', '0'), { maxLength: 80 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          text,
+          text.map((s) => `${s}:${'b'.repeat(36)}`),
+          text.map((s) => `${s.slice(0, 36)}`),
+        ),
+        (id) => {
+          expect(recordId(id)).toBe(id.slice(id.lastIndexOf(':') + 1));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
