@@ -21,6 +21,31 @@ describe('AnswerRing', () => {
   const ring = (maxEntries: number, more: Partial<AnswerRingLimits> = {}) =>
     new AnswerRing({ maxEntries, maxBytes: 1024 * 1024, ...more });
 
+  it('reads back every field as recorded, whatever its strings hold and whichever are absent', () => {
+    const map = ring(10);
+    const odd: StoredResponse = {
+      status: 409,
+      body: '{"a":"\u00e9"}',
+      result: 'say "no"\\ \n ünï',
+      fingerprint: 'Zm9v-_0123456789abcdefghijklmnopqrstuvwxyzAB',
+      rawHash: 'tab\there',
+      tokens: { 'Klarna-Network-Session-Token': 'h"1' },
+      createdAt: 1_796_692_021_437.5,
+      amount: undefined,
+      currency: '"}]',
+      finalAuthorization: true,
+    };
+    const plain: StoredResponse = { ...stored(7), fingerprint: undefined, amount: -0 };
+    map.set('odd', odd);
+    map.set('plain', plain);
+    // Read from the ring's bytes: nothing is kept decoded until it is read.
+    expect(map.get('odd')).toEqual(odd);
+    expect(map.get('plain')).toEqual({ ...plain, amount: 0 });
+    // A time that is not a number is written as JSON writes it: null.
+    map.set('nan', { ...stored(1), createdAt: Number.NaN });
+    expect(map.get('nan')?.createdAt).toBeNull();
+  });
+
   it('drops the oldest recorded answer for room, however recently it was read', () => {
     const map = ring(2);
     map.set('a', stored(1));
