@@ -14,11 +14,22 @@ export function parseJson(text: string): unknown {
     throw catalogue.validation([{ parameter: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
   }
   try {
-    return secureJsonParse(text, null, { protoAction: 'error', constructorAction: 'error' });
+    return mayHideRefusedKey(text)
+      ? secureJsonParse(text, null, { protoAction: 'error', constructorAction: 'error' })
+      : JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw refusedKey(text) ?? catalogue.invalidJson();
   }
 }
+
+/**
+ * Whether secure-json-parse's look for a refused key could find one: the text holds `__proto__` or `constructor`, or
+ * a backslash (either may be spelled with `\u` escapes). Three native searches, against its two regular expressions
+ * over the whole text (7.5 K instructions for the bench's 1 KB body, 1.6 % of a fresh authorize); a text without any
+ * of the three cannot match them, and is parsed as secure-json-parse parses it then (a leading BOM dropped).
+ */
+const mayHideRefusedKey = (text: string) =>
+  text.includes('\\') || text.includes('__proto__') || text.includes('constructor');
 
 /**
  * Where secure-json-parse found the key it refused, looked for in its own order (breadth first; in each object

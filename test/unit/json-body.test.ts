@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import secureJsonParse from 'secure-json-parse';
 import { describe, expect, it } from 'vitest';
 import { KlarnaHttpError } from '../../mock-server/core/error-catalogue.js';
 import { parseJson } from '../../mock-server/http/json-body.js';
@@ -48,5 +50,55 @@ describe('parsing a JSON body', () => {
     ],
   ])('%s', (_name, text, expected) => {
     expect(parsed(text)).toBe(expected);
+  });
+});
+
+describe('parsing a JSON body without secure-json-parse where it cannot refuse', () => {
+  /** secure-json-parse as the body parser calls it: its value, or that it refused. */
+  const secure = (text: string) => {
+    try {
+      return { value: secureJsonParse(text, null, { protoAction: 'error', constructorAction: 'error' }) };
+    } catch {
+      return 'refused';
+    }
+  };
+  const ours = (text: string) => {
+    try {
+      return { value: parseJson(text) };
+    } catch {
+      return 'refused';
+    }
+  };
+  // Keys and strings a refusal hangs on, plainly and escaped, among ordinary ones.
+  const word = fc.constantFrom(
+    'a',
+    'currency',
+    '__proto__',
+    'constructor',
+    'prototype',
+    '\\u005f_proto__',
+    'con\\u0073tructor',
+    'é',
+  );
+  const json: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom('1', 'null', 'true', '"x"', '"\\\\"'),
+      word.map((w) => `"${w}"`),
+      fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+      fc
+        .array(fc.tuple(word, tie('value')), { maxLength: 3 })
+        .map((pairs) => `{${pairs.map(([k, v]) => `"${k}" : ${v}`).join(',')}}`),
+    ),
+  })).value;
+
+  it('parses and refuses as secure-json-parse does, with or without a byte order mark', () => {
+    fc.assert(
+      fc.property(json, fc.boolean(), (body, bom) => {
+        const text = bom ? `\uFEFF${body}` : body;
+        expect(ours(text)).toEqual(secure(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
