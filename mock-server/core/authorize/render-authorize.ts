@@ -4,6 +4,7 @@ import type {
   CustomerToken,
   PaymentTransaction,
 } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 import type { PaymentRequestRecord } from '../payment-requests/payment-request-record.js';
 import { renderPaymentRequest } from '../payment-requests/render-payment-request.js';
 import type { Decision } from './decide.js';
@@ -19,16 +20,7 @@ export interface RenderContext {
   customerToken: CustomerToken | undefined;
 }
 
-/** The last time written, and its text: requests in the same millisecond share their expires_at. */
-let lastMs = Number.NaN;
-let lastIso = '';
-const iso = (ms: number) => {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-};
+const iso = isoTime;
 
 /**
  * Builds the Klarna body for a decision (reference §3, docs/simulator-choices.md#authorize-call). Key order is fixed so that

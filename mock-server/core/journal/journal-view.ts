@@ -1,6 +1,7 @@
 import type { ClientReport, Finding, JournalEntry } from '../../../contracts/index.js';
 import { canonicalAuthorizeBody } from '../authorize/canonical-body.js';
 import { fingerprint, tokenHashes } from '../idempotency.js';
+import { isoTime } from '../iso-time.js';
 import { redactUrl } from '../redact-url.js';
 import { redactHeaders } from '../redacted-headers.js';
 import { clientFindings, failed } from './client-findings.js';
@@ -155,7 +156,7 @@ function example(id: string, finding: Finding) {
 function view(record: JournalRecord, body: unknown, findings: Finding[]): JournalEntry {
   return {
     id: record.id,
-    time: new Date(record.time).toISOString(),
+    time: isoTime(record.time),
     account: record.account,
     method: record.method,
     path: redactUrl(record.path),

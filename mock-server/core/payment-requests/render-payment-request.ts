@@ -1,8 +1,9 @@
 import type { CustomerToken, PaymentRequest } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 import { purchaseDataOf } from './kept-purchase-data.js';
 import type { PaymentRequestRecord } from './payment-request-record.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 
 /**
  * How long the payment request resource itself lives (`expires_at`): Klarna's cancel sample shows it about 25 hours

@@ -5,6 +5,7 @@ import type {
   PaymentTransactionResource,
   PaymentTransactionState,
 } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 import { type KeptPurchaseData, keptBytes, purchaseDataOf } from '../payment-requests/kept-purchase-data.js';
 import { recordId } from '../store/record-store.js';
 
@@ -147,7 +148,7 @@ export function recordBytes(record: TransactionRecord): number {
 const entryBytes = (entry: CaptureEntry | RefundEntry) =>
   96 + (entry.reference?.length ?? 0) + (entry.data?.length ?? 0);
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 const transactionIdOf = (record: TransactionRecord) => record.transaction.payment_transaction_id;
 export const captureIdOf = (record: TransactionRecord, n: number) => `${transactionIdOf(record)}:capture:${n}`;
 export const refundIdOf = (record: TransactionRecord, n: number) => `${transactionIdOf(record)}:refund:${n}`;

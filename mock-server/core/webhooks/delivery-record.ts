@@ -1,4 +1,5 @@
 import type { WebhookDelivery, WebhookDeliveryState, WebhookFault } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 import type { FinishedDelivery } from './finished-delivery.js';
 import type { Links } from './linked-list.js';
 
@@ -61,7 +62,7 @@ export function isDue(record: DeliveryRecord, now: number): boolean {
   );
 }
 
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : isoTime(ms));
 
 /** What the delivery log shows of a delivery, pending or finished, kept here or in a shared store. */
 export type DeliveryFields = Pick<

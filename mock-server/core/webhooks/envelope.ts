@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WebhookEnvelope, WebhookPayload } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 
 // Envelope of a v2 notification, in the order of Klarna's sample (reference §7.1):
 // https://docs.klarna.com/klarna-network-distribution/manage-partners/integration-setup-and-notifications/webhooks
@@ -27,7 +28,7 @@ export function buildEnvelope(input: EnvelopeInput): WebhookEnvelope {
       event_id: input.eventId,
       event_type: input.eventType,
       event_version: 'v2',
-      occurred_at: new Date(input.occurredAt).toISOString(),
+      occurred_at: isoTime(input.occurredAt),
       recipient_account_id: input.recipient ?? input.account,
       subject_account_id: input.account,
       product_instance_id: `krn:partner:global:account:product:payment:${accountUuid(input.account)}`,

@@ -6,6 +6,7 @@ import type {
   Webhook,
   WebhookStatus,
 } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 import { anyEventTypeMatches } from './event-type-matches.js';
 import type { WebhookTarget } from './webhook-dispatcher.js';
 
@@ -29,7 +30,7 @@ export interface WebhookRecord {
   updatedAt: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 
 export function newSigningKey(id: string, secret: string, now: number): SigningKeyRecord {
   return { id: `krn:partner:global:notification:signing-key:${id}`, secret, createdAt: now };

@@ -1,4 +1,5 @@
 import type { WebhookPayload } from '../../../contracts/index.js';
+import { isoTime } from '../iso-time.js';
 
 // Klarna's simulate call sends a sample event of the type asked for; the simulator's sample is a payment request or
 // a payment transaction in the state the event announces, made up for the occasion
@@ -29,7 +30,7 @@ export interface SimulatedPayloadInput {
 
 /** The payload of a simulated event, marked by its reference as simulated. */
 export function simulatedPayload(input: SimulatedPayloadInput): WebhookPayload {
-  const at = new Date(input.now).toISOString();
+  const at = isoTime(input.now);
   const common = {
     state: simulatedState(input.eventType),
     amount: 1000,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountQuery, ClockMove, ClockState, KlarnaError, MAX_CLOCK_MS } from '../../../contracts/index.js';
 import type { AccountClock } from '../../core/account-clock.js';
 import { catalogue } from '../../core/error-catalogue.js';
+import { isoTime } from '../../core/iso-time.js';
 import { ADMIN_TAG, BAD_PARAMETER, type CheckedRoutes, checkedScope } from '../checked-scope.js';
 
 /** The test clock of one account: every expiry and webhook retry of that account follows it. */
@@ -16,7 +17,7 @@ interface ClockDeps {
 }
 
 function clockRoutesIn(routes: CheckedRoutes, deps: ClockDeps) {
-  const state = (account: string) => ({ account, now: new Date(deps.clock.now(account)).toISOString() });
+  const state = (account: string) => ({ account, now: isoTime(deps.clock.now(account)) });
 
   routes.get(
     '/__mock/clock',
