@@ -28,14 +28,7 @@ type JsonSchema = Record<string, unknown>;
  * here and takes zod's path. `http-url` is z.url({ protocol: /^https?$/ }), with zod's `://` guard.
  */
 const FORMATS = `const asSent = (s) => s === s.trim() && !/[\\t\\n\\r]/.test(s);
-const canParse = (s) => {
-  try {
-    new URL(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const canParse = (s) => URL.canParse(s);
 const formats = {
   uri: (s) => asSent(s) && canParse(s),
   'http-url': (s) => asSent(s) && /^https?:\\/\\//i.test(s) && canParse(s),

@@ -4,14 +4,7 @@
 import type { AuthorizeHeaders, AuthorizeParams, AuthorizeRequest } from '../authorize-request.js';
 
 const asSent = (s) => s === s.trim() && !/[\t\n\r]/.test(s);
-const canParse = (s) => {
-  try {
-    new URL(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const canParse = (s) => URL.canParse(s);
 const formats = {
   uri: (s) => asSent(s) && canParse(s),
   'http-url': (s) => asSent(s) && /^https?:\/\//i.test(s) && canParse(s),
