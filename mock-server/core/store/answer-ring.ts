@@ -239,7 +239,7 @@ export class AnswerRing {
 
 /**
  * Every field but the body, as JSON (null for what is absent); the body follows as it is. Joined by hand, not by
- * `JSON.stringify` of an array (about 3 K instructions an answer, a sixth of what recording it costs): the hashes are
+ * `JSON.stringify` of an array (about 3 K instructions an answer, callgrind; docs/performance.md): the hashes are
  * base64url, the result a word, the currency three letters, so each is quoted as it is once a look at its characters
  * says JSON would write them unchanged; anything else, and the rare token hashes, go through `JSON.stringify`.
  */
