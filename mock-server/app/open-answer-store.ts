@@ -60,10 +60,8 @@ export function sharedScenarioState(
 ): { scenarios: RedisScenarioStore; clock: RedisClockOffsets } | undefined {
   if (!(answerStore instanceof RedisAnswerStore)) return undefined;
   const { client, namespace } = answerStore;
-  return {
-    scenarios: new RedisScenarioStore(client, { seed, limits, namespace, onError: warn }),
-    clock: new RedisClockOffsets(client, namespace, warn),
-  };
+  const scenarios = new RedisScenarioStore(client, { seed, limits, namespace, onError: warn });
+  return { scenarios, clock: new RedisClockOffsets(client, namespace, warn, scenarios) };
 }
 
 /**

@@ -250,6 +250,32 @@ return out`;
     expect(new Set(allSlots).size).toBe(1);
   });
 
+  it("chooses from the entries read when the request arrived (with its account's clock), never older ones", async () => {
+    const { engines, stores } = three();
+    const arrivals = new AccountClock(
+      () => 1_700_000_000_000,
+      new RedisClockOffsets(connections[1]?.client as Redis, `t${namespaces}:`, undefined, stores[1]),
+    );
+    const B = engines[1] as ScenarioEngine<'shared'>;
+    await engines[0]?.arm({ account: ODD, name: 'declined', times: 1 });
+    await engines[0]?.arm({ name: 'internal-error', times: 1 });
+    await arrivals.refresh(ODD);
+    // Used up on another instance after the arrival: the pick script passes over it, and the one for all answers.
+    expect((await engines[0]?.select(facts(ODD), undefined))?.scenario.name).toBe('declined');
+    expect((await B.select(facts(ODD), undefined))?.scenario.name).toBe('internal-error');
+    // Armed after the arrival: not among the entries this request chooses from; the next arrival reads it.
+    await engines[0]?.arm({ account: ODD, name: 'declined', times: 1 });
+    expect(await B.select(facts(ODD), undefined)).toBeUndefined();
+    await arrivals.refresh(ODD);
+    expect((await B.select(facts(ODD), undefined))?.scenario.name).toBe('declined');
+    // Past 10,000 accounts the oldest arrival's entries go: that account's selection reads Redis again.
+    await arrivals.refresh(ODD);
+    await engines[0]?.arm({ account: ODD, name: 'declined', times: 1 });
+    const nothing = (stores[1] as RedisScenarioStore).arrivalKeys(ODD).map(() => []);
+    for (let i = 0; i < 10_000; i += 1) stores[1]?.arrived(`acct-${i}`, nothing);
+    expect((await B.select(facts(ODD), undefined))?.scenario.name).toBe('declined');
+  });
+
   it('moves an account clock seen by every instance after its refresh, and forgets it on reset', async () => {
     const namespace = `t${++namespaces}:`;
     let base = 1_700_000_000_000;

@@ -68,6 +68,19 @@ return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 `;
 
 /**
+ * arrival: KEYS = the account's clock, then pairs of armed, left (the account's, and on one Redis server those for
+ * all). The clock offset (false for none) and each pair's entries, read at one instant when a request arrives.
+ */
+export const ARRIVAL = `
+local reply = {redis.call('GET', KEYS[1])}
+for i = 2, #KEYS, 2 do
+  reply[#reply + 1] = redis.call('HGETALL', KEYS[i])
+  reply[#reply + 1] = redis.call('HGETALL', KEYS[i + 1])
+end
+return reply
+`;
+
+/**
  * disarm: KEYS = armed, left, and for an entry armed for all the index and owner. ARGV = id. 1 when it was armed.
  */
 export const DISARM = `

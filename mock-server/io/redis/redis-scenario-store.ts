@@ -23,6 +23,10 @@ export const SCENARIO_TTL_MS = 30 * 24 * 60 * 60_000;
 /** Counts one account keeps (nth and times, per entry and rule); past it they start over, its draws' position kept. */
 const MAX_COUNTS = 2_000;
 const UNINDEX_SLICE = 1_000;
+/** Accounts whose armed entries as last read on arrival are kept, and the bytes of their entries' JSON at most. */
+const MAX_SNAPSHOTS = 10_000;
+const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
+const NO_ENTRIES: readonly ArmedEntry[] = Object.freeze([]);
 
 type Arg = string | number;
 interface Scripts {
@@ -58,6 +62,11 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
   private readonly scripts: Scripts;
   private readonly guard: RedisGuard;
   private readonly all: ReturnType<typeof forAllKeys>;
+  /** Each account's entries as the last request that arrived for it read them, oldest read first; their bytes. */
+  private readonly snapshots = new Map<string, { entries: ArmedEntry[]; bytes: number }>();
+  private snapshotBytes = 0;
+  /** The entries armed for all as last read on arrival (on one Redis server only: on a Cluster they live elsewhere). */
+  private forAllSnapshot: ArmedEntry[] | undefined;
 
   constructor(
     private readonly client: RedisClient,
@@ -152,9 +161,58 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
     return ids.length;
   }
 
+  /**
+   * The keys a request's arrival read takes with its account's clock (redis-clock-offsets.ts): the account's armed
+   * entries, and on one Redis server those for all too (on a Cluster they live in another slot).
+   */
+  arrivalKeys(account: string): string[] {
+    const own = this.keys(account);
+    if (this.client.isCluster) return [own.armed, own.left];
+    return [own.armed, own.left, this.all.armed, this.all.left];
+  }
+
+  /** What the arrival read found under arrivalKeys: the entries the request's selection then uses. */
+  arrived(account: string, pairs: string[][]): void {
+    const [armed = [], left = [], allArmed, allLeft] = pairs;
+    const bytes = armed.reduce((sum, text) => sum + text.length, 0);
+    const entries = armed.length === 0 ? (NO_ENTRIES as ArmedEntry[]) : parseBucket(armed, left);
+    this.forget(account);
+    if (bytes <= MAX_SNAPSHOT_BYTES) {
+      this.snapshots.set(account, { entries, bytes });
+      this.snapshotBytes += bytes;
+      for (const [oldest, kept] of this.snapshots) {
+        if (this.snapshots.size <= MAX_SNAPSHOTS && this.snapshotBytes <= MAX_SNAPSHOT_BYTES) break;
+        this.snapshots.delete(oldest);
+        this.snapshotBytes -= kept.bytes;
+      }
+    }
+    if (allArmed !== undefined) {
+      this.forAllSnapshot = allArmed.length === 0 ? (NO_ENTRIES as ArmedEntry[]) : parseBucket(allArmed, allLeft ?? []);
+    }
+  }
+
+  private forget(account: string): void {
+    const kept = this.snapshots.get(account);
+    if (kept === undefined) return;
+    this.snapshots.delete(account);
+    this.snapshotBytes -= kept.bytes;
+  }
+
+  /**
+   * The entries a request chooses from: as its arrival read them (or a later request's, for the same account), else
+   * read now. Every caller is a Klarna operation, which read its account's entries when it arrived (shared-clock.ts),
+   * and a newer read only replaces an older one: the lists are never older than the request. An entry used up or
+   * disarmed since is passed over by the pick script, which checks that each entry is still armed.
+   */
   async armedFor(account: string): Promise<ArmedLists> {
-    const [own, forAll] = await Promise.all([this.read(this.keys(account)), this.read(this.all)]);
-    return { own, forAll };
+    const own = this.snapshots.get(account)?.entries;
+    const forAll = this.forAllSnapshot;
+    if (own !== undefined && forAll !== undefined) return { own, forAll };
+    const [ownRead, forAllRead] = await Promise.all([
+      own ?? this.read(this.keys(account)),
+      forAll ?? this.read(this.all),
+    ]);
+    return { own: ownRead, forAll: forAllRead };
   }
 
   async pick(account: string, candidates: readonly Candidate[]): Promise<Picked | undefined> {
@@ -190,20 +248,7 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
   /** One bucket's entries (an account's, or those for all), in arming order, read at one instant. */
   private async read(keys: { armed: string; left: string }): Promise<ArmedEntry[]> {
     const [armed, left] = await this.run('read', (s) => s.kmScRead(2, keys.armed, keys.left));
-    const remaining = new Map<string, number>();
-    for (let i = 0; i < left.length; i += 2) remaining.set(left[i] as string, Number(left[i + 1]));
-    const entries: { seq: number; entry: ArmedEntry }[] = [];
-    for (let i = 0; i < armed.length; i += 2) {
-      const id = armed[i] as string;
-      const value = armed[i + 1] as string;
-      const space = value.indexOf(' ');
-      const stored = JSON.parse(value.slice(space + 1)) as { account: string | null; scenario: Scenario };
-      entries.push({
-        seq: Number(value.slice(0, space)),
-        entry: { id, account: stored.account, scenario: stored.scenario, remaining: remaining.get(id) ?? 0 },
-      });
-    }
-    return entries.sort((a, b) => a.seq - b.seq).map(({ entry }) => entry);
+    return parseBucket(armed, left);
   }
 
   /**
@@ -262,4 +307,22 @@ function encoded(candidate: Candidate): Arg[] {
     text(candidate.probability),
     candidate.drawsDelay ? '1' : '0',
   ];
+}
+
+/** One bucket's HGETALLs (armed: id, `<seq> <json>`; left: id, firings) as its entries, in arming order. */
+function parseBucket(armed: string[], left: string[]): ArmedEntry[] {
+  const remaining = new Map<string, number>();
+  for (let i = 0; i < left.length; i += 2) remaining.set(left[i] as string, Number(left[i + 1]));
+  const entries: { seq: number; entry: ArmedEntry }[] = [];
+  for (let i = 0; i < armed.length; i += 2) {
+    const id = armed[i] as string;
+    const value = armed[i + 1] as string;
+    const space = value.indexOf(' ');
+    const stored = JSON.parse(value.slice(space + 1)) as { account: string | null; scenario: Scenario };
+    entries.push({
+      seq: Number(value.slice(0, space)),
+      entry: { id, account: stored.account, scenario: stored.scenario, remaining: remaining.get(id) ?? 0 },
+    });
+  }
+  return entries.sort((a, b) => a.seq - b.seq).map(({ entry }) => entry);
 }
