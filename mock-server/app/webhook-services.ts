@@ -15,6 +15,7 @@ import {
 import type { Webhooks } from '../core/webhooks/webhooks.js';
 import { RedisAnswerStore } from '../io/redis/redis-answer-store.js';
 import { RedisDeliverySchedule, redisWebhookTtls } from '../io/redis/redis-delivery-schedule.js';
+import { RedisEventTargets } from '../io/redis/redis-event-targets.js';
 import { RedisNotificationStore } from '../io/redis/redis-notification-store.js';
 
 /** An attempt's lease outlives the attempt's own timeout by this much (an instance that died lets go after it). */
@@ -59,12 +60,6 @@ export function webhookServices(
   // An event about one account reaches the webhooks of every account that hears of it.
   const addressed = (account: string, recipient: string, targets: WebhookTarget[]) =>
     targets.map((target): WebhookTarget => (recipient === account ? target : { ...target, recipient }));
-  const targets = (account: string, eventType: string) =>
-    Promise.all(
-      eventRecipients(account, config).map(async (recipient) =>
-        addressed(account, recipient, await notifications.targets(recipient, eventType)),
-      ),
-    ).then((lists) => lists.flat());
   if (redis === undefined) {
     const registry = notifications as NotificationRegistry;
     const webhooks = new WebhookDispatcher({
@@ -87,6 +82,11 @@ export function webhookServices(
     return { notifications, webhooks };
   }
   const schedule = new RedisDeliverySchedule(redis, { ttls: redisWebhookTtls(config), limits, onError });
+  const reader = new RedisEventTargets(redis, { onError });
+  const eventTargets = async (account: string, eventType: string) => {
+    const { subscription, byRecipient } = await reader.read(account, eventRecipients(account, config), eventType);
+    return { subscription, targets: byRecipient.flatMap(([recipient, found]) => addressed(account, recipient, found)) };
+  };
   const webhooks = new SharedWebhookDispatcher({
     schedule,
     now: accountNow,
@@ -97,7 +97,7 @@ export function webhookServices(
     leaseMs: config.webhookTimeoutMs + LEASE_MARGIN_MS,
     limits,
     onError,
-    targets,
+    eventTargets,
   });
   return { notifications, webhooks };
 }

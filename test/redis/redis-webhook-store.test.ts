@@ -4,6 +4,7 @@ import type { OutgoingEvent } from '../../mock-server/core/webhooks/account-webh
 import type { ScheduledDelivery } from '../../mock-server/core/webhooks/delivery-schedule.js';
 import { MAX_SIGNING_KEYS } from '../../mock-server/core/webhooks/notification-registry.js';
 import { RedisDeliverySchedule, redisWebhookTtls } from '../../mock-server/io/redis/redis-delivery-schedule.js';
+import { RedisEventTargets } from '../../mock-server/io/redis/redis-event-targets.js';
 import { RedisNotificationStore } from '../../mock-server/io/redis/redis-notification-store.js';
 import { notificationKeys, webhookKeys } from '../../mock-server/io/redis/redis-webhook-keys.js';
 import {
@@ -99,7 +100,12 @@ describe.each([
       status: 'ENABLED',
     });
     expect((await a.webhooks(account)).map((w) => w.webhook_id)).toEqual([hook.webhook_id, second.webhook_id]);
-    expect(await c.targets(account, 'payment.request.state-change.completed')).toEqual([
+    const targets = async (client: Redis | Cluster | undefined) => {
+      const read = await new RedisEventTargets(client as Redis).read(account, [account], eventType);
+      return read.byRecipient.flatMap(([, found]) => found);
+    };
+    const eventType = 'payment.request.state-change.completed';
+    expect(await targets(clients[2])).toEqual([
       {
         webhookId: hook.webhook_id,
         url: hook.url,
@@ -110,7 +116,7 @@ describe.each([
     const updated = await c.updateWebhook(account, hook.webhook_id, { status: 'DISABLED' });
     expect(updated.status).toBe('DISABLED');
     expect((await a.webhook(account, hook.webhook_id)).status).toBe('DISABLED');
-    expect(await a.targets(account, 'payment.request.state-change.completed')).toEqual([]);
+    expect(await targets(clients[0])).toEqual([]);
     await expect(Promise.resolve().then(() => b.deleteSigningKey(account, key.signing_key_id))).rejects.toMatchObject({
       statusCode: 409,
       errorCode: 'RESOURCE_CONFLICT',
@@ -122,6 +128,83 @@ describe.each([
     await b.reset(account);
     expect(await c.signingKeys(account)).toEqual([]);
     expect(await c.webhooks(account)).toEqual([]);
+  });
+
+  it('reads who hears of an event at once: the subscription, and the webhooks of each recipient that want it', async () => {
+    const [a, b] = notifications() as [RedisNotificationStore, RedisNotificationStore];
+    const account = fresh('HEARS');
+    const eventType = 'payment.transaction.state-change.authorized';
+    const reader = new RedisEventTargets(clients[1] as Redis);
+    const nobody = await reader.read(account, [account, ODD], eventType);
+    expect(nobody).toEqual({
+      subscription: undefined,
+      byRecipient: [
+        [account, []],
+        [ODD, []],
+      ],
+    });
+    const subscription = {
+      account,
+      url: 'http://127.0.0.1:9/admin',
+      webhook_id: 'krn:partner:global:notification:webhook:admin',
+      signing_key_id: 'krn:partner:global:notification:signing-key:admin',
+      signing_key: 'admin-secret',
+    };
+    await first(schedules()).setSubscription(account, subscription);
+    const own = await a.createSigningKey(account);
+    const wants = { event_types: ['payment.transaction.*'], event_version: 'v2' as const, status: 'ENABLED' as const };
+    const hook = await a.createWebhook(account, {
+      ...wants,
+      url: 'https://own.example/h',
+      signing_key_id: own.signing_key_id,
+    });
+    // Not for this event type, and disabled: neither hears of it.
+    await a.createWebhook(account, {
+      ...wants,
+      event_types: ['payment.request.*'],
+      url: 'https://own.example/other',
+      signing_key_id: own.signing_key_id,
+    });
+    await a.createWebhook(account, {
+      ...wants,
+      status: 'DISABLED',
+      url: 'https://own.example/off',
+      signing_key_id: own.signing_key_id,
+    });
+    const odd = await b.createSigningKey(ODD);
+    const oddHook = await b.createWebhook(ODD, {
+      ...wants,
+      url: 'https://odd.example/h',
+      signing_key_id: odd.signing_key_id,
+    });
+    const read = await reader.read(account, [account, ODD], eventType);
+    expect(read.subscription).toEqual(subscription);
+    expect(read.byRecipient).toEqual([
+      [
+        account,
+        [{ webhookId: hook.webhook_id, url: hook.url, signingKeyId: own.signing_key_id, signingKey: own.signing_key }],
+      ],
+      [
+        ODD,
+        [
+          {
+            webhookId: oddHook.webhook_id,
+            url: oddHook.url,
+            signingKeyId: odd.signing_key_id,
+            signingKey: odd.signing_key,
+          },
+        ],
+      ],
+    ]);
+    await b.reset(ODD);
+    expect((await reader.read(account, [account, ODD], eventType)).byRecipient[1]).toEqual([ODD, []]);
+    if (topology !== 'single') return;
+    // On one server: one script for the subscription and both accounts' webhooks.
+    const calls = async () =>
+      Number(/cmdstat_evalsha:calls=(\d+)/.exec(await (clients[0] as Redis).info('commandstats'))?.[1]);
+    const before = await calls();
+    await reader.read(account, [account, ODD], eventType);
+    expect((await calls()) - before).toBe(1);
   });
 
   it(`keeps at most ${MAX_SIGNING_KEYS} signing keys per account when three connections create them at once`, async () => {

@@ -66,6 +66,21 @@ export function targetOf(webhook: WebhookRecord, key: SigningKeyRecord): Webhook
   return { webhookId: webhook.webhook_id, url: webhook.url, signingKeyId: key.id, signingKey: key.secret };
 }
 
+/** The targets of the webhooks that want an event, each with the signing key it names (oldest webhook first). */
+export function eventTargetsOf(
+  webhooks: readonly WebhookRecord[],
+  keys: readonly SigningKeyRecord[],
+  eventType: string,
+): WebhookTarget[] {
+  const wanted = webhooks.filter((webhook) => wantsEvent(webhook, eventType));
+  if (wanted.length === 0) return [];
+  const byId = new Map(keys.map((key) => [key.id, key]));
+  return wanted.flatMap((webhook) => {
+    const key = byId.get(webhook.signing_key_id);
+    return key === undefined ? [] : [targetOf(webhook, key)];
+  });
+}
+
 export function keyView(record: SigningKeyRecord): SigningKey {
   return { signing_key_id: record.id, created_at: iso(record.createdAt) };
 }

@@ -28,8 +28,6 @@ export interface NotificationStore {
   deleteWebhook(account: string, id: string): Awaitable<void>;
   /** Where a webhook goes and its key, for simulate: whatever its status and event types. */
   target(account: string, id: string): Awaitable<WebhookTarget>;
-  /** The enabled webhooks of the account that ask for this event, oldest first. */
-  targets(account: string, eventType: string): Awaitable<WebhookTarget[]>;
   /** Forgets the account's webhooks and signing keys. */
   reset(account: string): Awaitable<void>;
 }

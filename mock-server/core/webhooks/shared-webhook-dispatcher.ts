@@ -7,7 +7,6 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptionRequest,
 } from '../../../contracts/index.js';
-import type { Awaitable } from '../awaitable.js';
 import { redactUrl } from '../redact-url.js';
 import type { DeliveryPage } from './account-webhooks.js';
 import { attemptDelivery, type Post } from './attempt-delivery.js';
@@ -23,6 +22,12 @@ import type { Webhooks } from './webhooks.js';
 /** An account without work leaves the list of accounts to poll once its last event is this old (real time). */
 const FORGET_AFTER_MS = 60_000;
 
+/** Who hears of an event about an account: its subscription, and the Notifications API webhooks that want it. */
+export interface EventTargets {
+  subscription: WebhookSubscription | undefined;
+  targets: WebhookTarget[];
+}
+
 export interface SharedWebhookDispatcherOptions {
   schedule: DeliverySchedule;
   /** The account's simulator clock, ms: schedules and retries follow it. */
@@ -36,8 +41,11 @@ export interface SharedWebhookDispatcherOptions {
   leaseMs: number;
   limits: ScheduleLimits;
   onError: (message: string) => void;
-  /** The Notifications API webhooks that want an event (see WebhookDispatcherOptions.targets). */
-  targets: (account: string, eventType: string) => Awaitable<WebhookTarget[]>;
+  /**
+   * Who hears of an event: the account's subscription and the Notifications API webhooks that want the event (see
+   * WebhookDispatcherOptions.targets), in one read where the store can (one round trip on one Redis server).
+   */
+  eventTargets: (account: string, eventType: string) => Promise<EventTargets>;
 }
 
 /**
@@ -97,10 +105,7 @@ export class SharedWebhookDispatcher implements Webhooks {
     const before = this.emitting.get(account) ?? Promise.resolve();
     const sent = before
       .then(async () => {
-        const [subscription, targets] = await Promise.all([
-          this.schedule.subscription(account),
-          this.options.targets(account, eventType),
-        ]);
+        const { subscription, targets } = await this.options.eventTargets(account, eventType);
         const all = subscription === undefined ? targets : [subscriptionTarget(subscription), ...targets];
         if (all.length > 0) await this.send(account, eventType, payloadOf(payload), all);
       })

@@ -15,7 +15,6 @@ import {
   targetOf,
   updateWebhookRecord,
   type WebhookRecord,
-  wantsEvent,
   webhookView,
 } from '../../core/webhooks/notification-records.js';
 import { MAX_SIGNING_KEYS, MAX_WEBHOOKS } from '../../core/webhooks/notification-registry.js';
@@ -171,18 +170,6 @@ export class RedisNotificationStore implements NotificationStore {
     const webhook = JSON.parse(await this.read(account, 'hook', id)) as WebhookRecord;
     // A key in use cannot be deleted, so it is there.
     return targetOf(webhook, JSON.parse(await this.read(account, 'key', webhook.signing_key_id)) as SigningKeyRecord);
-  }
-
-  async targets(account: string, eventType: string): Promise<WebhookTarget[]> {
-    const wanted = (await this.list<WebhookRecord>(account, 'hook')).filter((webhook) =>
-      wantsEvent(webhook, eventType),
-    );
-    if (wanted.length === 0) return [];
-    const keys = new Map((await this.list<SigningKeyRecord>(account, 'key')).map((key) => [key.id, key]));
-    return wanted.flatMap((webhook) => {
-      const key = keys.get(webhook.signing_key_id);
-      return key === undefined ? [] : [targetOf(webhook, key)];
-    });
   }
 
   async reset(account: string): Promise<void> {

@@ -263,3 +263,30 @@ local ids = redis.call('ZRANGE', order, 0, -1)
 if #ids == 0 then return {} end
 return redis.call('HMGET', byId, unpack(ids))
 `;
+
+/**
+ * event targets: KEYS = the subject account's subscription when ARGV[1] is '1', then five notification keys per
+ * recipient account (as notificationKeys lists them). The subscription ('' for none), then per recipient its
+ * webhooks' JSON and, when it has any, its signing keys' JSON, oldest first: who hears of an event, in one read.
+ */
+export const EVENT_TARGETS = `
+local reply = {''}
+local at = 1
+if ARGV[1] == '1' then
+  reply[1] = redis.call('GET', KEYS[1]) or ''
+  at = 2
+end
+while at <= #KEYS do
+  local hooks = redis.call('ZRANGE', KEYS[at + 3], 0, -1)
+  local keys = {}
+  if #hooks > 0 then
+    hooks = redis.call('HMGET', KEYS[at + 2], unpack(hooks))
+    keys = redis.call('ZRANGE', KEYS[at + 1], 0, -1)
+    if #keys > 0 then keys = redis.call('HMGET', KEYS[at], unpack(keys)) end
+  end
+  reply[#reply + 1] = hooks
+  reply[#reply + 1] = keys
+  at = at + 5
+end
+return reply
+`;
