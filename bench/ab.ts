@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MockConfig } from '../mock-server/core/config.js';
+import { type RedisServer, startRedis } from '../test/support/redis-server.js';
 import { type LoggedServer, startLoggedServer } from './child-server.js';
 import { CACHE_DIR, compileMain } from './compile.js';
 import { fillStore } from './load.js';
-import { pinDriver } from './pinning.js';
+import { pinDriver, pinToServerCore } from './pinning.js';
 import { BENCH_PATHS, type BenchPath, drivePath } from './sequential.js';
 import { START_FLAGS } from './start-flags.js';
 import { median, pairedChange } from './stats.js';
@@ -16,9 +17,11 @@ import { median, pairedChange } from './stats.js';
 // Instruction counts (callgrind) miss what a larger heap costs; medians of a few long rounds miss a change of a few
 // percent on a machine whose rounds swing by ±10 %. Many short pairs see it (docs/performance.md).
 //
-// npm run bench:ab -- [--path authorize] [--rounds 30] [--duration 1] <build> <build> ...
+// npm run bench:ab -- [--path authorize] [--rounds 30] [--duration 1] [--store redis] <build> <build> ...
 // A build is a bundle's entry point made by `node scripts/bundle.mjs <dir>/<name>.cjs`, or `current` for the working
-// tree (bundled as npm run build does).
+// tree (bundled as npm run build does). With --store redis each build runs on the Redis store (one redis-server the
+// bench starts on the server core, a database of its own per build, empty at the start), and the CPU per request
+// adds up the build's and Redis's.
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,6 +29,7 @@ const { values, positionals } = parseArgs({
     path: { type: 'string', default: 'authorize' },
     rounds: { type: 'string', default: '30' },
     duration: { type: 'string', default: '1' },
+    store: { type: 'string', default: 'memory' },
   },
 });
 const path = values.path as BenchPath;
@@ -33,26 +37,37 @@ if (!BENCH_PATHS.includes(path)) throw new Error(`--path ${path}: one of ${BENCH
 const rounds = Number(values.rounds);
 const seconds = Number(values.duration);
 if (!(rounds >= 1 && seconds > 0)) throw new Error('--rounds and --duration: positive numbers');
+if (values.store !== 'memory' && values.store !== 'redis') throw new Error('--store: memory or redis');
+const onRedis = values.store === 'redis';
 if (positionals.length < 2) throw new Error('two builds or more: bundle entry points (.cjs), or `current`');
 const builds = positionals.map((build) => (build === 'current' ? compileMain() : build));
 
 console.log(`${builds.length} builds, ${path}: ${rounds} rounds × ${seconds} s each, in turns\n${pinDriver()}`);
 mkdirSync(CACHE_DIR, { recursive: true });
 const servers: LoggedServer[] = [];
+let redis: RedisServer | undefined;
 try {
+  if (onRedis) {
+    redis = await startRedis();
+    if (redis.pid !== undefined) pinToServerCore(redis.pid);
+    console.log(`redis-server ${redis.address} (no persistence) on the server core; the CPU includes it`);
+  }
   for (const [i, build] of builds.entries()) {
     const log = join(CACHE_DIR, `ab-${i}.log`);
-    servers.push(await startLoggedServer(process.execPath, [...START_FLAGS, build, '--port', '0'], { log }));
+    const store = redis === undefined ? [] : ['--store', `redis://${redis.address}/${i}`];
+    servers.push(await startLoggedServer(process.execPath, [...START_FLAGS, build, '--port', '0', ...store], { log }));
   }
   const cap = MockConfig.parse({}).maxStoredResponses;
   const measure = async (i: number, duration: number) => {
     const server = servers[i] as LoggedServer;
-    const result = await drivePath(server.url, path, { seconds: duration, connections: 50, pids: [server.pid] });
+    const pids = redis?.pid === undefined ? [server.pid] : [server.pid, redis.pid];
+    const result = await drivePath(server.url, path, { seconds: duration, connections: 50, pids });
     if (result.unexpected > 0) throw new Error(`${builds[i]}: ${result.unexpected} unexpected answers`);
     return result.cpuPerRequest ?? Number.NaN;
   };
   for (const [i, server] of servers.entries()) {
-    await fillStore(server.url, cap, 50);
+    // The Redis store has no cap to fill: it starts empty, as in npm run bench.
+    if (!onRedis) await fillStore(server.url, cap, 50);
     await measure(i, 2);
   }
   const cpu: number[][] = builds.map(() => []);
@@ -79,4 +94,5 @@ try {
   }
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
+  await redis?.stop();
 }
