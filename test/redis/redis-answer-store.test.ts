@@ -6,6 +6,7 @@ import { parseStoreLocation } from '../../mock-server/core/store/store-location.
 import { openRedisStore, StoreUnreachable } from '../../mock-server/io/redis/open-redis-store.js';
 import { RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
 import { accountTag } from '../../mock-server/io/redis/redis-keys.js';
+import { redisTransactionStore } from '../../mock-server/io/redis/redis-record-store.js';
 import {
   NoRedis,
   type RedisCluster,
@@ -147,6 +148,53 @@ describe.each([
     expect(await answers.commit(next.lease, { keyAnswer: stored() })).toBe('committed');
     const again = await answers.claim(ODD_ACCOUNT, { key }, { leaseMs: 5_000 });
     expect(again.kind === 'stored' && again.answers.key?.body).toBe(BODY);
+  });
+
+  it('writes the transaction an answer names in its commit: not when the lease was lost, nothing when it moved', async () => {
+    const answers = opened();
+    const transactions = redisTransactionStore<{ version: number; note: string }>(answers.client, {
+      maxEntries: 100,
+      maxBytes: 1_000_000,
+    });
+    const prepare = transactions.prepare?.bind(transactions);
+    if (prepare === undefined) throw new Error('the Redis transaction store prepares its writes');
+    const put = (id: string, note: string) =>
+      prepare(
+        ODD_ACCOUNT,
+        id,
+        { version: 0, note },
+        { dueAt: 1_700_000_100_000, keepUntil: 1_700_000_200_000, now: 1_700_000_000_000 },
+      );
+    const claimed = async (key: string, leaseMs = 5_000) => {
+      const claim = await answers.claim(ODD_ACCOUNT, { key }, { leaseMs });
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      return claim.lease;
+    };
+    // Committed: the answer and its transaction, and the transaction is due at its expiry.
+    const key = freshKey();
+    const id = `trx-${key}`;
+    const done = { called: 0 };
+    const record = { ...put(id, 'kept'), done: () => (done.called += 1) };
+    expect(await answers.commit(await claimed(key), { keyAnswer: stored(), record })).toBe('committed');
+    expect(done.called).toBe(1);
+    expect(await transactions.get(ODD_ACCOUNT, id)).toEqual({ version: 1, note: 'kept' });
+    expect(await transactions.due(ODD_ACCOUNT, 1_700_000_100_000)).toContain(id);
+    // A lease lost: neither the answer nor its transaction.
+    const lostKey = freshKey();
+    const lost = await claimed(lostKey, 1);
+    await answers.client.ping();
+    let next = await answers.claim(ODD_ACCOUNT, { key: lostKey }, { leaseMs: 5_000 });
+    while (next.kind === 'held') next = await answers.claim(ODD_ACCOUNT, { key: lostKey }, { leaseMs: 5_000 });
+    const lostId = `trx-${lostKey}`;
+    expect(await answers.commit(lost, { keyAnswer: stored(), record: put(lostId, 'lost') })).toBe('lease-lost');
+    expect(await transactions.get(ODD_ACCOUNT, lostId)).toBeUndefined();
+    // The transaction written meanwhile (its version moved): the commit writes nothing and throws.
+    const movedKey = freshKey();
+    const lease = await claimed(movedKey);
+    await expect(answers.commit(lease, { keyAnswer: stored(), record: put(id, 'over') })).rejects.toThrow(/meanwhile/);
+    expect(await transactions.get(ODD_ACCOUNT, id)).toEqual({ version: 1, note: 'kept' });
+    const after = await answers.claim(ODD_ACCOUNT, { key: movedKey }, { leaseMs: 5_000 });
+    expect(after.kind).toBe('held');
   });
 
   it('lets a released claim be taken again, and a waiter goes on as soon as it is released', async () => {

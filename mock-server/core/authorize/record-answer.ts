@@ -42,10 +42,12 @@ export function answerEffects(request: CheckedRequest, decision: Decision, answe
 }
 
 /**
- * Keeps a processed answer: an approval's transaction written first, then the answer's effects committed at once
- * under the request's lease (a request with neither key nor token has none, and only a customer token to remember),
- * then the transaction announced. A lease another request took over (this one outlived it) is a 503: the retry
- * replays that request's answer, and this one's transaction, which no answer names, is never announced.
+ * Keeps a processed answer: an approval's transaction, then the answer's effects committed at once under the
+ * request's lease (a request with neither key nor token has none, and only a customer token to remember), then the
+ * transaction announced. Where the store can (Redis), the transaction is written by the commit itself, together with
+ * the answer or not at all; elsewhere it is written first, so that no recorded answer names a transaction the store
+ * lost. A lease another request took over (this one outlived it) is a 503: the retry replays that request's answer,
+ * and this one's transaction, which no answer names, is never announced.
  */
 export function recordAnswer(
   request: CheckedRequest,
@@ -55,19 +57,20 @@ export function recordAnswer(
   deps: Pick<AuthorizeDeps, 'answerStore' | 'transactions' | 'config'>,
 ): Awaitable<void> {
   const { account, body, now } = request;
-  const effects = answerEffects(request, decision, answer);
+  const own = answerEffects(request, decision, answer);
   const transaction = answer.response.payment_transaction_response?.payment_transaction;
-  const created =
+  const record =
     transaction &&
-    deps.transactions.created(
-      newTransactionRecord({
-        account,
-        transaction,
-        now,
-        expiresAt: now + deps.config.transactionTtlMs,
-        purchaseData: keepPurchaseData(body.supplementary_purchase_data, request.purchaseDataText),
-      }),
-    );
+    newTransactionRecord({
+      account,
+      transaction,
+      now,
+      expiresAt: now + deps.config.transactionTtlMs,
+      purchaseData: keepPurchaseData(body.supplementary_purchase_data, request.purchaseDataText),
+    });
+  const prepared = record && lease !== undefined ? deps.transactions.prepareCreated(record) : undefined;
+  const effects = prepared === undefined ? own : { ...own, record: prepared.put };
+  const created = prepared === undefined ? record && deps.transactions.created(record) : prepared.announce;
   return andThen(created, (announce) => {
     const written =
       lease !== undefined

@@ -1,6 +1,7 @@
 import type { CustomerToken } from '../../../contracts/index.js';
 import type { Awaitable } from '../awaitable.js';
 import type { IssuedToken, StoredResponse } from '../idempotency.js';
+import type { PreparedPut } from './record-store.js';
 
 // Issue 15, phase 1: what one write request remembers (its answer under its idempotency key and session token, and
 // the tokens it issues or uses) goes through this interface, so that it can live in this process (memory) or in a
@@ -69,6 +70,12 @@ export interface AnswerEffects {
   sessionToken?: { token: string; issued: IssuedToken };
   /** A customer token issued by the request. */
   customerToken?: CustomerToken;
+  /**
+   * A record the answer names (an approval's payment transaction), prepared by a record store over the same backend:
+   * written first, in the same step, and nothing is written if another write to it came first (the commit then
+   * throws). Only a shared store's record store prepares one.
+   */
+  record?: PreparedPut<unknown>;
 }
 
 export type CommitResult = 'committed' | 'lease-lost';

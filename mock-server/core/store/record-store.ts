@@ -25,6 +25,19 @@ export interface PutOptions {
 }
 
 /** One kind of record, per partner account, by id (the last segment of its `krn:` id). */
+/**
+ * A record write prepared to run inside an answer's commit, so that the answer and the record it names are written
+ * together or not at all (AnswerEffects.record): the record as it will be written, what the store runs, and what the
+ * store does once it is written.
+ */
+export interface PreparedPut<T> {
+  readonly written: T;
+  /** The store's own instructions (a shared store: the keys and arguments of its script). */
+  readonly instructions: { keys: string[]; args: (string | number)[] };
+  /** Called once the commit has written it. */
+  readonly done: () => void;
+}
+
 export interface RecordStore<T extends Versioned> {
   /** Short name for logs ('memory', 'redis'). */
   readonly kind: string;
@@ -34,6 +47,11 @@ export interface RecordStore<T extends Versioned> {
    * the written record, or undefined when another write came first (read again and decide again).
    */
   put(account: string, id: string, record: T, options: PutOptions): Awaitable<T | undefined>;
+  /**
+   * The same write, prepared for an answer store over the same backend to run inside its commit (the Redis store:
+   * one script instead of two). Absent where each write is local and synchronous anyway (the memory store).
+   */
+  prepare?(account: string, id: string, record: T, options: PutOptions): PreparedPut<T>;
   /** Ids of the account's records whose `dueAt` is at or before `now`. */
   due(account: string, now: number): Awaitable<string[]>;
   /** Accounts that hold records with a `dueAt`, as this process knows (for the sweep over every account). */

@@ -1,7 +1,7 @@
 import type { AccountClock } from '../account-clock.js';
 import { type Awaitable, andThen } from '../awaitable.js';
 import { catalogue, type KlarnaHttpError } from '../error-catalogue.js';
-import { type RecordStore, sweepDue } from '../store/record-store.js';
+import { type PreparedPut, type PutOptions, type RecordStore, sweepDue } from '../store/record-store.js';
 import type { Outcome } from './lifecycle.js';
 import { type Before, transactionEvents } from './transaction-events.js';
 import {
@@ -41,19 +41,37 @@ export class Transactions {
    * a transaction the store lost; one whose answer then fails to be recorded is never announced, nor named.
    */
   created(record: TransactionRecord): Awaitable<() => void> {
-    const { events, announced } = transactionEvents(
-      { announced: undefined, captures: 0, refunds: 0 },
-      record,
-      record.createdAt,
-    );
-    // (newTransactionRecord has set that state already: no copy then.)
-    const written = record.announced === announced ? record : { ...record, announced };
+    const { written, events } = this.firstWrite(record);
     return andThen(this.save(written, record.createdAt), (saved) => {
       if (saved === undefined) {
         throw new Error(`payment transaction ${record.transaction.payment_transaction_id} was there already`);
       }
       return () => this.emitAll(saved, events);
     });
+  }
+
+  /**
+   * As `created`, prepared for the answer's commit to write, where the store can (Redis: the answer and the
+   * transaction in one script, together or not at all); undefined where it cannot (then `created`). `announce` once
+   * the commit has written it.
+   */
+  prepareCreated(record: TransactionRecord): { put: PreparedPut<TransactionRecord>; announce: () => void } | undefined {
+    const { records } = this.options;
+    if (records.prepare === undefined) return undefined;
+    const { written, events } = this.firstWrite(record);
+    const put = records.prepare(written.account, ...this.placeOf(written, record.createdAt));
+    return { put, announce: () => this.emitAll(put.written, events) };
+  }
+
+  /** A new transaction's first write, in the state it is announced in, and its events. */
+  private firstWrite(record: TransactionRecord) {
+    const { events, announced } = transactionEvents(
+      { announced: undefined, captures: 0, refunds: 0 },
+      record,
+      record.createdAt,
+    );
+    // (newTransactionRecord has set that state already: no copy then.)
+    return { written: record.announced === announced ? record : { ...record, announced }, events };
   }
 
   /** The transaction as it is now (clock changes announced first), or undefined. */
@@ -166,15 +184,16 @@ export class Transactions {
    * at least as long again as that grace after it (a shared store's TTL; the memory store keeps it while it fits).
    */
   private save(record: TransactionRecord, now: number): Awaitable<TransactionRecord | undefined> {
+    return this.options.records.put(record.account, ...this.placeOf(record, now));
+  }
+
+  /** The record's id in the store, and how long and until when it is kept. */
+  private placeOf(record: TransactionRecord, now: number): [string, TransactionRecord, PutOptions] {
     const state = record.announced;
     const graceEnd = record.expiresAt + CLOSE_AFTER_EXPIRY_MS;
     const dueAt = state === 'AUTHORIZED' ? record.expiresAt : state === 'EXPIRED' ? graceEnd : undefined;
     const id = transactionUuid(record.transaction.payment_transaction_id);
-    return this.options.records.put(record.account, id, record, {
-      dueAt,
-      keepUntil: graceEnd + CLOSE_AFTER_EXPIRY_MS,
-      now,
-    });
+    return [id, record, { dueAt, keepUntil: graceEnd + CLOSE_AFTER_EXPIRY_MS, now }];
   }
 }
 

@@ -13,6 +13,7 @@ import type {
   Lease,
   StoredAnswers,
 } from '../../core/store/answer-store.js';
+import type { PreparedPut } from '../../core/store/record-store.js';
 import { deleteByPrefix, parseJson, type RedisClient, RedisGuard } from './redis-commands.js';
 import { accountKeys, DEFAULT_NAMESPACE } from './redis-keys.js';
 import { CLAIM, COMMIT, RELEASE } from './redis-scripts.js';
@@ -154,17 +155,27 @@ export class RedisAnswerStore implements AnswerStore {
     if (effects.sessionToken !== undefined) writes.push(this.sessionTokenWrite(lease.account, effects.sessionToken));
     if (effects.customerToken !== undefined) writes.push(this.customerTokenWrite(lease.account, effects.customerToken));
     const leases = this.leaseKeys(lease.account, lease.ids);
-    if (writes.length === 0 && leases.length === 0) return 'committed';
-    const result = await this.run('commit', lease.owner, leases, writes);
-    return result === 'committed' ? 'committed' : 'lease-lost';
+    const { record } = effects;
+    if (writes.length === 0 && leases.length === 0 && record === undefined) return 'committed';
+    const result = await this.run('commit', lease.owner, leases, writes, record);
+    if (result === 'record-conflict') throw new Error('the record the answer names was written meanwhile');
+    if (result !== 'committed') return 'lease-lost';
+    record?.done();
+    return 'committed';
   }
 
-  private run(what: string, owner: string, leases: string[], writes: Write[]): Promise<string> {
-    const scriptKeys = [...leases, ...writes.map((write) => write.key)];
+  private run(
+    what: string,
+    owner: string,
+    leases: string[],
+    writes: Write[],
+    record?: PreparedPut<unknown>,
+  ): Promise<string> {
+    const scriptKeys = [...leases, ...writes.map((write) => write.key), ...(record?.instructions.keys ?? [])];
     const args = writes.flatMap((write) => [write.value, write.ttlMs, write.mode]);
-    return this.guarded(what, () =>
-      this.scripts.kmCommit(scriptKeys.length, ...scriptKeys, owner, leases.length, ...args),
-    );
+    if (record !== undefined) args.push(...record.instructions.args);
+    const counts = [leases.length, writes.length, record === undefined ? '0' : '1'];
+    return this.guarded(what, () => this.scripts.kmCommit(scriptKeys.length, ...scriptKeys, owner, ...counts, ...args));
   }
 
   private sessionTokenWrite(account: string, { token, issued }: { token: string; issued: IssuedToken }): Write {

@@ -1,4 +1,10 @@
-import type { PaymentRequestStore, PutOptions, RecordStore, Versioned } from '../../core/store/record-store.js';
+import type {
+  PaymentRequestStore,
+  PreparedPut,
+  PutOptions,
+  RecordStore,
+  Versioned,
+} from '../../core/store/record-store.js';
 import { deleteByPrefix, parseJson, type RedisClient, RedisGuard } from './redis-commands.js';
 import { accountKeys, DEFAULT_NAMESPACE, recordOwnerKey } from './redis-keys.js';
 import { PUT_RECORD } from './redis-scripts.js';
@@ -65,28 +71,38 @@ class RedisRecordStore<T extends Versioned> implements RecordStore<T> {
   }
 
   async put(account: string, id: string, record: T, options: PutOptions): Promise<T | undefined> {
+    const { written, instructions, done } = this.prepared(account, id, record, options);
+    const { keys, args } = instructions;
+    const version = await this.guard.run('write', () => this.scripts.kmPutRecord(...keys, ...args));
+    if (version === 0) return undefined;
+    done();
+    return written;
+  }
+
+  /** PUT_RECORD's four keys and eight arguments, for this store's script or inside the answer store's commit. */
+  protected prepared(account: string, id: string, record: T, options: PutOptions): PreparedPut<T> {
     const keys = this.keys(account);
     const written = { ...record, version: record.version + 1 };
     const ttlMs = Math.max(0, Math.ceil(options.keepUntil - options.now)) + MARGIN_MS;
-    const version = await this.guard.run('write', () =>
-      this.scripts.kmPutRecord(
-        keys.record(id),
-        keys.due,
-        keys.order,
-        keys.meta,
-        record.version,
-        JSON.stringify(written),
-        ttlMs,
-        options.dueAt ?? '',
-        id,
-        this.options.maxEntries,
-        this.options.maxBytes,
-        keys.record(''),
-      ),
-    );
-    if (version === 0) return undefined;
-    if (options.dueAt !== undefined) this.rememberDue(account);
-    return written;
+    return {
+      written,
+      instructions: {
+        keys: [keys.record(id), keys.due, keys.order, keys.meta],
+        args: [
+          record.version,
+          JSON.stringify(written),
+          ttlMs,
+          options.dueAt ?? '',
+          id,
+          this.options.maxEntries,
+          this.options.maxBytes,
+          keys.record(''),
+        ],
+      },
+      done: () => {
+        if (options.dueAt !== undefined) this.rememberDue(account);
+      },
+    };
   }
 
   private rememberDue(account: string): void {
@@ -141,9 +157,19 @@ export function redisPaymentRequestStore<T extends Versioned>(
   return new RedisPaymentRequestStore<T>(client, { ...options, kind: 'prq' });
 }
 
+/**
+ * Payment transactions, whose creation can be prepared to run inside the answer's commit (a payment request's first
+ * write cannot: its owner key lives outside the account's slot).
+ */
+class RedisTransactionStore<T extends Versioned> extends RedisRecordStore<T> {
+  prepare(account: string, id: string, record: T, options: PutOptions): PreparedPut<T> {
+    return this.prepared(account, id, record, options);
+  }
+}
+
 export function redisTransactionStore<T extends Versioned>(
   client: RedisClient,
   options: Omit<RedisRecordStoreOptions, 'kind'>,
 ): RecordStore<T> {
-  return new RedisRecordStore<T>(client, { ...options, kind: 'trx' });
+  return new RedisTransactionStore<T>(client, { ...options, kind: 'trx' });
 }

@@ -27,16 +27,71 @@ return {'claimed', answer or '', token or ''}
 `;
 
 /**
- * commit: KEYS = the leases (ARGV[2] of them), then the keys to write. ARGV = owner, lease count, then per write its
- * value, its TTL in ms and `set` or `nx`. Fenced: nothing is written unless every lease is still this owner's.
+ * put (a record, compare-and-set), as a Lua function of its four keys `k` and eight arguments `a`: k = the record,
+ * then its kind's `due`, `order` and `meta`; a = the version read, the record as JSON, its TTL in ms, its due time
+ * ('' for none), its id, the kind's entry and byte caps per account, the record key's prefix. Written (a hash: `v` the
+ * version, `r` the JSON) only if the stored version is still the one read (0: none); then the oldest records of the
+ * account go while it is over a cap (`order` is the order of creation, `meta` holds the write sequence, the bytes held
+ * and each record's size). Answers the new version, or 0 when another write came first.
  */
-export const COMMIT = `
+const PUT_RECORD_FUNCTION = `
+local function putRecord(k, a)
+  local current = tonumber(redis.call('HGET', k[1], 'v') or '0')
+  if current ~= tonumber(a[1]) then return 0 end
+  local id = a[5]
+  local size = string.len(a[2])
+  local old = tonumber(redis.call('HGET', k[4], id) or '0')
+  redis.call('HSET', k[1], 'v', current + 1, 'r', a[2])
+  redis.call('PEXPIRE', k[1], a[3])
+  if a[4] == '' then redis.call('ZREM', k[2], id) else redis.call('ZADD', k[2], a[4], id) end
+  redis.call('HSET', k[4], id, size)
+  local bytes = redis.call('HINCRBY', k[4], '#bytes', size - old)
+  if current == 0 then redis.call('ZADD', k[3], redis.call('HINCRBY', k[4], '#seq', 1), id) end
+  while redis.call('ZCARD', k[3]) > tonumber(a[6]) or bytes > tonumber(a[7]) do
+    local oldest = redis.call('ZRANGE', k[3], 0, 0)[1]
+    if not oldest or oldest == id then break end
+    local freed = tonumber(redis.call('HGET', k[4], oldest) or '0')
+    redis.call('ZREM', k[3], oldest)
+    redis.call('ZREM', k[2], oldest)
+    redis.call('HDEL', k[4], oldest)
+    redis.call('DEL', a[8] .. oldest)
+    bytes = redis.call('HINCRBY', k[4], '#bytes', -freed)
+  end
+  for i = 2, 4 do
+    if redis.call('PTTL', k[i]) < tonumber(a[3]) then redis.call('PEXPIRE', k[i], a[3]) end
+  end
+  return current + 1
+end
+`;
+
+/** put: KEYS = the record and its kind's `due`, `order`, `meta`; ARGV = putRecord's eight arguments. */
+export const PUT_RECORD = `${PUT_RECORD_FUNCTION}
+return putRecord(KEYS, ARGV)
+`;
+
+/**
+ * commit: KEYS = the leases (ARGV[2] of them), the keys to write (ARGV[3]), then when ARGV[4] is '1' a record's four
+ * keys (as put's). ARGV = owner, lease count, write count, whether a record is written, then per write its value, its
+ * TTL in ms and `set` or `nx`, then the record's eight arguments (as put's). Fenced: nothing is written unless every
+ * lease is still this owner's (`lease-lost`); the record first, and nothing else if its version moved
+ * (`record-conflict`): the answer and the record it names are written together or not at all.
+ */
+export const COMMIT = `${PUT_RECORD_FUNCTION}
 local leases = tonumber(ARGV[2])
+local writes = tonumber(ARGV[3])
 for i = 1, leases do
   if redis.call('GET', KEYS[i]) ~= ARGV[1] then return 'lease-lost' end
 end
-local at = 3
-for i = leases + 1, #KEYS do
+local after = 4 + 3 * writes
+if ARGV[4] == '1' then
+  local k = {}
+  for i = 1, 4 do k[i] = KEYS[leases + writes + i] end
+  local a = {}
+  for i = 1, 8 do a[i] = ARGV[after + i] end
+  if putRecord(k, a) == 0 then return 'record-conflict' end
+end
+local at = 5
+for i = leases + 1, leases + writes do
   if ARGV[at + 2] == 'nx' then
     redis.call('SET', KEYS[i], ARGV[at], 'PX', ARGV[at + 1], 'NX')
   else
@@ -55,42 +110,6 @@ for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[1] then released = released + redis.call('DEL', KEYS[i]) end
 end
 return released
-`;
-
-/**
- * put (a record, compare-and-set): KEYS = the record, then its kind's `due`, `order` and `meta`. ARGV = the version
- * read, the record as JSON, its TTL in ms, its due time ('' for none), its id, the kind's entry and byte caps per
- * account, the record key's prefix. Written (a hash: `v` the version, `r` the JSON) only if the stored version is
- * still the one read (0: none); then the oldest records of the account go while it is over a cap (`order` is the
- * order of creation, `meta` holds the write sequence, the bytes held and each record's size). Answers the new
- * version, or 0 when another write came first.
- */
-export const PUT_RECORD = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if current ~= tonumber(ARGV[1]) then return 0 end
-local id = ARGV[5]
-local size = string.len(ARGV[2])
-local old = tonumber(redis.call('HGET', KEYS[4], id) or '0')
-redis.call('HSET', KEYS[1], 'v', current + 1, 'r', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-if ARGV[4] == '' then redis.call('ZREM', KEYS[2], id) else redis.call('ZADD', KEYS[2], ARGV[4], id) end
-redis.call('HSET', KEYS[4], id, size)
-local bytes = redis.call('HINCRBY', KEYS[4], '#bytes', size - old)
-if current == 0 then redis.call('ZADD', KEYS[3], redis.call('HINCRBY', KEYS[4], '#seq', 1), id) end
-while redis.call('ZCARD', KEYS[3]) > tonumber(ARGV[6]) or bytes > tonumber(ARGV[7]) do
-  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-  if not oldest or oldest == id then break end
-  local freed = tonumber(redis.call('HGET', KEYS[4], oldest) or '0')
-  redis.call('ZREM', KEYS[3], oldest)
-  redis.call('ZREM', KEYS[2], oldest)
-  redis.call('HDEL', KEYS[4], oldest)
-  redis.call('DEL', ARGV[8] .. oldest)
-  bytes = redis.call('HINCRBY', KEYS[4], '#bytes', -freed)
-end
-for i = 2, 4 do
-  if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-end
-return current + 1
 `;
 
 /**
