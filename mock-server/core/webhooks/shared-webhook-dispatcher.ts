@@ -28,6 +28,14 @@ export interface EventTargets {
   targets: WebhookTarget[];
 }
 
+/** Events waiting to be queued, over all accounts, at most: each holds its payload (about a kilobyte). */
+export const MAX_WAITING_EVENTS = 10_000;
+
+interface WaitingEvent {
+  eventType: string;
+  payload: WebhookPayload | (() => WebhookPayload);
+}
+
 export interface SharedWebhookDispatcherOptions {
   schedule: DeliverySchedule;
   /** The account's simulator clock, ms: schedules and retries follow it. */
@@ -63,7 +71,10 @@ export class SharedWebhookDispatcher implements Webhooks {
   /** The drain of each account this instance runs, and whether it was asked to look again. */
   private readonly draining = new Map<string, { run: Promise<void>; again: boolean }>();
   /** The last event of each account this instance is queuing: the next one waits for it. */
-  private readonly emitting = new Map<string, Promise<void>>();
+  /** Per account, the events waiting to be queued while its earlier ones are (the key is there while that runs). */
+  private readonly emitting = new Map<string, WaitingEvent[]>();
+  private waitingEvents = 0;
+  private dropped = 0;
   private readonly closing = new AbortController();
   private closed = false;
   private failing = false;
@@ -98,23 +109,57 @@ export class SharedWebhookDispatcher implements Webhooks {
   }
 
   /**
-   * Queues the event in the background, after the account's events emitted before it on this instance (each needs a
-   * few round trips, and their order is kept as in one process).
+   * Queues the event in the background, after the account's events emitted before it on this instance (their order
+   * is kept as in one process). The events that arrive while the account's earlier ones are being queued wait in one
+   * list and are taken together: who hears of them is read once per event type for the lot, not once each, so the
+   * list drains as fast as events come (one read each, in turn, fell behind under load and grew without bound). It
+   * holds MAX_WAITING_EVENTS at most over all accounts; past that an event is dropped, with a warning.
    */
   emit(account: string, eventType: string, payload: WebhookPayload | (() => WebhookPayload)): void {
-    const before = this.emitting.get(account) ?? Promise.resolve();
-    const sent = before
-      .then(async () => {
-        const { subscription, targets } = await this.options.eventTargets(account, eventType);
-        const all = subscription === undefined ? targets : [subscriptionTarget(subscription), ...targets];
-        if (all.length > 0) await this.send(account, eventType, payloadOf(payload), all);
-      })
-      .catch((error: unknown) => this.failed(`webhook ${eventType} for ${account} not queued`, error));
-    this.emitting.set(account, sent);
-    void sent.finally(() => {
-      if (this.emitting.get(account) === sent) this.emitting.delete(account);
-    });
-    this.track(sent);
+    if (this.waitingEvents >= MAX_WAITING_EVENTS) {
+      this.dropped += 1;
+      if (this.dropped === 1) {
+        this.options.onError(
+          `more than ${MAX_WAITING_EVENTS} events wait to be queued: events are dropped until they drain`,
+        );
+      }
+      return;
+    }
+    this.waitingEvents += 1;
+    const waiting = this.emitting.get(account);
+    if (waiting !== undefined) {
+      waiting.push({ eventType, payload });
+      return;
+    }
+    const events = [{ eventType, payload }];
+    this.emitting.set(account, events);
+    this.track(this.queueEvents(account, events));
+  }
+
+  /** Queues the account's waiting events, oldest first, until none waits. Never rejects. */
+  private async queueEvents(account: string, events: WaitingEvent[]): Promise<void> {
+    while (events.length > 0) {
+      const batch = events.splice(0, events.length);
+      const reads = new Map<string, Promise<EventTargets>>();
+      for (const { eventType } of batch) {
+        if (!reads.has(eventType)) reads.set(eventType, this.options.eventTargets(account, eventType));
+      }
+      for (const { eventType, payload } of batch) {
+        try {
+          const { subscription, targets } = await (reads.get(eventType) as Promise<EventTargets>);
+          const all = subscription === undefined ? targets : [subscriptionTarget(subscription), ...targets];
+          if (all.length > 0) await this.send(account, eventType, payloadOf(payload), all);
+        } catch (error) {
+          this.failed(`webhook ${eventType} for ${account} not queued`, error);
+        }
+        this.waitingEvents -= 1;
+      }
+    }
+    this.emitting.delete(account);
+    if (this.waitingEvents === 0 && this.dropped > 0) {
+      this.options.onError(`${this.dropped} events were dropped while too many waited; they drained`);
+      this.dropped = 0;
+    }
   }
 
   simulate(
