@@ -24,7 +24,6 @@ export interface PutOptions {
   now: number;
 }
 
-/** One kind of record, per partner account, by id (the last segment of its `krn:` id). */
 /**
  * A record write prepared to run inside an answer's commit, so that the answer and the record it names are written
  * together or not at all (AnswerEffects.record): the record as it will be written, what the store runs, and what the
@@ -38,6 +37,7 @@ export interface PreparedPut<T> {
   readonly done: () => void;
 }
 
+/** One kind of record, per partner account, by id (the last segment of its `krn:` id). */
 export interface RecordStore<T extends Versioned> {
   /** Short name for logs ('memory', 'redis'). */
   readonly kind: string;

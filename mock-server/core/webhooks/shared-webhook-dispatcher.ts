@@ -70,7 +70,6 @@ export class SharedWebhookDispatcher implements Webhooks {
   private readonly runs = new Runs();
   /** The drain of each account this instance runs, and whether it was asked to look again. */
   private readonly draining = new Map<string, { run: Promise<void>; again: boolean }>();
-  /** The last event of each account this instance is queuing: the next one waits for it. */
   /** Per account, the events waiting to be queued while its earlier ones are (the key is there while that runs). */
   private readonly emitting = new Map<string, WaitingEvent[]>();
   private waitingEvents = 0;
