@@ -59,7 +59,8 @@ export class Transactions {
     const { records } = this.options;
     if (records.prepare === undefined) return undefined;
     const { written, events } = this.firstWrite(record);
-    const put = records.prepare(written.account, ...this.placeOf(written, record.createdAt));
+    const id = transactionUuid(written.transaction.payment_transaction_id);
+    const put = records.prepare(written.account, id, written, putOptions(written, record.createdAt));
     return { put, announce: () => this.emitAll(put.written, events) };
   }
 
@@ -184,17 +185,17 @@ export class Transactions {
    * at least as long again as that grace after it (a shared store's TTL; the memory store keeps it while it fits).
    */
   private save(record: TransactionRecord, now: number): Awaitable<TransactionRecord | undefined> {
-    return this.options.records.put(record.account, ...this.placeOf(record, now));
-  }
-
-  /** The record's id in the store, and how long and until when it is kept. */
-  private placeOf(record: TransactionRecord, now: number): [string, TransactionRecord, PutOptions] {
-    const state = record.announced;
-    const graceEnd = record.expiresAt + CLOSE_AFTER_EXPIRY_MS;
-    const dueAt = state === 'AUTHORIZED' ? record.expiresAt : state === 'EXPIRED' ? graceEnd : undefined;
     const id = transactionUuid(record.transaction.payment_transaction_id);
-    return [id, record, { dueAt, keepUntil: graceEnd + CLOSE_AFTER_EXPIRY_MS, now }];
+    return this.options.records.put(record.account, id, record, putOptions(record, now));
   }
+}
+
+/** When the record comes due and until when it is kept (Transactions.save says why). */
+function putOptions(record: TransactionRecord, now: number): PutOptions {
+  const state = record.announced;
+  const graceEnd = record.expiresAt + CLOSE_AFTER_EXPIRY_MS;
+  const dueAt = state === 'AUTHORIZED' ? record.expiresAt : state === 'EXPIRED' ? graceEnd : undefined;
+  return { dueAt, keepUntil: graceEnd + CLOSE_AFTER_EXPIRY_MS, now };
 }
 
 type Rule = (record: TransactionRecord, now: number) => Outcome;

@@ -1,6 +1,6 @@
 import type { ClockOffsets } from '../../core/account-clock.js';
 import type { RedisClient } from './redis-commands.js';
-import { RedisGuard } from './redis-commands.js';
+import { defineScripts, RedisGuard } from './redis-commands.js';
 import { scenarioKeys } from './redis-keys.js';
 import { ARRIVAL } from './redis-scenario-scripts.js';
 import type { RedisScenarioStore } from './redis-scenario-store.js';
@@ -18,7 +18,7 @@ type Arrival = (keyCount: number, ...keys: string[]) => Promise<[string | null, 
  */
 export class RedisClockOffsets implements ClockOffsets {
   private readonly guard: RedisGuard;
-  private readonly arrival: Arrival;
+  private readonly scripts: { kmArrival: Arrival };
 
   constructor(
     private readonly client: RedisClient,
@@ -27,8 +27,7 @@ export class RedisClockOffsets implements ClockOffsets {
     private readonly scenarios?: RedisScenarioStore,
   ) {
     this.guard = new RedisGuard(onError, 'Redis clock store');
-    client.defineCommand('kmArrival', { lua: ARRIVAL });
-    this.arrival = (client as unknown as { kmArrival: Arrival }).kmArrival.bind(client);
+    this.scripts = defineScripts<{ kmArrival: Arrival }>(client, { kmArrival: ARRIVAL });
   }
 
   private key(account: string): string {
@@ -42,7 +41,7 @@ export class RedisClockOffsets implements ClockOffsets {
       return text === null ? undefined : Number(text);
     }
     const keys = [this.key(account), ...scenarios.arrivalKeys(account)];
-    const [text, ...pairs] = await this.guard.run('clock read', () => this.arrival(keys.length, ...keys));
+    const [text, ...pairs] = await this.guard.run('clock read', () => this.scripts.kmArrival(keys.length, ...keys));
     scenarios.arrived(account, pairs);
     return text === null ? undefined : Number(text);
   }

@@ -50,6 +50,11 @@ export function parseJson<T>(text: string | null | undefined): T | undefined {
   return text === null || text === undefined || text === '' ? undefined : (JSON.parse(text) as T);
 }
 
+/** Values as written by JSON.stringify, those Redis no longer holds (nil) left out: HMGET's reply, say. */
+export function parseJsonList<T>(texts: readonly (string | null)[] | undefined): T[] {
+  return (texts ?? []).filter((text): text is string => text !== null).map((text) => JSON.parse(text) as T);
+}
+
 /**
  * Defines each Lua script as a command of the client (EVALSHA, and the script itself after a NOSCRIPT: a restarted
  * Redis has forgotten it), typed as `T`.

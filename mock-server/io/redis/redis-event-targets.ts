@@ -1,7 +1,7 @@
 import type { WebhookSubscription } from '../../../contracts/index.js';
 import { eventTargetsOf, type SigningKeyRecord, type WebhookRecord } from '../../core/webhooks/notification-records.js';
 import type { WebhookTarget } from '../../core/webhooks/webhook-dispatcher.js';
-import { type RedisClient, RedisGuard } from './redis-commands.js';
+import { defineScripts, parseJsonList, type RedisClient, RedisGuard } from './redis-commands.js';
 import { DEFAULT_NAMESPACE } from './redis-keys.js';
 import { notificationKeys, webhookKeys } from './redis-webhook-keys.js';
 import { EVENT_TARGETS } from './redis-webhook-scripts.js';
@@ -21,7 +21,7 @@ type EventTargetsScript = (...args: (string | number)[]) => Promise<[string, ...
  */
 export class RedisEventTargets {
   private readonly namespace: string;
-  private readonly script: EventTargetsScript;
+  private readonly scripts: { kmEventTargets: EventTargetsScript };
   private readonly guard: RedisGuard;
 
   constructor(
@@ -30,8 +30,7 @@ export class RedisEventTargets {
   ) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.guard = new RedisGuard(options.onError);
-    client.defineCommand('kmEventTargets', { lua: EVENT_TARGETS });
-    this.script = (client as unknown as { kmEventTargets: EventTargetsScript }).kmEventTargets.bind(client);
+    this.scripts = defineScripts<{ kmEventTargets: EventTargetsScript }>(client, { kmEventTargets: EVENT_TARGETS });
   }
 
   /** The subscription of `account`, and for each recipient (in order) the targets of its webhooks that want the event. */
@@ -42,18 +41,18 @@ export class RedisEventTargets {
       ? recipients.map((recipient, i) => (i === 0 ? [subscription, ...notify(recipient)] : notify(recipient)))
       : [[subscription, ...recipients.flatMap(notify)]];
     const replies = await this.guard.run('read', () =>
-      Promise.all(groups.map((keys, i) => this.script(keys.length, ...keys, i === 0 ? '1' : '0'))),
+      Promise.all(groups.map((keys, i) => this.scripts.kmEventTargets(keys.length, ...keys, i === 0 ? '1' : '0'))),
     );
     const text = replies[0]?.[0] ?? '';
     const lists = replies.flatMap((reply) => reply.slice(1) as (string | null)[][]);
     const byRecipient = recipients.map((recipient, i): [string, WebhookTarget[]] => [
       recipient,
-      eventTargetsOf(parsed<WebhookRecord>(lists[2 * i]), parsed<SigningKeyRecord>(lists[2 * i + 1]), eventType),
+      eventTargetsOf(
+        parseJsonList<WebhookRecord>(lists[2 * i]),
+        parseJsonList<SigningKeyRecord>(lists[2 * i + 1]),
+        eventType,
+      ),
     ]);
     return { subscription: text === '' ? undefined : (JSON.parse(text) as WebhookSubscription), byRecipient };
   }
-}
-
-function parsed<T>(texts: (string | null)[] | undefined): T[] {
-  return (texts ?? []).filter((text): text is string => text !== null).map((text) => JSON.parse(text) as T);
 }

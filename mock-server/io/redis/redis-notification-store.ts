@@ -21,7 +21,7 @@ import { MAX_SIGNING_KEYS, MAX_WEBHOOKS } from '../../core/webhooks/notification
 import type { NotificationStore } from '../../core/webhooks/notification-store.js';
 import type { WebhookTarget } from '../../core/webhooks/webhook-dispatcher.js';
 import type { RedisClient } from './redis-commands.js';
-import { defineScripts, RedisGuard } from './redis-commands.js';
+import { defineScripts, parseJsonList, RedisGuard } from './redis-commands.js';
 import { DEFAULT_NAMESPACE } from './redis-keys.js';
 import { notificationKeys } from './redis-webhook-keys.js';
 import { N_CREATE, N_DELETE, N_LIST, N_REPLACE } from './redis-webhook-scripts.js';
@@ -87,7 +87,7 @@ export class RedisNotificationStore implements NotificationStore {
 
   private async list<T>(account: string, kind: 'key' | 'hook'): Promise<T[]> {
     const found = await this.guard.run('read', () => this.scripts.kmNotifyList(...this.keys(account), kind));
-    return found.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as T);
+    return parseJsonList<T>(found);
   }
 
   private async read(account: string, kind: 'key' | 'hook', id: string): Promise<string> {

@@ -10,6 +10,7 @@ import {
   type ScenarioStore,
 } from '../../core/scenarios/scenario-store.js';
 import { drawAt, seedState, streamSeed } from '../../core/scenarios/seeded-random.js';
+import { lazyCache } from '../../core/store/lazy-cache.js';
 import type { RedisClient } from './redis-commands.js';
 import { RedisGuard } from './redis-commands.js';
 import { forAllKeys, scenarioKeys } from './redis-keys.js';
@@ -62,9 +63,11 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
   private readonly scripts: Scripts;
   private readonly guard: RedisGuard;
   private readonly all: ReturnType<typeof forAllKeys>;
-  /** Each account's entries as the last request that arrived for it read them, oldest read first; their bytes. */
-  private readonly snapshots = new Map<string, { entries: ArmedEntry[]; bytes: number }>();
-  private snapshotBytes = 0;
+  /** Each account's entries as the last request that arrived for it read them, and the bytes of their JSON. */
+  private readonly snapshots = lazyCache<{ entries: ArmedEntry[]; bytes: number }>(MAX_SNAPSHOTS, {
+    size: (snapshot) => snapshot.bytes,
+    maxBytes: MAX_SNAPSHOT_BYTES,
+  });
   /** The entries armed for all as last read on arrival (on one Redis server only: on a Cluster they live elsewhere). */
   private forAllSnapshot: ArmedEntry[] | undefined;
 
@@ -176,26 +179,11 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
     const [armed = [], left = [], allArmed, allLeft] = pairs;
     const bytes = armed.reduce((sum, text) => sum + text.length, 0);
     const entries = armed.length === 0 ? (NO_ENTRIES as ArmedEntry[]) : parseBucket(armed, left);
-    this.forget(account);
-    if (bytes <= MAX_SNAPSHOT_BYTES) {
-      this.snapshots.set(account, { entries, bytes });
-      this.snapshotBytes += bytes;
-      for (const [oldest, kept] of this.snapshots) {
-        if (this.snapshots.size <= MAX_SNAPSHOTS && this.snapshotBytes <= MAX_SNAPSHOT_BYTES) break;
-        this.snapshots.delete(oldest);
-        this.snapshotBytes -= kept.bytes;
-      }
-    }
+    // Larger than the cap: not kept (lru-cache's rule), so the selection reads Redis.
+    this.snapshots().set(account, { entries, bytes });
     if (allArmed !== undefined) {
       this.forAllSnapshot = allArmed.length === 0 ? (NO_ENTRIES as ArmedEntry[]) : parseBucket(allArmed, allLeft ?? []);
     }
-  }
-
-  private forget(account: string): void {
-    const kept = this.snapshots.get(account);
-    if (kept === undefined) return;
-    this.snapshots.delete(account);
-    this.snapshotBytes -= kept.bytes;
   }
 
   /**
@@ -205,7 +193,7 @@ export class RedisScenarioStore implements ScenarioStore<'shared'> {
    * disarmed since is passed over by the pick script, which checks that each entry is still armed.
    */
   async armedFor(account: string): Promise<ArmedLists> {
-    const own = this.snapshots.get(account)?.entries;
+    const own = this.snapshots.ifMade()?.get(account)?.entries;
     const forAll = this.forAllSnapshot;
     if (own !== undefined && forAll !== undefined) return { own, forAll };
     const [ownRead, forAllRead] = await Promise.all([
