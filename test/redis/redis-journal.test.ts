@@ -184,6 +184,32 @@ describe.each([
     expect(h2?.headers).toEqual({});
   });
 
+  it('trims by count alone while journalSize records of the largest size fit journalMaxBytes, and counts bytes again from the records when they do not', async () => {
+    const namespace = freshNamespace();
+    const client = await connect();
+    const keys = journalKeys(namespace, 'A');
+    const sizes = async () => (await client.xrange(keys.stream, '-', '+')).map(([, fields]) => Number(fields[3]));
+    const text = JSON.stringify({ currency: 'EUR', note: 'x'.repeat(1_000) });
+    // 5 × 32 KB fit in 1 GB: the stream is trimmed to 5, and no count of bytes is kept.
+    const roomy = await journalOn(namespace, { perAccount: 5 });
+    for (let i = 1; i <= 7; i++) await roomy.record(authorize('A', `f${i}`, { bodyText: text }));
+    expect((await roomy.entries('A')).map((e) => e.id)).toEqual(['f3', 'f4', 'f5', 'f6', 'f7']);
+    expect(await client.hget(keys.meta, 'bytes')).toBeNull();
+    // An instance whose journalMaxBytes the count does not bound counts the kept records' bytes, then keeps the cap.
+    const tight = await journalOn(namespace, { perAccount: 5, maxBytes: 4_000 });
+    await tight.record(authorize('A', 't1', { bodyText: text }));
+    const kept = await sizes();
+    expect(Number(await client.hget(keys.meta, 'bytes'))).toBe(kept.reduce((sum, size) => sum + size, 0));
+    expect(kept.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(4_000);
+    expect((await tight.entries('A')).map((e) => e.id)).toEqual(['f6', 'f7', 't1']);
+    // Written by count alone again, the count of bytes is dropped rather than left wrong.
+    await roomy.record(authorize('A', 'f8', { bodyText: text }));
+    expect(await client.hget(keys.meta, 'bytes')).toBeNull();
+    await tight.record(authorize('A', 't2', { bodyText: text }));
+    expect(Number(await client.hget(keys.meta, 'bytes'))).toBe((await sizes()).reduce((sum, size) => sum + size, 0));
+    expect((await tight.entries('A')).map((e) => e.id)).toEqual(['t1', 'f8', 't2']);
+  });
+
   it('reads every account up to journalMaxBytes, the most recently written accounts first', async () => {
     const namespace = freshNamespace();
     const journal = await journalOn(namespace, { maxBytes: 4_000 });

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ClientReport, JournalEntry } from '../../../contracts/index.js';
 import type { JournalLimits } from '../../core/journal/journal.js';
-import { decodeRecord, encodeRecord, type JournalRecord } from '../../core/journal/journal-record.js';
+import { decodeRecord, encodeRecord, type JournalRecord, MAX_RECORD_BYTES } from '../../core/journal/journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from '../../core/journal/journal-store.js';
 import { Arrivals, pageOf, reportOf } from '../../core/journal/journal-view.js';
 import { type RedisClient, RedisGuard } from './redis-commands.js';
@@ -45,6 +45,8 @@ export class RedisJournal implements JournalStore {
   private readonly scripts: Scripts;
   private readonly arrivals: Arrivals;
   private readonly ttlMs: number;
+  /** journalSize records of the largest size fit in journalMaxBytes: the append trims by count alone (JOURNAL_APPEND). */
+  private readonly countBoundsBytes: boolean;
   private readonly elapsed: () => number;
   /** Writes (and resets) of this instance still in flight: a read waits for them. They never reject. */
   private readonly pending = new Set<Promise<void>>();
@@ -65,6 +67,7 @@ export class RedisJournal implements JournalStore {
     this.elapsed = options.limits.elapsed ?? (() => performance.now());
     this.arrivals = new Arrivals(options.limits.elapsed);
     this.ttlMs = options.limits.maxAgeMs + TTL_MARGIN_MS;
+    this.countBoundsBytes = options.limits.perAccount * MAX_RECORD_BYTES <= options.limits.maxBytes;
     this.reads = new RedisGuard(options.warn, 'request journal in Redis');
     client.defineCommand('kmJournalAppend', { lua: JOURNAL_APPEND });
     client.defineCommand('kmJournalIndex', { lua: JOURNAL_INDEX });
@@ -101,6 +104,7 @@ export class RedisJournal implements JournalStore {
     const { limits } = this.options;
     const keys = journalKeys(this.namespace, record.account);
     const text = encodeRecord(record);
+    const bytes = Buffer.byteLength(text);
     const due = this.indexDue(record.account);
     const [[, kept]] = await Promise.all([
       this.scripts.kmJournalAppend(
@@ -108,13 +112,14 @@ export class RedisJournal implements JournalStore {
         keys.stream,
         keys.meta,
         text,
-        Buffer.byteLength(text),
+        bytes,
         limits.perAccount,
         limits.maxBytes,
         this.ttlMs,
         journalChannel(this.namespace),
         record.id,
         record.account,
+        this.countBoundsBytes && bytes <= MAX_RECORD_BYTES ? '1' : '0',
       ),
       due ? this.index(record.account) : undefined,
     ]);

@@ -115,24 +115,43 @@ return released
 /**
  * journal append: KEYS = the account's journal stream, its meta hash (bytes, seq). ARGV = the record as text, its
  * size in bytes, the records kept at most, the bytes kept at most, the TTL in ms, the channel, the record's id, the
- * account. Adds the record with the account's next seq and Redis's time in microseconds (which orders the records of
- * several accounts), drops the oldest ones while over either cap (the record just added always stays), refreshes both
- * TTLs and announces the record. Returns {seq, records kept}.
+ * account, and '1' when the count alone bounds the bytes (the records kept at most times the largest record is
+ * within the bytes kept at most, and this record is not larger). Adds the record with the account's next seq and
+ * Redis's time in microseconds (which orders the records of several accounts), drops the oldest ones while over
+ * either cap (the record just added always stays), refreshes both TTLs and announces the record. Returns
+ * {seq, records kept}.
+ *
+ * When the count bounds the bytes, XADD trims to it and no count of bytes is kept (reading the oldest record to
+ * subtract its size cost as much as the rest of the script). Otherwise the bytes are counted in the meta hash; a
+ * count left out by such an append is made again from the stream's records, once.
  */
 export const JOURNAL_APPEND = `
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local time = redis.call('TIME')
 local at = time[1] .. string.format('%06d', tonumber(time[2]))
-redis.call('XADD', KEYS[1], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
-local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', tonumber(ARGV[2]))
-local kept = redis.call('XLEN', KEYS[1])
 local maxRecords = tonumber(ARGV[3])
-local maxBytes = tonumber(ARGV[4])
-while kept > 1 and (kept > maxRecords or bytes > maxBytes) do
-  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
-  redis.call('XDEL', KEYS[1], oldest[1])
-  bytes = redis.call('HINCRBY', KEYS[2], 'bytes', -tonumber(oldest[2][4]))
-  kept = kept - 1
+local kept
+if ARGV[9] == '1' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', maxRecords, '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
+  redis.call('HDEL', KEYS[2], 'bytes')
+  kept = redis.call('XLEN', KEYS[1])
+else
+  local bytes = tonumber(redis.call('HGET', KEYS[2], 'bytes'))
+  if bytes == nil then
+    bytes = 0
+    for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do bytes = bytes + tonumber(entry[2][4]) end
+  end
+  redis.call('XADD', KEYS[1], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
+  bytes = bytes + tonumber(ARGV[2])
+  kept = redis.call('XLEN', KEYS[1])
+  local maxBytes = tonumber(ARGV[4])
+  while kept > 1 and (kept > maxRecords or bytes > maxBytes) do
+    local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+    redis.call('XDEL', KEYS[1], oldest[1])
+    bytes = bytes - tonumber(oldest[2][4])
+    kept = kept - 1
+  end
+  redis.call('HSET', KEYS[2], 'bytes', bytes)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
