@@ -132,6 +132,32 @@ describe.each([
     }
   });
 
+  it("extends the indexes' TTLs for a record kept longer, and never shortens them", async () => {
+    const account = `krn:partner:ttl-${topology}:account`;
+    const tag = accountTag(account);
+    const client = at(0).answers.client;
+    const indexes = [`km:${tag}:prq-due`, `km:${tag}:prq-order`, `km:${tag}:prq-meta`];
+    const put = (hours: number) => {
+      const record = request(account);
+      const kept = { ...options(record), keepUntil: NOW + hours * HOUR };
+      return at(0).records.paymentRequests.put(account, record.uuid, record, kept);
+    };
+    const expectTtls = async (hours: number) => {
+      for (const key of indexes) {
+        const ttl = await client.pttl(key);
+        expect(ttl, key).toBeGreaterThan(hours * HOUR - 60_000);
+        expect(ttl, key).toBeLessThanOrEqual(hours * HOUR);
+      }
+    };
+    // The window plus an hour: 26 hours, then a record kept 5 hours leaves them, one kept 50 hours extends them.
+    await put(25);
+    await expectTtls(26);
+    await put(5);
+    await expectTtls(26);
+    await put(50);
+    await expectTtls(51);
+  });
+
   it('lists the records due by a time, and drops a record from them once written final', async () => {
     const account = `krn:partner:due-${topology}`;
     const soon = { ...request(account), stateExpiresAt: NOW + 1_000 };

@@ -24,7 +24,7 @@ export interface RedisJournalOptions {
 }
 
 interface Scripts {
-  kmJournalAppend(...args: (string | number)[]): Promise<[number, number]>;
+  kmJournalAppend(...args: (string | number)[]): Promise<number>;
   kmJournalIndex(...args: (string | number)[]): Promise<string[]>;
 }
 
@@ -106,7 +106,9 @@ export class RedisJournal implements JournalStore {
     const text = encodeRecord(record);
     const bytes = Buffer.byteLength(text);
     const due = this.indexDue(record.account);
-    const [[, kept]] = await Promise.all([
+    // The announcement's JSON but its seq, which the script adds.
+    const note = `${JSON.stringify({ id: record.id, account: record.account }).slice(0, -1)},"seq":`;
+    const [seq] = await Promise.all([
       this.scripts.kmJournalAppend(
         2,
         keys.stream,
@@ -117,14 +119,13 @@ export class RedisJournal implements JournalStore {
         limits.maxBytes,
         this.ttlMs,
         journalChannel(this.namespace),
-        record.id,
-        record.account,
+        note,
         this.countBoundsBytes && bytes <= MAX_RECORD_BYTES ? '1' : '0',
       ),
       due ? this.index(record.account) : undefined,
     ]);
     // The account's first record (or its first since a reset on any instance): its place in the index at once.
-    if (!due && Number(kept) === 1) await this.index(record.account);
+    if (!due && Number(seq) === 1) await this.index(record.account);
   }
 
   private indexDue(account: string): boolean {

@@ -33,6 +33,10 @@ return {'claimed', answer or '', token or ''}
  * version, `r` the JSON) only if the stored version is still the one read (0: none); then the oldest records of the
  * account go while it is over a cap (`order` is the order of creation, `meta` holds the write sequence, the bytes held
  * and each record's size). Answers the new version, or 0 when another write came first.
+ *
+ * Each `redis.call` costs about a microsecond of Redis's time, a put at the caps about twenty of them, so the count
+ * is kept low: the entries are counted once and the oldest taken with ZPOPMIN; `order` and `meta`, made together by
+ * a record's creation and never emptied, get their TTL then and are extended with `GT` (never shortened) after.
  */
 const PUT_RECORD_FUNCTION = `
 local function putRecord(k, a)
@@ -46,19 +50,33 @@ local function putRecord(k, a)
   if a[4] == '' then redis.call('ZREM', k[2], id) else redis.call('ZADD', k[2], a[4], id) end
   redis.call('HSET', k[4], id, size)
   local bytes = redis.call('HINCRBY', k[4], '#bytes', size - old)
-  if current == 0 then redis.call('ZADD', k[3], redis.call('HINCRBY', k[4], '#seq', 1), id) end
-  while redis.call('ZCARD', k[3]) > tonumber(a[6]) or bytes > tonumber(a[7]) do
-    local oldest = redis.call('ZRANGE', k[3], 0, 0)[1]
-    if not oldest or oldest == id then break end
+  local first = false
+  if current == 0 then
+    local seq = redis.call('HINCRBY', k[4], '#seq', 1)
+    redis.call('ZADD', k[3], seq, id)
+    first = seq == 1
+  end
+  local count = redis.call('ZCARD', k[3])
+  local maxEntries = tonumber(a[6])
+  local maxBytes = tonumber(a[7])
+  while count > maxEntries or bytes > maxBytes do
+    local popped = redis.call('ZPOPMIN', k[3])
+    local oldest = popped[1]
+    if not oldest then break end
+    if oldest == id then
+      redis.call('ZADD', k[3], popped[2], oldest)
+      break
+    end
     local freed = tonumber(redis.call('HGET', k[4], oldest) or '0')
-    redis.call('ZREM', k[3], oldest)
     redis.call('ZREM', k[2], oldest)
     redis.call('HDEL', k[4], oldest)
     redis.call('DEL', a[8] .. oldest)
     bytes = redis.call('HINCRBY', k[4], '#bytes', -freed)
+    count = count - 1
   end
-  for i = 2, 4 do
-    if redis.call('PTTL', k[i]) < tonumber(a[3]) then redis.call('PEXPIRE', k[i], a[3]) end
+  if redis.call('PTTL', k[2]) < tonumber(a[3]) then redis.call('PEXPIRE', k[2], a[3]) end
+  for i = 3, 4 do
+    if first then redis.call('PEXPIRE', k[i], a[3]) else redis.call('PEXPIRE', k[i], a[3], 'GT') end
   end
   return current + 1
 end
@@ -113,37 +131,35 @@ return released
 `;
 
 /**
- * journal append: KEYS = the account's journal stream, its meta hash (bytes, seq). ARGV = the record as text, its
- * size in bytes, the records kept at most, the bytes kept at most, the TTL in ms, the channel, the record's id, the
- * account, and '1' when the count alone bounds the bytes (the records kept at most times the largest record is
- * within the bytes kept at most, and this record is not larger). Adds the record with the account's next seq and
- * Redis's time in microseconds (which orders the records of several accounts), drops the oldest ones while over
- * either cap (the record just added always stays), refreshes both TTLs and announces the record. Returns
- * {seq, records kept}.
+ * journal append: KEYS = the account's journal stream, its meta hash (seq, bytes, counted). ARGV = the record as
+ * text, its size in bytes, the records kept at most, the bytes kept at most, the TTL in ms, the channel, the
+ * announcement's JSON up to its seq (`{"id":…,"account":…,"seq":`), and '1' when the count alone bounds the bytes
+ * (the records kept at most times the largest record is within the bytes kept at most, and this record is not
+ * larger). Adds the record with the account's next seq and Redis's time in microseconds (which orders the records of
+ * several accounts), drops the oldest ones while over either cap (the record just added always stays), refreshes
+ * both TTLs and announces the record. Returns the seq (1: the account's first record since its journal began).
  *
  * When the count bounds the bytes, XADD trims to it and no count of bytes is kept (reading the oldest record to
- * subtract its size cost as much as the rest of the script). Otherwise the bytes are counted in the meta hash; a
- * count left out by such an append is made again from the stream's records, once.
+ * subtract its size cost as much as the rest of the script). Otherwise the bytes are counted in the meta hash, with
+ * the seq they were counted at: a count not made at the append before is made again from the stream's records.
  */
 export const JOURNAL_APPEND = `
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local time = redis.call('TIME')
-local at = time[1] .. string.format('%06d', tonumber(time[2]))
-local maxRecords = tonumber(ARGV[3])
-local kept
-if ARGV[9] == '1' then
-  redis.call('XADD', KEYS[1], 'MAXLEN', maxRecords, '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
-  redis.call('HDEL', KEYS[2], 'bytes')
-  kept = redis.call('XLEN', KEYS[1])
+local at = time[1] .. string.rep('0', 6 - #time[2]) .. time[2]
+if ARGV[8] == '1' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
 else
-  local bytes = tonumber(redis.call('HGET', KEYS[2], 'bytes'))
-  if bytes == nil then
+  local counted = redis.call('HMGET', KEYS[2], 'bytes', 'counted')
+  local bytes = tonumber(counted[1])
+  if bytes == nil or tonumber(counted[2]) ~= seq - 1 then
     bytes = 0
     for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do bytes = bytes + tonumber(entry[2][4]) end
   end
   redis.call('XADD', KEYS[1], '*', 'r', ARGV[1], 'b', ARGV[2], 's', seq, 't', at)
   bytes = bytes + tonumber(ARGV[2])
-  kept = redis.call('XLEN', KEYS[1])
+  local kept = redis.call('XLEN', KEYS[1])
+  local maxRecords = tonumber(ARGV[3])
   local maxBytes = tonumber(ARGV[4])
   while kept > 1 and (kept > maxRecords or bytes > maxBytes) do
     local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
@@ -151,12 +167,12 @@ else
     bytes = bytes - tonumber(oldest[2][4])
     kept = kept - 1
   end
-  redis.call('HSET', KEYS[2], 'bytes', bytes)
+  redis.call('HSET', KEYS[2], 'bytes', bytes, 'counted', seq)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
-redis.call('PUBLISH', ARGV[6], cjson.encode({seq = seq, id = ARGV[7], account = ARGV[8]}))
-return {seq, kept}
+redis.call('PUBLISH', ARGV[6], ARGV[7] .. seq .. '}')
+return seq
 `;
 
 /**
