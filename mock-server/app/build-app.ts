@@ -103,7 +103,7 @@ async function built(
   app.decorate('mockConfig', config);
   app.decorate('fixtureEvents', new EventEmitter<{ reload: [ReloadResult] }>());
 
-  const exchange = { journal, config, now: (account: string) => clock.now(account), answers: services.answerStore };
+  const exchange = { journal, config, now: (account: string) => clock.now(account) };
   exchangeHooks(app, exchange);
   const signals = shutdownHooks(app, config);
   klarnaHeaders(app, signals.closing, config.adminToken);

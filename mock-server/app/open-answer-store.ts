@@ -61,7 +61,7 @@ export function sharedScenarioState(
   if (!(answerStore instanceof RedisAnswerStore)) return undefined;
   const { client, namespace } = answerStore;
   const scenarios = new RedisScenarioStore(client, { seed, limits, namespace, onError: warn });
-  return { scenarios, clock: new RedisClockOffsets(client, namespace, warn, scenarios, answerStore) };
+  return { scenarios, clock: new RedisClockOffsets(client, namespace, warn, scenarios) };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
 import { type Awaitable, andThen } from './awaitable.js';
-import type { AnswerIds, ArrivalClaim, Claim } from './store/answer-store.js';
 
 /** Where each account's clock offset (ms ahead of the base clock) is kept: this process, or a shared store. */
 export interface ClockOffsets {
@@ -8,11 +7,6 @@ export interface ClockOffsets {
   read(account: string): Awaitable<number | undefined>;
   write(account: string, offsetMs: number): Awaitable<void>;
   forget(account: string): Awaitable<void>;
-  /**
-   * The read, with a claim of an arriving authorize request's ids taken in the same round trip (a shared store that
-   * can: Redis, over one script). Absent: the request claims later, on its own.
-   */
-  readClaiming?(account: string, ids: AnswerIds): Promise<{ offset: number | undefined; claim: Claim }>;
 }
 
 /**
@@ -68,25 +62,10 @@ export class AccountClock {
   /** Takes the account's offset from the shared store (nothing to do, and no promise, without one). */
   refresh(account: string): Awaitable<void> {
     if (this.shared === undefined) return;
-    return andThen(this.shared.read(account), (offset) => this.settle(account, offset));
-  }
-
-  /**
-   * `refresh`, and the claim of an arriving authorize request's ids taken with it where the shared store can (one
-   * round trip instead of two); undefined where it cannot, and the request claims on its own.
-   */
-  arrive(account: string, ids: AnswerIds): Awaitable<ArrivalClaim | undefined> {
-    const shared = this.shared;
-    if (shared?.readClaiming === undefined) return andThen(this.refresh(account), () => undefined);
-    return shared.readClaiming(account, ids).then(({ offset, claim }) => {
-      this.settle(account, offset);
-      return { ids, claim, adopted: false };
+    return andThen(this.shared.read(account), (offset) => {
+      if (offset === undefined) this.local.forget(account);
+      else this.local.write(account, offset);
     });
-  }
-
-  private settle(account: string, offset: number | undefined): void {
-    if (offset === undefined) this.local.forget(account);
-    else this.local.write(account, offset);
   }
 
   set(account: string, at: number): Awaitable<number> {

@@ -1,6 +1,5 @@
 import type { AuthorizePlan } from '../core/authorize/authorize-service.js';
 import type { KlarnaHttpError } from '../core/error-catalogue.js';
-import type { ArrivalClaim } from '../core/store/answer-store.js';
 
 /**
  * One journaled request as it goes through the server: made when it arrives (http/plugins/exchange-hooks.ts), filled in by
@@ -20,8 +19,6 @@ export interface Exchange {
   error: KlarnaHttpError | undefined;
   /** Handed to the journal already (a shared journal records before the answer is sent). */
   journaled: boolean;
-  /** An authorize request's claim of its key and token, taken on arrival by a shared store (AccountClock.arrive). */
-  arrival: ArrivalClaim | undefined;
 }
 
 declare module 'fastify' {
@@ -32,15 +29,7 @@ declare module 'fastify' {
 }
 
 export function newExchange(seq: number, operation: Exchange['operation']): Exchange {
-  return {
-    seq,
-    operation,
-    plan: undefined,
-    bodyText: undefined,
-    error: undefined,
-    journaled: false,
-    arrival: undefined,
-  };
+  return { seq, operation, plan: undefined, bodyText: undefined, error: undefined, journaled: false };
 }
 
 /** The exchange of a journaled route's request, made on arrival; its absence is a wiring bug. */

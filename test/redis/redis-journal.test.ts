@@ -7,7 +7,7 @@ import { parseStoreLocation } from '../../mock-server/core/store/store-location.
 import { openRedisStore } from '../../mock-server/io/redis/open-redis-store.js';
 import { type RedisAnswerStore, redisTtls } from '../../mock-server/io/redis/redis-answer-store.js';
 import { RedisJournal } from '../../mock-server/io/redis/redis-journal.js';
-import { journalChannel, journalIndexKey, journalKeys, leaseKeysOf } from '../../mock-server/io/redis/redis-keys.js';
+import { journalChannel, journalIndexKey, journalKeys } from '../../mock-server/io/redis/redis-keys.js';
 import { journalRecord } from '../support/journal-record.js';
 import {
   machineRedis,
@@ -208,22 +208,6 @@ describe.each([
     await tight.record(authorize('A', 't2', { bodyText: text }));
     expect(Number(await client.hget(keys.meta, 'bytes'))).toBe((await sizes()).reduce((sum, size) => sum + size, 0));
     expect((await tight.entries('A')).map((e) => e.id)).toEqual(['t1', 'f8', 't2']);
-  });
-
-  it("lets go of a claim's leases in the record's own script, only those still the claim's", async () => {
-    const namespace = freshNamespace();
-    const journal = await journalOn(namespace);
-    const client = await connect();
-    const [keyLease, tokenLease] = leaseKeysOf(namespace, 'A', { key: 'k1', token: 'session' });
-    await client.set(keyLease as string, 'owner-1');
-    await client.set(tokenLease as string, 'owner-1');
-    const lease = (owner: string) => ({ account: 'A', ids: { key: 'k1', token: 'session' }, owner });
-    // Another claim's owner: both leases stay, and the record is kept.
-    await journal.recordReleasing(authorize('A', 'r1'), lease('owner-2'));
-    expect(await client.exists(keyLease as string, tokenLease as string)).toBe(2);
-    await journal.recordReleasing(authorize('A', 'r2'), lease('owner-1'));
-    expect(await client.exists(keyLease as string, tokenLease as string)).toBe(0);
-    expect((await journal.entries('A')).map((e) => e.id)).toEqual(['r1', 'r2']);
   });
 
   it('reads every account up to journalMaxBytes, the most recently written accounts first', async () => {

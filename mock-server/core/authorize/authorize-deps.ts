@@ -2,7 +2,7 @@ import type { AccountClock } from '../account-clock.js';
 import type { MockConfig } from '../config.js';
 import type { PaymentRequests } from '../payment-requests/payment-requests.js';
 import type { Scenarios } from '../scenarios/scenario-engine.js';
-import type { AnswerStore, ArrivalClaim } from '../store/answer-store.js';
+import type { AnswerStore } from '../store/answer-store.js';
 import type { Transactions } from '../transactions/transactions.js';
 
 export interface AuthorizeDeps {
@@ -29,6 +29,4 @@ export interface AuthorizeInput {
   origin: () => string;
   /** Hash of the body exactly as sent: a retry with the same bytes and key replays without re-validation. */
   rawBodyHash?: string | undefined;
-  /** The claim a shared store took of the request's key and token when it arrived, for claimAnswer to adopt. */
-  arrival?: ArrivalClaim | undefined;
 }

@@ -40,7 +40,7 @@ export function authorize(input: AuthorizeInput, deps: AuthorizeDeps): Awaitable
   return andThen(
     andThen(issued, (tokens) => checkedRequest(valid, tokens, deps)),
     (request) =>
-      andThen(claimAnswer(request, deps, input.arrival), (claimed) => {
+      andThen(claimAnswer(request, deps), (claimed) => {
         if (claimed.kind === 'replay') return claimed.plan;
         const { lease } = claimed;
         // Errors are never stored: the lease goes, and the next retry runs afresh (a failed release lets it expire).

@@ -1,14 +1,7 @@
 import { type Awaitable, andThen } from '../awaitable.js';
 import { catalogue } from '../error-catalogue.js';
 import { type ReplayDecision, replayDecision, type StoredResponse } from '../idempotency.js';
-import {
-  type ArrivalClaim,
-  type Claim,
-  LEASE_MS,
-  type Lease,
-  MAX_CLAIMS,
-  type StoredAnswers,
-} from '../store/answer-store.js';
+import { type Claim, LEASE_MS, type Lease, MAX_CLAIMS, type StoredAnswers } from '../store/answer-store.js';
 import type { AuthorizeDeps } from './authorize-deps.js';
 import type { CheckedRequest } from './checked-request.js';
 import { type AuthorizePlan, planOf } from './plan.js';
@@ -25,35 +18,18 @@ type Deps = Pick<AuthorizeDeps, 'answerStore' | 'config'>;
  * of running too. A token replay under a new key records that key too, so that it answers with the same body. A
  * request with neither key nor token claims nothing and runs. Synchronous while the store answers at once.
  */
-export function claimAnswer(
-  request: CheckedRequest,
-  deps: Deps,
-  arrival?: ArrivalClaim | undefined,
-): Awaitable<ClaimedAnswer> {
+export function claimAnswer(request: CheckedRequest, deps: Deps): Awaitable<ClaimedAnswer> {
   if (request.key === undefined && request.token === undefined) return { kind: 'run', lease: undefined };
-  return claimFrom(request, deps, false, 0, arrival);
+  return claimFrom(request, deps, false, 0);
 }
 
-/**
- * One claim; `force` after finding what is stored past its window. Each held claim waits, then claims again. The
- * first is the one taken on arrival when there is one for the same ids (a shared store's arrival read).
- */
-function claimFrom(
-  request: CheckedRequest,
-  deps: Deps,
-  force: boolean,
-  claims: number,
-  arrival?: ArrivalClaim,
-): Awaitable<ClaimedAnswer> {
+/** One claim; `force` after finding what is stored past its window. Each held claim waits, then claims again. */
+function claimFrom(request: CheckedRequest, deps: Deps, force: boolean, claims: number): Awaitable<ClaimedAnswer> {
   if (claims >= MAX_CLAIMS) throw catalogue.unavailable();
   const store = deps.answerStore;
   const ids = { key: request.key, token: request.token };
   const again = (forced: boolean) => claimFrom(request, deps, forced, claims + 1);
-  const taken =
-    arrival !== undefined && arrival.ids.key === ids.key && arrival.ids.token === ids.token
-      ? adopted(arrival)
-      : store.claim(request.account, ids, { leaseMs: LEASE_MS, force });
-  return andThen(taken, (claim) => {
+  return andThen(store.claim(request.account, ids, { leaseMs: LEASE_MS, force }), (claim) => {
     if (claim.kind === 'held')
       return andThen(store.awaitAnswer(request.account, ids, claim.retryInMs), () => again(false));
     const lease = claim.kind === 'claimed' ? claim.lease : undefined;
@@ -70,12 +46,6 @@ function claimFrom(
     }
     return andThen(keyRecorded(request, replay.stored, claim, deps), (recorded) => (recorded ? plan : again(false)));
   });
-}
-
-/** The arrival's claim, now the request's own: its lease is committed or released by the request. */
-function adopted(arrival: ArrivalClaim): Claim {
-  arrival.adopted = true;
-  return arrival.claim;
 }
 
 function replayOf(request: CheckedRequest, answers: StoredAnswers, deps: Deps): ReplayDecision {

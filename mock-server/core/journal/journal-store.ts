@@ -1,6 +1,5 @@
 import type { ClientReport, JournalEntry } from '../../../contracts/index.js';
 import type { Awaitable } from '../awaitable.js';
-import type { Lease } from '../store/answer-store.js';
 import type { JournalRecord } from './journal-record.js';
 
 // Issue 15: the request journal lives in this process (Journal, a ring buffer per account: every method answers at
@@ -45,12 +44,6 @@ export interface JournalStore {
   arrival(): number;
   /** Keeps one record; a shared journal resolves once the store has it (or the write failed, which it reports). */
   record(record: JournalRecord): Awaitable<void>;
-  /**
-   * `record`, and in the same write lets go of a claim the request took on arrival and did not adopt (a journal in
-   * the answer store's Redis: the record's script deletes the leases still `lease`'s). Absent: the caller releases
-   * the claim through the answer store.
-   */
-  recordReleasing?(record: JournalRecord, lease: Lease): Awaitable<void>;
   /** Calls `listener` after each record is kept (the inspector's live list); returns the call that stops it. */
   onRecord(listener: (note: RecordNote) => void): () => void;
   /** The accounts with kept records, the most recently recorded first, at most `limit`. */

@@ -60,18 +60,6 @@ export type Claim =
   | { kind: 'claimed'; lease: Lease; answers: StoredAnswers }
   | { kind: 'held'; retryInMs: number };
 
-/**
- * A claim an authorize request took when it arrived, in the same round trip as its account's clock (a shared store's
- * arrival read): the request adopts it as its first claim if it gets that far with the same ids; otherwise its lease
- * is released when the request is answered.
- */
-export interface ArrivalClaim {
-  readonly ids: AnswerIds;
-  readonly claim: Claim;
-  /** Taken over by the request's own claim (claimAnswer): its lease is the request's to commit or release. */
-  adopted: boolean;
-}
-
 /** Everything one request leaves behind, written at once by `commit`. */
 export interface AnswerEffects {
   /** Stored under the lease's key (replacing one past its window). */

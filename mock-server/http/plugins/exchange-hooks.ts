@@ -3,7 +3,6 @@ import { accountOfKey } from '../../core/authenticate.js';
 import type { Awaitable } from '../../core/awaitable.js';
 import type { MockConfig } from '../../core/config.js';
 import type { JournalStore } from '../../core/journal/journal-store.js';
-import type { AnswerStore, Lease } from '../../core/store/answer-store.js';
 import { exchangeOf, newExchange } from '../exchange.js';
 import { logLine } from '../logging.js';
 import { operationRecordOf, recordOf } from '../record-request.js';
@@ -13,8 +12,6 @@ export interface ExchangeDeps {
   /** An account's clock, for the record's time. */
   now: (account: string) => number;
   config: Pick<MockConfig, 'apiKeys' | 'defaultAccount'>;
-  /** Lets go of a claim taken on arrival that the request did not adopt (shared-clock.ts). */
-  answers: Pick<AnswerStore, 'release'>;
 }
 
 /**
@@ -76,7 +73,7 @@ function journalExchange(
   const exchange = exchangeOf(request);
   exchange.journaled = true;
   const account = accountOf(request, deps.config);
-  const record =
+  return deps.journal.record(
     exchange.operation === 'authorize'
       ? recordOf(request, typeof answer === 'number' ? { status: answer } : { fault: answer }, deps.now, account)
       : operationRecordOf(
@@ -84,22 +81,8 @@ function journalExchange(
           { status: Number(answer), replayed: reply?.getHeader('idempotent-replayed') === 'true' },
           deps.now,
           account,
-        );
-  // A claim taken on arrival that the request never adopted (refused by a check, say) is let go of here, before the
-  // answer: by the journal's own write where it can (one script over Redis), else through the answer store.
-  const arrival = exchange.arrival;
-  const lease =
-    arrival !== undefined && !arrival.adopted && arrival.claim.kind === 'claimed' ? arrival.claim.lease : undefined;
-  if (lease === undefined) return deps.journal.record(record);
-  if (deps.journal.recordReleasing !== undefined) return deps.journal.recordReleasing(record, lease);
-  releaseQuietly(deps.answers, lease);
-  return deps.journal.record(record);
-}
-
-/** A release that fails lets its lease expire (LEASE_MS): the request is answered as usual. */
-function releaseQuietly(answers: ExchangeDeps['answers'], lease: Lease): void {
-  const released = answers.release(lease);
-  if (released instanceof Promise) released.catch(() => undefined);
+        ),
+  );
 }
 
 /** The account a Klarna operation acted on: its path's, else its API key's (Direct, webhook management), else none. */

@@ -164,7 +164,6 @@ function authorizeRouteIn(scope: FastifyInstance, deps: AuthorizeRouteDeps) {
               // Only a request with an idempotency key can take the replay fast path.
               rawBodyHash:
                 request.headers['klarna-idempotency-key'] === undefined ? undefined : hash('sha1', text, 'base64url'),
-              arrival: exchange.arrival,
             },
             deps,
           );

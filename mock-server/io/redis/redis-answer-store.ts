@@ -15,7 +15,7 @@ import type {
 } from '../../core/store/answer-store.js';
 import type { PreparedPut } from '../../core/store/record-store.js';
 import { deleteByPrefix, parseJson, type RedisClient, RedisGuard } from './redis-commands.js';
-import { accountKeys, DEFAULT_NAMESPACE, leaseKeysOf } from './redis-keys.js';
+import { accountKeys, DEFAULT_NAMESPACE } from './redis-keys.js';
 import { CLAIM, COMMIT, RELEASE } from './redis-scripts.js';
 
 /** How long Redis keeps each record (real time): garbage collection only, never shorter than its window. */
@@ -101,7 +101,11 @@ export class RedisAnswerStore implements AnswerStore {
   }
 
   private leaseKeys(account: string, ids: AnswerIds): string[] {
-    return leaseKeysOf(this.namespace, account, ids);
+    const keys = this.keys(account);
+    const leases: string[] = [];
+    if (ids.key !== undefined) leases.push(keys.keyLease(ids.key));
+    if (ids.token !== undefined) leases.push(keys.tokenLease(ids.token));
+    return leases;
   }
 
   /** Runs Redis operations; any failure of Redis is answered as the catalogue's 503. */
@@ -110,41 +114,30 @@ export class RedisAnswerStore implements AnswerStore {
   }
 
   async claim(account: string, ids: AnswerIds, options: ClaimOptions): Promise<Claim> {
-    const command = this.claimCommand(account, ids, options);
-    if (command.keys.length === 0) return command.read(undefined);
-    const reply = await this.guarded('claim', () =>
-      this.scripts.kmClaim(command.keys.length, ...command.keys, ...command.args),
-    );
-    return command.read(reply);
-  }
-
-  /**
-   * The claim as a script's keys and arguments (claimAnswers, redis-scripts.ts), and how its reply reads: for the
-   * claim's own script, or inside the arrival read (RedisClockOffsets). No keys: nothing to claim (no key, no token).
-   */
-  claimCommand(account: string, ids: AnswerIds, options: ClaimOptions): ClaimCommand {
     const keys = this.keys(account);
     const owner = randomUUID();
     const leases = this.leaseKeys(account, ids);
     const lease: Lease = { account, ids: { key: ids.key, token: ids.token }, owner };
-    if (leases.length === 0) {
-      return { keys: [], args: [], read: () => ({ kind: 'claimed', lease, answers: NO_ANSWERS }) };
-    }
-    return {
-      keys: [
-        ids.key === undefined ? keys.none : keys.idem(ids.key),
-        ids.token === undefined ? keys.none : keys.tok(ids.token),
-        ...leases,
-      ],
-      args: [
+    if (leases.length === 0) return { kind: 'claimed', lease, answers: { key: undefined, token: undefined } };
+    const scriptKeys = [
+      ids.key === undefined ? keys.none : keys.idem(ids.key),
+      ids.token === undefined ? keys.none : keys.tok(ids.token),
+      ...leases,
+    ];
+    const reply = await this.guarded('claim', () =>
+      this.scripts.kmClaim(
+        scriptKeys.length,
+        ...scriptKeys,
         owner,
-        String(Math.max(1, Math.ceil(options.leaseMs))),
+        Math.max(1, Math.ceil(options.leaseMs)),
         options.force ? '1' : '0',
         ids.key === undefined ? '0' : '1',
         ids.token === undefined ? '0' : '1',
-      ],
-      read: (reply) => claimOf(reply as string[], lease),
-    };
+      ),
+    );
+    if (reply[0] === 'held') return { kind: 'held', retryInMs: Math.max(0, Number(reply[1])) };
+    const answers: StoredAnswers = { key: parseStored(reply[1]), token: parseStored(reply[2]) };
+    return reply[0] === 'stored' ? { kind: 'stored', answers } : { kind: 'claimed', lease, answers };
   }
 
   async commit(lease: Lease, effects: AnswerEffects): Promise<CommitResult> {
@@ -261,22 +254,6 @@ export class RedisAnswerStore implements AnswerStore {
     this.client.on('error', () => {});
     this.client.disconnect();
   }
-}
-
-const NO_ANSWERS: StoredAnswers = { key: undefined, token: undefined };
-
-/** A claim script's reply, read: `held` with the ms left, `stored` or `claimed` with the answers read. */
-function claimOf(reply: string[], lease: Lease): Claim {
-  if (reply[0] === 'held') return { kind: 'held', retryInMs: Math.max(0, Number(reply[1])) };
-  const answers: StoredAnswers = { key: parseStored(reply[1]), token: parseStored(reply[2]) };
-  return reply[0] === 'stored' ? { kind: 'stored', answers } : { kind: 'claimed', lease, answers };
-}
-
-/** A claim ready to send: its script's keys and arguments, and its reply read (see RedisAnswerStore.claimCommand). */
-export interface ClaimCommand {
-  keys: string[];
-  args: string[];
-  read(reply: unknown): Claim;
 }
 
 /** A stored answer as written: JSON keeps the body string exactly, so the replay is byte for byte. */

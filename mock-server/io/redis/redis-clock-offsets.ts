@@ -1,6 +1,4 @@
 import type { ClockOffsets } from '../../core/account-clock.js';
-import { type AnswerIds, type Claim, LEASE_MS } from '../../core/store/answer-store.js';
-import type { RedisAnswerStore } from './redis-answer-store.js';
 import type { RedisClient } from './redis-commands.js';
 import { defineScripts, RedisGuard } from './redis-commands.js';
 import { scenarioKeys } from './redis-keys.js';
@@ -10,7 +8,7 @@ import type { RedisScenarioStore } from './redis-scenario-store.js';
 /** How long Redis keeps a moved clock after its last move: garbage collection only. */
 export const CLOCK_TTL_MS = 30 * 24 * 60 * 60_000;
 
-type Arrival = (keyCount: number, ...keysThenArgs: string[]) => Promise<unknown[]>;
+type Arrival = (keyCount: number, ...keys: string[]) => Promise<[string | null, ...string[][]]>;
 
 /**
  * Account clock offsets in Redis, one key per account (in its hash tag), read by each request that arrives
@@ -21,41 +19,15 @@ type Arrival = (keyCount: number, ...keysThenArgs: string[]) => Promise<unknown[
 export class RedisClockOffsets implements ClockOffsets {
   private readonly guard: RedisGuard;
   private readonly scripts: { kmArrival: Arrival };
-  /** With the answer store: an arriving authorize request's claim, taken by the arrival read (ClockOffsets). */
-  readonly readClaiming?: (account: string, ids: AnswerIds) => Promise<{ offset: number | undefined; claim: Claim }>;
 
   constructor(
     private readonly client: RedisClient,
     private readonly namespace: string,
     onError?: (message: string) => void,
     private readonly scenarios?: RedisScenarioStore,
-    answers?: RedisAnswerStore,
   ) {
     this.guard = new RedisGuard(onError, 'Redis clock store');
     this.scripts = defineScripts<{ kmArrival: Arrival }>(client, { kmArrival: ARRIVAL });
-    if (answers !== undefined) this.readClaiming = (account, ids) => this.arrive(account, ids, answers);
-  }
-
-  /**
-   * The arrival read (the clock, and the armed scenarios with the scenario store) with the claim of the request's
-   * key and token as its last part: one script, whose keys all carry the account's hash tag but the scenarios armed
-   * for all, which are read on one Redis server only. No key or token: the read alone.
-   */
-  private async arrive(
-    account: string,
-    ids: AnswerIds,
-    answers: RedisAnswerStore,
-  ): Promise<{ offset: number | undefined; claim: Claim }> {
-    const command = answers.claimCommand(account, ids, { leaseMs: LEASE_MS });
-    if (command.keys.length === 0) return { offset: await this.read(account), claim: command.read(undefined) };
-    const reads = [this.key(account), ...(this.scenarios?.arrivalKeys(account) ?? [])];
-    const keys = [...reads, ...command.keys];
-    const reply = await this.guard.run('clock read', () =>
-      this.scripts.kmArrival(keys.length, ...keys, String(reads.length), ...command.args),
-    );
-    const [text, ...pairs] = reply.slice(0, reads.length) as [string | null, ...string[][]];
-    this.scenarios?.arrived(account, pairs);
-    return { offset: text === null ? undefined : Number(text), claim: command.read(reply[reads.length]) };
   }
 
   private key(account: string): string {
@@ -69,9 +41,7 @@ export class RedisClockOffsets implements ClockOffsets {
       return text === null ? undefined : Number(text);
     }
     const keys = [this.key(account), ...scenarios.arrivalKeys(account)];
-    const [text, ...pairs] = (await this.guard.run('clock read', () =>
-      this.scripts.kmArrival(keys.length, ...keys),
-    )) as [string | null, ...string[][]];
+    const [text, ...pairs] = await this.guard.run('clock read', () => this.scripts.kmArrival(keys.length, ...keys));
     scenarios.arrived(account, pairs);
     return text === null ? undefined : Number(text);
   }

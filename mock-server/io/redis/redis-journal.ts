@@ -4,9 +4,8 @@ import type { JournalLimits } from '../../core/journal/journal.js';
 import { decodeRecord, encodeRecord, type JournalRecord, MAX_RECORD_BYTES } from '../../core/journal/journal-record.js';
 import type { JournalPage, JournalPageResult, JournalStore, RecordNote } from '../../core/journal/journal-store.js';
 import { Arrivals, pageOf, reportOf } from '../../core/journal/journal-view.js';
-import type { Lease } from '../../core/store/answer-store.js';
 import { type RedisClient, RedisGuard } from './redis-commands.js';
-import { DEFAULT_NAMESPACE, journalChannel, journalIndexKey, journalKeys, leaseKeysOf } from './redis-keys.js';
+import { DEFAULT_NAMESPACE, journalChannel, journalIndexKey, journalKeys } from './redis-keys.js';
 import { JOURNAL_APPEND, JOURNAL_INDEX } from './redis-scripts.js';
 
 /** An account's place in the index of accounts is written once a second at most per instance (and on its first record). */
@@ -85,14 +84,9 @@ export class RedisJournal implements JournalStore {
   }
 
   record(record: JournalRecord): Promise<void> {
-    return this.recordReleasing(record, undefined);
-  }
-
-  /** The journal shares the answer store's Redis and namespace: the record's script lets go of the lease too. */
-  recordReleasing(record: JournalRecord, lease: Lease | undefined): Promise<void> {
     this.arrivals.settle(record);
     return this.track(
-      this.append(record, lease).then(
+      this.append(record).then(
         () => this.wrote(),
         (error: Error) => this.lose(error),
       ),
@@ -106,10 +100,9 @@ export class RedisJournal implements JournalStore {
     return work;
   }
 
-  private async append(record: JournalRecord, lease: Lease | undefined): Promise<void> {
+  private async append(record: JournalRecord): Promise<void> {
     const { limits } = this.options;
     const keys = journalKeys(this.namespace, record.account);
-    const leases = lease === undefined ? [] : leaseKeysOf(this.namespace, lease.account, lease.ids);
     const text = encodeRecord(record);
     const bytes = Buffer.byteLength(text);
     const due = this.indexDue(record.account);
@@ -117,10 +110,9 @@ export class RedisJournal implements JournalStore {
     const note = `${JSON.stringify({ id: record.id, account: record.account }).slice(0, -1)},"seq":`;
     const [seq] = await Promise.all([
       this.scripts.kmJournalAppend(
-        2 + leases.length,
+        2,
         keys.stream,
         keys.meta,
-        ...leases,
         text,
         bytes,
         limits.perAccount,
@@ -129,7 +121,6 @@ export class RedisJournal implements JournalStore {
         journalChannel(this.namespace),
         note,
         this.countBoundsBytes && bytes <= MAX_RECORD_BYTES ? '1' : '0',
-        lease?.owner ?? '',
       ),
       due ? this.index(record.account) : undefined,
     ]);

@@ -34,15 +34,6 @@ export function accountKeys(namespace: string, account: string) {
   };
 }
 
-/** The leases a claim of `ids` takes (the key's, then the token's), under the account's hash tag. */
-export function leaseKeysOf(namespace: string, account: string, ids: { key?: string; token?: string }): string[] {
-  const keys = accountKeys(namespace, account);
-  const leases: string[] = [];
-  if (ids.key !== undefined) leases.push(keys.keyLease(ids.key));
-  if (ids.token !== undefined) leases.push(keys.tokenLease(ids.token));
-  return leases;
-}
-
 /** Which account a record belongs to, by its id alone (the hosted page's URL carries no account): no hash tag. */
 export const recordOwnerKey = (namespace: string, kind: string, id: string) => `${namespace}owner:${kind}:${id}`;
 /**

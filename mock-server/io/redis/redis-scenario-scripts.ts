@@ -1,5 +1,3 @@
-import { CLAIM_FUNCTION } from './redis-scripts.js';
-
 /**
  * The Lua scripts of the Redis scenario store (redis-scenario-store.ts). Each runs atomically on the node holding its
  * keys: one account's (its hash tag) or those armed for all with the index of every entry (their own tag), never
@@ -71,21 +69,13 @@ return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 
 /**
  * arrival: KEYS = the account's clock, then pairs of armed, left (the account's, and on one Redis server those for
- * all), then, when ARGV is given, claimAnswers's keys (redis-scripts.ts). ARGV = how many of KEYS are read (the clock
- * and the pairs), then claimAnswers's arguments. The clock offset (false for none) and each pair's entries, read at
- * one instant when a request arrives, and the claim of an authorize request's key and token taken at that instant.
+ * all). The clock offset (false for none) and each pair's entries, read at one instant when a request arrives.
  */
-export const ARRIVAL = `${CLAIM_FUNCTION}
-local reads = tonumber(ARGV[1]) or #KEYS
+export const ARRIVAL = `
 local reply = {redis.call('GET', KEYS[1])}
-for i = 2, reads, 2 do
+for i = 2, #KEYS, 2 do
   reply[#reply + 1] = redis.call('HGETALL', KEYS[i])
   reply[#reply + 1] = redis.call('HGETALL', KEYS[i + 1])
-end
-if ARGV[2] then
-  local k = {}
-  for i = reads + 1, #KEYS do k[#k + 1] = KEYS[i] end
-  reply[#reply + 1] = claimAnswers(k, {ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]})
 end
 return reply
 `;

@@ -4,34 +4,26 @@
  */
 
 /**
- * claim, as a Lua function of its keys `k` and arguments `a`: k = answer key, token-answer key, then one lease per id
- * sent. a = owner, lease ms, force ('1'), whether a key was sent ('1'), whether a token was sent ('1'). Reads both
- * answers ('' for none): `stored` with them unless forced, else takes every lease (`claimed`, with them) or none
- * (`held`, with the remaining ms of the one met). Also taken by the arrival read (redis-scenario-scripts.ts).
+ * claim: KEYS = answer key, token-answer key, then one lease per id sent. ARGV = owner, lease ms, force ('1'),
+ * whether a key was sent ('1'), whether a token was sent ('1'). Reads both answers ('' for none): `stored` with them
+ * unless forced, else takes every lease (`claimed`, with them) or none (`held`, with the remaining ms of the one met).
  */
-export const CLAIM_FUNCTION = `
-local function claimAnswers(k, a)
-  local answer = false
-  local token = false
-  if a[4] == '1' then answer = redis.call('GET', k[1]) end
-  if a[5] == '1' then token = redis.call('GET', k[2]) end
-  if a[3] ~= '1' and (answer or token) then return {'stored', answer or '', token or ''} end
-  local taken = {}
-  for i = 3, #k do
-    if redis.call('SET', k[i], a[1], 'NX', 'PX', a[2]) then
-      taken[#taken + 1] = k[i]
-    else
-      for _, key in ipairs(taken) do redis.call('DEL', key) end
-      return {'held', tostring(redis.call('PTTL', k[i]))}
-    end
+export const CLAIM = `
+local answer = false
+local token = false
+if ARGV[4] == '1' then answer = redis.call('GET', KEYS[1]) end
+if ARGV[5] == '1' then token = redis.call('GET', KEYS[2]) end
+if ARGV[3] ~= '1' and (answer or token) then return {'stored', answer or '', token or ''} end
+local taken = {}
+for i = 3, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    taken[#taken + 1] = KEYS[i]
+  else
+    for _, key in ipairs(taken) do redis.call('DEL', key) end
+    return {'held', tostring(redis.call('PTTL', KEYS[i]))}
   end
-  return {'claimed', answer or '', token or ''}
 end
-`;
-
-/** claim: KEYS and ARGV as claimAnswers's keys and arguments. */
-export const CLAIM = `${CLAIM_FUNCTION}
-return claimAnswers(KEYS, ARGV)
+return {'claimed', answer or '', token or ''}
 `;
 
 /**
@@ -139,11 +131,11 @@ return released
 `;
 
 /**
- * journal append: KEYS = the account's journal stream, its meta hash (seq, bytes, counted), then the leases of a
- * claim to let go of (as release). ARGV = the record as text, its size in bytes, the records kept at most, the bytes
- * kept at most, the TTL in ms, the channel, the announcement's JSON up to its seq (`{"id":…,"account":…,"seq":`),
- * '1' when the count alone bounds the bytes (the records kept at most times the largest record is within the bytes
- * kept at most, and this record is not larger), and the claim's owner when leases are given. Adds the record with the account's next seq and Redis's time in microseconds (which orders the records of
+ * journal append: KEYS = the account's journal stream, its meta hash (seq, bytes, counted). ARGV = the record as
+ * text, its size in bytes, the records kept at most, the bytes kept at most, the TTL in ms, the channel, the
+ * announcement's JSON up to its seq (`{"id":…,"account":…,"seq":`), and '1' when the count alone bounds the bytes
+ * (the records kept at most times the largest record is within the bytes kept at most, and this record is not
+ * larger). Adds the record with the account's next seq and Redis's time in microseconds (which orders the records of
  * several accounts), drops the oldest ones while over either cap (the record just added always stays), refreshes
  * both TTLs and announces the record. Returns the seq (1: the account's first record since its journal began).
  *
@@ -152,9 +144,6 @@ return released
  * the seq they were counted at: a count not made at the append before is made again from the stream's records.
  */
 export const JOURNAL_APPEND = `
-for i = 3, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[9] then redis.call('DEL', KEYS[i]) end
-end
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local time = redis.call('TIME')
 local at = time[1] .. string.rep('0', 6 - #time[2]) .. time[2]
